@@ -1,0 +1,52 @@
+# hearth - the front door. `make run` and `make test` are the two commands.
+BUILD     ?= build
+BUILD_SAN ?= build-san
+BUILD_FUZZ ?= build-fuzz
+GEN       := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
+
+.PHONY: all deps build run test unit api san fuzz clean npm
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+$(BUILD)/build.ninja $(BUILD)/Makefile:
+	cmake -S . -B $(BUILD) $(GEN) -DCMAKE_BUILD_TYPE=Release
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD)
+
+run: build
+	$(BUILD)/hearth serve
+
+npm:
+	@cd tests/api && (test -d node_modules/@selfcommunity/api-services || npm ci --no-audit --no-fund)
+
+# Unit tests (cmocka via ctest), then API tests (node --test) against a real server.
+test: build npm
+	cd $(BUILD) && ctest --output-on-failure
+	HEARTH_BIN=$(CURDIR)/$(BUILD)/hearth node --test tests/api/
+
+unit: build
+	cd $(BUILD) && ctest --output-on-failure
+
+api: build npm
+	HEARTH_BIN=$(CURDIR)/$(BUILD)/hearth node --test tests/api/
+
+# The same suites under AddressSanitizer + UndefinedBehaviorSanitizer.
+san: deps npm
+	cmake -S . -B $(BUILD_SAN) $(GEN) -DCMAKE_BUILD_TYPE=Debug -DHEARTH_SANITIZE=ON
+	cmake --build $(BUILD_SAN)
+	cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 HEARTH_BIN=$(CURDIR)/$(BUILD_SAN)/hearth node --test tests/api/
+
+# libFuzzer targets, each run for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	CC=clang cmake -S . -B $(BUILD_FUZZ) $(GEN) -DCMAKE_BUILD_TYPE=Debug -DHEARTH_FUZZ=ON -DHEARTH_SANITIZE=ON
+	cmake --build $(BUILD_FUZZ)
+	@for f in $(BUILD_FUZZ)/fuzz_*; do echo "== $$f"; $$f -max_total_time=$(FUZZ_SECONDS) -max_len=8192 || exit 1; done
+
+clean:
+	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

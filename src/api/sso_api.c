@@ -1,0 +1,32 @@
+/* sso_api.c - signup by an admin, signin of the token's user. */
+#include "api/sso_api.h"
+
+#include "store/store.h"
+
+static json_t *ext_id_json(const struct user *u) { return u->has_ext_id ? json_integer(u->ext_id) : json_null(); }
+
+bool sso_api_signup(struct request *req, struct response *resp, struct err *e)
+{
+    struct user_signup in;
+    int64_t id;
+    struct user u;
+    if (!user_signup_from_json(req->arena, req->body.fields, &in, e) || !user_signup(req->store, req->arena, &in, &id, e) ||
+        !user_get_visible(req->store, req->arena, id, &u, e))
+        return false;
+    http_json(resp, 201,
+              json_pack("{s:I, s:o, s:s, s:o, s:o, s:[]}", "id", (json_int_t)u.id, "ext_id", ext_id_json(&u),
+                        "username", u.username, "email", u.email ? json_string(u.email) : json_null(), "role",
+                        u.role ? json_string(u.role) : json_null(), "tags"));
+    return true;
+}
+
+bool sso_api_signin(struct request *req, struct response *resp, struct err *e)
+{
+    struct user u;
+    if (!user_get_visible(req->store, req->arena, req->who.user_id, &u, e))
+        return false;
+    http_json(resp, 200,
+              json_pack("{s:I, s:o, s:s, s:o, s:[]}", "id", (json_int_t)u.id, "ext_id", ext_id_json(&u), "username",
+                        u.username, "role", u.role ? json_string(u.role) : json_null(), "tags"));
+    return true;
+}

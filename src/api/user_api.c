@@ -1,0 +1,121 @@
+/* user_api.c - HTTP ↔ domain for reading users. */
+#include "api/user_api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/user_json.h"
+#include "domain/prefs.h"
+#include "store/store.h"
+
+static const char *const list_orderings[] = {"username", "real_name", "location", "date_joined", "id", NULL};
+
+/* A text filter from the query: NULL when absent; bounded in length. */
+static const char *filter_param(struct request *req, const char *name, struct err *e)
+{
+    const char *v = http_query(req, name);
+    if (v && strlen(v) > USER_FILTER_MAX)
+        err_field(e, name, "invalid", "Ensure this value has at most 255 characters.");
+    return v;
+}
+
+/* Reads the filters shared by /user/ and /user/autocomplete/. */
+static bool read_filter(struct request *req, struct user_filter *f, struct err *e)
+{
+    memset(f, 0, sizeof *f);
+    f->search = filter_param(req, "search", e);
+    f->username = filter_param(req, "username", e);
+    f->real_name = filter_param(req, "real_name", e);
+    f->location = filter_param(req, "location", e);
+    f->description = filter_param(req, "description", e);
+    f->gender = filter_param(req, "gender", e);
+    f->viewer_id = req->who.user_id;
+    user_parse_ordering(http_query(req, "ordering"), list_orderings, f);
+    http_pagination(req, USER_PAGE_DEFAULT, USER_PAGE_MAX, &f->limit, &f->offset);
+    return !err_any(e);
+}
+
+bool user_api_list(struct request *req, struct response *resp, struct err *e)
+{
+    struct user_filter f;
+    struct user_page page;
+    if (!read_filter(req, &f, e) || !user_list(req->store, req->arena, &f, &page, e))
+        return false;
+    struct user_view v;
+    user_view_init(req, &v);
+    json_t *results = json_array();
+    for (int i = 0; i < page.n; i++)
+        json_array_append_new(results, user_json(req, &v, &page.items[i]));
+    http_json(resp, 200, http_page(req, page.count, f.limit, f.offset, results));
+    return true;
+}
+
+bool user_api_autocomplete(struct request *req, struct response *resp, struct err *e)
+{
+    struct user_filter f;
+    struct user_page page;
+    if (!read_filter(req, &f, e))
+        return false;
+    const char *exclude = http_query(req, "exclude");
+    if (exclude)
+        f.exclude_id = atoll(exclude);
+    if (!user_list(req->store, req->arena, &f, &page, e))
+        return false;
+    json_t *results = json_array();
+    for (int i = 0; i < page.n; i++)
+        json_array_append_new(results, user_autocomplete_json(req, &page.items[i]));
+    http_json(resp, 200, http_page(req, page.count, f.limit, f.offset, results));
+    return true;
+}
+
+bool user_api_get(struct request *req, struct response *resp, struct err *e)
+{
+    struct user u;
+    if (!user_get_visible(req->store, req->arena, req->id, &u, e))
+        return false;
+    struct user_view v;
+    user_view_init(req, &v);
+    http_json(resp, 200, user_json(req, &v, &u));
+    return true;
+}
+
+/* The permission object of schemas/userPermission.md for the caller. */
+static json_t *permission_json(struct request *req, const struct user *u)
+{
+    bool active = u->status == 'a';
+    bool follow = prefs_follow_enabled(req->store, req->arena);
+    bool posts = active && prefs_get_bool(req->store, req->arena, "configurations", "post_type_enabled", true);
+    return json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "upload_video", 0,
+                     "create_contribute", posts, "create_poll", 0, "locate_post", 0, "create_post", posts,
+                     "create_post_with_category", posts, "follow_user", active && follow, "request_connection",
+                     active && !follow, "accept_connection", active && !follow, "create_group", 0, "create_event", 0,
+                     "create_course", 0, "create_live_stream", 0);
+}
+
+static bool load_me(struct request *req, struct user *u, struct err *e)
+{
+    return user_get_visible(req->store, req->arena, req->who.user_id, u, e);
+}
+
+bool user_api_me(struct request *req, struct response *resp, struct err *e)
+{
+    struct user u;
+    if (!load_me(req, &u, e))
+        return false;
+    struct user_view v;
+    user_view_init(req, &v);
+    json_t *o = user_json(req, &v, &u);
+    json_object_set_new(o, "role", u.role ? json_string(u.role) : json_null());
+    json_object_set_new(o, "permission", permission_json(req, &u));
+    http_json(resp, 200, o);
+    return true;
+}
+
+bool user_api_me_permission(struct request *req, struct response *resp, struct err *e)
+{
+    struct user u;
+    if (!load_me(req, &u, e))
+        return false;
+    http_json(resp, 200, permission_json(req, &u));
+    return true;
+}

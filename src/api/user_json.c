@@ -1,0 +1,92 @@
+/* user_json.c - the one User serializer. */
+#include "api/user_json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "domain/prefs.h"
+#include "http/request.h"
+
+void user_view_init(struct request *req, struct user_view *v)
+{
+    v->follow_mode = prefs_follow_enabled(req->store, req->arena);
+}
+
+json_t *user_media_url(struct request *req, const char *file)
+{
+    if (!file || !*file)
+        return json_null();
+    return json_string(arena_printf(req->arena, "%s/media/%s", req->base, file));
+}
+
+json_t *user_latlng_json(bool has, double lat, double lng)
+{
+    if (!has)
+        return json_null();
+    char s[64];
+    snprintf(s, sizeof s, "%.15g,%.15g", lat, lng);
+    return json_string(s);
+}
+
+static json_t *string_or_empty(const char *s) { return json_string(s ? s : ""); }
+
+static json_t *ext_id_json(const struct user *u)
+{
+    return u->has_ext_id ? json_integer(u->ext_id) : json_null();
+}
+
+json_t *user_json(struct request *req, const struct user_view *v, const struct user *u)
+{
+    char joined[CLOCK_RFC3339_LEN];
+    clock_format(u->date_joined_us, joined);
+    bool private_ok = req->who.user_id && (req->who.user_id == u->id || principal_is_admin(&req->who));
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_integer(u->id));
+    json_object_set_new(o, "username", string_or_empty(u->username));
+    json_object_set_new(o, "real_name", string_or_empty(u->real_name));
+    if (private_ok) {
+        json_object_set_new(o, "email", u->email ? json_string(u->email) : json_null());
+        json_object_set_new(o, "email_isvalid", json_boolean(u->email_isvalid));
+    }
+    json_object_set_new(o, "date_joined", json_string(joined));
+    json_object_set_new(o, "bio", string_or_empty(u->bio));
+    json_object_set_new(o, "location", string_or_empty(u->location));
+    json_object_set_new(o, "location_lat_lng", user_latlng_json(u->has_location_ll, u->location_lat, u->location_lng));
+    if (private_ok)
+        json_object_set_new(o, "position_lat_lng",
+                            user_latlng_json(u->has_position_ll, u->position_lat, u->position_lng));
+    json_object_set_new(o, "date_of_birth", u->date_of_birth ? json_string(u->date_of_birth) : json_null());
+    json_object_set_new(o, "description", string_or_empty(u->description));
+    json_object_set_new(o, "gender", string_or_empty(u->gender));
+    json_object_set_new(o, "status", json_stringn(&u->status, 1));
+    json_object_set_new(o, "website", string_or_empty(u->website));
+    json_object_set_new(o, "avatar", user_media_url(req, u->avatar));
+    json_object_set_new(o, "cover", user_media_url(req, u->cover));
+    json_object_set_new(o, "ext_id", ext_id_json(u));
+    json_object_set_new(o, "tags", json_array());
+    json_object_set_new(o, "reputation", json_integer(u->reputation));
+    json_object_set_new(o, "community_badge", json_boolean(u->role != NULL));
+    json_object_set_new(o, "deleted", json_boolean(u->status == 'd'));
+    json_object_set_new(o, "connection_status", json_null());
+    if (v->follow_mode) {
+        json_object_set_new(o, "followers_counter", json_integer(u->followers_counter));
+        json_object_set_new(o, "followings_counter", json_integer(u->followings_counter));
+    } else {
+        json_object_set_new(o, "connections_counter", json_integer(u->connections_counter));
+        json_object_set_new(o, "connection_requests_sent_counter", json_integer(u->connection_requests_sent_counter));
+        json_object_set_new(o, "connection_requests_received_counter",
+                            json_integer(u->connection_requests_received_counter));
+    }
+    json_object_set_new(o, "posts_counter", json_integer(u->posts_counter));
+    json_object_set_new(o, "discussions_counter", json_integer(u->discussions_counter));
+    json_object_set_new(o, "categories_counter", json_integer(u->categories_counter));
+    return o;
+}
+
+json_t *user_autocomplete_json(struct request *req, const struct user *u)
+{
+    return json_pack("{s:I, s:s, s:s, s:o, s:o}", "id", (json_int_t)u->id, "username", u->username, "real_name",
+                     u->real_name ? u->real_name : "", "avatar", user_media_url(req, u->avatar), "ext_id",
+                     ext_id_json(u));
+}

@@ -1,0 +1,34 @@
+/* user_json.h - the User object (contract §5), produced in one place.
+ *
+ * Privacy: email, email_isvalid and position_lat_lng only for the user
+ * themself and admins. Counters: only the current mode's keys. */
+#ifndef HEARTH_API_USER_JSON_H
+#define HEARTH_API_USER_JSON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "domain/user.h"
+
+struct request;
+
+/* What is computed once per request for rendering many users. */
+struct user_view {
+    bool follow_mode;
+};
+
+void user_view_init(struct request *req, struct user_view *v);
+
+/* A new User object for `u` as the caller of `req` may see it. */
+json_t *user_json(struct request *req, const struct user_view *v, const struct user *u);
+
+/* The autocomplete item {id, username, real_name, avatar, ext_id}. */
+json_t *user_autocomplete_json(struct request *req, const struct user *u);
+
+/* The absolute URL of an uploaded file, or JSON null. */
+json_t *user_media_url(struct request *req, const char *file);
+
+/* "lat,lng" as echoed back (contract §9). */
+json_t *user_latlng_json(bool has, double lat, double lng);
+
+#endif

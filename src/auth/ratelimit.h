@@ -1,0 +1,27 @@
+/* ratelimit.h - counting failed password checks per key (an account or a
+ * client address) in fixed windows, in memory (contract §4: logins and
+ * password checks are rate limited). Thread-safe. A fixed-size table: under
+ * heavy key churn old entries are evicted, which errs on the side of
+ * letting a request through rather than growing without bound. */
+#ifndef HEARTH_AUTH_RATELIMIT_H
+#define HEARTH_AUTH_RATELIMIT_H
+
+#include <stdbool.h>
+
+enum {
+    RATELIMIT_WINDOW_S = 15 * 60,   /* failures are forgotten after this */
+    RATELIMIT_ACCOUNT_MAX = 10,     /* failed checks per account per window */
+    RATELIMIT_ADDRESS_MAX = 100,    /* failed checks per client address per window */
+};
+
+/* False if `key` already reached `max` failures in the current window;
+ * then *retry_after is the seconds until the window ends. */
+bool ratelimit_allow(const char *key, int max, int *retry_after);
+
+/* Records one failure for `key`. */
+void ratelimit_fail(const char *key);
+
+/* Forgets `key` (after a success). */
+void ratelimit_reset(const char *key);
+
+#endif

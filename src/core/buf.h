@@ -1,0 +1,22 @@
+/* buf.h - a growable byte string (Git's strbuf, smaller). The bytes are
+ * always NUL-terminated. Owned by the caller: free with buf_free(). Aborts
+ * on out-of-memory. Not thread-safe (one buf, one thread). */
+#ifndef HEARTH_CORE_BUF_H
+#define HEARTH_CORE_BUF_H
+
+#include <stddef.h>
+
+struct buf {
+    char *data; /* NULL until the first append */
+    size_t len, cap;
+};
+
+void buf_append(struct buf *b, const void *p, size_t n);
+void buf_puts(struct buf *b, const char *s);
+void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_free(struct buf *b);
+
+/* The contents as a C string ("" when empty); valid until the next append. */
+static inline const char *buf_str(const struct buf *b) { return b->data ? b->data : ""; }
+
+#endif

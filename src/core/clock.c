@@ -1,0 +1,77 @@
+/* clock.c - wall clock with a test-only offset file. */
+#include "core/clock.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *clock_offset_file;
+
+void clock_set_offset_file(const char *path) { clock_offset_file = path && *path ? path : NULL; }
+
+static int64_t clock_offset_seconds(void)
+{
+    if (!clock_offset_file)
+        return 0;
+    FILE *f = fopen(clock_offset_file, "r");
+    if (!f)
+        return 0;
+    long long off = 0;
+    if (fscanf(f, "%lld", &off) != 1)
+        off = 0;
+    fclose(f);
+    return (int64_t)off;
+}
+
+int64_t clock_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ((int64_t)ts.tv_sec + clock_offset_seconds()) * 1000000 + ts.tv_nsec / 1000;
+}
+
+int64_t clock_now(void) { return clock_now_us() / 1000000; }
+
+void clock_format(int64_t us, char out[CLOCK_RFC3339_LEN])
+{
+    time_t s = (time_t)(us / 1000000);
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    snprintf(out, CLOCK_RFC3339_LEN, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)(us % 1000000));
+}
+
+void clock_today(int *year, int *month, int *day)
+{
+    time_t s = (time_t)clock_now();
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    *year = tm.tm_year + 1900;
+    *month = tm.tm_mon + 1;
+    *day = tm.tm_mday;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return days[m - 1];
+}
+
+bool clock_parse_date(const char *s, int *year, int *month, int *day)
+{
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return false;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+        return false;
+    *year = y;
+    *month = m;
+    *day = d;
+    return true;
+}

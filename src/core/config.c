@@ -1,0 +1,199 @@
+/* config.c - configuration: defaults < HEARTH_* environment < flags. */
+#include "core/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "auth/password.h"
+#include "auth/token.h"
+
+enum { JWT_SECRET_BYTES = 32 };
+
+static bool copy_value(char *dst, size_t size, const char *v, const char *name, char *msg, size_t msg_size)
+{
+    if (strlen(v) >= size) {
+        snprintf(msg, msg_size, "%s is too long", name);
+        return false;
+    }
+    strcpy(dst, v);
+    return true;
+}
+
+static bool parse_int(const char *v, int min, int max, int *out)
+{
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (errno || end == v || *end || n < min || n > max)
+        return false;
+    *out = (int)n;
+    return true;
+}
+
+static bool parse_listen(struct config *cfg, const char *v, char *msg, size_t msg_size)
+{
+    const char *colon = strrchr(v, ':');
+    int port;
+    if (!colon || colon == v || (size_t)(colon - v) >= sizeof cfg->listen_host ||
+        !parse_int(colon + 1, 0, 65535, &port)) {
+        snprintf(msg, msg_size, "listen address must be HOST:PORT, got '%s'", v);
+        return false;
+    }
+    memcpy(cfg->listen_host, v, (size_t)(colon - v));
+    cfg->listen_host[colon - v] = '\0';
+    cfg->listen_port = port;
+    return true;
+}
+
+static bool parse_cost(struct config *cfg, const char *v, char *msg, size_t msg_size)
+{
+    if (!strcmp(v, "interactive"))
+        cfg->password_cost = PASSWORD_COST_INTERACTIVE;
+    else if (!strcmp(v, "moderate"))
+        cfg->password_cost = PASSWORD_COST_MODERATE;
+    else if (!strcmp(v, "min"))
+        cfg->password_cost = PASSWORD_COST_MIN;
+    else {
+        snprintf(msg, msg_size, "password cost must be interactive, moderate or min, got '%s'", v);
+        return false;
+    }
+    return true;
+}
+
+/* Applies one setting by its option name (also used for environment vars). */
+static bool config_apply(struct config *cfg, const char *name, const char *v, char *msg, size_t msg_size)
+{
+    if (!strcmp(name, "listen"))
+        return parse_listen(cfg, v, msg, msg_size);
+    if (!strcmp(name, "db"))
+        return copy_value(cfg->db_path, sizeof cfg->db_path, v, "db", msg, msg_size);
+    if (!strcmp(name, "data-dir"))
+        return copy_value(cfg->data_dir, sizeof cfg->data_dir, v, "data-dir", msg, msg_size);
+    if (!strcmp(name, "threads")) {
+        if (!parse_int(v, 1, CONFIG_MAX_THREADS, &cfg->threads)) {
+            snprintf(msg, msg_size, "threads must be 1..%d, got '%s'", CONFIG_MAX_THREADS, v);
+            return false;
+        }
+        return true;
+    }
+    if (!strcmp(name, "base-url")) {
+        if (*v && strncmp(v, "http://", 7) && strncmp(v, "https://", 8)) {
+            snprintf(msg, msg_size, "base-url must start with http:// or https://");
+            return false;
+        }
+        if (!copy_value(cfg->base_url, sizeof cfg->base_url, v, "base-url", msg, msg_size))
+            return false;
+        size_t n = strlen(cfg->base_url);
+        while (n && cfg->base_url[n - 1] == '/')
+            cfg->base_url[--n] = '\0';
+        return true;
+    }
+    if (!strcmp(name, "jwt-secret")) {
+        if (*v && strlen(v) < 16) {
+            snprintf(msg, msg_size, "jwt-secret must have at least 16 characters");
+            return false;
+        }
+        return copy_value(cfg->jwt_secret, sizeof cfg->jwt_secret, v, "jwt-secret", msg, msg_size);
+    }
+    if (!strcmp(name, "cors-origins"))
+        return copy_value(cfg->cors_origins, sizeof cfg->cors_origins, v, "cors-origins", msg, msg_size);
+    if (!strcmp(name, "password-cost"))
+        return parse_cost(cfg, v, msg, msg_size);
+    if (!strcmp(name, "clock-file"))
+        return copy_value(cfg->clock_file, sizeof cfg->clock_file, v, "clock-file", msg, msg_size);
+    snprintf(msg, msg_size, "unknown option --%s", name);
+    return false;
+}
+
+static const struct {
+    const char *env, *name;
+} config_env[] = {
+    {"HEARTH_LISTEN", "listen"},         {"HEARTH_DB", "db"},
+    {"HEARTH_DATA_DIR", "data-dir"},     {"HEARTH_THREADS", "threads"},
+    {"HEARTH_BASE_URL", "base-url"},     {"HEARTH_JWT_SECRET", "jwt-secret"},
+    {"HEARTH_CORS_ORIGINS", "cors-origins"}, {"HEARTH_PASSWORD_COST", "password-cost"},
+    {"HEARTH_CLOCK_FILE", "clock-file"},
+};
+
+bool config_load(struct config *cfg, const struct config_option *opts, int nopts, bool *used, char *msg,
+                 size_t msg_size)
+{
+    memset(cfg, 0, sizeof *cfg);
+    strcpy(cfg->listen_host, "127.0.0.1");
+    cfg->listen_port = 8000;
+    strcpy(cfg->data_dir, "./var");
+    cfg->threads = 4;
+    cfg->password_workers = 2;
+    cfg->password_queue = 64;
+    cfg->password_cost = PASSWORD_COST_INTERACTIVE;
+
+    for (size_t i = 0; i < sizeof config_env / sizeof config_env[0]; i++) {
+        const char *v = getenv(config_env[i].env);
+        if (v && *v && !config_apply(cfg, config_env[i].name, v, msg, msg_size))
+            return false;
+    }
+    for (int i = 0; i < nopts; i++) {
+        bool known = false;
+        for (size_t k = 0; k < sizeof config_env / sizeof config_env[0]; k++)
+            known |= !strcmp(opts[i].name, config_env[k].name);
+        if (!known)
+            continue;
+        if (!config_apply(cfg, opts[i].name, opts[i].value, msg, msg_size))
+            return false;
+        used[i] = true;
+    }
+    if (!cfg->db_path[0] &&
+        (size_t)snprintf(cfg->db_path, sizeof cfg->db_path, "%s/hearth.db", cfg->data_dir) >= sizeof cfg->db_path) {
+        snprintf(msg, msg_size, "data-dir is too long");
+        return false;
+    }
+    return true;
+}
+
+static bool read_secret_file(const char *path, char *out, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    bool ok = fgets(out, (int)size, f) != NULL;
+    fclose(f);
+    out[strcspn(out, "\r\n")] = '\0';
+    return ok && strlen(out) >= 16;
+}
+
+bool config_prepare_data(struct config *cfg, char *msg, size_t msg_size)
+{
+    if (mkdir(cfg->data_dir, 0700) != 0 && errno != EEXIST) {
+        snprintf(msg, msg_size, "cannot create data directory %s: %s", cfg->data_dir, strerror(errno));
+        return false;
+    }
+    if (cfg->jwt_secret[0])
+        return true;
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/jwt_secret", cfg->data_dir);
+    if (read_secret_file(path, cfg->jwt_secret, sizeof cfg->jwt_secret))
+        return true;
+    char secret[2 * JWT_SECRET_BYTES + 1];
+    token_random_hex(secret, JWT_SECRET_BYTES);
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        /* another process may have just written it */
+        if (errno == EEXIST && read_secret_file(path, cfg->jwt_secret, sizeof cfg->jwt_secret))
+            return true;
+        snprintf(msg, msg_size, "cannot write %s: %s", path, strerror(errno));
+        return false;
+    }
+    bool ok = write(fd, secret, strlen(secret)) == (ssize_t)strlen(secret) && write(fd, "\n", 1) == 1;
+    close(fd);
+    if (!ok) {
+        snprintf(msg, msg_size, "cannot write %s", path);
+        return false;
+    }
+    strcpy(cfg->jwt_secret, secret);
+    return true;
+}

@@ -1,0 +1,53 @@
+/* config.h - the immutable server configuration.
+ *
+ * Built once at start from command-line flags over HEARTH_* environment
+ * variables over defaults, then only read. See README.md for the list.
+ */
+#ifndef HEARTH_CORE_CONFIG_H
+#define HEARTH_CORE_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+enum {
+    CONFIG_MAX_THREADS = 64,
+    CONFIG_URL_MAX = 512,
+    CONFIG_SECRET_MAX = 256,
+    CONFIG_ORIGINS_MAX = 2048,
+};
+
+struct config {
+    char listen_host[64];
+    int listen_port;
+    char data_dir[PATH_MAX];
+    char db_path[PATH_MAX];
+    int threads;                      /* HTTP worker threads */
+    int password_workers;             /* argon2id worker threads */
+    int password_queue;               /* pending slow requests before 503 */
+    char base_url[CONFIG_URL_MAX];    /* public base URL, "" = from Host */
+    char jwt_secret[CONFIG_SECRET_MAX];
+    char cors_origins[CONFIG_ORIGINS_MAX]; /* comma-separated, "*" for any */
+    int password_cost;                /* enum password_cost */
+    char clock_file[PATH_MAX];
+};
+
+/* A named option given on the command line: --name value. */
+struct config_option {
+    const char *name;
+    const char *value;
+};
+
+/* Fills `cfg` from defaults, then the environment, then `opts` (the global
+ * options among them: listen, db, data-dir, threads, base-url, jwt-secret,
+ * cors-origins). Marks each option it consumed in `used`. Returns false with
+ * a message in `msg` on a bad value. */
+bool config_load(struct config *cfg, const struct config_option *opts, int nopts, bool *used, char *msg,
+                 size_t msg_size);
+
+/* Makes sure the data directory exists, and, if no JWT secret was configured,
+ * loads the one stored in <data_dir>/jwt_secret or generates and stores it
+ * (mode 0600). Returns false with a message on failure. */
+bool config_prepare_data(struct config *cfg, char *msg, size_t msg_size);
+
+#endif

@@ -1,0 +1,167 @@
+/* user.c - reading users and signing them up (contract §3, §5). */
+#include "domain/user.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/password.h"
+#include "core/text.h"
+#include "store/store.h"
+
+static const char *const user_roles[] = {"admin", "moderator", "editor", NULL};
+
+bool user_valid_username(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > USER_USERNAME_MAX)
+        return false;
+    for (const char *p = s; *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_' && *p != '-')
+            return false;
+    return true;
+}
+
+bool user_valid_email(const char *s)
+{
+    size_t n = strlen(s);
+    const char *at = strchr(s, '@');
+    if (n < 3 || n > USER_EMAIL_MAX || !at || at == s || strchr(at + 1, '@') || !text_valid_utf8(s, n))
+        return false;
+    const char *domain = at + 1;
+    const char *dot = strrchr(domain, '.');
+    if (!dot || dot == domain || !dot[1] || domain[0] == '.' || strstr(domain, ".."))
+        return false;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p <= ' ' || strchr("()<>,;:\\\"[]", *p))
+            return false;
+    return true;
+}
+
+bool user_get_visible(struct store *st, struct arena *a, int64_t id, struct user *out, struct err *e)
+{
+    int found = store_user_get(st, a, id, out, e);
+    if (found < 0)
+        return false;
+    if (!found || out->status == 'u')
+        return err_not_found(e);
+    return true;
+}
+
+bool user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out, struct err *e)
+{
+    return store_user_list(st, a, f, out, e);
+}
+
+void user_parse_ordering(const char *ordering, const char *const *allowed, struct user_filter *f)
+{
+    f->norder = 0;
+    if (!ordering)
+        return;
+    const char *p = ordering;
+    while (*p && f->norder < USER_MAX_ORDER) {
+        size_t n = strcspn(p, ",");
+        bool desc = n > 0 && *p == '-';
+        const char *name = desc ? p + 1 : p;
+        size_t len = desc ? n - 1 : n;
+        for (const char *const *k = allowed; *k; k++)
+            if (strlen(*k) == len && !strncmp(*k, name, len)) {
+                f->order[f->norder++] = (struct user_order){*k, desc};
+                break;
+            }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+}
+
+/* A string field of a signup body: JSON string, or absent/null/"" → NULL. */
+static const char *body_string(json_t *body, const char *name, struct err *e)
+{
+    json_t *v = json_object_get(body, name);
+    if (!v || json_is_null(v))
+        return NULL;
+    if (!json_is_string(v)) {
+        err_field(e, name, "invalid", "Not a valid string.");
+        return NULL;
+    }
+    const char *s = json_string_value(v);
+    return *s ? s : NULL;
+}
+
+bool user_signup_from_json(struct arena *a, json_t *body, struct user_signup *in, struct err *e)
+{
+    memset(in, 0, sizeof *in);
+    if (!json_is_object(body))
+        return err_set(e, 400, "invalid", "Expected an object.");
+    in->username = body_string(body, "username", e);
+    in->email = body_string(body, "email", e);
+    in->password = body_string(body, "password", e);
+    in->role = body_string(body, "role", e);
+    json_t *ext = json_object_get(body, "ext_id");
+    if (ext && !json_is_null(ext) && !(json_is_string(ext) && !*json_string_value(ext))) {
+        char *end = NULL;
+        if (json_is_integer(ext)) {
+            in->ext_id = json_integer_value(ext);
+            in->has_ext_id = true;
+        } else if (json_is_string(ext)) {
+            long long v = strtoll(json_string_value(ext), &end, 10);
+            if (*end == '\0') {
+                in->ext_id = v;
+                in->has_ext_id = true;
+            }
+        }
+        if (!in->has_ext_id)
+            err_field(e, "ext_id", "invalid", "A valid integer is required.");
+    }
+    (void)a;
+    return !err_any(e);
+}
+
+bool user_signup(struct store *st, struct arena *a, const struct user_signup *in, int64_t *id, struct err *e)
+{
+    if (!in->username)
+        err_field(e, "username", "required", "This field is required.");
+    else if (!user_valid_username(in->username))
+        err_field(e, "username", "invalid",
+                  "Enter a valid username: 1 to 255 letters, digits, underscores or hyphens.");
+    if (in->email && !user_valid_email(in->email))
+        err_field(e, "email", "invalid", "Enter a valid email address.");
+    if (in->password)
+        password_policy_check(in->password, in->username, "password", e);
+    if (in->role) {
+        bool known = false;
+        for (const char *const *r = user_roles; *r; r++)
+            known |= !strcmp(*r, in->role);
+        if (!known)
+            err_field(e, "role", "invalid", "Role must be admin, moderator or editor.");
+    }
+    if (err_any(e))
+        return false;
+
+    /* hash before taking the write lock: it is the slow part */
+    char hash[PASSWORD_HASH_MAX];
+    if (in->password && !password_hash(in->password, hash))
+        return err_internal(e);
+
+    if (!store_begin(st, e))
+        return false;
+    int taken = store_user_username_taken(st, in->username, 0, e);
+    if (taken > 0)
+        err_field(e, "username", "unique", "A user with that username already exists.");
+    if (taken >= 0 && in->email && (taken = store_user_email_taken(st, in->email, 0, e)) > 0)
+        err_field(e, "email", "unique", "A user with that email already exists.");
+    if (taken >= 0 && in->has_ext_id && (taken = store_user_ext_id_taken(st, in->ext_id, 0, e)) > 0)
+        err_field(e, "ext_id", "unique", "A user with that ext_id already exists.");
+    struct user u = {.username = in->username,
+                     .email = in->email,
+                     .password_hash = in->password ? arena_strdup(a, hash) : NULL,
+                     .role = in->role,
+                     .has_ext_id = in->has_ext_id,
+                     .ext_id = in->ext_id};
+    if (err_any(e) || !store_user_insert(st, &u, id, e) || !store_commit(st, e)) {
+        store_rollback(st);
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,83 @@
+/* request.c - accessors over a parsed request. */
+#include "http/request.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *http_header(const struct request *req, const char *name)
+{
+    if (!req->conn)
+        return NULL;
+    return MHD_lookup_connection_value((struct MHD_Connection *)req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_query(const struct request *req, const char *name)
+{
+    const char *v = json_string_value(json_object_get(req->query, name));
+    if (!v || !*v || !strcmp(v, "undefined"))
+        return NULL;
+    return v;
+}
+
+/* A non-negative decimal integer that fits an int, or -1. */
+static int parse_count(const char *s)
+{
+    if (!s || !*s)
+        return -1;
+    long v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return -1;
+        v = v * 10 + (*p - '0');
+        if (v > 1000000000)
+            return -1;
+    }
+    return (int)v;
+}
+
+void http_pagination(const struct request *req, int default_limit, int max_limit, int *limit, int *offset)
+{
+    int l = parse_count(http_query(req, "limit"));
+    int o = parse_count(http_query(req, "offset"));
+    *limit = l <= 0 ? default_limit : (l > max_limit ? max_limit : l);
+    *offset = o < 0 ? 0 : o;
+}
+
+const char *http_body_string(const struct request *req, const char *name, bool *present)
+{
+    json_t *v = json_is_object(req->body.fields) ? json_object_get(req->body.fields, name) : NULL;
+    if (present)
+        *present = v != NULL;
+    if (!v || json_is_null(v))
+        return NULL;
+    if (json_is_string(v))
+        return json_string_value(v);
+    if (json_is_integer(v))
+        return arena_printf(req->arena, "%lld", (long long)json_integer_value(v));
+    if (json_is_real(v))
+        return arena_printf(req->arena, "%.17g", json_real_value(v));
+    if (json_is_boolean(v))
+        return json_is_true(v) ? "true" : "false";
+    return NULL;
+}
+
+const char *http_client_address(const struct request *req)
+{
+    if (!req->conn)
+        return "-";
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info((struct MHD_Connection *)req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!info || !info->client_addr)
+        return "-";
+    char host[64];
+    const struct sockaddr *sa = info->client_addr;
+    const void *addr = sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
+                                                 : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
+    if (!inet_ntop(sa->sa_family, addr, host, sizeof host))
+        return "-";
+    return arena_strdup(req->arena, host);
+}

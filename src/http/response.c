@@ -1,0 +1,126 @@
+/* response.c - building responses: JSON, errors (contract §2), pages (§3). */
+#include "http/response.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "http/request.h"
+
+void http_json(struct response *resp, int status, json_t *body)
+{
+    resp->status = status;
+    if (resp->json)
+        json_decref(resp->json);
+    resp->json = body;
+}
+
+void http_no_content(struct response *resp)
+{
+    resp->status = 204;
+    if (resp->json)
+        json_decref(resp->json);
+    resp->json = NULL;
+}
+
+void http_add_header(struct response *resp, const char *name, const char *value)
+{
+    if (resp->nheaders < RESPONSE_MAX_HEADERS) {
+        resp->headers[resp->nheaders].name = name;
+        resp->headers[resp->nheaders].value = value;
+        resp->nheaders++;
+    }
+}
+
+static json_t *message_object(const struct err_entry *en)
+{
+    return json_pack("{s:s, s:s}", "code", en->code ? en->code : "invalid", "message",
+                     en->message ? en->message : "");
+}
+
+void http_error(struct response *resp, const struct err *e)
+{
+    json_t *list = json_array();
+    for (int i = 0; i < e->count; i++) {
+        const struct err_entry *en = &e->entries[i];
+        if (!en->field) {
+            json_array_append_new(list, message_object(en));
+            continue;
+        }
+        /* group a field's messages under one entry */
+        json_t *entry = NULL;
+        size_t k;
+        json_t *item;
+        json_array_foreach(list, k, item)
+        {
+            json_t *f = json_object_get(item, "field");
+            if (f && !strcmp(json_string_value(f), en->field))
+                entry = item;
+        }
+        if (!entry) {
+            entry = json_pack("{s:s, s:[]}", "field", en->field, "messages");
+            json_array_append_new(list, entry);
+        }
+        json_array_append_new(json_object_get(entry, "messages"), message_object(en));
+    }
+    int status = e->status ? e->status : 500;
+    if (e->count == 0)
+        json_array_append_new(list, json_pack("{s:s, s:s}", "code", "error", "message", "Error."));
+    http_json(resp, status, json_pack("{s:o}", "errors", list));
+    if (status == 401)
+        http_add_header(resp, "WWW-Authenticate", "Bearer");
+    if (status == 429) {
+        static __thread char retry[24];
+        snprintf(retry, sizeof retry, "%d", e->retry_after > 0 ? e->retry_after : 1);
+        http_add_header(resp, "Retry-After", retry);
+    }
+}
+
+/* Appends application/x-www-form-urlencoded escaping of s. */
+static void url_escape(struct buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+            *p == '_' || *p == '.' || *p == '~' || *p == ',') {
+            buf_append(b, p, 1);
+        } else {
+            char esc[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+            buf_append(b, esc, 3);
+        }
+    }
+}
+
+static json_t *page_url(const struct request *req, int limit, int offset)
+{
+    struct buf b = {0};
+    buf_printf(&b, "%s%s?", req->base, req->path);
+    const char *key;
+    json_t *v;
+    json_object_foreach(req->query, key, v)
+    {
+        if (!strcmp(key, "limit") || !strcmp(key, "offset") || !json_is_string(v))
+            continue;
+        url_escape(&b, key);
+        buf_puts(&b, "=");
+        url_escape(&b, json_string_value(v));
+        buf_puts(&b, "&");
+    }
+    buf_printf(&b, "limit=%d", limit);
+    if (offset > 0)
+        buf_printf(&b, "&offset=%d", offset);
+    json_t *s = json_string(buf_str(&b));
+    buf_free(&b);
+    return s ? s : json_null();
+}
+
+json_t *http_page(const struct request *req, int64_t count, int limit, int offset, json_t *results)
+{
+    json_t *next = json_null(), *previous = json_null();
+    if ((int64_t)offset + limit < count)
+        next = page_url(req, limit, offset + limit);
+    if (offset > 0)
+        previous = page_url(req, limit, offset - limit > 0 ? offset - limit : 0);
+    return json_pack("{s:I, s:o, s:o, s:o}", "count", (json_int_t)count, "next", next, "previous", previous,
+                     "results", results);
+}

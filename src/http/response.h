@@ -1,0 +1,50 @@
+/* response.h - what a handler answers, rendered by server.c.
+ *
+ * A response is JSON (json, owned: it is released after sending), raw bytes
+ * (files), or empty (204). Header names and values must outlive the
+ * response (literals or request-arena copies).
+ */
+#ifndef HEARTH_HTTP_RESPONSE_H
+#define HEARTH_HTTP_RESPONSE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+enum { RESPONSE_MAX_HEADERS = 12 };
+
+struct response {
+    int status;
+    json_t *json;
+    const void *data; /* raw body (with content_type), freed by free_data if set */
+    size_t len;
+    void (*free_data)(void *);
+    const char *content_type;
+    struct {
+        const char *name, *value;
+    } headers[RESPONSE_MAX_HEADERS];
+    int nheaders;
+};
+
+struct request;
+
+/* Sets a JSON body (reference stolen) with a status. */
+void http_json(struct response *resp, int status, json_t *body);
+
+/* 204, no body. */
+void http_no_content(struct response *resp);
+
+void http_add_header(struct response *resp, const char *name, const char *value);
+
+/* Renders `e` (contract §2 shape) into resp, with WWW-Authenticate on 401
+ * and Retry-After on 429. */
+void http_error(struct response *resp, const struct err *e);
+
+/* A pagination envelope {count, next, previous, results}; `results` stolen.
+ * next/previous are absolute, keep the request's path and every other query
+ * parameter, and carry limit and offset. */
+json_t *http_page(const struct request *req, int64_t count, int limit, int offset, json_t *results);
+
+#endif

@@ -1,0 +1,29 @@
+/* server.h - the HTTP server: libmicrohttpd glue, request lifecycle,
+ * authentication and route flags, the password worker pool, draining. */
+#ifndef HEARTH_HTTP_SERVER_H
+#define HEARTH_HTTP_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/config.h"
+#include "http/router.h"
+
+enum {
+    HTTP_BODY_LIMIT = 1 << 20,            /* JSON and forms: 1 MiB (contract §1) */
+    HTTP_MULTIPART_LIMIT = 10 << 20,      /* multipart uploads: 10 MiB (contract §1) */
+    HTTP_CONNECTION_TIMEOUT_S = 30,       /* idle keep-alive connections are closed */
+    HTTP_CONNECTION_LIMIT = 1024,         /* concurrent connections */
+    HTTP_CONNECTION_MEMORY = 64 * 1024,   /* per-connection header memory: larger headers get 431 */
+};
+
+/* Serves `routes` until SIGTERM or SIGINT, then drains in-flight requests
+ * and returns. Prints "hearth: listening on http://HOST:PORT" to stdout when
+ * ready. Returns false if the server could not start. */
+bool http_serve(const struct config *cfg, const struct route *routes, size_t nroutes);
+
+/* This thread's store connection, opened on first use (HTTP and password
+ * worker threads each own one; closed when the thread exits). */
+struct store *http_thread_store(const struct config *cfg);
+
+#endif

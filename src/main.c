@@ -1,0 +1,370 @@
+/* main.c - the `hearth` command line: serve, migrate, user, client, token,
+ * pref. Configuration: flags over HEARTH_* environment over defaults. */
+#include <jansson.h>
+#include <stdarg.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/routes.h"
+#include "auth/jwt.h"
+#include "auth/oauth.h"
+#include "auth/password.h"
+#include "auth/token.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "domain/prefs.h"
+#include "domain/user.h"
+#include "http/server.h"
+#include "store/store.h"
+
+enum {
+    MAX_OPTIONS = 32,
+    MAX_POSITIONAL = 8,
+    TOKEN_DEFAULT_TTL_S = 2 * 3600, /* the official client's default: 2h */
+    TOKEN_MAX_TTL_S = 365 * 24 * 3600,
+    ADMIN_PASSWORD_BYTES = 12,
+};
+
+static const char usage[] =
+    "usage: hearth COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve                                   run the server (migrates first)\n"
+    "  migrate                                 create or upgrade the database\n"
+    "  user create --username U --password P [--email E] [--role admin|moderator|editor]\n"
+    "  client create --name N [--confidential] register an OAuth client\n"
+    "  token --user ID [--ttl SECONDS]         mint an HS256 JWT for a user\n"
+    "  pref get SECTION.NAME                   print a preference's JSON value\n"
+    "  pref set SECTION.NAME VALUE             set it (VALUE is JSON; a bare word is a string)\n"
+    "\n"
+    "options (also HEARTH_<NAME> environment variables, e.g. HEARTH_DATA_DIR):\n"
+    "  --listen HOST:PORT   (127.0.0.1:8000)   --data-dir DIR   (./var)\n"
+    "  --db PATH            (DATA_DIR/hearth.db) --threads N    (4)\n"
+    "  --base-url URL       public base URL for absolute links\n"
+    "  --jwt-secret S       HS256 secret (generated into DATA_DIR/jwt_secret if absent)\n"
+    "  --cors-origins LIST  comma-separated allowed origins, or *\n"
+    "  --password-cost interactive|moderate|min\n";
+
+struct cli {
+    const char *command, *sub;
+    struct config_option opts[MAX_OPTIONS];
+    bool used[MAX_OPTIONS];
+    int nopts;
+    const char *pos[MAX_POSITIONAL];
+    int npos;
+    struct config cfg;
+};
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int fail(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "hearth: ");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    return 2;
+}
+
+/* Splits argv into options (--name value, --name=value, --flag) and
+ * positional arguments. */
+static bool parse_args(struct cli *c, int argc, char **argv, int from)
+{
+    static const char *const flags[] = {"confidential", NULL};
+    for (int i = from; i < argc; i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2)) {
+            if (c->npos == MAX_POSITIONAL)
+                return false;
+            c->pos[c->npos++] = a;
+            continue;
+        }
+        if (c->nopts == MAX_OPTIONS)
+            return false;
+        const char *name = a + 2, *eq = strchr(name, '=');
+        struct config_option *o = &c->opts[c->nopts++];
+        if (eq) {
+            o->name = strndup(name, (size_t)(eq - name));
+            o->value = eq + 1;
+            continue;
+        }
+        o->name = name;
+        bool is_flag = false;
+        for (const char *const *f = flags; *f; f++)
+            is_flag |= !strcmp(*f, name);
+        if (is_flag) {
+            o->value = "1";
+        } else {
+            if (i + 1 >= argc) {
+                fail("option --%s needs a value", name);
+                return false;
+            }
+            o->value = argv[++i];
+        }
+    }
+    return true;
+}
+
+/* A command-specific option (marked used), or NULL. */
+static const char *opt(struct cli *c, const char *name)
+{
+    for (int i = 0; i < c->nopts; i++)
+        if (!strcmp(c->opts[i].name, name)) {
+            c->used[i] = true;
+            return c->opts[i].value;
+        }
+    return NULL;
+}
+
+static bool check_unused(struct cli *c)
+{
+    for (int i = 0; i < c->nopts; i++)
+        if (!c->used[i]) {
+            fail("unknown option --%s (see hearth --help)", c->opts[i].name);
+            return false;
+        }
+    return true;
+}
+
+static struct store *open_store(struct cli *c)
+{
+    char msg[512];
+    if (!config_prepare_data(&c->cfg, msg, sizeof msg)) {
+        fail("%s", msg);
+        return NULL;
+    }
+    struct err e = {0};
+    struct store *st = store_open(c->cfg.db_path, &e);
+    if (!st || !store_migrate(st, &e)) {
+        fail("cannot open or migrate the database at %s", c->cfg.db_path);
+        store_close(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void print_err(const struct err *e)
+{
+    for (int i = 0; i < e->count; i++)
+        fprintf(stderr, "hearth: %s%s%s\n", e->entries[i].field ? e->entries[i].field : "",
+                e->entries[i].field ? ": " : "", e->entries[i].message);
+}
+
+/* ---- commands ---- */
+
+static int cmd_user_create(struct cli *c, struct store *st)
+{
+    struct user_signup in = {.username = opt(c, "username"),
+                             .password = opt(c, "password"),
+                             .email = opt(c, "email"),
+                             .role = opt(c, "role")};
+    if (!check_unused(c))
+        return 2;
+    if (!in.password)
+        return fail("%s", "user create needs --password");
+    struct arena *a = arena_new();
+    struct err e = {0};
+    int64_t id;
+    int rc = 0;
+    if (!user_signup(st, a, &in, &id, &e)) {
+        print_err(&e);
+        rc = 1;
+    } else {
+        printf("{\"id\":%lld,\"username\":\"%s\"}\n", (long long)id, in.username);
+    }
+    arena_free(a);
+    return rc;
+}
+
+static int cmd_client_create(struct cli *c, struct store *st)
+{
+    const char *name = opt(c, "name");
+    bool confidential = opt(c, "confidential") != NULL;
+    if (!check_unused(c))
+        return 2;
+    if (!name || !*name)
+        return fail("%s", "client create needs --name");
+    char client_id[44], secret[65];
+    struct err e = {0};
+    if (!oauth_client_create(st, name, confidential, client_id, secret, &e)) {
+        print_err(&e);
+        return 1;
+    }
+    if (confidential)
+        printf("{\"client_id\":\"%s\",\"client_secret\":\"%s\"}\n", client_id, secret);
+    else
+        printf("{\"client_id\":\"%s\",\"client_secret\":null}\n", client_id);
+    return 0;
+}
+
+static int cmd_token(struct cli *c, struct store *st)
+{
+    const char *user = opt(c, "user"), *ttl_s = opt(c, "ttl");
+    if (!check_unused(c))
+        return 2;
+    char *end;
+    long long id = user ? strtoll(user, &end, 10) : 0;
+    if (!user || *end || id <= 0)
+        return fail("%s", "token needs --user ID (a positive integer)");
+    long long ttl = ttl_s ? strtoll(ttl_s, &end, 10) : TOKEN_DEFAULT_TTL_S;
+    if ((ttl_s && *end) || ttl <= 0 || ttl > TOKEN_MAX_TTL_S)
+        return fail("%s", "--ttl must be 1..31536000 seconds");
+    struct arena *a = arena_new();
+    struct err e = {0};
+    struct user u;
+    int found = store_user_get(st, a, id, &u, &e);
+    arena_free(a);
+    if (found != 1 || u.status == 'u' || u.status == 'd')
+        return fail("no active user with id %s", user);
+    int64_t now = clock_now();
+    char jti[32];
+    snprintf(jti, sizeof jti, "%lld", (long long)clock_now_us());
+    char *jwt = jwt_sign(id, now, now + ttl, jti, (const unsigned char *)c->cfg.jwt_secret, strlen(c->cfg.jwt_secret));
+    if (!jwt)
+        return fail("%s", "out of memory");
+    printf("%s\n", jwt);
+    free(jwt);
+    return 0;
+}
+
+static int cmd_pref(struct cli *c, struct store *st)
+{
+    if (!check_unused(c))
+        return 2;
+    bool set = c->sub && !strcmp(c->sub, "set");
+    if (!c->sub || (strcmp(c->sub, "get") && !set) || c->npos != (set ? 2 : 1))
+        return fail("%s", "usage: hearth pref get SECTION.NAME | pref set SECTION.NAME VALUE");
+    struct arena *a = arena_new();
+    struct err e = {0};
+    const char *section, *name;
+    int rc = 0;
+    if (!prefs_split_key(a, c->pos[0], &section, &name)) {
+        rc = fail("preference names are SECTION.NAME, got '%s'", c->pos[0]);
+    } else if (!set) {
+        struct pref p;
+        if (store_pref_get(st, a, section, name, &p, &e) != 1) {
+            rc = fail("no preference %s", c->pos[0]);
+        } else {
+            char *s = json_dumps(p.value, JSON_ENCODE_ANY);
+            printf("%s\n", s);
+            free(s);
+        }
+    } else {
+        json_t *v = json_loads(c->pos[1], JSON_DECODE_ANY, NULL);
+        if (!v)
+            v = json_string(c->pos[1]);
+        json_t *changes = json_pack("{s:o}", c->pos[0], v), *rows = NULL;
+        if (!prefs_update(st, a, changes, &rows, &e)) {
+            print_err(&e);
+            rc = 1;
+        } else {
+            printf("%s = %s\n", c->pos[0], c->pos[1]);
+        }
+        json_decref(changes);
+        json_decref(rows);
+    }
+    arena_free(a);
+    return rc;
+}
+
+/* On the very first start: the admin user (id 1) and a default client. */
+static bool bootstrap(struct store *st)
+{
+    struct err e = {0};
+    int64_t users = store_user_count(st, &e);
+    if (users != 0)
+        return users > 0;
+    char password[2 * ADMIN_PASSWORD_BYTES + 8];
+    token_random_hex(password, ADMIN_PASSWORD_BYTES);
+    strcat(password, "Aa1!"); /* four classes, whatever the hex gave */
+    struct user_signup in = {.username = "admin", .password = password, .role = "admin"};
+    struct arena *a = arena_new();
+    int64_t id;
+    char client_id[44], secret[65];
+    bool ok = user_signup(st, a, &in, &id, &e) && oauth_client_create(st, "default", false, client_id, secret, &e);
+    arena_free(a);
+    if (!ok) {
+        print_err(&e);
+        return false;
+    }
+    printf("hearth: first start: created admin user 'admin' (id %lld) with password %s\n"
+           "hearth: OAuth client_id %s (public). These are shown once.\n",
+           (long long)id, password, client_id);
+    fflush(stdout);
+    return true;
+}
+
+static int cmd_serve(struct cli *c, struct store *st)
+{
+    if (!check_unused(c))
+        return 2;
+    if (!bootstrap(st))
+        return 1;
+    store_close(st);
+    return http_serve(&c->cfg, api_routes, api_routes_count) ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    static struct cli c;
+    c.command = argv[1];
+    int from = 2;
+    if ((!strcmp(c.command, "user") || !strcmp(c.command, "client") || !strcmp(c.command, "pref")) && argc > 2 &&
+        strncmp(argv[2], "--", 2)) {
+        c.sub = argv[2];
+        from = 3;
+    }
+    if (!parse_args(&c, argc, argv, from))
+        return 2;
+    char msg[512];
+    if (!config_load(&c.cfg, c.opts, c.nopts, c.used, msg, sizeof msg))
+        return fail("%s", msg);
+    if (sodium_init() < 0)
+        return fail("%s", "cannot initialise libsodium");
+    password_set_cost(c.cfg.password_cost);
+    clock_set_offset_file(c.cfg.clock_file);
+    json_object_seed(0);
+
+    int (*run)(struct cli *, struct store *) = NULL;
+    if (!strcmp(c.command, "serve"))
+        run = cmd_serve;
+    else if (!strcmp(c.command, "migrate"))
+        run = NULL;
+    else if (!strcmp(c.command, "user") && c.sub && !strcmp(c.sub, "create"))
+        run = cmd_user_create;
+    else if (!strcmp(c.command, "client") && c.sub && !strcmp(c.sub, "create"))
+        run = cmd_client_create;
+    else if (!strcmp(c.command, "token"))
+        run = cmd_token;
+    else if (!strcmp(c.command, "pref"))
+        run = cmd_pref;
+    else {
+        fputs(usage, stderr);
+        return fail("unknown command '%s'", c.command);
+    }
+    if (strcmp(c.command, "serve"))
+        log_set_quiet(1);
+    if (!run && !check_unused(&c))
+        return 2;
+    struct store *st = open_store(&c);
+    if (!st)
+        return 1;
+    if (!run) {
+        store_close(st);
+        printf("hearth: database %s is up to date\n", c.cfg.db_path);
+        return 0;
+    }
+    int rc = run(&c, st);
+    if (run != cmd_serve)
+        store_close(st);
+    return rc;
+}

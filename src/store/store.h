@@ -1,0 +1,104 @@
+/* store.h - the storage interface. All SQL lives behind it.
+ *
+ * One `struct store` is one database connection, used by one thread at a
+ * time (each HTTP worker and each password worker owns one). The SQLite
+ * backend is src/store/sqlite.c; a PostgreSQL backend would implement this
+ * same header. Results are copied into the caller's arena.
+ *
+ * Conventions: functions returning bool fill `e` on failure (500 for engine
+ * errors, whose details go to the log, never to clients). Lookups return
+ * an int: 1 found, 0 not found, -1 error (e filled).
+ */
+#ifndef HEARTH_STORE_STORE_H
+#define HEARTH_STORE_STORE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "domain/user.h"
+
+struct store;
+
+/* Opens (creating if needed) the database at `path`: WAL, foreign keys,
+ * busy timeout, and the helper SQL functions. NULL with e filled on failure. */
+struct store *store_open(const char *path, struct err *e);
+void store_close(struct store *st);
+
+/* Applies every embedded migration not yet applied, each in a transaction. */
+bool store_migrate(struct store *st, struct err *e);
+
+/* Write transactions (BEGIN IMMEDIATE). Rollback is safe without a begin. */
+bool store_begin(struct store *st, struct err *e);
+bool store_commit(struct store *st, struct err *e);
+void store_rollback(struct store *st);
+
+/* ---- users ---- */
+
+int store_user_get(struct store *st, struct arena *a, int64_t id, struct user *out, struct err *e);
+
+/* A user by username or email (case-insensitive), any status. */
+int store_user_get_by_login(struct store *st, struct arena *a, const char *login, struct user *out, struct err *e);
+
+/* Whether another user (not hard-deleted, id != except_id) holds the value. */
+int store_user_username_taken(struct store *st, const char *username, int64_t except_id, struct err *e);
+int store_user_email_taken(struct store *st, const char *email, int64_t except_id, struct err *e);
+int store_user_ext_id_taken(struct store *st, int64_t ext_id, int64_t except_id, struct err *e);
+
+/* Inserts a user from u's username, email, password_hash, role, ext_id
+ * (other fields default); sets date_joined to now. */
+bool store_user_insert(struct store *st, const struct user *u, int64_t *id, struct err *e);
+
+int64_t store_user_count(struct store *st, struct err *e);
+
+/* Lists users with status a or b matching f (see domain/user.h). */
+bool store_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
+                     struct err *e);
+
+/* ---- OAuth clients and tokens ---- */
+
+struct oauth_client {
+    int64_t id;
+    const char *client_id;
+    const char *secret_hash; /* NULL for public clients */
+    const char *name;
+};
+
+bool store_client_insert(struct store *st, const char *client_id, const char *secret_hash, const char *name,
+                         struct err *e);
+int store_client_get(struct store *st, struct arena *a, const char *client_id, struct oauth_client *out,
+                     struct err *e);
+
+struct oauth_token {
+    int64_t id;
+    int64_t user_id;
+    int64_t client_id; /* oauth_clients.id */
+    int64_t access_expires, refresh_expires;
+};
+
+bool store_token_insert(struct store *st, const struct oauth_token *t, const char *access_hash,
+                        const char *refresh_hash, int64_t *id, struct err *e);
+int store_token_by_access(struct store *st, const char *access_hash, struct oauth_token *out, struct err *e);
+int store_token_by_refresh(struct store *st, const char *refresh_hash, struct oauth_token *out, struct err *e);
+bool store_token_delete(struct store *st, int64_t id, struct err *e);
+/* Deletes every token of the user except `except_id` (0 = all). */
+bool store_token_delete_user(struct store *st, int64_t user_id, int64_t except_id, struct err *e);
+
+/* ---- dynamic preferences ---- */
+
+struct pref {
+    int64_t id;
+    const char *section;
+    const char *name;
+    json_t *value; /* owned by the arena */
+};
+
+bool store_pref_list(struct store *st, struct arena *a, struct pref **out, int *n, struct err *e);
+int store_pref_get(struct store *st, struct arena *a, const char *section, const char *name, struct pref *out,
+                   struct err *e);
+int store_pref_get_id(struct store *st, struct arena *a, int64_t id, struct pref *out, struct err *e);
+bool store_pref_set(struct store *st, int64_t id, const json_t *value, struct err *e);
+
+#endif
