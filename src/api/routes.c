@@ -32,6 +32,14 @@ const struct route api_routes[] = {
 
     /* users: one user */
     {"GET", "/api/v2/user/{id}/", user_api_get, ROUTE_PUBLIC},
+
+    /* account (issue 3) */
+
+    /* graph (issue 4) */
+
+    /* tags and search (issue 6) */
+
+    /* categories, posts and feed (issue 5) */
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

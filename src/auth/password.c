@@ -71,12 +71,21 @@ bool password_hash(const char *pw, char out[PASSWORD_HASH_MAX])
     return crypto_pwhash_str_alg(out, pw, strlen(pw), ops, mem, crypto_pwhash_ALG_ARGON2ID13) == 0;
 }
 
+/* strnlen is POSIX, not C17; this stops at the NUL like it does. */
+static bool password_shorter_than(const char *s, size_t max)
+{
+    for (size_t i = 0; i < max; i++)
+        if (s[i] == '\0')
+            return true;
+    return false;
+}
+
 bool password_verify(const char *hash, const char *pw)
 {
     if (!hash || !pw || hash[0] == '\0')
         return false;
     /* a string that does not even fit our buffer was not made by us */
-    if (strnlen(hash, PASSWORD_HASH_MAX) >= PASSWORD_HASH_MAX)
+    if (!password_shorter_than(hash, PASSWORD_HASH_MAX))
         return false;
     /* the cost is read from the encoded string, so any cost verifies */
     return crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;

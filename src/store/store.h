@@ -101,4 +101,20 @@ int store_pref_get(struct store *st, struct arena *a, const char *section, const
 int store_pref_get_id(struct store *st, struct arena *a, int64_t id, struct pref *out, struct err *e);
 bool store_pref_set(struct store *st, int64_t id, const json_t *value, struct err *e);
 
+/* ---- account: profile updates, deletes, email, password, settings (issue 3) ---- */
+
+/* (account) */
+
+/* ---- graph: follows, connections, hides, counters (issue 4) ---- */
+
+/* (graph) */
+
+/* ---- tags and user search (issue 6) ---- */
+
+/* (search) */
+
+/* ---- categories, posts and the feed (issue 5) ---- */
+
+/* (posts) */
+
 #endif

@@ -1,0 +1,60 @@
+/* sqlite_internal.h - what the SQLite backend's files share: the connection
+ * struct, the statement cache and small row helpers. Only src/store/sqlite*.c
+ * include it. */
+#ifndef HEARTH_STORE_SQLITE_INTERNAL_H
+#define HEARTH_STORE_SQLITE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "domain/user.h"
+
+enum {
+    STORE_BUSY_TIMEOUT_MS = 5000, /* writers wait this long for the write lock */
+    STORE_STMT_CACHE = 256,       /* distinct cached statements per connection */
+};
+
+struct cached_stmt {
+    const char *sql; /* key: the literal's address */
+    sqlite3_stmt *stmt;
+};
+
+struct store {
+    sqlite3 *db;
+    struct cached_stmt cache[STORE_STMT_CACHE];
+};
+
+/* Logs the engine's message and fills e with a generic 500. Returns false. */
+bool sqlite_fail(struct store *st, struct err *e, const char *what);
+
+/* The cached, reset statement for the literal `sql` (cached by address:
+ * pass string literals only), or NULL with e filled. */
+sqlite3_stmt *sqlite_stmt(struct store *st, const char *sql, struct err *e);
+
+/* Column i as an arena string, NULL for SQL NULL. */
+const char *sqlite_col_text(struct arena *a, sqlite3_stmt *q, int i);
+
+/* Binds a string or NULL. */
+void sqlite_bind_text_or_null(sqlite3_stmt *q, int i, const char *s);
+
+/* Steps a statement that returns no rows or whether a row exists:
+ * 1 row, 0 none, -1 error. Resets it. */
+int sqlite_exists(struct store *st, sqlite3_stmt *q, struct err *e);
+
+/* Steps a statement expected to finish (INSERT/UPDATE/DELETE); resets it. */
+bool sqlite_exec_stmt(struct store *st, sqlite3_stmt *q, struct err *e, const char *what);
+
+/* The users columns, in the order sqlite_user_from_row reads them. */
+#define USER_COLUMNS                                                                                            \
+    "id, username, real_name, email, email_isvalid, date_joined_us, bio, location, location_lat, location_lng, " \
+    "position_lat, position_lng, date_of_birth, description, gender, status, website, avatar, cover, ext_id, "    \
+    "reputation, role, password_hash, tokens_valid_after, followers_counter, followings_counter, "                \
+    "connections_counter, connection_requests_sent_counter, connection_requests_received_counter, "              \
+    "posts_counter, discussions_counter, categories_counter"
+
+/* Fills u from a row selected with USER_COLUMNS (first column at `col`). */
+void sqlite_user_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u);
+
+#endif

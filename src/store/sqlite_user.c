@@ -1,0 +1,239 @@
+/* sqlite_user.c - users: lookups, uniqueness, insert, lists. */
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/text.h"
+#include "store/sqlite_internal.h"
+
+/* Steps a lookup statement expected to give at most one user. */
+static int user_step_one(struct store *st, struct arena *a, sqlite3_stmt *q, struct user *out, struct err *e)
+{
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        sqlite_user_from_row(a, q, 0, out);
+        sqlite3_reset(q);
+        return 1;
+    }
+    sqlite3_reset(q);
+    if (rc == SQLITE_DONE)
+        return 0;
+    sqlite_fail(st, e, "user lookup");
+    return -1;
+}
+
+int store_user_get(struct store *st, struct arena *a, int64_t id, struct user *out, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, "SELECT " USER_COLUMNS " FROM users WHERE id = $1", e);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, id);
+    return user_step_one(st, a, q, out, e);
+}
+
+int store_user_get_by_login(struct store *st, struct arena *a, const char *login, struct user *out, struct err *e)
+{
+    /* status <> 'u' first: a hard-deleted tombstone may share a released name */
+    sqlite3_stmt *q = sqlite_stmt(st,
+                               "SELECT " USER_COLUMNS " FROM users WHERE status <> 'u' AND "
+                               "(username_fold = fold($1) OR email_fold = fold($1)) ORDER BY id LIMIT 1",
+                               e);
+    if (!q)
+        return -1;
+    sqlite3_bind_text(q, 1, login, -1, SQLITE_TRANSIENT);
+    return user_step_one(st, a, q, out, e);
+}
+
+int store_user_username_taken(struct store *st, const char *username, int64_t except_id, struct err *e)
+{
+    sqlite3_stmt *q =
+        sqlite_stmt(st, "SELECT 1 FROM users WHERE username_fold = fold($1) AND status <> 'u' AND id <> $2", e);
+    if (!q)
+        return -1;
+    sqlite3_bind_text(q, 1, username, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, except_id);
+    return sqlite_exists(st, q, e);
+}
+
+int store_user_email_taken(struct store *st, const char *email, int64_t except_id, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM users WHERE email_fold = fold($1) AND status <> 'u' AND id <> $2", e);
+    if (!q)
+        return -1;
+    sqlite3_bind_text(q, 1, email, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, except_id);
+    return sqlite_exists(st, q, e);
+}
+
+int store_user_ext_id_taken(struct store *st, int64_t ext_id, int64_t except_id, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM users WHERE ext_id = $1 AND status <> 'u' AND id <> $2", e);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, ext_id);
+    sqlite3_bind_int64(q, 2, except_id);
+    return sqlite_exists(st, q, e);
+}
+
+bool store_user_insert(struct store *st, const struct user *u, int64_t *id, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st,
+                               "INSERT INTO users (username, username_fold, email, email_fold, password_hash, role, "
+                               "ext_id, date_joined_us) VALUES ($1, fold($1), $2, fold($2), $3, $4, $5, $6)",
+                               e);
+    if (!q)
+        return false;
+    sqlite3_bind_text(q, 1, u->username, -1, SQLITE_TRANSIENT);
+    sqlite_bind_text_or_null(q, 2, u->email);
+    sqlite_bind_text_or_null(q, 3, u->password_hash);
+    sqlite_bind_text_or_null(q, 4, u->role);
+    if (u->has_ext_id)
+        sqlite3_bind_int64(q, 5, u->ext_id);
+    else
+        sqlite3_bind_null(q, 5);
+    sqlite3_bind_int64(q, 6, clock_now_us());
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc == SQLITE_CONSTRAINT)
+        return err_set(e, 400, "unique", "A user with these details already exists.");
+    if (rc != SQLITE_DONE)
+        return sqlite_fail(st, e, "insert user");
+    *id = sqlite3_last_insert_rowid(st->db);
+    return true;
+}
+
+int64_t store_user_count(struct store *st, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, "SELECT count(*) FROM users", e);
+    if (!q)
+        return -1;
+    int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    sqlite3_reset(q);
+    if (n < 0)
+        sqlite_fail(st, e, "count users");
+    return n;
+}
+
+/* Parameters bound to a dynamically built query, in order. */
+struct binds {
+    const char *text[16];
+    int n;
+};
+
+static void add_text_filter(struct buf *sql, struct binds *b, struct arena *a, const char *column, const char *term)
+{
+    char *folded = text_fold(a, term);
+    b->text[b->n++] = folded;
+    /* one or two characters match the start of a word (contract §3) */
+    if (text_chars(folded) <= 2)
+        buf_printf(sql, " AND word_prefix(%s, $%d)", column, b->n);
+    else
+        buf_printf(sql, " AND instr(%s, $%d) > 0", column, b->n);
+}
+
+static const char *order_column(const char *field)
+{
+    if (!strcmp(field, "username"))
+        return "username_fold";
+    if (!strcmp(field, "real_name"))
+        return "real_name_fold";
+    if (!strcmp(field, "location"))
+        return "fold(location)";
+    if (!strcmp(field, "date_joined"))
+        return "date_joined_us";
+    if (!strcmp(field, "id"))
+        return "id";
+    return NULL;
+}
+
+bool store_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
+                     struct err *e)
+{
+    struct buf where = {0}, sql = {0};
+    struct binds b = {0};
+    buf_puts(&where, " FROM users WHERE status IN ('a', 'b')");
+    if (f->username)
+        add_text_filter(&where, &b, a, "username_fold", f->username);
+    if (f->real_name)
+        add_text_filter(&where, &b, a, "real_name_fold", f->real_name);
+    if (f->location)
+        add_text_filter(&where, &b, a, "fold(location)", f->location);
+    if (f->description)
+        add_text_filter(&where, &b, a, "fold(description)", f->description);
+    if (f->gender) {
+        b.text[b.n++] = f->gender;
+        buf_printf(&where, " AND gender = $%d", b.n);
+    }
+    int search_bind = 0;
+    if (f->search) {
+        char *folded = text_fold(a, f->search);
+        b.text[b.n++] = folded;
+        search_bind = b.n;
+        if (text_chars(folded) <= 2)
+            buf_printf(&where, " AND (word_prefix(username_fold, $%d) OR word_prefix(real_name_fold, $%d))", b.n,
+                       b.n);
+        else
+            buf_printf(&where, " AND (instr(username_fold, $%d) > 0 OR instr(real_name_fold, $%d) > 0)", b.n, b.n);
+    }
+    if (f->exclude_id)
+        buf_printf(&where, " AND id <> %lld", (long long)f->exclude_id);
+
+    bool ok = false;
+    sqlite3_stmt *q = NULL;
+    /* count */
+    buf_printf(&sql, "SELECT count(*)%s", buf_str(&where));
+    if (sqlite3_prepare_v2(st->db, buf_str(&sql), -1, &q, NULL) != SQLITE_OK) {
+        sqlite_fail(st, e, "prepare count");
+        goto done;
+    }
+    for (int i = 0; i < b.n; i++)
+        sqlite3_bind_text(q, i + 1, b.text[i], -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_ROW) {
+        sqlite_fail(st, e, "count");
+        goto done;
+    }
+    out->count = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    q = NULL;
+
+    /* page */
+    sql.len = 0;
+    buf_printf(&sql, "SELECT " USER_COLUMNS "%s ORDER BY ", buf_str(&where));
+    if (f->norder == 0 && search_bind)
+        buf_printf(&sql, "CASE WHEN username_fold = $%d THEN 0 WHEN substr(username_fold, 1, length($%d)) = $%d "
+                         "THEN 1 ELSE 2 END, ",
+                   search_bind, search_bind, search_bind);
+    for (int i = 0; i < f->norder; i++) {
+        const char *col = order_column(f->order[i].field);
+        if (col)
+            buf_printf(&sql, "%s %s, ", col, f->order[i].desc ? "DESC" : "ASC");
+    }
+    bool id_desc = f->norder > 0 && !strcmp(f->order[f->norder - 1].field, "id") && f->order[f->norder - 1].desc;
+    buf_printf(&sql, "id %s LIMIT %d OFFSET %d", id_desc ? "DESC" : "ASC", f->limit, f->offset);
+    if (sqlite3_prepare_v2(st->db, buf_str(&sql), -1, &q, NULL) != SQLITE_OK) {
+        sqlite_fail(st, e, "prepare list");
+        goto done;
+    }
+    for (int i = 0; i < b.n; i++)
+        sqlite3_bind_text(q, i + 1, b.text[i], -1, SQLITE_STATIC);
+    out->items = arena_alloc(a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
+    out->n = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && out->n < f->limit)
+        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        sqlite_fail(st, e, "list");
+        goto done;
+    }
+    ok = true;
+done:
+    sqlite3_finalize(q);
+    buf_free(&where);
+    buf_free(&sql);
+    return ok;
+}
+
