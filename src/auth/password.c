@@ -9,12 +9,13 @@
 
 _Static_assert(PASSWORD_HASH_MAX >= crypto_pwhash_STRBYTES, "room for libsodium's encoded hash");
 /* the policy messages below spell these numbers out */
-_Static_assert(PASSWORD_MIN_CHARS == 8, "update MSG_TOO_SHORT");
-_Static_assert(PASSWORD_MAX_CHARS == 128, "update MSG_TOO_LONG");
+_Static_assert(PASSWORD_MIN_CHARS == 8, "update PASSWORD_MSG_TOO_SHORT");
+_Static_assert(PASSWORD_MAX_CHARS == 128, "update PASSWORD_MSG_TOO_LONG");
 
 enum {
     PASSWORD_CLASSES_REQUIRED = 3, /* of lowercase, uppercase, digit, other */
 };
+_Static_assert(PASSWORD_CLASSES_REQUIRED == 3, "update PASSWORD_MSG_TOO_SIMPLE");
 
 /* Character classes of the policy, as bits. */
 enum password_class {
@@ -25,12 +26,12 @@ enum password_class {
     PASSWORD_CLASS_OTHER = 1 << 3,
 };
 
-static const char MSG_INVALID[] = "This password contains characters that are not allowed.";
-static const char MSG_TOO_SHORT[] = "This password is too short. It must contain at least 8 characters.";
-static const char MSG_TOO_LONG[] = "This password is too long. It must contain at most 128 characters.";
-static const char MSG_SIMILAR[] = "The password is too similar to the username.";
-static const char MSG_TOO_SIMPLE[] = "This password is too simple. It must contain at least three of: "
-                                     "lowercase letters, uppercase letters, digits and other characters.";
+static const char PASSWORD_MSG_INVALID[] = "This password contains characters that are not allowed.";
+static const char PASSWORD_MSG_TOO_SHORT[] = "This password is too short. It must contain at least 8 characters.";
+static const char PASSWORD_MSG_TOO_LONG[] = "This password is too long. It must contain at most 128 characters.";
+static const char PASSWORD_MSG_SIMILAR[] = "The password is too similar to the username.";
+static const char PASSWORD_MSG_TOO_SIMPLE[] = "This password is too simple. It must contain at least three of: "
+                                              "lowercase letters, uppercase letters, digits and other characters.";
 
 /* Written once by password_set_cost while the program starts, before any
  * thread exists; only read afterwards, so it needs no lock. */
@@ -173,14 +174,14 @@ bool password_policy_check(const char *pw, const char *username, const char *fie
     long chars = 0;
     unsigned classes = 0;
     if (!pw || !password_scan(pw, &chars, &classes))
-        return err_field(e, field, "invalid", MSG_INVALID);
+        return err_field(e, field, "invalid", PASSWORD_MSG_INVALID);
     if (chars < PASSWORD_MIN_CHARS)
-        return err_field(e, field, "password_too_short", MSG_TOO_SHORT);
+        return err_field(e, field, "password_too_short", PASSWORD_MSG_TOO_SHORT);
     if (chars > PASSWORD_MAX_CHARS)
-        return err_field(e, field, "password_too_long", MSG_TOO_LONG);
+        return err_field(e, field, "password_too_long", PASSWORD_MSG_TOO_LONG);
     if (username && password_equals_username(pw, username))
-        return err_field(e, field, "password_similar_to_username", MSG_SIMILAR);
+        return err_field(e, field, "password_similar_to_username", PASSWORD_MSG_SIMILAR);
     if (password_class_count(classes) < PASSWORD_CLASSES_REQUIRED)
-        return err_field(e, field, "password_too_simple", MSG_TOO_SIMPLE);
+        return err_field(e, field, "password_too_simple", PASSWORD_MSG_TOO_SIMPLE);
     return true;
 }

@@ -37,7 +37,8 @@ bool password_verify(const char *hash, const char *pw);
  * characters, not bytes); at least three of the four classes lowercase,
  * uppercase, digit, other; not equal to the username (case-insensitively).
  * On failure adds one field error on `field` (code "password_too_short",
- * "password_too_long", "password_too_common"... see password.c) and returns
+ * "password_too_long", "password_too_simple", "password_similar_to_username",
+ * "invalid") and returns
  * false. `username` may be NULL. */
 bool password_policy_check(const char *pw, const char *username, const char *field, struct err *e);
 

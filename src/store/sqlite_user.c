@@ -237,3 +237,74 @@ done:
     return ok;
 }
 
+
+/* The counter columns and the SQL computing each from the edges for the
+ * user `u` (an alias of users in the enclosing query). Order matters: it
+ * is the column order of the check query. */
+#define ACTIVE(col) "(SELECT status FROM users o WHERE o.id = " col ") IN ('a', 'b')"
+#define COUNTERS_SQL(u)                                                                                           \
+    "(SELECT count(*) FROM follows f WHERE f.followed_id = " u ".id AND " ACTIVE("f.follower_id") "), "           \
+    "(SELECT count(*) FROM follows f WHERE f.follower_id = " u ".id AND " ACTIVE("f.followed_id") "), "           \
+    "(SELECT count(*) FROM connections c WHERE c.user_id = " u ".id AND " ACTIVE("c.other_id") "), "              \
+    "(SELECT count(*) FROM connection_requests r WHERE r.from_user_id = " u ".id AND " ACTIVE("r.to_user_id") "), " \
+    "(SELECT count(*) FROM connection_requests r WHERE r.to_user_id = " u ".id AND r.rejected_us IS NULL AND "    \
+    ACTIVE("r.from_user_id") "), "                                                                               \
+    "(SELECT count(*) FROM posts p WHERE p.author_id = " u ".id AND p.type = 'post' AND p.deleted = 0), "          \
+    "(SELECT count(*) FROM posts p WHERE p.author_id = " u ".id AND p.type = 'discussion' AND p.deleted = 0), "    \
+    "(SELECT count(*) FROM category_follows cf JOIN categories k ON k.id = cf.category_id "                      \
+    "WHERE cf.user_id = " u ".id AND k.deleted = 0)"
+
+static const char *const counter_columns[] = {
+    "followers_counter",   "followings_counter",
+    "connections_counter", "connection_requests_sent_counter",
+    "connection_requests_received_counter", "posts_counter",
+    "discussions_counter", "categories_counter",
+};
+enum { COUNTER_COUNT = sizeof counter_columns / sizeof counter_columns[0] };
+
+bool store_user_counters_recompute(struct store *st, int64_t user_id, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  "UPDATE users SET (followers_counter, followings_counter, connections_counter, "
+                                  "connection_requests_sent_counter, connection_requests_received_counter, "
+                                  "posts_counter, discussions_counter, categories_counter) = (SELECT " COUNTERS_SQL(
+                                      "u") " FROM users u WHERE u.id = $1) WHERE id = $1",
+                                  e);
+    if (!q)
+        return false;
+    sqlite3_bind_int64(q, 1, user_id);
+    return sqlite_exec_stmt(st, q, e, "recompute counters");
+}
+
+int64_t store_user_counters_check(struct store *st, void (*fn)(void *ctx, int64_t user_id, const char *name,
+                                                               int64_t stored, int64_t actual),
+                                  void *ctx, struct err *e)
+{
+    sqlite3_stmt *q = NULL;
+    const char *sql = "SELECT u.id, followers_counter, followings_counter, connections_counter, "
+                      "connection_requests_sent_counter, connection_requests_received_counter, posts_counter, "
+                      "discussions_counter, categories_counter, " COUNTERS_SQL("u") " FROM users u ORDER BY u.id";
+    if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK) {
+        sqlite_fail(st, e, "prepare check");
+        return -1;
+    }
+    int64_t differences = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(q, 0);
+        for (int i = 0; i < COUNTER_COUNT; i++) {
+            int64_t stored = sqlite3_column_int64(q, 1 + i), actual = sqlite3_column_int64(q, 1 + COUNTER_COUNT + i);
+            if (stored != actual) {
+                differences++;
+                if (fn)
+                    fn(ctx, id, counter_columns[i], stored, actual);
+            }
+        }
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        sqlite_fail(st, e, "check counters");
+        return -1;
+    }
+    return differences;
+}

@@ -53,6 +53,27 @@ bool store_user_insert(struct store *st, const struct user *u, int64_t *id, stru
 
 int64_t store_user_count(struct store *st, struct err *e);
 
+/* Counters (kept in the user row, changed in the same transaction as the
+ * edge) obey one invariant, which these two functions compute from the
+ * edges: a counter counts only edges whose other user is active (a or b).
+ *   followers_counter    follows.followed_id = U, follower active
+ *   followings_counter   follows.follower_id = U, followed active
+ *   connections_counter  connections.user_id = U, other active
+ *   connection_requests_sent_counter      requests from U (rejected ones too, §9), to an active user
+ *   connection_requests_received_counter  requests to U not rejected, from an active user
+ *   posts_counter / discussions_counter   U's posts of that type not deleted
+ *   categories_counter   U's category follows of categories not deleted
+ * Recomputes and stores U's counters (use inside the transaction that
+ * changed the edges or a related user's status). */
+bool store_user_counters_recompute(struct store *st, int64_t user_id, struct err *e);
+
+/* Calls fn for every user whose stored counters differ from the recomputed
+ * ones (name is the counter's column name); returns the number of
+ * differences, -1 on error. Read-only. */
+int64_t store_user_counters_check(struct store *st, void (*fn)(void *ctx, int64_t user_id, const char *name,
+                                                               int64_t stored, int64_t actual),
+                                  void *ctx, struct err *e);
+
 /* Lists users with status a or b matching f (see domain/user.h). */
 bool store_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
                      struct err *e);

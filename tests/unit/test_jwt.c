@@ -181,7 +181,7 @@ static void test_jose_token_expires(void **state)
 
 static void test_not_nul_terminated(void **state)
 {
-    char buf[sizeof JOSE_TOKEN + 8];
+    char buf[sizeof JOSE_TOKEN - 1 + 8];
     memcpy(buf, JOSE_TOKEN, sizeof JOSE_TOKEN - 1);
     memcpy(buf + sizeof JOSE_TOKEN - 1, "garbage!", 8);
     struct jwt_claims c;
