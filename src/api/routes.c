@@ -4,6 +4,8 @@
  * /user/me/ is not read as a user id (the router tries routes in order). */
 #include "api/routes.h"
 
+#include "api/account_api.h"
+#include "api/media_api.h"
 #include "api/pref_api.h"
 #include "api/sso_api.h"
 #include "api/user_api.h"
@@ -34,6 +36,16 @@ const struct route api_routes[] = {
     {"GET", "/api/v2/user/{id}/", user_api_get, ROUTE_PUBLIC},
 
     /* account (issue 3) */
+    {"PUT", "/api/v2/user/{id}/", account_api_update, ROUTE_AUTH},
+    {"PATCH", "/api/v2/user/{id}/", account_api_update, ROUTE_AUTH},
+    {"DELETE", "/api/v2/user/{id}/", account_api_delete, ROUTE_AUTH},
+    {"PATCH", "/api/v2/user/{id}/change_email/", account_api_change_email, ROUTE_AUTH},
+    {"POST", "/api/v2/user/{id}/confirm_email/", account_api_confirm_email, ROUTE_PUBLIC},
+    {"PATCH", "/api/v2/user/{id}/change_password/", account_api_change_password, ROUTE_AUTH | ROUTE_SLOW},
+    {"GET", "/api/v2/user/{id}/settings/", account_api_settings_get, ROUTE_AUTH},
+    {"POST", "/api/v2/user/{id}/settings/", account_api_settings_update, ROUTE_AUTH},
+    {"PATCH", "/api/v2/user/{id}/settings/", account_api_settings_update, ROUTE_AUTH},
+    {"GET", "/media/{name}", media_api_get, ROUTE_PUBLIC},
 
     /* graph (issue 4) */
 

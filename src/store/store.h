@@ -126,6 +126,59 @@ bool store_pref_set(struct store *st, int64_t id, const json_t *value, struct er
 
 /* (account) */
 
+/* Writes the profile columns of u (real_name and its fold, bio, location,
+ * location/position coordinates, date_of_birth, description, gender,
+ * website, avatar, cover) to the row u->id. */
+bool store_account_profile_write(struct store *st, const struct user *u, struct err *e);
+
+/* The ids of every other user joined to `user_id` by a follow, connection
+ * or connection request, in either direction (whose counters a change of
+ * its status or edges can move). *ids is an arena array. */
+bool store_account_related_users(struct store *st, struct arena *a, int64_t user_id, int64_t **ids, size_t *n,
+                                 struct err *e);
+
+/* Soft delete: status d, every OAuth token and the pending email change
+ * deleted, JWTs issued before `now` (seconds) invalid. Edges stay. */
+bool store_account_soft_delete(struct store *st, int64_t user_id, int64_t now, struct err *e);
+
+/* Hard delete: deletes every row of the user in follows, connections,
+ * connection_requests and hides (both directions), user_tags,
+ * category_follows, posts (and their post_categories), user_settings,
+ * email_changes and oauth_tokens; turns the row into a tombstone (status u,
+ * profile, email, ext_id, role, password and counters cleared; username kept
+ * but released by the partial unique indexes). Run inside a transaction. */
+bool store_account_hard_delete(struct store *st, int64_t user_id, int64_t now, struct err *e);
+
+/* Sets the email (and its fold) and email_isvalid. 400 "unique" if another
+ * user holds the address. */
+bool store_account_set_email(struct store *st, int64_t user_id, const char *email, bool valid, struct err *e);
+
+/* Sets the password hash and tokens_valid_after (seconds). */
+bool store_account_set_password(struct store *st, int64_t user_id, const char *hash, int64_t valid_after,
+                                struct err *e);
+
+/* A pending email change (contract §7): one per user. */
+struct email_change {
+    const char *new_email;
+    const char *code_hash; /* token_hash_hex of the validation code */
+    int64_t expires_us;
+    int attempts; /* wrong codes so far */
+};
+
+int store_email_change_get(struct store *st, struct arena *a, int64_t user_id, struct email_change *out,
+                           struct err *e);
+/* Inserts or replaces the user's pending change (attempts back to 0). */
+bool store_email_change_put(struct store *st, int64_t user_id, const struct email_change *c, struct err *e);
+bool store_email_change_count_attempt(struct store *st, int64_t user_id, struct err *e);
+bool store_email_change_delete(struct store *st, int64_t user_id, struct err *e);
+
+/* Notification settings (schemas/userSettings.md), in the order of
+ * settings_names (domain/settings.h). get: 1 with the stored row, 0 when the
+ * user has none yet (out untouched). put: inserts or replaces the row. */
+enum { STORE_SETTINGS_COUNT = 7 };
+int store_settings_get(struct store *st, int64_t user_id, int out[STORE_SETTINGS_COUNT], struct err *e);
+bool store_settings_put(struct store *st, int64_t user_id, const int values[STORE_SETTINGS_COUNT], struct err *e);
+
 /* ---- graph: follows, connections, hides, counters (issue 4) ---- */
 
 /* (graph) */
