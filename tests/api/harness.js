@@ -59,6 +59,7 @@ function runProcess(bin, args, env, input) {
     child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.on('error', () => {}); // the command may exit before reading its input
     child.stdin.end(input || '');
   });
 }
