@@ -439,7 +439,7 @@ static void read_profile(struct arena *a, json_t *fields, const struct account_u
     s = text_field(a, fields, "gender", &present, e);
     if (present && e->count == before) {
         const char *const *g = genders;
-        while (*g && strcmp(*g, s))
+        while (*g && strcmp(*g, s) != 0)
             g++;
         if (*g) {
             v->gender = *g;
