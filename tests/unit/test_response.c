@@ -48,6 +48,25 @@ static void test_401_and_429_headers(void **state)
     json_decref(r2.json);
 }
 
+/* A response may be rendered on a password worker and queued later by an
+ * HTTP thread: its Retry-After value must belong to the response, not to
+ * the rendering thread (a second 429 on that thread must not change it). */
+static void test_retry_after_owned_by_response(void **state)
+{
+    struct err t1 = {0}, t2 = {0};
+    err_set(&t1, 429, "throttled", "Slow down.");
+    t1.retry_after = 42;
+    err_set(&t2, 429, "throttled", "Slow down.");
+    t2.retry_after = 7;
+    struct response r1 = {0}, r2 = {0};
+    http_error(&r1, &t1);
+    http_error(&r2, &t2);
+    assert_string_equal(r1.headers[0].value, "42");
+    assert_string_equal(r2.headers[0].value, "7");
+    json_decref(r1.json);
+    json_decref(r2.json);
+}
+
 static void test_page_links(void **state)
 {
     struct arena *a = arena_new();
@@ -77,6 +96,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_error_groups_fields),
         cmocka_unit_test(test_401_and_429_headers),
+        cmocka_unit_test(test_retry_after_owned_by_response),
         cmocka_unit_test(test_page_links),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
