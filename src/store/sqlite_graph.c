@@ -317,14 +317,28 @@ struct list_sql {
     const char *counter;      /* the owner's counter column */
     const char *hidden_count; /* the viewer's hidden users in the list ($1 owner, $2 viewer) */
     const char *page;         /* a plain page */
-    const char *mutual_count; /* how many listed users the viewer relates to */
-    const char *mutual_page;  /* those users ($3 limit, $4 offset) */
+    const char *mutual_count; /* how many listed users the viewer relates to, walking the list */
+    const char *mutual_page;  /* those users ($3 limit, $4 offset), walking the list */
     const char *rest_page;    /* the others ($3 limit, $4 offset) */
+    const char *edge_count;   /* the owner's edges, any status (index only) */
+    const char *index_page;   /* a page found in the index alone, then joined */
+    const char *viewer_counter;      /* the viewer's counter of the relation mutual means */
+    const char *viewer_mutual_count; /* mutual_count, walking the viewer's relations instead */
+    const char *viewer_mutual_page;  /* mutual_page, walking the viewer's relations (sorts them) */
 };
 
-/* The mutual part is driven by the edge index too (newest first); its
- * size is bounded by the list, and the rest page skips it per row. */
-#define LIST_SQL(table, owner, other, counter_col, rel)                                                            \
+/* The mutual part walked from the viewer's side: `vtable v` holds the
+ * viewer's relations (v.vself = $2), each probed in the owner's list by
+ * primary key. */
+#define VIEWER_FROM(table, owner, other, vtable, vself, vother)                                                    \
+    " FROM " vtable " v CROSS JOIN " table " e ON e." owner " = $1 AND e." other " = v." vother                    \
+    " CROSS JOIN users ON users.id = v." vother " WHERE v." vself " = $2 AND users.status IN ('a', 'b') AND NOT "  \
+    "EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $2 AND h.hidden_id = v." vother ")"
+
+/* The mutual part is walked from whichever side is smaller: the list in
+ * index order, or the viewer's relations (then sorted); the rest page
+ * walks the list and skips the mutual users per row. */
+#define LIST_SQL(table, owner, other, counter_col, rel, vtable, vself, vother, vcounter)                           \
     {                                                                                                              \
         counter_col,                                                                                               \
             "SELECT count(*) FROM hides h CROSS JOIN " table " e ON e." other " = h.hidden_id AND e." owner        \
@@ -333,14 +347,28 @@ struct list_sql {
             "SELECT count(*)" LIST_FROM(table, owner, other) " AND " rel(other),                                   \
             "SELECT " USER_COLUMNS LIST_FROM(table, owner, other) " AND " rel(other) LIST_ORDER(other),            \
             "SELECT " USER_COLUMNS LIST_FROM(table, owner, other) " AND NOT " rel(other) LIST_ORDER(other),        \
+            "SELECT count(*) FROM " table " e WHERE e." owner " = $1",                                               \
+            "SELECT " USER_COLUMNS " FROM (SELECT e." other " AS k_id, e.created_us AS k_created FROM " table " e "   \
+            "WHERE e." owner " = $1" LIST_ORDER(other) ") k CROSS JOIN users ON users.id = k.k_id WHERE users.status " \
+            "IN ('a', 'b') ORDER BY k.k_created DESC, k.k_id DESC",                                                 \
+            vcounter,                                                                                              \
+            "SELECT count(*)" VIEWER_FROM(table, owner, other, vtable, vself, vother),                             \
+            "SELECT " USER_COLUMNS VIEWER_FROM(table, owner, other, vtable, vself, vother) LIST_ORDER(other),      \
     }
 
 static const struct list_sql list_sql[] = {
-    [GRAPH_LIST_FOLLOWERS] = LIST_SQL("follows", "followed_id", "follower_id", "followers_counter", FOLLOWS_VIEWER),
-    [GRAPH_LIST_FOLLOWINGS] = LIST_SQL("follows", "follower_id", "followed_id", "followings_counter", FOLLOWS_VIEWER),
-    [GRAPH_LIST_CONNECTIONS] =
-        LIST_SQL("connections", "user_id", "other_id", "connections_counter", CONNECTED_VIEWER),
+    [GRAPH_LIST_FOLLOWERS] = LIST_SQL("follows", "followed_id", "follower_id", "followers_counter", FOLLOWS_VIEWER,
+                                      "follows", "follower_id", "followed_id", "followings_counter"),
+    [GRAPH_LIST_FOLLOWINGS] = LIST_SQL("follows", "follower_id", "followed_id", "followings_counter", FOLLOWS_VIEWER,
+                                       "follows", "follower_id", "followed_id", "followings_counter"),
+    [GRAPH_LIST_CONNECTIONS] = LIST_SQL("connections", "user_id", "other_id", "connections_counter", CONNECTED_VIEWER,
+                                        "connections", "user_id", "other_id", "connections_counter"),
 };
+
+/* From this offset on, a page first counts the owner's edges in the index
+ * (one index walk, no row reads) to see whether the offset can be walked
+ * in the index alone: below it, walking the offset costs less than that. */
+enum { GRAPH_DEEP_OFFSET = 1000 };
 
 /* The hidden list: the owner's own hides, so no hide filter and no mutual. */
 static const char hidden_count_sql[] = "SELECT count(*) FROM hides e JOIN users ON users.id = e.hidden_id "
@@ -436,13 +464,30 @@ bool store_graph_user_list(struct store *st, struct arena *a, const struct graph
     if (total < 0 || hidden < 0)
         return false;
     out->count = total > hidden ? total - hidden : 0;
-    if (!lq->mutual || !lq->viewer_id)
+    if (!lq->mutual || !lq->viewer_id) {
+        /* Deep pages: when no edge is filtered out (every listed user
+         * active, none hidden by the viewer: the counter equals the edge
+         * count), the page's position in the index is exact, so the offset
+         * is walked in the index alone and only the page's users are read. */
+        if (lq->offset >= GRAPH_DEEP_OFFSET && hidden == 0) {
+            int64_t edges = list_count(st, s->edge_count, lq, e);
+            if (edges < 0)
+                return false;
+            if (edges == total)
+                return list_fill(st, a, s->index_page, lq, lq->limit, lq->offset, out, e);
+        }
         return list_fill(st, a, s->page, lq, lq->limit, lq->offset, out, e);
+    }
     /* mutual: the viewer's relations first, then the rest, each newest first */
-    int64_t m = list_count(st, s->mutual_count, lq, e);
+    int64_t mine = owner_counter(st, s->viewer_counter, lq->viewer_id, e);
+    if (mine < 0)
+        return false;
+    bool by_viewer = mine < total;
+    int64_t m = list_count(st, by_viewer ? s->viewer_mutual_count : s->mutual_count, lq, e);
     if (m < 0)
         return false;
-    if (lq->offset < m && !list_fill(st, a, s->mutual_page, lq, lq->limit, lq->offset, out, e))
+    if (lq->offset < m &&
+        !list_fill(st, a, by_viewer ? s->viewer_mutual_page : s->mutual_page, lq, lq->limit, lq->offset, out, e))
         return false;
     if (out->n < lq->limit) {
         int64_t rest_offset = lq->offset > m ? lq->offset - m : 0;

@@ -20,7 +20,7 @@
 #include "domain/graph.h"
 #include "store/store.h"
 
-enum { USERS = 5 };
+enum { USERS = 6 };
 
 struct fixture {
     char path[64];
@@ -245,8 +245,31 @@ static void test_lists(void **state)
     q.viewer_id = f->id[4];
     q.mutual = true;
     assert_true(graph_user_list(f->st, f->arena, &q, &page, &e));
+    assert_int_equal(page.n, 3);
     assert_int_equal(page.items[0].id, f->id[1]); /* the viewer follows 1 */
     assert_int_equal(page.items[1].id, f->id[3]);
+    assert_int_equal(page.items[2].id, f->id[2]);
+    /* the same when the viewer follows more users than the list holds
+     * (the mutual part is then found by walking the list, not the viewer) */
+    ok(f, 4, 5, GRAPH_FOLLOW);
+    ok(f, 4, 2, GRAPH_FOLLOW); /* the viewer now follows 1, 2 and 5: three, as many as the list */
+    assert_true(graph_user_list(f->st, f->arena, &q, &page, &e));
+    assert_int_equal(page.n, 3);
+    assert_int_equal(page.items[0].id, f->id[2]); /* mutual, newest edge first */
+    assert_int_equal(page.items[1].id, f->id[1]);
+    assert_int_equal(page.items[2].id, f->id[3]);
+    q.offset = 1;
+    q.limit = 1;
+    assert_true(graph_user_list(f->st, f->arena, &q, &page, &e));
+    assert_int_equal(page.n, 1);
+    assert_int_equal(page.items[0].id, f->id[1]);
+    q.offset = 2;
+    assert_true(graph_user_list(f->st, f->arena, &q, &page, &e));
+    assert_int_equal(page.n, 1);
+    assert_int_equal(page.items[0].id, f->id[3]);
+    ok(f, 4, 2, GRAPH_FOLLOW); /* unfollow 2 again */
+    q.offset = 0;
+    q.limit = 10;
     ok(f, 4, 2, GRAPH_HIDE);
     q.mutual = false;
     assert_true(graph_user_list(f->st, f->arena, &q, &page, &e));
@@ -307,6 +330,70 @@ static void test_blocked_and_deleted(void **state)
     assert_int_equal(e.status, 404);
 }
 
+/* Pages past GRAPH_DEEP_OFFSET (walked in the index alone when nothing is
+ * filtered out) must equal the filtered walk, and fall back to it when a
+ * follower is hidden by the viewer or inactive. */
+static void test_deep_pages(void **state)
+{
+    struct fixture *f = *state;
+    enum { FANS = 1010 };
+    static int64_t fan[FANS];
+    struct err e = {0};
+    assert_true(store_begin(f->st, &e));
+    for (int i = 0; i < FANS; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "fan%d", i);
+        struct user u = {.username = name};
+        assert_true(store_user_insert(f->st, &u, &fan[i], &e));
+        assert_true(store_graph_follow_insert(f->st, fan[i], f->id[0], 1000 + i, &e));
+    }
+    assert_true(store_user_counters_recompute(f->st, f->id[0], &e));
+    for (int i = 0; i < FANS; i++)
+        assert_true(store_user_counters_recompute(f->st, fan[i], &e));
+    assert_true(store_commit(f->st, &e));
+    assert_int_equal(store_user_counters_check(f->st, NULL, NULL, &e), 0);
+
+    struct graph_list_query q = {.kind = GRAPH_LIST_FOLLOWERS, .user_id = f->id[0], .limit = 5, .offset = 1003};
+    struct user_page page;
+    assert_true(graph_user_list(f->st, f->arena, &q, &page, &e));
+    assert_int_equal(page.count, FANS);
+    assert_int_equal(page.n, 5);
+    for (int i = 0; i < 5; i++) /* newest first: fan[FANS-1] is at offset 0 */
+        assert_int_equal(page.items[i].id, fan[FANS - 1 - 1003 - i]);
+
+    /* the viewer hides the newest fan: every later position shifts by one */
+    q.viewer_id = f->id[1];
+    struct principal viewer = f->who[1];
+    assert_true(graph_act(f->st, &viewer, fan[FANS - 1], GRAPH_HIDE, &e));
+    assert_true(graph_user_list(f->st, f->arena, &q, &page, &e));
+    assert_int_equal(page.count, FANS - 1);
+    assert_int_equal(page.n, 5);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(page.items[i].id, fan[FANS - 2 - 1003 - i]);
+    assert_true(graph_act(f->st, &viewer, fan[FANS - 1], GRAPH_HIDE, &e));
+
+    /* a newer fan who is no longer active: same shift, for everybody */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char sql[128];
+    snprintf(sql, sizeof sql, "UPDATE users SET status = 'd' WHERE id = %lld", (long long)fan[FANS - 2]);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_true(store_begin(f->st, &e));
+    assert_true(store_user_counters_recompute(f->st, f->id[0], &e));
+    assert_true(store_commit(f->st, &e));
+    q.viewer_id = 0;
+    assert_true(graph_user_list(f->st, f->arena, &q, &page, &e));
+    assert_int_equal(page.count, FANS - 1);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(page.items[i].id, fan[FANS - 2 - 1003 - i]);
+    /* past the end */
+    q.offset = FANS;
+    assert_true(graph_user_list(f->st, f->arena, &q, &page, &e));
+    assert_int_equal(page.n, 0);
+}
+
 int main(void)
 {
     log_set_quiet(1);
@@ -317,6 +404,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reject_cancel_reject, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hide_and_relations_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deep_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blocked_and_deleted, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
