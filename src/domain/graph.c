@@ -11,7 +11,6 @@
  */
 #include "domain/graph.h"
 
-#include <string.h>
 
 #include "core/clock.h"
 
@@ -214,7 +213,7 @@ fail:
 static enum graph_status status_from_kinds(unsigned kinds, bool follow_mode)
 {
     if (follow_mode)
-        return kinds & (1u << GRAPH_REL_FOLLOWS) ? GRAPH_STATUS_FOLLOWED : GRAPH_STATUS_NONE;
+        return (kinds & (1u << GRAPH_REL_FOLLOWS)) ? GRAPH_STATUS_FOLLOWED : GRAPH_STATUS_NONE;
     if (kinds & (1u << GRAPH_REL_CONNECTED))
         return GRAPH_STATUS_CONNECTED;
     if (kinds & (1u << GRAPH_REL_SENT))
