@@ -181,6 +181,8 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
     }
     if (f->exclude_id)
         buf_printf(&where, " AND id <> %lld", (long long)f->exclude_id);
+    if (f->viewer_id) /* graph (issue 4): users the viewer hides are left out */
+        buf_printf(&where, " AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = %lld)", (long long)f->viewer_id);
 
     bool ok = false;
     sqlite3_stmt *q = NULL;

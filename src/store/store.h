@@ -183,6 +183,106 @@ bool store_settings_put(struct store *st, int64_t user_id, const int values[STOR
 
 /* (graph) */
 
+/* The status (a, b, d, u) of each of two users, read in the current
+ * transaction; '\0' for an id that does not exist. */
+bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, char *a_status, char *b_status,
+                          struct err *e);
+
+/* Adds the deltas to the user's graph counters (same transaction as the
+ * edge change; see the invariant above store_user_counters_recompute). */
+struct graph_counter_delta {
+    int64_t followers, followings, connections, requests_sent, requests_received;
+};
+bool store_graph_counters_add(struct store *st, int64_t user_id, const struct graph_counter_delta *d,
+                              struct err *e);
+
+/* Edges. The *_exists lookups return 1, 0 or -1 (error). */
+int store_graph_follow_exists(struct store *st, int64_t follower_id, int64_t followed_id, struct err *e);
+bool store_graph_follow_insert(struct store *st, int64_t follower_id, int64_t followed_id, int64_t now_us,
+                               struct err *e);
+bool store_graph_follow_delete(struct store *st, int64_t follower_id, int64_t followed_id, struct err *e);
+
+int store_graph_connected(struct store *st, int64_t user_id, int64_t other_id, struct err *e);
+/* Both direction rows at once. */
+bool store_graph_connection_insert(struct store *st, int64_t a_id, int64_t b_id, int64_t now_us, struct err *e);
+bool store_graph_connection_delete(struct store *st, int64_t a_id, int64_t b_id, struct err *e);
+
+/* A connection request row (contract §7, §9). Times 0 when unset. */
+struct graph_request {
+    int64_t id, from_user_id, to_user_id;
+    int64_t created_us, rejected_us, viewed_us;
+};
+int store_graph_request_get(struct store *st, int64_t from_id, int64_t to_id, struct graph_request *out,
+                            struct err *e);
+bool store_graph_request_insert(struct store *st, int64_t from_id, int64_t to_id, int64_t now_us, struct err *e);
+bool store_graph_request_delete(struct store *st, int64_t id, struct err *e);
+/* Sets rejected_us (0 clears it: the request is pending again). */
+bool store_graph_request_set_rejected(struct store *st, int64_t id, int64_t rejected_us, struct err *e);
+/* Sets viewed_us unless already set (the first view is kept). */
+bool store_graph_request_set_viewed(struct store *st, int64_t id, int64_t now_us, struct err *e);
+
+int store_graph_hide_exists(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e);
+bool store_graph_hide_insert(struct store *st, int64_t user_id, int64_t hidden_id, int64_t now_us, struct err *e);
+bool store_graph_hide_delete(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e);
+/* How many users `user_id` hides (any status). -1 on error. */
+int64_t store_graph_hide_count(struct store *st, int64_t user_id, struct err *e);
+
+/* The viewer's relations to a set of users, as (id, kind) rows; only
+ * users with status a or b appear. A user may appear with several kinds. */
+enum graph_relation_kind {
+    GRAPH_REL_FOLLOWS = 1,  /* viewer follows them */
+    GRAPH_REL_CONNECTED,    /* connected */
+    GRAPH_REL_SENT,         /* a request from the viewer exists (pending or rejected) */
+    GRAPH_REL_RECEIVED,     /* a pending (not rejected) request from them exists */
+};
+struct graph_relation_row {
+    int64_t user_id;
+    enum graph_relation_kind kind;
+};
+bool store_graph_relations(struct store *st, struct arena *a, int64_t viewer_id, const int64_t *ids, int n,
+                           struct graph_relation_row **rows, int *nrows, struct err *e);
+
+/* Lists of users: whose edges, as seen by whom. */
+enum graph_list_kind {
+    GRAPH_LIST_FOLLOWERS,   /* users following user_id */
+    GRAPH_LIST_FOLLOWINGS,  /* users user_id follows */
+    GRAPH_LIST_CONNECTIONS, /* users connected to user_id */
+    GRAPH_LIST_HIDDEN,      /* users user_id hides (viewer_id and mutual are ignored) */
+};
+struct graph_list_query {
+    enum graph_list_kind kind;
+    int64_t user_id;
+    int64_t viewer_id; /* leaves out users the viewer hides; 0 = anonymous */
+    bool mutual;       /* users the viewer follows (connections: is connected to) first */
+    int limit, offset;
+};
+/* Active users (a, b) of the list, newest edge first (then user id,
+ * descending). count comes from user_id's counters (exact by the
+ * invariant) minus the viewer's hidden users in the list, so that no page
+ * needs to scan the whole edge list. */
+bool store_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *q,
+                           struct user_page *out, struct err *e);
+
+/* Ids of the active users `user_id` hides, newest first, at most max. */
+bool store_graph_hidden_ids(struct store *st, struct arena *a, int64_t user_id, int max, int64_t **ids, int *n,
+                            struct err *e);
+
+/* Connection requests of user_id, newest first, with the other user
+ * loaded: received = pending requests to user_id from active users;
+ * sent = requests from user_id (rejected ones too) to active users.
+ * count comes from user_id's counters (same invariant). */
+struct graph_request_item {
+    struct graph_request r;
+    struct user other; /* the sender (received) or the recipient (sent) */
+};
+struct graph_request_page {
+    int64_t count;
+    struct graph_request_item *items;
+    int n;
+};
+bool store_graph_request_list(struct store *st, struct arena *a, int64_t user_id, bool sent, int limit, int offset,
+                              struct graph_request_page *out, struct err *e);
+
 /* ---- tags and user search (issue 6) ---- */
 
 /* (search) */
