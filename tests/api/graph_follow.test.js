@@ -171,7 +171,7 @@ describe('graph: follow mode', () => {
     assert.equal(c.followings, 0);
   });
 
-  it('soft- and hard-deleted targets are 404; a blocked caller gets 403', { skip: !g.hasSqliteShell() && 'needs the sqlite3 shell' }, async () => {
+  it('soft- and hard-deleted targets are 404; a blocked caller gets 403', async () => {
     const [alice, gone, erased, blocked] = await g.makeUsers(s, 'fdel', 4);
     g.setStatus(s, gone.id, 'd');
     g.setStatus(s, erased.id, 'u');
@@ -192,7 +192,7 @@ describe('graph: follow mode', () => {
     expectError(await s.api('GET', `/api/v2/user/${erased.id}/followers/`), 404, 'not_found');
   });
 
-  it('a soft-deleted follower leaves the lists and the counts', { skip: !g.hasSqliteShell() && 'needs the sqlite3 shell' }, async () => {
+  it('a soft-deleted follower leaves the lists and the counts', async () => {
     const [target, c1, c2] = await g.makeUsers(s, 'fsoft', 3);
     await g.as(s, c1).followUser(target.id);
     await g.as(s, c2).followUser(target.id);

@@ -44,14 +44,6 @@ function sql(s, text) {
   return execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(s.dir, 'hearth.db'), text], { encoding: 'utf8' });
 }
 
-let haveSqlite;
-function hasSqliteShell() {
-  if (haveSqlite === undefined) {
-    try { execFileSync('sqlite3', ['-version']); haveSqlite = true; } catch (_) { haveSqlite = false; }
-  }
-  return haveSqlite;
-}
-
 // Sets a user's status directly and recomputes the counters the contract's
 // invariant derives from it (the account issue's delete does this itself).
 function setStatus(s, userId, status) {
@@ -67,4 +59,4 @@ function setStatus(s, userId, status) {
 
 const ids = (page) => page.results.map((u) => u.id);
 
-module.exports = { makeUsers, as, setFollowMode, setPref, sql, hasSqliteShell, setStatus, ids };
+module.exports = { makeUsers, as, setFollowMode, setPref, sql, setStatus, ids };
