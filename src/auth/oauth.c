@@ -116,7 +116,8 @@ static bool refresh_grant(struct request *req, struct response *resp, const stru
     int found = store_token_by_refresh(req->store, hash, &t, e);
     if (found < 0)
         return false;
-    if (found && store_user_get(req->store, req->arena, t.user_id, &u, e) < 0)
+    /* the token's user must still exist and be active */
+    if (found && (found = store_user_get(req->store, req->arena, t.user_id, &u, e)) < 0)
         return false;
     if (!found || t.refresh_expires <= clock_now() || t.client_id != c->id || (u.status != 'a' && u.status != 'b')) {
         store_rollback(req->store);
