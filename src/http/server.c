@@ -350,8 +350,10 @@ static bool dispatch(struct conn_state *s, const char *method)
         fail(s, 503, "unavailable", "The service is temporarily unavailable.");
         return false;
     }
-    if (!auth_authenticate(req, MHD_lookup_connection_value(s->conn, MHD_HEADER_KIND, "Authorization"), &e) ||
-        !check_route_flags(s, &e)) {
+    const char *authorization = (s->match.route->flags & ROUTE_NO_AUTH)
+                                    ? NULL
+                                    : MHD_lookup_connection_value(s->conn, MHD_HEADER_KIND, "Authorization");
+    if (!auth_authenticate(req, authorization, &e) || !check_route_flags(s, &e)) {
         http_error(&s->resp, &e);
         return false;
     }
