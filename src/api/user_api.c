@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/user_json.h"
+#include "core/text.h"
 #include "domain/prefs.h"
 #include "store/store.h"
 
@@ -14,7 +15,9 @@ static const char *const list_orderings[] = {"username", "real_name", "location"
 static const char *filter_param(struct request *req, const char *name, struct err *e)
 {
     const char *v = http_query(req, name);
-    if (v && strlen(v) > USER_FILTER_MAX)
+    /* counted in characters (contract §9 "lengths"): a 255-character real
+     * name may take up to 1020 bytes, and a term as long must still match */
+    if (v && text_chars(v) > USER_FILTER_MAX)
         err_field(e, name, "invalid", "Ensure this value has at most 255 characters.");
     return v;
 }
