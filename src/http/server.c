@@ -15,6 +15,7 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <assert.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
@@ -407,6 +408,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > s->limit)
             s->too_large = true;
+        /* A client waiting for "100 Continue" has not sent the body yet:
+         * answer now (413, or an earlier 404/405) instead of inviting a body
+         * only to discard it. libmicrohttpd then skips the body and closes
+         * the connection after the reply. */
+        const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+        if (s->too_large && expect && !strcasecmp(expect, "100-continue")) {
+            bool suspended = dispatch(s, method);
+            assert(!suspended); /* a too-large request never reaches the pool */
+            (void)suspended;
+            s->response_ready = true;
+            return queue_response(s);
+        }
         return MHD_YES;
     }
     if (*upload_data_size) {
