@@ -14,9 +14,9 @@
 
 const struct route api_routes[] = {
     /* authentication (contract §4) */
-    {"POST", "/oauth/token/", oauth_token, ROUTE_SLOW},
-    {"POST", "/oauth/revoke_token/", oauth_revoke, ROUTE_PUBLIC},
-    {"POST", "/api/v2/jwt/verify_token/", oauth_jwt_verify, ROUTE_PUBLIC},
+    {"POST", "/oauth/token/", oauth_token, ROUTE_SLOW | ROUTE_NO_AUTH},
+    {"POST", "/oauth/revoke_token/", oauth_revoke, ROUTE_NO_AUTH},
+    {"POST", "/api/v2/jwt/verify_token/", oauth_jwt_verify, ROUTE_NO_AUTH},
 
     /* SSO (contract §5) */
     {"POST", "/api/v2/sso/signup/", sso_api_signup, ROUTE_ADMIN | ROUTE_SLOW},
