@@ -278,27 +278,49 @@ static void put(struct walk *w, const char *s)
     w->after_pre = false;
 }
 
-/* Escapes text (and attribute values: quotes too). */
+/* Code points the parser replaces with U+FFFD when they appear raw (a
+ * character reference can still produce them): written as U+FFFD too, so
+ * that re-parsing the output gives the same text. */
+static bool replaced_by_parser(utf8proc_int32_t cp)
+{
+    return (cp >= 0x1 && cp <= 0x8) || cp == 0xB || (cp >= 0xE && cp <= 0x1F) || (cp >= 0x7F && cp <= 0x9F) ||
+           (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFF) == 0xFFFE || (cp & 0xFFFF) == 0xFFFF;
+}
+
+/* Escapes text (and attribute values: quotes too). A CR becomes LF, as
+ * the parser turns raw ones into. */
 static void put_escaped(struct walk *w, const char *s, bool attribute)
 {
-    const char *run = s;
-    for (const char *p = s; *p; p++) {
-        const char *rep;
-        if (*p == '&')
-            rep = "&amp;";
-        else if (*p == '<')
-            rep = "&lt;";
-        else if (*p == '>')
-            rep = "&gt;";
-        else if (*p == '"' && attribute)
-            rep = "&quot;";
-        else
+    const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+    utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
+    while (left > 0) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+        if (n <= 0) {
+            /* the parser can turn a character reference into a code point
+             * UTF-8 cannot carry (a surrogate, or beyond U+10FFFF) */
+            buf_puts(&w->out, "\xef\xbf\xbd");
+            p++;
+            left--;
             continue;
-        buf_append(&w->out, run, (size_t)(p - run));
-        buf_puts(&w->out, rep);
-        run = p + 1;
+        }
+        if (cp == '&')
+            buf_puts(&w->out, "&amp;");
+        else if (cp == '<')
+            buf_puts(&w->out, "&lt;");
+        else if (cp == '>')
+            buf_puts(&w->out, "&gt;");
+        else if (cp == '"' && attribute)
+            buf_puts(&w->out, "&quot;");
+        else if (cp == '\r')
+            buf_puts(&w->out, "\n");
+        else if (replaced_by_parser(cp))
+            buf_puts(&w->out, "\xef\xbf\xbd");
+        else
+            buf_append(&w->out, p, (size_t)n);
+        p += n;
+        left -= n;
     }
-    buf_puts(&w->out, run);
     w->after_pre = false;
 }
 
@@ -328,8 +350,14 @@ static void summary_add(struct walk *w, const char *s)
     while (left > 0 && w->summary_chars < HTML_SUMMARY_MAX) {
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-        if (n <= 0)
-            return; /* cannot happen: the input was valid UTF-8 */
+        const utf8proc_uint8_t *bytes = p;
+        size_t nbytes = (size_t)n;
+        if (n <= 0) { /* not UTF-8 (see put_escaped): one U+FFFD per byte */
+            n = 1;
+            cp = 0xFFFD;
+            bytes = (const utf8proc_uint8_t *)"\xef\xbf\xbd";
+            nbytes = 3;
+        }
         if (is_space(cp)) {
             w->space_pending = w->summary_chars > 0;
         } else {
@@ -342,7 +370,7 @@ static void summary_add(struct walk *w, const char *s)
                 w->summary_chars++;
                 w->space_pending = false;
             }
-            buf_append(&w->summary, p, (size_t)n);
+            buf_append(&w->summary, bytes, nbytes);
             w->summary_chars++;
             w->has_content = true;
         }
@@ -398,7 +426,7 @@ static void put_text(struct walk *w, const char *text)
         inline_content(w, true);
     /* a newline right after <pre> is eaten by the parser: double it so the
      * text survives re-parsing unchanged */
-    if (w->after_pre && text[0] == '\n')
+    if (w->after_pre && (text[0] == '\n' || text[0] == '\r')) /* a CR is written as LF */
         buf_puts(&w->out, "\n");
     put_escaped(w, text, false);
     summary_add(w, text);
