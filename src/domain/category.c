@@ -15,6 +15,8 @@
 #define CATEGORY_GENERATE "_GENERATE_"
 #define CATEGORY_DEFAULT_SLUG "category"
 
+enum { CATEGORY_CHOICE_MAX = 32 }; /* characters of an enumerated value: longer ones match nothing */
+
 static const char *const auto_follow_values[] = {"none", "default", "forced", NULL};
 static const char *const stream_order_values[] = {"recent", "last_activity", NULL};
 
@@ -127,7 +129,7 @@ static bool body_enum(struct arena *a, json_t *body, const char *name, const cha
                       struct err *e)
 {
     const char *s;
-    if (!body_text(a, body, name, false, 64, &s, e))
+    if (!body_text(a, body, name, false, CATEGORY_CHOICE_MAX, &s, e))
         return false;
     if (s && !(*out = enum_value(values, s)))
         err_field(e, name, "invalid_choice", arena_printf(a, "\"%s\" is not a valid choice.", s));
@@ -218,12 +220,11 @@ static bool read_changes(struct arena *a, json_t *body, bool allow_deleted, stru
     if ((c->has_name = body_text(a, body, "name", false, CATEGORY_NAME_MAX, &c->name, e)) && c->name && !*c->name)
         err_field(e, "name", "blank", "This field may not be blank.");
     const char *slug;
-    if ((c->has_slug = body_text(a, body, "slug", true, CATEGORY_SLUG_MAX + 16, &slug, e))) {
+    if ((c->has_slug = body_text(a, body, "slug", true, CATEGORY_SLUG_MAX, &slug, e))) {
         if (!slug || !*slug || !strcmp(slug, CATEGORY_GENERATE))
             c->generate_slug = true;
         else if (!valid_slug(slug))
-            err_field(e, "slug", "invalid",
-                      "Enter a valid slug of at most 100 letters, numbers, underscores or hyphens.");
+            err_field(e, "slug", "invalid", "Enter a valid slug of letters, numbers, underscores or hyphens.");
         else
             c->slug = slug;
     }
