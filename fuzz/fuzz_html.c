@@ -6,7 +6,8 @@
  *     attributes, with http(s)/mailto links and http(s) images only, and
  * (3) sanitised again comes back byte for byte (stability: what a browser
  *     builds from it is what the sanitiser meant).
- * Any broken promise aborts.
+ * Any broken promise aborts. Seeds are in fuzz/corpus/html, HTML tokens in
+ * fuzz/html.dict: build-fuzz/fuzz_html fuzz/corpus/html -dict=fuzz/html.dict
  */
 #include <gumbo.h>
 #include <stdint.h>
