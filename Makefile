@@ -4,7 +4,7 @@ BUILD_SAN ?= build-san
 BUILD_FUZZ ?= build-fuzz
 GEN       := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build run test unit api san fuzz clean npm
+.PHONY: all deps build run test unit api san fuzz bench clean npm
 
 all: build
 
@@ -47,6 +47,10 @@ fuzz: deps
 	CC=clang cmake -S . -B $(BUILD_FUZZ) $(GEN) -DCMAKE_BUILD_TYPE=Debug -DHEARTH_FUZZ=ON -DHEARTH_SANITIZE=ON
 	cmake --build $(BUILD_FUZZ)
 	@for f in $(BUILD_FUZZ)/fuzz_*; do echo "== $$f"; $$f -max_total_time=$(FUZZ_SECONDS) -max_len=8192 || exit 1; done
+
+# wrk benchmarks (ratios measured side by side in one run)
+bench: build
+	bash bench/http.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

@@ -67,10 +67,24 @@ bool pref_api_get(struct request *req, struct response *resp, struct err *e)
     return true;
 }
 
+/* Whether the body came as a form (urlencoded or multipart): all strings. */
+static bool body_is_form(const struct request *req)
+{
+    char mime[256], boundary[71];
+    const char *ct = http_header(req, "Content-Type");
+    return ct && http_parse_content_type(ct, mime, sizeof mime, boundary) &&
+           (!strcmp(mime, "application/x-www-form-urlencoded") || !strcmp(mime, "multipart/form-data"));
+}
+
 bool pref_api_patch(struct request *req, struct response *resp, struct err *e)
 {
+    /* contract §2: a blocked user does not write, admin or not */
+    if (req->who.status == 'b')
+        return err_forbidden(e, "Blocked users cannot change preferences.");
     json_t *rows;
-    if (!prefs_update(req->store, req->arena, req->body.fields, &rows, e))
+    bool ok = body_is_form(req) ? prefs_update_form(req->store, req->arena, req->body.fields, &rows, e)
+                                : prefs_update(req->store, req->arena, req->body.fields, &rows, e);
+    if (!ok)
         return false;
     http_json(resp, 200, rows);
     return true;

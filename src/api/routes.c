@@ -4,7 +4,10 @@
  * /user/me/ is not read as a user id (the router tries routes in order). */
 #include "api/routes.h"
 
+#include "api/account_api.h"
 #include "api/category_api.h"
+#include "api/media_api.h"
+#include "api/graph_api.h"
 #include "api/post_api.h"
 #include "api/pref_api.h"
 #include "api/sso_api.h"
@@ -36,8 +39,46 @@ const struct route api_routes[] = {
     {"GET", "/api/v2/user/{id}/", user_api_get, ROUTE_PUBLIC},
 
     /* account (issue 3) */
+    {"PUT", "/api/v2/user/{id}/", account_api_update, ROUTE_AUTH},
+    {"PATCH", "/api/v2/user/{id}/", account_api_update, ROUTE_AUTH},
+    {"DELETE", "/api/v2/user/{id}/", account_api_delete, ROUTE_AUTH},
+    {"PATCH", "/api/v2/user/{id}/change_email/", account_api_change_email, ROUTE_AUTH},
+    {"POST", "/api/v2/user/{id}/confirm_email/", account_api_confirm_email, ROUTE_PUBLIC},
+    {"PATCH", "/api/v2/user/{id}/change_password/", account_api_change_password, ROUTE_AUTH | ROUTE_SLOW},
+    {"GET", "/api/v2/user/{id}/settings/", account_api_settings_get, ROUTE_AUTH},
+    {"POST", "/api/v2/user/{id}/settings/", account_api_settings_update, ROUTE_AUTH},
+    {"PATCH", "/api/v2/user/{id}/settings/", account_api_settings_update, ROUTE_AUTH},
+    {"GET", "/media/{name}", media_api_get, ROUTE_PUBLIC},
 
-    /* graph (issue 4) */
+    /* graph (issue 4): literal paths first, then /user/{id}/... */
+    {"GET", "/api/v2/user/hidden_users/", graph_api_hidden_users, ROUTE_AUTH},
+    {"GET", "/api/v2/user/hidden_users_id/", graph_api_hidden_users_id, ROUTE_AUTH},
+    {"GET", "/api/v2/user/connection/requests/", graph_api_my_requests, ROUTE_AUTH | ROUTE_FRIEND_MODE},
+    {"GET", "/api/v2/user/connection/requests_sent/", graph_api_my_requests_sent, ROUTE_AUTH | ROUTE_FRIEND_MODE},
+    {"POST", "/api/v2/user/connection/statuses/", graph_api_statuses, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/followers/", graph_api_followers, ROUTE_CONTENT},
+    {"GET", "/api/v2/user/{id}/followings/", graph_api_followings, ROUTE_CONTENT},
+    {"POST", "/api/v2/user/{id}/follow/", graph_api_follow, ROUTE_AUTH | ROUTE_FOLLOW_MODE},
+    {"GET", "/api/v2/user/{id}/is_followed/", graph_api_is_followed, ROUTE_AUTH | ROUTE_FOLLOW_MODE},
+    {"GET", "/api/v2/user/{id}/is_follower/", graph_api_is_follower, ROUTE_AUTH | ROUTE_FOLLOW_MODE},
+    {"GET", "/api/v2/user/{id}/connections/", graph_api_connections, ROUTE_CONTENT | ROUTE_FRIEND_MODE},
+    {"GET", "/api/v2/user/{id}/is_connection/", graph_api_is_connection, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/connection_status/", graph_api_connection_status, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/connection/requests/", graph_api_requests, ROUTE_AUTH | ROUTE_FRIEND_MODE},
+    {"GET", "/api/v2/user/{id}/connection/requests_sent/", graph_api_requests_sent, ROUTE_AUTH | ROUTE_FRIEND_MODE},
+    {"POST", "/api/v2/user/{id}/connection/request/", graph_api_connection_request, ROUTE_AUTH | ROUTE_FRIEND_MODE},
+    {"POST", "/api/v2/user/{id}/connection/accept/", graph_api_connection_accept, ROUTE_AUTH | ROUTE_FRIEND_MODE},
+    {"POST", "/api/v2/user/{id}/connection/reject/", graph_api_connection_reject, ROUTE_AUTH | ROUTE_FRIEND_MODE},
+    {"POST", "/api/v2/user/{id}/connection/cancel_reject/", graph_api_connection_cancel_reject,
+     ROUTE_AUTH | ROUTE_FRIEND_MODE},
+    {"POST", "/api/v2/user/{id}/connection/cancel_request/", graph_api_connection_cancel_request,
+     ROUTE_AUTH | ROUTE_FRIEND_MODE},
+    {"POST", "/api/v2/user/{id}/connection/remove/", graph_api_connection_remove, ROUTE_AUTH | ROUTE_FRIEND_MODE},
+    {"POST", "/api/v2/user/{id}/connection_requests/mark_seen/", graph_api_mark_seen, ROUTE_AUTH | ROUTE_FRIEND_MODE},
+    {"POST", "/api/v2/user/{id}/hide/", graph_api_hide, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/is_hidden/", graph_api_is_hidden, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/is_hidden_by/", graph_api_is_hidden_by, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/counters/", graph_api_counters, ROUTE_CONTENT},
 
     /* tags and search (issue 6) */
 

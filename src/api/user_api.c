@@ -43,6 +43,7 @@ bool user_api_list(struct request *req, struct response *resp, struct err *e)
         return false;
     struct user_view v;
     user_view_init(req, &v);
+    user_view_relations(req, &v, page.items, page.n); /* graph (issue 4): one query for the page */
     json_t *results = json_array();
     for (int i = 0; i < page.n; i++)
         json_array_append_new(results, user_json(req, &v, &page.items[i]));

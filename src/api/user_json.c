@@ -5,12 +5,42 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "domain/graph.h"
 #include "domain/prefs.h"
 #include "http/request.h"
 
 void user_view_init(struct request *req, struct user_view *v)
 {
     v->follow_mode = prefs_follow_enabled(req->store, req->arena);
+    v->relations = NULL;
+}
+
+void user_view_relations(struct request *req, struct user_view *v, const struct user *users, int n)
+{
+    if (!req->who.user_id || n <= 0)
+        return;
+    int64_t *ids = arena_alloc(req->arena, sizeof *ids * (size_t)n);
+    for (int i = 0; i < n; i++)
+        ids[i] = users[i].id;
+    struct graph_relations *r = arena_alloc(req->arena, sizeof *r);
+    struct err e = {0};
+    if (graph_relations_load(req->store, req->arena, req->who.user_id, v->follow_mode, ids, n, r, &e))
+        v->relations = r;
+}
+
+/* The caller's relation to u (contract §5): null when anonymous or oneself. */
+static json_t *connection_status_json(struct request *req, const struct user_view *v, const struct user *u)
+{
+    if (!req->who.user_id || req->who.user_id == u->id)
+        return json_null();
+    enum graph_status s = GRAPH_STATUS_NONE;
+    if (!graph_relations_find(v->relations, u->id, &s)) {
+        struct err e = {0}; /* a storage error is logged; the field stays null */
+        if (!graph_status_of(req->store, req->arena, req->who.user_id, v->follow_mode, u->id, &s, &e))
+            s = GRAPH_STATUS_NONE;
+    }
+    const char *name = graph_status_name(s);
+    return name ? json_string(name) : json_null();
 }
 
 json_t *user_media_url(struct request *req, const char *file)
@@ -68,7 +98,7 @@ json_t *user_json(struct request *req, const struct user_view *v, const struct u
     json_object_set_new(o, "reputation", json_integer(u->reputation));
     json_object_set_new(o, "community_badge", json_boolean(u->role != NULL));
     json_object_set_new(o, "deleted", json_boolean(u->status == 'd'));
-    json_object_set_new(o, "connection_status", json_null());
+    json_object_set_new(o, "connection_status", connection_status_json(req, v, u));
     if (v->follow_mode) {
         json_object_set_new(o, "followers_counter", json_integer(u->followers_counter));
         json_object_set_new(o, "followings_counter", json_integer(u->followings_counter));

@@ -12,12 +12,22 @@
 
 struct request;
 
+struct graph_relations;
+
 /* What is computed once per request for rendering many users. */
 struct user_view {
     bool follow_mode;
+    /* the caller's relations (connection_status) to the users of a list,
+     * loaded in one query by user_view_relations; users not loaded are
+     * looked up one by one */
+    const struct graph_relations *relations;
 };
 
 void user_view_init(struct request *req, struct user_view *v);
+
+/* Loads the caller's relations to users[0..n) into v, in one query (for
+ * lists). On a storage error v is left without them (one lookup per user). */
+void user_view_relations(struct request *req, struct user_view *v, const struct user *users, int n);
 
 /* A new User object for `u` as the caller of `req` may see it. */
 json_t *user_json(struct request *req, const struct user_view *v, const struct user *u);

@@ -1,6 +1,7 @@
 /* oauth.c - /oauth/token/, /oauth/revoke_token/, /api/v2/jwt/verify_token/. */
 #include "auth/oauth.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "auth/jwt.h"
@@ -8,6 +9,7 @@
 #include "auth/ratelimit.h"
 #include "auth/token.h"
 #include "core/clock.h"
+#include "core/text.h"
 #include "store/store.h"
 
 /* Answers an RFC 6749 error. Always "succeeds" as a handler. */
@@ -76,23 +78,51 @@ static bool throttled(struct response *resp, int retry_after, struct request *re
     return true;
 }
 
+/* A hash no password matches, checked when there is no real one, so that a
+ * wrong password costs the same time whether or not the account exists and
+ * can log in (no user enumeration by timing). Made once, at the configured
+ * cost. */
+static char dummy_hash[PASSWORD_HASH_MAX];
+static pthread_once_t dummy_hash_once = PTHREAD_ONCE_INIT;
+
+static void dummy_hash_make(void)
+{
+    char pw[2 * 16 + 1];
+    token_random_hex(pw, 16);
+    if (!password_hash(pw, dummy_hash))
+        dummy_hash[0] = '\0';
+}
+
+static void burn_password_check(const char *password)
+{
+    pthread_once(&dummy_hash_once, dummy_hash_make);
+    (void)password_verify(dummy_hash, password);
+}
+
 static bool password_grant(struct request *req, struct response *resp, const struct oauth_client *c,
                            struct err *e)
 {
     const char *username = field(req, "username"), *password = field(req, "password");
     if (!username || !password)
         return oauth_error(resp, 400, "invalid_request", "username and password are required.");
-    const char *account_key = arena_printf(req->arena, "login:%s", username);
     const char *address_key = arena_printf(req->arena, "addr:%s", http_client_address(req));
     int retry = 0;
-    if (!ratelimit_allow(account_key, RATELIMIT_ACCOUNT_MAX, &retry) ||
-        !ratelimit_allow(address_key, RATELIMIT_ADDRESS_MAX, &retry))
+    if (!ratelimit_allow(address_key, RATELIMIT_ADDRESS_MAX, &retry))
         return throttled(resp, retry, req);
     struct user u;
     int found = store_user_get_by_login(req->store, req->arena, username, &u, e);
     if (found < 0)
         return false;
-    bool ok = found && (u.status == 'a' || u.status == 'b') && password_verify(u.password_hash, password);
+    /* one counter per account, however it is spelt (case, username or
+     * email); unknown logins are counted by their folded text */
+    const char *account_key = found ? arena_printf(req->arena, "login:#%lld", (long long)u.id)
+                                    : arena_printf(req->arena, "login:%s", text_fold(req->arena, username));
+    if (!ratelimit_allow(account_key, RATELIMIT_ACCOUNT_MAX, &retry))
+        return throttled(resp, retry, req);
+    bool can_login = found && (u.status == 'a' || u.status == 'b') && u.password_hash && *u.password_hash;
+    bool ok = can_login && password_verify(u.password_hash, password);
+    if (!can_login)
+        burn_password_check(password);
     if (!ok) {
         ratelimit_fail(account_key);
         ratelimit_fail(address_key);
@@ -116,7 +146,8 @@ static bool refresh_grant(struct request *req, struct response *resp, const stru
     int found = store_token_by_refresh(req->store, hash, &t, e);
     if (found < 0)
         return false;
-    if (found && store_user_get(req->store, req->arena, t.user_id, &u, e) < 0)
+    /* the token's user must still exist and be active */
+    if (found && (found = store_user_get(req->store, req->arena, t.user_id, &u, e)) < 0)
         return false;
     if (!found || t.refresh_expires <= clock_now() || t.client_id != c->id || (u.status != 'a' && u.status != 'b')) {
         store_rollback(req->store);

@@ -1,8 +1,10 @@
 /* ratelimit.h - counting failed password checks per key (an account or a
  * client address) in fixed windows, in memory (contract §4: logins and
- * password checks are rate limited). Thread-safe. A fixed-size table: under
- * heavy key churn old entries are evicted, which errs on the side of
- * letting a request through rather than growing without bound. */
+ * password checks are rate limited). Thread-safe. A fixed-size table with
+ * keyed (secret) hashing: under heavy key churn the entries with the fewest
+ * failures are evicted, which errs on the side of letting a request through
+ * rather than growing without bound, but never lets one key's traffic erase
+ * a busier key's count. */
 #ifndef HEARTH_AUTH_RATELIMIT_H
 #define HEARTH_AUTH_RATELIMIT_H
 

@@ -29,7 +29,7 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 
 /* printf into the arena. */
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
+char *arena_vprintf(struct arena *a, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 /* Registers `fn(p)` to run at arena_free(), in reverse order of registration
  * (for objects owned elsewhere, e.g. jansson values or sqlite statements). */

@@ -9,6 +9,8 @@ static int log_quiet;
 
 void log_set_quiet(int quiet) { log_quiet = quiet; }
 
+static void log_line(const char *level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void log_line(const char *level, const char *fmt, va_list ap)
 {
     char line[2048];

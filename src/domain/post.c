@@ -317,7 +317,7 @@ bool post_user_feed(struct store *st, struct arena *a, const struct principal *w
     if (!user_get_visible(st, a, author_id, author, e))
         return false;
     if (who->user_id && who->user_id != author_id) {
-        int hidden = store_post_author_hidden(st, who->user_id, author_id, e);
+        int hidden = store_graph_hide_exists(st, who->user_id, author_id, e);
         if (hidden < 0)
             return false;
         if (hidden)

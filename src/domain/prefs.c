@@ -1,6 +1,9 @@
 /* prefs.c - dynamic preferences: typed reads and validated updates. */
 #include "domain/prefs.h"
 
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store.h"
@@ -104,4 +107,62 @@ bool prefs_update(struct store *st, struct arena *a, json_t *changes, json_t **u
     }
     *updated = rows;
     return true;
+}
+
+/* The form string `s` read as the type of `current`: a new value, or NULL
+ * when it does not read as one. */
+static json_t *form_value(const json_t *current, const char *s)
+{
+    static const char *const TRUE_WORDS[] = {"1", "true", "True", NULL};
+    static const char *const FALSE_WORDS[] = {"0", "false", "False", NULL};
+    if (json_is_boolean(current)) {
+        for (int i = 0; TRUE_WORDS[i]; i++) {
+            if (!strcmp(s, TRUE_WORDS[i]))
+                return json_true();
+            if (!strcmp(s, FALSE_WORDS[i]))
+                return json_false();
+        }
+        return NULL;
+    }
+    if (json_is_number(current) && *s) {
+        char *end;
+        errno = 0;
+        long long n = strtoll(s, &end, 10);
+        if (!*end && !errno)
+            return json_integer(n);
+        double d = strtod(s, &end);
+        if (!*end && !errno && isfinite(d))
+            return json_real(d);
+        return NULL;
+    }
+    if (json_is_string(current))
+        return json_string(s);
+    return NULL;
+}
+
+bool prefs_update_form(struct store *st, struct arena *a, json_t *changes, json_t **updated, struct err *e)
+{
+    if (!json_is_object(changes))
+        return prefs_update(st, a, changes, updated, e);
+    json_t *typed = json_object();
+    const char *key;
+    json_t *v;
+    json_object_foreach(changes, key, v)
+    {
+        struct pref p;
+        json_t *t = NULL;
+        if (json_is_string(v)) {
+            int found = find_pref(st, a, key, &p, e);
+            if (found < 0) {
+                json_decref(typed);
+                return false;
+            }
+            if (found)
+                t = form_value(p.value, json_string_value(v));
+        }
+        json_object_set_new(typed, key, t ? t : json_incref(v));
+    }
+    bool ok = prefs_update(st, a, typed, updated, e);
+    json_decref(typed);
+    return ok;
 }

@@ -27,6 +27,12 @@ bool prefs_split_key(struct arena *a, const char *key, const char **section, con
  * success *updated is a JSON array of the updated rows (new reference). */
 bool prefs_update(struct store *st, struct arena *a, json_t *changes, json_t **updated, struct err *e);
 
+/* As prefs_update, for a form body (contract §1), whose values are all
+ * strings: each is first read as its preference's type (booleans as
+ * 1/true/True or 0/false/False, numbers in decimal); a string that does not
+ * read as that type stays a string and fails the type check. */
+bool prefs_update_form(struct store *st, struct arena *a, json_t *changes, json_t **updated, struct err *e);
+
 /* The JSON object of one preference row {id, section, name, value}. */
 json_t *prefs_json(const struct pref *p);
 

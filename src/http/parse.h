@@ -34,7 +34,8 @@ struct http_upload {
 };
 
 struct http_form {
-    json_t *fields; /* object; values are JSON values (for JSON bodies) or strings */
+    json_t *fields; /* any JSON value for JSON bodies (handlers check for an object);
+                       an object of strings for forms and multipart */
     struct http_upload uploads[HTTP_MAX_UPLOADS];
     size_t nuploads;
 };

@@ -23,7 +23,10 @@ const char *http_query(const struct request *req, const char *name)
     return v;
 }
 
-/* A non-negative decimal integer that fits an int, or -1. */
+enum { PAGINATION_COUNT_MAX = 1000000000 }; /* larger values saturate here */
+
+/* A non-negative decimal integer (saturated at PAGINATION_COUNT_MAX: a huge
+ * limit is still a valid one, to be clamped, as in DRF), or -1. */
 static int parse_count(const char *s)
 {
     if (!s || !*s)
@@ -32,11 +35,10 @@ static int parse_count(const char *s)
     for (const char *p = s; *p; p++) {
         if (*p < '0' || *p > '9')
             return -1;
-        v = v * 10 + (*p - '0');
-        if (v > 1000000000)
-            return -1;
+        if (v < PAGINATION_COUNT_MAX)
+            v = v * 10 + (*p - '0');
     }
-    return (int)v;
+    return v > PAGINATION_COUNT_MAX ? PAGINATION_COUNT_MAX : (int)v;
 }
 
 void http_pagination(const struct request *req, int default_limit, int max_limit, int *limit, int *offset)

@@ -70,9 +70,8 @@ void http_error(struct response *resp, const struct err *e)
     if (status == 401)
         http_add_header(resp, "WWW-Authenticate", "Bearer");
     if (status == 429) {
-        static __thread char retry[24];
-        snprintf(retry, sizeof retry, "%d", e->retry_after > 0 ? e->retry_after : 1);
-        http_add_header(resp, "Retry-After", retry);
+        snprintf(resp->retry_after, sizeof resp->retry_after, "%d", e->retry_after > 0 ? e->retry_after : 1);
+        http_add_header(resp, "Retry-After", resp->retry_after);
     }
 }
 

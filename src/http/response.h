@@ -26,6 +26,9 @@ struct response {
         const char *name, *value;
     } headers[RESPONSE_MAX_HEADERS];
     int nheaders;
+    char retry_after[24]; /* Retry-After value of a 429 rendered by http_error:
+                             owned here, as the response may be queued on
+                             another thread than the one that rendered it */
 };
 
 struct request;

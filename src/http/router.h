@@ -25,6 +25,9 @@ enum route_flags {
     ROUTE_FRIEND_MODE = 1 << 4,   /* 403 mode_disabled unless friendship mode */
     ROUTE_CONTENT = 1 << 5,       /* anonymous callers need content_availability */
     ROUTE_RAW_BODY_LIMIT = 1 << 6,/* multipart uploads: the larger body limit */
+    ROUTE_NO_AUTH = 1 << 7,       /* the Authorization header is not read: /oauth/ and
+                                     jwt/verify_token authenticate the client or the body's
+                                     token, and must work while a stale Bearer is sent */
 };
 
 struct route {

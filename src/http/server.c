@@ -350,8 +350,10 @@ static bool dispatch(struct conn_state *s, const char *method)
         fail(s, 503, "unavailable", "The service is temporarily unavailable.");
         return false;
     }
-    if (!auth_authenticate(req, MHD_lookup_connection_value(s->conn, MHD_HEADER_KIND, "Authorization"), &e) ||
-        !check_route_flags(s, &e)) {
+    const char *authorization = (s->match.route->flags & ROUTE_NO_AUTH)
+                                    ? NULL
+                                    : MHD_lookup_connection_value(s->conn, MHD_HEADER_KIND, "Authorization");
+    if (!auth_authenticate(req, authorization, &e) || !check_route_flags(s, &e)) {
         http_error(&s->resp, &e);
         return false;
     }
@@ -464,6 +466,15 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
         log_error("cannot resolve listen address %s", cfg->listen_host);
         return false;
     }
+    /* block the signals in every thread (before any is created: threads
+     * inherit the mask); the main thread waits for them */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
     if (!pool_start(cfg)) {
         freeaddrinfo(ai);
         log_error("cannot start the password workers");
@@ -472,14 +483,6 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
-
-    /* block the signals in every thread; the main thread waits for them */
-    sigset_t sigs;
-    sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)cfg->listen_port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr,

@@ -28,6 +28,33 @@ bool sqlite_fail(struct store *st, struct err *e, const char *what)
     return err_internal(e);
 }
 
+int sqlite_prepare(struct store *st, const char *sql, bool persistent, sqlite3_stmt **out)
+{
+    /* SQLite reads `$N` as a *named* parameter numbered by first appearance;
+     * `?N` is numbered by N, which is what `$N` means in PostgreSQL and in
+     * store.h. Rewrite outside quoted text. */
+    size_t len = strlen(sql);
+    char *text = malloc(len + 1);
+    if (!text)
+        return SQLITE_NOMEM;
+    char quote = 0;
+    for (size_t i = 0; i <= len; i++) {
+        char c = sql[i];
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+        } else if (c == '$' && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
+            c = '?';
+        }
+        text[i] = c;
+    }
+    int rc = sqlite3_prepare_v3(st->db, text, (int)len + 1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
+    free(text);
+    return rc;
+}
+
 /* The cached, reset statement for `sql`, or NULL (e filled). */
 sqlite3_stmt *sqlite_stmt(struct store *st, const char *sql, struct err *e)
 {
@@ -40,7 +67,7 @@ sqlite3_stmt *sqlite_stmt(struct store *st, const char *sql, struct err *e)
             return c->stmt;
         }
         if (!c->sql) {
-            if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &c->stmt, NULL) != SQLITE_OK) {
+            if (sqlite_prepare(st, sql, true, &c->stmt) != SQLITE_OK) {
                 sqlite_fail(st, e, "prepare");
                 return NULL;
             }

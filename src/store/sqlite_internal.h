@@ -29,6 +29,10 @@ struct store {
 /* Logs the engine's message and fills e with a generic 500. Returns false. */
 bool sqlite_fail(struct store *st, struct err *e, const char *what);
 
+/* Prepares `sql`, reading `$N` placeholders as parameter N (PostgreSQL's
+ * meaning) whatever order they appear in. Returns an SQLite result code. */
+int sqlite_prepare(struct store *st, const char *sql, bool persistent, sqlite3_stmt **out);
+
 /* The cached, reset statement for the literal `sql` (cached by address:
  * pass string literals only), or NULL with e filled. */
 sqlite3_stmt *sqlite_stmt(struct store *st, const char *sql, struct err *e);

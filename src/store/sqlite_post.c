@@ -135,13 +135,3 @@ bool store_post_by_author(struct store *st, struct arena *a, int64_t author_id, 
         return sqlite_fail(st, e, "list posts");
     return true;
 }
-
-int store_post_author_hidden(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e)
-{
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM hides WHERE user_id = $1 AND hidden_id = $2", e);
-    if (!q)
-        return -1;
-    sqlite3_bind_int64(q, 1, user_id);
-    sqlite3_bind_int64(q, 2, hidden_id);
-    return sqlite_exists(st, q, e);
-}

@@ -181,12 +181,14 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
     }
     if (f->exclude_id)
         buf_printf(&where, " AND id <> %lld", (long long)f->exclude_id);
+    if (f->viewer_id) /* graph (issue 4): users the viewer hides are left out */
+        buf_printf(&where, " AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = %lld)", (long long)f->viewer_id);
 
     bool ok = false;
     sqlite3_stmt *q = NULL;
     /* count */
     buf_printf(&sql, "SELECT count(*)%s", buf_str(&where));
-    if (sqlite3_prepare_v2(st->db, buf_str(&sql), -1, &q, NULL) != SQLITE_OK) {
+    if (sqlite_prepare(st, buf_str(&sql), false, &q) != SQLITE_OK) {
         sqlite_fail(st, e, "prepare count");
         goto done;
     }
@@ -214,7 +216,7 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
     }
     bool id_desc = f->norder > 0 && !strcmp(f->order[f->norder - 1].field, "id") && f->order[f->norder - 1].desc;
     buf_printf(&sql, "id %s LIMIT %d OFFSET %d", id_desc ? "DESC" : "ASC", f->limit, f->offset);
-    if (sqlite3_prepare_v2(st->db, buf_str(&sql), -1, &q, NULL) != SQLITE_OK) {
+    if (sqlite_prepare(st, buf_str(&sql), false, &q) != SQLITE_OK) {
         sqlite_fail(st, e, "prepare list");
         goto done;
     }
@@ -284,7 +286,7 @@ int64_t store_user_counters_check(struct store *st, void (*fn)(void *ctx, int64_
     const char *sql = "SELECT u.id, followers_counter, followings_counter, connections_counter, "
                       "connection_requests_sent_counter, connection_requests_received_counter, posts_counter, "
                       "discussions_counter, categories_counter, " COUNTERS_SQL("u") " FROM users u ORDER BY u.id";
-    if (sqlite3_prepare_v2(st->db, sql, -1, &q, NULL) != SQLITE_OK) {
+    if (sqlite_prepare(st, sql, false, &q) != SQLITE_OK) {
         sqlite_fail(st, e, "prepare check");
         return -1;
     }

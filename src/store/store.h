@@ -126,9 +126,162 @@ bool store_pref_set(struct store *st, int64_t id, const json_t *value, struct er
 
 /* (account) */
 
+/* Writes the profile columns of u (real_name and its fold, bio, location,
+ * location/position coordinates, date_of_birth, description, gender,
+ * website, avatar, cover) to the row u->id. */
+bool store_account_profile_write(struct store *st, const struct user *u, struct err *e);
+
+/* The ids of every other user joined to `user_id` by a follow, connection
+ * or connection request, in either direction (whose counters a change of
+ * its status or edges can move). *ids is an arena array. */
+bool store_account_related_users(struct store *st, struct arena *a, int64_t user_id, int64_t **ids, size_t *n,
+                                 struct err *e);
+
+/* Soft delete: status d, every OAuth token and the pending email change
+ * deleted, JWTs issued before `now` (seconds) invalid. Edges stay. */
+bool store_account_soft_delete(struct store *st, int64_t user_id, int64_t now, struct err *e);
+
+/* Hard delete: deletes every row of the user in follows, connections,
+ * connection_requests and hides (both directions), user_tags,
+ * category_follows, posts (and their post_categories), user_settings,
+ * email_changes and oauth_tokens; turns the row into a tombstone (status u,
+ * profile, email, ext_id, role, password and counters cleared; username kept
+ * but released by the partial unique indexes). Run inside a transaction. */
+bool store_account_hard_delete(struct store *st, int64_t user_id, int64_t now, struct err *e);
+
+/* Sets the email (and its fold) and email_isvalid. 400 "unique" if another
+ * user holds the address. */
+bool store_account_set_email(struct store *st, int64_t user_id, const char *email, bool valid, struct err *e);
+
+/* Sets the password hash and tokens_valid_after (seconds). */
+bool store_account_set_password(struct store *st, int64_t user_id, const char *hash, int64_t valid_after,
+                                struct err *e);
+
+/* A pending email change (contract §7): one per user. */
+struct email_change {
+    const char *new_email;
+    const char *code_hash; /* token_hash_hex of the validation code */
+    int64_t expires_us;
+    int attempts; /* wrong codes so far */
+};
+
+int store_email_change_get(struct store *st, struct arena *a, int64_t user_id, struct email_change *out,
+                           struct err *e);
+/* Inserts or replaces the user's pending change (attempts back to 0). */
+bool store_email_change_put(struct store *st, int64_t user_id, const struct email_change *c, struct err *e);
+bool store_email_change_count_attempt(struct store *st, int64_t user_id, struct err *e);
+bool store_email_change_delete(struct store *st, int64_t user_id, struct err *e);
+
+/* Notification settings (schemas/userSettings.md), in the order of
+ * settings_names (domain/settings.h). get: 1 with the stored row, 0 when the
+ * user has none yet (out untouched). put: inserts or replaces the row. */
+enum { STORE_SETTINGS_COUNT = 7 };
+int store_settings_get(struct store *st, int64_t user_id, int out[STORE_SETTINGS_COUNT], struct err *e);
+bool store_settings_put(struct store *st, int64_t user_id, const int values[STORE_SETTINGS_COUNT], struct err *e);
+
 /* ---- graph: follows, connections, hides, counters (issue 4) ---- */
 
 /* (graph) */
+
+/* The status (a, b, d, u) of each of two users, read in the current
+ * transaction; '\0' for an id that does not exist. */
+bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, char *a_status, char *b_status,
+                          struct err *e);
+
+/* Adds the deltas to the user's graph counters (same transaction as the
+ * edge change; see the invariant above store_user_counters_recompute). */
+struct graph_counter_delta {
+    int64_t followers, followings, connections, requests_sent, requests_received;
+};
+bool store_graph_counters_add(struct store *st, int64_t user_id, const struct graph_counter_delta *d,
+                              struct err *e);
+
+/* Edges. The *_exists lookups return 1, 0 or -1 (error). */
+int store_graph_follow_exists(struct store *st, int64_t follower_id, int64_t followed_id, struct err *e);
+bool store_graph_follow_insert(struct store *st, int64_t follower_id, int64_t followed_id, int64_t now_us,
+                               struct err *e);
+bool store_graph_follow_delete(struct store *st, int64_t follower_id, int64_t followed_id, struct err *e);
+
+int store_graph_connected(struct store *st, int64_t user_id, int64_t other_id, struct err *e);
+/* Both direction rows at once. */
+bool store_graph_connection_insert(struct store *st, int64_t a_id, int64_t b_id, int64_t now_us, struct err *e);
+bool store_graph_connection_delete(struct store *st, int64_t a_id, int64_t b_id, struct err *e);
+
+/* A connection request row (contract §7, §9). Times 0 when unset. */
+struct graph_request {
+    int64_t id, from_user_id, to_user_id;
+    int64_t created_us, rejected_us, viewed_us;
+};
+int store_graph_request_get(struct store *st, int64_t from_id, int64_t to_id, struct graph_request *out,
+                            struct err *e);
+bool store_graph_request_insert(struct store *st, int64_t from_id, int64_t to_id, int64_t now_us, struct err *e);
+bool store_graph_request_delete(struct store *st, int64_t id, struct err *e);
+/* Sets rejected_us (0 clears it: the request is pending again). */
+bool store_graph_request_set_rejected(struct store *st, int64_t id, int64_t rejected_us, struct err *e);
+/* Sets viewed_us unless already set (the first view is kept). */
+bool store_graph_request_set_viewed(struct store *st, int64_t id, int64_t now_us, struct err *e);
+
+int store_graph_hide_exists(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e);
+bool store_graph_hide_insert(struct store *st, int64_t user_id, int64_t hidden_id, int64_t now_us, struct err *e);
+bool store_graph_hide_delete(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e);
+/* How many users `user_id` hides (any status). -1 on error. */
+int64_t store_graph_hide_count(struct store *st, int64_t user_id, struct err *e);
+
+/* The viewer's relations to a set of users, as (id, kind) rows; only
+ * users with status a or b appear. A user may appear with several kinds. */
+enum graph_relation_kind {
+    GRAPH_REL_FOLLOWS = 1,  /* viewer follows them */
+    GRAPH_REL_CONNECTED,    /* connected */
+    GRAPH_REL_SENT,         /* a request from the viewer exists (pending or rejected) */
+    GRAPH_REL_RECEIVED,     /* a pending (not rejected) request from them exists */
+};
+struct graph_relation_row {
+    int64_t user_id;
+    enum graph_relation_kind kind;
+};
+bool store_graph_relations(struct store *st, struct arena *a, int64_t viewer_id, const int64_t *ids, int n,
+                           struct graph_relation_row **rows, int *nrows, struct err *e);
+
+/* Lists of users: whose edges, as seen by whom. */
+enum graph_list_kind {
+    GRAPH_LIST_FOLLOWERS,   /* users following user_id */
+    GRAPH_LIST_FOLLOWINGS,  /* users user_id follows */
+    GRAPH_LIST_CONNECTIONS, /* users connected to user_id */
+    GRAPH_LIST_HIDDEN,      /* users user_id hides (viewer_id and mutual are ignored) */
+};
+struct graph_list_query {
+    enum graph_list_kind kind;
+    int64_t user_id;
+    int64_t viewer_id; /* leaves out users the viewer hides; 0 = anonymous */
+    bool mutual;       /* users the viewer follows (connections: is connected to) first */
+    int limit, offset;
+};
+/* Active users (a, b) of the list, newest edge first (then user id,
+ * descending). count comes from user_id's counters (exact by the
+ * invariant) minus the viewer's hidden users in the list, so that no page
+ * needs to scan the whole edge list. */
+bool store_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *q,
+                           struct user_page *out, struct err *e);
+
+/* Ids of the active users `user_id` hides, newest first, at most max. */
+bool store_graph_hidden_ids(struct store *st, struct arena *a, int64_t user_id, int max, int64_t **ids, int *n,
+                            struct err *e);
+
+/* Connection requests of user_id, newest first, with the other user
+ * loaded: received = pending requests to user_id from active users;
+ * sent = requests from user_id (rejected ones too) to active users.
+ * count comes from user_id's counters (same invariant). */
+struct graph_request_item {
+    struct graph_request r;
+    struct user other; /* the sender (received) or the recipient (sent) */
+};
+struct graph_request_page {
+    int64_t count;
+    struct graph_request_item *items;
+    int n;
+};
+bool store_graph_request_list(struct store *st, struct arena *a, int64_t user_id, bool sent, int limit, int offset,
+                              struct graph_request_page *out, struct err *e);
 
 /* ---- tags and user search (issue 6) ---- */
 
@@ -201,7 +354,5 @@ bool store_post_soft_delete(struct store *st, const struct post *p, struct err *
 bool store_post_by_author(struct store *st, struct arena *a, int64_t author_id, int limit, int offset,
                           struct post_page *out, struct err *e);
 
-/* Whether user_id has hidden hidden_id (table hides): 1, 0, -1 on error. */
-int store_post_author_hidden(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e);
 
 #endif

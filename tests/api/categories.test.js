@@ -301,6 +301,8 @@ describe('categories', () => {
       assert.equal((await getUser(alice.id)).categories_counter, 2);
       assert.equal((await getUser(bob.id)).categories_counter, 1);
       assert.equal(counterInDb(bob.id), '1,1');
+      const check = await s.run(['check']);
+      assert.equal(check.code, 0, `hearth check: ${check.stdout}${check.stderr}`);
     });
   });
 

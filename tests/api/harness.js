@@ -59,6 +59,7 @@ function runProcess(bin, args, env, input) {
     child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.on('error', () => {}); // the command may exit before reading its input
     child.stdin.end(input || '');
   });
 }
@@ -67,12 +68,13 @@ function runProcess(bin, args, env, input) {
 // (large bodies the server may reject early, exact header control).
 // Sends `Expect: 100-continue` when expectContinue is set, and resolves
 // with the response even if writing the body then fails.
-function rawRequest(base, method, urlPath, { headers = {}, body, expectContinue = false } = {}) {
+function rawRequest(base, method, urlPath, { headers = {}, body, expectContinue = false, chunked = false } = {}) {
   return new Promise((resolve, reject) => {
     const url = new URL(urlPath, base);
     const buf = body == null ? null : Buffer.isBuffer(body) ? body : Buffer.from(body);
     const hdrs = { ...headers };
-    if (buf) hdrs['Content-Length'] = String(buf.length);
+    if (buf && chunked) hdrs['Transfer-Encoding'] = 'chunked';
+    else if (buf) hdrs['Content-Length'] = String(buf.length);
     if (expectContinue && buf) hdrs.Expect = '100-continue';
     let settled = false;
     let gotResponse = false;
@@ -87,7 +89,9 @@ function rawRequest(base, method, urlPath, { headers = {}, body, expectContinue 
     const sendBody = () => {
       if (bodySent || !buf) return;
       bodySent = true;
-      req.end(buf);
+      if (!chunked) { req.end(buf); return; }
+      for (let i = 0; i < buf.length; i += 65536) req.write(buf.subarray(i, i + 65536));
+      req.end();
     };
     req.on('response', (res) => {
       gotResponse = true;

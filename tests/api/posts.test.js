@@ -391,29 +391,42 @@ describe('posts, discussions and the user feed', () => {
     it('a caller who hid the author gets an empty feed; others still see it', async () => {
       const u = await newUser('hidden');
       await post(u.token);
-      sql(`INSERT INTO hides (user_id, hidden_id, created_us) VALUES (${bob.id}, ${u.id}, 0)`);
       as(bobToken);
+      await sc.UserService.showHideUser(u.id); // hide (a toggle)
+      assert.equal(sql(`SELECT count(*) FROM hides WHERE user_id = ${bob.id} AND hidden_id = ${u.id}`), '1');
       const mine = await sc.UserService.getUserFeed(u.id);
       assert.equal(mine.count, 0);
       assert.deepEqual(mine.results, []);
       assert.equal((await feed(u.id, carolToken)).body.count, 1);
       assert.equal((await feed(u.id)).body.count, 1);
-      sql(`DELETE FROM hides WHERE user_id = ${bob.id} AND hidden_id = ${u.id}`);
+      await sc.UserService.showHideUser(u.id); // unhide
       assert.equal((await feed(u.id, bobToken)).body.count, 1);
     });
 
-    it('a soft-deleted author\'s posts stay listed; a hard-deleted author\'s feed is 404', async () => {
+    it('a soft-deleted author\'s posts stay listed; a hard-deleted author\'s feed is 404 and the posts are gone', async () => {
       const u = await newUser('leaver');
       const p = await post(u.token);
-      sql(`UPDATE users SET status = 'd' WHERE id = ${u.id}`);
+      as(u.token);
+      await sc.UserService.userDelete(u.id); // soft, by themselves
       const f = await feed(u.id, bobToken);
       expectStatus(f, 200);
       assert.equal(f.body.count, 1);
+      assert.equal(f.body.results[0].post.id, p.id);
       assert.equal(f.body.results[0].post.author.status, 'd');
       expectStatus(await s.api('GET', `/api/v2/post/${p.id}/`, { token: bobToken }), 200);
-      sql(`UPDATE users SET status = 'u' WHERE id = ${u.id}`);
+      expectStatus(await s.api('DELETE', `/api/v2/user/${u.id}/?hard=1`, { token: s.admin.token }), 204);
       expectError(await feed(u.id, bobToken), 404, 'not_found');
       expectError(await s.api('GET', `/api/v2/post/${p.id}/`, { token: bobToken }), 404, 'not_found');
+      assert.equal(sql(`SELECT count(*) FROM posts WHERE author_id = ${u.id}`), '0');
+    });
+
+    it('posts of a hard-deleted author are 404 even if rows remain', async () => {
+      const u = await newUser('tombstone');
+      const p = await post(u.token);
+      sql(`UPDATE users SET status = 'u' WHERE id = ${u.id}`);
+      expectError(await feed(u.id, bobToken), 404, 'not_found');
+      expectError(await s.api('GET', `/api/v2/post/${p.id}/`, { token: s.admin.token }), 404, 'not_found');
+      expectError(await s.api('DELETE', `/api/v2/post/${p.id}/`, { token: s.admin.token }), 404, 'not_found');
     });
 
     it('a missing user is 404', async () => {
@@ -446,6 +459,9 @@ describe('posts, discussions and the user feed', () => {
       assert.equal(page.count, 3);
       assert.deepEqual(page.results.map((i) => i[i.type].id), [ds[1].id, posts[2].id, posts[0].id]);
       assert.equal(page.results[0].discussion.author.posts_counter, 2);
+      // every stored counter agrees with the edges (hearth check)
+      const check = await s.run(['check']);
+      assert.equal(check.code, 0, `hearth check: ${check.stdout}${check.stderr}`);
     });
   });
 });

@@ -1,0 +1,100 @@
+/* test_router.c - route matching: literals before {id}, ids, names,
+ * trailing slashes, 404 versus 405 with Allow. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "http/router.h"
+
+static bool h_list(struct request *r, struct response *s, struct err *e) { return r || s || e; }
+static bool h_me(struct request *r, struct response *s, struct err *e) { return r || s || e; }
+static bool h_get(struct request *r, struct response *s, struct err *e) { return r || s || e; }
+static bool h_put(struct request *r, struct response *s, struct err *e) { return r || s || e; }
+static bool h_media(struct request *r, struct response *s, struct err *e) { return r || s || e; }
+
+static const struct route routes[] = {
+    {"GET", "/api/v2/user/", h_list, 0},
+    {"GET", "/api/v2/user/me/", h_me, 0},
+    {"GET", "/api/v2/user/{id}/", h_get, 0},
+    {"PUT", "/api/v2/user/{id}/", h_put, 0},
+    {"GET", "/media/{name}", h_media, 0},
+};
+enum { NROUTES = sizeof routes / sizeof routes[0] };
+
+static void test_literal_before_id(void **state)
+{
+    struct route_match m;
+    router_match(routes, NROUTES, "GET", "/api/v2/user/me/", &m);
+    assert_non_null(m.route);
+    assert_ptr_equal(m.route->handler, h_me);
+    assert_int_equal(m.id, 0);
+}
+
+static void test_id_and_trailing_slash(void **state)
+{
+    struct route_match m;
+    router_match(routes, NROUTES, "GET", "/api/v2/user/42/", &m);
+    assert_ptr_equal(m.route->handler, h_get);
+    assert_int_equal(m.id, 42);
+    router_match(routes, NROUTES, "GET", "/api/v2/user/42", &m);
+    assert_ptr_equal(m.route->handler, h_get);
+    router_match(routes, NROUTES, "GET", "/api/v2/user", &m);
+    assert_ptr_equal(m.route->handler, h_list);
+}
+
+static void test_bad_ids_are_404(void **state)
+{
+    const char *paths[] = {"/api/v2/user/abc/", "/api/v2/user/0/", "/api/v2/user/-1/", "/api/v2/user/01/",
+                           "/api/v2/user/1234567890123456789/", "/api/v2/user/1e3/", "/api/v2/user//",
+                           "/api/v2/user/42/extra/", "api/v2/user/42/", ""};
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        struct route_match m;
+        router_match(routes, NROUTES, "GET", paths[i], &m);
+        assert_null(m.route);
+        assert_string_equal(m.allow, "");
+    }
+}
+
+static void test_wrong_method_is_405_with_allow(void **state)
+{
+    struct route_match m;
+    router_match(routes, NROUTES, "DELETE", "/api/v2/user/7/", &m);
+    assert_null(m.route);
+    assert_string_equal(m.allow, "GET, PUT, OPTIONS");
+    router_match(routes, NROUTES, "POST", "/api/v2/user/me/", &m);
+    assert_null(m.route);
+    assert_string_equal(m.allow, "GET, OPTIONS");
+}
+
+static void test_head_uses_get(void **state)
+{
+    struct route_match m;
+    router_match(routes, NROUTES, "HEAD", "/api/v2/user/7/", &m);
+    assert_ptr_equal(m.route->handler, h_get);
+}
+
+static void test_names_are_safe(void **state)
+{
+    struct route_match m;
+    router_match(routes, NROUTES, "GET", "/media/ab12.png", &m);
+    assert_ptr_equal(m.route->handler, h_media);
+    assert_string_equal(m.name, "ab12.png");
+    const char *bad[] = {"/media/..", "/media/.hidden", "/media/a%2F..", "/media/a b", "/media/"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        router_match(routes, NROUTES, "GET", bad[i], &m);
+        assert_null(m.route);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_literal_before_id),      cmocka_unit_test(test_id_and_trailing_slash),
+        cmocka_unit_test(test_bad_ids_are_404),        cmocka_unit_test(test_wrong_method_is_405_with_allow),
+        cmocka_unit_test(test_head_uses_get),          cmocka_unit_test(test_names_are_safe),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
