@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libutf8proc-dev
+  libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libutf8proc-dev libgumbo-dev
   libcmocka-dev
   nodejs npm
   sqlite3 wrk

@@ -5,8 +5,10 @@
 #include "api/routes.h"
 
 #include "api/account_api.h"
+#include "api/category_api.h"
 #include "api/media_api.h"
 #include "api/graph_api.h"
+#include "api/post_api.h"
 #include "api/pref_api.h"
 #include "api/sso_api.h"
 #include "api/user_api.h"
@@ -81,6 +83,22 @@ const struct route api_routes[] = {
     /* tags and search (issue 6) */
 
     /* categories, posts and feed (issue 5) */
+    {"GET", "/api/v2/category/", category_api_list, ROUTE_ADMIN},
+    {"POST", "/api/v2/category/", category_api_create, ROUTE_ADMIN},
+    {"GET", "/api/v2/category/{id}/", category_api_get, ROUTE_ADMIN},
+    {"PUT", "/api/v2/category/{id}/", category_api_update, ROUTE_ADMIN},
+    {"PATCH", "/api/v2/category/{id}/", category_api_update, ROUTE_ADMIN},
+    {"DELETE", "/api/v2/category/{id}/", category_api_delete, ROUTE_ADMIN},
+    {"POST", "/api/v2/category/{id}/follow/", category_api_follow, ROUTE_AUTH},
+    {"GET", "/api/v2/category/{id}/is_followed/", category_api_is_followed, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/categories/", category_api_user_list, ROUTE_PUBLIC},
+    {"POST", "/api/v2/post/", post_api_create_post, ROUTE_AUTH},
+    {"GET", "/api/v2/post/{id}/", post_api_get_post, ROUTE_CONTENT},
+    {"DELETE", "/api/v2/post/{id}/", post_api_delete_post, ROUTE_AUTH},
+    {"POST", "/api/v2/discussion/", post_api_create_discussion, ROUTE_AUTH},
+    {"GET", "/api/v2/discussion/{id}/", post_api_get_discussion, ROUTE_CONTENT},
+    {"DELETE", "/api/v2/discussion/{id}/", post_api_delete_discussion, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/feed/", post_api_user_feed, ROUTE_CONTENT},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

@@ -291,4 +291,68 @@ bool store_graph_request_list(struct store *st, struct arena *a, int64_t user_id
 
 /* (posts) */
 
+struct category;        /* domain/category.h */
+struct category_filter; /* domain/category.h */
+struct category_page;   /* domain/category.h */
+struct post;            /* domain/post.h */
+struct post_page;       /* domain/post.h */
+
+/* A category by id, deleted ones included. */
+int store_category_get(struct store *st, struct arena *a, int64_t id, struct category *out, struct err *e);
+
+/* Whether another category (id != except_id, deleted ones included) has
+ * this name (compared folded) or this slug (compared case-insensitively). */
+int store_category_name_taken(struct store *st, const char *name, int64_t except_id, struct err *e);
+int store_category_slug_taken(struct store *st, const char *slug, int64_t except_id, struct err *e);
+
+/* Inserts c (every column but id); sets c->id. */
+bool store_category_insert(struct store *st, struct category *c, struct err *e);
+
+/* Writes every column of c, found by c->id. */
+bool store_category_update(struct store *st, const struct category *c, struct err *e);
+
+/* Adds delta to the categories_counter of every follower of the category:
+ * its deleted flag is changing (counter invariant above). In the
+ * transaction that changes the flag. */
+bool store_category_followers_counter_add(struct store *st, int64_t category_id, int delta, struct err *e);
+
+/* Lists categories matching f (domain/category.h). */
+bool store_category_list(struct store *st, struct arena *a, const struct category_filter *f,
+                         struct category_page *out, struct err *e);
+
+/* Whether the user follows the category: 1, 0, or -1 on error. */
+int store_category_follow_exists(struct store *st, int64_t user_id, int64_t category_id, struct err *e);
+
+/* Adds (follow) or removes the follow and moves the user's
+ * categories_counter by one; the category must not be deleted. In a
+ * transaction. */
+bool store_category_follow_set(struct store *st, int64_t user_id, int64_t category_id, bool follow, struct err *e);
+
+/* The categories the user follows that are not deleted, by order then id,
+ * at most max; *out in the arena. */
+bool store_category_followed(struct store *st, struct arena *a, int64_t user_id, int max, struct category **out,
+                             int *n, struct err *e);
+
+/* The categories of a post (deleted ones included), by order then id. */
+bool store_category_of_post(struct store *st, struct arena *a, int64_t post_id, struct category **out, int *n,
+                            struct err *e);
+
+/* Inserts p (type, author_id, title, slug, html, summary, times) with its
+ * categories, and adds one to the author's posts_counter or
+ * discussions_counter; sets p->id. In a transaction. */
+bool store_post_insert(struct store *st, struct post *p, const int64_t *category_ids, int ncategories,
+                       struct err *e);
+
+/* A post or discussion by id, deleted ones included. */
+int store_post_get(struct store *st, struct arena *a, int64_t id, struct post *out, struct err *e);
+
+/* Marks p deleted and takes one from its author's counter. In a transaction. */
+bool store_post_soft_delete(struct store *st, const struct post *p, struct err *e);
+
+/* The author's posts and discussions that are not deleted, newest first
+ * (added, then id), with their total count. */
+bool store_post_by_author(struct store *st, struct arena *a, int64_t author_id, int limit, int offset,
+                          struct post_page *out, struct err *e);
+
+
 #endif
