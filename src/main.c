@@ -52,6 +52,7 @@ static const char usage[] =
 struct cli {
     const char *command, *sub;
     struct config_option opts[MAX_OPTIONS];
+    char names[MAX_OPTIONS][64]; /* names of --name=value options */
     bool used[MAX_OPTIONS];
     int nopts;
     const char *pos[MAX_POSITIONAL];
@@ -79,6 +80,10 @@ static bool parse_args(struct cli *c, int argc, char **argv, int from)
     static const char *const flags[] = {"confidential", NULL};
     for (int i = from; i < argc; i++) {
         const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage, stdout);
+            exit(0);
+        }
         if (strncmp(a, "--", 2)) {
             if (c->npos == MAX_POSITIONAL)
                 return false;
@@ -90,7 +95,13 @@ static bool parse_args(struct cli *c, int argc, char **argv, int from)
         const char *name = a + 2, *eq = strchr(name, '=');
         struct config_option *o = &c->opts[c->nopts++];
         if (eq) {
-            o->name = strndup(name, (size_t)(eq - name));
+            size_t n = (size_t)(eq - name);
+            if (n >= sizeof c->names[0]) {
+                fail("option --%.*s is too long", (int)n, name);
+                return false;
+            }
+            memcpy(c->names[c->nopts - 1], name, n);
+            o->name = c->names[c->nopts - 1];
             o->value = eq + 1;
             continue;
         }
@@ -170,6 +181,10 @@ static int cmd_user_create(struct cli *c, struct store *st)
         return fail("%s", "user create needs --password");
     struct arena *a = arena_new();
     struct err e = {0};
+    if (!in.role && store_user_count(st, &e) == 0) {
+        in.role = "admin"; /* contract §5: the first user is an admin */
+        fprintf(stderr, "hearth: the first user gets the admin role\n");
+    }
     int64_t id;
     int rc = 0;
     if (!user_signup(st, a, &in, &id, &e)) {
@@ -331,6 +346,9 @@ static int cmd_serve(struct cli *c, struct store *st)
     if (!check_unused(c))
         return 2;
     if (!bootstrap(st))
+        return 1;
+    struct err e = {0};
+    if (!store_token_purge_expired(st, clock_now(), &e))
         return 1;
     store_close(st);
     return http_serve(&c->cfg, api_routes, api_routes_count) ? 0 : 1;

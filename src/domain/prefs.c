@@ -74,16 +74,25 @@ bool prefs_update(struct store *st, struct arena *a, json_t *changes, json_t **u
         return err_set(e, 400, "invalid", "Expected an object of preference names and values.");
     const char *key;
     json_t *v;
+    /* the same row named twice ("name" and "section.name") is ambiguous */
+    int64_t *seen = arena_alloc(a, sizeof *seen * json_object_size(changes));
+    size_t nseen = 0;
     json_object_foreach(changes, key, v)
     {
         struct pref p;
         int found = find_pref(st, a, key, &p, e);
         if (found < 0)
             return false;
-        if (!found)
+        if (!found) {
             err_field(e, arena_strdup(a, key), "not_found", "No such preference.");
-        else if (!same_type(p.value, v))
+            continue;
+        }
+        if (!same_type(p.value, v))
             err_field(e, arena_strdup(a, key), "invalid", "The value has the wrong type for this preference.");
+        for (size_t i = 0; i < nseen; i++)
+            if (seen[i] == p.id)
+                err_field(e, arena_strdup(a, key), "duplicate", "This preference is named twice.");
+        seen[nseen++] = p.id;
     }
     if (err_any(e))
         return false;

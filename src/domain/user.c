@@ -2,6 +2,7 @@
 #include "domain/user.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,8 +106,10 @@ bool user_signup_from_json(struct arena *a, json_t *body, struct user_signup *in
             in->ext_id = json_integer_value(ext);
             in->has_ext_id = true;
         } else if (json_is_string(ext)) {
-            long long v = strtoll(json_string_value(ext), &end, 10);
-            if (*end == '\0') {
+            const char *text = json_string_value(ext);
+            errno = 0;
+            long long v = strtoll(text, &end, 10);
+            if (*end == '\0' && errno != ERANGE && (isdigit((unsigned char)text[0]) || text[0] == '-')) {
                 in->ext_id = v;
                 in->has_ext_id = true;
             }

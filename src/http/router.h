@@ -24,7 +24,7 @@ enum route_flags {
     ROUTE_FOLLOW_MODE = 1 << 3,   /* 403 mode_disabled unless follow mode */
     ROUTE_FRIEND_MODE = 1 << 4,   /* 403 mode_disabled unless friendship mode */
     ROUTE_CONTENT = 1 << 5,       /* anonymous callers need content_availability */
-    ROUTE_RAW_BODY_LIMIT = 1 << 6,/* multipart uploads: the larger body limit */
+    ROUTE_UPLOADS = 1 << 6,       /* multipart uploads: the 10 MiB body limit */
     ROUTE_NO_AUTH = 1 << 7,       /* the Authorization header is not read: /oauth/ and
                                      jwt/verify_token authenticate the client or the body's
                                      token, and must work while a stale Bearer is sent */

@@ -15,6 +15,8 @@
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <stdatomic.h>
+#include <time.h>
 #include <assert.h>
 #include <microhttpd.h>
 #include <netdb.h>
@@ -51,6 +53,9 @@ struct conn_state {
     size_t bytes_sent;
     struct MHD_Connection *conn;
 };
+
+/* Requests between the URI callback and completion, for draining. */
+static atomic_int server_in_flight;
 
 static const struct config *server_cfg;
 static const struct route *server_routes;
@@ -271,6 +276,8 @@ static bool check_route_flags(struct conn_state *s, struct err *e)
         return err_set(e, 401, "not_authenticated", "Authentication credentials were not provided.");
     if ((flags & ROUTE_ADMIN) && !principal_is_admin(&req->who))
         return err_forbidden(e, NULL);
+    if ((flags & ROUTE_ADMIN) && req->who.status == 'b' && strcmp(req->method, "GET"))
+        return err_forbidden(e, "Blocked users cannot make changes.");
     if (flags & (ROUTE_FOLLOW_MODE | ROUTE_FRIEND_MODE)) {
         bool follow = prefs_follow_enabled(req->store, req->arena);
         if (((flags & ROUTE_FOLLOW_MODE) && !follow) || ((flags & ROUTE_FRIEND_MODE) && follow))
@@ -385,6 +392,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     s->uri = arena_strdup(s->arena, uri ? uri : "/");
     s->started_us = clock_now_us();
     s->conn = conn;
+    atomic_fetch_add(&server_in_flight, 1);
     return s;
 }
 
@@ -404,7 +412,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (!s->headers_seen) {
         s->headers_seen = true;
         const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
-        s->limit = is_multipart(ct) ? HTTP_MULTIPART_LIMIT : HTTP_BODY_LIMIT;
+        /* only upload routes take the large multipart limit: 10 MiB bodies
+         * buffered on every route would let 1024 connections pin 10 GiB */
+        struct route_match m;
+        char *q = strchr(s->uri, '?');
+        char *path = q ? arena_strndup(s->arena, s->uri, (size_t)(q - s->uri)) : s->uri;
+        router_match(server_routes, server_nroutes, method, path, &m);
+        bool uploads = m.route && (m.route->flags & ROUTE_UPLOADS);
+        s->limit = uploads && is_multipart(ct) ? HTTP_MULTIPART_LIMIT : HTTP_BODY_LIMIT;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         if (cl && strtoull(cl, NULL, 10) > s->limit)
             s->too_large = true;
@@ -459,6 +474,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     arena_free(s->arena);
     free(s);
     *con_cls = NULL;
+    atomic_fetch_sub(&server_in_flight, 1);
     (void)toe;
 }
 
@@ -520,6 +536,9 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
     log_info("signal %d: draining", sig);
     MHD_quiesce_daemon(d);
     pool_drain_and_stop();
+    /* let requests already being served finish, within a deadline */
+    for (int waited_ms = 0; atomic_load(&server_in_flight) > 0 && waited_ms < HTTP_DRAIN_MS; waited_ms += 10)
+        nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
     MHD_stop_daemon(d);
     log_info("stopped");
     return true;

@@ -15,6 +15,7 @@ enum {
     HTTP_CONNECTION_TIMEOUT_S = 30,       /* idle keep-alive connections are closed */
     HTTP_CONNECTION_LIMIT = 1024,         /* concurrent connections */
     HTTP_CONNECTION_MEMORY = 64 * 1024,   /* per-connection header memory: larger headers get 431 */
+    HTTP_DRAIN_MS = 10 * 1000,            /* at shutdown, in-flight requests get this long to finish */
 };
 
 /* Serves `routes` until SIGTERM or SIGINT, then drains in-flight requests

@@ -139,3 +139,12 @@ bool store_token_delete_user(struct store *st, int64_t user_id, int64_t except_i
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "delete user tokens");
 }
 
+
+bool store_token_purge_expired(struct store *st, int64_t now, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, "DELETE FROM oauth_tokens WHERE refresh_expires < $1", e);
+    if (!q)
+        return false;
+    sqlite3_bind_int64(q, 1, now);
+    return sqlite_exec_stmt(st, q, e, "purge tokens");
+}

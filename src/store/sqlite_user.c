@@ -127,6 +127,8 @@ struct binds {
 static void add_text_filter(struct buf *sql, struct binds *b, struct arena *a, const char *column, const char *term)
 {
     char *folded = text_fold(a, term);
+    if (!*folded)
+        return; /* a term that folds to nothing (e.g. U+200B) filters nothing */
     b->text[b->n++] = folded;
     /* one or two characters match the start of a word (contract §3) */
     if (text_chars(folded) <= 2)
@@ -186,6 +188,8 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
 
     bool ok = false;
     sqlite3_stmt *q = NULL;
+    /* one read snapshot for the count and the page */
+    sqlite3_exec(st->db, "SAVEPOINT user_list", NULL, NULL, NULL);
     /* count */
     buf_printf(&sql, "SELECT count(*)%s", buf_str(&where));
     if (sqlite_prepare(st, buf_str(&sql), false, &q) != SQLITE_OK) {
@@ -234,6 +238,7 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
     ok = true;
 done:
     sqlite3_finalize(q);
+    sqlite3_exec(st->db, "RELEASE user_list", NULL, NULL, NULL);
     buf_free(&where);
     buf_free(&sql);
     return ok;

@@ -104,6 +104,9 @@ bool store_token_insert(struct store *st, const struct oauth_token *t, const cha
 int store_token_by_access(struct store *st, const char *access_hash, struct oauth_token *out, struct err *e);
 int store_token_by_refresh(struct store *st, const char *refresh_hash, struct oauth_token *out, struct err *e);
 bool store_token_delete(struct store *st, int64_t id, struct err *e);
+/* Deletes the token pairs whose refresh token expired before `now`. */
+bool store_token_purge_expired(struct store *st, int64_t now, struct err *e);
+
 /* Deletes every token of the user except `except_id` (0 = all). */
 bool store_token_delete_user(struct store *st, int64_t user_id, int64_t except_id, struct err *e);
 
