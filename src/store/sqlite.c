@@ -80,6 +80,40 @@ sqlite3_stmt *sqlite_stmt(struct store *st, const char *sql, struct err *e)
     return NULL;
 }
 
+static uint64_t text_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h ? h : 1;
+}
+
+sqlite3_stmt *sqlite_stmt_text(struct store *st, const char *sql, struct err *e)
+{
+    uint64_t h = text_hash(sql);
+    for (size_t i = 0; i < STORE_TEXT_STMT_CACHE; i++) {
+        struct text_stmt *t = &st->text_cache[i];
+        if (t->hash == h && !strcmp(t->sql, sql)) {
+            sqlite3_reset(t->stmt);
+            sqlite3_clear_bindings(t->stmt);
+            return t->stmt;
+        }
+    }
+    sqlite3_stmt *q = NULL;
+    char *copy = strdup(sql);
+    if (!copy || sqlite_prepare(st, sql, true, &q) != SQLITE_OK) {
+        free(copy);
+        sqlite_fail(st, e, "prepare");
+        return NULL;
+    }
+    struct text_stmt *t = &st->text_cache[st->text_next++ % STORE_TEXT_STMT_CACHE];
+    if (t->stmt)
+        sqlite3_finalize(t->stmt);
+    free(t->sql);
+    *t = (struct text_stmt){h, copy, q};
+    return q;
+}
+
 static void fn_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     const char *s = (const char *)sqlite3_value_text(argv[0]);
@@ -158,6 +192,10 @@ void store_close(struct store *st)
     for (size_t i = 0; i < STORE_STMT_CACHE; i++)
         if (st->cache[i].stmt)
             sqlite3_finalize(st->cache[i].stmt);
+    for (size_t i = 0; i < STORE_TEXT_STMT_CACHE; i++) {
+        sqlite3_finalize(st->text_cache[i].stmt);
+        free(st->text_cache[i].sql);
+    }
     sqlite3_close(st->db);
     free(st);
 }

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/arena.h"
 #include "core/err.h"
@@ -14,6 +15,7 @@
 enum {
     STORE_BUSY_TIMEOUT_MS = 5000, /* writers wait this long for the write lock */
     STORE_STMT_CACHE = 256,       /* distinct cached statements per connection */
+    STORE_TEXT_STMT_CACHE = 64,   /* composed statements (filter combinations) per connection */
 };
 
 struct cached_stmt {
@@ -21,9 +23,18 @@ struct cached_stmt {
     sqlite3_stmt *stmt;
 };
 
+/* A statement composed at run time (optional filters), cached by its text. */
+struct text_stmt {
+    uint64_t hash; /* 0 = empty slot */
+    char *sql;     /* owned copy */
+    sqlite3_stmt *stmt;
+};
+
 struct store {
     sqlite3 *db;
     struct cached_stmt cache[STORE_STMT_CACHE];
+    struct text_stmt text_cache[STORE_TEXT_STMT_CACHE];
+    unsigned text_next; /* round-robin eviction */
 };
 
 /* Logs the engine's message and fills e with a generic 500. Returns false. */
@@ -36,6 +47,12 @@ int sqlite_prepare(struct store *st, const char *sql, bool persistent, sqlite3_s
 /* The cached, reset statement for the literal `sql` (cached by address:
  * pass string literals only), or NULL with e filled. */
 sqlite3_stmt *sqlite_stmt(struct store *st, const char *sql, struct err *e);
+
+/* Like sqlite_stmt for SQL composed at run time: cached by its text (a few
+ * dozen filter combinations), so the same shape is parsed once. Keep values
+ * out of the text (bind them), or every call is a new shape. The statement
+ * belongs to the cache: reset, never finalize it. */
+sqlite3_stmt *sqlite_stmt_text(struct store *st, const char *sql, struct err *e);
 
 /* Column i as an arena string, NULL for SQL NULL. */
 const char *sqlite_col_text(struct arena *a, sqlite3_stmt *q, int i);

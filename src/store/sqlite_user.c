@@ -118,23 +118,49 @@ int64_t store_user_count(struct store *st, struct err *e)
     return n;
 }
 
-/* Parameters bound to a dynamically built query, in order. */
+/* Parameters bound to a dynamically built query, in order: values stay out
+ * of the SQL text so that each filter combination is one cached statement. */
 struct binds {
-    const char *text[16];
+    struct {
+        const char *text; /* NULL: the integer */
+        int64_t num;
+    } v[20];
     int n;
 };
+
+static int bind_text(struct binds *b, const char *text)
+{
+    b->v[b->n].text = text;
+    return ++b->n;
+}
+
+static int bind_num(struct binds *b, int64_t num)
+{
+    b->v[b->n].text = NULL;
+    b->v[b->n].num = num;
+    return ++b->n;
+}
+
+static void apply_binds(sqlite3_stmt *q, const struct binds *b)
+{
+    for (int i = 0; i < b->n; i++)
+        if (b->v[i].text)
+            sqlite3_bind_text(q, i + 1, b->v[i].text, -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(q, i + 1, b->v[i].num);
+}
 
 static void add_text_filter(struct buf *sql, struct binds *b, struct arena *a, const char *column, const char *term)
 {
     char *folded = text_fold(a, term);
     if (!*folded)
         return; /* a term that folds to nothing (e.g. U+200B) filters nothing */
-    b->text[b->n++] = folded;
+    int n = bind_text(b, folded);
     /* one or two characters match the start of a word (contract §3) */
     if (text_chars(folded) <= 2)
-        buf_printf(sql, " AND word_prefix(%s, $%d)", column, b->n);
+        buf_printf(sql, " AND word_prefix(%s, $%d)", column, n);
     else
-        buf_printf(sql, " AND instr(%s, $%d) > 0", column, b->n);
+        buf_printf(sql, " AND instr(%s, $%d) > 0", column, n);
 }
 
 static const char *order_column(const char *field)
@@ -166,25 +192,24 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
         add_text_filter(&where, &b, a, "fold(location)", f->location);
     if (f->description)
         add_text_filter(&where, &b, a, "fold(description)", f->description);
-    if (f->gender) {
-        b.text[b.n++] = f->gender;
-        buf_printf(&where, " AND gender = $%d", b.n);
-    }
+    if (f->gender)
+        buf_printf(&where, " AND gender = $%d", bind_text(&b, f->gender));
     int search_bind = 0;
     if (f->search) {
         char *folded = text_fold(a, f->search);
-        b.text[b.n++] = folded;
-        search_bind = b.n;
+        search_bind = bind_text(&b, folded);
         if (text_chars(folded) <= 2)
-            buf_printf(&where, " AND (word_prefix(username_fold, $%d) OR word_prefix(real_name_fold, $%d))", b.n,
-                       b.n);
+            buf_printf(&where, " AND (word_prefix(username_fold, $%d) OR word_prefix(real_name_fold, $%d))",
+                       search_bind, search_bind);
         else
-            buf_printf(&where, " AND (instr(username_fold, $%d) > 0 OR instr(real_name_fold, $%d) > 0)", b.n, b.n);
+            buf_printf(&where, " AND (instr(username_fold, $%d) > 0 OR instr(real_name_fold, $%d) > 0)",
+                       search_bind, search_bind);
     }
     if (f->exclude_id)
-        buf_printf(&where, " AND id <> %lld", (long long)f->exclude_id);
+        buf_printf(&where, " AND id <> $%d", bind_num(&b, f->exclude_id));
     if (f->viewer_id) /* graph (issue 4): users the viewer hides are left out */
-        buf_printf(&where, " AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = %lld)", (long long)f->viewer_id);
+        buf_printf(&where, " AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $%d)",
+                   bind_num(&b, f->viewer_id));
 
     bool ok = false;
     sqlite3_stmt *q = NULL;
@@ -192,19 +217,15 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
     sqlite3_exec(st->db, "SAVEPOINT user_list", NULL, NULL, NULL);
     /* count */
     buf_printf(&sql, "SELECT count(*)%s", buf_str(&where));
-    if (sqlite_prepare(st, buf_str(&sql), false, &q) != SQLITE_OK) {
-        sqlite_fail(st, e, "prepare count");
+    if (!(q = sqlite_stmt_text(st, buf_str(&sql), e)))
         goto done;
-    }
-    for (int i = 0; i < b.n; i++)
-        sqlite3_bind_text(q, i + 1, b.text[i], -1, SQLITE_STATIC);
+    apply_binds(q, &b);
     if (sqlite3_step(q) != SQLITE_ROW) {
         sqlite_fail(st, e, "count");
         goto done;
     }
     out->count = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    q = NULL;
+    sqlite3_reset(q);
 
     /* page */
     sql.len = 0;
@@ -219,13 +240,11 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
             buf_printf(&sql, "%s %s, ", col, f->order[i].desc ? "DESC" : "ASC");
     }
     bool id_desc = f->norder > 0 && !strcmp(f->order[f->norder - 1].field, "id") && f->order[f->norder - 1].desc;
-    buf_printf(&sql, "id %s LIMIT %d OFFSET %d", id_desc ? "DESC" : "ASC", f->limit, f->offset);
-    if (sqlite_prepare(st, buf_str(&sql), false, &q) != SQLITE_OK) {
-        sqlite_fail(st, e, "prepare list");
+    int limit_bind = bind_num(&b, f->limit), offset_bind = bind_num(&b, f->offset);
+    buf_printf(&sql, "id %s LIMIT $%d OFFSET $%d", id_desc ? "DESC" : "ASC", limit_bind, offset_bind);
+    if (!(q = sqlite_stmt_text(st, buf_str(&sql), e)))
         goto done;
-    }
-    for (int i = 0; i < b.n; i++)
-        sqlite3_bind_text(q, i + 1, b.text[i], -1, SQLITE_STATIC);
+    apply_binds(q, &b);
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
     out->n = 0;
     int rc;
@@ -237,7 +256,8 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
     }
     ok = true;
 done:
-    sqlite3_finalize(q);
+    if (q)
+        sqlite3_reset(q);
     sqlite3_exec(st->db, "RELEASE user_list", NULL, NULL, NULL);
     buf_free(&where);
     buf_free(&sql);
