@@ -12,12 +12,23 @@
 
 struct request;
 
+struct user_tag;
+
 /* What is computed once per request for rendering many users. */
 struct user_view {
     bool follow_mode;
+    /* tags of the users about to be rendered (user_view_load_tags), sorted
+     * by user; without them user_json reads each user's tags itself */
+    bool tags_loaded;
+    const struct user_tag *tags;
+    int ntags;
 };
 
 void user_view_init(struct request *req, struct user_view *v);
+
+/* Reads the tags of users[0..n) in one query, for the user_json calls that
+ * follow (a page of results). */
+bool user_view_load_tags(struct request *req, struct user_view *v, const struct user *users, int n, struct err *e);
 
 /* A new User object for `u` as the caller of `req` may see it. */
 json_t *user_json(struct request *req, const struct user_view *v, const struct user *u);

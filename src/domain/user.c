@@ -7,6 +7,8 @@
 
 #include "auth/password.h"
 #include "core/text.h"
+#include "domain/search.h"
+#include "domain/tag.h"
 #include "store/store.h"
 
 static const char *const user_roles[] = {"admin", "moderator", "editor", NULL};
@@ -50,6 +52,19 @@ bool user_get_visible(struct store *st, struct arena *a, int64_t id, struct user
 
 bool user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out, struct err *e)
 {
+    /* text filters and search go through the search indexes and ranking
+     * (issue 6); other lists stay a plain query */
+    if (f->search || f->username || f->real_name || f->location || f->description) {
+        struct search_query q;
+        struct search_page page;
+        search_query_from_filter(a, f, &q);
+        if (!search_users(st, a, &q, &page, e))
+            return false;
+        out->count = page.count;
+        out->items = page.items;
+        out->n = page.n;
+        return true;
+    }
     return store_user_list(st, a, f, out, e);
 }
 
