@@ -6,7 +6,6 @@
 
 #include "core/clock.h"
 #include "domain/search.h"
-#include "store/store.h"
 
 json_t *tag_json(const struct tag *t)
 {
@@ -105,13 +104,13 @@ bool tag_api_user_tags(struct request *req, struct response *resp, struct err *e
         return false;
     if (req->who.user_id != u.id && !principal_is_admin(&req->who))
         return err_forbidden(e, "You can only see your own tags.");
-    struct user_tag *tags;
+    struct tag *tags;
     int n;
-    if (!store_tag_of_users(req->store, req->arena, &u.id, 1, &tags, &n, e))
+    if (!tag_list_of_user(req->store, req->arena, u.id, &tags, &n, e))
         return false;
     json_t *out = json_array();
     for (int i = 0; i < n; i++)
-        json_array_append_new(out, tag_json(&tags[i].tag));
+        json_array_append_new(out, tag_json(&tags[i]));
     http_json(resp, 200, out);
     return true;
 }

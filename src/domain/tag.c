@@ -275,3 +275,25 @@ bool tag_ids_check(struct store *st, struct arena *a, const int64_t *ids, int n,
     }
     return true;
 }
+
+bool tag_list_of_user(struct store *st, struct arena *a, int64_t user_id, struct tag **tags, int *n, struct err *e)
+{
+    struct user_tag *rows;
+    if (!store_tag_of_users(st, a, &user_id, 1, &rows, n, e))
+        return false;
+    *tags = arena_alloc(a, sizeof **tags * (size_t)(*n > 0 ? *n : 1));
+    for (int i = 0; i < *n; i++)
+        (*tags)[i] = rows[i].tag;
+    return true;
+}
+
+bool tag_ids_of_user(struct store *st, struct arena *a, int64_t user_id, int64_t **ids, int *n, struct err *e)
+{
+    struct tag *tags;
+    if (!tag_list_of_user(st, a, user_id, &tags, n, e))
+        return false;
+    *ids = arena_alloc(a, sizeof **ids * (size_t)(*n > 0 ? *n : 1));
+    for (int i = 0; i < *n; i++)
+        (*ids)[i] = tags[i].id;
+    return true;
+}

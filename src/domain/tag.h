@@ -88,4 +88,12 @@ bool tag_ids_from_json(struct arena *a, json_t *v, const char *field, int64_t **
  * `does_not_exist` on `field` otherwise). */
 bool tag_ids_check(struct store *st, struct arena *a, const int64_t *ids, int n, const char *field, struct err *e);
 
+/* The ids of a user's tags that are not deleted (the SSO replies). *ids
+ * is an arena array. */
+bool tag_ids_of_user(struct store *st, struct arena *a, int64_t user_id, int64_t **ids, int *n, struct err *e);
+
+/* The tags of a user that are not deleted, for /user/{id}/tags/. */
+bool tag_list_of_user(struct store *st, struct arena *a, int64_t user_id, struct tag **tags, int *n,
+                      struct err *e);
+
 #endif

@@ -129,7 +129,9 @@ bool user_signup_from_json(struct arena *a, json_t *body, struct user_signup *in
         if (!in->has_ext_id)
             err_field(e, "ext_id", "invalid", "A valid integer is required.");
     }
-    (void)a;
+    int64_t *tags;
+    if (tag_ids_from_json(a, json_object_get(body, "tags"), "tags", &tags, &in->ntags, e))
+        in->tags = tags;
     return !err_any(e);
 }
 
@@ -174,7 +176,19 @@ bool user_signup(struct store *st, struct arena *a, const struct user_signup *in
                      .role = in->role,
                      .has_ext_id = in->has_ext_id,
                      .ext_id = in->ext_id};
-    if (err_any(e) || !store_user_insert(st, &u, id, e) || !store_commit(st, e)) {
+    if (!err_any(e))
+        tag_ids_check(st, a, in->tags, in->ntags, "tags", e);
+    if (err_any(e) || !store_user_insert(st, &u, id, e)) {
+        store_rollback(st);
+        return false;
+    }
+    /* the tags in the same transaction: all or nothing */
+    for (int i = 0; i < in->ntags; i++)
+        if (!store_tag_assign(st, in->tags[i], *id, e)) {
+            store_rollback(st);
+            return false;
+        }
+    if (!store_commit(st, e)) {
         store_rollback(st);
         return false;
     }
