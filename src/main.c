@@ -40,6 +40,10 @@ static const char usage[] =
     "  pref get SECTION.NAME                   print a preference's JSON value\n"
     "  pref set SECTION.NAME VALUE             set it (VALUE is JSON; a bare word is a string)\n"
     "  check                                   recompute every counter from the edges; exit 1 on a difference\n"
+    "  sql [--json] 'SQL'                      run SQL with hearth's functions (use it, not sqlite3, to write)\n"
+    "  seed --users N [--follows-per-user K] [--seed S]\n"
+    "                                          add a deterministic population (rebuilds the search indexes)\n"
+    "  seed --file POPULATION.json             add a hand-written population; prints the new ids\n"
     "\n"
     "options (also HEARTH_<NAME> environment variables, e.g. HEARTH_DATA_DIR):\n"
     "  --listen HOST:PORT   (127.0.0.1:8000)   --data-dir DIR   (./var)\n"
@@ -77,7 +81,7 @@ static int fail(const char *fmt, ...)
  * positional arguments. */
 static bool parse_args(struct cli *c, int argc, char **argv, int from)
 {
-    static const char *const flags[] = {"confidential", NULL};
+    static const char *const flags[] = {"confidential", "json", NULL};
     for (int i = from; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -314,6 +318,82 @@ static int cmd_check(struct cli *c, struct store *st)
     return 0;
 }
 
+/* Runs SQL on the database with hearth's SQL functions registered (the
+ * search index triggers need them, so plain sqlite3 cannot write users). */
+static int cmd_sql(struct cli *c, struct store *st)
+{
+    bool json = opt(c, "json") != NULL;
+    if (!check_unused(c))
+        return 2;
+    if (c->npos != 1)
+        return fail("%s", "usage: hearth sql [--json] 'SQL'");
+    struct err e = {0};
+    if (!store_exec_script(st, c->pos[0], json, stdout, &e)) {
+        print_err(&e);
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- seed (issue 6) ---- */
+
+static void seed_progress(const char *message)
+{
+    fprintf(stderr, "hearth: %s\n", message);
+}
+
+/* A whole decimal number in [min, max], or -1. */
+static long long seed_number(const char *s, long long min, long long max)
+{
+    char *end;
+    long long v = s ? strtoll(s, &end, 10) : -1;
+    return s && *s && !*end && v >= min && v <= max ? v : -1;
+}
+
+static int cmd_seed(struct cli *c, struct store *st)
+{
+    const char *users = opt(c, "users"), *follows = opt(c, "follows-per-user"), *seed = opt(c, "seed"),
+               *file = opt(c, "file");
+    if (!check_unused(c))
+        return 2;
+    struct err e = {0};
+    if (file) {
+        json_error_t jerr;
+        json_t *doc = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
+        if (!doc)
+            return fail("%s:%d: %s", file, jerr.line, jerr.text);
+        json_t *ids = NULL;
+        bool ok = store_seed_file(st, doc, &ids, &e);
+        json_decref(doc);
+        if (!ok) {
+            print_err(&e);
+            return 1;
+        }
+        char *out = json_dumps(ids, JSON_COMPACT);
+        printf("%s\n", out);
+        free(out);
+        json_decref(ids);
+        return 0;
+    }
+    struct seed_options o = {.users = seed_number(users, 1, 50000000),
+                             .follows_per_user = follows ? (int)seed_number(follows, 0, 1000) : 10,
+                             .seed = seed ? (uint64_t)seed_number(seed, 0, 0x7fffffffffffffffLL) : 1,
+                             .progress = seed_progress};
+    if (o.users < 0 || o.follows_per_user < 0 || (seed && seed_number(seed, 0, 0x7fffffffffffffffLL) < 0))
+        return fail("%s", "usage: hearth seed --users N [--follows-per-user K] [--seed S] | seed --file PATH");
+    struct seed_stats stats;
+    if (!store_seed(st, &o, &stats, &e)) {
+        print_err(&e);
+        return 1;
+    }
+    printf("{\"users\":%lld,\"tags\":%lld,\"user_tags\":%lld,\"categories\":%lld,\"category_follows\":%lld,"
+           "\"follows\":%lld,\"seconds_rows\":%.1f,\"seconds_indexes\":%.1f,\"seconds_total\":%.1f}\n",
+           (long long)stats.users, (long long)stats.tags, (long long)stats.user_tags, (long long)stats.categories,
+           (long long)stats.category_follows, (long long)stats.follows, stats.seconds_users, stats.seconds_index,
+           stats.seconds_total);
+    return 0;
+}
+
 /* On the very first start: the admin user (id 1) and a default client. */
 static bool bootstrap(struct store *st)
 {
@@ -394,6 +474,10 @@ int main(int argc, char **argv)
         run = cmd_pref;
     else if (!strcmp(c.command, "check"))
         run = cmd_check;
+    else if (!strcmp(c.command, "seed"))
+        run = cmd_seed;
+    else if (!strcmp(c.command, "sql"))
+        run = cmd_sql;
     else {
         fputs(usage, stderr);
         return fail("unknown command '%s'", c.command);

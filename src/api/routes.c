@@ -10,7 +10,9 @@
 #include "api/graph_api.h"
 #include "api/post_api.h"
 #include "api/pref_api.h"
+#include "api/search_api.h"
 #include "api/sso_api.h"
+#include "api/tag_api.h"
 #include "api/user_api.h"
 #include "auth/oauth.h"
 
@@ -81,6 +83,15 @@ const struct route api_routes[] = {
     {"GET", "/api/v2/user/{id}/counters/", graph_api_counters, ROUTE_CONTENT},
 
     /* tags and search (issue 6) */
+    {"GET", "/api/v2/user/search/", search_api_users, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/tags/", tag_api_user_tags, ROUTE_AUTH},
+    {"GET", "/api/v2/tag/", tag_api_list, ROUTE_ADMIN},
+    {"POST", "/api/v2/tag/", tag_api_create, ROUTE_ADMIN},
+    {"GET", "/api/v2/tag/{id}/", tag_api_get, ROUTE_ADMIN},
+    {"PATCH", "/api/v2/tag/{id}/", tag_api_patch, ROUTE_ADMIN},
+    {"POST", "/api/v2/tag/{id}/assign/", tag_api_assign, ROUTE_ADMIN},
+    {"POST", "/api/v2/tag/{id}/add/", tag_api_assign, ROUTE_ADMIN},
+    {"POST", "/api/v2/tag/{id}/remove/", tag_api_remove, ROUTE_ADMIN},
 
     /* categories, posts and feed (issue 5) */
     {"GET", "/api/v2/category/", category_api_list, ROUTE_ADMIN},

@@ -4,15 +4,21 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/tag_api.h"
 #include "core/clock.h"
 #include "domain/graph.h"
 #include "domain/prefs.h"
+#include "domain/tag.h"
 #include "http/request.h"
+#include "store/store.h"
 
 void user_view_init(struct request *req, struct user_view *v)
 {
     v->follow_mode = prefs_follow_enabled(req->store, req->arena);
     v->relations = NULL;
+    v->tags_loaded = false;
+    v->tags = NULL;
+    v->ntags = 0;
 }
 
 void user_view_relations(struct request *req, struct user_view *v, const struct user *users, int n)
@@ -41,6 +47,40 @@ static json_t *connection_status_json(struct request *req, const struct user_vie
     }
     const char *name = graph_status_name(s);
     return name ? json_string(name) : json_null();
+}
+
+bool user_view_load_tags(struct request *req, struct user_view *v, const struct user *users, int n, struct err *e)
+{
+    int64_t *ids = arena_alloc(req->arena, sizeof *ids * (size_t)(n > 0 ? n : 1));
+    for (int i = 0; i < n; i++)
+        ids[i] = users[i].id;
+    struct user_tag *tags;
+    if (!store_tag_of_users(req->store, req->arena, ids, n, &tags, &v->ntags, e))
+        return false;
+    v->tags = tags;
+    v->tags_loaded = true;
+    return true;
+}
+
+/* The Tag objects of u the caller may see (contract §5): visible and
+ * active ones, all of them for the user and admins; never deleted ones. */
+static json_t *tags_json(struct request *req, const struct user_view *v, const struct user *u)
+{
+    const struct user_tag *tags = v->tags;
+    int n = v->ntags;
+    struct user_tag *own = NULL;
+    struct err e = {0};
+    if (!v->tags_loaded) {
+        /* a lone user: an error only loses the tags, never the reply */
+        if (!store_tag_of_users(req->store, req->arena, &u->id, 1, &own, &n, &e))
+            n = 0;
+        tags = own;
+    }
+    json_t *out = json_array();
+    for (int i = 0; i < n; i++)
+        if (tags[i].user_id == u->id && tag_visible_to(&tags[i].tag, &req->who, u->id))
+            json_array_append_new(out, tag_json(&tags[i].tag));
+    return out;
 }
 
 json_t *user_media_url(struct request *req, const char *file)
@@ -94,7 +134,7 @@ json_t *user_json(struct request *req, const struct user_view *v, const struct u
     json_object_set_new(o, "avatar", user_media_url(req, u->avatar));
     json_object_set_new(o, "cover", user_media_url(req, u->cover));
     json_object_set_new(o, "ext_id", ext_id_json(u));
-    json_object_set_new(o, "tags", json_array());
+    json_object_set_new(o, "tags", tags_json(req, v, u));
     json_object_set_new(o, "reputation", json_integer(u->reputation));
     json_object_set_new(o, "community_badge", json_boolean(u->role != NULL));
     json_object_set_new(o, "deleted", json_boolean(u->status == 'd'));

@@ -13,6 +13,7 @@
 struct request;
 
 struct graph_relations;
+struct user_tag;
 
 /* What is computed once per request for rendering many users. */
 struct user_view {
@@ -21,6 +22,11 @@ struct user_view {
      * loaded in one query by user_view_relations; users not loaded are
      * looked up one by one */
     const struct graph_relations *relations;
+    /* tags of the users about to be rendered (user_view_load_tags), sorted
+     * by user; without them user_json reads each user's tags itself */
+    bool tags_loaded;
+    const struct user_tag *tags;
+    int ntags;
 };
 
 void user_view_init(struct request *req, struct user_view *v);
@@ -28,6 +34,9 @@ void user_view_init(struct request *req, struct user_view *v);
 /* Loads the caller's relations to users[0..n) into v, in one query (for
  * lists). On a storage error v is left without them (one lookup per user). */
 void user_view_relations(struct request *req, struct user_view *v, const struct user *users, int n);
+/* Reads the tags of users[0..n) in one query, for the user_json calls that
+ * follow (a page of results). */
+bool user_view_load_tags(struct request *req, struct user_view *v, const struct user *users, int n, struct err *e);
 
 /* A new User object for `u` as the caller of `req` may see it. */
 json_t *user_json(struct request *req, const struct user_view *v, const struct user *u);

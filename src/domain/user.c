@@ -8,6 +8,8 @@
 
 #include "auth/password.h"
 #include "core/text.h"
+#include "domain/search.h"
+#include "domain/tag.h"
 #include "store/store.h"
 
 static const char *const user_roles[] = {"admin", "moderator", "editor", NULL};
@@ -51,6 +53,19 @@ bool user_get_visible(struct store *st, struct arena *a, int64_t id, struct user
 
 bool user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out, struct err *e)
 {
+    /* text filters and search go through the search indexes and ranking
+     * (issue 6); other lists stay a plain query */
+    if (f->search || f->username || f->real_name || f->location || f->description) {
+        struct search_query q;
+        struct search_page page;
+        search_query_from_filter(a, f, &q);
+        if (!search_users(st, a, &q, &page, e))
+            return false;
+        out->count = page.count;
+        out->items = page.items;
+        out->n = page.n;
+        return true;
+    }
     return store_user_list(st, a, f, out, e);
 }
 
@@ -117,7 +132,9 @@ bool user_signup_from_json(struct arena *a, json_t *body, struct user_signup *in
         if (!in->has_ext_id)
             err_field(e, "ext_id", "invalid", "A valid integer is required.");
     }
-    (void)a;
+    int64_t *tags;
+    if (tag_ids_from_json(a, json_object_get(body, "tags"), "tags", &tags, &in->ntags, e))
+        in->tags = tags;
     return !err_any(e);
 }
 
@@ -162,7 +179,19 @@ bool user_signup(struct store *st, struct arena *a, const struct user_signup *in
                      .role = in->role,
                      .has_ext_id = in->has_ext_id,
                      .ext_id = in->ext_id};
-    if (err_any(e) || !store_user_insert(st, &u, id, e) || !store_commit(st, e)) {
+    if (!err_any(e))
+        tag_ids_check(st, a, in->tags, in->ntags, "tags", e);
+    if (err_any(e) || !store_user_insert(st, &u, id, e)) {
+        store_rollback(st);
+        return false;
+    }
+    /* the tags in the same transaction: all or nothing */
+    for (int i = 0; i < in->ntags; i++)
+        if (!store_tag_assign(st, in->tags[i], *id, e)) {
+            store_rollback(st);
+            return false;
+        }
+    if (!store_commit(st, e)) {
         store_rollback(st);
         return false;
     }

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "core/arena.h"
@@ -29,6 +30,12 @@ void store_close(struct store *st);
 
 /* Applies every embedded migration not yet applied, each in a transaction. */
 bool store_migrate(struct store *st, struct err *e);
+
+/* Runs an administrator's SQL script (`hearth sql`) on this connection, so
+ * the SQL functions the schema's triggers call are available, and writes
+ * each result row to `out`: columns joined by '|' (sqlite3's list mode), or
+ * with `json` one JSON array of row objects per statement that returns rows. */
+bool store_exec_script(struct store *st, const char *sql, bool json, FILE *out, struct err *e);
 
 /* Write transactions (BEGIN IMMEDIATE). Rollback is safe without a begin. */
 bool store_begin(struct store *st, struct err *e);
@@ -288,7 +295,81 @@ bool store_graph_request_list(struct store *st, struct arena *a, int64_t user_id
 
 /* ---- tags and user search (issue 6) ---- */
 
-/* (search) */
+struct tag;
+struct tag_filter;
+struct tag_page;
+struct user_tag;
+struct search_query;
+struct search_page;
+
+/* Tags (domain/tag.h). Insert and update fill e with 400 `unique` on the
+ * name field when (type, name) is taken. */
+bool store_tag_insert(struct store *st, const struct tag *t, int64_t *id, struct err *e);
+int store_tag_get(struct store *st, struct arena *a, int64_t id, struct tag *out, struct err *e);
+bool store_tag_update(struct store *st, const struct tag *t, struct err *e);
+/* Tags matching f, by id. */
+bool store_tag_list(struct store *st, struct arena *a, const struct tag_filter *f, struct tag_page *out,
+                    struct err *e);
+/* Gives the tag to the user (idempotent) / takes it away (no-op if absent). */
+bool store_tag_assign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e);
+bool store_tag_unassign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e);
+/* The tags (not deleted) of users[0..n), by user then tag id: one query
+ * for a whole page. *out is an arena array of *nout entries. */
+bool store_tag_of_users(struct store *st, struct arena *a, const int64_t *users, int n, struct user_tag **out,
+                        int *nout, struct err *e);
+
+/* Searches users (domain/search.h): exact count and one page, read in one
+ * transaction from the 005_search indexes. */
+bool store_search_users(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+                        struct err *e);
+
+/* The thresholds behind the engine's choices (src/store/sqlite_search.c
+ * explains them). Tests lower them to drive every path on a small
+ * population; set before searching, not thread-safe. */
+struct search_tuning {
+    int collect_max, sort_max, walk_max, bitmap_ratio;
+};
+void store_search_tune(const struct search_tuning *t);
+
+/* The same query answered the slow, obvious way (every user row tested,
+ * ordered by SQL): the reference the tests compare store_search_users with. */
+bool store_search_users_naive(struct store *st, struct arena *a, const struct search_query *q,
+                              struct search_page *out, struct err *e);
+
+/* Compares the search indexes with what the base tables say they should
+ * hold; returns the number of differences (0 = in sync), -1 on error.
+ * Reads everything: for tests and `hearth check`-style audits. */
+int64_t store_search_check(struct store *st, struct err *e);
+
+/* The EXPLAIN QUERY PLAN lines (joined by newlines) of the statements that
+ * find the users of a text term of `term`'s length, for the plan test. */
+bool store_search_plan(struct store *st, struct arena *a, const char *term, const char **plan, struct err *e);
+
+/* hearth seed: adds a deterministic population (domain/seed in
+ * src/store/sqlite_seed.c). */
+struct seed_options {
+    int64_t users;
+    int follows_per_user;
+    uint64_t seed;
+    void (*progress)(const char *message); /* NULL = quiet */
+};
+
+struct seed_stats {
+    int64_t users, tags, user_tags, categories, category_follows, follows;
+    double seconds_users, seconds_index, seconds_total;
+};
+
+bool store_seed(struct store *st, const struct seed_options *o, struct seed_stats *out, struct err *e);
+
+/* Loads a hand-written population (the API tests' fixtures) in one
+ * transaction through ordinary inserts: {"tags": [{name, type?, visible?,
+ * active?, deleted?}], "categories": [name], "users": [{username,
+ * real_name?, location?, location_lat_lng?, position_lat_lng?,
+ * date_of_birth?, description?, gender?, status?, role?, email?, tags?:
+ * [name], categories?: [name]}], "hides": [[username, hidden username]]}.
+ * *ids (new reference): {"users": {username: id}, "tags": {name: id},
+ * "categories": {name: id}}. */
+bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e);
 
 /* ---- categories, posts and the feed (issue 5) ---- */
 

@@ -7,7 +7,6 @@
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 const h = require('./harness');
@@ -34,8 +33,7 @@ describe('delete (DELETE /user/{id}/)', () => {
   after(async () => { if (s) await s.stop(); });
 
   function sql(query) {
-    const out = execFileSync('sqlite3', ['-cmd', '.timeout 5000', '-json', db, query]).toString().trim();
-    return out ? JSON.parse(out) : [];
+    return s.sql(query, { json: true });
   }
   const scalar = (query) => Object.values(sql(query)[0])[0];
 

@@ -4,8 +4,6 @@
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
-const path = require('node:path');
 const h = require('./harness');
 
 const { expectStatus, expectError, expectFieldError, fieldCodes, clientError } = h;
@@ -41,8 +39,7 @@ describe('email change', () => {
   };
   const change = (u, body, token = u.token) => s.api('PATCH', `/api/v2/user/${u.id}/change_email/`, { token, body });
   const confirm = (u, body) => s.api('POST', `/api/v2/user/${u.id}/confirm_email/`, { body });
-  const pendingRows = (u) => Number(execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(s.dir, 'hearth.db'),
-    `SELECT count(*) FROM email_changes WHERE user_id = ${u.id}`]).toString().trim());
+  const pendingRows = (u) => Number(s.sql(`SELECT count(*) FROM email_changes WHERE user_id = ${u.id}`));
 
   describe('direct change (confirm false or absent)', () => {
     it('changeUserMail without confirm: 204, email changed and unverified', async () => {
@@ -136,8 +133,7 @@ describe('email change', () => {
       const u = await newUser();
       const r = await change(u, { new_email: 'hashed@example.net', confirm: true });
       expectStatus(r, 200);
-      const stored = execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(s.dir, 'hearth.db'),
-        `SELECT code_hash FROM email_changes WHERE user_id = ${u.id}`]).toString().trim();
+      const stored = s.sql(`SELECT code_hash FROM email_changes WHERE user_id = ${u.id}`);
       assert.ok(stored.length > 0);
       assert.ok(!stored.includes(r.body.validation_code));
     });

@@ -509,8 +509,7 @@ describe('profile update (PUT/PATCH /user/{id}/)', () => {
     it('a blocked user cannot change their profile', async () => {
       const carol = await s.createUser({ username: 'carol', password: 'C4rol-pass!' });
       const carolToken = (await s.login('carol', 'C4rol-pass!')).access_token;
-      const db = path.join(s.dir, 'hearth.db');
-      require('node:child_process').execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, `UPDATE users SET status = 'b' WHERE id = ${carol.id}`]);
+      s.sql(`UPDATE users SET status = 'b' WHERE id = ${carol.id}`);
       expectError(await s.api('PATCH', userPath(carol.id), { token: carolToken, body: { real_name: 'Blocked' } }), 403);
       const r = await s.api('GET', userPath(carol.id), { token: carolToken });
       assert.equal(r.body.real_name, '');

@@ -6,8 +6,6 @@
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
-const path = require('node:path');
 const h = require('./harness');
 const sc = require('@selfcommunity/api-services');
 
@@ -40,8 +38,7 @@ describe('categories', () => {
   let aliceToken; let bobToken;
   let seq = 0;
 
-  const sql = (query) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(s.dir, 'hearth.db'), query],
-    { encoding: 'utf8' }).trim();
+  const sql = (query) => s.sql(query);
   const admin = () => sc.http.setBasePortal(s.base) || sc.http.setAuthorizeToken(s.admin.token);
   const as = (token) => { sc.http.setBasePortal(s.base); if (token) sc.http.setAuthorizeToken(token); else sc.http.setAuthorizeToken(); };
   const uniq = (p) => `${p} ${++seq}`;

@@ -4,8 +4,6 @@
 // database edits for states the API cannot produce on this branch (blocked
 // and soft-deleted users).
 
-const { execFileSync } = require('node:child_process');
-const path = require('node:path');
 const h = require('./harness');
 
 let seq = 0;
@@ -41,7 +39,7 @@ async function setPref(s, key, value) {
 // Runs SQL on the server's database with the sqlite3 shell (WAL makes this
 // safe while the server runs).
 function sql(s, text) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(s.dir, 'hearth.db'), text], { encoding: 'utf8' });
+  return s.sql(text);
 }
 
 // Sets a user's status directly and recomputes the counters the contract's

@@ -289,6 +289,15 @@ async function startServer(opts = {}) {
         return { ...r.body, password };
       },
       // Moves the server's clock by `seconds` (0 resets it).
+      // Runs SQL on the server's database through `hearth sql` (plain sqlite3
+      // cannot write users: the search triggers call hearth's functions).
+      // Returns the text output (trimmed), or with {json: true} the rows.
+      sql(query, { json = false } = {}) {
+        const out = require('node:child_process').execFileSync(bin, ['sql', ...(json ? ['--json'] : []), query],
+          { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+        if (!json) return out;
+        return out ? out.split('\n').flatMap((line) => JSON.parse(line)) : [];
+      },
       setClock(seconds) {
         fs.writeFileSync(path.join(dir, 'clock'), `${Math.trunc(seconds)}\n`);
       },

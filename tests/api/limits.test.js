@@ -26,8 +26,7 @@ describe('limits and admin rules', () => {
 
   it('a blocked admin cannot sign users up or change preferences, but can read', async () => {
     const boss = await s.createUser({ username: 'boss', password: 'B0ss!pass', role: 'admin' });
-    execFileSync('sqlite3', ['-cmd', '.timeout 5000', path.join(s.dir, 'hearth.db'),
-      `UPDATE users SET status = 'b' WHERE id = ${boss.id};`]);
+    s.sql(`UPDATE users SET status = 'b' WHERE id = ${boss.id};`);
     const token = await s.token(boss.id);
     h.expectStatus(await s.api('POST', '/api/v2/sso/signup/', { token, body: { username: 'nope' } }), 403);
     h.expectStatus(await s.api('PATCH', '/api/v2/dynamic_preference/', { token, body: { 'configurations.follow_enabled': false } }), 403);
@@ -69,7 +68,7 @@ describe('the first user made by the CLI', () => {
       const env = { ...s.env, HEARTH_DATA_DIR: dir, HEARTH_DB: path.join(dir, 'h.db') };
       const out = execFileSync(s.bin, ['user', 'create', '--username', 'first', '--password', 'F1rst!pass'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       assert.equal(JSON.parse(out).id, 1);
-      const role = execFileSync('sqlite3', [path.join(dir, 'h.db'), 'SELECT role FROM users WHERE id = 1;'], { encoding: 'utf8' }).trim();
+      const role = execFileSync(s.bin, ['sql', 'SELECT role FROM users WHERE id = 1;'], { env, encoding: 'utf8' }).trim();
       assert.equal(role, 'admin');
       fs.rmSync(dir, { recursive: true, force: true });
     } finally {

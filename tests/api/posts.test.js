@@ -7,7 +7,6 @@
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { execFileSync } = require('node:child_process');
 const path = require('node:path');
 const h = require('./harness');
 const sc = require('@selfcommunity/api-services');
@@ -80,7 +79,7 @@ describe('posts, discussions and the user feed', () => {
   let seq = 0;
 
   const db = () => path.join(s.dir, 'hearth.db');
-  const sql = (query) => execFileSync('sqlite3', ['-cmd', '.timeout 5000', db(), query], { encoding: 'utf8' }).trim();
+  const sql = (query) => s.sql(query);
   const as = (token) => { sc.http.setBasePortal(s.base); if (token) sc.http.setAuthorizeToken(token); else sc.http.setAuthorizeToken(); };
   const setPref = async (key, value) => expectStatus(await s.api('PATCH', '/api/v2/dynamic_preference/', { token: s.admin.token, body: { [key]: value } }), 200);
   const createPost = (token, body) => s.api('POST', '/api/v2/post/', { token, body });

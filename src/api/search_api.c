@@ -1,0 +1,30 @@
+/* search_api.c - HTTP <-> domain for searching users. */
+#include "api/search_api.h"
+
+#include "api/user_json.h"
+#include "domain/search.h"
+
+static const char *query_param(void *ctx, const char *name) { return http_query(ctx, name); }
+
+bool search_api_users(struct request *req, struct response *resp, struct err *e)
+{
+    struct search_query q;
+    struct search_page page;
+    http_pagination(req, USER_PAGE_DEFAULT, USER_PAGE_MAX, &q.limit, &q.offset);
+    if (!search_query_from_params(req->store, req->arena, &req->who, query_param, req, &q, e) ||
+        !search_users(req->store, req->arena, &q, &page, e))
+        return false;
+    struct user_view v;
+    user_view_init(req, &v);
+    if (!user_view_load_tags(req, &v, page.items, page.n, e))
+        return false;
+    json_t *results = json_array();
+    for (int i = 0; i < page.n; i++) {
+        json_t *o = user_json(req, &v, &page.items[i]);
+        if (page.distance)
+            json_object_set_new(o, "distance", json_real(page.distance[i]));
+        json_array_append_new(results, o);
+    }
+    http_json(resp, 200, http_page(req, page.count, q.limit, q.offset, results));
+    return true;
+}

@@ -1,0 +1,116 @@
+/* tag_api.c - HTTP <-> domain for tags. The routes are admin-only, except
+ * /user/{id}/tags/ (the user or an admin). */
+#include "api/tag_api.h"
+
+#include <string.h>
+
+#include "core/clock.h"
+#include "domain/search.h"
+
+json_t *tag_json(const struct tag *t)
+{
+    char created[CLOCK_RFC3339_LEN];
+    clock_format(t->created_us, created);
+    return json_pack("{s:I, s:b, s:s, s:s, s:o, s:s, s:b, s:s, s:b}", "id", (json_int_t)t->id, "active", t->active,
+                     "name", t->name, "type", t->type, "description",
+                     t->description ? json_string(t->description) : json_null(), "color", t->color, "visible",
+                     t->visible, "created_at", created, "deleted", t->deleted);
+}
+
+/* A boolean query filter: -1 when absent or not a boolean. */
+static int flag_param(struct request *req, const char *name)
+{
+    const char *v = http_query(req, name);
+    if (!v)
+        return -1;
+    if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "True"))
+        return 1;
+    if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "False"))
+        return 0;
+    return -1;
+}
+
+bool tag_api_list(struct request *req, struct response *resp, struct err *e)
+{
+    struct tag_filter f = {.visible = flag_param(req, "visible"),
+                           .active = flag_param(req, "active"),
+                           .deleted = flag_param(req, "deleted")};
+    const char *type = http_query(req, "type"), *search = http_query(req, "search");
+    if (type && strlen(type) > 16)
+        return err_field(e, "type", "invalid_choice", "Select a valid choice: user or category.");
+    if (search && strlen(search) > SEARCH_TERM_MAX)
+        return err_field(e, "search", "max_length", "Ensure this value has at most 255 characters.");
+    f.type = type;
+    f.search = search_term(req->arena, search);
+    http_pagination(req, TAG_PAGE_DEFAULT, TAG_PAGE_MAX, &f.limit, &f.offset);
+    struct tag_page page;
+    if (!tag_list(req->store, req->arena, &f, &page, e))
+        return false;
+    json_t *results = json_array();
+    for (int i = 0; i < page.n; i++)
+        json_array_append_new(results, tag_json(&page.items[i]));
+    http_json(resp, 200, http_page(req, page.count, f.limit, f.offset, results));
+    return true;
+}
+
+bool tag_api_create(struct request *req, struct response *resp, struct err *e)
+{
+    struct tag t;
+    if (!tag_create(req->store, req->arena, req->body.fields, &t, e))
+        return false;
+    http_json(resp, 201, tag_json(&t));
+    return true;
+}
+
+bool tag_api_get(struct request *req, struct response *resp, struct err *e)
+{
+    struct tag t;
+    if (!tag_get(req->store, req->arena, req->id, &t, e))
+        return false;
+    http_json(resp, 200, tag_json(&t));
+    return true;
+}
+
+bool tag_api_patch(struct request *req, struct response *resp, struct err *e)
+{
+    struct tag t;
+    if (!tag_update(req->store, req->arena, req->id, req->body.fields, &t, e))
+        return false;
+    http_json(resp, 200, tag_json(&t));
+    return true;
+}
+
+bool tag_api_assign(struct request *req, struct response *resp, struct err *e)
+{
+    if (!tag_set_user(req->store, req->arena, req->id, req->body.fields, true, e))
+        return false;
+    http_no_content(resp);
+    return true;
+}
+
+bool tag_api_remove(struct request *req, struct response *resp, struct err *e)
+{
+    if (!tag_set_user(req->store, req->arena, req->id, req->body.fields, false, e))
+        return false;
+    http_no_content(resp);
+    return true;
+}
+
+bool tag_api_user_tags(struct request *req, struct response *resp, struct err *e)
+{
+    struct user u;
+    /* contract §9: a missing id is 404 before any ownership check */
+    if (!user_get_visible(req->store, req->arena, req->id, &u, e))
+        return false;
+    if (req->who.user_id != u.id && !principal_is_admin(&req->who))
+        return err_forbidden(e, "You can only see your own tags.");
+    struct tag *tags;
+    int n;
+    if (!tag_list_of_user(req->store, req->arena, u.id, &tags, &n, e))
+        return false;
+    json_t *out = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(out, tag_json(&tags[i]));
+    http_json(resp, 200, out);
+    return true;
+}

@@ -1,0 +1,25 @@
+/* tag_api.h - the admin tag endpoints (contract §8, schemas/tag.md):
+ * GET/POST /api/v2/tag/, GET/PATCH /api/v2/tag/{id}/, POST
+ * /api/v2/tag/{id}/assign/, /add/, /remove/; and GET /api/v2/user/{id}/tags/
+ * for the user themself or an admin. */
+#ifndef HEARTH_API_TAG_API_H
+#define HEARTH_API_TAG_API_H
+
+#include <jansson.h>
+
+#include "domain/tag.h"
+#include "http/request.h"
+#include "http/response.h"
+
+bool tag_api_list(struct request *req, struct response *resp, struct err *e);
+bool tag_api_create(struct request *req, struct response *resp, struct err *e);
+bool tag_api_get(struct request *req, struct response *resp, struct err *e);
+bool tag_api_patch(struct request *req, struct response *resp, struct err *e);
+bool tag_api_assign(struct request *req, struct response *resp, struct err *e);
+bool tag_api_remove(struct request *req, struct response *resp, struct err *e);
+bool tag_api_user_tags(struct request *req, struct response *resp, struct err *e);
+
+/* The Tag object of schemas/tag.md (a new reference). */
+json_t *tag_json(const struct tag *t);
+
+#endif

@@ -1,0 +1,299 @@
+/* tag.c - tags: validation, the admin actions and visibility (contract §8). */
+#include "domain/tag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "domain/user.h"
+#include "store/store.h"
+
+static const char *const tag_types[] = {"user", "category", NULL};
+
+bool tag_visible_to_all(const struct tag *t) { return t->visible && t->active && !t->deleted; }
+
+bool tag_visible_to(const struct tag *t, const struct principal *viewer, int64_t owner_id)
+{
+    if (t->deleted)
+        return false;
+    if (viewer && viewer->user_id && (viewer->user_id == owner_id || principal_is_admin(viewer)))
+        return true;
+    return tag_visible_to_all(t);
+}
+
+/* ================================================================ */
+/* reading bodies (JSON, or forms whose values are all strings)     */
+
+static bool body_bool(json_t *v, bool *out)
+{
+    if (json_is_boolean(v)) {
+        *out = json_is_true(v);
+        return true;
+    }
+    const char *s = json_string_value(v);
+    if (!s)
+        return false;
+    if (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "True")) {
+        *out = true;
+        return true;
+    }
+    if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "False")) {
+        *out = false;
+        return true;
+    }
+    return false;
+}
+
+/* A positive id from s[0..len): digits only, at most 18; 0 if not one. */
+static int64_t digits_id(const char *s, size_t len)
+{
+    if (!s || len == 0 || len > 18)
+        return 0;
+    int64_t id = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+        id = id * 10 + (s[i] - '0');
+    }
+    return id;
+}
+
+/* A positive id from a JSON integer or a digit string; 0 if not one. */
+static int64_t body_id(json_t *v)
+{
+    if (json_is_integer(v))
+        return json_integer_value(v) > 0 ? json_integer_value(v) : 0;
+    const char *s = json_string_value(v);
+    return s ? digits_id(s, strlen(s)) : 0;
+}
+
+static bool valid_color(const char *s)
+{
+    size_t n = strlen(s);
+    if (s[0] != '#' || (n != 4 && n != 7))
+        return false;
+    for (size_t i = 1; i < n; i++)
+        if (!strchr("0123456789abcdefABCDEF", s[i]))
+            return false;
+    return true;
+}
+
+/* A string field: absent leaves *out, JSON null gives NULL when nullable. */
+static void body_text(json_t *body, const char *name, long max, bool nullable, const char **out, struct err *e)
+{
+    json_t *v = json_object_get(body, name);
+    if (!v)
+        return;
+    if (json_is_null(v) && nullable) {
+        *out = NULL;
+        return;
+    }
+    if (!json_is_string(v)) {
+        err_field(e, name, "invalid", "Not a valid string.");
+        return;
+    }
+    const char *s = json_string_value(v);
+    long chars = text_chars(s);
+    if (chars < 0 || chars > max) {
+        err_field(e, name, "max_length", max == TAG_NAME_MAX ? "Ensure this field has no more than 100 characters."
+                                                             : "Ensure this field has no more than 1000 characters.");
+        return;
+    }
+    *out = s;
+}
+
+static void body_flag(json_t *body, const char *name, bool *out, struct err *e)
+{
+    json_t *v = json_object_get(body, name);
+    if (v && !body_bool(v, out))
+        err_field(e, name, "invalid", "Must be a valid boolean.");
+}
+
+/* Applies the fields present in body to t. */
+static bool read_tag(struct arena *a, json_t *body, struct tag *t, struct err *e)
+{
+    if (!json_is_object(body))
+        return err_set(e, 400, "invalid", "Expected an object.");
+    body_text(body, "type", 16, false, &t->type, e);
+    body_text(body, "name", TAG_NAME_MAX, false, &t->name, e);
+    body_text(body, "description", TAG_DESCRIPTION_MAX, true, &t->description, e);
+    body_text(body, "color", 7, false, &t->color, e);
+    body_flag(body, "visible", &t->visible, e);
+    body_flag(body, "active", &t->active, e);
+    body_flag(body, "deleted", &t->deleted, e);
+    if (err_any(e))
+        return false;
+    bool known = false;
+    for (const char *const *k = tag_types; *k; k++)
+        known |= t->type && !strcmp(*k, t->type);
+    if (!known)
+        err_field(e, "type", "invalid_choice", "Select a valid choice: user or category.");
+    if (!t->name || !*t->name)
+        err_field(e, "name", t->name ? "blank" : "required",
+                  t->name ? "This field may not be blank." : "This field is required.");
+    if (t->color && !valid_color(t->color))
+        err_field(e, "color", "invalid", "Enter a hexadecimal color code such as #3B3B3B.");
+    if (t->description && !*t->description)
+        t->description = NULL;
+    /* schemas/category.md: deleted implies not active; the same for tags */
+    if (t->deleted)
+        t->active = false;
+    (void)a;
+    return !err_any(e);
+}
+
+/* ================================================================ */
+/* actions                                                          */
+
+bool tag_get(struct store *st, struct arena *a, int64_t id, struct tag *out, struct err *e)
+{
+    int found = store_tag_get(st, a, id, out, e);
+    if (found < 0)
+        return false;
+    return found ? true : err_not_found(e);
+}
+
+bool tag_create(struct store *st, struct arena *a, json_t *body, struct tag *out, struct err *e)
+{
+    struct tag t = {.type = "user", .color = "#3B3B3B", .visible = true, .active = true};
+    if (!read_tag(a, body, &t, e))
+        return false;
+    int64_t id;
+    if (!store_tag_insert(st, &t, &id, e))
+        return false;
+    return tag_get(st, a, id, out, e);
+}
+
+bool tag_update(struct store *st, struct arena *a, int64_t id, json_t *body, struct tag *out, struct err *e)
+{
+    struct tag t;
+    if (!tag_get(st, a, id, &t, e) || !read_tag(a, body, &t, e) || !store_tag_update(st, &t, e))
+        return false;
+    return tag_get(st, a, id, out, e);
+}
+
+bool tag_list(struct store *st, struct arena *a, const struct tag_filter *f, struct tag_page *out, struct err *e)
+{
+    return store_tag_list(st, a, f, out, e);
+}
+
+bool tag_set_user(struct store *st, struct arena *a, int64_t tag_id, json_t *body, bool add, struct err *e)
+{
+    struct tag t;
+    if (!tag_get(st, a, tag_id, &t, e))
+        return false;
+    json_t *v = json_is_object(body) ? json_object_get(body, "user") : NULL;
+    if (!v || json_is_null(v))
+        return err_field(e, "user", "required", "This field is required.");
+    int64_t user_id = body_id(v);
+    if (!user_id)
+        return err_field(e, "user", "incorrect_type", "Incorrect type. Expected pk value.");
+    struct user u;
+    int found = store_user_get(st, a, user_id, &u, e);
+    if (found < 0)
+        return false;
+    if (!found || u.status == 'u')
+        return err_field(e, "user", "does_not_exist",
+                         arena_printf(a, "Invalid pk \"%lld\" - object does not exist.", (long long)user_id));
+    if (!add)
+        return store_tag_unassign(st, tag_id, user_id, e);
+    if (t.deleted)
+        return err_set(e, 400, "deleted", "This tag is deleted.");
+    if (strcmp(t.type, "user"))
+        return err_set(e, 400, "invalid_type", "Only tags of type user can be given to users.");
+    return store_tag_assign(st, tag_id, user_id, e);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+bool tag_ids_from_json(struct arena *a, json_t *v, const char *field, int64_t **ids, int *n, struct err *e)
+{
+    *ids = NULL;
+    *n = 0;
+    if (!v || json_is_null(v))
+        return true;
+    int64_t *out = arena_alloc(a, TAG_SIGNUP_MAX * sizeof *out);
+    int count = 0;
+    const char *s = json_string_value(v);
+    if (s) {
+        /* a form value: "1,2,3" (empty: none) */
+        const char *p = s;
+        while (*p) {
+            size_t len = strcspn(p, ",");
+            int64_t id = digits_id(p, len);
+            if (!id)
+                return err_field(e, field, "incorrect_type", "Incorrect type. Expected pk value.");
+            if (count == TAG_SIGNUP_MAX)
+                return err_field(e, field, "max_length", "Ensure this field has no more than 100 elements.");
+            out[count++] = id;
+            p += len;
+            if (*p == ',')
+                p++;
+        }
+    } else if (json_is_array(v)) {
+        if (json_array_size(v) > TAG_SIGNUP_MAX)
+            return err_field(e, field, "max_length", "Ensure this field has no more than 100 elements.");
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x)
+        {
+            int64_t id = body_id(x);
+            if (!id)
+                return err_field(e, field, "incorrect_type", "Incorrect type. Expected pk value.");
+            out[count++] = id;
+        }
+    } else if (json_is_integer(v)) {
+        if (!(out[count++] = body_id(v)))
+            return err_field(e, field, "incorrect_type", "Incorrect type. Expected pk value.");
+    } else {
+        return err_field(e, field, "not_a_list", "Expected a list of items.");
+    }
+    qsort(out, (size_t)count, sizeof *out, cmp_id);
+    int m = 0;
+    for (int i = 0; i < count; i++)
+        if (!m || out[m - 1] != out[i])
+            out[m++] = out[i];
+    *ids = out;
+    *n = m;
+    return true;
+}
+
+bool tag_ids_check(struct store *st, struct arena *a, const int64_t *ids, int n, const char *field, struct err *e)
+{
+    for (int i = 0; i < n; i++) {
+        struct tag t;
+        int found = store_tag_get(st, a, ids[i], &t, e);
+        if (found < 0)
+            return false;
+        if (!found || t.deleted || strcmp(t.type, "user"))
+            return err_field(e, field, "does_not_exist",
+                             arena_printf(a, "Invalid pk \"%lld\" - object does not exist.", (long long)ids[i]));
+    }
+    return true;
+}
+
+bool tag_list_of_user(struct store *st, struct arena *a, int64_t user_id, struct tag **tags, int *n, struct err *e)
+{
+    struct user_tag *rows;
+    if (!store_tag_of_users(st, a, &user_id, 1, &rows, n, e))
+        return false;
+    *tags = arena_alloc(a, sizeof **tags * (size_t)(*n > 0 ? *n : 1));
+    for (int i = 0; i < *n; i++)
+        (*tags)[i] = rows[i].tag;
+    return true;
+}
+
+bool tag_ids_of_user(struct store *st, struct arena *a, int64_t user_id, int64_t **ids, int *n, struct err *e)
+{
+    struct tag *tags;
+    if (!tag_list_of_user(st, a, user_id, &tags, n, e))
+        return false;
+    *ids = arena_alloc(a, sizeof **ids * (size_t)(*n > 0 ? *n : 1));
+    for (int i = 0; i < *n; i++)
+        (*ids)[i] = tags[i].id;
+    return true;
+}

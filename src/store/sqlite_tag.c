@@ -1,0 +1,198 @@
+/* sqlite_tag.c - tags and the tags of users (tags, user_tags). */
+#include "store/store.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "domain/tag.h"
+#include "store/sqlite_internal.h"
+
+#define TAG_COLUMNS "t.id, t.type, t.name, t.description, t.color, t.visible, t.active, t.deleted, t.created_us"
+
+static void tag_from_row(struct arena *a, sqlite3_stmt *q, int col, struct tag *t)
+{
+    t->id = sqlite3_column_int64(q, col);
+    t->type = sqlite_col_text(a, q, col + 1);
+    t->name = sqlite_col_text(a, q, col + 2);
+    t->description = sqlite_col_text(a, q, col + 3);
+    t->color = sqlite_col_text(a, q, col + 4);
+    t->visible = sqlite3_column_int(q, col + 5) != 0;
+    t->active = sqlite3_column_int(q, col + 6) != 0;
+    t->deleted = sqlite3_column_int(q, col + 7) != 0;
+    t->created_us = sqlite3_column_int64(q, col + 8);
+}
+
+static void bind_tag(sqlite3_stmt *q, const struct tag *t)
+{
+    sqlite3_bind_text(q, 1, t->type, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, t->name, -1, SQLITE_TRANSIENT);
+    sqlite_bind_text_or_null(q, 3, t->description);
+    sqlite3_bind_text(q, 4, t->color, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int(q, 5, t->visible);
+    sqlite3_bind_int(q, 6, t->active);
+    sqlite3_bind_int(q, 7, t->deleted);
+}
+
+/* Steps a write; a UNIQUE (type, name) violation is the caller's 400. */
+static bool tag_write(struct store *st, sqlite3_stmt *q, struct err *e, const char *what)
+{
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    if (rc == SQLITE_CONSTRAINT)
+        return err_field(e, "name", "unique", "A tag with this type and name already exists.");
+    return rc == SQLITE_DONE ? true : sqlite_fail(st, e, what);
+}
+
+bool store_tag_insert(struct store *st, const struct tag *t, int64_t *id, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  "INSERT INTO tags (type, name, description, color, visible, active, deleted, "
+                                  "created_us) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                                  e);
+    if (!q)
+        return false;
+    bind_tag(q, t);
+    sqlite3_bind_int64(q, 8, clock_now_us());
+    if (!tag_write(st, q, e, "insert tag"))
+        return false;
+    *id = sqlite3_last_insert_rowid(st->db);
+    return true;
+}
+
+int store_tag_get(struct store *st, struct arena *a, int64_t id, struct tag *out, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, "SELECT " TAG_COLUMNS " FROM tags t WHERE t.id = $1", e);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, id);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        tag_from_row(a, q, 0, out);
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    sqlite_fail(st, e, "get tag");
+    return -1;
+}
+
+bool store_tag_update(struct store *st, const struct tag *t, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  "UPDATE tags SET type = $1, name = $2, description = $3, color = $4, visible = $5, "
+                                  "active = $6, deleted = $7 WHERE id = $8",
+                                  e);
+    if (!q)
+        return false;
+    bind_tag(q, t);
+    sqlite3_bind_int64(q, 8, t->id);
+    return tag_write(st, q, e, "update tag");
+}
+
+/* The tags table is small (an admin's vocabulary): one statement whose
+ * absent filters are NULL or -1. */
+#define TAG_WHERE                                                                                                   \
+    " FROM tags t WHERE ($1 IS NULL OR t.type = $1) AND ($2 IS NULL OR instr(fold(t.name), $2) > 0)"               \
+    " AND ($3 < 0 OR t.visible = $3) AND ($4 < 0 OR t.active = $4) AND ($5 < 0 OR t.deleted = $5)"
+
+static void bind_tag_filter(sqlite3_stmt *q, const struct tag_filter *f)
+{
+    sqlite_bind_text_or_null(q, 1, f->type);
+    sqlite_bind_text_or_null(q, 2, f->search);
+    sqlite3_bind_int(q, 3, f->visible);
+    sqlite3_bind_int(q, 4, f->active);
+    sqlite3_bind_int(q, 5, f->deleted);
+}
+
+bool store_tag_list(struct store *st, struct arena *a, const struct tag_filter *f, struct tag_page *out,
+                    struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, "SELECT count(*)" TAG_WHERE, e);
+    if (!q)
+        return false;
+    bind_tag_filter(q, f);
+    int rc = sqlite3_step(q);
+    out->count = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    if (rc != SQLITE_ROW)
+        return sqlite_fail(st, e, "count tags");
+    q = sqlite_stmt(st, "SELECT " TAG_COLUMNS TAG_WHERE " ORDER BY t.id LIMIT $6 OFFSET $7", e);
+    if (!q)
+        return false;
+    bind_tag_filter(q, f);
+    sqlite3_bind_int(q, 6, f->limit);
+    sqlite3_bind_int(q, 7, f->offset);
+    out->items = arena_alloc(a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
+    out->n = 0;
+    while (out->n < f->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        tag_from_row(a, q, 0, &out->items[out->n++]);
+    sqlite3_reset(q);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? true : sqlite_fail(st, e, "list tags");
+}
+
+bool store_tag_assign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, "INSERT OR IGNORE INTO user_tags (user_id, tag_id) VALUES ($1, $2)", e);
+    if (!q)
+        return false;
+    sqlite3_bind_int64(q, 1, user_id);
+    sqlite3_bind_int64(q, 2, tag_id);
+    return sqlite_exec_stmt(st, q, e, "assign tag");
+}
+
+bool store_tag_unassign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, "DELETE FROM user_tags WHERE user_id = $1 AND tag_id = $2", e);
+    if (!q)
+        return false;
+    sqlite3_bind_int64(q, 1, user_id);
+    sqlite3_bind_int64(q, 2, tag_id);
+    return sqlite_exec_stmt(st, q, e, "remove tag");
+}
+
+bool store_tag_of_users(struct store *st, struct arena *a, const int64_t *users, int n, struct user_tag **out,
+                        int *nout, struct err *e)
+{
+    *out = NULL;
+    *nout = 0;
+    if (n <= 0)
+        return true;
+    struct buf ids = {0};
+    buf_puts(&ids, "[");
+    for (int i = 0; i < n; i++)
+        buf_printf(&ids, "%s%lld", i ? "," : "", (long long)users[i]);
+    buf_puts(&ids, "]");
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  "SELECT ut.user_id, " TAG_COLUMNS " FROM user_tags ut JOIN tags t ON t.id = ut.tag_id "
+                                  "WHERE ut.user_id IN (SELECT value FROM json_each($1)) AND t.deleted = 0 "
+                                  "ORDER BY ut.user_id, t.id",
+                                  e);
+    if (!q) {
+        buf_free(&ids);
+        return false;
+    }
+    sqlite3_bind_text(q, 1, buf_str(&ids), -1, SQLITE_TRANSIENT);
+    buf_free(&ids);
+    size_t cap = 16;
+    struct user_tag *v = arena_alloc(a, cap * sizeof *v);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if ((size_t)*nout == cap) {
+            struct user_tag *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
+            memcpy(bigger, v, cap * sizeof *v);
+            v = bigger;
+            cap *= 2;
+        }
+        v[*nout].user_id = sqlite3_column_int64(q, 0);
+        tag_from_row(a, q, 1, &v[*nout].tag);
+        (*nout)++;
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return sqlite_fail(st, e, "tags of users");
+    *out = v;
+    return true;
+}

@@ -1,0 +1,480 @@
+/* test_search.c - the search engine against its reference.
+ *
+ * A seeded population (src/store/sqlite_seed.c) is changed through plain
+ * SQL (profile edits, soft and hard deletes, tags, categories, hides), so
+ * the 005 triggers run; the indexes must then equal what the base tables
+ * say (store_search_check), and thousands of random queries must give the
+ * same count, the same page in the same order and the same distances as
+ * the obvious full scan (store_search_users_naive), under the default
+ * thresholds and under thresholds that force every other path. Also: the
+ * text-term statements use the search indexes (the query plans), and the
+ * word-start and geo helpers on their own.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/geo.h"
+#include "core/text.h"
+#include "domain/search.h"
+#include "store/sqlite_internal.h"
+#include "store/sqlite_search_internal.h"
+#include "store/store.h"
+
+enum {
+    POPULATION = 3000,
+    QUERIES = 1500, /* per tuning */
+    MUTATIONS = 300,
+};
+
+struct fixture {
+    char dir[64];
+    struct store *st;
+    int64_t max_id;
+    int64_t hider; /* a user who hid others */
+};
+
+static struct fixture fx;
+
+static uint64_t rnd_state = 0x1234567;
+
+static uint64_t rnd(void)
+{
+    rnd_state ^= rnd_state << 13;
+    rnd_state ^= rnd_state >> 7;
+    rnd_state ^= rnd_state << 17;
+    return rnd_state;
+}
+
+static int64_t rnd_below(int64_t n) { return n <= 1 ? 0 : (int64_t)(rnd() % (uint64_t)n); }
+
+static void exec(const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(fx.st->db, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        fprintf(stderr, "SQL failed: %s\n%s\n", msg ? msg : "?", sql);
+        for (sqlite3_stmt *b = sqlite3_next_stmt(fx.st->db, NULL); b; b = sqlite3_next_stmt(fx.st->db, b))
+            if (sqlite3_stmt_busy(b))
+                fprintf(stderr, "busy: %s\n", sqlite3_sql(b));
+    }
+    sqlite3_free(msg);
+    assert_int_equal(rc, SQLITE_OK);
+}
+
+static int64_t scalar(const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(fx.st->db, sql, -1, &q, NULL), SQLITE_OK);
+    int64_t v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    sqlite3_finalize(q);
+    return v;
+}
+
+/* A text column of a random active user ("" if none). */
+static char *random_text(const char *column)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "SELECT %s FROM users WHERE id >= %lld AND status IN ('a', 'b') ORDER BY id LIMIT 1",
+             column, (long long)(1 + rnd_below(fx.max_id)));
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(fx.st->db, sql, -1, &q, NULL), SQLITE_OK);
+    char *s = strdup(sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0)
+                         ? (const char *)sqlite3_column_text(q, 0)
+                         : "");
+    sqlite3_finalize(q);
+    return s;
+}
+
+/* ---- setup: a seeded population, then changes through SQL ---- */
+
+static const char *const new_names[] = {"Zoë Ångström", "Мария Иванова", "李小龙", "O'Neil-Smith", "Ana María",
+                                        "",             "mario rossi",   "Émile", "ÉMILE ZOLA",   "x y z"};
+static const char *const new_locations[] = {"Milano", "São Paulo", "東京", "", "Paris, France", "Reykjavík"};
+static const char *const genders[] = {"Male", "Female", "Unspecified"};
+
+static void mutate(void)
+{
+    char sql[1024];
+    for (int i = 0; i < MUTATIONS; i++) {
+        int64_t id = 2 + rnd_below(fx.max_id - 1);
+        switch (rnd_below(9)) {
+        case 0:
+        case 1: { /* a profile edit */
+            const char *name = new_names[rnd_below(10)];
+            const char *loc = new_locations[rnd_below(6)];
+            bool coords = rnd_below(3) != 0;
+            snprintf(sql, sizeof sql,
+                     "UPDATE users SET real_name = '%s', real_name_fold = fold('%s'), location = '%s', "
+                     "location_lat = %s, location_lng = %s, description = '%s', gender = '%s', "
+                     "date_of_birth = %s WHERE id = %lld",
+                     name, name, loc, coords ? "45.4642" : "NULL", coords ? "9.19" : "NULL",
+                     rnd_below(2) ? "runner, reader" : "", genders[rnd_below(3)],
+                     rnd_below(4) ? "'1990-02-28'" : "NULL", (long long)id);
+            /* names with a quote need doubling */
+            if (strchr(name, '\''))
+                snprintf(sql, sizeof sql,
+                         "UPDATE users SET real_name = 'O''Neil-Smith', real_name_fold = fold('O''Neil-Smith') "
+                         "WHERE id = %lld",
+                         (long long)id);
+            exec(sql);
+            break;
+        }
+        case 2: /* a position */
+            snprintf(sql, sizeof sql, "UPDATE users SET position_lat = %f, position_lng = %f WHERE id = %lld",
+                     -60 + (double)rnd_below(120000) / 1000, -179 + (double)rnd_below(358000) / 1000, (long long)id);
+            exec(sql);
+            break;
+        case 3: /* soft delete, block, or back */
+            snprintf(sql, sizeof sql, "UPDATE users SET status = '%c' WHERE id = %lld AND status <> 'u'",
+                     "dba"[rnd_below(3)], (long long)id);
+            exec(sql);
+            break;
+        case 4: /* hard delete: profile cleared, tags and follows gone */
+            snprintf(sql, sizeof sql,
+                     "DELETE FROM user_tags WHERE user_id = %lld; DELETE FROM category_follows WHERE user_id = %lld; "
+                     "UPDATE users SET status = 'u', real_name = '', real_name_fold = '', location = '', "
+                     "description = '', location_lat = NULL, location_lng = NULL, position_lat = NULL, "
+                     "position_lng = NULL, date_of_birth = NULL WHERE id = %lld",
+                     (long long)id, (long long)id, (long long)id);
+            exec(sql);
+            break;
+        case 5: /* tags */
+            snprintf(sql, sizeof sql,
+                     "INSERT OR IGNORE INTO user_tags (user_id, tag_id) VALUES (%lld, %lld); "
+                     "DELETE FROM user_tags WHERE user_id = %lld AND tag_id = %lld",
+                     (long long)id, (long long)(1 + rnd_below(22)), (long long)(2 + rnd_below(fx.max_id - 1)),
+                     (long long)(1 + rnd_below(22)));
+            exec(sql);
+            break;
+        case 6: /* categories */
+            snprintf(sql, sizeof sql,
+                     "INSERT OR IGNORE INTO category_follows (user_id, category_id, created_us) VALUES (%lld, %lld, 0); "
+                     "DELETE FROM category_follows WHERE user_id = %lld AND category_id = %lld",
+                     (long long)id, (long long)(1 + rnd_below(30)), (long long)(2 + rnd_below(fx.max_id - 1)),
+                     (long long)(1 + rnd_below(30)));
+            exec(sql);
+            break;
+        case 7: /* a role */
+            snprintf(sql, sizeof sql, "UPDATE users SET role = %s WHERE id = %lld",
+                     rnd_below(2) ? "'moderator'" : "NULL", (long long)id);
+            exec(sql);
+            break;
+        default: /* hides */
+            snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO hides (user_id, hidden_id, created_us) VALUES (%lld, %lld, 0)",
+                     (long long)fx.hider, (long long)id);
+            exec(sql);
+            break;
+        }
+    }
+    /* a user deleted outright (the cascade takes its tags and follows) */
+    snprintf(sql, sizeof sql, "DELETE FROM users WHERE id = %lld", (long long)(fx.max_id - 3));
+    exec(sql);
+}
+
+static int setup(void **state)
+{
+    snprintf(fx.dir, sizeof fx.dir, "/tmp/hearth-search-XXXXXX");
+    if (!mkdtemp(fx.dir))
+        return -1;
+    char path[128];
+    snprintf(path, sizeof path, "%s/test.db", fx.dir);
+    struct err e = {0};
+    fx.st = store_open(path, &e);
+    if (!fx.st || !store_migrate(fx.st, &e))
+        return -1;
+    struct seed_options o = {.users = POPULATION, .follows_per_user = 2, .seed = 5};
+    struct seed_stats stats;
+    if (!store_seed(fx.st, &o, &stats, &e))
+        return -1;
+    fx.max_id = scalar("SELECT max(id) FROM users");
+    fx.hider = 7;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    char path[160];
+    store_close(fx.st);
+    const char *files[] = {"test.db", "test.db-wal", "test.db-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", fx.dir, files[i]);
+        unlink(path);
+    }
+    rmdir(fx.dir);
+    return 0;
+}
+
+/* ---- the indexes follow the base tables ---- */
+
+static void test_indexes_built_by_the_migration(void **state)
+{
+    struct err e = {0};
+    assert_int_equal(store_search_check(fx.st, &e), 0);
+    assert_true(scalar("SELECT count(*) FROM search_suffix") > POPULATION);
+    assert_true(scalar("SELECT n FROM search_count WHERE key = 'a'") > POPULATION * 9 / 10);
+}
+
+static void test_triggers_keep_indexes_in_sync(void **state)
+{
+    mutate();
+    struct err e = {0};
+    assert_int_equal(store_search_check(fx.st, &e), 0);
+    /* something did change */
+    assert_true(scalar("SELECT count(*) FROM users WHERE status = 'u'") > 0);
+    assert_true(scalar("SELECT count(*) FROM hides") > 0);
+}
+
+/* ---- random queries: engine == reference ---- */
+
+/* A random piece of a random user's text: a word start (for short terms)
+ * or any substring, sometimes the whole thing or something absent. */
+static const char *random_term(struct arena *a)
+{
+    static const char *const columns[] = {"username_fold", "real_name_fold", "fold(location)", "fold(description)"};
+    char *s = random_text(columns[rnd_below(4)]);
+    long n = text_chars(s);
+    const char *out;
+    if (n <= 0 || rnd_below(12) == 0) {
+        out = rnd_below(2) ? "qqxz" : "é";
+    } else {
+        long len = 1 + rnd_below(rnd_below(3) ? 5 : 15), from = rnd_below(n);
+        if (len > n - from)
+            len = n - from;
+        /* the byte range of characters [from, from + len) */
+        const unsigned char *p = (const unsigned char *)s;
+        long c = 0;
+        while (*p && c < from) {
+            p++;
+            while ((*p & 0xC0) == 0x80)
+                p++;
+            c++;
+        }
+        const unsigned char *q = p;
+        for (long k = 0; *q && k < len; k++) {
+            q++;
+            while ((*q & 0xC0) == 0x80)
+                q++;
+        }
+        out = arena_strndup(a, (const char *)p, (size_t)(q - p));
+    }
+    char *copy = arena_strdup(a, out);
+    free(s);
+    return search_term(a, copy);
+}
+
+static void random_query(struct arena *a, struct search_query *q)
+{
+    static const double cities[][2] = {{45.4642, 9.19}, {40.7128, -74.006}, {-23.5505, -46.6333}, {35.6762, 139.6503},
+                                       {0, 179.9},      {89.9, 0},          {-33.0, -70.0}};
+    memset(q, 0, sizeof *q);
+    if (rnd_below(10) < 6)
+        q->term = random_term(a);
+    if (rnd_below(10) == 0)
+        q->username = random_term(a);
+    if (rnd_below(10) == 0)
+        q->real_name = random_term(a);
+    if (rnd_below(12) == 0)
+        q->location = random_term(a);
+    if (rnd_below(15) == 0)
+        q->description = random_term(a);
+    if (rnd_below(5) == 0)
+        q->gender = genders[rnd_below(3)];
+    if (rnd_below(5) == 0) {
+        static const int cuts[][2] = {{19960101, 0}, {19810101, 19960101}, {0, 19810101}, {19900227, 19900228}};
+        int k = (int)rnd_below(4);
+        q->has_age = true;
+        q->dob_after = cuts[k][0];
+        q->dob_upto = cuts[k][1];
+    }
+    if (rnd_below(10) == 0)
+        q->staff = rnd_below(2) ? SEARCH_STAFF_ONLY : SEARCH_STAFF_NONE;
+    if (rnd_below(6) == 0)
+        q->tag_id = 1 + rnd_below(24);
+    if (rnd_below(6) == 0)
+        q->category_id = 1 + rnd_below(32);
+    if (rnd_below(4) == 0) {
+        int k = (int)rnd_below(7);
+        q->has_origin = true;
+        q->lat = cities[k][0] + (double)rnd_below(1000) / 10000;
+        q->lng = cities[k][1];
+        if (rnd_below(3)) {
+            q->has_radius = true;
+            q->radius_km = rnd_below(3) ? (double)rnd_below(100) : (double)rnd_below(25000);
+        }
+    }
+    static const enum search_key keys[] = {SEARCH_KEY_USERNAME,    SEARCH_KEY_REAL_NAME, SEARCH_KEY_LOCATION,
+                                           SEARCH_KEY_DATE_JOINED, SEARCH_KEY_ID,        SEARCH_KEY_DISTANCE};
+    int norder = (int)rnd_below(4) == 0 ? 2 : (int)rnd_below(2);
+    for (int i = 0; i < norder; i++) {
+        enum search_key k = keys[rnd_below(6)];
+        if (k == SEARCH_KEY_DISTANCE && !q->has_origin)
+            continue;
+        q->order[q->norder++] = (struct search_order){k, rnd_below(3) == 0};
+    }
+    q->fallback = rnd_below(2) ? SEARCH_KEY_USERNAME : SEARCH_KEY_ID;
+    if (rnd_below(3) == 0)
+        q->viewer_id = fx.hider;
+    if (rnd_below(10) == 0)
+        q->exclude_id = 1 + rnd_below(fx.max_id);
+    q->limit = 1 + (int)rnd_below(30);
+    q->offset = rnd_below(2) ? 0 : (int)rnd_below(rnd_below(2) ? 50 : 3000);
+}
+
+static void describe(const struct search_query *q)
+{
+    fprintf(stderr,
+            "query: term=%s username=%s real_name=%s location=%s description=%s gender=%s age=%d..%d staff=%d tag=%lld "
+            "category=%lld origin=%d(%f,%f) radius=%d(%f) norder=%d [%d%s %d%s] fallback=%d viewer=%lld exclude=%lld "
+            "limit=%d offset=%d\n",
+            q->term ? q->term : "-", q->username ? q->username : "-", q->real_name ? q->real_name : "-",
+            q->location ? q->location : "-", q->description ? q->description : "-", q->gender ? q->gender : "-",
+            q->dob_after, q->dob_upto, q->staff, (long long)q->tag_id, (long long)q->category_id, q->has_origin, q->lat,
+            q->lng, q->has_radius, q->radius_km, q->norder, q->norder > 0 ? (int)q->order[0].key : -1,
+            q->norder > 0 && q->order[0].desc ? "-" : "", q->norder > 1 ? (int)q->order[1].key : -1,
+            q->norder > 1 && q->order[1].desc ? "-" : "", q->fallback, (long long)q->viewer_id,
+            (long long)q->exclude_id, q->limit, q->offset);
+}
+
+static void compare_random_queries(const struct search_tuning *t)
+{
+    store_search_tune(t);
+    for (int i = 0; i < QUERIES; i++) {
+        struct arena *a = arena_new();
+        struct search_query q;
+        random_query(a, &q);
+        struct search_page got, want;
+        struct err e1 = {0}, e2 = {0};
+        bool ok1 = store_search_users(fx.st, a, &q, &got, &e1), ok2 = store_search_users_naive(fx.st, a, &q, &want, &e2);
+        bool same = ok1 && ok2 && got.count == want.count && got.n == want.n;
+        for (int k = 0; same && k < got.n; k++) {
+            same = got.items[k].id == want.items[k].id;
+            if (same && q.has_origin)
+                same = got.distance[k] == want.distance[k];
+        }
+        if (!same) {
+            describe(&q);
+            fprintf(stderr, "engine: ok=%d count=%lld n=%d:", ok1, (long long)got.count, got.n);
+            for (int k = 0; ok1 && k < got.n; k++)
+                fprintf(stderr, " %lld", (long long)got.items[k].id);
+            fprintf(stderr, "\nnaive:  ok=%d count=%lld n=%d:", ok2, (long long)want.count, want.n);
+            for (int k = 0; ok2 && k < want.n; k++)
+                fprintf(stderr, " %lld", (long long)want.items[k].id);
+            fprintf(stderr, "\n");
+        }
+        arena_free(a);
+        assert_true(same);
+    }
+}
+
+static void test_random_queries_default_thresholds(void **state)
+{
+    struct search_tuning t = {.collect_max = 20000, .sort_max = 3000, .walk_max = 60000, .bitmap_ratio = 8};
+    compare_random_queries(&t);
+}
+
+static void test_random_queries_walking(void **state)
+{
+    /* tiny thresholds: lone conditions are walked, results sorted by walks */
+    struct search_tuning t = {.collect_max = 20, .sort_max = 3, .walk_max = 1000000000, .bitmap_ratio = 8};
+    compare_random_queries(&t);
+}
+
+static void test_random_queries_collecting(void **state)
+{
+    /* huge thresholds: everything collected and sorted in memory, no bitmaps */
+    struct search_tuning t = {.collect_max = 1000000000, .sort_max = 1000000000, .walk_max = 0, .bitmap_ratio = 0};
+    compare_random_queries(&t);
+    struct search_tuning d = {.collect_max = 20000, .sort_max = 3000, .walk_max = 60000, .bitmap_ratio = 8};
+    store_search_tune(&d);
+}
+
+/* ---- plans: text terms are served by the search indexes ---- */
+
+static void test_plans_use_the_indexes(void **state)
+{
+    const char *terms[] = {"m", "ma", "mar", "maria", "alessandro rossi", "東京"};
+    for (size_t i = 0; i < sizeof terms / sizeof *terms; i++) {
+        struct arena *a = arena_new();
+        struct err e = {0};
+        const char *plan = NULL;
+        assert_true(store_search_plan(fx.st, a, terms[i], &plan, &e));
+        long chars = text_chars(terms[i]);
+        const char *index = chars <= 2 ? "USING PRIMARY KEY (pfx=" : "USING PRIMARY KEY (suffix>? AND suffix<?)";
+        if (!strstr(plan, index) || strstr(plan, "SCAN") || strstr(plan, "TEMP B-TREE"))
+            fprintf(stderr, "plan for '%s':\n%s", terms[i], plan);
+        assert_non_null(strstr(plan, index));
+        assert_null(strstr(plan, "SCAN"));
+        assert_null(strstr(plan, "TEMP B-TREE")); /* no sorting: index order */
+        arena_free(a);
+    }
+}
+
+/* ---- helpers on their own ---- */
+
+static void test_word_start(void **state)
+{
+    assert_true(sqlite_search_word_start("mario rossi", "ro"));
+    assert_true(sqlite_search_word_start("mario rossi", "ma"));
+    assert_false(sqlite_search_word_start("mario rossi", "ar"));
+    assert_true(sqlite_search_word_start("o'neil-smith", "ne"));
+    assert_true(sqlite_search_word_start("o'neil-smith", "sm"));
+    assert_true(sqlite_search_word_start("foo__bar", "_b")); /* '_' after '_' starts a word */
+    assert_false(sqlite_search_word_start("foo_bar", "_b"));
+    assert_true(sqlite_search_word_start("мария иванова", "ив"));
+    assert_false(sqlite_search_word_start("мария иванова", "ва"));
+    assert_true(sqlite_search_word_start("a.b", "b"));
+    assert_false(sqlite_search_word_start("ab", "b"));
+    assert_false(sqlite_search_word_start("", "a"));
+}
+
+static void test_geo(void **state)
+{
+    double lat, lng;
+    assert_true(geo_parse_latlng("45.4642,9.19", &lat, &lng));
+    assert_true(geo_parse_latlng("-90, 180", &lat, &lng));
+    assert_true(geo_parse_latlng("0.5,-.5", &lat, &lng));
+    assert_false(geo_parse_latlng("90.0001,0", &lat, &lng));
+    assert_false(geo_parse_latlng("1e1,0", &lat, &lng));
+    assert_false(geo_parse_latlng("nan,0", &lat, &lng));
+    assert_false(geo_parse_latlng("45.1 ,9", &lat, &lng));
+    assert_false(geo_parse_latlng("45.1;9", &lat, &lng));
+    assert_false(geo_parse_latlng("45.1,9,3", &lat, &lng));
+    /* one degree of latitude on a sphere of radius 6371.0088 km */
+    double d = geo_distance_e7(0, 0, GEO_E7, 0);
+    assert_true(fabs(d - 6371.0088 * 3.14159265358979323846 / 180) < 1e-6);
+    /* Milan - Rome, about 477 km */
+    d = geo_distance_e7(geo_e7(45.4642), geo_e7(9.19), geo_e7(41.9028), geo_e7(12.4964));
+    assert_true(d > 476 && d < 478);
+    /* a box across the antimeridian has two longitude ranges */
+    struct geo_box box;
+    geo_bbox_e7(0, geo_e7(179.9), 50, &box);
+    assert_int_equal(box.nlng, 2);
+    geo_bbox_e7(geo_e7(89.9), 0, 50, &box);
+    assert_int_equal(box.nlng, 1);
+    assert_int_equal(box.lng_min[0], -180LL * GEO_E7);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_word_start),
+        cmocka_unit_test(test_geo),
+        cmocka_unit_test(test_indexes_built_by_the_migration),
+        cmocka_unit_test(test_plans_use_the_indexes),
+        cmocka_unit_test(test_triggers_keep_indexes_in_sync),
+        cmocka_unit_test(test_random_queries_default_thresholds),
+        cmocka_unit_test(test_random_queries_walking),
+        cmocka_unit_test(test_random_queries_collecting),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
