@@ -44,6 +44,7 @@ static const char usage[] =
     "  seed --users N [--follows-per-user K] [--seed S]\n"
     "                                          add a deterministic population (rebuilds the search indexes)\n"
     "  seed --file POPULATION.json             add a hand-written population; prints the new ids\n"
+    "  seed --reindex                          rebuild the search indexes from the users\n"
     "\n"
     "options (also HEARTH_<NAME> environment variables, e.g. HEARTH_DATA_DIR):\n"
     "  --listen HOST:PORT   (127.0.0.1:8000)   --data-dir DIR   (./var)\n"
@@ -81,7 +82,7 @@ static int fail(const char *fmt, ...)
  * positional arguments. */
 static bool parse_args(struct cli *c, int argc, char **argv, int from)
 {
-    static const char *const flags[] = {"confidential", "json", NULL};
+    static const char *const flags[] = {"confidential", "json", "reindex", NULL};
     for (int i = from; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -353,10 +354,18 @@ static long long seed_number(const char *s, long long min, long long max)
 static int cmd_seed(struct cli *c, struct store *st)
 {
     const char *users = opt(c, "users"), *follows = opt(c, "follows-per-user"), *seed = opt(c, "seed"),
-               *file = opt(c, "file");
+               *file = opt(c, "file"), *reindex = opt(c, "reindex");
     if (!check_unused(c))
         return 2;
     struct err e = {0};
+    if (reindex) {
+        if (!store_search_reindex(st, &e)) {
+            print_err(&e);
+            return 1;
+        }
+        printf("hearth: search indexes rebuilt\n");
+        return 0;
+    }
     if (file) {
         json_error_t jerr;
         json_t *doc = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);

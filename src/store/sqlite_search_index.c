@@ -186,6 +186,11 @@ static void collect_prefixes(const struct fields4 *f, struct entries *out)
                     entries_add(out, s + off[i], off[i + c] - off[i], field_bits[k]);
             prev_word = is_word_cp(cp);
         }
+        /* the username's first three characters, with no field bit: the
+         * username prefixes of a 3-character term, in id order (rank 1 of
+         * a lone term's ranked page); never matched as a word start */
+        if (k == 0 && n >= SEARCH_TRIGRAM_CHARS)
+            entries_add(out, s, off[SEARCH_TRIGRAM_CHARS], 0);
         free(off);
     }
     entries_merge(out);

@@ -943,3 +943,9 @@ bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
     *ids = json_pack("{s:o, s:o, s:o}", "users", users, "tags", tags, "categories", categories);
     return true;
 }
+
+bool store_search_reindex(struct store *st, struct err *e)
+{
+    return exec(st, "PRAGMA cache_size = -1048576;", e) && drop_search(st, e) && store_migrate(st, e) &&
+           exec(st, "PRAGMA wal_checkpoint(TRUNCATE);", e);
+}

@@ -361,6 +361,10 @@ struct seed_stats {
 
 bool store_seed(struct store *st, const struct seed_options *o, struct seed_stats *out, struct err *e);
 
+/* Drops the search indexes and builds them again from the base tables
+ * (migration 005 re-applied): after a bulk load, or to repair them. */
+bool store_search_reindex(struct store *st, struct err *e);
+
 /* Loads a hand-written population (the API tests' fixtures) in one
  * transaction through ordinary inserts: {"tags": [{name, type?, visible?,
  * active?, deleted?}], "categories": [name], "users": [{username,

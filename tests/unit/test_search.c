@@ -378,7 +378,7 @@ static void compare_random_queries(const struct search_tuning *t)
 
 static void test_random_queries_default_thresholds(void **state)
 {
-    struct search_tuning t = {.collect_max = 20000, .sort_max = 3000, .walk_max = 60000, .bitmap_ratio = 8};
+    struct search_tuning t = {.collect_max = 20000, .sort_max = 500, .walk_max = 60000, .bitmap_ratio = 8};
     compare_random_queries(&t);
 }
 
@@ -394,7 +394,7 @@ static void test_random_queries_collecting(void **state)
     /* huge thresholds: everything collected and sorted in memory, no bitmaps */
     struct search_tuning t = {.collect_max = 1000000000, .sort_max = 1000000000, .walk_max = 0, .bitmap_ratio = 0};
     compare_random_queries(&t);
-    struct search_tuning d = {.collect_max = 20000, .sort_max = 3000, .walk_max = 60000, .bitmap_ratio = 8};
+    struct search_tuning d = {.collect_max = 20000, .sort_max = 500, .walk_max = 60000, .bitmap_ratio = 8};
     store_search_tune(&d);
 }
 

@@ -20,7 +20,9 @@
 -- one row per distinct 1- and 2-character prefix of the word starts of a
 -- user, with the rank of contract §3 for that prefix as a term (0 the
 -- username is the prefix, 1 the username starts with it, 2 otherwise), so a
--- term's ranked page is one walk of the primary key.
+-- term's ranked page is one walk of the primary key. One more row holds the
+-- first three characters of the username with fields = 0 (it matches no
+-- term): the username prefixes of a 3-character term, in id order.
 CREATE TABLE search_prefix (
     pfx TEXT NOT NULL,
     rank INTEGER NOT NULL,

@@ -1,0 +1,109 @@
+/* verify.c - the search benchmark's check of its own answers.
+ *
+ *   search_verify DB REQUESTS N   for the first N requests of the file
+ *
+ * Runs each request (the lines of bench/search/search.lua: user id, token,
+ * raw query) through the real engine (store_search_users) and through the
+ * reference that tests every user row (store_search_users_naive), and
+ * prints whether the counts and the first pages agree, with both times.
+ * Exit status 1 on any disagreement.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/search.h"
+#include "store/store.h"
+
+enum { MAX_PARAMS = 16, LINE_MAX_BYTES = 8192 };
+
+struct params {
+    const char *key[MAX_PARAMS], *value[MAX_PARAMS];
+    int n;
+};
+
+static const char *param(void *ctx, const char *name)
+{
+    struct params *p = ctx;
+    for (int i = 0; i < p->n; i++)
+        if (!strcmp(p->key[i], name))
+            return *p->value[i] ? p->value[i] : NULL;
+    return NULL;
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 4) {
+        fprintf(stderr, "usage: search_verify DB REQUESTS N\n");
+        return 2;
+    }
+    struct err e = {0};
+    struct store *st = store_open(argv[1], &e);
+    FILE *f = fopen(argv[2], "r");
+    if (!st || !f) {
+        fprintf(stderr, "search_verify: cannot open %s or %s\n", argv[1], argv[2]);
+        return 2;
+    }
+    int limit = atoi(argv[3]), done = 0, bad = 0;
+    double engine = 0, naive = 0;
+    char line[LINE_MAX_BYTES];
+    while (done < limit && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *id = strtok(line, "\t"), *token = strtok(NULL, "\t"), *query = strtok(NULL, "\t");
+        if (!id || !token || !query)
+            continue;
+        struct params p = {0};
+        for (char *kv = strtok(query, "&"); kv && p.n < MAX_PARAMS; kv = strtok(NULL, "&")) {
+            char *eq = strchr(kv, '=');
+            if (!eq)
+                continue;
+            *eq = '\0';
+            p.key[p.n] = kv;
+            p.value[p.n++] = eq + 1;
+        }
+        struct arena *a = arena_new();
+        struct user me;
+        struct principal who = {.user_id = atoll(id)};
+        if (store_user_get(st, a, who.user_id, &me, &e) == 1)
+            who.role = me.role;
+        struct search_query q = {.limit = 20};
+        struct search_page got, want;
+        struct err qe = {0};
+        if (!search_query_from_params(st, a, &who, param, &p, &q, &qe)) {
+            fprintf(stderr, "search_verify: invalid request %s\n", argv[2]);
+            arena_free(a);
+            bad++;
+            continue;
+        }
+        double t0 = now();
+        bool ok1 = store_search_users(st, a, &q, &got, &qe);
+        double t1 = now();
+        bool ok2 = store_search_users_naive(st, a, &q, &want, &qe);
+        double t2 = now();
+        engine += t1 - t0;
+        naive += t2 - t1;
+        bool same = ok1 && ok2 && got.count == want.count && got.n == want.n;
+        for (int i = 0; same && i < got.n; i++)
+            same = got.items[i].id == want.items[i].id;
+        if (!same) {
+            bad++;
+            fprintf(stderr, "search_verify: MISMATCH count %lld vs %lld (user %s)\n", (long long)got.count,
+                    (long long)want.count, id);
+        }
+        done++;
+        arena_free(a);
+    }
+    printf("%d requests checked, %d mismatches; engine %.1f ms, full scan %.0f ms per request\n", done, bad,
+           done ? engine / done * 1000 : 0, done ? naive / done * 1000 : 0);
+    fclose(f);
+    store_close(st);
+    return bad ? 1 : 0;
+}
