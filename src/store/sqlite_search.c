@@ -496,6 +496,12 @@ static const char *term_of(const struct search_query *q, unsigned cond)
     }
 }
 
+/* yyyymmdd -> "YYYY-MM-DD" */
+static const char *dob_text(struct arena *a, int yyyymmdd)
+{
+    return arena_printf(a, "%04d-%02d-%02d", yyyymmdd / 10000, yyyymmdd / 100 % 100, yyyymmdd % 100);
+}
+
 /* Every condition in `conds` on the users row `u` (status included; hides
  * and `exclude` are not: the callers remove them in memory). The geo
  * condition compares the metre-rounded distance, as results show it. */
@@ -509,11 +515,12 @@ static void row_conditions(const struct run *r, struct sqlb *b, unsigned conds)
     if (conds & C_GENDER)
         buf_printf(&b->sql, " AND u.gender = $%d", sb_text(b, q->gender));
     if (conds & C_AGE) {
+        /* "YYYY-MM-DD" compares like the date: the birth date index serves it */
         if (q->dob_after)
-            buf_printf(&b->sql, " AND search_dob(u.date_of_birth) > $%d", sb_int(b, q->dob_after));
+            buf_printf(&b->sql, " AND u.date_of_birth > $%d", sb_text(b, dob_text(r->a, q->dob_after)));
         if (q->dob_upto)
-            buf_printf(&b->sql, " AND search_dob(u.date_of_birth) <= $%d", sb_int(b, q->dob_upto));
-        buf_puts(&b->sql, " AND search_dob(u.date_of_birth) IS NOT NULL");
+            buf_printf(&b->sql, " AND u.date_of_birth <= $%d", sb_text(b, dob_text(r->a, q->dob_upto)));
+        buf_puts(&b->sql, " AND u.date_of_birth IS NOT NULL");
     }
     if (conds & C_STAFF)
         buf_puts(&b->sql, q->staff == SEARCH_STAFF_ONLY ? " AND u.role IS NOT NULL" : " AND u.role IS NULL");
@@ -1325,6 +1332,27 @@ static int64_t lone_count(struct run *r)
     }
     if (c == C_GEO && !r->q->has_radius)
         return count_key(r, "g");
+    if (c == C_AGE || c == (C_AGE | C_GENDER)) {
+        /* a sum over the birth days in the range */
+        if (c & C_GENDER && r->gender_code == SEARCH_GENDER_OTHER)
+            return 0;
+        char lo[24], hi[24];
+        int g = c & C_GENDER ? r->gender_code : -1;
+        const char *p = g < 0 ? "d" : arena_printf(r->a, "e%d", g);
+        snprintf(lo, sizeof lo, "%s%08d", p, r->q->dob_after);
+        snprintf(hi, sizeof hi, "%s%08d", p, r->q->dob_upto ? r->q->dob_upto : 99999999);
+        sqlite3_stmt *q = sqlite_stmt(r->st, "SELECT coalesce(sum(n), 0) FROM search_count WHERE key > $1 AND key <= $2",
+                                      r->e);
+        if (!q)
+            return -1;
+        sqlite3_bind_text(q, 1, lo, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(q, 2, hi, -1, SQLITE_TRANSIENT);
+        int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+        sqlite3_reset(q);
+        if (n < 0)
+            sqlite_fail(r->st, r->e, "search age count");
+        return n;
+    }
     return -2;
 }
 

@@ -70,6 +70,8 @@ CREATE VIRTUAL TABLE search_geo USING rtree_i32(id, lat_min, lat_max, lng_min, l
 -- Maintained counts, so that a search with a single condition knows its
 -- exact count without counting rows:
 --   a  active users;  s  active staff;  x<gender code>;  g  with coordinates
+--   d<yyyymmdd>, e<gender code><yyyymmdd>  born that day (of that gender):
+--                     an age range alone is a sum over a range of keys
 --   p<mask>:<prefix>  users with a word starting with the 1-2 character prefix
 --   t<mask>:<trigram> users whose text contains the 3-character string
 --   m<kind>:<key>     tag carriers, category followers
@@ -111,7 +113,8 @@ BEGIN
     INSERT INTO search_count (key, n)
         SELECT j.value, 1
         FROM json_each(search_count_keys(NEW.username_fold, NEW.real_name_fold, fold(NEW.location),
-                                         fold(NEW.description), search_gender(NEW.gender), NEW.role IS NOT NULL)) j
+                                         fold(NEW.description), search_gender(NEW.gender), NEW.role IS NOT NULL,
+                                         search_dob(NEW.date_of_birth))) j
         WHERE true
         ON CONFLICT (key) DO UPDATE SET n = n + 1;
 END;
@@ -134,7 +137,8 @@ BEGIN
     WHERE key IN (
         SELECT j.value
         FROM json_each(search_count_keys(NEW.username_fold, NEW.real_name_fold, fold(NEW.location),
-                                         fold(NEW.description), search_gender(NEW.gender), NEW.role IS NOT NULL)) j);
+                                         fold(NEW.description), search_gender(NEW.gender), NEW.role IS NOT NULL,
+                                         search_dob(NEW.date_of_birth))) j);
 END;
 
 -- (id, position_lat, position_lng, location_lat, location_lng). The count
@@ -336,7 +340,7 @@ INSERT INTO search_geo (id, lat_min, lat_max, lng_min, lng_max)
 INSERT INTO search_count (key, n)
     SELECT j.value ->> 0, j.value ->> 1
     FROM json_each((SELECT search_count_all(username_fold, real_name_fold, fold(location), fold(description),
-                                            search_gender(gender), role IS NOT NULL)
+                                            search_gender(gender), role IS NOT NULL, search_dob(date_of_birth))
                     FROM users WHERE status IN ('a', 'b'))) j;
 INSERT INTO search_count (key, n) SELECT 'g', count(*) FROM search_geo;
 INSERT INTO search_count (key, n)
