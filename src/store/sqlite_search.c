@@ -1310,6 +1310,45 @@ static bool count_skipped(struct run *r, unsigned conds, int64_t *n)
     return rc == SQLITE_ROW ? true : sqlite_fail(r->st, r->e, "search hidden count");
 }
 
+/* The count of a mix of gender, age, staff and "has coordinates": a sum
+ * over the cube keys "c<gender><staff><coordinates><yyyymmdd>" of the
+ * combinations the conditions allow, birth dates in the age range. */
+static int64_t cube_count(struct run *r)
+{
+    const struct search_query *q = r->q;
+    unsigned c = r->conds;
+    if (c & C_GENDER && r->gender_code == SEARCH_GENDER_OTHER)
+        return 0;
+    int g0 = c & C_GENDER ? r->gender_code : 0, g1 = c & C_GENDER ? r->gender_code : SEARCH_GENDER_OTHER;
+    int s0 = c & C_STAFF ? q->staff == SEARCH_STAFF_ONLY : 0, s1 = c & C_STAFF ? s0 : 1;
+    int k0 = c & C_GEO ? 1 : 0, k1 = 1;
+    /* 00000000 is "no birth date": included only without an age */
+    int dob_lo = c & C_AGE ? q->dob_after + 1 : 0, dob_hi = c & C_AGE && q->dob_upto ? q->dob_upto : 99999999;
+    sqlite3_stmt *st = sqlite_stmt(r->st, "SELECT coalesce(sum(n), 0) FROM search_count WHERE key >= $1 AND key <= $2",
+                                   r->e);
+    if (!st)
+        return -1;
+    int64_t total = 0;
+    for (int g = g0; g <= g1; g++)
+        for (int s = s0; s <= s1; s++)
+            for (int k = k0; k <= k1; k++) {
+                char lo[32], hi[32];
+                snprintf(lo, sizeof lo, "c%d%d%d%08d", g, s, k, dob_lo);
+                snprintf(hi, sizeof hi, "c%d%d%d%08d", g, s, k, dob_hi);
+                sqlite3_reset(st);
+                sqlite3_bind_text(st, 1, lo, -1, SQLITE_TRANSIENT);
+                sqlite3_bind_text(st, 2, hi, -1, SQLITE_TRANSIENT);
+                if (sqlite3_step(st) != SQLITE_ROW) {
+                    sqlite3_reset(st);
+                    sqlite_fail(r->st, r->e, "search cube count");
+                    return -1;
+                }
+                total += sqlite3_column_int64(st, 0);
+            }
+    sqlite3_reset(st);
+    return total;
+}
+
 /* The maintained count of the query's conditions when they are one alone
  * (or none); -1 when there is none to read. */
 static int64_t lone_count(struct run *r)
@@ -1332,6 +1371,8 @@ static int64_t lone_count(struct run *r)
     }
     if (c == C_GEO && !r->q->has_radius)
         return count_key(r, "g");
+    if ((c & ~(C_GENDER | C_AGE | C_STAFF | C_GEO)) == 0 && !r->q->has_radius && (c & (C_STAFF | C_GEO)))
+        return cube_count(r);
     if (c == C_AGE || c == (C_AGE | C_GENDER)) {
         /* a sum over the birth days in the range */
         if (c & C_GENDER && r->gender_code == SEARCH_GENDER_OTHER)

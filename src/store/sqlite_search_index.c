@@ -14,6 +14,7 @@
  *   search_user_km(lat0, lng0, plat, plng, llat, llng)  a user's distance
  *       (position, else location) rounded to the metre, NULL without one
  *   search_starts_with(text, prefix)  byte prefix test (rank 1)
+ *   search_cube_key(gender_code, staff, has_coordinates, dob)  a search_count key
  *
  * u, r, l, d are the folded username, real name, location and description.
  * Every function is deterministic: removals regenerate the rows to delete
@@ -576,6 +577,14 @@ static void fn_user_coord_e7(sqlite3_context *ctx, int argc, sqlite3_value **arg
         sqlite3_result_int64(ctx, sqlite3_user_data(ctx) ? lng : lat);
 }
 
+static void fn_cube_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    char key[32];
+    int n = snprintf(key, sizeof key, "c%d%d%d%08d", sqlite3_value_int(argv[0]), sqlite3_value_int(argv[1]) != 0,
+                     sqlite3_value_int(argv[2]) != 0, sqlite3_value_int(argv[3]));
+    sqlite3_result_text(ctx, key, n, SQLITE_TRANSIENT);
+}
+
 static void fn_starts_with(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     const char *s = (const char *)sqlite3_value_text(argv[0]), *p = (const char *)sqlite3_value_text(argv[1]);
@@ -595,6 +604,7 @@ bool sqlite_search_register(sqlite3 *db)
         {"search_gender", 1, fn_gender},           {"search_dob", 1, fn_dob},
         {"search_e7", 1, fn_e7},                   {"search_distance", 4, fn_distance},
         {"search_user_km", 6, fn_user_km},         {"search_starts_with", 2, fn_starts_with},
+        {"search_cube_key", 4, fn_cube_key},
     };
     for (size_t i = 0; i < sizeof scalars / sizeof *scalars; i++)
         if (sqlite3_create_function(db, scalars[i].name, scalars[i].argc, flags, NULL, scalars[i].fn, NULL, NULL) !=
