@@ -18,6 +18,7 @@ void user_view_init(struct request *req, struct user_view *v)
     v->relations = NULL;
     v->tags_loaded = false;
     v->tags = NULL;
+    v->tag_objects = NULL;
     v->ntags = 0;
 }
 
@@ -49,6 +50,8 @@ static json_t *connection_status_json(struct request *req, const struct user_vie
     return name ? json_string(name) : json_null();
 }
 
+static void json_release(void *p) { json_decref(p); }
+
 bool user_view_load_tags(struct request *req, struct user_view *v, const struct user *users, int n, struct err *e)
 {
     int64_t *ids = arena_alloc(req->arena, sizeof *ids * (size_t)(n > 0 ? n : 1));
@@ -57,6 +60,17 @@ bool user_view_load_tags(struct request *req, struct user_view *v, const struct 
     struct user_tag *tags;
     if (!store_tag_of_users(req->store, req->arena, ids, n, &tags, &v->ntags, e))
         return false;
+    /* one Tag object per distinct tag of the page (a page shares a few) */
+    v->tag_objects = arena_alloc(req->arena, sizeof *v->tag_objects * (size_t)(v->ntags > 0 ? v->ntags : 1));
+    for (int i = 0; i < v->ntags; i++) {
+        for (int j = 0; j < i && !v->tag_objects[i]; j++)
+            if (tags[j].tag.id == tags[i].tag.id)
+                v->tag_objects[i] = v->tag_objects[j];
+        if (!v->tag_objects[i]) {
+            v->tag_objects[i] = tag_json(&tags[i].tag);
+            arena_defer(req->arena, json_release, v->tag_objects[i]);
+        }
+    }
     v->tags = tags;
     v->tags_loaded = true;
     return true;
@@ -79,7 +93,7 @@ static json_t *tags_json(struct request *req, const struct user_view *v, const s
     json_t *out = json_array();
     for (int i = 0; i < n; i++)
         if (tags[i].user_id == u->id && tag_visible_to(&tags[i].tag, &req->who, u->id))
-            json_array_append_new(out, tag_json(&tags[i].tag));
+            json_array_append_new(out, v->tags_loaded ? json_incref(v->tag_objects[i]) : tag_json(&tags[i].tag));
     return out;
 }
 

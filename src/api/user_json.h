@@ -26,6 +26,7 @@ struct user_view {
      * by user; without them user_json reads each user's tags itself */
     bool tags_loaded;
     const struct user_tag *tags;
+    json_t **tag_objects; /* tags[i] as a Tag object, shared by equal tags */
     int ntags;
 };
 

@@ -79,7 +79,8 @@ static bool valid_color(const char *s)
 }
 
 /* A string field: absent leaves *out, JSON null gives NULL when nullable. */
-static void body_text(json_t *body, const char *name, long max, bool nullable, const char **out, struct err *e)
+static void body_text(struct arena *a, json_t *body, const char *name, long max, bool nullable, const char **out,
+                      struct err *e)
 {
     json_t *v = json_object_get(body, name);
     if (!v)
@@ -95,8 +96,7 @@ static void body_text(json_t *body, const char *name, long max, bool nullable, c
     const char *s = json_string_value(v);
     long chars = text_chars(s);
     if (chars < 0 || chars > max) {
-        err_field(e, name, "max_length", max == TAG_NAME_MAX ? "Ensure this field has no more than 100 characters."
-                                                             : "Ensure this field has no more than 1000 characters.");
+        err_field(e, name, "max_length", arena_printf(a, "Ensure this field has no more than %ld characters.", max));
         return;
     }
     *out = s;
@@ -114,10 +114,10 @@ static bool read_tag(struct arena *a, json_t *body, struct tag *t, struct err *e
 {
     if (!json_is_object(body))
         return err_set(e, 400, "invalid", "Expected an object.");
-    body_text(body, "type", 16, false, &t->type, e);
-    body_text(body, "name", TAG_NAME_MAX, false, &t->name, e);
-    body_text(body, "description", TAG_DESCRIPTION_MAX, true, &t->description, e);
-    body_text(body, "color", 7, false, &t->color, e);
+    body_text(a, body, "type", 16, false, &t->type, e);
+    body_text(a, body, "name", TAG_NAME_MAX, false, &t->name, e);
+    body_text(a, body, "description", TAG_DESCRIPTION_MAX, true, &t->description, e);
+    body_text(a, body, "color", 7, false, &t->color, e);
     body_flag(body, "visible", &t->visible, e);
     body_flag(body, "active", &t->active, e);
     body_flag(body, "deleted", &t->deleted, e);
@@ -138,7 +138,6 @@ static bool read_tag(struct arena *a, json_t *body, struct tag *t, struct err *e
     /* schemas/category.md: deleted implies not active; the same for tags */
     if (t->deleted)
         t->active = false;
-    (void)a;
     return !err_any(e);
 }
 

@@ -255,8 +255,11 @@ static const char *const audits[] = {
     /* search_count: the non-zero counts against their recomputation */
     "WITH expected (key, n) AS (SELECT j.value ->> 0, j.value ->> 1 FROM json_each((SELECT "
     "search_count_all(username_fold, real_name_fold, fold(location), fold(description), search_gender(gender), "
-    "role IS NOT NULL) FROM users WHERE status IN ('a', 'b'))) j UNION ALL SELECT 'g', count(*) FROM search_geo "
-    "UNION ALL SELECT 'm' || kind || ':' || key, count(*) FROM search_member GROUP BY kind, key), "
+    "role IS NOT NULL, search_dob(date_of_birth)) FROM users WHERE status IN ('a', 'b'))) j UNION ALL SELECT 'g', count(*) FROM search_geo "
+    "UNION ALL SELECT 'm' || kind || ':' || key, count(*) FROM search_member GROUP BY kind, key "
+    "UNION ALL SELECT search_cube_key(search_gender(gender), role IS NOT NULL, search_user_lat_e7(position_lat, "
+    "position_lng, location_lat, location_lng) IS NOT NULL, search_dob(date_of_birth)), count(*) FROM users "
+    "WHERE status IN ('a', 'b') GROUP BY 1), "
     "nonzero (key, n) AS (SELECT key, n FROM expected WHERE n <> 0), "
     "stored (key, n) AS (SELECT key, n FROM search_count WHERE n <> 0) "
     "SELECT (SELECT count(*) FROM (SELECT * FROM nonzero EXCEPT SELECT * FROM stored)) + "

@@ -3,7 +3,7 @@
  *
  *   search_prefix_rows(u, r, l, d)   ["<rank * 100 + fields>|<prefix>", ...]
  *   search_suffix_rows(u, r, l, d)   ["<fields>|<suffix>", ...]
- *   search_count_keys(u, r, l, d, gender_code, staff)   ["a", "p3:ma", ...]
+ *   search_count_keys(u, r, l, d, gender_code, staff, dob)   ["a", "p3:ma", ...]
  *   search_count_all(...)            aggregate: [[key, n], ...]
  *   search_word_start(text, term)    1 if term starts a word of text
  *   search_gender(text), search_dob(text), search_e7(degrees)
@@ -14,6 +14,7 @@
  *   search_user_km(lat0, lng0, plat, plng, llat, llng)  a user's distance
  *       (position, else location) rounded to the metre, NULL without one
  *   search_starts_with(text, prefix)  byte prefix test (rank 1)
+ *   search_cube_key(gender_code, staff, has_coordinates, dob)  a search_count key
  *
  * u, r, l, d are the folded username, real name, location and description.
  * Every function is deterministic: removals regenerate the rows to delete
@@ -325,7 +326,7 @@ static void fn_suffix_rows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* Calls fn(key, len) for every count key of one user (see 005_search.sql).
  * Masks: 3 (username or real name) and each field bit. */
-static void for_each_count_key(const struct fields4 *f, int gender, bool staff,
+static void for_each_count_key(const struct fields4 *f, int gender, bool staff, int dob,
                                void (*fn)(void *arg, const char *key, size_t len), void *arg)
 {
     static const int masks[] = {SEARCH_FIELD_NAMES, SEARCH_FIELD_USERNAME, SEARCH_FIELD_REAL_NAME,
@@ -336,6 +337,12 @@ static void for_each_count_key(const struct fields4 *f, int gender, bool staff,
         fn(arg, "s", 1);
     int n = snprintf(key, sizeof key, "x%d", gender);
     fn(arg, key, (size_t)n);
+    if (dob > 0) {
+        n = snprintf(key, sizeof key, "d%08d", dob);
+        fn(arg, key, (size_t)n);
+        n = snprintf(key, sizeof key, "e%d%08d", gender, dob);
+        fn(arg, key, (size_t)n);
+    }
 
     struct entries pre = {0}, suf = {0}, tri = {0};
     collect_prefixes(f, &pre);
@@ -373,7 +380,8 @@ static void fn_count_keys(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     struct buf b = {0};
     read_fields(argv, &f);
     buf_puts(&b, "[");
-    for_each_count_key(&f, sqlite3_value_int(argv[4]), sqlite3_value_int(argv[5]) != 0, key_to_json, &b);
+    for_each_count_key(&f, sqlite3_value_int(argv[4]), sqlite3_value_int(argv[5]) != 0, sqlite3_value_int(argv[6]),
+                       key_to_json, &b);
     buf_puts(&b, "]");
     result_buf(ctx, &b);
 }
@@ -450,7 +458,8 @@ static void fn_count_all_step(sqlite3_context *ctx, int argc, sqlite3_value **ar
     }
     struct fields4 f;
     read_fields(argv, &f);
-    for_each_count_key(&f, sqlite3_value_int(argv[4]), sqlite3_value_int(argv[5]) != 0, counters_add, *pc);
+    for_each_count_key(&f, sqlite3_value_int(argv[4]), sqlite3_value_int(argv[5]) != 0, sqlite3_value_int(argv[6]),
+                       counters_add, *pc);
 }
 
 static void fn_count_all_final(sqlite3_context *ctx)
@@ -568,6 +577,14 @@ static void fn_user_coord_e7(sqlite3_context *ctx, int argc, sqlite3_value **arg
         sqlite3_result_int64(ctx, sqlite3_user_data(ctx) ? lng : lat);
 }
 
+static void fn_cube_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    char key[32];
+    int n = snprintf(key, sizeof key, "c%d%d%d%08d", sqlite3_value_int(argv[0]), sqlite3_value_int(argv[1]) != 0,
+                     sqlite3_value_int(argv[2]) != 0, sqlite3_value_int(argv[3]));
+    sqlite3_result_text(ctx, key, n, SQLITE_TRANSIENT);
+}
+
 static void fn_starts_with(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     const char *s = (const char *)sqlite3_value_text(argv[0]), *p = (const char *)sqlite3_value_text(argv[1]);
@@ -583,10 +600,11 @@ bool sqlite_search_register(sqlite3 *db)
         void (*fn)(sqlite3_context *, int, sqlite3_value **);
     } scalars[] = {
         {"search_prefix_rows", 4, fn_prefix_rows}, {"search_suffix_rows", 4, fn_suffix_rows},
-        {"search_count_keys", 6, fn_count_keys},   {"search_word_start", 2, fn_word_start},
+        {"search_count_keys", 7, fn_count_keys},   {"search_word_start", 2, fn_word_start},
         {"search_gender", 1, fn_gender},           {"search_dob", 1, fn_dob},
         {"search_e7", 1, fn_e7},                   {"search_distance", 4, fn_distance},
         {"search_user_km", 6, fn_user_km},         {"search_starts_with", 2, fn_starts_with},
+        {"search_cube_key", 4, fn_cube_key},
     };
     for (size_t i = 0; i < sizeof scalars / sizeof *scalars; i++)
         if (sqlite3_create_function(db, scalars[i].name, scalars[i].argc, flags, NULL, scalars[i].fn, NULL, NULL) !=
@@ -597,6 +615,6 @@ bool sqlite_search_register(sqlite3 *db)
                SQLITE_OK &&
            sqlite3_create_function(db, "search_user_lng_e7", 4, flags, &lng_marker, fn_user_coord_e7, NULL, NULL) ==
                SQLITE_OK &&
-           sqlite3_create_function(db, "search_count_all", 6, flags, NULL, NULL, fn_count_all_step,
+           sqlite3_create_function(db, "search_count_all", 7, flags, NULL, NULL, fn_count_all_step,
                                    fn_count_all_final) == SQLITE_OK;
 }

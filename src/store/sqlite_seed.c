@@ -560,7 +560,9 @@ bool store_seed(struct store *st, const struct seed_options *o, struct seed_stat
         return err_field(e, "follows-per-user", "invalid", "--follows-per-user must be from 0 to 1000.");
     double t0 = now_s();
     const int64_t n = o->users, K = o->follows_per_user;
-    if (!exec(st, "PRAGMA synchronous = OFF; PRAGMA cache_size = -1048576;", e) || !drop_search(st, e))
+    /* the rebuild's sorts may use a helper thread */
+    if (!exec(st, "PRAGMA synchronous = OFF; PRAGMA cache_size = -1048576; PRAGMA threads = 2;", e) ||
+        !drop_search(st, e))
         return false;
 
     /* first id and the usernames already taken */
@@ -946,6 +948,6 @@ bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
 
 bool store_search_reindex(struct store *st, struct err *e)
 {
-    return exec(st, "PRAGMA cache_size = -1048576;", e) && drop_search(st, e) && store_migrate(st, e) &&
+    return exec(st, "PRAGMA cache_size = -1048576; PRAGMA threads = 2;", e) && drop_search(st, e) && store_migrate(st, e) &&
            exec(st, "PRAGMA wal_checkpoint(TRUNCATE);", e);
 }

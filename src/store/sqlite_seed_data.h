@@ -3,11 +3,11 @@
  * categories and profile descriptions. Included by sqlite_seed.c only.
  *
  * Names are listed most common first (the generator draws them with a Zipf
- * weight). `ascii` is the transliteration usernames are made from; `native`
- * the name as its bearer writes it (NULL: the ascii form, or for Latin
- * scripts with accents the name itself in `ascii`'s place is shown with
- * them via `native`). Cities: local name, latitude, longitude, population
- * in thousands (weights are the square root: big cities big, not absurd).
+ * weight). `ascii` is the transliteration usernames are made from ('_'
+ * between words); `native` is the name as its bearer writes it, accents and
+ * script included (NULL: the ascii form, capitalized). Cities: local name,
+ * latitude, longitude, population in thousands (the generator weighs them by
+ * its square root: big cities big, not overwhelming).
  */
 #ifndef HEARTH_STORE_SQLITE_SEED_DATA_H
 #define HEARTH_STORE_SQLITE_SEED_DATA_H

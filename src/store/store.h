@@ -313,8 +313,8 @@ bool store_tag_list(struct store *st, struct arena *a, const struct tag_filter *
 /* Gives the tag to the user (idempotent) / takes it away (no-op if absent). */
 bool store_tag_assign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e);
 bool store_tag_unassign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e);
-/* The tags (not deleted) of users[0..n), by user then tag id: one query
- * for a whole page. *out is an arena array of *nout entries. */
+/* The tags (not deleted) of users[0..n), in that order of users, then by
+ * tag id. *out is an arena array of *nout entries. */
 bool store_tag_of_users(struct store *st, struct arena *a, const int64_t *users, int n, struct user_tag **out,
                         int *nout, struct err *e);
 

@@ -70,6 +70,11 @@ CREATE VIRTUAL TABLE search_geo USING rtree_i32(id, lat_min, lat_max, lng_min, l
 -- Maintained counts, so that a search with a single condition knows its
 -- exact count without counting rows:
 --   a  active users;  s  active staff;  x<gender code>;  g  with coordinates
+--   d<yyyymmdd>, e<gender code><yyyymmdd>  born that day (of that gender):
+--                     an age range alone is a sum over a range of keys
+--   c<gender code><staff 0|1><coordinates 0|1><yyyymmdd or 00000000>  the
+--                     cube of the per-user conditions: any mix of gender,
+--                     age, staff and "has coordinates" is a sum of ranges
 --   p<mask>:<prefix>  users with a word starting with the 1-2 character prefix
 --   t<mask>:<trigram> users whose text contains the 3-character string
 --   m<kind>:<key>     tag carriers, category followers
@@ -111,7 +116,8 @@ BEGIN
     INSERT INTO search_count (key, n)
         SELECT j.value, 1
         FROM json_each(search_count_keys(NEW.username_fold, NEW.real_name_fold, fold(NEW.location),
-                                         fold(NEW.description), search_gender(NEW.gender), NEW.role IS NOT NULL)) j
+                                         fold(NEW.description), search_gender(NEW.gender), NEW.role IS NOT NULL,
+                                         search_dob(NEW.date_of_birth))) j
         WHERE true
         ON CONFLICT (key) DO UPDATE SET n = n + 1;
 END;
@@ -134,7 +140,8 @@ BEGIN
     WHERE key IN (
         SELECT j.value
         FROM json_each(search_count_keys(NEW.username_fold, NEW.real_name_fold, fold(NEW.location),
-                                         fold(NEW.description), search_gender(NEW.gender), NEW.role IS NOT NULL)) j);
+                                         fold(NEW.description), search_gender(NEW.gender), NEW.role IS NOT NULL,
+                                         search_dob(NEW.date_of_birth))) j);
 END;
 
 -- (id, position_lat, position_lng, location_lat, location_lng). The count
@@ -159,6 +166,31 @@ WHEN search_user_lat_e7(NEW.position_lat, NEW.position_lng, NEW.location_lat, NE
 BEGIN
     UPDATE search_count SET n = n - 1 WHERE key = 'g';
     DELETE FROM search_geo WHERE id = NEW.id;
+END;
+
+-- the cube key of search_count (maintained apart from the texts, so that
+-- a new position does not re-index a user's texts)
+CREATE VIEW search_cube_add (gender, role, date_of_birth, position_lat, position_lng, location_lat, location_lng)
+    AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;
+CREATE TRIGGER search_cube_add INSTEAD OF INSERT ON search_cube_add
+BEGIN
+    INSERT INTO search_count (key, n)
+        VALUES (search_cube_key(search_gender(NEW.gender), NEW.role IS NOT NULL,
+                                search_user_lat_e7(NEW.position_lat, NEW.position_lng, NEW.location_lat,
+                                                   NEW.location_lng) IS NOT NULL,
+                                search_dob(NEW.date_of_birth)), 1)
+        ON CONFLICT (key) DO UPDATE SET n = n + 1;
+END;
+
+CREATE VIEW search_cube_remove (gender, role, date_of_birth, position_lat, position_lng, location_lat, location_lng)
+    AS SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL WHERE 0;
+CREATE TRIGGER search_cube_remove INSTEAD OF INSERT ON search_cube_remove
+BEGIN
+    UPDATE search_count SET n = n - 1
+    WHERE key = search_cube_key(search_gender(NEW.gender), NEW.role IS NOT NULL,
+                                search_user_lat_e7(NEW.position_lat, NEW.position_lng, NEW.location_lat,
+                                                   NEW.location_lng) IS NOT NULL,
+                                search_dob(NEW.date_of_birth));
 END;
 
 -- one membership (kind 1 tag, 2 category), if the user is active
@@ -213,10 +245,14 @@ BEGIN
     INSERT INTO search_geo_add VALUES (NEW.id, NEW.position_lat, NEW.position_lng, NEW.location_lat,
                                        NEW.location_lng);
     INSERT INTO search_members_add VALUES (NEW.id);
+    INSERT INTO search_cube_add VALUES (NEW.gender, NEW.role, NEW.date_of_birth, NEW.position_lat, NEW.position_lng,
+                                        NEW.location_lat, NEW.location_lng);
 END;
 
 CREATE TRIGGER search_users_delete AFTER DELETE ON users WHEN OLD.status IN ('a', 'b')
 BEGIN
+    INSERT INTO search_cube_remove VALUES (OLD.gender, OLD.role, OLD.date_of_birth, OLD.position_lat, OLD.position_lng,
+                                           OLD.location_lat, OLD.location_lng);
     INSERT INTO search_text_remove VALUES (OLD.id, OLD.username_fold, OLD.real_name_fold, OLD.location,
                                            OLD.description, OLD.gender, OLD.date_of_birth, OLD.role);
     INSERT INTO search_geo_remove VALUES (OLD.id, OLD.position_lat, OLD.position_lng, OLD.location_lat,
@@ -256,6 +292,25 @@ BEGIN
         WHERE OLD.status IN ('a', 'b');
     INSERT INTO search_geo_add
         SELECT NEW.id, NEW.position_lat, NEW.position_lng, NEW.location_lat, NEW.location_lng
+        WHERE NEW.status IN ('a', 'b');
+END;
+
+-- status, attributes and coordinates -> the cube key
+CREATE TRIGGER search_users_cube AFTER UPDATE OF status, gender, date_of_birth, role, location_lat, location_lng,
+    position_lat, position_lng ON users
+WHEN (OLD.status IN ('a', 'b') OR NEW.status IN ('a', 'b'))
+ AND ((OLD.status IN ('a', 'b')) IS NOT (NEW.status IN ('a', 'b')) OR OLD.gender IS NOT NEW.gender
+      OR OLD.date_of_birth IS NOT NEW.date_of_birth OR (OLD.role IS NULL) IS NOT (NEW.role IS NULL)
+      OR OLD.location_lat IS NOT NEW.location_lat OR OLD.location_lng IS NOT NEW.location_lng
+      OR OLD.position_lat IS NOT NEW.position_lat OR OLD.position_lng IS NOT NEW.position_lng)
+BEGIN
+    INSERT INTO search_cube_remove
+        SELECT OLD.gender, OLD.role, OLD.date_of_birth, OLD.position_lat, OLD.position_lng, OLD.location_lat,
+               OLD.location_lng
+        WHERE OLD.status IN ('a', 'b');
+    INSERT INTO search_cube_add
+        SELECT NEW.gender, NEW.role, NEW.date_of_birth, NEW.position_lat, NEW.position_lng, NEW.location_lat,
+               NEW.location_lng
         WHERE NEW.status IN ('a', 'b');
 END;
 
@@ -336,8 +391,13 @@ INSERT INTO search_geo (id, lat_min, lat_max, lng_min, lng_max)
 INSERT INTO search_count (key, n)
     SELECT j.value ->> 0, j.value ->> 1
     FROM json_each((SELECT search_count_all(username_fold, real_name_fold, fold(location), fold(description),
-                                            search_gender(gender), role IS NOT NULL)
+                                            search_gender(gender), role IS NOT NULL, search_dob(date_of_birth))
                     FROM users WHERE status IN ('a', 'b'))) j;
 INSERT INTO search_count (key, n) SELECT 'g', count(*) FROM search_geo;
+INSERT INTO search_count (key, n)
+    SELECT search_cube_key(search_gender(gender), role IS NOT NULL,
+                           search_user_lat_e7(position_lat, position_lng, location_lat, location_lng) IS NOT NULL,
+                           search_dob(date_of_birth)), count(*)
+    FROM users WHERE status IN ('a', 'b') GROUP BY 1;
 INSERT INTO search_count (key, n)
     SELECT 'm' || kind || ':' || key, count(*) FROM search_member GROUP BY kind, key;
