@@ -273,6 +273,7 @@ struct run {
     int64_t t0; /* the exact-username match, 0 if none */
     struct cand *cands; /* with an origin: every match and its distance */
     size_t ncands, capcands;
+    bool walk_gave_up; /* a walk met more rows than it expected: collect or sort instead */
     /* the page */
     int64_t *ids;
     double *dist;
@@ -580,7 +581,8 @@ static void source_rows(const struct run *r, struct sqlb *b, const struct src *s
                    s->kind == SRC_TAG ? SEARCH_MEMBER_TAG : SEARCH_MEMBER_CATEGORY, sb_int(b, s->key));
         break;
     case SRC_STAFF:
-        buf_puts(&b->sql, " FROM users d INDEXED BY search_by_staff WHERE d.role IS NOT NULL AND d.status IN ('a', 'b')");
+        /* the users rows themselves: conditions on them need no join */
+        buf_puts(&b->sql, " FROM users u INDEXED BY search_by_staff WHERE u.role IS NOT NULL AND u.status IN ('a', 'b')");
         return; /* attributes are checked on the users row */
     case SRC_GEO:
         return; /* see geo_rows */
@@ -593,9 +595,9 @@ static void source_rows(const struct run *r, struct sqlb *b, const struct src *s
 
 static const char *source_id(const struct src *s)
 {
-    return s->kind == SRC_PREFIX || s->kind == SRC_SUFFIX || s->kind == SRC_TAG || s->kind == SRC_CATEGORY
-               ? "d.user_id"
-               : "d.id";
+    if (s->kind == SRC_STAFF)
+        return "u.id";
+    return s->kind == SRC_GEO ? "d.id" : "d.user_id";
 }
 
 /* ================================================================ */
@@ -844,8 +846,11 @@ static double row_distance(const struct run *r, sqlite3_stmt *q, int col)
 }
 
 /* Walks users in the order of r->order[0] (a text, date or id key), keeping
- * rows that pass `conds` (in SQL) and, when `in` is given, are in it. */
-static bool walk(struct run *r, unsigned conds, const struct bits *in)
+ * rows that pass `conds` (in SQL) and, when `in` is given, are in it. With
+ * `budget`, gives up (r->walk_gave_up, empty page) after walk_max rows: the
+ * matches may cluster far along the order (location=milano, ordered by
+ * location), where another plan is cheaper. */
+static bool walk(struct run *r, unsigned conds, const struct bits *in, bool budget)
 {
     const char *expr, *index;
     enum search_key k = r->order[0].key;
@@ -877,7 +882,14 @@ static bool walk(struct run *r, unsigned conds, const struct bits *in)
     int64_t prev_int = 0;
     bool first = true, ok = true;
     int rc = SQLITE_DONE;
+    int64_t visited = 0;
     while (ok && !page_full(r) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (budget && ++visited > tuning.walk_max) {
+            sqlite3_finalize(q);
+            r->walk_gave_up = true;
+            r->n = 0;
+            return true;
+        }
         int64_t id = sqlite3_column_int64(q, 0);
         if (skipped(r, id) || (in && !bits_test(in, id)))
             continue;
@@ -917,19 +929,28 @@ static void cand_add(struct run *r, int64_t id, double dist)
     r->cands[r->ncands++] = (struct cand){id, dist};
 }
 
-/* Scans a source into a bitmap (used to intersect with the driver). */
-static bool scan_into(struct run *r, const struct src *s, struct bits *out)
+/* Scans a source into a bitmap (used to intersect with the driver); with
+ * `t1`, also the users whose username starts with the source's term (the
+ * term's rank 1, read from the same index rows). */
+static bool scan_into(struct run *r, const struct src *s, struct bits *out, struct bits *t1)
 {
     struct sqlb b = {0};
-    buf_printf(&b.sql, "SELECT %s", source_id(s));
+    const char *rank = !t1 ? "0" : s->kind == SRC_PREFIX ? "d.rank < 2" : "(d.fields & 16) <> 0";
+    buf_printf(&b.sql, "SELECT %s, %s", source_id(s), rank);
     source_rows(r, &b, s, false);
     sqlite3_stmt *q = sb_prepare(r->st, &b, r->e);
     if (!q)
         return false;
     bits_init(r->a, out, r->max_id);
+    if (t1)
+        bits_init(r->a, t1, r->max_id);
     int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-        bits_set(out, sqlite3_column_int64(q, 0));
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(q, 0);
+        bits_set(out, id);
+        if (t1 && sqlite3_column_int(q, 1))
+            bits_set(t1, id);
+    }
     sqlite3_finalize(q);
     return rc == SQLITE_DONE ? true : sqlite_fail(r->st, r->e, "search scan");
 }
@@ -953,8 +974,10 @@ static bool collect(struct run *r)
 
     /* the other sources: a bitmap when scanning them is cheaper than
      * checking the driver's rows against the users table */
-    struct bits others[SEARCH_MAX_SOURCES];
+    struct bits others[SEARCH_MAX_SOURCES], scanned_t1 = {0};
     int nothers = 0;
+    bool relevance = r->order[0].key == SEARCH_KEY_RELEVANCE;
+    bool native_rank = relevance && d->cond == C_TERM && !d->long_term;
     unsigned row_conds = r->conds & ~d->cond & ~C_GEO;
     if (carries_attrs(d))
         row_conds &= ~C_ATTRS;
@@ -963,15 +986,16 @@ static bool collect(struct run *r)
         if (i == di || s->kind == SRC_GEO || s->kind == SRC_STAFF)
             continue;
         if (s->est <= (int64_t)tuning.bitmap_ratio * d->est && !s->long_term) {
-            if (!scan_into(r, s, &others[nothers++]))
+            bool term = relevance && s->cond == C_TERM;
+            if (!scan_into(r, s, &others[nothers++], term ? &scanned_t1 : NULL))
                 return false;
+            native_rank |= term; /* rank 1 came with the bitmap */
             row_conds &= ~s->cond;
         }
     }
     if (d->long_term)
         row_conds |= d->cond; /* the index matched the first characters only */
-    bool relevance = r->order[0].key == SEARCH_KEY_RELEVANCE;
-    bool native_rank = relevance && d->cond == C_TERM && !d->long_term;
+    bool rank_in_rows = native_rank && !scanned_t1.w;
     bool need_row = row_conds || (q->has_origin && d->kind != SRC_GEO) || (relevance && !native_rank);
 
     struct sqlb b = {0};
@@ -980,7 +1004,7 @@ static bool collect(struct run *r)
         /* one SELECT per longitude range of the box */
         for (int i = 0; i < r->box.nlng; i++) {
             buf_printf(&b.sql, "%sSELECT d.id, ", i ? " UNION ALL " : "");
-            if (relevance)
+            if (relevance && !native_rank)
                 buf_printf(&b.sql, "search_starts_with(u.username_fold, $%d)", sb_text(&b, q->term));
             else
                 buf_puts(&b.sql, "0");
@@ -1001,7 +1025,7 @@ static bool collect(struct run *r)
         }
     } else {
         const char *rank = "0";
-        if (relevance && native_rank)
+        if (relevance && rank_in_rows)
             rank = d->kind == SRC_PREFIX ? "d.rank < 2" : "(d.fields & 16) <> 0";
         buf_printf(&b.sql, "SELECT %s, ", id);
         if (relevance && !native_rank)
@@ -1012,7 +1036,10 @@ static bool collect(struct run *r)
         if (need_row)
             buf_puts(&b.sql, ", u.position_lat, u.position_lng, u.location_lat, u.location_lng");
         source_rows(r, &b, d, true);
-        if (need_row) {
+        if (need_row && d->kind == SRC_STAFF) {
+            buf_puts(&b.sql, " AND");
+            row_conditions(r, &b, row_conds);
+        } else if (need_row) {
             /* source_rows ended with its WHERE: splice the join before it */
             const char *where = strstr(buf_str(&b.sql), " WHERE ");
             size_t at = (size_t)(where - buf_str(&b.sql));
@@ -1030,7 +1057,9 @@ static bool collect(struct run *r)
     if (!st)
         return false;
     bits_init(r->a, &r->S, r->max_id);
-    if (relevance)
+    if (scanned_t1.w)
+        r->T1 = scanned_t1;
+    else if (relevance)
         bits_init(r->a, &r->T1, r->max_id);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1054,7 +1083,7 @@ static bool collect(struct run *r)
             if (q->has_radius && dist > q->radius_km)
                 continue;
         }
-        if (relevance && sqlite3_column_int(st, 1))
+        if (relevance && !scanned_t1.w && sqlite3_column_int(st, 1))
             bits_set(&r->T1, uid);
         if (bits_set(&r->S, uid)) {
             r->count++;
@@ -1261,9 +1290,13 @@ static bool page_from_collected(struct run *r)
     const char *expr, *index;
     int64_t need = (int64_t)q->offset + q->limit;
     double walk_rows = (double)need * (double)(r->active > 0 ? r->active : 1) / (double)r->count;
-    if (r->count > tuning.sort_max && walk_rows < tuning.walk_max && walk_rows < SEARCH_WALK_PER_FETCH * r->count &&
-        walk_key(o->key, &expr, &index))
-        return walk(r, 0, &r->S);
+    if (!r->walk_gave_up && r->count > tuning.sort_max && walk_rows < tuning.walk_max &&
+        walk_rows < SEARCH_WALK_PER_FETCH * r->count && walk_key(o->key, &expr, &index)) {
+        if (!walk(r, 0, &r->S, true))
+            return false;
+        if (!r->walk_gave_up)
+            return true;
+    }
     struct sortrow *rows = arena_alloc(r->a, (size_t)r->count * sizeof *rows);
     size_t n = 0;
     for (int64_t id = bits_next(&r->S, 0); id >= 0; id = bits_next(&r->S, id + 1)) {
@@ -1485,51 +1518,109 @@ static bool page_suffix_ranked(struct run *r, const struct src *s)
     return true;
 }
 
-/* Nearest first without a radius: read growing circles of the geo index
- * until one holds the page. */
+/* Whether the users row `id` passes `conds` (a probe per candidate). */
+static int passes(struct run *r, sqlite3_stmt *check, int64_t id)
+{
+    if (!check)
+        return 1;
+    sqlite3_reset(check);
+    sqlite3_bind_int64(check, 1, id);
+    int rc = sqlite3_step(check);
+    sqlite3_reset(check);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    sqlite_fail(r->st, r->e, "search check");
+    return -1;
+}
+
+/* Distance order without a radius: read growing circles of the geo index
+ * until one holds the page. Nearest first: circles around the origin.
+ * Farthest first: circles around its antipode (the farthest points from a
+ * place are the nearest to its antipode, d + d' = half the circumference).
+ * Candidates are sorted by distance, and the other conditions checked on
+ * the users rows in that order, only until the page (and its last tie
+ * group) is complete. */
 static bool page_nearest(struct run *r)
 {
     const struct search_query *q = r->q;
-    int64_t need = (int64_t)q->offset + q->limit;
+    size_t need = (size_t)q->offset + (size_t)q->limit;
     unsigned conds = r->conds & ~C_GEO;
-    /* farthest first needs every candidate: start with the whole sphere */
-    double first = r->order[0].desc ? GEO_MAX_DISTANCE_KM : SEARCH_KNN_FIRST_KM;
-    for (double km = first;; km *= SEARCH_KNN_GROWTH) {
+    bool far = r->order[0].desc;
+    const int64_t half_turn = 180LL * GEO_E7;
+    int64_t clat = far ? -r->lat0 : r->lat0, clng = far ? (r->lng0 > 0 ? r->lng0 - half_turn : r->lng0 + half_turn)
+                                                          : r->lng0;
+    sqlite3_stmt *check = NULL;
+    if (conds) {
+        struct sqlb b = {0};
+        buf_printf(&b.sql, "SELECT 1 FROM users u WHERE u.id = $%d AND", sb_int(&b, 0));
+        row_conditions(r, &b, conds);
+        if (!(check = sb_prepare(r->st, &b, r->e)))
+            return false;
+    }
+    bool ok = true;
+    for (double km = SEARCH_KNN_FIRST_KM; ok; km *= SEARCH_KNN_GROWTH) {
         bool all = km >= GEO_MAX_DISTANCE_KM;
         struct geo_box box;
-        geo_bbox_e7(r->lat0, r->lng0, all ? GEO_MAX_DISTANCE_KM * 2 : km, &box);
+        geo_bbox_e7(clat, clng, all ? GEO_MAX_DISTANCE_KM * 2 : km, &box);
         struct sqlb b = {0};
         for (int i = 0; i < box.nlng; i++) {
             buf_printf(&b.sql, "%sSELECT d.id, d.lat_min, d.lng_min FROM search_geo d", i ? " UNION ALL " : "");
-            if (conds)
-                buf_puts(&b.sql, " JOIN users u ON u.id = d.id");
             buf_printf(&b.sql, " WHERE d.lat_min >= $%d AND d.lat_max <= $%d", sb_int(&b, box.lat_min),
                        sb_int(&b, box.lat_max));
             buf_printf(&b.sql, " AND d.lng_min >= $%d AND d.lng_max <= $%d", sb_int(&b, box.lng_min[i]),
                        sb_int(&b, box.lng_max[i]));
-            if (conds) {
-                buf_puts(&b.sql, " AND");
-                row_conditions(r, &b, conds);
-            }
         }
         sqlite3_stmt *st = sb_prepare(r->st, &b, r->e);
-        if (!st)
-            return false;
+        if (!st) {
+            ok = false;
+            break;
+        }
         r->ncands = 0;
         int rc;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int64_t id = sqlite3_column_int64(st, 0);
-            double dist = geo_round_km(
-                geo_distance_e7(r->lat0, r->lng0, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2)));
-            if ((all || dist <= km) && !skipped(r, id))
-                cand_add(r, id, dist);
+            int64_t id = sqlite3_column_int64(st, 0), lat = sqlite3_column_int64(st, 1), lng = sqlite3_column_int64(st, 2);
+            if (!all && geo_distance_e7(clat, clng, lat, lng) > km + 0.001)
+                continue; /* outside the circle (with the bounding box's margin) */
+            if (!skipped(r, id))
+                cand_add(r, id, geo_round_km(geo_distance_e7(r->lat0, r->lng0, lat, lng)));
         }
         sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
-            return sqlite_fail(r->st, r->e, "search nearest");
-        if ((int64_t)r->ncands >= need || all)
-            return place_by_distance(r, r->cands, r->ncands, false);
+        if (rc != SQLITE_DONE) {
+            ok = sqlite_fail(r->st, r->e, "search nearest");
+            break;
+        }
+        /* the candidates in page order; those passing the conditions, up to
+         * the page and the end of its last group of equal distances */
+        sorting_far = far;
+        qsort(r->cands, r->ncands, sizeof *r->cands, cmp_cand_dir);
+        size_t kept = 0;
+        for (size_t i = 0; i < r->ncands; i++) {
+            if (kept >= need && r->cands[i].dist != r->cands[kept - 1].dist)
+                break;
+            int pass = passes(r, check, r->cands[i].id);
+            if (pass < 0) {
+                ok = false;
+                break;
+            }
+            if (pass)
+                r->cands[kept++] = r->cands[i];
+        }
+        if (!ok)
+            break;
+        /* complete when every user outside the circle comes after the last
+         * kept one: nearer than (far) or beyond (near) its distance, with a
+         * metre of margin for rounding */
+        bool complete = all || (kept >= need && (far ? r->cands[kept - 1].dist > GEO_MAX_DISTANCE_KM - km + 0.002
+                                                     : r->cands[kept - 1].dist < km - 0.002));
+        if (complete) {
+            ok = place_by_distance(r, r->cands, kept, false);
+            break;
+        }
     }
+    sqlite3_finalize(check);
+    return ok;
 }
 
 /* ================================================================ */
@@ -1601,9 +1692,12 @@ static bool run_search(struct run *r)
         if (walk_rows < tuning.walk_max || r->nsrc == 0) {
             if (o->key == SEARCH_KEY_RELEVANCE)
                 return page_suffix_ranked(r, s);
-            return walk(r, r->conds, NULL);
+            if (!walk(r, r->conds, NULL, r->nsrc > 0))
+                return false;
+            if (!r->walk_gave_up)
+                return true;
         }
-        /* a deep page: collecting is cheaper than walking to it */
+        /* a deep page, or matches far along the order: collect */
         r->count = 0;
     }
     if (r->nsrc > 0) {
@@ -1633,7 +1727,7 @@ static bool run_search(struct run *r)
         return true;
     if (o->key == SEARCH_KEY_DISTANCE)
         return page_nearest(r);
-    return walk(r, r->conds, NULL);
+    return walk(r, r->conds, NULL, false);
 }
 
 bool store_search_users(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,

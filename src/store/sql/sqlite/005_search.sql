@@ -126,14 +126,17 @@ CREATE VIEW search_text_remove (id, username_fold, real_name_fold, location, des
     AS SELECT 0, '', '', '', '', '', NULL, NULL WHERE 0;
 CREATE TRIGGER search_text_remove INSTEAD OF INSERT ON search_text_remove
 BEGIN
+    -- the CASTs give the list the key's affinities: without them SQLite
+    -- uses only the first key column (and reads every row of a prefix)
     DELETE FROM search_prefix
     WHERE (pfx, rank, user_id) IN (
-        SELECT substr(j.value, instr(j.value, '|') + 1), CAST(j.value AS INTEGER) / 100, NEW.id
+        SELECT CAST(substr(j.value, instr(j.value, '|') + 1) AS TEXT), CAST(CAST(j.value AS INTEGER) / 100 AS INTEGER),
+               CAST(NEW.id AS INTEGER)
         FROM json_each(search_prefix_rows(NEW.username_fold, NEW.real_name_fold, fold(NEW.location),
                                           fold(NEW.description))) j);
     DELETE FROM search_suffix
     WHERE (suffix, user_id) IN (
-        SELECT substr(j.value, instr(j.value, '|') + 1), NEW.id
+        SELECT CAST(substr(j.value, instr(j.value, '|') + 1) AS TEXT), CAST(NEW.id AS INTEGER)
         FROM json_each(search_suffix_rows(NEW.username_fold, NEW.real_name_fold, fold(NEW.location),
                                           fold(NEW.description))) j);
     UPDATE search_count SET n = n - 1
