@@ -16,6 +16,7 @@ bool search_api_users(struct request *req, struct response *resp, struct err *e)
         return false;
     struct user_view v;
     user_view_init(req, &v);
+    user_view_relations(req, &v, page.items, page.n); /* connection_status: one query for the page */
     if (!user_view_load_tags(req, &v, page.items, page.n, e))
         return false;
     json_t *results = json_array();

@@ -433,6 +433,72 @@ describe('user search', () => {
     });
   });
 
+  describe('changes through the API are searchable at once (the triggers)', () => {
+    let zed;
+    let zedTok;
+    before(async () => {
+      const file = path.join(s.dir, 'zed.json');
+      fs.writeFileSync(file, JSON.stringify({ users: [{ username: 'zed_quux', real_name: 'Zed Quux' }] }));
+      const r = await s.run(['seed', '--file', file]);
+      assert.equal(r.code, 0, r.stderr);
+      zed = JSON.parse(r.stdout).users.zed_quux;
+      zedTok = jwt(zed);
+    });
+
+    it('a profile update: the new name, place and birth date are found, the old ones are not', async () => {
+      const res = await s.api('PATCH', `/api/v2/user/${zed}/`, {
+        token: zedTok,
+        body: { real_name: 'Ünïque Wörd', location: 'Trondheim', location_lat_lng: '45.2,9.0', date_of_birth: '1990-06-16', gender: 'Female' },
+      });
+      expectStatus(res, 200);
+      await expectNames('user=quux', ['zed_quux']); // the username still matches
+      await expectNames('real_name=quux', []);
+      await expectNames('user=unique%20word', ['zed_quux']);
+      await expectNames('location=trond', ['zed_quux']);
+      await expectNames('location=tr', ['zed_quux']);
+      // born 1990-06-16: 39 on 2030-06-15, 40 the day after
+      await expectNames('user=zed&age=30-45&gender=Female', ['zed_quux']);
+      await expectNames('user=zed&age=-30', []);
+      await expectNames('user=zed&gender=Male', []);
+      const near = await expectNames('user=zed&lat_lng=45,9&radius=25', ['zed_quux']);
+      assert.equal(near.body.results[0].distance, km(45, 9, 45.2, 9.0));
+      const moved = await s.api('PATCH', `/api/v2/user/${zed}/`, { token: zedTok, body: { position_lat_lng: '50,9' } });
+      expectStatus(moved, 200);
+      await expectNames('user=zed&lat_lng=45,9&radius=25', []);
+      const far = await expectNames('user=zed&lat_lng=45,9', ['zed_quux']);
+      assert.equal(far.body.results[0].distance, km(45, 9, 50, 9));
+    });
+
+    it('hiding and unhiding through /hide/ takes the user out of and back into the results', async () => {
+      expectStatus(await s.api('POST', `/api/v2/user/${zed}/hide/`, { token: viewerTok }), 204);
+      await expectNames('user=zed', []);
+      await expectNames('user=zed', ['zed_quux'], adminTok);
+      expectStatus(await s.api('POST', `/api/v2/user/${zed}/hide/`, { token: viewerTok }), 204);
+      await expectNames('user=zed', ['zed_quux']);
+    });
+
+    it('a tag given through /tag/{id}/add/ is a filter at once', async () => {
+      expectStatus(await s.api('POST', `/api/v2/tag/${ids.tags.blue}/add/`, { token: adminTok, body: { user: zed } }), 204);
+      await expectNames(`tag=${ids.tags.blue}&user=zed`, ['zed_quux']);
+      expectStatus(await s.api('POST', `/api/v2/tag/${ids.tags.blue}/remove/`, { token: adminTok, body: { user: zed } }), 204);
+      await expectNames(`tag=${ids.tags.blue}&user=zed`, []);
+    });
+
+    it('a soft delete and a hard delete through DELETE /user/{id}/ remove the user from every search', async () => {
+      const file = path.join(s.dir, 'goners.json');
+      fs.writeFileSync(file, JSON.stringify({ users: [{ username: 'soft_goner', real_name: 'Goner One', location_lat_lng: '45,9' }, { username: 'hard_goner', real_name: 'Goner Two', location_lat_lng: '45,9' }] }));
+      const r = await s.run(['seed', '--file', file]);
+      const goners = JSON.parse(r.stdout).users;
+      await expectNames('user=goner', ['hard_goner', 'soft_goner'].sort((a, b) => goners[a] - goners[b]));
+      expectStatus(await s.api('DELETE', `/api/v2/user/${goners.soft_goner}/`, { token: jwt(goners.soft_goner) }), 204);
+      expectStatus(await s.api('DELETE', `/api/v2/user/${goners.hard_goner}/?hard=1`, { token: adminTok }), 204);
+      await expectNames('user=goner', [], adminTok);
+      await expectNames('lat_lng=45,9&radius=0.001&ordering=distance', ['viewer']);
+      const all = await search('limit=100&user=goner', adminTok);
+      assert.equal(all.body.count, 0);
+    });
+  });
+
   describe('the official client', () => {
     it('userSearch', async () => {
       const c = h.client(s.base, viewerTok);
