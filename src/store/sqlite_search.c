@@ -55,6 +55,10 @@ static struct search_tuning tuning = {.collect_max = 20000, .sort_max = 500, .wa
 
 void store_search_tune(const struct search_tuning *t) { tuning = *t; }
 
+/* A row walked with its conditions checked on the users row (about 1 us)
+ * against a match collected from an index (about 0.7 us). */
+#define SEARCH_WALK_PER_COLLECT (1.0 / 0.7)
+
 enum {
     /* A walked index row (covering, bitmap test) costs about a twelfth of
      * reading one user's sort keys: walk while that is cheaper. */
@@ -1674,7 +1678,13 @@ static bool run_search(struct run *r)
     int64_t lone = lone_count(r);
     if (lone == -1)
         return false;
-    if (lone >= 0 && (r->nsrc == 0 || lone > tuning.collect_max)) {
+    /* a lone short term's ranked page is one walk of the prefix index,
+     * whatever its count: never collect it; otherwise walk when the rows a
+     * walk expects cost less than collecting the matches */
+    bool prefix_ranked = r->nsrc == 1 && r->src[0].kind == SRC_PREFIX && o->key == SEARCH_KEY_RELEVANCE;
+    double expected = lone > 0 ? (double)((int64_t)q->offset + q->limit) * (double)r->active / (double)lone : 0;
+    bool cheap_walk = lone > 0 && expected < tuning.walk_max && expected * SEARCH_WALK_PER_COLLECT < (double)lone;
+    if (lone >= 0 && (r->nsrc == 0 || lone > tuning.collect_max || prefix_ranked || cheap_walk)) {
         /* walk: the count is maintained */
         int64_t hidden;
         if (!count_skipped(r, r->conds, &hidden))
