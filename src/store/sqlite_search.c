@@ -1211,6 +1211,8 @@ static bool place_by_distance(struct run *r, struct cand *c, size_t n, bool chec
     }
     size_t need = (size_t)r->q->offset + (size_t)r->q->limit;
     bool far = r->order[0].desc;
+    if (need == 0 || n == 0)
+        return true;
     if (r->norder == 1) {
         /* distance, then id: the first `need` in that order, sorted */
         if (need < n) {
@@ -1218,7 +1220,8 @@ static bool place_by_distance(struct run *r, struct cand *c, size_t n, bool chec
             n = need;
         }
         sorting_far = far;
-        qsort(c, n, sizeof *c, cmp_cand_dir);
+        if (n > 1)
+            qsort(c, n, sizeof *c, cmp_cand_dir);
         for (size_t i = (size_t)r->q->offset; i < n && !page_full(r); i++)
             page_put(r, c[i].id, c[i].dist);
         return true;
@@ -1231,7 +1234,8 @@ static bool place_by_distance(struct run *r, struct cand *c, size_t n, bool chec
                 cand_swap(&c[m++], &c[i]);
         n = m;
     }
-    qsort(c, n, sizeof *c, cmp_cand);
+    if (n > 1)
+        qsort(c, n, sizeof *c, cmp_cand);
     struct window w = {.r = r};
     bool desc = r->order[0].desc;
     /* blocks of equal distance, in order (reversed when descending) */
@@ -1598,10 +1602,11 @@ static bool page_nearest(struct run *r)
         /* the candidates in page order; those passing the conditions, up to
          * the page and the end of its last group of equal distances */
         sorting_far = far;
-        qsort(r->cands, r->ncands, sizeof *r->cands, cmp_cand_dir);
+        if (r->ncands > 1)
+            qsort(r->cands, r->ncands, sizeof *r->cands, cmp_cand_dir);
         size_t kept = 0;
         for (size_t i = 0; i < r->ncands; i++) {
-            if (kept >= need && r->cands[i].dist != r->cands[kept - 1].dist)
+            if (kept >= need && (kept == 0 || r->cands[i].dist != r->cands[kept - 1].dist))
                 break;
             int pass = passes(r, check, r->cands[i].id);
             if (pass < 0) {
