@@ -133,8 +133,9 @@ if [ ! -x "$verify_bin" ] || [ bench/search/verify.c -nt "$verify_bin" ] || [ bu
   cc -O2 -Isrc bench/search/verify.c -o "$verify_bin" build/libhearthlib.a \
     $(pkg-config --libs libmicrohttpd jansson libsodium sqlite3 libutf8proc) -lm -lpthread
 fi
-declare -A exact
+declare -A exact engine
 for kind in "${kinds[@]}"; do
+  engine[$kind]=$("$verify_bin" "$DB" "$tmp/$kind.txt" --time 2>/dev/null || echo "?")
   if [ "$VERIFY" -gt 0 ]; then
     if line=$("$verify_bin" "$DB" "$tmp/$kind.txt" "$VERIFY" 2>"$tmp/verify.err"); then
       exact[$kind]="yes ($line)"
@@ -178,6 +179,10 @@ rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   done
   echo
   echo "Server peak RSS: $((rss_kb / 1024)) MiB (VmHWM)."
+  echo
+  echo "The engine alone (one thread, no HTTP, best of three per request, every request of the kind):"
+  echo
+  for kind in "${kinds[@]}"; do echo "- ${label[$kind]}: ${engine[$kind]}"; done
   echo
   echo "Counts and first pages checked against a full scan of every user ($VERIFY requests per kind):"
   echo
