@@ -9,15 +9,16 @@ cd "$(dirname "$0")/.."
 # ---- the layers: the files of each, first matching pattern wins ----------
 #
 # auth/ holds two levels: primitives the domain uses (argon2id, opaque
-# tokens, JWTs, rate limits; no store, no HTTP), and the code that reads a
-# request to find the caller and answers /oauth/ (API level).
+# tokens, JWTs and their secret file, rate limits; no store, no HTTP), and
+# the code that reads a request to find the caller and answers /oauth/
+# (API level).
 #
 #   layer       files
 LAYERS='
     core        src/core/*
     model       src/model/*
     store       src/store/*
-    auth        src/auth/password.* src/auth/token.* src/auth/jwt.* src/auth/ratelimit.*
+    auth        src/auth/password.* src/auth/token.* src/auth/jwt.* src/auth/jwt_secret.* src/auth/ratelimit.*
     auth-http   src/auth/*
     domain      src/domain/*
     http        src/http/*
