@@ -9,6 +9,7 @@
 
 #include "api/routes.h"
 #include "auth/jwt.h"
+#include "auth/jwt_secret.h"
 #include "auth/oauth.h"
 #include "auth/password.h"
 #include "auth/token.h"
@@ -151,7 +152,8 @@ static bool check_unused(struct cli *c)
 static struct store *open_store(struct cli *c)
 {
     char msg[512];
-    if (!config_prepare_data(&c->cfg, msg, sizeof msg)) {
+    if (!config_prepare_data(&c->cfg, msg, sizeof msg) ||
+        !jwt_secret_prepare(c->cfg.data_dir, c->cfg.jwt_secret, sizeof c->cfg.jwt_secret, msg, sizeof msg)) {
         fail("%s", msg);
         return NULL;
     }
@@ -464,7 +466,12 @@ int main(int argc, char **argv)
         return fail("%s", msg);
     if (sodium_init() < 0)
         return fail("%s", "cannot initialise libsodium");
-    password_set_cost(c.cfg.password_cost);
+    if (c.cfg.password_cost[0]) { /* else password.c's default */
+        enum password_cost cost;
+        if (!password_cost_from_name(c.cfg.password_cost, &cost, msg, sizeof msg))
+            return fail("%s", msg);
+        password_set_cost(cost);
+    }
     clock_set_offset_file(c.cfg.clock_file);
     json_object_seed(0);
 

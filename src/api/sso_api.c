@@ -2,6 +2,7 @@
 #include "api/sso_api.h"
 
 #include "domain/tag.h"
+#include "domain/user.h"
 #include "store/store.h"
 
 static json_t *ext_id_json(const struct user *u) { return u->has_ext_id ? json_integer(u->ext_id) : json_null(); }

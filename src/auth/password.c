@@ -3,6 +3,7 @@
 #include "auth/password.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -40,6 +41,21 @@ static enum password_cost password_cost_current = PASSWORD_COST_INTERACTIVE;
 void password_set_cost(enum password_cost cost)
 {
     password_cost_current = cost;
+}
+
+bool password_cost_from_name(const char *name, enum password_cost *out, char *msg, size_t msg_size)
+{
+    if (!strcmp(name, "interactive"))
+        *out = PASSWORD_COST_INTERACTIVE;
+    else if (!strcmp(name, "moderate"))
+        *out = PASSWORD_COST_MODERATE;
+    else if (!strcmp(name, "min"))
+        *out = PASSWORD_COST_MIN;
+    else {
+        snprintf(msg, msg_size, "password cost must be interactive, moderate or min, got '%s'", name);
+        return false;
+    }
+    return true;
 }
 
 static void password_limits(enum password_cost cost, unsigned long long *ops, size_t *mem)

@@ -25,6 +25,10 @@ enum password_cost { PASSWORD_COST_INTERACTIVE, PASSWORD_COST_MODERATE, PASSWORD
 /* Sets the process-wide cost used by password_hash. Call once at start. */
 void password_set_cost(enum password_cost cost);
 
+/* The cost of a configured name (--password-cost): "interactive",
+ * "moderate" or "min". False with a message in `msg` for any other name. */
+bool password_cost_from_name(const char *name, enum password_cost *out, char *msg, size_t msg_size);
+
 /* Hashes `pw` (NUL-terminated) into `out` (an encoded argon2id string, NUL-
  * terminated). Returns false on out-of-memory. */
 bool password_hash(const char *pw, char out[PASSWORD_HASH_MAX]);

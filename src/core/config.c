@@ -2,17 +2,10 @@
 #include "core/config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-#include "auth/password.h"
-#include "auth/token.h"
-
-enum { JWT_SECRET_BYTES = 32 };
 
 static bool copy_value(char *dst, size_t size, const char *v, const char *name, char *msg, size_t msg_size)
 {
@@ -47,21 +40,6 @@ static bool parse_listen(struct config *cfg, const char *v, char *msg, size_t ms
     memcpy(cfg->listen_host, v, (size_t)(colon - v));
     cfg->listen_host[colon - v] = '\0';
     cfg->listen_port = port;
-    return true;
-}
-
-static bool parse_cost(struct config *cfg, const char *v, char *msg, size_t msg_size)
-{
-    if (!strcmp(v, "interactive"))
-        cfg->password_cost = PASSWORD_COST_INTERACTIVE;
-    else if (!strcmp(v, "moderate"))
-        cfg->password_cost = PASSWORD_COST_MODERATE;
-    else if (!strcmp(v, "min"))
-        cfg->password_cost = PASSWORD_COST_MIN;
-    else {
-        snprintf(msg, msg_size, "password cost must be interactive, moderate or min, got '%s'", v);
-        return false;
-    }
     return true;
 }
 
@@ -103,7 +81,7 @@ static bool config_apply(struct config *cfg, const char *name, const char *v, ch
     if (!strcmp(name, "cors-origins"))
         return copy_value(cfg->cors_origins, sizeof cfg->cors_origins, v, "cors-origins", msg, msg_size);
     if (!strcmp(name, "password-cost"))
-        return parse_cost(cfg, v, msg, msg_size);
+        return copy_value(cfg->password_cost, sizeof cfg->password_cost, v, "password-cost", msg, msg_size);
     if (!strcmp(name, "clock-file"))
         return copy_value(cfg->clock_file, sizeof cfg->clock_file, v, "clock-file", msg, msg_size);
     snprintf(msg, msg_size, "unknown option --%s", name);
@@ -130,7 +108,6 @@ bool config_load(struct config *cfg, const struct config_option *opts, int nopts
     cfg->threads = 4;
     cfg->password_workers = 2;
     cfg->password_queue = 64;
-    cfg->password_cost = PASSWORD_COST_INTERACTIVE;
 
     for (size_t i = 0; i < sizeof config_env / sizeof config_env[0]; i++) {
         const char *v = getenv(config_env[i].env);
@@ -155,45 +132,11 @@ bool config_load(struct config *cfg, const struct config_option *opts, int nopts
     return true;
 }
 
-static bool read_secret_file(const char *path, char *out, size_t size)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return false;
-    bool ok = fgets(out, (int)size, f) != NULL;
-    fclose(f);
-    out[strcspn(out, "\r\n")] = '\0';
-    return ok && strlen(out) >= 16;
-}
-
-bool config_prepare_data(struct config *cfg, char *msg, size_t msg_size)
+bool config_prepare_data(const struct config *cfg, char *msg, size_t msg_size)
 {
     if (mkdir(cfg->data_dir, 0700) != 0 && errno != EEXIST) {
         snprintf(msg, msg_size, "cannot create data directory %s: %s", cfg->data_dir, strerror(errno));
         return false;
     }
-    if (cfg->jwt_secret[0])
-        return true;
-    char path[PATH_MAX + 16];
-    snprintf(path, sizeof path, "%s/jwt_secret", cfg->data_dir);
-    if (read_secret_file(path, cfg->jwt_secret, sizeof cfg->jwt_secret))
-        return true;
-    char secret[2 * JWT_SECRET_BYTES + 1];
-    token_random_hex(secret, JWT_SECRET_BYTES);
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-    if (fd < 0) {
-        /* another process may have just written it */
-        if (errno == EEXIST && read_secret_file(path, cfg->jwt_secret, sizeof cfg->jwt_secret))
-            return true;
-        snprintf(msg, msg_size, "cannot write %s: %s", path, strerror(errno));
-        return false;
-    }
-    bool ok = write(fd, secret, strlen(secret)) == (ssize_t)strlen(secret) && write(fd, "\n", 1) == 1;
-    close(fd);
-    if (!ok) {
-        snprintf(msg, msg_size, "cannot write %s", path);
-        return false;
-    }
-    strcpy(cfg->jwt_secret, secret);
     return true;
 }

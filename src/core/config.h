@@ -15,6 +15,7 @@ enum {
     CONFIG_URL_MAX = 512,
     CONFIG_SECRET_MAX = 256,
     CONFIG_ORIGINS_MAX = 2048,
+    CONFIG_NAME_MAX = 32, /* a value chosen from a few names, such as the password cost */
 };
 
 struct config {
@@ -28,7 +29,7 @@ struct config {
     char base_url[CONFIG_URL_MAX];    /* public base URL, "" = from Host */
     char jwt_secret[CONFIG_SECRET_MAX];
     char cors_origins[CONFIG_ORIGINS_MAX]; /* comma-separated, "*" for any */
-    int password_cost;                /* enum password_cost */
+    char password_cost[CONFIG_NAME_MAX]; /* a cost name (auth/password.h), "" = the default */
     char clock_file[PATH_MAX];
 };
 
@@ -45,9 +46,8 @@ struct config_option {
 bool config_load(struct config *cfg, const struct config_option *opts, int nopts, bool *used, char *msg,
                  size_t msg_size);
 
-/* Makes sure the data directory exists, and, if no JWT secret was configured,
- * loads the one stored in <data_dir>/jwt_secret or generates and stores it
- * (mode 0600). Returns false with a message on failure. */
-bool config_prepare_data(struct config *cfg, char *msg, size_t msg_size);
+/* Makes sure the data directory exists. Returns false with a message on
+ * failure. */
+bool config_prepare_data(const struct config *cfg, char *msg, size_t msg_size);
 
 #endif

@@ -1,6 +1,7 @@
-/* category.h - categories (contract §8, schemas/category.md): the record,
- * the administrators' create, update and delete rules, following, and the
- * slugs that categories and discussions get from their names.
+/* category.h - categories (contract §8, schemas/category.md; the record is
+ * in model/category.h): the administrators' create, update and delete
+ * rules, following, and the slugs that categories and discussions get from
+ * their names.
  *
  * Domain functions take a store and a request arena, return false with a
  * filled `struct err` on failure, and never speak HTTP. Writes run in one
@@ -16,6 +17,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "domain/user.h"
+#include "model/category.h"
 
 struct store;
 
@@ -33,45 +35,6 @@ enum {
     CATEGORY_SEARCH_MAX = 255,          /* bytes of a search term; longer ones cannot match a name */
     CATEGORY_FOLLOWED_MAX = 1000,       /* entries of /user/{id}/categories/, a plain array: only
                                          * administrators create categories, so a community has few */
-    CATEGORY_MAX_ORDER = 4,             /* keys in an `ordering` parameter */
-};
-
-struct category {
-    int64_t id;
-    int64_t order;
-    const char *name;
-    const char *name_synonyms; /* NULL when unset, as are the other optional texts */
-    const char *slug;
-    const char *slogan;
-    const char *html_info; /* sanitised HTML (domain/html.h) */
-    const char *seo_title;
-    const char *seo_description;
-    const char *auto_follow;     /* "none", "default" or "forced" (recorded, not acted on) */
-    bool active, deleted;        /* deleted implies !active */
-    int64_t emotional_image_position;
-    const char *stream_order_by; /* "recent" or "last_activity" */
-    int64_t lastmod_us;
-};
-
-struct category_order {
-    const char *column; /* a column name from an allow-list, never user text */
-    bool desc;
-};
-
-/* Filters of GET /category/. */
-struct category_filter {
-    const char *search; /* name contains, case-insensitive; NULL = any */
-    int active;         /* 1 or 0 to filter, -1 = any */
-    bool deleted;       /* false: categories not deleted; true: only deleted ones */
-    struct category_order order[CATEGORY_MAX_ORDER];
-    int norder; /* 0 = by order, then id */
-    int limit, offset;
-};
-
-struct category_page {
-    int64_t count;
-    struct category *items;
-    int n;
 };
 
 /* Creates a category from a request body (JSON, form or multipart fields):

@@ -17,6 +17,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "domain/user.h"
+#include "model/post.h"
 
 struct store;
 struct category;
@@ -27,27 +28,6 @@ enum {
     POST_CATEGORIES_MAX = 20, /* categories on one post: enough to file it, few enough to read */
     POST_PAGE_DEFAULT = 20,   /* contract §3 */
     POST_PAGE_MAX = 100,      /* contract §3 */
-};
-
-#define POST_TYPE_POST "post"
-#define POST_TYPE_DISCUSSION "discussion"
-
-struct post {
-    int64_t id;
-    const char *type; /* POST_TYPE_POST or POST_TYPE_DISCUSSION */
-    int64_t author_id;
-    const char *title; /* discussions; NULL for posts */
-    const char *slug;  /* discussions; NULL for posts */
-    const char *html;
-    const char *summary;
-    int64_t added_us, last_activity_us;
-    bool deleted;
-};
-
-struct post_page {
-    int64_t count;
-    struct post *items;
-    int n;
 };
 
 /* What a create request carries, read from any body encoding. */

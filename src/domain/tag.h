@@ -1,5 +1,5 @@
-/* tag.h - tags (contract §8, schemas/tag.md): the record, its validation,
- * the admin actions, and which tags a caller sees on a user.
+/* tag.h - tags (contract §8, schemas/tag.md): validation of the record
+ * (model/tag.h), the admin actions, and which tags a caller sees on a user.
  *
  * Visibility: everyone sees a user's tags that are visible, active and not
  * deleted; the user themself and admins see all their tags that are not
@@ -14,6 +14,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "model/tag.h"
 
 struct store;
 struct principal;
@@ -24,35 +25,6 @@ enum {
     TAG_SIGNUP_MAX = 100,       /* tag ids in one signup */
     TAG_PAGE_DEFAULT = 20,
     TAG_PAGE_MAX = 100,
-};
-
-struct tag {
-    int64_t id;
-    const char *type; /* "user" or "category" */
-    const char *name;
-    const char *description; /* NULL when none */
-    const char *color;       /* "#RRGGBB" or "#RGB" */
-    bool visible, active, deleted;
-    int64_t created_us;
-};
-
-/* A user's tag, for rendering many users at once. */
-struct user_tag {
-    int64_t user_id;
-    struct tag tag;
-};
-
-struct tag_filter {
-    const char *type;   /* NULL = any */
-    const char *search; /* folded; name contains it; NULL = any */
-    int visible, active, deleted; /* -1 any, 0 false, 1 true */
-    int limit, offset;
-};
-
-struct tag_page {
-    int64_t count;
-    struct tag *items;
-    int n;
 };
 
 /* Shown to everyone: visible, active and not deleted. */

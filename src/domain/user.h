@@ -1,5 +1,6 @@
-/* user.h - users: the record, the caller (principal), and the rules for
- * reading them (visibility, listing, signup).
+/* user.h - users: the rules for reading them (visibility, listing, signup)
+ * and for their fields. The record and the caller are in model/user.h and
+ * model/principal.h.
  *
  * Domain functions take a store and a request arena, return false with a
  * filled `struct err` on failure, and never speak HTTP.
@@ -13,6 +14,8 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "model/principal.h"
+#include "model/user.h"
 
 struct store;
 
@@ -22,74 +25,6 @@ enum {
     USER_PAGE_DEFAULT = 20,  /* contract §3 */
     USER_PAGE_MAX = 100,     /* contract §3 */
     USER_FILTER_MAX = 255,   /* bytes of a text filter term; longer terms cannot match any field */
-};
-
-/* A user row. Strings are arena copies; optional ones are NULL when unset. */
-struct user {
-    int64_t id;
-    const char *username;
-    const char *real_name;
-    const char *email; /* NULL if none */
-    bool email_isvalid;
-    int64_t date_joined_us;
-    const char *bio;
-    const char *location;
-    bool has_location_ll;
-    double location_lat, location_lng;
-    bool has_position_ll;
-    double position_lat, position_lng;
-    const char *date_of_birth; /* "YYYY-MM-DD" or NULL */
-    const char *description;
-    const char *gender;
-    char status; /* 'a' approved, 'b' blocked, 'd' soft deleted, 'u' hard deleted */
-    const char *website;
-    const char *avatar; /* stored file name or NULL */
-    const char *cover;
-    bool has_ext_id;
-    int64_t ext_id;
-    int64_t reputation;
-    const char *role; /* NULL, "admin", "moderator", "editor" */
-    const char *password_hash;
-    int64_t tokens_valid_after;
-    int64_t followers_counter, followings_counter, connections_counter;
-    int64_t connection_requests_sent_counter, connection_requests_received_counter;
-    int64_t posts_counter, discussions_counter, categories_counter;
-};
-
-/* Who is calling: filled by authentication. user_id 0 = anonymous. */
-struct principal {
-    int64_t user_id;
-    char status;
-    const char *role;
-    const char *username;
-    int64_t token_id; /* the OAuth token row used, 0 for a JWT */
-};
-
-static inline bool principal_is_admin(const struct principal *p) { return p->role && !__builtin_strcmp(p->role, "admin"); }
-
-/* One ordering key of a list: a column name allowed by the endpoint. */
-struct user_order {
-    const char *field; /* "username", "real_name", "location", "id", "date_joined", ... */
-    bool desc;
-};
-
-enum { USER_MAX_ORDER = 6 };
-
-/* Filters of GET /user/ (and, later, /user/search/). NULL = not given. */
-struct user_filter {
-    const char *search; /* matches username or real name, ranked */
-    const char *username, *real_name, *location, *description, *gender;
-    struct user_order order[USER_MAX_ORDER];
-    int norder;
-    int64_t viewer_id; /* excludes users hidden by the viewer, 0 = none */
-    int64_t exclude_id;/* autocomplete's `exclude`, 0 = none */
-    int limit, offset;
-};
-
-struct user_page {
-    int64_t count;
-    struct user *items;
-    int n;
 };
 
 /* Loads a user by id for reading by others: 404 if missing or hard deleted. */

@@ -14,8 +14,8 @@
 
 #include "core/arena.h"
 #include "core/config.h"
-#include "domain/user.h"
 #include "http/parse.h"
+#include "model/principal.h"
 
 struct store;
 

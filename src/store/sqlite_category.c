@@ -8,7 +8,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/text.h"
-#include "domain/category.h"
+#include "model/category.h"
 #include "store/sqlite_internal.h"
 
 /* The categories columns, in the order category_from_row reads them. */

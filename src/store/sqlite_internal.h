@@ -10,7 +10,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
-#include "domain/user.h"
+#include "model/user.h"
 
 enum {
     STORE_BUSY_TIMEOUT_MS = 5000, /* writers wait this long for the write lock */

@@ -5,7 +5,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "domain/post.h"
+#include "model/post.h"
 #include "store/sqlite_internal.h"
 
 #define POST_COLUMNS "id, type, author_id, title, slug, html, summary, added_us, last_activity_us, deleted"

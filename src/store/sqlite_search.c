@@ -37,7 +37,7 @@
 #include "core/geo.h"
 #include "core/log.h"
 #include "core/text.h"
-#include "domain/search.h"
+#include "model/search.h"
 #include "store/sqlite_internal.h"
 #include "store/sqlite_search_internal.h"
 

@@ -10,7 +10,7 @@
 
 #include "core/buf.h"
 #include "core/text.h"
-#include "domain/search.h"
+#include "model/search.h"
 #include "store/sqlite_internal.h"
 #include "store/sqlite_search_internal.h"
 

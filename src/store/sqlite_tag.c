@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "domain/tag.h"
+#include "model/tag.h"
 #include "store/sqlite_internal.h"
 
 #define TAG_COLUMNS "t.id, t.type, t.name, t.description, t.color, t.visible, t.active, t.deleted, t.created_us"

@@ -19,7 +19,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
-#include "domain/user.h"
+#include "model/user.h"
 
 struct store;
 
@@ -81,7 +81,7 @@ int64_t store_user_counters_check(struct store *st, void (*fn)(void *ctx, int64_
                                                                int64_t stored, int64_t actual),
                                   void *ctx, struct err *e);
 
-/* Lists users with status a or b matching f (see domain/user.h). */
+/* Lists users with status a or b matching f (see model/user.h). */
 bool store_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
                      struct err *e);
 
@@ -302,7 +302,7 @@ struct user_tag;
 struct search_query;
 struct search_page;
 
-/* Tags (domain/tag.h). Insert and update fill e with 400 `unique` on the
+/* Tags (model/tag.h). Insert and update fill e with 400 `unique` on the
  * name field when (type, name) is taken. */
 bool store_tag_insert(struct store *st, const struct tag *t, int64_t *id, struct err *e);
 int store_tag_get(struct store *st, struct arena *a, int64_t id, struct tag *out, struct err *e);
@@ -318,7 +318,7 @@ bool store_tag_unassign(struct store *st, int64_t tag_id, int64_t user_id, struc
 bool store_tag_of_users(struct store *st, struct arena *a, const int64_t *users, int n, struct user_tag **out,
                         int *nout, struct err *e);
 
-/* Searches users (domain/search.h): exact count and one page, read in one
+/* Searches users (model/search.h): exact count and one page, read in one
  * transaction from the 005_search indexes. */
 bool store_search_users(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
                         struct err *e);
@@ -379,11 +379,11 @@ bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
 
 /* (posts) */
 
-struct category;        /* domain/category.h */
-struct category_filter; /* domain/category.h */
-struct category_page;   /* domain/category.h */
-struct post;            /* domain/post.h */
-struct post_page;       /* domain/post.h */
+struct category;        /* model/category.h */
+struct category_filter; /* model/category.h */
+struct category_page;   /* model/category.h */
+struct post;            /* model/post.h */
+struct post_page;       /* model/post.h */
 
 /* A category by id, deleted ones included. */
 int store_category_get(struct store *st, struct arena *a, int64_t id, struct category *out, struct err *e);
@@ -404,7 +404,7 @@ bool store_category_update(struct store *st, const struct category *c, struct er
  * transaction that changes the flag. */
 bool store_category_followers_counter_add(struct store *st, int64_t category_id, int delta, struct err *e);
 
-/* Lists categories matching f (domain/category.h). */
+/* Lists categories matching f (model/category.h). */
 bool store_category_list(struct store *st, struct arena *a, const struct category_filter *f,
                          struct category_page *out, struct err *e);
 
