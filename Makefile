@@ -4,7 +4,7 @@ BUILD_SAN ?= build-san
 BUILD_FUZZ ?= build-fuzz
 GEN       := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build run test unit api san fuzz bench clean npm
+.PHONY: all deps build run test unit api san fuzz bench clean npm format lint
 
 all: build
 
@@ -59,3 +59,19 @@ clean:
 # once into bench/search/data/, then wrk per query kind; see bench/search/run.sh.
 bench-search: build
 	bash bench/search/run.sh
+
+# Formatting: .clang-format is the house style; generated data is left alone.
+FORMAT_FILES = $(shell git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' 'fuzz/*.c' 'bench/*.c' | grep -v '_data\.h$$')
+format:
+	clang-format -i $(FORMAT_FILES)
+
+# Lint: include directions, formatting, cppcheck, and a strict ISO C17 +
+# POSIX 2008 build (no GNU extensions unless a file asks for _GNU_SOURCE).
+BUILD_STRICT ?= build-strict
+lint: deps
+	bash scripts/check-layers.sh
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
+	  --suppress=missingIncludeSystem --inline-suppr -I src src
+	cmake -S . -B $(BUILD_STRICT) $(GEN) -DCMAKE_BUILD_TYPE=Debug -DHEARTH_STRICT=ON
+	cmake --build $(BUILD_STRICT)
