@@ -48,6 +48,25 @@ void buf_printf(struct buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+void buf_reset(struct buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+char *buf_detach(struct buf *b, size_t *len)
+{
+    buf_grow(b, 0);
+    b->data[b->len] = '\0';
+    char *p = b->data;
+    if (len)
+        *len = b->len;
+    b->data = NULL;
+    b->len = b->cap = 0;
+    return p;
+}
+
 void buf_free(struct buf *b)
 {
     free(b->data);
