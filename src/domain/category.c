@@ -312,29 +312,20 @@ bool category_list(struct store *st, struct arena *a, const struct category_filt
     return store_category_list(st, a, f, out, e);
 }
 
+static const char *const order_fields[] = {"order", "name", "id", "lastmod_datetime"};
+static const char *const order_columns[] = {"\"order\"", "name", "id", "lastmod_us"};
+
+static bool add_category_order(void *ctx, size_t index, bool desc)
+{
+    struct category_filter *f = ctx;
+    f->order[f->norder++] = (struct category_order){order_columns[index], desc};
+    return f->norder < CATEGORY_MAX_ORDER;
+}
+
 void category_parse_ordering(const char *ordering, struct category_filter *f)
 {
-    static const struct {
-        const char *field, *column;
-    } allowed[] = {{"order", "\"order\""}, {"name", "name"}, {"id", "id"}, {"lastmod_datetime", "lastmod_us"}};
     f->norder = 0;
-    if (!ordering)
-        return;
-    const char *p = ordering;
-    while (*p && f->norder < CATEGORY_MAX_ORDER) {
-        size_t n = strcspn(p, ",");
-        bool desc = n > 0 && *p == '-';
-        const char *name = desc ? p + 1 : p;
-        size_t len = desc ? n - 1 : n;
-        for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
-            if (strlen(allowed[i].field) == len && !strncmp(allowed[i].field, name, len)) {
-                f->order[f->norder++] = (struct category_order){allowed[i].column, desc};
-                break;
-            }
-        p += n;
-        if (*p == ',')
-            p++;
-    }
+    field_ordering(ordering, order_fields, sizeof order_fields / sizeof order_fields[0], add_category_order, f);
 }
 
 /* ================================================================ */

@@ -257,3 +257,25 @@ enum field_read field_enum(struct arena *a, json_t *body, const char *name, cons
     }
     return FIELD_GIVEN;
 }
+
+void field_ordering(const char *ordering, const char *const *names, size_t n,
+                    bool (*add)(void *ctx, size_t index, bool desc), void *ctx)
+{
+    if (!ordering)
+        return;
+    for (const char *p = ordering; *p;) {
+        size_t len = strcspn(p, ",");
+        bool desc = len > 0 && *p == '-';
+        const char *name = desc ? p + 1 : p;
+        size_t nlen = desc ? len - 1 : len;
+        for (size_t i = 0; i < n; i++)
+            if (strlen(names[i]) == nlen && !strncmp(names[i], name, nlen)) {
+                if (!add(ctx, i, desc))
+                    return;
+                break;
+            }
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+}

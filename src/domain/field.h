@@ -121,6 +121,13 @@ enum field_read field_enum(struct arena *a, json_t *body, const char *name, cons
 /* The value of `values` equal to s, or NULL. */
 const char *field_choice(const char *const *values, const char *s);
 
+/* The terms of an `ordering` parameter (contract §3): comma-separated
+ * names, '-' before one for descending. For each term whose name is one of
+ * names[0..n), in order, calls add(ctx, index, desc); stops when add returns
+ * false (the caller's list is full). Unknown names are skipped. */
+void field_ordering(const char *ordering, const char *const *names, size_t n,
+                    bool (*add)(void *ctx, size_t index, bool desc), void *ctx);
+
 /* Adders for the errors that state a bound; each returns false. */
 bool field_error_required(struct err *e, const char *name);
 bool field_error_max_chars(struct arena *a, struct err *e, const char *name, long max);

@@ -79,28 +79,26 @@ static void text_param(struct arena *a, const char *(*param)(void *, const char 
 /* ================================================================ */
 /* ordering                                                         */
 
+struct search_ordering {
+    const enum search_key *keys;
+    bool has_origin;
+    struct search_query *q;
+};
+
+static bool add_search_order(void *ctx, size_t index, bool desc)
+{
+    struct search_ordering *o = ctx;
+    if (o->keys[index] != SEARCH_KEY_DISTANCE || o->has_origin)
+        o->q->order[o->q->norder++] = (struct search_order){o->keys[index], desc};
+    return o->q->norder < SEARCH_MAX_ORDER;
+}
+
 void search_parse_ordering(const char *ordering, const char *const *names, const enum search_key *keys, int n,
                            bool has_origin, struct search_query *q)
 {
     q->norder = 0;
-    if (!ordering)
-        return;
-    const char *p = ordering;
-    while (*p && q->norder < SEARCH_MAX_ORDER) {
-        size_t len = strcspn(p, ",");
-        bool desc = len > 0 && *p == '-';
-        const char *name = desc ? p + 1 : p;
-        size_t nlen = desc ? len - 1 : len;
-        for (int i = 0; i < n; i++)
-            if (strlen(names[i]) == nlen && !strncmp(names[i], name, nlen)) {
-                if (keys[i] != SEARCH_KEY_DISTANCE || has_origin)
-                    q->order[q->norder++] = (struct search_order){keys[i], desc};
-                break;
-            }
-        p += len;
-        if (*p == ',')
-            p++;
-    }
+    struct search_ordering o = {keys, has_origin, q};
+    field_ordering(ordering, names, (size_t)n, add_search_order, &o);
 }
 
 /* ================================================================ */

@@ -68,26 +68,26 @@ bool user_list(struct store *st, struct arena *a, const struct user_filter *f, s
     return store_user_list(st, a, f, out, e);
 }
 
+struct user_ordering {
+    const char *const *allowed;
+    struct user_filter *f;
+};
+
+static bool add_user_order(void *ctx, size_t index, bool desc)
+{
+    struct user_ordering *o = ctx;
+    o->f->order[o->f->norder++] = (struct user_order){o->allowed[index], desc};
+    return o->f->norder < USER_MAX_ORDER;
+}
+
 void user_parse_ordering(const char *ordering, const char *const *allowed, struct user_filter *f)
 {
     f->norder = 0;
-    if (!ordering)
-        return;
-    const char *p = ordering;
-    while (*p && f->norder < USER_MAX_ORDER) {
-        size_t n = strcspn(p, ",");
-        bool desc = n > 0 && *p == '-';
-        const char *name = desc ? p + 1 : p;
-        size_t len = desc ? n - 1 : n;
-        for (const char *const *k = allowed; *k; k++)
-            if (strlen(*k) == len && !strncmp(*k, name, len)) {
-                f->order[f->norder++] = (struct user_order){*k, desc};
-                break;
-            }
-        p += n;
-        if (*p == ',')
-            p++;
-    }
+    size_t n = 0;
+    while (allowed[n])
+        n++;
+    struct user_ordering o = {allowed, f};
+    field_ordering(ordering, allowed, n, add_user_order, &o);
 }
 
 /* A string field of a signup body, taken as sent (the username, email and

@@ -396,6 +396,44 @@ static void test_enum_reader(void **state)
     assert_null(field_choice(values, "recent "));
 }
 
+struct collected {
+    size_t index[8];
+    bool desc[8];
+    size_t n, max;
+};
+
+static bool collect(void *ctx, size_t index, bool desc)
+{
+    struct collected *c = ctx;
+    c->index[c->n] = index;
+    c->desc[c->n++] = desc;
+    return c->n < c->max;
+}
+
+static void test_ordering(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"username", "id", "name"};
+    struct collected c = {.max = 8};
+    field_ordering("-id,bogus,,username,-,name,-name", names, 3, collect, &c);
+    assert_int_equal(c.n, 4);
+    assert_int_equal(c.index[0], 1);
+    assert_true(c.desc[0]);
+    assert_int_equal(c.index[1], 0);
+    assert_false(c.desc[1]);
+    assert_int_equal(c.index[2], 2);
+    assert_false(c.desc[2]);
+    assert_int_equal(c.index[3], 2);
+    assert_true(c.desc[3]);
+    c = (struct collected){.max = 2}; /* stops when the list is full */
+    field_ordering("id,name,username", names, 3, collect, &c);
+    assert_int_equal(c.n, 2);
+    c = (struct collected){.max = 8};
+    field_ordering(NULL, names, 3, collect, &c);
+    field_ordering("user,ID,names", names, 3, collect, &c); /* exact names only */
+    assert_int_equal(c.n, 0);
+}
+
 static void test_bound_messages(void **state)
 {
     struct arena *a = *state;
@@ -429,6 +467,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_int_reader, setup, teardown),
         cmocka_unit_test_setup_teardown(test_id_reader, setup, teardown),
         cmocka_unit_test_setup_teardown(test_enum_reader, setup, teardown),
+        cmocka_unit_test(test_ordering),
         cmocka_unit_test_setup_teardown(test_bound_messages, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
