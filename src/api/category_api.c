@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "domain/field.h"
 
 static json_t *text_or_null(const char *s) { return s ? json_string(s) : json_null(); }
 
@@ -39,18 +40,8 @@ json_t *category_json(const struct category *c)
 /* A boolean query parameter: 1 true, 0 false, -1 absent; 400 if invalid. */
 static int query_bool(struct request *req, const char *name, struct err *e)
 {
-    const char *v = http_query(req, name);
-    if (!v)
-        return -1;
-    json_t *s = json_string(v);
     bool b = false;
-    bool ok = s && http_parse_bool(s, &b);
-    json_decref(s);
-    if (!ok) {
-        err_field(e, name, "invalid", "Must be a valid boolean.");
-        return -1;
-    }
-    return b;
+    return field_bool_value(http_query(req, name), name, &b, e) == FIELD_GIVEN ? b : -1;
 }
 
 bool category_api_list(struct request *req, struct response *resp, struct err *e)
@@ -58,7 +49,7 @@ bool category_api_list(struct request *req, struct response *resp, struct err *e
     struct category_filter f = {0};
     f.search = http_query(req, "search");
     if (f.search && strlen(f.search) > CATEGORY_SEARCH_MAX)
-        err_field(e, "search", "invalid", "Ensure this value has at most 255 characters.");
+        field_error_query_max(req->arena, e, "search", FIELD_CODE_INVALID, CATEGORY_SEARCH_MAX);
     f.active = query_bool(req, "active", e);
     f.deleted = query_bool(req, "deleted", e) == 1;
     if (err_any(e))

@@ -11,6 +11,8 @@
 
 #include "api/user_json.h"
 #include "core/clock.h"
+#include "core/text.h"
+#include "domain/field.h"
 #include "domain/graph.h"
 #include "domain/prefs.h"
 
@@ -302,20 +304,8 @@ bool graph_api_connection_status(struct request *req, struct response *resp, str
 /* A positive decimal id of n bytes (leading/trailing spaces allowed). */
 static bool parse_id(const char *s, size_t n, int64_t *out)
 {
-    while (n && isspace((unsigned char)*s))
-        s++, n--;
-    while (n && isspace((unsigned char)s[n - 1]))
-        n--;
-    if (!n || n > 18) /* 18 digits always fit in int64 */
-        return false;
-    int64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i]))
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return v > 0;
+    text_trim_span(&s, &n);
+    return text_parse_id(s, n, out);
 }
 
 /* The `users` field of a statuses body: a JSON array of ids (numbers or
@@ -336,10 +326,7 @@ static bool read_user_ids(struct request *req, int64_t **ids, int *n, struct err
         json_array_foreach(v, i, item)
         {
             int64_t id = 0;
-            bool ok = json_is_integer(item) ? (id = json_integer_value(item)) > 0
-                                            : json_is_string(item) &&
-                                                  parse_id(json_string_value(item), json_string_length(item), &id);
-            if (!ok)
+            if (!field_parse_id(item, &id))
                 return err_field(e, "users", "invalid", "Each element must be a user id (a positive integer).");
             (*ids)[(*n)++] = id;
         }

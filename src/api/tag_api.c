@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/text.h"
+#include "domain/field.h"
 #include "domain/search.h"
 
 json_t *tag_json(const struct tag *t)
@@ -21,13 +23,8 @@ json_t *tag_json(const struct tag *t)
 static int flag_param(struct request *req, const char *name)
 {
     const char *v = http_query(req, name);
-    if (!v)
-        return -1;
-    if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "True"))
-        return 1;
-    if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "False"))
-        return 0;
-    return -1;
+    bool b;
+    return v && text_parse_bool(v, strlen(v), &b) ? b : -1;
 }
 
 bool tag_api_list(struct request *req, struct response *resp, struct err *e)
@@ -36,10 +33,10 @@ bool tag_api_list(struct request *req, struct response *resp, struct err *e)
                            .active = flag_param(req, "active"),
                            .deleted = flag_param(req, "deleted")};
     const char *type = http_query(req, "type"), *search = http_query(req, "search");
-    if (type && strlen(type) > 16)
-        return err_field(e, "type", "invalid_choice", "Select a valid choice: user or category.");
+    if (type && strlen(type) > TAG_TYPE_MAX)
+        return err_field(e, "type", FIELD_CODE_INVALID_CHOICE, TAG_TYPE_CHOICES_MESSAGE);
     if (search && strlen(search) > SEARCH_TERM_MAX)
-        return err_field(e, "search", "max_length", "Ensure this value has at most 255 characters.");
+        return field_error_query_max(req->arena, e, "search", FIELD_CODE_MAX_LENGTH, SEARCH_TERM_MAX);
     f.type = type;
     f.search = search_term(req->arena, search);
     http_pagination(req, TAG_PAGE_DEFAULT, TAG_PAGE_MAX, &f.limit, &f.offset);

@@ -18,6 +18,7 @@
 #include "auth/token.h"
 #include "core/clock.h"
 #include "core/text.h"
+#include "domain/field.h"
 #include "domain/media.h"
 #include "store/store.h"
 
@@ -37,93 +38,15 @@ bool account_require_owner(struct store *st, struct arena *a, const struct princ
 /* ================================================================ */
 /* field readers                                                    */
 
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-/* A text field as DRF's CharField reads it: a string (numbers written out),
- * surrounding whitespace trimmed. Absent: NULL with *present false. JSON
- * null reads as "" (clears the field). Anything else, or a string holding a
- * NUL, is a field error ("invalid") and NULL. */
-static const char *text_field(struct arena *a, json_t *fields, const char *name, bool *present, struct err *e)
-{
-    json_t *v = json_object_get(fields, name);
-    *present = v != NULL;
-    if (!v)
-        return NULL;
-    const char *s;
-    size_t n;
-    if (json_is_null(v))
-        return "";
-    if (json_is_string(v)) {
-        s = json_string_value(v);
-        n = json_string_length(v);
-        if (strlen(s) != n) {
-            err_field(e, name, "invalid", "Not a valid string.");
-            return NULL;
-        }
-    } else if (json_is_integer(v)) {
-        return arena_printf(a, "%lld", (long long)json_integer_value(v));
-    } else if (json_is_real(v)) {
-        return arena_printf(a, "%.17g", json_real_value(v));
-    } else {
-        err_field(e, name, "invalid", "Not a valid string.");
-        return NULL;
-    }
-    while (n && is_space(*s))
-        s++, n--;
-    while (n && is_space(s[n - 1]))
-        n--;
-    return arena_strndup(a, s, n);
-}
+/* A profile text field as DRF's CharField reads it: numbers written out,
+ * trimmed; JSON null reads as "" (clears the field). */
+static const struct field_text_rule profile_text = {.null = FIELD_NULL_EMPTY, .numbers = true, .any_chars = true};
 
 /* A required text field: absent, null or "" → "required". */
 static const char *required_text(struct arena *a, json_t *fields, const char *name, struct err *e)
 {
-    bool present;
-    int before = e->count;
-    const char *s = text_field(a, fields, name, &present, e);
-    if (e->count != before)
-        return NULL;
-    if (!s || !*s) {
-        err_field(e, name, "required", "This field is required.");
-        return NULL;
-    }
-    return s;
-}
-
-/* A boolean as DRF's BooleanField reads it: JSON true/false, 1/0, or the
- * strings 1/0, true/false, True/False. Absent or null: `fallback`. */
-static bool bool_field(json_t *fields, const char *name, bool fallback, struct err *e)
-{
-    static const char *const yes[] = {"1", "true", "True"}, *const no[] = {"0", "false", "False"};
-    json_t *v = json_object_get(fields, name);
-    if (!v || json_is_null(v))
-        return fallback;
-    if (json_is_boolean(v))
-        return json_is_true(v);
-    if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1))
-        return json_integer_value(v) == 1;
-    if (json_is_string(v)) {
-        for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
-            if (!strcmp(json_string_value(v), yes[i]))
-                return true;
-            if (!strcmp(json_string_value(v), no[i]))
-                return false;
-        }
-    }
-    err_field(e, name, "invalid", "Must be a valid boolean.");
-    return fallback;
-}
-
-/* Adds "max_length" if s has more than max characters (not bytes). */
-static bool check_length(struct arena *a, const char *name, const char *s, long max, struct err *e)
-{
-    long n = text_chars(s);
-    if (n < 0)
-        return err_field(e, name, "invalid", "Not valid UTF-8.");
-    if (n > max)
-        return err_field(e, name, "max_length",
-                         arena_printf(a, "Ensure this field has no more than %ld characters.", max));
-    return true;
+    const char *s = NULL;
+    return field_required_text(a, fields, name, &profile_text, &s, e) == FIELD_GIVEN ? s : NULL;
 }
 
 /* A password field, taken as sent (no trimming: a space may belong to it):
@@ -132,11 +55,11 @@ static const char *password_field(json_t *fields, const char *name, struct err *
 {
     json_t *v = json_object_get(fields, name);
     if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
-        err_field(e, name, "required", "This field is required.");
+        field_error_required(e, name);
         return NULL;
     }
     if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-        err_field(e, name, "invalid", "Not a valid string.");
+        err_field(e, name, FIELD_CODE_INVALID, FIELD_MSG_STRING);
         return NULL;
     }
     return json_string_value(v);
@@ -330,26 +253,25 @@ enum profile_field {
 
 static const char *const genders[] = {"Male", "Female", "Unspecified", NULL};
 
-/* A plain text field with a length bound into *dst; sets `flag` if given. */
-static void read_text(struct arena *a, json_t *fields, const char *name, long max, unsigned flag, unsigned *set,
-                      const char **dst, struct err *e)
+/* A name or free-text field with a length bound into *dst (the character
+ * rule of names and free text applies; line breaks where `multiline`);
+ * sets `flag` if given. */
+static void read_text(struct arena *a, json_t *fields, const char *name, long max, bool multiline, unsigned flag,
+                      unsigned *set, const char **dst, struct err *e)
 {
-    bool present;
-    int before = e->count;
-    const char *s = text_field(a, fields, name, &present, e);
-    if (!present || e->count != before || !check_length(a, name, s, max, e))
-        return;
-    *dst = s;
-    *set |= flag;
+    struct field_text_rule rule = profile_text;
+    rule.max_chars = max;
+    rule.multiline = multiline;
+    rule.any_chars = false;
+    if (field_text(a, fields, name, &rule, dst, e) == FIELD_GIVEN)
+        *set |= flag;
 }
 
 static void read_latlng(struct arena *a, json_t *fields, const char *name, unsigned flag, unsigned *set, bool *has,
                         double *lat, double *lng, struct err *e)
 {
-    bool present;
-    int before = e->count;
-    const char *s = text_field(a, fields, name, &present, e);
-    if (!present || e->count != before)
+    const char *s;
+    if (field_text(a, fields, name, &profile_text, &s, e) != FIELD_GIVEN)
         return;
     if (!*s) {
         *has = false;
@@ -407,19 +329,18 @@ static void read_profile(struct arena *a, json_t *fields, const struct account_u
 {
     memset(c, 0, sizeof *c);
     struct user *v = &c->v;
-    read_text(a, fields, "real_name", ACCOUNT_REAL_NAME_MAX, PF_REAL_NAME, &c->set, &v->real_name, e);
-    read_text(a, fields, "bio", ACCOUNT_BIO_MAX, PF_BIO, &c->set, &v->bio, e);
-    read_text(a, fields, "location", ACCOUNT_LOCATION_MAX, PF_LOCATION, &c->set, &v->location, e);
-    read_text(a, fields, "description", ACCOUNT_DESCRIPTION_MAX, PF_DESCRIPTION, &c->set, &v->description, e);
+    read_text(a, fields, "real_name", ACCOUNT_REAL_NAME_MAX, false, PF_REAL_NAME, &c->set, &v->real_name, e);
+    read_text(a, fields, "bio", ACCOUNT_BIO_MAX, true, PF_BIO, &c->set, &v->bio, e);
+    read_text(a, fields, "location", ACCOUNT_LOCATION_MAX, false, PF_LOCATION, &c->set, &v->location, e);
+    read_text(a, fields, "description", ACCOUNT_DESCRIPTION_MAX, true, PF_DESCRIPTION, &c->set, &v->description,
+              e);
     read_latlng(a, fields, "location_lat_lng", PF_LOCATION_LL, &c->set, &v->has_location_ll, &v->location_lat,
                 &v->location_lng, e);
     read_latlng(a, fields, "position_lat_lng", PF_POSITION_LL, &c->set, &v->has_position_ll, &v->position_lat,
                 &v->position_lng, e);
 
-    bool present;
-    int before = e->count;
-    const char *s = text_field(a, fields, "date_of_birth", &present, e);
-    if (present && e->count == before) {
+    const char *s;
+    if (field_text(a, fields, "date_of_birth", &profile_text, &s, e) == FIELD_GIVEN) {
         if (!*s) {
             v->date_of_birth = NULL;
             c->set |= PF_BIRTH;
@@ -435,23 +356,16 @@ static void read_profile(struct arena *a, json_t *fields, const struct account_u
         }
     }
 
-    before = e->count;
-    s = text_field(a, fields, "gender", &present, e);
-    if (present && e->count == before) {
-        const char *const *g = genders;
-        while (*g && strcmp(*g, s) != 0)
-            g++;
-        if (*g) {
-            v->gender = *g;
+    if (field_text(a, fields, "gender", &profile_text, &s, e) == FIELD_GIVEN) {
+        if ((v->gender = field_choice(genders, s)))
             c->set |= PF_GENDER;
-        } else {
-            err_field(e, "gender", "invalid_choice", "Gender must be Male, Female or Unspecified.");
-        }
+        else
+            err_field(e, "gender", FIELD_CODE_INVALID_CHOICE, "Gender must be Male, Female or Unspecified.");
     }
 
-    before = e->count;
-    s = text_field(a, fields, "website", &present, e);
-    if (present && e->count == before && check_length(a, "website", s, ACCOUNT_WEBSITE_MAX, e)) {
+    struct field_text_rule website = profile_text;
+    website.max_chars = ACCOUNT_WEBSITE_MAX;
+    if (field_text(a, fields, "website", &website, &s, e) == FIELD_GIVEN) {
         if (!*s || account_valid_website(s)) {
             v->website = s;
             c->set |= PF_WEBSITE;
@@ -508,7 +422,7 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
     if (u.status == 'b')
         return err_forbidden(e, "Blocked users cannot change their profile.");
     if (!json_is_object(fields))
-        return err_set(e, 400, "invalid", "Expected an object.");
+        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     struct profile_change c;
     read_profile(a, fields, uploads, nuploads, &c, e);
     if (err_any(e))
@@ -609,9 +523,10 @@ bool account_change_email(struct store *st, struct arena *a, const struct princi
     if (!account_require_owner(st, a, who, id, &u, e))
         return false;
     if (!json_is_object(fields))
-        return err_set(e, 400, "invalid", "Expected an object.");
+        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     const char *email = read_new_email(a, fields, e);
-    bool confirm = bool_field(fields, "confirm", false, e);
+    bool confirm = false;
+    field_bool(fields, "confirm", &confirm, e);
     if (err_any(e))
         return false;
 
@@ -662,7 +577,7 @@ bool account_confirm_email(struct store *st, struct arena *a, int64_t id, json_t
     if (!user_get_visible(st, a, id, &u, e))
         return false;
     if (!json_is_object(fields))
-        return err_set(e, 400, "invalid", "Expected an object.");
+        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     const char *email = read_new_email(a, fields, e);
     const char *code = required_text(a, fields, "validation_code", e);
     if (err_any(e))
@@ -719,7 +634,7 @@ bool account_change_password(struct store *st, struct arena *a, const struct pri
     if (!account_require_owner(st, a, who, id, &u, e))
         return false;
     if (!json_is_object(fields))
-        return err_set(e, 400, "invalid", "Expected an object.");
+        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     const char *password = password_field(fields, "password", e);
     const char *new_password = password_field(fields, "new_password", e);
     if (err_any(e))

@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/text.h"
+#include "domain/field.h"
 #include "domain/html.h"
 #include "domain/prefs.h"
 #include "store/store.h"
@@ -15,125 +16,26 @@
 #define CATEGORY_GENERATE "_GENERATE_"
 #define CATEGORY_DEFAULT_SLUG "category"
 
-enum { CATEGORY_CHOICE_MAX = 32 }; /* characters of an enumerated value: longer ones match nothing */
-
 static const char *const auto_follow_values[] = {"none", "default", "forced", NULL};
 static const char *const stream_order_values[] = {"recent", "last_activity", NULL};
 
 /* ================================================================ */
 /* reading body fields                                              */
 
-/* One of `values` equal to s (the list's own string), or NULL. */
-static const char *enum_value(const char *const *values, const char *s)
+/* A text field of a category: trimmed, the character rule, at most `max`
+ * characters; JSON null allowed when `nullable`. Returns false when absent;
+ * otherwise true with *out the string (NULL for null, or after an error). */
+static bool body_text(struct arena *a, json_t *body, const char *name, bool nullable, bool multiline,
+                      long max_chars, const char **out, struct err *e)
 {
-    for (const char *const *v = values; *v; v++)
-        if (!strcmp(*v, s))
-            return *v;
-    return NULL;
-}
-
-/* A copy of s without leading and trailing whitespace (DRF trims CharFields). */
-static char *trim(struct arena *a, const char *s)
-{
-    while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
-        n--;
-    return arena_strndup(a, s, n);
-}
-
-/* A text field. Returns false when absent; otherwise true with *out the
- * trimmed string, or NULL for JSON null (nullable fields) — or a field error
- * (null on a non-nullable field, not a string, too long). */
-static bool body_text(struct arena *a, json_t *body, const char *name, bool nullable, long max_chars,
-                      const char **out, struct err *e)
-{
-    json_t *v = json_object_get(body, name);
+    struct field_text_rule rule = {.max_chars = max_chars,
+                                   .null = nullable ? FIELD_NULL_NULL : FIELD_NULL_ERROR,
+                                   .multiline = multiline};
     *out = NULL;
-    if (!v)
-        return false;
-    if (json_is_null(v)) {
-        if (!nullable)
-            err_field(e, name, "null", "This field may not be null.");
-        return true;
-    }
-    if (!json_is_string(v)) {
-        err_field(e, name, "invalid", "Not a valid string.");
-        return true;
-    }
-    char *s = trim(a, json_string_value(v));
-    long chars = text_chars(s);
-    if (chars < 0)
-        err_field(e, name, "invalid", "Not valid UTF-8.");
-    else if (chars > max_chars)
-        err_field(e, name, "max_length",
-                  arena_printf(a, "Ensure this field has no more than %ld characters.", max_chars));
-    else
-        *out = s;
-    return true;
-}
-
-/* An integer field (JSON integer or decimal string) in [min, max]. Returns
- * false when absent or null; true with *out set, or a field error. */
-static bool body_int(struct arena *a, json_t *body, const char *name, int64_t min, int64_t max, int64_t *out,
-                     struct err *e)
-{
-    json_t *v = json_object_get(body, name);
-    if (!v || json_is_null(v))
-        return false;
-    bool ok = false;
-    long long n = 0;
-    if (json_is_integer(v)) {
-        n = json_integer_value(v);
-        ok = true;
-    } else if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char *end = NULL;
-        n = strtoll(s, &end, 10);
-        ok = *s && *end == '\0' && strlen(s) <= 20;
-    }
-    if (!ok)
-        err_field(e, name, "invalid", "A valid integer is required.");
-    else if (n < min || n > max)
-        err_field(e, name, "invalid",
-                  arena_printf(a, "Ensure this value is between %lld and %lld.", (long long)min, (long long)max));
-    else
-        *out = n;
-    return ok;
-}
-
-/* A boolean field (JSON boolean, or 1/true/True/0/false/False: contract §1).
- * Returns false when absent or null. */
-static bool body_bool(json_t *body, const char *name, bool *out, struct err *e)
-{
-    json_t *v = json_object_get(body, name);
-    if (!v || json_is_null(v))
-        return false;
-    if (json_is_boolean(v)) {
-        *out = json_is_true(v);
-        return true;
-    }
-    const char *s = json_string_value(v);
-    if (s && (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "True")))
-        *out = true;
-    else if (s && (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "False")))
-        *out = false;
-    else
-        err_field(e, name, "invalid", "Must be a valid boolean.");
-    return true;
-}
-
-/* An enumerated field; *out is the list's string. False when absent. */
-static bool body_enum(struct arena *a, json_t *body, const char *name, const char *const *values, const char **out,
-                      struct err *e)
-{
-    const char *s;
-    if (!body_text(a, body, name, false, CATEGORY_CHOICE_MAX, &s, e))
-        return false;
-    if (s && !(*out = enum_value(values, s)))
-        err_field(e, name, "invalid_choice", arena_printf(a, "\"%s\" is not a valid choice.", s));
-    return true;
+    enum field_read got = field_text(a, body, name, &rule, out, e);
+    if (got == FIELD_INVALID)
+        *out = NULL;
+    return got != FIELD_ABSENT;
 }
 
 /* ================================================================ */
@@ -216,11 +118,12 @@ static bool read_changes(struct arena *a, json_t *body, bool allow_deleted, stru
 {
     memset(c, 0, sizeof *c);
     if (!json_is_object(body))
-        return err_set(e, 400, "invalid", "Expected an object.");
-    if ((c->has_name = body_text(a, body, "name", false, CATEGORY_NAME_MAX, &c->name, e)) && c->name && !*c->name)
-        err_field(e, "name", "blank", "This field may not be blank.");
+        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+    if ((c->has_name = body_text(a, body, "name", false, false, CATEGORY_NAME_MAX, &c->name, e)) && c->name &&
+        !*c->name)
+        err_field(e, "name", FIELD_CODE_BLANK, FIELD_MSG_BLANK);
     const char *slug;
-    if ((c->has_slug = body_text(a, body, "slug", true, CATEGORY_SLUG_MAX, &slug, e))) {
+    if ((c->has_slug = body_text(a, body, "slug", true, false, CATEGORY_SLUG_MAX, &slug, e))) {
         if (!slug || !*slug || !strcmp(slug, CATEGORY_GENERATE))
             c->generate_slug = true;
         else if (!valid_slug(slug))
@@ -228,11 +131,13 @@ static bool read_changes(struct arena *a, json_t *body, bool allow_deleted, stru
         else
             c->slug = slug;
     }
-    c->has_synonyms = body_text(a, body, "name_synonyms", true, CATEGORY_SYNONYMS_MAX, &c->name_synonyms, e);
-    c->has_slogan = body_text(a, body, "slogan", true, CATEGORY_SLOGAN_MAX, &c->slogan, e);
-    c->has_seo_title = body_text(a, body, "seo_title", true, CATEGORY_SEO_TITLE_MAX, &c->seo_title, e);
-    c->has_seo_description =
-        body_text(a, body, "seo_description", true, CATEGORY_SEO_DESCRIPTION_MAX, &c->seo_description, e);
+    /* name_synonyms is one alias a line */
+    c->has_synonyms =
+        body_text(a, body, "name_synonyms", true, true, CATEGORY_SYNONYMS_MAX, &c->name_synonyms, e);
+    c->has_slogan = body_text(a, body, "slogan", true, false, CATEGORY_SLOGAN_MAX, &c->slogan, e);
+    c->has_seo_title = body_text(a, body, "seo_title", true, false, CATEGORY_SEO_TITLE_MAX, &c->seo_title, e);
+    c->has_seo_description = body_text(a, body, "seo_description", true, true, CATEGORY_SEO_DESCRIPTION_MAX,
+                                       &c->seo_description, e);
     json_t *info = json_object_get(body, "html_info");
     if (info) {
         c->has_html_info = true;
@@ -242,17 +147,19 @@ static bool read_changes(struct arena *a, json_t *body, bool allow_deleted, stru
             if (html_sanitize(a, s, strlen(s), "html_info", &clean, e))
                 c->html_info = clean.html;
         } else if (!json_is_null(info)) {
-            err_field(e, "html_info", "invalid", "Not a valid string.");
+            err_field(e, "html_info", FIELD_CODE_INVALID, FIELD_MSG_STRING);
         }
     }
-    c->has_auto_follow = body_enum(a, body, "auto_follow", auto_follow_values, &c->auto_follow, e);
-    c->has_stream = body_enum(a, body, "stream_order_by", stream_order_values, &c->stream_order_by, e);
-    c->has_active = body_bool(body, "active", &c->active, e);
+    c->has_auto_follow =
+        field_enum(a, body, "auto_follow", auto_follow_values, NULL, &c->auto_follow, e) != FIELD_ABSENT;
+    c->has_stream =
+        field_enum(a, body, "stream_order_by", stream_order_values, NULL, &c->stream_order_by, e) != FIELD_ABSENT;
+    c->has_active = field_bool(body, "active", &c->active, e) != FIELD_ABSENT;
     if (allow_deleted)
-        c->has_deleted = body_bool(body, "deleted", &c->deleted, e);
-    c->has_order = body_int(a, body, "order", CATEGORY_ORDER_MIN, CATEGORY_ORDER_MAX, &c->order, e);
+        c->has_deleted = field_bool(body, "deleted", &c->deleted, e) != FIELD_ABSENT;
+    c->has_order = field_int(a, body, "order", CATEGORY_ORDER_MIN, CATEGORY_ORDER_MAX, &c->order, e) == FIELD_GIVEN;
     c->has_position =
-        body_int(a, body, "emotional_image_position", 0, CATEGORY_POSITION_MAX, &c->position, e);
+        field_int(a, body, "emotional_image_position", 0, CATEGORY_POSITION_MAX, &c->position, e) == FIELD_GIVEN;
     return !err_any(e);
 }
 
@@ -312,10 +219,10 @@ bool category_create(struct store *st, struct arena *a, json_t *body, struct cat
 {
     struct category_changes c;
     if (!json_is_object(body))
-        return err_set(e, 400, "invalid", "Expected an object.");
+        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     bool ok = read_changes(a, body, false, &c, e);
     if (!c.has_name)
-        err_field(e, "name", "required", "This field is required.");
+        field_error_required(e, "name");
     if (!ok || err_any(e))
         return false;
     *out = (struct category){.auto_follow = "none",
@@ -405,29 +312,20 @@ bool category_list(struct store *st, struct arena *a, const struct category_filt
     return store_category_list(st, a, f, out, e);
 }
 
+static const char *const order_fields[] = {"order", "name", "id", "lastmod_datetime"};
+static const char *const order_columns[] = {"\"order\"", "name", "id", "lastmod_us"};
+
+static bool add_category_order(void *ctx, size_t index, bool desc)
+{
+    struct category_filter *f = ctx;
+    f->order[f->norder++] = (struct category_order){order_columns[index], desc};
+    return f->norder < CATEGORY_MAX_ORDER;
+}
+
 void category_parse_ordering(const char *ordering, struct category_filter *f)
 {
-    static const struct {
-        const char *field, *column;
-    } allowed[] = {{"order", "\"order\""}, {"name", "name"}, {"id", "id"}, {"lastmod_datetime", "lastmod_us"}};
     f->norder = 0;
-    if (!ordering)
-        return;
-    const char *p = ordering;
-    while (*p && f->norder < CATEGORY_MAX_ORDER) {
-        size_t n = strcspn(p, ",");
-        bool desc = n > 0 && *p == '-';
-        const char *name = desc ? p + 1 : p;
-        size_t len = desc ? n - 1 : n;
-        for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
-            if (strlen(allowed[i].field) == len && !strncmp(allowed[i].field, name, len)) {
-                f->order[f->norder++] = (struct category_order){allowed[i].column, desc};
-                break;
-            }
-        p += n;
-        if (*p == ',')
-            p++;
-    }
+    field_ordering(ordering, order_fields, sizeof order_fields / sizeof order_fields[0], add_category_order, f);
 }
 
 /* ================================================================ */

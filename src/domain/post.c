@@ -8,11 +8,10 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "domain/category.h"
+#include "domain/field.h"
 #include "domain/html.h"
 #include "domain/prefs.h"
 #include "store/store.h"
-
-enum { POST_ID_DIGITS_MAX = 18 }; /* a category id that fits in int64 without overflow checks */
 
 const char *post_type(const char *type)
 {
@@ -26,25 +25,6 @@ const char *post_type(const char *type)
 /* ================================================================ */
 /* input                                                            */
 
-/* Parses a positive decimal id of s[0..n) (spaces around allowed). */
-static bool parse_id(const char *s, size_t n, int64_t *out)
-{
-    while (n > 0 && *s == ' ')
-        s++, n--;
-    while (n > 0 && s[n - 1] == ' ')
-        n--;
-    if (n == 0 || n > POST_ID_DIGITS_MAX)
-        return false;
-    int64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return v > 0;
-}
-
 /* Adds id to the input's list unless already there; false when full. */
 static bool add_category(struct post_input *in, int64_t id)
 {
@@ -57,21 +37,8 @@ static bool add_category(struct post_input *in, int64_t id)
     return true;
 }
 
-/* One element of `categories`: an integer or a decimal string. */
-static bool category_item(json_t *v, int64_t *id)
+static bool read_categories(struct arena *a, json_t *v, struct post_input *in, struct err *e)
 {
-    if (json_is_integer(v)) {
-        *id = json_integer_value(v);
-        return *id > 0;
-    }
-    if (json_is_string(v))
-        return parse_id(json_string_value(v), strlen(json_string_value(v)), id);
-    return false;
-}
-
-static bool read_categories(json_t *v, struct post_input *in, struct err *e)
-{
-    static const char too_many[] = "Ensure this field has no more than 20 elements.";
     static const char bad[] = "Expected a list of category ids.";
     int64_t id;
     if (json_is_array(v)) {
@@ -79,16 +46,16 @@ static bool read_categories(json_t *v, struct post_input *in, struct err *e)
         json_t *item;
         json_array_foreach(v, i, item)
         {
-            if (!category_item(item, &id))
-                return err_field(e, "categories", "invalid", bad);
+            if (!field_parse_id(item, &id))
+                return err_field(e, "categories", FIELD_CODE_INVALID, bad);
             if (!add_category(in, id))
-                return err_field(e, "categories", "max_length", too_many);
+                return field_error_max_items(a, e, "categories", POST_CATEGORIES_MAX);
         }
         return true;
     }
     if (json_is_integer(v)) {
-        if (!category_item(v, &id))
-            return err_field(e, "categories", "invalid", bad);
+        if (!field_parse_id(v, &id))
+            return err_field(e, "categories", FIELD_CODE_INVALID, bad);
         add_category(in, id);
         return true;
     }
@@ -97,69 +64,43 @@ static bool read_categories(json_t *v, struct post_input *in, struct err *e)
         const char *s = json_string_value(v);
         while (*s) {
             size_t n = strcspn(s, ",");
-            if (!parse_id(s, n, &id))
-                return err_field(e, "categories", "invalid", bad);
+            const char *item = s;
+            size_t len = n;
+            text_trim_span(&item, &len);
+            if (!text_parse_id(item, len, &id))
+                return err_field(e, "categories", FIELD_CODE_INVALID, bad);
             if (!add_category(in, id))
-                return err_field(e, "categories", "max_length", too_many);
+                return field_error_max_items(a, e, "categories", POST_CATEGORIES_MAX);
             s += n;
             if (*s == ',')
                 s++;
         }
         return true;
     }
-    return err_field(e, "categories", "invalid", bad);
-}
-
-/* A copy of s without leading and trailing whitespace (DRF trims CharFields). */
-static char *trim(struct arena *a, const char *s)
-{
-    while (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r')))
-        n--;
-    return arena_strndup(a, s, n);
+    return err_field(e, "categories", FIELD_CODE_INVALID, bad);
 }
 
 bool post_input_from_json(struct arena *a, json_t *body, struct post_input *in, struct err *e)
 {
     memset(in, 0, sizeof *in);
     if (!json_is_object(body))
-        return err_set(e, 400, "invalid", "Expected an object.");
-    json_t *title = json_object_get(body, "title");
-    if (title && !json_is_null(title)) {
-        in->has_title = true;
-        if (json_is_string(title))
-            in->title = trim(a, json_string_value(title));
-        else
-            err_field(e, "title", "invalid", "Not a valid string.");
-    }
-    json_t *text = json_object_get(body, "text");
-    if (text && !json_is_null(text)) {
-        in->has_text = true;
-        if (json_is_string(text))
-            in->text = json_string_value(text);
-        else
-            err_field(e, "text", "invalid", "Not a valid string.");
-    }
+        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+    /* a title is one line of text; null reads as absent */
+    static const struct field_text_rule title = {.null = FIELD_NULL_ABSENT};
+    in->has_title = field_text(a, body, "title", &title, &in->title, e) != FIELD_ABSENT;
+    /* the text is HTML, sanitised later: taken as sent */
+    static const struct field_text_rule text = {.null = FIELD_NULL_ABSENT, .keep_whitespace = true, .any_chars = true};
+    in->has_text = field_text(a, body, "text", &text, &in->text, e) != FIELD_ABSENT;
     json_t *categories = json_object_get(body, "categories");
     if (categories && !json_is_null(categories)) {
         in->has_categories = true;
-        read_categories(categories, in, e);
+        read_categories(a, categories, in, e);
     }
     return !err_any(e);
 }
 
 /* ================================================================ */
 /* create                                                           */
-
-static bool valid_title(const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p < ' ' || *p == 0x7f)
-            return false; /* a title is one line of text */
-    return true;
-}
 
 static bool has_field_error(const struct err *e, const char *field)
 {
@@ -176,25 +117,25 @@ static bool check_input(struct arena *a, bool discussion, const struct post_inpu
     if (discussion) {
         long chars = in->title ? text_chars(in->title) : 0;
         if (!in->has_title)
-            err_field(e, "title", "required", "This field is required.");
+            field_error_required(e, "title");
         else if (!in->title)
             ; /* already reported as invalid */
         else if (chars == 0)
-            err_field(e, "title", "blank", "This field may not be blank.");
-        else if (chars < 0 || !valid_title(in->title))
-            err_field(e, "title", "invalid", "A title is one line of text.");
+            err_field(e, "title", FIELD_CODE_BLANK, FIELD_MSG_BLANK);
+        else if (chars < 0)
+            err_field(e, "title", FIELD_CODE_INVALID, FIELD_MSG_UTF8);
         else if (chars > POST_TITLE_MAX)
-            err_field(e, "title", "max_length", "Ensure this field has no more than 255 characters.");
+            field_error_max_chars(a, e, "title", POST_TITLE_MAX);
     }
     memset(text, 0, sizeof *text);
     if (in->text) {
         if (html_sanitize(a, in->text, strlen(in->text), "text", text, e) && !discussion && !text->has_content)
-            err_field(e, "text", "blank", "This field may not be blank.");
+            err_field(e, "text", FIELD_CODE_BLANK, FIELD_MSG_BLANK);
     } else if (!discussion && !in->has_text) {
-        err_field(e, "text", "required", "This field is required.");
+        field_error_required(e, "text");
     }
     if (!in->has_categories)
-        err_field(e, "categories", "required", "This field is required.");
+        field_error_required(e, "categories");
     else if (in->ncategories == 0 && !has_field_error(e, "categories"))
         err_field(e, "categories", "empty", "This list may not be empty.");
     if (!text->html) {
@@ -213,9 +154,7 @@ static bool check_categories(struct store *st, struct arena *a, const struct pos
         if (found < 0)
             return false;
         if (!found || c.deleted || !c.active)
-            err_field(e, "categories", "does_not_exist",
-                      arena_printf(a, "Invalid pk \"%lld\" - object does not exist.",
-                                   (long long)in->category_ids[i]));
+            field_error_does_not_exist(a, e, "categories", in->category_ids[i]);
     }
     return !err_any(e);
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
 #include "store/store.h"
 
 bool prefs_get_bool(struct store *st, struct arena *a, const char *section, const char *name, bool dflt)
@@ -122,16 +123,9 @@ bool prefs_update(struct store *st, struct arena *a, json_t *changes, json_t **u
  * when it does not read as one. */
 static json_t *form_value(const json_t *current, const char *s)
 {
-    static const char *const TRUE_WORDS[] = {"1", "true", "True", NULL};
-    static const char *const FALSE_WORDS[] = {"0", "false", "False", NULL};
     if (json_is_boolean(current)) {
-        for (int i = 0; TRUE_WORDS[i]; i++) {
-            if (!strcmp(s, TRUE_WORDS[i]))
-                return json_true();
-            if (!strcmp(s, FALSE_WORDS[i]))
-                return json_false();
-        }
-        return NULL;
+        bool b;
+        return text_parse_bool(s, strlen(s), &b) ? json_boolean(b) : NULL;
     }
     if (json_is_number(current) && *s) {
         char *end;

@@ -10,57 +10,31 @@
 #include "core/clock.h"
 #include "core/geo.h"
 #include "core/text.h"
+#include "domain/field.h"
 #include "domain/tag.h"
 #include "store/store.h"
 
 /* ================================================================ */
 /* small parsers                                                    */
 
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
 const char *search_term(struct arena *a, const char *raw)
 {
     if (!raw)
         return NULL;
     /* surrounding whitespace is not part of a term (Django's CharField strips) */
-    while (is_space(*raw))
-        raw++;
     size_t n = strlen(raw);
-    while (n > 0 && is_space(raw[n - 1]))
-        n--;
+    text_trim_span(&raw, &n);
     if (!n)
         return NULL;
     char *folded = text_fold(a, arena_strndup(a, raw, n));
     return *folded ? folded : NULL;
 }
 
-/* A positive id: digits only, at most 18 (fits int64). 0 if invalid. */
+/* A positive id: digits only, at most TEXT_ID_DIGITS_MAX. 0 if invalid. */
 static int64_t parse_id(const char *s)
 {
-    size_t n = strlen(s);
-    if (n == 0 || n > 18)
-        return 0;
-    int64_t v = 0;
-    for (const char *p = s; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return 0;
-        v = v * 10 + (*p - '0');
-    }
-    return v;
-}
-
-/* Query booleans (contract §1): 1/true/True and 0/false/False. */
-static bool parse_bool(const char *s, bool *out)
-{
-    if (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "True")) {
-        *out = true;
-        return true;
-    }
-    if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "False")) {
-        *out = false;
-        return true;
-    }
-    return false;
+    int64_t id = 0;
+    return text_parse_id(s, strlen(s), &id) ? id : 0;
 }
 
 /* A non-negative decimal number of kilometres (no exponent, inf or nan). */
@@ -96,7 +70,7 @@ static void text_param(struct arena *a, const char *(*param)(void *, const char 
 {
     const char *v = param(ctx, name);
     if (v && strlen(v) > SEARCH_TERM_MAX) {
-        err_field(e, name, "max_length", "Ensure this value has at most 255 characters.");
+        field_error_query_max(a, e, name, FIELD_CODE_MAX_LENGTH, SEARCH_TERM_MAX);
         return;
     }
     *out = search_term(a, v);
@@ -105,28 +79,26 @@ static void text_param(struct arena *a, const char *(*param)(void *, const char 
 /* ================================================================ */
 /* ordering                                                         */
 
+struct search_ordering {
+    const enum search_key *keys;
+    bool has_origin;
+    struct search_query *q;
+};
+
+static bool add_search_order(void *ctx, size_t index, bool desc)
+{
+    struct search_ordering *o = ctx;
+    if (o->keys[index] != SEARCH_KEY_DISTANCE || o->has_origin)
+        o->q->order[o->q->norder++] = (struct search_order){o->keys[index], desc};
+    return o->q->norder < SEARCH_MAX_ORDER;
+}
+
 void search_parse_ordering(const char *ordering, const char *const *names, const enum search_key *keys, int n,
                            bool has_origin, struct search_query *q)
 {
     q->norder = 0;
-    if (!ordering)
-        return;
-    const char *p = ordering;
-    while (*p && q->norder < SEARCH_MAX_ORDER) {
-        size_t len = strcspn(p, ",");
-        bool desc = len > 0 && *p == '-';
-        const char *name = desc ? p + 1 : p;
-        size_t nlen = desc ? len - 1 : len;
-        for (int i = 0; i < n; i++)
-            if (strlen(names[i]) == nlen && !strncmp(names[i], name, nlen)) {
-                if (keys[i] != SEARCH_KEY_DISTANCE || has_origin)
-                    q->order[q->norder++] = (struct search_order){keys[i], desc};
-                break;
-            }
-        p += len;
-        if (*p == ',')
-            p++;
-    }
+    struct search_ordering o = {keys, has_origin, q};
+    field_ordering(ordering, names, (size_t)n, add_search_order, &o);
 }
 
 /* ================================================================ */
@@ -180,7 +152,7 @@ static void read_tag(struct store *st, struct arena *a, const struct principal *
 {
     q->tag_id = parse_id(v);
     if (!q->tag_id) {
-        err_field(e, "tag", "invalid", "A valid integer is required.");
+        err_field(e, "tag", FIELD_CODE_INVALID, FIELD_MSG_INTEGER);
         return;
     }
     if (principal_is_admin(who))
@@ -221,16 +193,12 @@ bool search_query_from_params(struct store *st, struct arena *a, const struct pr
     if ((v = param(ctx, "age")))
         read_age(v, q, e);
     bool b;
-    if ((v = param(ctx, "is_staff"))) {
-        if (!parse_bool(v, &b))
-            err_field(e, "is_staff", "invalid", "Must be a valid boolean.");
-        else
-            q->staff = b ? SEARCH_STAFF_ONLY : SEARCH_STAFF_NONE;
-    }
+    if (field_bool_value(param(ctx, "is_staff"), "is_staff", &b, e) == FIELD_GIVEN)
+        q->staff = b ? SEARCH_STAFF_ONLY : SEARCH_STAFF_NONE;
     if ((v = param(ctx, "tag")))
         read_tag(st, a, who, v, q, e);
     if ((v = param(ctx, "category")) && !(q->category_id = parse_id(v)))
-        err_field(e, "category", "invalid", "A valid integer is required.");
+        err_field(e, "category", FIELD_CODE_INVALID, FIELD_MSG_INTEGER);
 
     /* the origin: lat_lng, else the caller's own coordinates */
     if ((v = param(ctx, "lat_lng"))) {
@@ -241,8 +209,7 @@ bool search_query_from_params(struct store *st, struct arena *a, const struct pr
             q->has_origin = true;
     }
     bool use_position = false;
-    if ((v = param(ctx, "user_position")) && !parse_bool(v, &use_position))
-        err_field(e, "user_position", "invalid", "Must be a valid boolean.");
+    field_bool_value(param(ctx, "user_position"), "user_position", &use_position, e);
     if (use_position && !q->has_origin && !err_any(e))
         read_user_position(st, a, who, q, e);
     if ((v = param(ctx, "radius"))) {

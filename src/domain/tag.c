@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "domain/field.h"
 #include "domain/user.h"
 #include "store/store.h"
 
@@ -24,49 +25,6 @@ bool tag_visible_to(const struct tag *t, const struct principal *viewer, int64_t
 /* ================================================================ */
 /* reading bodies (JSON, or forms whose values are all strings)     */
 
-static bool body_bool(json_t *v, bool *out)
-{
-    if (json_is_boolean(v)) {
-        *out = json_is_true(v);
-        return true;
-    }
-    const char *s = json_string_value(v);
-    if (!s)
-        return false;
-    if (!strcmp(s, "1") || !strcmp(s, "true") || !strcmp(s, "True")) {
-        *out = true;
-        return true;
-    }
-    if (!strcmp(s, "0") || !strcmp(s, "false") || !strcmp(s, "False")) {
-        *out = false;
-        return true;
-    }
-    return false;
-}
-
-/* A positive id from s[0..len): digits only, at most 18; 0 if not one. */
-static int64_t digits_id(const char *s, size_t len)
-{
-    if (!s || len == 0 || len > 18)
-        return 0;
-    int64_t id = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-        id = id * 10 + (s[i] - '0');
-    }
-    return id;
-}
-
-/* A positive id from a JSON integer or a digit string; 0 if not one. */
-static int64_t body_id(json_t *v)
-{
-    if (json_is_integer(v))
-        return json_integer_value(v) > 0 ? json_integer_value(v) : 0;
-    const char *s = json_string_value(v);
-    return s ? digits_id(s, strlen(s)) : 0;
-}
-
 static bool valid_color(const char *s)
 {
     size_t n = strlen(s);
@@ -78,59 +36,34 @@ static bool valid_color(const char *s)
     return true;
 }
 
-/* A string field: absent leaves *out, JSON null gives NULL when nullable. */
-static void body_text(struct arena *a, json_t *body, const char *name, long max, bool nullable, const char **out,
-                      struct err *e)
+/* A text field: absent leaves *out; JSON null gives NULL when nullable. */
+static void body_text(struct arena *a, json_t *body, const char *name, long max, bool nullable, bool multiline,
+                      const char **out, struct err *e)
 {
-    json_t *v = json_object_get(body, name);
-    if (!v)
-        return;
-    if (json_is_null(v) && nullable) {
-        *out = NULL;
-        return;
-    }
-    if (!json_is_string(v)) {
-        err_field(e, name, "invalid", "Not a valid string.");
-        return;
-    }
-    const char *s = json_string_value(v);
-    long chars = text_chars(s);
-    if (chars < 0 || chars > max) {
-        err_field(e, name, "max_length", arena_printf(a, "Ensure this field has no more than %ld characters.", max));
-        return;
-    }
-    *out = s;
-}
-
-static void body_flag(json_t *body, const char *name, bool *out, struct err *e)
-{
-    json_t *v = json_object_get(body, name);
-    if (v && !body_bool(v, out))
-        err_field(e, name, "invalid", "Must be a valid boolean.");
+    struct field_text_rule rule = {
+        .max_chars = max, .null = nullable ? FIELD_NULL_NULL : FIELD_NULL_ERROR, .multiline = multiline};
+    field_text(a, body, name, &rule, out, e);
 }
 
 /* Applies the fields present in body to t. */
 static bool read_tag(struct arena *a, json_t *body, struct tag *t, struct err *e)
 {
     if (!json_is_object(body))
-        return err_set(e, 400, "invalid", "Expected an object.");
-    body_text(a, body, "type", 16, false, &t->type, e);
-    body_text(a, body, "name", TAG_NAME_MAX, false, &t->name, e);
-    body_text(a, body, "description", TAG_DESCRIPTION_MAX, true, &t->description, e);
-    body_text(a, body, "color", 7, false, &t->color, e);
-    body_flag(body, "visible", &t->visible, e);
-    body_flag(body, "active", &t->active, e);
-    body_flag(body, "deleted", &t->deleted, e);
+        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+    body_text(a, body, "type", TAG_TYPE_MAX, false, false, &t->type, e);
+    body_text(a, body, "name", TAG_NAME_MAX, false, false, &t->name, e);
+    body_text(a, body, "description", TAG_DESCRIPTION_MAX, true, true, &t->description, e);
+    body_text(a, body, "color", TAG_COLOR_MAX, false, false, &t->color, e);
+    field_bool(body, "visible", &t->visible, e);
+    field_bool(body, "active", &t->active, e);
+    field_bool(body, "deleted", &t->deleted, e);
     if (err_any(e))
         return false;
-    bool known = false;
-    for (const char *const *k = tag_types; *k; k++)
-        known |= t->type && !strcmp(*k, t->type);
-    if (!known)
-        err_field(e, "type", "invalid_choice", "Select a valid choice: user or category.");
+    if (!t->type || !field_choice(tag_types, t->type))
+        err_field(e, "type", FIELD_CODE_INVALID_CHOICE, TAG_TYPE_CHOICES_MESSAGE);
     if (!t->name || !*t->name)
-        err_field(e, "name", t->name ? "blank" : "required",
-                  t->name ? "This field may not be blank." : "This field is required.");
+        err_field(e, "name", t->name ? FIELD_CODE_BLANK : FIELD_CODE_REQUIRED,
+                  t->name ? FIELD_MSG_BLANK : FIELD_MSG_REQUIRED);
     if (t->color && !valid_color(t->color))
         err_field(e, "color", "invalid", "Enter a hexadecimal color code such as #3B3B3B.");
     if (t->description && !*t->description)
@@ -183,17 +116,16 @@ bool tag_set_user(struct store *st, struct arena *a, int64_t tag_id, json_t *bod
         return false;
     json_t *v = json_is_object(body) ? json_object_get(body, "user") : NULL;
     if (!v || json_is_null(v))
-        return err_field(e, "user", "required", "This field is required.");
-    int64_t user_id = body_id(v);
-    if (!user_id)
-        return err_field(e, "user", "incorrect_type", "Incorrect type. Expected pk value.");
+        return field_error_required(e, "user");
+    int64_t user_id;
+    if (!field_parse_id(v, &user_id))
+        return err_field(e, "user", FIELD_CODE_INCORRECT_TYPE, FIELD_MSG_PK_TYPE);
     struct user u;
     int found = store_user_get(st, a, user_id, &u, e);
     if (found < 0)
         return false;
     if (!found || u.status == 'u')
-        return err_field(e, "user", "does_not_exist",
-                         arena_printf(a, "Invalid pk \"%lld\" - object does not exist.", (long long)user_id));
+        return field_error_does_not_exist(a, e, "user", user_id);
     if (!add)
         return store_tag_unassign(st, tag_id, user_id, e);
     if (t.deleted)
@@ -223,11 +155,11 @@ bool tag_ids_from_json(struct arena *a, json_t *v, const char *field, int64_t **
         const char *p = s;
         while (*p) {
             size_t len = strcspn(p, ",");
-            int64_t id = digits_id(p, len);
-            if (!id)
-                return err_field(e, field, "incorrect_type", "Incorrect type. Expected pk value.");
+            int64_t id;
+            if (!text_parse_id(p, len, &id))
+                return err_field(e, field, FIELD_CODE_INCORRECT_TYPE, FIELD_MSG_PK_TYPE);
             if (count == TAG_SIGNUP_MAX)
-                return err_field(e, field, "max_length", "Ensure this field has no more than 100 elements.");
+                return field_error_max_items(a, e, field, TAG_SIGNUP_MAX);
             out[count++] = id;
             p += len;
             if (*p == ',')
@@ -235,21 +167,20 @@ bool tag_ids_from_json(struct arena *a, json_t *v, const char *field, int64_t **
         }
     } else if (json_is_array(v)) {
         if (json_array_size(v) > TAG_SIGNUP_MAX)
-            return err_field(e, field, "max_length", "Ensure this field has no more than 100 elements.");
+            return field_error_max_items(a, e, field, TAG_SIGNUP_MAX);
         size_t i;
         json_t *x;
         json_array_foreach(v, i, x)
         {
-            int64_t id = body_id(x);
-            if (!id)
-                return err_field(e, field, "incorrect_type", "Incorrect type. Expected pk value.");
-            out[count++] = id;
+            if (!field_parse_id(x, &out[count]))
+                return err_field(e, field, FIELD_CODE_INCORRECT_TYPE, FIELD_MSG_PK_TYPE);
+            count++;
         }
     } else if (json_is_integer(v)) {
-        if (!(out[count++] = body_id(v)))
-            return err_field(e, field, "incorrect_type", "Incorrect type. Expected pk value.");
+        if (!field_parse_id(v, &out[count++]))
+            return err_field(e, field, FIELD_CODE_INCORRECT_TYPE, FIELD_MSG_PK_TYPE);
     } else {
-        return err_field(e, field, "not_a_list", "Expected a list of items.");
+        return err_field(e, field, FIELD_CODE_NOT_A_LIST, FIELD_MSG_NOT_A_LIST);
     }
     qsort(out, (size_t)count, sizeof *out, cmp_id);
     int m = 0;
@@ -269,8 +200,7 @@ bool tag_ids_check(struct store *st, struct arena *a, const int64_t *ids, int n,
         if (found < 0)
             return false;
         if (!found || t.deleted || strcmp(t.type, "user"))
-            return err_field(e, field, "does_not_exist",
-                             arena_printf(a, "Invalid pk \"%lld\" - object does not exist.", (long long)ids[i]));
+            return field_error_does_not_exist(a, e, field, ids[i]);
     }
     return true;
 }

@@ -16,11 +16,15 @@
 #include "core/err.h"
 #include "model/tag.h"
 
+#define TAG_TYPE_CHOICES_MESSAGE "Select a valid choice: user or category."
+
 struct store;
 struct principal;
 
 enum {
     TAG_NAME_MAX = 100,         /* characters */
+    TAG_TYPE_MAX = 16,          /* characters of a type: longer ones match none */
+    TAG_COLOR_MAX = 7,          /* characters of "#RRGGBB" */
     TAG_DESCRIPTION_MAX = 1000, /* characters */
     TAG_SIGNUP_MAX = 100,       /* tag ids in one signup */
     TAG_PAGE_DEFAULT = 20,

@@ -2,12 +2,11 @@
 #include "domain/user.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "auth/password.h"
 #include "core/text.h"
+#include "domain/field.h"
 #include "domain/search.h"
 #include "domain/tag.h"
 #include "store/store.h"
@@ -69,39 +68,36 @@ bool user_list(struct store *st, struct arena *a, const struct user_filter *f, s
     return store_user_list(st, a, f, out, e);
 }
 
+struct user_ordering {
+    const char *const *allowed;
+    struct user_filter *f;
+};
+
+static bool add_user_order(void *ctx, size_t index, bool desc)
+{
+    struct user_ordering *o = ctx;
+    o->f->order[o->f->norder++] = (struct user_order){o->allowed[index], desc};
+    return o->f->norder < USER_MAX_ORDER;
+}
+
 void user_parse_ordering(const char *ordering, const char *const *allowed, struct user_filter *f)
 {
     f->norder = 0;
-    if (!ordering)
-        return;
-    const char *p = ordering;
-    while (*p && f->norder < USER_MAX_ORDER) {
-        size_t n = strcspn(p, ",");
-        bool desc = n > 0 && *p == '-';
-        const char *name = desc ? p + 1 : p;
-        size_t len = desc ? n - 1 : n;
-        for (const char *const *k = allowed; *k; k++)
-            if (strlen(*k) == len && !strncmp(*k, name, len)) {
-                f->order[f->norder++] = (struct user_order){*k, desc};
-                break;
-            }
-        p += n;
-        if (*p == ',')
-            p++;
-    }
+    size_t n = 0;
+    while (allowed[n])
+        n++;
+    struct user_ordering o = {allowed, f};
+    field_ordering(ordering, allowed, n, add_user_order, &o);
 }
 
-/* A string field of a signup body: JSON string, or absent/null/"" → NULL. */
-static const char *body_string(json_t *body, const char *name, struct err *e)
+/* A string field of a signup body, taken as sent (the username, email and
+ * password rules check the characters): absent, null or "" → NULL. */
+static const char *body_string(struct arena *a, json_t *body, const char *name, struct err *e)
 {
-    json_t *v = json_object_get(body, name);
-    if (!v || json_is_null(v))
+    static const struct field_text_rule as_sent = {.null = FIELD_NULL_ABSENT, .keep_whitespace = true, .any_chars = true};
+    const char *s = NULL;
+    if (field_text(a, body, name, &as_sent, &s, e) != FIELD_GIVEN)
         return NULL;
-    if (!json_is_string(v)) {
-        err_field(e, name, "invalid", "Not a valid string.");
-        return NULL;
-    }
-    const char *s = json_string_value(v);
     return *s ? s : NULL;
 }
 
@@ -109,29 +105,15 @@ bool user_signup_from_json(struct arena *a, json_t *body, struct user_signup *in
 {
     memset(in, 0, sizeof *in);
     if (!json_is_object(body))
-        return err_set(e, 400, "invalid", "Expected an object.");
-    in->username = body_string(body, "username", e);
-    in->email = body_string(body, "email", e);
-    in->password = body_string(body, "password", e);
-    in->role = body_string(body, "role", e);
+        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+    in->username = body_string(a, body, "username", e);
+    in->email = body_string(a, body, "email", e);
+    in->password = body_string(a, body, "password", e);
+    in->role = body_string(a, body, "role", e);
+    /* ext_id: any int64; "" is none, as null is */
     json_t *ext = json_object_get(body, "ext_id");
-    if (ext && !json_is_null(ext) && !(json_is_string(ext) && !*json_string_value(ext))) {
-        char *end = NULL;
-        if (json_is_integer(ext)) {
-            in->ext_id = json_integer_value(ext);
-            in->has_ext_id = true;
-        } else if (json_is_string(ext)) {
-            const char *text = json_string_value(ext);
-            errno = 0;
-            long long v = strtoll(text, &end, 10);
-            if (*end == '\0' && errno != ERANGE && (isdigit((unsigned char)text[0]) || text[0] == '-')) {
-                in->ext_id = v;
-                in->has_ext_id = true;
-            }
-        }
-        if (!in->has_ext_id)
-            err_field(e, "ext_id", "invalid", "A valid integer is required.");
-    }
+    if (!(json_is_string(ext) && !*json_string_value(ext)))
+        in->has_ext_id = field_int(a, body, "ext_id", INT64_MIN, INT64_MAX, &in->ext_id, e) == FIELD_GIVEN;
     int64_t *tags;
     if (tag_ids_from_json(a, json_object_get(body, "tags"), "tags", &tags, &in->ntags, e))
         in->tags = tags;
@@ -141,21 +123,17 @@ bool user_signup_from_json(struct arena *a, json_t *body, struct user_signup *in
 bool user_signup(struct store *st, struct arena *a, const struct user_signup *in, int64_t *id, struct err *e)
 {
     if (!in->username)
-        err_field(e, "username", "required", "This field is required.");
+        field_error_required(e, "username");
     else if (!user_valid_username(in->username))
-        err_field(e, "username", "invalid",
-                  "Enter a valid username: 1 to 255 letters, digits, underscores or hyphens.");
+        err_field(e, "username", FIELD_CODE_INVALID,
+                  arena_printf(a, "Enter a valid username: 1 to %d letters, digits, underscores or hyphens.",
+                               USER_USERNAME_MAX));
     if (in->email && !user_valid_email(in->email))
         err_field(e, "email", "invalid", "Enter a valid email address.");
     if (in->password)
         password_policy_check(in->password, in->username, "password", e);
-    if (in->role) {
-        bool known = false;
-        for (const char *const *r = user_roles; *r; r++)
-            known |= !strcmp(*r, in->role);
-        if (!known)
-            err_field(e, "role", "invalid", "Role must be admin, moderator or editor.");
-    }
+    if (in->role && !field_choice(user_roles, in->role))
+        err_field(e, "role", FIELD_CODE_INVALID, "Role must be admin, moderator or editor.");
     if (err_any(e))
         return false;
 

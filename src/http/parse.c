@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/text.h"
+
 enum {
     /* RFC 2046 §5.1.1: a boundary is 1 to 70 characters. */
     BOUNDARY_MAX = 70,
@@ -789,27 +791,9 @@ bool http_parse_body(struct arena *a, const char *content_type, const unsigned c
 
 bool http_parse_bool(const json_t *v, bool *out)
 {
-    static const char *const TRUE_WORDS[] = {"1", "true", "True"};
-    static const char *const FALSE_WORDS[] = {"0", "false", "False"};
-    enum { WORDS = sizeof TRUE_WORDS / sizeof TRUE_WORDS[0] };
     if (json_is_boolean(v)) {
         *out = json_is_true(v);
         return true;
     }
-    if (!json_is_string(v))
-        return false;
-    const char *s = json_string_value(v);
-    size_t n = json_string_length(v);
-    /* compare lengths too, so "true\0x" (a JSON string may hold NUL) fails */
-    for (size_t i = 0; i < WORDS; i++) {
-        if (n == strlen(TRUE_WORDS[i]) && memcmp(s, TRUE_WORDS[i], n) == 0) {
-            *out = true;
-            return true;
-        }
-        if (n == strlen(FALSE_WORDS[i]) && memcmp(s, FALSE_WORDS[i], n) == 0) {
-            *out = false;
-            return true;
-        }
-    }
-    return false;
+    return json_is_string(v) && text_parse_bool(json_string_value(v), json_string_length(v), out);
 }

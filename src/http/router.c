@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { ROUTER_MAX_ID_DIGITS = 18 }; /* fits in int64 without overflow checks */
+#include "core/text.h"
 
 /* Next segment of *p (which points after a '/'): [start, end). Advances *p
  * past the segment and its '/'. Returns false at the end of the path. */
@@ -21,19 +21,8 @@ static bool next_segment(const char **p, const char **start, size_t *len)
     return true;
 }
 
-static bool parse_id(const char *s, size_t n, int64_t *id)
-{
-    if (n == 0 || n > ROUTER_MAX_ID_DIGITS || s[0] == '0')
-        return false;
-    int64_t v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *id = v;
-    return true;
-}
+/* An {id} segment: an id without leading zeros (one spelling per resource). */
+static bool parse_id(const char *s, size_t n, int64_t *id) { return n > 0 && s[0] != '0' && text_parse_id(s, n, id); }
 
 static bool safe_name(const char *s, size_t n, size_t max)
 {
