@@ -84,22 +84,15 @@ static bool category_rows(struct store *st, struct arena *a, sqlite3_stmt *q, in
     return true;
 }
 
+static void read_category(struct arena *a, sqlite3_stmt *q, void *out) { category_from_row(a, q, 0, out); }
+
 int store_category_get(struct store *st, struct arena *a, int64_t id, struct category *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT " CATEGORY_COLUMNS " FROM categories k WHERE k.id = $1", e);
     if (!q)
         return -1;
     sqlite3_bind_int64(q, 1, id);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        category_from_row(a, q, 0, out);
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    sqlite_fail(st, e, "category lookup");
-    return -1;
+    return sqlite_get_row(st, q, read_category, a, out, e);
 }
 
 int store_category_name_taken(struct store *st, const char *name, int64_t except_id, struct err *e)
@@ -179,34 +172,30 @@ bool store_category_followers_counter_add(struct store *st, int64_t category_id,
 bool store_category_list(struct store *st, struct arena *a, const struct category_filter *f,
                          struct category_page *out, struct err *e)
 {
-    struct buf where = {0}, sql = {0};
-    const char *search = NULL;
-    buf_printf(&where, " FROM categories k WHERE k.deleted = %d", f->deleted ? 1 : 0);
+    struct sql_query w = {0};
+    struct buf sql = {0};
+    buf_printf(&w.sql, " FROM categories k WHERE k.deleted = $%d", sql_int(&w, f->deleted ? 1 : 0));
     if (f->active >= 0)
-        buf_printf(&where, " AND k.active = %d", f->active ? 1 : 0);
-    if (f->search) {
-        search = text_fold(a, f->search);
-        buf_puts(&where, " AND instr(fold(k.name), $1) > 0");
-    }
-    bool ok = false;
+        buf_printf(&w.sql, " AND k.active = $%d", sql_int(&w, f->active ? 1 : 0));
+    if (f->search)
+        buf_printf(&w.sql, " AND instr(fold(k.name), $%d) > 0", sql_text(&w, text_fold(a, f->search)));
+    bool ok = false, own = false;
     sqlite3_stmt *q = NULL;
-    buf_printf(&sql, "SELECT count(*)%s", buf_str(&where));
-    if (sqlite3_prepare_v2(st->db, buf_str(&sql), -1, &q, NULL) != SQLITE_OK) {
-        sqlite_fail(st, e, "prepare category count");
+    /* one read snapshot for the count and the page */
+    if (!sqlite_snapshot_begin(st, &own, e))
+        goto done;
+    buf_printf(&sql, "SELECT count(*)%s", buf_str(&w.sql));
+    if (!(q = sqlite_query_stmt(st, buf_str(&sql), &w, e)))
+        goto done;
+    int got = sqlite_get_int(st, q, &out->count, e);
+    if (got != 1) {
+        if (got == 0)
+            sqlite_fail(st, e, "category count");
         goto done;
     }
-    if (search)
-        sqlite3_bind_text(q, 1, search, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_ROW) {
-        sqlite_fail(st, e, "category count");
-        goto done;
-    }
-    out->count = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    q = NULL;
 
     sql.len = 0;
-    buf_printf(&sql, "SELECT " CATEGORY_COLUMNS "%s ORDER BY ", buf_str(&where));
+    buf_printf(&sql, "SELECT " CATEGORY_COLUMNS "%s ORDER BY ", buf_str(&w.sql));
     if (f->norder == 0)
         buf_puts(&sql, "k.\"order\", ");
     bool id_desc = false;
@@ -219,17 +208,14 @@ bool store_category_list(struct store *st, struct arena *a, const struct categor
         else
             buf_printf(&sql, "k.%s %s, ", f->order[i].column, f->order[i].desc ? "DESC" : "ASC");
     }
-    buf_printf(&sql, "k.id %s LIMIT %d OFFSET %d", id_desc ? "DESC" : "ASC", f->limit, f->offset);
-    if (sqlite3_prepare_v2(st->db, buf_str(&sql), -1, &q, NULL) != SQLITE_OK) {
-        sqlite_fail(st, e, "prepare category list");
+    int limit = sql_int(&w, f->limit), offset = sql_int(&w, f->offset);
+    buf_printf(&sql, "k.id %s LIMIT $%d OFFSET $%d", id_desc ? "DESC" : "ASC", limit, offset);
+    if (!(q = sqlite_query_stmt(st, buf_str(&sql), &w, e)))
         goto done;
-    }
-    if (search)
-        sqlite3_bind_text(q, 1, search, -1, SQLITE_STATIC);
     ok = category_rows(st, a, q, f->limit, &out->items, &out->n, e, "category list");
 done:
-    sqlite3_finalize(q);
-    buf_free(&where);
+    sqlite_snapshot_end(st, own);
+    buf_free(&w.sql);
     buf_free(&sql);
     return ok;
 }
