@@ -94,6 +94,10 @@ int sqlite_get_row(struct store *st, sqlite3_stmt *q, sqlite_row_reader *read, s
  * (*out untouched), -1 error. */
 int sqlite_get_int(struct store *st, sqlite3_stmt *q, int64_t *out, struct err *e);
 
+/* sqlite_get_int on b prepared fresh (sqlite_query_prepare), finalized
+ * afterwards; b->sql is freed. */
+int sqlite_query_get_int(struct store *st, struct sql_query *b, int64_t *out, struct err *e);
+
 /* Whether q returns a row: 1, 0, -1 error. */
 int sqlite_exists(struct store *st, sqlite3_stmt *q, struct err *e);
 

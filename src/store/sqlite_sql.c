@@ -186,6 +186,16 @@ int sqlite_get_int(struct store *st, sqlite3_stmt *q, int64_t *out, struct err *
     return sqlite_get_row(st, q, read_int, NULL, out, e);
 }
 
+int sqlite_query_get_int(struct store *st, struct sql_query *b, int64_t *out, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_query_prepare(st, b, e);
+    if (!q)
+        return -1;
+    int got = sqlite_get_int(st, q, out, e);
+    sqlite3_finalize(q);
+    return got;
+}
+
 /* ================================================================ */
 /* read snapshots                                                   */
 
