@@ -13,6 +13,7 @@
 #include "domain/search.h"
 #include "store/sqlite_internal.h"
 #include "store/sqlite_search_internal.h"
+#include "store/test_hooks.h"
 
 /* A text filter on a column, as contract §3 words it. */
 static void naive_text(struct sql_query *b, const char *column, const char *term)

@@ -17,7 +17,7 @@
  * ordinary inserts, the triggers keeping the indexes: the API tests' fixed
  * populations.
  */
-#include "store/store.h"
+#include "store/seed.h"
 
 #include <math.h>
 #include <sqlite3.h>
@@ -34,6 +34,7 @@
 #include "core/text.h"
 #include "store/sqlite_internal.h"
 #include "store/sqlite_seed_data.h"
+#include "store/store.h"
 
 enum {
     SEED_BATCH = 50000,          /* users per transaction */

@@ -323,57 +323,8 @@ bool store_tag_of_users(struct store *st, struct arena *a, const int64_t *users,
 bool store_search_users(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
                         struct err *e);
 
-/* The thresholds behind the engine's choices (src/store/sqlite_search.c
- * explains them). Tests lower them to drive every path on a small
- * population; set before searching, not thread-safe. */
-struct search_tuning {
-    int collect_max, sort_max, walk_max, bitmap_ratio;
-};
-void store_search_tune(const struct search_tuning *t);
-
-/* The same query answered the slow, obvious way (every user row tested,
- * ordered by SQL): the reference the tests compare store_search_users with. */
-bool store_search_users_naive(struct store *st, struct arena *a, const struct search_query *q,
-                              struct search_page *out, struct err *e);
-
-/* Compares the search indexes with what the base tables say they should
- * hold; returns the number of differences (0 = in sync), -1 on error.
- * Reads everything: for tests and `hearth check`-style audits. */
-int64_t store_search_check(struct store *st, struct err *e);
-
-/* The EXPLAIN QUERY PLAN lines (joined by newlines) of the statements that
- * find the users of a text term of `term`'s length, for the plan test. */
-bool store_search_plan(struct store *st, struct arena *a, const char *term, const char **plan, struct err *e);
-
-/* hearth seed: adds a deterministic population (domain/seed in
- * src/store/sqlite_seed.c). */
-struct seed_options {
-    int64_t users;
-    int follows_per_user;
-    uint64_t seed;
-    void (*progress)(const char *message); /* NULL = quiet */
-};
-
-struct seed_stats {
-    int64_t users, tags, user_tags, categories, category_follows, follows;
-    double seconds_users, seconds_index, seconds_total;
-};
-
-bool store_seed(struct store *st, const struct seed_options *o, struct seed_stats *out, struct err *e);
-
-/* Drops the search indexes and builds them again from the base tables
- * (migration 005 re-applied): after a bulk load, or to repair them. */
-bool store_search_reindex(struct store *st, struct err *e);
-
-/* Loads a hand-written population (the API tests' fixtures) in one
- * transaction through ordinary inserts: {"tags": [{name, type?, visible?,
- * active?, deleted?}], "categories": [name], "users": [{username,
- * real_name?, location?, location_lat_lng?, position_lat_lng?,
- * date_of_birth?, description?, gender?, status?, role?, email?, tags?:
- * [name], categories?: [name]}], "hides": [[username, hidden username]]}.
- * *ids (new reference): {"users": {username: id}, "tags": {name: id},
- * "categories": {name: id}}. */
-bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e);
+/* Seeding (store/seed.h) and the search engine's test hooks
+ * (store/test_hooks.h) are declared in their own headers. */
 
 /* ---- categories, posts and the feed (issue 5) ---- */
 
