@@ -28,10 +28,14 @@ struct seed_stats {
     double seconds_users, seconds_index, seconds_total;
 };
 
+/* Tx: own (batches, and the index rebuild): call outside a transaction,
+ * with no other connection writing. Alloc: heap for the run, freed before
+ * it returns. Returns: bool; out filled. */
 bool store_seed(struct store *st, const struct seed_options *o, struct seed_stats *out, struct err *e);
 
 /* Drops the search indexes and builds them again from the base tables
- * (migration 005 re-applied): after a bulk load, or to repair them. */
+ * (migration 005 re-applied): after a bulk load, or to repair them.
+ * Tx: own: call outside a transaction. Alloc: none. Returns: bool. */
 bool store_search_reindex(struct store *st, struct err *e);
 
 /* Loads a hand-written population (the API tests' fixtures) in one
@@ -41,7 +45,10 @@ bool store_search_reindex(struct store *st, struct err *e);
  * date_of_birth?, description?, gender?, status?, role?, email?, tags?:
  * [name], categories?: [name]}], "hides": [[username, hidden username]]}.
  * *ids (new reference): {"users": {username: id}, "tags": {name: id},
- * "categories": {name: id}}. */
+ * "categories": {name: id}}.
+ * Tx: own (one): call outside a transaction. Alloc: *ids, a jansson
+ * reference the caller decrefs. Returns: bool; the population is loaded
+ * whole or not at all. */
 bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e);
 
 #endif

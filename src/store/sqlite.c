@@ -91,7 +91,7 @@ struct store *store_open(const char *path, struct err *e)
                                 fn_fold, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(st->db, "word_prefix", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                 NULL, fn_word_prefix, NULL, NULL) != SQLITE_OK ||
-        !sqlite_search_register(st->db) /* issue 6: the 005_search triggers call them */) {
+        !sqlite_search_register(st->db) /* the 005_search triggers call them */) {
         sqlite_fail(st, e, "setup");
         store_close(st);
         return NULL;

@@ -1,6 +1,6 @@
 /* sqlite_account.c - account lifecycle in SQLite: profile writes, soft and
  * hard delete, email and password changes, pending email changes and
- * notification settings (issue 3; rules in src/domain/account.c). */
+ * notification settings (rules in src/domain/account.c). */
 #include "store/store.h"
 
 #include <sqlite3.h>
