@@ -184,17 +184,9 @@ bool store_category_list(struct store *st, struct arena *a, const struct categor
     /* one read snapshot for the count and the page */
     if (!sqlite_snapshot_begin(st, &own, e))
         goto done;
-    buf_printf(&sql, "SELECT count(*)%s", buf_str(&w.sql));
-    if (!(q = sqlite_query_stmt(st, buf_str(&sql), &w, e)))
+    if (!sqlite_query_count_where(st, &w, &out->count, e))
         goto done;
-    int got = sqlite_get_int(st, q, &out->count, e);
-    if (got != 1) {
-        if (got == 0)
-            sqlite_fail(st, e, "category count");
-        goto done;
-    }
 
-    sql.len = 0;
     buf_printf(&sql, "SELECT " CATEGORY_COLUMNS "%s ORDER BY ", buf_str(&w.sql));
     if (f->norder == 0)
         buf_puts(&sql, "k.\"order\", ");

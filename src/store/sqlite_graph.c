@@ -230,10 +230,7 @@ bool store_graph_hide_delete(struct store *st, int64_t user_id, int64_t hidden_i
 static int64_t count_stmt(struct store *st, sqlite3_stmt *q, struct err *e)
 {
     int64_t n = -1;
-    int got = sqlite_get_int(st, q, &n, e);
-    if (got == 0)
-        sqlite_fail(st, e, "graph count");
-    return got == 1 ? n : -1;
+    return sqlite_get_count(st, q, &n, e) ? n : -1;
 }
 
 int64_t store_graph_hide_count(struct store *st, int64_t user_id, struct err *e)

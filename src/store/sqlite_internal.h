@@ -94,9 +94,17 @@ int sqlite_get_row(struct store *st, sqlite3_stmt *q, sqlite_row_reader *read, s
  * (*out untouched), -1 error. */
 int sqlite_get_int(struct store *st, sqlite3_stmt *q, int64_t *out, struct err *e);
 
-/* sqlite_get_int on b prepared fresh (sqlite_query_prepare), finalized
- * afterwards; b->sql is freed. */
-int sqlite_query_get_int(struct store *st, struct sql_query *b, int64_t *out, struct err *e);
+/* A count: the first column of q's only row. A missing row is an engine
+ * error like any other (e filled). Returns bool. */
+bool sqlite_get_count(struct store *st, sqlite3_stmt *q, int64_t *out, struct err *e);
+
+/* sqlite_get_count on b prepared fresh (sqlite_query_prepare) and
+ * finalized; b->sql is freed. */
+bool sqlite_query_count(struct store *st, struct sql_query *b, int64_t *out, struct err *e);
+
+/* "SELECT count(*)" followed by w->sql (a FROM and WHERE) with w's values,
+ * as a cached statement; w is left as it was. */
+bool sqlite_query_count_where(struct store *st, const struct sql_query *w, int64_t *out, struct err *e);
 
 /* Whether q returns a row: 1, 0, -1 error. */
 int sqlite_exists(struct store *st, sqlite3_stmt *q, struct err *e);

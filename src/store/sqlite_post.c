@@ -103,9 +103,8 @@ static bool post_by_author(struct store *st, struct arena *a, int64_t author_id,
     if (!q)
         return false;
     sqlite3_bind_int64(q, 1, author_id);
-    int got = sqlite_get_int(st, q, &out->count, e);
-    if (got != 1)
-        return got == 0 ? sqlite_fail(st, e, "count posts") : false;
+    if (!sqlite_get_count(st, q, &out->count, e))
+        return false;
 
     q = sqlite_stmt(st,
                     "SELECT " POST_COLUMNS " FROM posts WHERE author_id = $1 AND deleted = 0 "

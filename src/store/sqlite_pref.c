@@ -29,7 +29,7 @@ bool store_pref_list(struct store *st, struct arena *a, struct pref **out, int *
     if (!q)
         return false;
     int64_t total = 0;
-    if (sqlite_get_int(st, q, &total, e) < 0)
+    if (!sqlite_get_count(st, q, &total, e))
         return false;
     q = sqlite_stmt(st, "SELECT id, section, name, value FROM prefs ORDER BY id", e);
     if (!q)

@@ -130,9 +130,8 @@ static bool run_search(struct run *r)
     struct sql_query b = {0};
     buf_puts(&b.sql, "SELECT count(*) FROM users u WHERE");
     search_row_conditions(r, &b, r->conds);
-    int got = sqlite_query_get_int(r->st, &b, &r->count, r->e);
-    if (got != 1)
-        return got == 0 ? sqlite_fail(r->st, r->e, "search count") : false;
+    if (!sqlite_query_count(r->st, &b, &r->count, r->e))
+        return false;
     int64_t hidden;
     if (!search_count_skipped(r, r->conds, &hidden))
         return false;

@@ -91,9 +91,8 @@ bool store_search_users_naive(struct store *st, struct arena *a, const struct se
     struct sql_query b = {0};
     naive_select(&b, q, "count(*)");
     naive_where(&b, q);
-    int got = sqlite_query_get_int(st, &b, &out->count, e);
-    if (got != 1)
-        return got == 0 ? sqlite_fail(st, e, "naive count") : false;
+    if (!sqlite_query_count(st, &b, &out->count, e))
+        return false;
 
     memset(&b, 0, sizeof b);
     naive_select(&b, q, "u.id");
@@ -223,12 +222,8 @@ int64_t store_search_check(struct store *st, struct err *e)
         struct sql_query b = {0};
         buf_puts(&b.sql, audits[i]);
         int64_t n = 0;
-        int got = sqlite_query_get_int(st, &b, &n, e);
-        if (got != 1) {
-            if (got == 0)
-                sqlite_fail(st, e, "search audit");
+        if (!sqlite_query_count(st, &b, &n, e))
             return -1;
-        }
         total += n;
     }
     return total;

@@ -354,8 +354,7 @@ bool search_estimate(struct run *r, struct src *s)
                    sql_int(&b, r->box.lat_min), sql_int(&b, r->box.lat_max));
         buf_printf(&b.sql, " AND d.lng_min >= $%d AND d.lng_max <= $%d LIMIT %d)", sql_int(&b, r->box.lng_min[0]),
                    sql_int(&b, r->box.lng_max[0]), SEARCH_ESTIMATE_CAP);
-        s->est = 0;
-        if (sqlite_query_get_int(r->st, &b, &s->est, r->e) < 0)
+        if (!sqlite_query_count(r->st, &b, &s->est, r->e))
             return false;
         if (r->box.nlng == 2)
             s->est = SEARCH_ESTIMATE_CAP; /* across the antimeridian: rare, assume large */
@@ -384,11 +383,9 @@ bool search_count_skipped(struct run *r, unsigned conds, int64_t *n)
     buf_printf(&b.sql, "SELECT count(*) FROM users u WHERE u.id IN (SELECT value FROM json_each($%d)) AND",
                sql_text(&b, buf_str(&ids)));
     search_row_conditions(r, &b, conds);
-    int got = sqlite_query_get_int(r->st, &b, n, r->e);
+    bool ok = sqlite_query_count(r->st, &b, n, r->e);
     buf_free(&ids);
-    if (got == 0)
-        sqlite_fail(r->st, r->e, "search hidden count");
-    return got == 1;
+    return ok;
 }
 
 /* The count of a mix of gender, age, staff and "has coordinates": a sum
@@ -468,7 +465,7 @@ int64_t search_lone_count(struct run *r)
         sqlite3_bind_text(q, 1, lo, -1, SQLITE_TRANSIENT);
         sqlite3_bind_text(q, 2, hi, -1, SQLITE_TRANSIENT);
         int64_t n = -1;
-        return sqlite_get_int(r->st, q, &n, r->e) == 1 ? n : -1;
+        return sqlite_get_count(r->st, q, &n, r->e) ? n : -1;
     }
     return -2;
 }

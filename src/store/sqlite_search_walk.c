@@ -116,6 +116,28 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
 /* counts of lone conditions, and their pages                       */
 
 
+/* Puts id on the page unless it is one of the first *skip (the offset). */
+static void page_offer(struct run *r, int64_t id, int64_t *skip)
+{
+    if (*skip > 0)
+        (*skip)--;
+    else
+        search_page_put(r, id, NAN);
+}
+
+/* Offers the ids q returns (column 0), in order, leaving out skipped users,
+ * until the page is full. Returns the last step's result code. */
+static int page_ids(struct run *r, sqlite3_stmt *q, int64_t *skip)
+{
+    int rc = SQLITE_DONE;
+    while (!search_page_full(r) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(q, 0);
+        if (!search_skipped(r, id))
+            page_offer(r, id, skip);
+    }
+    return rc;
+}
+
 bool search_page_prefix_ranked(struct run *r, const struct src *s)
 {
     sqlite3_stmt *q = sqlite_stmt(r->st,
@@ -127,16 +149,7 @@ bool search_page_prefix_ranked(struct run *r, const struct src *s)
     sqlite3_bind_text(q, 1, s->text, -1, SQLITE_STATIC);
     sqlite3_bind_int(q, 2, s->mask);
     int64_t skip = r->q->offset;
-    int rc;
-    while (!search_page_full(r) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(q, 0);
-        if (search_skipped(r, id))
-            continue;
-        if (skip > 0)
-            skip--;
-        else
-            search_page_put(r, id, NAN);
-    }
+    page_ids(r, q, &skip);
     sqlite3_reset(q);
     return true;
 }
@@ -153,28 +166,15 @@ bool search_page_suffix_ranked(struct run *r, const struct src *s)
     int64_t t0 = 0;
     if (sqlite_get_int(r->st, x, &t0, r->e) < 0)
         return false;
-    if (t0 && !search_skipped(r, t0)) {
-        if (skip > 0)
-            skip--;
-        else
-            search_page_put(r, t0, NAN);
-    }
+    if (t0 && !search_skipped(r, t0))
+        page_offer(r, t0, &skip);
     /* rank 1 */
     sqlite3_stmt *q = sqlite_stmt(r->st,
                                   "SELECT user_id FROM search_prefix WHERE pfx = $1 AND rank = 1 ORDER BY user_id", r->e);
     if (!q)
         return false;
     sqlite3_bind_text(q, 1, s->text, -1, SQLITE_STATIC);
-    int rc;
-    while (!search_page_full(r) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(q, 0);
-        if (search_skipped(r, id))
-            continue;
-        if (skip > 0)
-            skip--;
-        else
-            search_page_put(r, id, NAN);
-    }
+    int rc = page_ids(r, q, &skip);
     sqlite3_reset(q);
     if (search_page_full(r))
         return true;
@@ -188,15 +188,7 @@ bool search_page_suffix_ranked(struct run *r, const struct src *s)
     sqlite3_stmt *w = sqlite_query_prepare(r->st, &b, r->e);
     if (!w)
         return false;
-    while (!search_page_full(r) && (rc = sqlite3_step(w)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(w, 0);
-        if (search_skipped(r, id))
-            continue;
-        if (skip > 0)
-            skip--;
-        else
-            search_page_put(r, id, NAN);
-    }
+    page_ids(r, w, &skip);
     sqlite3_finalize(w);
     return true;
 }

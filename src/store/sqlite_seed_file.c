@@ -44,21 +44,17 @@ static int64_t id_by_name(json_t *map, const char *name)
     return json_integer_value(json_object_get(map, name));
 }
 
-bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
+/* tags: {"name", "type"?, "visible"?, "active"?, "deleted"?}; their ids
+ * go into `tags` by name. */
+static bool load_tags(struct store *st, json_t *doc, json_t *tags)
 {
-    *ids = NULL;
-    if (!json_is_object(doc))
-        return err_set(e, 400, "invalid", "The population must be a JSON object.");
-    json_t *users = json_object(), *tags = json_object(), *categories = json_object();
     sqlite3_stmt *q = NULL;
-    bool ok = store_begin(st, e);
+    bool ok = sqlite3_prepare_v2(st->db,
+                                 "INSERT INTO tags (type, name, color, visible, active, deleted, created_us) "
+                                 "VALUES (coalesce($1, 'user'), $2, '#3B3B3B', $3, $4, $5, $6)",
+                                 -1, &q, NULL) == SQLITE_OK;
     size_t i;
     json_t *v;
-    /* tags: {"name", "type"?, "visible"?, "active"?, "deleted"?} */
-    ok = ok && sqlite3_prepare_v2(st->db,
-                                  "INSERT INTO tags (type, name, color, visible, active, deleted, created_us) "
-                                  "VALUES (coalesce($1, 'user'), $2, '#3B3B3B', $3, $4, $5, $6)",
-                                  -1, &q, NULL) == SQLITE_OK;
     json_array_foreach(json_object_get(doc, "tags"), i, v)
     {
         if (!ok)
@@ -77,11 +73,17 @@ bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
             json_object_set_new(tags, opt_str(v, "name"), json_integer(sqlite3_last_insert_rowid(st->db)));
     }
     sqlite3_finalize(q);
-    q = NULL;
-    /* categories: names */
-    ok = ok && sqlite3_prepare_v2(st->db,
-                                  "INSERT INTO categories (name, slug, lastmod_us) VALUES ($1, lower($1), $2)", -1, &q,
-                                  NULL) == SQLITE_OK;
+    return ok;
+}
+
+/* categories: names; their ids go into `categories` by name. */
+static bool load_categories(struct store *st, json_t *doc, json_t *categories)
+{
+    sqlite3_stmt *q = NULL;
+    bool ok = sqlite3_prepare_v2(st->db, "INSERT INTO categories (name, slug, lastmod_us) VALUES ($1, lower($1), $2)",
+                                 -1, &q, NULL) == SQLITE_OK;
+    size_t i;
+    json_t *v;
     json_array_foreach(json_object_get(doc, "categories"), i, v)
     {
         if (!ok || !json_is_string(v))
@@ -94,22 +96,30 @@ bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
             json_object_set_new(categories, json_string_value(v), json_integer(sqlite3_last_insert_rowid(st->db)));
     }
     sqlite3_finalize(q);
-    q = NULL;
-    /* users, through the triggers */
-    sqlite3_stmt *tag = NULL, *cat = NULL;
-    ok = ok &&
-         sqlite3_prepare_v2(st->db,
-                            "INSERT INTO users (username, username_fold, real_name, real_name_fold, location, "
-                            "location_lat, location_lng, position_lat, position_lng, date_of_birth, description, "
-                            "gender, status, role, email, email_fold, date_joined_us) VALUES ($1, fold($1), "
-                            "coalesce($2, ''), fold(coalesce($2, '')), coalesce($3, ''), $4, $5, $6, $7, $8, "
-                            "coalesce($9, ''), coalesce($10, 'Unspecified'), coalesce($11, 'a'), $12, $13, fold($13), "
-                            "$14)",
-                            -1, &q, NULL) == SQLITE_OK &&
-         sqlite3_prepare_v2(st->db, "INSERT INTO user_tags (user_id, tag_id) VALUES ($1, $2)", -1, &tag, NULL) ==
-             SQLITE_OK &&
-         sqlite3_prepare_v2(st->db, "INSERT INTO category_follows (user_id, category_id, created_us) VALUES ($1, $2, $3)",
-                            -1, &cat, NULL) == SQLITE_OK;
+    return ok;
+}
+
+/* users, through the triggers, with their tags and categories (by name);
+ * their ids go into `users` by username. */
+static bool load_users(struct store *st, json_t *doc, json_t *tags, json_t *categories, json_t *users,
+                       struct err *e)
+{
+    sqlite3_stmt *q = NULL, *tag = NULL, *cat = NULL;
+    bool ok =
+        sqlite3_prepare_v2(st->db,
+                           "INSERT INTO users (username, username_fold, real_name, real_name_fold, location, "
+                           "location_lat, location_lng, position_lat, position_lng, date_of_birth, description, "
+                           "gender, status, role, email, email_fold, date_joined_us) VALUES ($1, fold($1), "
+                           "coalesce($2, ''), fold(coalesce($2, '')), coalesce($3, ''), $4, $5, $6, $7, $8, "
+                           "coalesce($9, ''), coalesce($10, 'Unspecified'), coalesce($11, 'a'), $12, $13, fold($13), "
+                           "$14)",
+                           -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(st->db, "INSERT INTO user_tags (user_id, tag_id) VALUES ($1, $2)", -1, &tag, NULL) ==
+            SQLITE_OK &&
+        sqlite3_prepare_v2(st->db, "INSERT INTO category_follows (user_id, category_id, created_us) VALUES ($1, $2, $3)",
+                           -1, &cat, NULL) == SQLITE_OK;
+    size_t i;
+    json_t *v;
     json_array_foreach(json_object_get(doc, "users"), i, v)
     {
         if (!ok)
@@ -157,10 +167,17 @@ bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
     sqlite3_finalize(q);
     sqlite3_finalize(tag);
     sqlite3_finalize(cat);
-    q = NULL;
-    /* hides: [viewer username, hidden username] */
-    ok = ok && sqlite3_prepare_v2(st->db, "INSERT INTO hides (user_id, hidden_id, created_us) VALUES ($1, $2, $3)", -1,
-                                  &q, NULL) == SQLITE_OK;
+    return ok;
+}
+
+/* hides: [viewer username, hidden username] */
+static bool load_hides(struct store *st, json_t *doc, json_t *users)
+{
+    sqlite3_stmt *q = NULL;
+    bool ok = sqlite3_prepare_v2(st->db, "INSERT INTO hides (user_id, hidden_id, created_us) VALUES ($1, $2, $3)", -1,
+                                 &q, NULL) == SQLITE_OK;
+    size_t i;
+    json_t *v;
     json_array_foreach(json_object_get(doc, "hides"), i, v)
     {
         if (!ok)
@@ -172,6 +189,17 @@ bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
         sqlite3_reset(q);
     }
     sqlite3_finalize(q);
+    return ok;
+}
+
+bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
+{
+    *ids = NULL;
+    if (!json_is_object(doc))
+        return err_set(e, 400, "invalid", "The population must be a JSON object.");
+    json_t *users = json_object(), *tags = json_object(), *categories = json_object();
+    bool ok = store_begin(st, e) && load_tags(st, doc, tags) && load_categories(st, doc, categories) &&
+              load_users(st, doc, tags, categories, users, e) && load_hides(st, doc, users);
     if (!ok || !store_commit(st, e)) {
         if (!err_any(e))
             sqlite_fail(st, e, "seed file");

@@ -186,14 +186,31 @@ int sqlite_get_int(struct store *st, sqlite3_stmt *q, int64_t *out, struct err *
     return sqlite_get_row(st, q, read_int, NULL, out, e);
 }
 
-int sqlite_query_get_int(struct store *st, struct sql_query *b, int64_t *out, struct err *e)
+bool sqlite_get_count(struct store *st, sqlite3_stmt *q, int64_t *out, struct err *e)
+{
+    int got = sqlite_get_int(st, q, out, e);
+    if (got == 0)
+        sqlite_fail(st, e, "count without a row");
+    return got == 1;
+}
+
+bool sqlite_query_count(struct store *st, struct sql_query *b, int64_t *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_query_prepare(st, b, e);
     if (!q)
-        return -1;
-    int got = sqlite_get_int(st, q, out, e);
+        return false;
+    bool ok = sqlite_get_count(st, q, out, e);
     sqlite3_finalize(q);
-    return got;
+    return ok;
+}
+
+bool sqlite_query_count_where(struct store *st, const struct sql_query *w, int64_t *out, struct err *e)
+{
+    struct buf sql = {0};
+    buf_printf(&sql, "SELECT count(*)%s", buf_str(&w->sql));
+    sqlite3_stmt *q = sqlite_query_stmt(st, buf_str(&sql), w, e);
+    buf_free(&sql);
+    return q && sqlite_get_count(st, q, out, e);
 }
 
 /* ================================================================ */

@@ -106,9 +106,8 @@ static bool tag_list_read(struct store *st, struct arena *a, const struct tag_fi
     if (!q)
         return false;
     bind_tag_filter(q, f);
-    int got = sqlite_get_int(st, q, &out->count, e);
-    if (got != 1)
-        return got == 0 ? sqlite_fail(st, e, "count tags") : false;
+    if (!sqlite_get_count(st, q, &out->count, e))
+        return false;
     q = sqlite_stmt(st, "SELECT " TAG_COLUMNS TAG_WHERE " ORDER BY t.id LIMIT $6 OFFSET $7", e);
     if (!q)
         return false;

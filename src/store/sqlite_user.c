@@ -94,7 +94,7 @@ int64_t store_user_count(struct store *st, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT count(*) FROM users", e);
     int64_t n = -1;
-    return q && sqlite_get_int(st, q, &n, e) == 1 ? n : -1;
+    return q && sqlite_get_count(st, q, &n, e) ? n : -1;
 }
 
 static void add_text_filter(struct sql_query *w, struct arena *a, const char *column, const char *term)
@@ -171,19 +171,10 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
     /* one read snapshot for the count and the page */
     if (!sqlite_snapshot_begin(st, &own, e))
         goto done;
-    /* count */
-    buf_printf(&sql, "SELECT count(*)%s", buf_str(&w.sql));
-    if (!(q = sqlite_query_stmt(st, buf_str(&sql), &w, e)))
+    if (!sqlite_query_count_where(st, &w, &out->count, e))
         goto done;
-    int got = sqlite_get_int(st, q, &out->count, e);
-    if (got != 1) {
-        if (got == 0)
-            sqlite_fail(st, e, "count");
-        goto done;
-    }
 
     /* page */
-    sql.len = 0;
     buf_printf(&sql, "SELECT " USER_COLUMNS "%s ORDER BY ", buf_str(&w.sql));
     if (f->norder == 0 && search_bind)
         buf_printf(&sql, "CASE WHEN username_fold = $%d THEN 0 WHEN substr(username_fold, 1, length($%d)) = $%d "
