@@ -98,22 +98,13 @@ int store_category_get(struct store *st, struct arena *a, int64_t id, struct cat
 int store_category_name_taken(struct store *st, const char *name, int64_t except_id, struct err *e)
 {
     /* categories are few (administrators make them): a scan is fine */
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM categories WHERE fold(name) = fold($1) AND id <> $2", e);
-    if (!q)
-        return -1;
-    sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 2, except_id);
-    return sqlite_exists(st, q, e);
+    return sqlite_taken(st, "SELECT 1 FROM categories WHERE fold(name) = fold($1) AND id <> $2", name, except_id, e);
 }
 
 int store_category_slug_taken(struct store *st, const char *slug, int64_t except_id, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM categories WHERE lower(slug) = lower($1) AND id <> $2", e);
-    if (!q)
-        return -1;
-    sqlite3_bind_text(q, 1, slug, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 2, except_id);
-    return sqlite_exists(st, q, e);
+    return sqlite_taken(st, "SELECT 1 FROM categories WHERE lower(slug) = lower($1) AND id <> $2",
+                        slug, except_id, e);
 }
 
 bool store_category_insert(struct store *st, struct category *c, struct err *e)

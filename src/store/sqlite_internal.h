@@ -109,6 +109,10 @@ bool sqlite_query_count_where(struct store *st, const struct sql_query *w, int64
 /* Whether q returns a row: 1, 0, -1 error. */
 int sqlite_exists(struct store *st, sqlite3_stmt *q, struct err *e);
 
+/* Whether the literal `sql` finds a row for $1 = value (text) and
+ * $2 = except_id (the row to leave out): the uniqueness checks. 1, 0, -1. */
+int sqlite_taken(struct store *st, const char *sql, const char *value, int64_t except_id, struct err *e);
+
 /* Steps a statement expected to finish (INSERT/UPDATE/DELETE). */
 bool sqlite_exec_stmt(struct store *st, sqlite3_stmt *q, struct err *e, const char *what);
 

@@ -213,6 +213,16 @@ bool sqlite_query_count_where(struct store *st, const struct sql_query *w, int64
     return q && sqlite_get_count(st, q, out, e);
 }
 
+int sqlite_taken(struct store *st, const char *sql, const char *value, int64_t except_id, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, sql, e);
+    if (!q)
+        return -1;
+    sqlite3_bind_text(q, 1, value, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, except_id);
+    return sqlite_exists(st, q, e);
+}
+
 /* ================================================================ */
 /* read snapshots                                                   */
 

@@ -34,23 +34,14 @@ int store_user_get_by_login(struct store *st, struct arena *a, const char *login
 
 int store_user_username_taken(struct store *st, const char *username, int64_t except_id, struct err *e)
 {
-    sqlite3_stmt *q =
-        sqlite_stmt(st, "SELECT 1 FROM users WHERE username_fold = fold($1) AND status <> 'u' AND id <> $2", e);
-    if (!q)
-        return -1;
-    sqlite3_bind_text(q, 1, username, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 2, except_id);
-    return sqlite_exists(st, q, e);
+    return sqlite_taken(st, "SELECT 1 FROM users WHERE username_fold = fold($1) AND status <> 'u' AND id <> $2",
+                        username, except_id, e);
 }
 
 int store_user_email_taken(struct store *st, const char *email, int64_t except_id, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM users WHERE email_fold = fold($1) AND status <> 'u' AND id <> $2", e);
-    if (!q)
-        return -1;
-    sqlite3_bind_text(q, 1, email, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 2, except_id);
-    return sqlite_exists(st, q, e);
+    return sqlite_taken(st, "SELECT 1 FROM users WHERE email_fold = fold($1) AND status <> 'u' AND id <> $2",
+                        email, except_id, e);
 }
 
 int store_user_ext_id_taken(struct store *st, int64_t ext_id, int64_t except_id, struct err *e)
