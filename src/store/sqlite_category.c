@@ -172,10 +172,7 @@ bool store_category_list(struct store *st, struct arena *a, const struct categor
         buf_printf(&w.sql, " AND instr(fold(k.name), $%d) > 0", sql_text(&w, text_fold(a, f->search)));
     bool ok = false, own = false;
     sqlite3_stmt *q = NULL;
-    /* one read snapshot for the count and the page */
-    if (!sqlite_snapshot_begin(st, &own, e))
-        goto done;
-    if (!sqlite_query_count_where(st, &w, &out->count, e))
+    if (!sqlite_page_begin(st, &w, &out->count, &own, e))
         goto done;
 
     buf_printf(&sql, "SELECT " CATEGORY_COLUMNS "%s ORDER BY ", buf_str(&w.sql));
@@ -205,12 +202,8 @@ done:
 
 int store_category_follow_exists(struct store *st, int64_t user_id, int64_t category_id, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM category_follows WHERE user_id = $1 AND category_id = $2", e);
-    if (!q)
-        return -1;
-    sqlite3_bind_int64(q, 1, user_id);
-    sqlite3_bind_int64(q, 2, category_id);
-    return sqlite_exists(st, q, e);
+    return sqlite_exists_ids(st, "SELECT 1 FROM category_follows WHERE user_id = $1 AND category_id = $2", user_id,
+                             category_id, e);
 }
 
 bool store_category_follow_set(struct store *st, int64_t user_id, int64_t category_id, bool follow, struct err *e)

@@ -113,6 +113,10 @@ int sqlite_exists(struct store *st, sqlite3_stmt *q, struct err *e);
  * $2 = except_id (the row to leave out): the uniqueness checks. 1, 0, -1. */
 int sqlite_taken(struct store *st, const char *sql, const char *value, int64_t except_id, struct err *e);
 
+/* Whether the literal `sql` finds a row for $1 = id1 and $2 = id2 (an
+ * edge, or an id held by another row). 1, 0, -1. */
+int sqlite_exists_ids(struct store *st, const char *sql, int64_t id1, int64_t id2, struct err *e);
+
 /* Steps a statement expected to finish (INSERT/UPDATE/DELETE). */
 bool sqlite_exec_stmt(struct store *st, sqlite3_stmt *q, struct err *e, const char *what);
 
@@ -125,6 +129,12 @@ bool sqlite_exec_stmt(struct store *st, sqlite3_stmt *q, struct err *e, const ch
 bool sqlite_snapshot_begin(struct store *st, bool *own, struct err *e);
 /* Ends what sqlite_snapshot_begin opened (nothing unless own). */
 void sqlite_snapshot_end(struct store *st, bool own);
+
+/* The start of a page of a composed list: opens the read snapshot (as
+ * sqlite_snapshot_begin) and counts the rows of w (a FROM and WHERE) into
+ * *count, so that the page read next agrees with it. The caller ends the
+ * snapshot after the page; on false it is already ended (*own false). */
+bool sqlite_page_begin(struct store *st, const struct sql_query *w, int64_t *count, bool *own, struct err *e);
 
 /* ---- columns and values ---- */
 

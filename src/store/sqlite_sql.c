@@ -223,6 +223,16 @@ int sqlite_taken(struct store *st, const char *sql, const char *value, int64_t e
     return sqlite_exists(st, q, e);
 }
 
+int sqlite_exists_ids(struct store *st, const char *sql, int64_t id1, int64_t id2, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, sql, e);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, id1);
+    sqlite3_bind_int64(q, 2, id2);
+    return sqlite_exists(st, q, e);
+}
+
 /* ================================================================ */
 /* read snapshots                                                   */
 
@@ -241,4 +251,15 @@ void sqlite_snapshot_end(struct store *st, bool own)
 {
     if (own && sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         store_rollback(st);
+}
+
+bool sqlite_page_begin(struct store *st, const struct sql_query *w, int64_t *count, bool *own, struct err *e)
+{
+    if (!sqlite_snapshot_begin(st, own, e))
+        return false;
+    if (sqlite_query_count_where(st, w, count, e))
+        return true;
+    sqlite_snapshot_end(st, *own);
+    *own = false;
+    return false;
 }

@@ -46,12 +46,8 @@ int store_user_email_taken(struct store *st, const char *email, int64_t except_i
 
 int store_user_ext_id_taken(struct store *st, int64_t ext_id, int64_t except_id, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM users WHERE ext_id = $1 AND status <> 'u' AND id <> $2", e);
-    if (!q)
-        return -1;
-    sqlite3_bind_int64(q, 1, ext_id);
-    sqlite3_bind_int64(q, 2, except_id);
-    return sqlite_exists(st, q, e);
+    return sqlite_exists_ids(st, "SELECT 1 FROM users WHERE ext_id = $1 AND status <> 'u' AND id <> $2", ext_id,
+                             except_id, e);
 }
 
 bool store_user_insert(struct store *st, const struct user *u, int64_t *id, struct err *e)
@@ -159,10 +155,7 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
 
     bool ok = false, own = false;
     sqlite3_stmt *q = NULL;
-    /* one read snapshot for the count and the page */
-    if (!sqlite_snapshot_begin(st, &own, e))
-        goto done;
-    if (!sqlite_query_count_where(st, &w, &out->count, e))
+    if (!sqlite_page_begin(st, &w, &out->count, &own, e))
         goto done;
 
     /* page */
