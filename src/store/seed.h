@@ -14,8 +14,8 @@
 
 struct store;
 
-/* hearth seed: adds a deterministic population (domain/seed in
- * src/store/sqlite_seed.c). */
+/* hearth seed: adds a deterministic population (src/store/sqlite_seed.c
+ * writes what sqlite_seed_people.c generates). */
 struct seed_options {
     int64_t users;
     int follows_per_user;
