@@ -19,6 +19,7 @@
 #include "domain/prefs.h"
 #include "domain/user.h"
 #include "http/server.h"
+#include "store/seed.h"
 #include "store/store.h"
 
 enum {

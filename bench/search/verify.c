@@ -18,6 +18,7 @@
 
 #include "domain/search.h"
 #include "store/store.h"
+#include "store/test_hooks.h"
 
 enum { MAX_PARAMS = 16, LINE_MAX_BYTES = 8192 };
 

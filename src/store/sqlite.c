@@ -1,11 +1,8 @@
-/* sqlite.c - the SQLite backend of store.h: connection, statement cache,
- * SQL helper functions, migrations and transactions, and the row helpers the
- * other sqlite_*.c files share (sqlite_internal.h). Subjects live in their
- * own files: sqlite_user.c, sqlite_oauth.c, sqlite_pref.c, ...
- *
- * Every statement is a string literal prepared once per connection and
- * cached by its address; list queries with optional filters are built per
- * call and prepared fresh.
+/* sqlite.c - the SQLite backend of store.h: connection, the SQL functions
+ * the schema calls, migrations and transactions, and the users row reader
+ * the other sqlite_*.c files share (sqlite_internal.h). Running statements
+ * (caches, binds, one-row reads, read snapshots) is sqlite_sql.c; subjects
+ * live in their own files: sqlite_user.c, sqlite_oauth.c, sqlite_pref.c, ...
  */
 #include "store/store.h"
 
@@ -22,98 +19,12 @@
 #include "store/sqlite_search_internal.h"
 
 /* ================================================================ */
-/* connection, errors and statement cache                           */
+/* connection, errors and SQL functions                             */
 
 bool sqlite_fail(struct store *st, struct err *e, const char *what)
 {
     log_error("sqlite: %s: %s", what, sqlite3_errmsg(st->db));
     return err_internal(e);
-}
-
-int sqlite_prepare(struct store *st, const char *sql, bool persistent, sqlite3_stmt **out)
-{
-    /* SQLite reads `$N` as a *named* parameter numbered by first appearance;
-     * `?N` is numbered by N, which is what `$N` means in PostgreSQL and in
-     * store.h. Rewrite outside quoted text. */
-    size_t len = strlen(sql);
-    char *text = malloc(len + 1);
-    if (!text)
-        return SQLITE_NOMEM;
-    char quote = 0;
-    for (size_t i = 0; i <= len; i++) {
-        char c = sql[i];
-        if (quote) {
-            if (c == quote)
-                quote = 0;
-        } else if (c == '\'' || c == '"') {
-            quote = c;
-        } else if (c == '$' && sql[i + 1] >= '0' && sql[i + 1] <= '9') {
-            c = '?';
-        }
-        text[i] = c;
-    }
-    int rc = sqlite3_prepare_v3(st->db, text, (int)len + 1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
-    free(text);
-    return rc;
-}
-
-/* The cached, reset statement for `sql`, or NULL (e filled). */
-sqlite3_stmt *sqlite_stmt(struct store *st, const char *sql, struct err *e)
-{
-    size_t h = ((uintptr_t)sql >> 3) % STORE_STMT_CACHE;
-    for (size_t i = 0; i < STORE_STMT_CACHE; i++) {
-        struct cached_stmt *c = &st->cache[(h + i) % STORE_STMT_CACHE];
-        if (c->sql == sql) {
-            sqlite3_reset(c->stmt);
-            sqlite3_clear_bindings(c->stmt);
-            return c->stmt;
-        }
-        if (!c->sql) {
-            if (sqlite_prepare(st, sql, true, &c->stmt) != SQLITE_OK) {
-                sqlite_fail(st, e, "prepare");
-                return NULL;
-            }
-            c->sql = sql;
-            return c->stmt;
-        }
-    }
-    log_error("sqlite: statement cache full");
-    err_internal(e);
-    return NULL;
-}
-
-static uint64_t text_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h ? h : 1;
-}
-
-sqlite3_stmt *sqlite_stmt_text(struct store *st, const char *sql, struct err *e)
-{
-    uint64_t h = text_hash(sql);
-    for (size_t i = 0; i < STORE_TEXT_STMT_CACHE; i++) {
-        struct text_stmt *t = &st->text_cache[i];
-        if (t->hash == h && !strcmp(t->sql, sql)) {
-            sqlite3_reset(t->stmt);
-            sqlite3_clear_bindings(t->stmt);
-            return t->stmt;
-        }
-    }
-    sqlite3_stmt *q = NULL;
-    char *copy = strdup(sql);
-    if (!copy || sqlite_prepare(st, sql, true, &q) != SQLITE_OK) {
-        free(copy);
-        sqlite_fail(st, e, "prepare");
-        return NULL;
-    }
-    struct text_stmt *t = &st->text_cache[st->text_next++ % STORE_TEXT_STMT_CACHE];
-    if (t->stmt)
-        sqlite3_finalize(t->stmt);
-    free(t->sql);
-    *t = (struct text_stmt){h, copy, q};
-    return q;
 }
 
 static void fn_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -180,7 +91,7 @@ struct store *store_open(const char *path, struct err *e)
                                 fn_fold, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(st->db, "word_prefix", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                                 NULL, fn_word_prefix, NULL, NULL) != SQLITE_OK ||
-        !sqlite_search_register(st->db) /* issue 6: the 005_search triggers call them */) {
+        !sqlite_search_register(st->db) /* the 005_search triggers call them */) {
         sqlite_fail(st, e, "setup");
         store_close(st);
         return NULL;
@@ -353,14 +264,7 @@ void sqlite_bind_text_or_null(sqlite3_stmt *q, int i, const char *s)
 
 int sqlite_exists(struct store *st, sqlite3_stmt *q, struct err *e)
 {
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    sqlite_fail(st, e, "step");
-    return -1;
+    return sqlite_get_row(st, q, NULL, NULL, NULL, e);
 }
 
 bool sqlite_exec_stmt(struct store *st, sqlite3_stmt *q, struct err *e, const char *what)
@@ -417,3 +321,4 @@ void sqlite_user_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user
     u->categories_counter = sqlite3_column_int64(q, col + 31);
 }
 
+void sqlite_read_user(struct arena *a, sqlite3_stmt *q, void *out) { sqlite_user_from_row(a, q, 0, out); }

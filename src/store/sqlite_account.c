@@ -1,6 +1,6 @@
 /* sqlite_account.c - account lifecycle in SQLite: profile writes, soft and
  * hard delete, email and password changes, pending email changes and
- * notification settings (issue 3; rules in src/domain/account.c). */
+ * notification settings (rules in src/domain/account.c). */
 #include "store/store.h"
 
 #include <sqlite3.h>
@@ -187,6 +187,15 @@ bool store_account_set_password(struct store *st, int64_t user_id, const char *h
     return sqlite_exec_stmt(st, q, e, "set password");
 }
 
+static void read_email_change(struct arena *a, sqlite3_stmt *q, void *out)
+{
+    struct email_change *c = out;
+    c->new_email = sqlite_col_text(a, q, 0);
+    c->code_hash = sqlite_col_text(a, q, 1);
+    c->expires_us = sqlite3_column_int64(q, 2);
+    c->attempts = sqlite3_column_int(q, 3);
+}
+
 int store_email_change_get(struct store *st, struct arena *a, int64_t user_id, struct email_change *out,
                            struct err *e)
 {
@@ -195,20 +204,7 @@ int store_email_change_get(struct store *st, struct arena *a, int64_t user_id, s
     if (!q)
         return -1;
     sqlite3_bind_int64(q, 1, user_id);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        out->new_email = sqlite_col_text(a, q, 0);
-        out->code_hash = sqlite_col_text(a, q, 1);
-        out->expires_us = sqlite3_column_int64(q, 2);
-        out->attempts = sqlite3_column_int(q, 3);
-    }
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    sqlite_fail(st, e, "get email change");
-    return -1;
+    return sqlite_get_row(st, q, read_email_change, a, out, e);
 }
 
 bool store_email_change_put(struct store *st, int64_t user_id, const struct email_change *c, struct err *e)
@@ -240,6 +236,13 @@ bool store_email_change_delete(struct store *st, int64_t user_id, struct err *e)
 /* ================================================================ */
 /* settings                                                         */
 
+static void read_settings(struct arena *a, sqlite3_stmt *q, void *out)
+{
+    (void)a;
+    for (int i = 0; i < STORE_SETTINGS_COUNT; i++)
+        ((int *)out)[i] = sqlite3_column_int(q, i);
+}
+
 int store_settings_get(struct store *st, int64_t user_id, int out[STORE_SETTINGS_COUNT], struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
@@ -250,17 +253,7 @@ int store_settings_get(struct store *st, int64_t user_id, int out[STORE_SETTINGS
     if (!q)
         return -1;
     sqlite3_bind_int64(q, 1, user_id);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        for (int i = 0; i < STORE_SETTINGS_COUNT; i++)
-            out[i] = sqlite3_column_int(q, i);
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    sqlite_fail(st, e, "get settings");
-    return -1;
+    return sqlite_get_row(st, q, read_settings, NULL, out, e);
 }
 
 bool store_settings_put(struct store *st, int64_t user_id, const int values[STORE_SETTINGS_COUNT], struct err *e)

@@ -1,5 +1,5 @@
 /* sqlite_category.c - categories, category follows and the categories of a
- * post (domain/category.h), for the SQLite backend. */
+ * post (model/category.h), for the SQLite backend. */
 #include "store/store.h"
 
 #include <sqlite3.h>
@@ -84,43 +84,27 @@ static bool category_rows(struct store *st, struct arena *a, sqlite3_stmt *q, in
     return true;
 }
 
+static void read_category(struct arena *a, sqlite3_stmt *q, void *out) { category_from_row(a, q, 0, out); }
+
 int store_category_get(struct store *st, struct arena *a, int64_t id, struct category *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT " CATEGORY_COLUMNS " FROM categories k WHERE k.id = $1", e);
     if (!q)
         return -1;
     sqlite3_bind_int64(q, 1, id);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        category_from_row(a, q, 0, out);
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    sqlite_fail(st, e, "category lookup");
-    return -1;
+    return sqlite_get_row(st, q, read_category, a, out, e);
 }
 
 int store_category_name_taken(struct store *st, const char *name, int64_t except_id, struct err *e)
 {
     /* categories are few (administrators make them): a scan is fine */
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM categories WHERE fold(name) = fold($1) AND id <> $2", e);
-    if (!q)
-        return -1;
-    sqlite3_bind_text(q, 1, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 2, except_id);
-    return sqlite_exists(st, q, e);
+    return sqlite_taken(st, "SELECT 1 FROM categories WHERE fold(name) = fold($1) AND id <> $2", name, except_id, e);
 }
 
 int store_category_slug_taken(struct store *st, const char *slug, int64_t except_id, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM categories WHERE lower(slug) = lower($1) AND id <> $2", e);
-    if (!q)
-        return -1;
-    sqlite3_bind_text(q, 1, slug, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 2, except_id);
-    return sqlite_exists(st, q, e);
+    return sqlite_taken(st, "SELECT 1 FROM categories WHERE lower(slug) = lower($1) AND id <> $2",
+                        slug, except_id, e);
 }
 
 bool store_category_insert(struct store *st, struct category *c, struct err *e)
@@ -179,34 +163,19 @@ bool store_category_followers_counter_add(struct store *st, int64_t category_id,
 bool store_category_list(struct store *st, struct arena *a, const struct category_filter *f,
                          struct category_page *out, struct err *e)
 {
-    struct buf where = {0}, sql = {0};
-    const char *search = NULL;
-    buf_printf(&where, " FROM categories k WHERE k.deleted = %d", f->deleted ? 1 : 0);
+    struct sql_query w = {0};
+    struct buf sql = {0};
+    buf_printf(&w.sql, " FROM categories k WHERE k.deleted = $%d", sql_int(&w, f->deleted ? 1 : 0));
     if (f->active >= 0)
-        buf_printf(&where, " AND k.active = %d", f->active ? 1 : 0);
-    if (f->search) {
-        search = text_fold(a, f->search);
-        buf_puts(&where, " AND instr(fold(k.name), $1) > 0");
-    }
-    bool ok = false;
+        buf_printf(&w.sql, " AND k.active = $%d", sql_int(&w, f->active ? 1 : 0));
+    if (f->search)
+        buf_printf(&w.sql, " AND instr(fold(k.name), $%d) > 0", sql_text(&w, text_fold(a, f->search)));
+    bool ok = false, own = false;
     sqlite3_stmt *q = NULL;
-    buf_printf(&sql, "SELECT count(*)%s", buf_str(&where));
-    if (sqlite3_prepare_v2(st->db, buf_str(&sql), -1, &q, NULL) != SQLITE_OK) {
-        sqlite_fail(st, e, "prepare category count");
+    if (!sqlite_page_begin(st, &w, &out->count, &own, e))
         goto done;
-    }
-    if (search)
-        sqlite3_bind_text(q, 1, search, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_ROW) {
-        sqlite_fail(st, e, "category count");
-        goto done;
-    }
-    out->count = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    q = NULL;
 
-    sql.len = 0;
-    buf_printf(&sql, "SELECT " CATEGORY_COLUMNS "%s ORDER BY ", buf_str(&where));
+    buf_printf(&sql, "SELECT " CATEGORY_COLUMNS "%s ORDER BY ", buf_str(&w.sql));
     if (f->norder == 0)
         buf_puts(&sql, "k.\"order\", ");
     bool id_desc = false;
@@ -219,29 +188,22 @@ bool store_category_list(struct store *st, struct arena *a, const struct categor
         else
             buf_printf(&sql, "k.%s %s, ", f->order[i].column, f->order[i].desc ? "DESC" : "ASC");
     }
-    buf_printf(&sql, "k.id %s LIMIT %d OFFSET %d", id_desc ? "DESC" : "ASC", f->limit, f->offset);
-    if (sqlite3_prepare_v2(st->db, buf_str(&sql), -1, &q, NULL) != SQLITE_OK) {
-        sqlite_fail(st, e, "prepare category list");
+    int limit = sql_int(&w, f->limit), offset = sql_int(&w, f->offset);
+    buf_printf(&sql, "k.id %s LIMIT $%d OFFSET $%d", id_desc ? "DESC" : "ASC", limit, offset);
+    if (!(q = sqlite_query_stmt(st, buf_str(&sql), &w, e)))
         goto done;
-    }
-    if (search)
-        sqlite3_bind_text(q, 1, search, -1, SQLITE_STATIC);
     ok = category_rows(st, a, q, f->limit, &out->items, &out->n, e, "category list");
 done:
-    sqlite3_finalize(q);
-    buf_free(&where);
+    sqlite_snapshot_end(st, own);
+    buf_free(&w.sql);
     buf_free(&sql);
     return ok;
 }
 
 int store_category_follow_exists(struct store *st, int64_t user_id, int64_t category_id, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM category_follows WHERE user_id = $1 AND category_id = $2", e);
-    if (!q)
-        return -1;
-    sqlite3_bind_int64(q, 1, user_id);
-    sqlite3_bind_int64(q, 2, category_id);
-    return sqlite_exists(st, q, e);
+    return sqlite_exists_ids(st, "SELECT 1 FROM category_follows WHERE user_id = $1 AND category_id = $2", user_id,
+                             category_id, e);
 }
 
 bool store_category_follow_set(struct store *st, int64_t user_id, int64_t category_id, bool follow, struct err *e)

@@ -139,6 +139,16 @@ bool store_graph_connection_delete(struct store *st, int64_t a_id, int64_t b_id,
                      a_id, b_id, false, 0, false, e) == 1;
 }
 
+/* id, created_us, rejected_us, viewed_us (the caller knows the users) */
+static void read_request(struct arena *a, sqlite3_stmt *q, void *out)
+{
+    (void)a;
+    *(struct graph_request *)out = (struct graph_request){.id = sqlite3_column_int64(q, 0),
+                                                          .created_us = sqlite3_column_int64(q, 1),
+                                                          .rejected_us = sqlite3_column_int64(q, 2),
+                                                          .viewed_us = sqlite3_column_int64(q, 3)};
+}
+
 int store_graph_request_get(struct store *st, int64_t from_id, int64_t to_id, struct graph_request *out,
                             struct err *e)
 {
@@ -150,22 +160,12 @@ int store_graph_request_get(struct store *st, int64_t from_id, int64_t to_id, st
         return -1;
     bind_i64(q, 1, from_id);
     bind_i64(q, 2, to_id);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        *out = (struct graph_request){.id = sqlite3_column_int64(q, 0),
-                                      .from_user_id = from_id,
-                                      .to_user_id = to_id,
-                                      .created_us = sqlite3_column_int64(q, 1),
-                                      .rejected_us = sqlite3_column_int64(q, 2),
-                                      .viewed_us = sqlite3_column_int64(q, 3)};
+    int found = sqlite_get_row(st, q, read_request, NULL, out, e);
+    if (found == 1) {
+        out->from_user_id = from_id;
+        out->to_user_id = to_id;
     }
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    sqlite_fail(st, e, "request lookup");
-    return -1;
+    return found;
 }
 
 bool store_graph_request_insert(struct store *st, int64_t from_id, int64_t to_id, int64_t now_us, struct err *e)
@@ -229,11 +229,8 @@ bool store_graph_hide_delete(struct store *st, int64_t user_id, int64_t hidden_i
 /* Steps a single-integer query (ids bound by the caller); -1 on error. */
 static int64_t count_stmt(struct store *st, sqlite3_stmt *q, struct err *e)
 {
-    int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
-    sqlite3_reset(q);
-    if (n < 0)
-        sqlite_fail(st, e, "graph count");
-    return n;
+    int64_t n = -1;
+    return sqlite_get_count(st, q, &n, e) ? n : -1;
 }
 
 int64_t store_graph_hide_count(struct store *st, int64_t user_id, struct err *e)
@@ -429,21 +426,15 @@ static int64_t owner_counter(struct store *st, const char *column, int64_t user_
         if (!q)
             return -1;
         bind_i64(q, 1, user_id);
-        int rc = sqlite3_step(q);
-        int64_t n = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-        sqlite3_reset(q);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-            sqlite_fail(st, e, "owner counter");
-            return -1;
-        }
-        return n;
+        int64_t n = 0; /* an absent user has none */
+        return sqlite_get_int(st, q, &n, e) < 0 ? -1 : n;
     }
     err_internal(e);
     return -1;
 }
 
-bool store_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq,
-                           struct user_page *out, struct err *e)
+static bool graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq,
+                            struct user_page *out, struct err *e)
 {
     out->n = 0;
     out->count = 0;
@@ -491,6 +482,18 @@ bool store_graph_user_list(struct store *st, struct arena *a, const struct graph
     return true;
 }
 
+bool store_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq,
+                           struct user_page *out, struct err *e)
+{
+    bool own;
+    /* one read snapshot for the counters and the page */
+    if (!sqlite_snapshot_begin(st, &own, e))
+        return false;
+    bool ok = graph_user_list(st, a, lq, out, e);
+    sqlite_snapshot_end(st, own);
+    return ok;
+}
+
 bool store_graph_hidden_ids(struct store *st, struct arena *a, int64_t user_id, int max, int64_t **ids, int *n,
                             struct err *e)
 {
@@ -517,8 +520,8 @@ bool store_graph_hidden_ids(struct store *st, struct arena *a, int64_t user_id, 
 /* ================================================================ */
 /* lists of connection requests                                     */
 
-bool store_graph_request_list(struct store *st, struct arena *a, int64_t user_id, bool sent, int limit, int offset,
-                              struct graph_request_page *out, struct err *e)
+static bool request_list(struct store *st, struct arena *a, int64_t user_id, bool sent, int limit, int offset,
+                         struct graph_request_page *out, struct err *e)
 {
     /* The request's columns are renamed in a subquery, so that
      * USER_COLUMNS (unqualified) name the users table's columns only. */
@@ -560,4 +563,16 @@ bool store_graph_request_list(struct store *st, struct arena *a, int64_t user_id
         rc = SQLITE_DONE;
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "request list");
+}
+
+bool store_graph_request_list(struct store *st, struct arena *a, int64_t user_id, bool sent, int limit, int offset,
+                              struct graph_request_page *out, struct err *e)
+{
+    bool own;
+    /* one read snapshot for the counter and the page */
+    if (!sqlite_snapshot_begin(st, &own, e))
+        return false;
+    bool ok = request_list(st, a, user_id, sent, limit, offset, out, e);
+    sqlite_snapshot_end(st, own);
+    return ok;
 }

@@ -1,6 +1,14 @@
 /* sqlite_internal.h - what the SQLite backend's files share: the connection
- * struct, the statement cache and small row helpers. Only src/store/sqlite*.c
- * include it. */
+ * struct, and the one way they run SQL (sqlite_sql.c): cached statements,
+ * composed queries (sql.h), one-row and one-integer reads, statements that
+ * only run, read snapshots. Only src/store/sqlite*.c (and the store's unit
+ * tests) include it.
+ *
+ * The helpers' shapes are the engine's only in their statement type: a
+ * PostgreSQL backend offers the same set (get a row through a reader, get
+ * an integer, exists, exec, snapshot begin/end, bind a struct sql_query)
+ * over its own statements, with the same returns: 1 row, 0 none, -1 error
+ * with e filled (details logged, never sent to clients). */
 #ifndef HEARTH_STORE_SQLITE_INTERNAL_H
 #define HEARTH_STORE_SQLITE_INTERNAL_H
 
@@ -11,6 +19,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "model/user.h"
+#include "store/sql.h"
 
 enum {
     STORE_BUSY_TIMEOUT_MS = 5000, /* writers wait this long for the write lock */
@@ -41,11 +50,13 @@ struct store {
 bool sqlite_fail(struct store *st, struct err *e, const char *what);
 
 /* Prepares `sql`, reading `$N` placeholders as parameter N (PostgreSQL's
- * meaning) whatever order they appear in. Returns an SQLite result code. */
+ * meaning) whatever order they appear in. Returns an SQLite result code;
+ * the caller finalizes *out. */
 int sqlite_prepare(struct store *st, const char *sql, bool persistent, sqlite3_stmt **out);
 
 /* The cached, reset statement for the literal `sql` (cached by address:
- * pass string literals only), or NULL with e filled. */
+ * pass string literals only), or NULL with e filled. The statement belongs
+ * to the cache: reset, never finalize it. */
 sqlite3_stmt *sqlite_stmt(struct store *st, const char *sql, struct err *e);
 
 /* Like sqlite_stmt for SQL composed at run time: cached by its text (a few
@@ -54,18 +65,86 @@ sqlite3_stmt *sqlite_stmt(struct store *st, const char *sql, struct err *e);
  * belongs to the cache: reset, never finalize it. */
 sqlite3_stmt *sqlite_stmt_text(struct store *st, const char *sql, struct err *e);
 
+/* ---- composed queries (sql.h) ---- */
+
+/* Binds b's values to q by position ($1 = the first value added). Text is
+ * bound without a copy: b's strings must outlive q's execution. */
+void sqlite_query_bind(sqlite3_stmt *q, const struct sql_query *b);
+
+/* sqlite_stmt_text(sql) with b's values bound (b->sql is not read: build
+ * several statements over one list of values). Cached: never finalize. */
+sqlite3_stmt *sqlite_query_stmt(struct store *st, const char *sql, const struct sql_query *b, struct err *e);
+
+/* Prepares b->sql fresh (not cached: large one-off texts) with its values
+ * bound, and frees b->sql either way. The caller finalizes the statement;
+ * NULL with e filled on failure. */
+sqlite3_stmt *sqlite_query_prepare(struct store *st, struct sql_query *b, struct err *e);
+
+/* ---- running statements; each resets the statement it steps ---- */
+
+/* Reads the current row of q into out; strings go to the arena a. */
+typedef void sqlite_row_reader(struct arena *a, sqlite3_stmt *q, void *out);
+
+/* Steps q for at most one row: 1 with the row read into out by `read`
+ * (NULL: only whether a row exists), 0 none (out untouched), -1 error. */
+int sqlite_get_row(struct store *st, sqlite3_stmt *q, sqlite_row_reader *read, struct arena *a, void *out,
+                   struct err *e);
+
+/* The first column of q's first row as an integer: 1 (*out set), 0 no row
+ * (*out untouched), -1 error. */
+int sqlite_get_int(struct store *st, sqlite3_stmt *q, int64_t *out, struct err *e);
+
+/* A count: the first column of q's only row. A missing row is an engine
+ * error like any other (e filled). Returns bool. */
+bool sqlite_get_count(struct store *st, sqlite3_stmt *q, int64_t *out, struct err *e);
+
+/* sqlite_get_count on b prepared fresh (sqlite_query_prepare) and
+ * finalized; b->sql is freed. */
+bool sqlite_query_count(struct store *st, struct sql_query *b, int64_t *out, struct err *e);
+
+/* "SELECT count(*)" followed by w->sql (a FROM and WHERE) with w's values,
+ * as a cached statement; w is left as it was. */
+bool sqlite_query_count_where(struct store *st, const struct sql_query *w, int64_t *out, struct err *e);
+
+/* Whether q returns a row: 1, 0, -1 error. */
+int sqlite_exists(struct store *st, sqlite3_stmt *q, struct err *e);
+
+/* Whether the literal `sql` finds a row for $1 = value (text) and
+ * $2 = except_id (the row to leave out): the uniqueness checks. 1, 0, -1. */
+int sqlite_taken(struct store *st, const char *sql, const char *value, int64_t except_id, struct err *e);
+
+/* Whether the literal `sql` finds a row for $1 = id1 and $2 = id2 (an
+ * edge, or an id held by another row). 1, 0, -1. */
+int sqlite_exists_ids(struct store *st, const char *sql, int64_t id1, int64_t id2, struct err *e);
+
+/* Steps a statement expected to finish (INSERT/UPDATE/DELETE). */
+bool sqlite_exec_stmt(struct store *st, sqlite3_stmt *q, struct err *e, const char *what);
+
+/* ---- read snapshots ---- */
+
+/* Makes the reads until sqlite_snapshot_end see one state of the database
+ * (a count and its page agree). Outside a transaction it opens a read
+ * transaction and sets *own; inside the caller's transaction, which already
+ * is one, it does nothing. False with e filled if it cannot begin. */
+bool sqlite_snapshot_begin(struct store *st, bool *own, struct err *e);
+/* Ends what sqlite_snapshot_begin opened (nothing unless own). */
+void sqlite_snapshot_end(struct store *st, bool own);
+
+/* The start of a page of a composed list: opens the read snapshot (as
+ * sqlite_snapshot_begin) and counts the rows of w (a FROM and WHERE) into
+ * *count, so that the page read next agrees with it. The caller ends the
+ * snapshot after the page; on false it is already ended (*own false). */
+bool sqlite_page_begin(struct store *st, const struct sql_query *w, int64_t *count, bool *own, struct err *e);
+
+/* ---- columns and values ---- */
+
 /* Column i as an arena string, NULL for SQL NULL. */
 const char *sqlite_col_text(struct arena *a, sqlite3_stmt *q, int i);
 
-/* Binds a string or NULL. */
+/* Binds a string (copied) or NULL. */
 void sqlite_bind_text_or_null(sqlite3_stmt *q, int i, const char *s);
-
-/* Steps a statement that returns no rows or whether a row exists:
- * 1 row, 0 none, -1 error. Resets it. */
-int sqlite_exists(struct store *st, sqlite3_stmt *q, struct err *e);
-
-/* Steps a statement expected to finish (INSERT/UPDATE/DELETE); resets it. */
-bool sqlite_exec_stmt(struct store *st, sqlite3_stmt *q, struct err *e, const char *what);
+/* Binds a string (not copied: it must outlive q's execution) or NULL. */
+void sqlite_bind_text_or_static(sqlite3_stmt *q, int i, const char *s);
 
 /* The users columns, in the order sqlite_user_from_row reads them. */
 #define USER_COLUMNS                                                                                            \
@@ -77,5 +156,7 @@ bool sqlite_exec_stmt(struct store *st, sqlite3_stmt *q, struct err *e, const ch
 
 /* Fills u from a row selected with USER_COLUMNS (first column at `col`). */
 void sqlite_user_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u);
+/* sqlite_user_from_row at column 0, as a reader for sqlite_get_row. */
+sqlite_row_reader sqlite_read_user;
 
 #endif

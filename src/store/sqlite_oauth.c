@@ -21,9 +21,16 @@ bool store_client_insert(struct store *st, const char *client_id, const char *se
     sqlite_bind_text_or_null(q, 2, secret_hash);
     sqlite3_bind_text(q, 3, name, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(q, 4, clock_now());
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "insert client");
+    return sqlite_exec_stmt(st, q, e, "insert client");
+}
+
+static void read_client(struct arena *a, sqlite3_stmt *q, void *out)
+{
+    struct oauth_client *c = out;
+    c->id = sqlite3_column_int64(q, 0);
+    c->client_id = sqlite_col_text(a, q, 1);
+    c->secret_hash = sqlite_col_text(a, q, 2);
+    c->name = sqlite_col_text(a, q, 3);
 }
 
 int store_client_get(struct store *st, struct arena *a, const char *client_id, struct oauth_client *out,
@@ -33,20 +40,7 @@ int store_client_get(struct store *st, struct arena *a, const char *client_id, s
     if (!q)
         return -1;
     sqlite3_bind_text(q, 1, client_id, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(q, 0);
-        out->client_id = sqlite_col_text(a, q, 1);
-        out->secret_hash = sqlite_col_text(a, q, 2);
-        out->name = sqlite_col_text(a, q, 3);
-    }
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    sqlite_fail(st, e, "client lookup");
-    return -1;
+    return sqlite_get_row(st, q, read_client, a, out, e);
 }
 
 bool store_token_insert(struct store *st, const struct oauth_token *t, const char *access_hash,
@@ -65,31 +59,21 @@ bool store_token_insert(struct store *st, const struct oauth_token *t, const cha
     sqlite3_bind_int64(q, 5, t->access_expires);
     sqlite3_bind_int64(q, 6, t->refresh_expires);
     sqlite3_bind_int64(q, 7, clock_now());
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE)
-        return sqlite_fail(st, e, "insert token");
+    if (!sqlite_exec_stmt(st, q, e, "insert token"))
+        return false;
     *id = sqlite3_last_insert_rowid(st->db);
     return true;
 }
 
-static int token_step(struct store *st, sqlite3_stmt *q, struct oauth_token *out, struct err *e)
+static void read_token(struct arena *a, sqlite3_stmt *q, void *out)
 {
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        out->id = sqlite3_column_int64(q, 0);
-        out->user_id = sqlite3_column_int64(q, 1);
-        out->client_id = sqlite3_column_int64(q, 2);
-        out->access_expires = sqlite3_column_int64(q, 3);
-        out->refresh_expires = sqlite3_column_int64(q, 4);
-    }
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    sqlite_fail(st, e, "token lookup");
-    return -1;
+    struct oauth_token *t = out;
+    (void)a;
+    t->id = sqlite3_column_int64(q, 0);
+    t->user_id = sqlite3_column_int64(q, 1);
+    t->client_id = sqlite3_column_int64(q, 2);
+    t->access_expires = sqlite3_column_int64(q, 3);
+    t->refresh_expires = sqlite3_column_int64(q, 4);
 }
 
 int store_token_by_access(struct store *st, const char *access_hash, struct oauth_token *out, struct err *e)
@@ -101,7 +85,7 @@ int store_token_by_access(struct store *st, const char *access_hash, struct oaut
     if (!q)
         return -1;
     sqlite3_bind_text(q, 1, access_hash, -1, SQLITE_TRANSIENT);
-    return token_step(st, q, out, e);
+    return sqlite_get_row(st, q, read_token, NULL, out, e);
 }
 
 int store_token_by_refresh(struct store *st, const char *refresh_hash, struct oauth_token *out, struct err *e)
@@ -113,7 +97,7 @@ int store_token_by_refresh(struct store *st, const char *refresh_hash, struct oa
     if (!q)
         return -1;
     sqlite3_bind_text(q, 1, refresh_hash, -1, SQLITE_TRANSIENT);
-    return token_step(st, q, out, e);
+    return sqlite_get_row(st, q, read_token, NULL, out, e);
 }
 
 bool store_token_delete(struct store *st, int64_t id, struct err *e)
@@ -122,9 +106,7 @@ bool store_token_delete(struct store *st, int64_t id, struct err *e)
     if (!q)
         return false;
     sqlite3_bind_int64(q, 1, id);
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "delete token");
+    return sqlite_exec_stmt(st, q, e, "delete token");
 }
 
 bool store_token_delete_user(struct store *st, int64_t user_id, int64_t except_id, struct err *e)
@@ -134,9 +116,7 @@ bool store_token_delete_user(struct store *st, int64_t user_id, int64_t except_i
         return false;
     sqlite3_bind_int64(q, 1, user_id);
     sqlite3_bind_int64(q, 2, except_id);
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "delete user tokens");
+    return sqlite_exec_stmt(st, q, e, "delete user tokens");
 }
 
 

@@ -1,5 +1,5 @@
 /* sqlite_post.c - posts and discussions, their categories, the counters
- * they move and the user feed (domain/post.h), for the SQLite backend. */
+ * they move and the user feed (model/post.h), for the SQLite backend. */
 #include "store/store.h"
 
 #include <sqlite3.h>
@@ -10,8 +10,9 @@
 
 #define POST_COLUMNS "id, type, author_id, title, slug, html, summary, added_us, last_activity_us, deleted"
 
-static void post_from_row(struct arena *a, sqlite3_stmt *q, struct post *p)
+static void post_from_row(struct arena *a, sqlite3_stmt *q, void *out)
 {
+    struct post *p = out;
     memset(p, 0, sizeof *p);
     p->id = sqlite3_column_int64(q, 0);
     const char *type = (const char *)sqlite3_column_text(q, 1);
@@ -79,16 +80,7 @@ int store_post_get(struct store *st, struct arena *a, int64_t id, struct post *o
     if (!q)
         return -1;
     sqlite3_bind_int64(q, 1, id);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        post_from_row(a, q, out);
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    sqlite_fail(st, e, "post lookup");
-    return -1;
+    return sqlite_get_row(st, q, post_from_row, a, out, e);
 }
 
 bool store_post_soft_delete(struct store *st, const struct post *p, struct err *e)
@@ -104,18 +96,15 @@ bool store_post_soft_delete(struct store *st, const struct post *p, struct err *
     return post_counter_add(st, p, -1, e);
 }
 
-bool store_post_by_author(struct store *st, struct arena *a, int64_t author_id, int limit, int offset,
-                          struct post_page *out, struct err *e)
+static bool post_by_author(struct store *st, struct arena *a, int64_t author_id, int limit, int offset,
+                           struct post_page *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT count(*) FROM posts WHERE author_id = $1 AND deleted = 0", e);
     if (!q)
         return false;
     sqlite3_bind_int64(q, 1, author_id);
-    int rc = sqlite3_step(q);
-    out->count = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_reset(q);
-    if (rc != SQLITE_ROW)
-        return sqlite_fail(st, e, "count posts");
+    if (!sqlite_get_count(st, q, &out->count, e))
+        return false;
 
     q = sqlite_stmt(st,
                     "SELECT " POST_COLUMNS " FROM posts WHERE author_id = $1 AND deleted = 0 "
@@ -128,10 +117,23 @@ bool store_post_by_author(struct store *st, struct arena *a, int64_t author_id, 
     sqlite3_bind_int(q, 3, offset);
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(limit > 0 ? limit : 1));
     out->n = 0;
+    int rc = SQLITE_DONE;
     while (out->n < limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
         post_from_row(a, q, &out->items[out->n++]);
     sqlite3_reset(q);
     if (out->n < limit && rc != SQLITE_DONE)
         return sqlite_fail(st, e, "list posts");
     return true;
+}
+
+bool store_post_by_author(struct store *st, struct arena *a, int64_t author_id, int limit, int offset,
+                          struct post_page *out, struct err *e)
+{
+    bool own;
+    /* one read snapshot for the count and the page */
+    if (!sqlite_snapshot_begin(st, &own, e))
+        return false;
+    bool ok = post_by_author(st, a, author_id, limit, offset, out, e);
+    sqlite_snapshot_end(st, own);
+    return ok;
 }

@@ -10,8 +10,9 @@
 #include "core/text.h"
 #include "store/sqlite_internal.h"
 
-static bool pref_from_row(struct arena *a, sqlite3_stmt *q, struct pref *p)
+static void pref_from_row(struct arena *a, sqlite3_stmt *q, void *out)
 {
+    struct pref *p = out;
     p->id = sqlite3_column_int64(q, 0);
     p->section = sqlite_col_text(a, q, 1);
     p->name = sqlite_col_text(a, q, 2);
@@ -20,7 +21,6 @@ static bool pref_from_row(struct arena *a, sqlite3_stmt *q, struct pref *p)
     if (!p->value)
         p->value = json_null();
     arena_defer(a, (void (*)(void *))json_decref, p->value);
-    return true;
 }
 
 bool store_pref_list(struct store *st, struct arena *a, struct pref **out, int *n, struct err *e)
@@ -28,8 +28,9 @@ bool store_pref_list(struct store *st, struct arena *a, struct pref **out, int *
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT count(*) FROM prefs", e);
     if (!q)
         return false;
-    int total = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
-    sqlite3_reset(q);
+    int64_t total = 0;
+    if (!sqlite_get_count(st, q, &total, e))
+        return false;
     q = sqlite_stmt(st, "SELECT id, section, name, value FROM prefs ORDER BY id", e);
     if (!q)
         return false;
@@ -44,20 +45,6 @@ bool store_pref_list(struct store *st, struct arena *a, struct pref **out, int *
     return true;
 }
 
-static int pref_step_one(struct store *st, struct arena *a, sqlite3_stmt *q, struct pref *out, struct err *e)
-{
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        pref_from_row(a, q, out);
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    sqlite_fail(st, e, "pref lookup");
-    return -1;
-}
-
 int store_pref_get(struct store *st, struct arena *a, const char *section, const char *name, struct pref *out,
                    struct err *e)
 {
@@ -66,7 +53,7 @@ int store_pref_get(struct store *st, struct arena *a, const char *section, const
         return -1;
     sqlite3_bind_text(q, 1, section, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(q, 2, name, -1, SQLITE_TRANSIENT);
-    return pref_step_one(st, a, q, out, e);
+    return sqlite_get_row(st, q, pref_from_row, a, out, e);
 }
 
 int store_pref_get_id(struct store *st, struct arena *a, int64_t id, struct pref *out, struct err *e)
@@ -75,7 +62,7 @@ int store_pref_get_id(struct store *st, struct arena *a, int64_t id, struct pref
     if (!q)
         return -1;
     sqlite3_bind_int64(q, 1, id);
-    return pref_step_one(st, a, q, out, e);
+    return sqlite_get_row(st, q, pref_from_row, a, out, e);
 }
 
 bool store_pref_set(struct store *st, int64_t id, const json_t *value, struct err *e)
@@ -90,7 +77,5 @@ bool store_pref_set(struct store *st, int64_t id, const json_t *value, struct er
     }
     sqlite3_bind_text(q, 1, text, -1, free);
     sqlite3_bind_int64(q, 2, id);
-    int rc = sqlite3_step(q);
-    sqlite3_reset(q);
-    return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "set pref");
+    return sqlite_exec_stmt(st, q, e, "set pref");
 }

@@ -13,42 +13,19 @@
 #include "model/search.h"
 #include "store/sqlite_internal.h"
 #include "store/sqlite_search_internal.h"
-
-enum { NAIVE_MAX_BINDS = 40 };
-
-struct naive {
-    struct buf sql;
-    const char *text[NAIVE_MAX_BINDS];
-    double real[NAIVE_MAX_BINDS];
-    char type[NAIVE_MAX_BINDS];
-    int n;
-};
-
-static int nb_text(struct naive *b, const char *s)
-{
-    b->type[b->n] = 't';
-    b->text[b->n] = s;
-    return ++b->n;
-}
-
-static int nb_real(struct naive *b, double d)
-{
-    b->type[b->n] = 'd';
-    b->real[b->n] = d;
-    return ++b->n;
-}
+#include "store/test_hooks.h"
 
 /* A text filter on a column, as contract §3 words it. */
-static void naive_text(struct naive *b, const char *column, const char *term)
+static void naive_text(struct sql_query *b, const char *column, const char *term)
 {
-    int k = nb_text(b, term);
+    int k = sql_text(b, term);
     if (text_chars(term) <= SEARCH_PREFIX_CHARS)
         buf_printf(&b->sql, "search_word_start(%s, $%d)", column, k);
     else
         buf_printf(&b->sql, "instr(%s, $%d) > 0", column, k);
 }
 
-static void naive_where(struct naive *b, const struct search_query *q)
+static void naive_where(struct sql_query *b, const struct search_query *q)
 {
     buf_puts(&b->sql, " FROM users u WHERE u.status IN ('a', 'b')");
     if (q->term) {
@@ -66,7 +43,7 @@ static void naive_where(struct naive *b, const struct search_query *q)
             naive_text(b, cols[i], terms[i]);
         }
     if (q->gender)
-        buf_printf(&b->sql, " AND u.gender = $%d", nb_text(b, q->gender));
+        buf_printf(&b->sql, " AND u.gender = $%d", sql_text(b, q->gender));
     if (q->has_age)
         buf_printf(&b->sql,
                    " AND u.date_of_birth IS NOT NULL AND CAST(replace(u.date_of_birth, '-', '') AS INTEGER) > %d"
@@ -82,7 +59,7 @@ static void naive_where(struct naive *b, const struct search_query *q)
     if (q->has_origin) {
         buf_puts(&b->sql, " AND dist IS NOT NULL");
         if (q->has_radius)
-            buf_printf(&b->sql, " AND dist <= $%d", nb_real(b, q->radius_km));
+            buf_printf(&b->sql, " AND dist <= $%d", sql_real(b, q->radius_km));
     }
     if (q->viewer_id)
         buf_printf(&b->sql, " AND u.id NOT IN (SELECT hidden_id FROM hides WHERE user_id = %lld)",
@@ -91,35 +68,12 @@ static void naive_where(struct naive *b, const struct search_query *q)
         buf_printf(&b->sql, " AND u.id <> %lld", (long long)q->exclude_id);
 }
 
-static sqlite3_stmt *naive_prepare(struct store *st, struct naive *b, struct err *e)
-{
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(st->db, buf_str(&b->sql), -1, &q, NULL) != SQLITE_OK) {
-        sqlite_fail(st, e, "prepare naive search");
-        buf_free(&b->sql);
-        return NULL;
-    }
-    for (int i = 0; i < b->n; i++) {
-        char name[16];
-        snprintf(name, sizeof name, "$%d", i + 1); /* named: bound by name */
-        int k = sqlite3_bind_parameter_index(q, name);
-        if (!k)
-            continue;
-        if (b->type[i] == 't')
-            sqlite3_bind_text(q, k, b->text[i], -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_double(q, k, b->real[i]);
-    }
-    buf_free(&b->sql);
-    return q;
-}
-
 /* The distance column: the metre-rounded distance from the origin. */
-static void naive_select(struct naive *b, const struct search_query *q, const char *what)
+static void naive_select(struct sql_query *b, const struct search_query *q, const char *what)
 {
     buf_printf(&b->sql, "SELECT %s", what);
     if (q->has_origin) {
-        int la = nb_real(b, q->lat), ln = nb_real(b, q->lng);
+        int la = sql_real(b, q->lat), ln = sql_real(b, q->lng);
         buf_printf(&b->sql,
                    ", search_user_km($%d, $%d, u.position_lat, u.position_lng, u.location_lat, u.location_lng) AS dist",
                    la, ln);
@@ -134,17 +88,11 @@ bool store_search_users_naive(struct store *st, struct arena *a, const struct se
     memset(out, 0, sizeof *out);
     if (q->nothing)
         return true;
-    struct naive b = {0};
+    struct sql_query b = {0};
     naive_select(&b, q, "count(*)");
     naive_where(&b, q);
-    sqlite3_stmt *c = naive_prepare(st, &b, e);
-    if (!c)
+    if (!sqlite_query_count(st, &b, &out->count, e))
         return false;
-    int rc = sqlite3_step(c);
-    out->count = rc == SQLITE_ROW ? sqlite3_column_int64(c, 0) : 0;
-    sqlite3_finalize(c);
-    if (rc != SQLITE_ROW)
-        return sqlite_fail(st, e, "naive count");
 
     memset(&b, 0, sizeof b);
     naive_select(&b, q, "u.id");
@@ -182,7 +130,7 @@ bool store_search_users_naive(struct store *st, struct arena *a, const struct se
     }
     if (!given) {
         if (q->term) {
-            int k = nb_text(&b, q->term);
+            int k = sql_text(&b, q->term);
             buf_printf(&b.sql,
                        "CASE WHEN u.username_fold = $%d THEN 0 WHEN search_starts_with(u.username_fold, $%d) THEN 1 "
                        "ELSE 2 END, ",
@@ -192,12 +140,13 @@ bool store_search_users_naive(struct store *st, struct arena *a, const struct se
         }
     }
     buf_printf(&b.sql, "u.id LIMIT %d OFFSET %d", q->limit, q->offset);
-    sqlite3_stmt *p = naive_prepare(st, &b, e);
+    sqlite3_stmt *p = sqlite_query_prepare(st, &b, e);
     if (!p)
         return false;
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(q->limit > 0 ? q->limit : 1));
     out->distance = q->has_origin ? arena_alloc(a, sizeof *out->distance * (size_t)(q->limit > 0 ? q->limit : 1))
                                   : NULL;
+    int rc;
     while ((rc = sqlite3_step(p)) == SQLITE_ROW && out->n < q->limit) {
         int found = store_user_get(st, a, sqlite3_column_int64(p, 0), &out->items[out->n], e);
         if (found != 1)
@@ -270,19 +219,12 @@ int64_t store_search_check(struct store *st, struct err *e)
 {
     int64_t total = 0;
     for (size_t i = 0; i < sizeof audits / sizeof *audits; i++) {
-        sqlite3_stmt *q = NULL;
-        if (sqlite3_prepare_v2(st->db, audits[i], -1, &q, NULL) != SQLITE_OK) {
-            sqlite_fail(st, e, "prepare search audit");
+        struct sql_query b = {0};
+        buf_puts(&b.sql, audits[i]);
+        int64_t n = 0;
+        if (!sqlite_query_count(st, &b, &n, e))
             return -1;
-        }
-        int rc = sqlite3_step(q);
-        if (rc == SQLITE_ROW)
-            total += sqlite3_column_int64(q, 0);
-        sqlite3_finalize(q);
-        if (rc != SQLITE_ROW) {
-            sqlite_fail(st, e, "search audit");
-            return -1;
-        }
+        total += n;
     }
     return total;
 }

@@ -60,22 +60,15 @@ bool store_tag_insert(struct store *st, const struct tag *t, int64_t *id, struct
     return true;
 }
 
+static void read_tag(struct arena *a, sqlite3_stmt *q, void *out) { tag_from_row(a, q, 0, out); }
+
 int store_tag_get(struct store *st, struct arena *a, int64_t id, struct tag *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT " TAG_COLUMNS " FROM tags t WHERE t.id = $1", e);
     if (!q)
         return -1;
     sqlite3_bind_int64(q, 1, id);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        tag_from_row(a, q, 0, out);
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    sqlite_fail(st, e, "get tag");
-    return -1;
+    return sqlite_get_row(st, q, read_tag, a, out, e);
 }
 
 bool store_tag_update(struct store *st, const struct tag *t, struct err *e)
@@ -106,18 +99,15 @@ static void bind_tag_filter(sqlite3_stmt *q, const struct tag_filter *f)
     sqlite3_bind_int(q, 5, f->deleted);
 }
 
-bool store_tag_list(struct store *st, struct arena *a, const struct tag_filter *f, struct tag_page *out,
-                    struct err *e)
+static bool tag_list_read(struct store *st, struct arena *a, const struct tag_filter *f, struct tag_page *out,
+                          struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT count(*)" TAG_WHERE, e);
     if (!q)
         return false;
     bind_tag_filter(q, f);
-    int rc = sqlite3_step(q);
-    out->count = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_reset(q);
-    if (rc != SQLITE_ROW)
-        return sqlite_fail(st, e, "count tags");
+    if (!sqlite_get_count(st, q, &out->count, e))
+        return false;
     q = sqlite_stmt(st, "SELECT " TAG_COLUMNS TAG_WHERE " ORDER BY t.id LIMIT $6 OFFSET $7", e);
     if (!q)
         return false;
@@ -126,10 +116,23 @@ bool store_tag_list(struct store *st, struct arena *a, const struct tag_filter *
     sqlite3_bind_int(q, 7, f->offset);
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
     out->n = 0;
+    int rc = SQLITE_DONE;
     while (out->n < f->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
         tag_from_row(a, q, 0, &out->items[out->n++]);
     sqlite3_reset(q);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? true : sqlite_fail(st, e, "list tags");
+}
+
+bool store_tag_list(struct store *st, struct arena *a, const struct tag_filter *f, struct tag_page *out,
+                    struct err *e)
+{
+    bool own;
+    /* one read snapshot for the count and the page */
+    if (!sqlite_snapshot_begin(st, &own, e))
+        return false;
+    bool ok = tag_list_read(st, a, f, out, e);
+    sqlite_snapshot_end(st, own);
+    return ok;
 }
 
 bool store_tag_assign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e)

@@ -10,29 +10,13 @@
 #include "core/text.h"
 #include "store/sqlite_internal.h"
 
-/* Steps a lookup statement expected to give at most one user. */
-static int user_step_one(struct store *st, struct arena *a, sqlite3_stmt *q, struct user *out, struct err *e)
-{
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW) {
-        sqlite_user_from_row(a, q, 0, out);
-        sqlite3_reset(q);
-        return 1;
-    }
-    sqlite3_reset(q);
-    if (rc == SQLITE_DONE)
-        return 0;
-    sqlite_fail(st, e, "user lookup");
-    return -1;
-}
-
 int store_user_get(struct store *st, struct arena *a, int64_t id, struct user *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT " USER_COLUMNS " FROM users WHERE id = $1", e);
     if (!q)
         return -1;
     sqlite3_bind_int64(q, 1, id);
-    return user_step_one(st, a, q, out, e);
+    return sqlite_get_row(st, q, sqlite_read_user, a, out, e);
 }
 
 int store_user_get_by_login(struct store *st, struct arena *a, const char *login, struct user *out, struct err *e)
@@ -45,38 +29,25 @@ int store_user_get_by_login(struct store *st, struct arena *a, const char *login
     if (!q)
         return -1;
     sqlite3_bind_text(q, 1, login, -1, SQLITE_TRANSIENT);
-    return user_step_one(st, a, q, out, e);
+    return sqlite_get_row(st, q, sqlite_read_user, a, out, e);
 }
 
 int store_user_username_taken(struct store *st, const char *username, int64_t except_id, struct err *e)
 {
-    sqlite3_stmt *q =
-        sqlite_stmt(st, "SELECT 1 FROM users WHERE username_fold = fold($1) AND status <> 'u' AND id <> $2", e);
-    if (!q)
-        return -1;
-    sqlite3_bind_text(q, 1, username, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 2, except_id);
-    return sqlite_exists(st, q, e);
+    return sqlite_taken(st, "SELECT 1 FROM users WHERE username_fold = fold($1) AND status <> 'u' AND id <> $2",
+                        username, except_id, e);
 }
 
 int store_user_email_taken(struct store *st, const char *email, int64_t except_id, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM users WHERE email_fold = fold($1) AND status <> 'u' AND id <> $2", e);
-    if (!q)
-        return -1;
-    sqlite3_bind_text(q, 1, email, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 2, except_id);
-    return sqlite_exists(st, q, e);
+    return sqlite_taken(st, "SELECT 1 FROM users WHERE email_fold = fold($1) AND status <> 'u' AND id <> $2",
+                        email, except_id, e);
 }
 
 int store_user_ext_id_taken(struct store *st, int64_t ext_id, int64_t except_id, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM users WHERE ext_id = $1 AND status <> 'u' AND id <> $2", e);
-    if (!q)
-        return -1;
-    sqlite3_bind_int64(q, 1, ext_id);
-    sqlite3_bind_int64(q, 2, except_id);
-    return sqlite_exists(st, q, e);
+    return sqlite_exists_ids(st, "SELECT 1 FROM users WHERE ext_id = $1 AND status <> 'u' AND id <> $2", ext_id,
+                             except_id, e);
 }
 
 bool store_user_insert(struct store *st, const struct user *u, int64_t *id, struct err *e)
@@ -109,58 +80,21 @@ bool store_user_insert(struct store *st, const struct user *u, int64_t *id, stru
 int64_t store_user_count(struct store *st, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT count(*) FROM users", e);
-    if (!q)
-        return -1;
-    int64_t n = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
-    sqlite3_reset(q);
-    if (n < 0)
-        sqlite_fail(st, e, "count users");
-    return n;
+    int64_t n = -1;
+    return q && sqlite_get_count(st, q, &n, e) ? n : -1;
 }
 
-/* Parameters bound to a dynamically built query, in order: values stay out
- * of the SQL text so that each filter combination is one cached statement. */
-struct binds {
-    struct {
-        const char *text; /* NULL: the integer */
-        int64_t num;
-    } v[20];
-    int n;
-};
-
-static int bind_text(struct binds *b, const char *text)
-{
-    b->v[b->n].text = text;
-    return ++b->n;
-}
-
-static int bind_num(struct binds *b, int64_t num)
-{
-    b->v[b->n].text = NULL;
-    b->v[b->n].num = num;
-    return ++b->n;
-}
-
-static void apply_binds(sqlite3_stmt *q, const struct binds *b)
-{
-    for (int i = 0; i < b->n; i++)
-        if (b->v[i].text)
-            sqlite3_bind_text(q, i + 1, b->v[i].text, -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_int64(q, i + 1, b->v[i].num);
-}
-
-static void add_text_filter(struct buf *sql, struct binds *b, struct arena *a, const char *column, const char *term)
+static void add_text_filter(struct sql_query *w, struct arena *a, const char *column, const char *term)
 {
     char *folded = text_fold(a, term);
     if (!*folded)
         return; /* a term that folds to nothing (e.g. U+200B) filters nothing */
-    int n = bind_text(b, folded);
+    int n = sql_text(w, folded);
     /* one or two characters match the start of a word (contract §3) */
     if (text_chars(folded) <= 2)
-        buf_printf(sql, " AND word_prefix(%s, $%d)", column, n);
+        buf_printf(&w->sql, " AND word_prefix(%s, $%d)", column, n);
     else
-        buf_printf(sql, " AND instr(%s, $%d) > 0", column, n);
+        buf_printf(&w->sql, " AND instr(%s, $%d) > 0", column, n);
 }
 
 static const char *order_column(const char *field)
@@ -178,58 +112,54 @@ static const char *order_column(const char *field)
     return NULL;
 }
 
-bool store_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
-                     struct err *e)
+/* The FROM and WHERE of f into w (text and values). Returns the
+ * placeholder of the folded search term, 0 without one. */
+static int user_list_where(struct sql_query *w, struct arena *a, const struct user_filter *f)
 {
-    struct buf where = {0}, sql = {0};
-    struct binds b = {0};
-    buf_puts(&where, " FROM users WHERE status IN ('a', 'b')");
+    buf_puts(&w->sql, " FROM users WHERE status IN ('a', 'b')");
     if (f->username)
-        add_text_filter(&where, &b, a, "username_fold", f->username);
+        add_text_filter(w, a, "username_fold", f->username);
     if (f->real_name)
-        add_text_filter(&where, &b, a, "real_name_fold", f->real_name);
+        add_text_filter(w, a, "real_name_fold", f->real_name);
     if (f->location)
-        add_text_filter(&where, &b, a, "fold(location)", f->location);
+        add_text_filter(w, a, "fold(location)", f->location);
     if (f->description)
-        add_text_filter(&where, &b, a, "fold(description)", f->description);
+        add_text_filter(w, a, "fold(description)", f->description);
     if (f->gender)
-        buf_printf(&where, " AND gender = $%d", bind_text(&b, f->gender));
+        buf_printf(&w->sql, " AND gender = $%d", sql_text(w, f->gender));
     int search_bind = 0;
     if (f->search) {
         char *folded = text_fold(a, f->search);
-        search_bind = bind_text(&b, folded);
+        search_bind = sql_text(w, folded);
         if (text_chars(folded) <= 2)
-            buf_printf(&where, " AND (word_prefix(username_fold, $%d) OR word_prefix(real_name_fold, $%d))",
+            buf_printf(&w->sql, " AND (word_prefix(username_fold, $%d) OR word_prefix(real_name_fold, $%d))",
                        search_bind, search_bind);
         else
-            buf_printf(&where, " AND (instr(username_fold, $%d) > 0 OR instr(real_name_fold, $%d) > 0)",
+            buf_printf(&w->sql, " AND (instr(username_fold, $%d) > 0 OR instr(real_name_fold, $%d) > 0)",
                        search_bind, search_bind);
     }
     if (f->exclude_id)
-        buf_printf(&where, " AND id <> $%d", bind_num(&b, f->exclude_id));
-    if (f->viewer_id) /* graph (issue 4): users the viewer hides are left out */
-        buf_printf(&where, " AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $%d)",
-                   bind_num(&b, f->viewer_id));
+        buf_printf(&w->sql, " AND id <> $%d", sql_int(w, f->exclude_id));
+    if (f->viewer_id) /* users the viewer hides are left out */
+        buf_printf(&w->sql, " AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $%d)",
+                   sql_int(w, f->viewer_id));
+    return search_bind;
+}
 
-    bool ok = false;
+bool store_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
+                     struct err *e)
+{
+    struct sql_query w = {0};
+    struct buf sql = {0};
+    int search_bind = user_list_where(&w, a, f);
+
+    bool ok = false, own = false;
     sqlite3_stmt *q = NULL;
-    /* one read snapshot for the count and the page */
-    sqlite3_exec(st->db, "SAVEPOINT user_list", NULL, NULL, NULL);
-    /* count */
-    buf_printf(&sql, "SELECT count(*)%s", buf_str(&where));
-    if (!(q = sqlite_stmt_text(st, buf_str(&sql), e)))
+    if (!sqlite_page_begin(st, &w, &out->count, &own, e))
         goto done;
-    apply_binds(q, &b);
-    if (sqlite3_step(q) != SQLITE_ROW) {
-        sqlite_fail(st, e, "count");
-        goto done;
-    }
-    out->count = sqlite3_column_int64(q, 0);
-    sqlite3_reset(q);
 
     /* page */
-    sql.len = 0;
-    buf_printf(&sql, "SELECT " USER_COLUMNS "%s ORDER BY ", buf_str(&where));
+    buf_printf(&sql, "SELECT " USER_COLUMNS "%s ORDER BY ", buf_str(&w.sql));
     if (f->norder == 0 && search_bind)
         buf_printf(&sql, "CASE WHEN username_fold = $%d THEN 0 WHEN substr(username_fold, 1, length($%d)) = $%d "
                          "THEN 1 ELSE 2 END, ",
@@ -240,11 +170,10 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
             buf_printf(&sql, "%s %s, ", col, f->order[i].desc ? "DESC" : "ASC");
     }
     bool id_desc = f->norder > 0 && !strcmp(f->order[f->norder - 1].field, "id") && f->order[f->norder - 1].desc;
-    int limit_bind = bind_num(&b, f->limit), offset_bind = bind_num(&b, f->offset);
+    int limit_bind = sql_int(&w, f->limit), offset_bind = sql_int(&w, f->offset);
     buf_printf(&sql, "id %s LIMIT $%d OFFSET $%d", id_desc ? "DESC" : "ASC", limit_bind, offset_bind);
-    if (!(q = sqlite_stmt_text(st, buf_str(&sql), e)))
+    if (!(q = sqlite_query_stmt(st, buf_str(&sql), &w, e)))
         goto done;
-    apply_binds(q, &b);
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
     out->n = 0;
     int rc;
@@ -258,8 +187,8 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
 done:
     if (q)
         sqlite3_reset(q);
-    sqlite3_exec(st->db, "RELEASE user_list", NULL, NULL, NULL);
-    buf_free(&where);
+    sqlite_snapshot_end(st, own);
+    buf_free(&w.sql);
     buf_free(&sql);
     return ok;
 }

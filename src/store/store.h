@@ -8,6 +8,24 @@
  * Conventions: functions returning bool fill `e` on failure (500 for engine
  * errors, whose details go to the log, never to clients). Lookups return
  * an int: 1 found, 0 not found, -1 error (e filled).
+ *
+ * Each declaration states its contract in three words:
+ *   Tx       in: must run inside the caller's write transaction
+ *                (store_begin ... store_commit), with the other statements
+ *                of the same change;
+ *            any: inside or outside one (alone, a statement is its own);
+ *            snapshot: its reads must agree (a count and its page), so it
+ *                runs them in one read snapshot: the caller's transaction,
+ *                or one it opens and ends itself;
+ *            own: it opens its own transactions: call it outside one.
+ *   Alloc    what it allocates and where. "in a": the caller's arena,
+ *            released with it (nothing to free by hand); "none": nothing
+ *            outlives the call; heap allocations say who frees them.
+ *   Returns  bool: true, or false with e filled; lookup: 1 found (out
+ *            filled), 0 not found (out untouched), -1 error (e filled);
+ *            count: >= 0, or -1 with e filled.
+ * Seeding is declared in store/seed.h, the hooks for tests and audits in
+ * store/test_hooks.h.
  */
 #ifndef HEARTH_STORE_STORE_H
 #define HEARTH_STORE_STORE_H
@@ -24,40 +42,58 @@
 struct store;
 
 /* Opens (creating if needed) the database at `path`: WAL, foreign keys,
- * busy timeout, and the helper SQL functions. NULL with e filled on failure. */
+ * busy timeout, and the helper SQL functions. NULL with e filled on failure.
+ * Tx: none yet. Alloc: heap (the connection, its statement caches);
+ * store_close frees it. Returns: the store, or NULL with e filled. */
 struct store *store_open(const char *path, struct err *e);
+/* Tx: a transaction left open is rolled back by SQLite. Alloc: frees what
+ * store_open made; NULL is a no-op. */
 void store_close(struct store *st);
 
-/* Applies every embedded migration not yet applied, each in a transaction. */
+/* Applies every embedded migration not yet applied, each in a transaction.
+ * Tx: own (one per migration): call outside a transaction. Alloc: none.
+ * Returns: bool. */
 bool store_migrate(struct store *st, struct err *e);
 
 /* Runs an administrator's SQL script (`hearth sql`) on this connection, so
  * the SQL functions the schema's triggers call are available, and writes
  * each result row to `out`: columns joined by '|' (sqlite3's list mode), or
- * with `json` one JSON array of row objects per statement that returns rows. */
+ * with `json` one JSON array of row objects per statement that returns rows.
+ * Tx: the script's own (autocommit unless it begins one). Alloc: none
+ * (rows go to out). Returns: bool; a statement that fails gives 400
+ * "invalid" with the engine's message. */
 bool store_exec_script(struct store *st, const char *sql, bool json, FILE *out, struct err *e);
 
-/* Write transactions (BEGIN IMMEDIATE). Rollback is safe without a begin. */
+/* Write transactions (BEGIN IMMEDIATE). Rollback is safe without a begin.
+ * Tx: begin must be called outside one. Alloc: none. Returns: bool (begin,
+ * commit); a failed commit rolls back. */
 bool store_begin(struct store *st, struct err *e);
 bool store_commit(struct store *st, struct err *e);
 void store_rollback(struct store *st);
 
 /* ---- users ---- */
 
+/* Tx: any. Alloc: out's strings in a. Returns: lookup. */
 int store_user_get(struct store *st, struct arena *a, int64_t id, struct user *out, struct err *e);
 
-/* A user by username or email (case-insensitive), any status. */
+/* A user by username or email (case-insensitive), any status.
+ * Tx: any. Alloc: out's strings in a. Returns: lookup. */
 int store_user_get_by_login(struct store *st, struct arena *a, const char *login, struct user *out, struct err *e);
 
-/* Whether another user (not hard-deleted, id != except_id) holds the value. */
+/* Whether another user (not hard-deleted, id != except_id) holds the value.
+ * Tx: any; inside the writing transaction for a check that holds. Alloc:
+ * none. Returns: lookup (1 taken). */
 int store_user_username_taken(struct store *st, const char *username, int64_t except_id, struct err *e);
 int store_user_email_taken(struct store *st, const char *email, int64_t except_id, struct err *e);
 int store_user_ext_id_taken(struct store *st, int64_t ext_id, int64_t except_id, struct err *e);
 
 /* Inserts a user from u's username, email, password_hash, role, ext_id
- * (other fields default); sets date_joined to now. */
+ * (other fields default); sets date_joined to now.
+ * Tx: any. Alloc: none; *id set. Returns: bool; a UNIQUE conflict is 400
+ * "unique". */
 bool store_user_insert(struct store *st, const struct user *u, int64_t *id, struct err *e);
 
+/* Tx: any. Alloc: none. Returns: count. */
 int64_t store_user_count(struct store *st, struct err *e);
 
 /* Counters (kept in the user row, changed in the same transaction as the
@@ -71,17 +107,22 @@ int64_t store_user_count(struct store *st, struct err *e);
  *   posts_counter / discussions_counter   U's posts of that type not deleted
  *   categories_counter   U's category follows of categories not deleted
  * Recomputes and stores U's counters (use inside the transaction that
- * changed the edges or a related user's status). */
+ * changed the edges or a related user's status).
+ * Tx: in. Alloc: none. Returns: bool. */
 bool store_user_counters_recompute(struct store *st, int64_t user_id, struct err *e);
 
 /* Calls fn for every user whose stored counters differ from the recomputed
  * ones (name is the counter's column name); returns the number of
- * differences, -1 on error. Read-only. */
+ * differences, -1 on error. Read-only.
+ * Tx: any (one statement: one snapshot). Alloc: none; fn's strings are
+ * static. Returns: count. */
 int64_t store_user_counters_check(struct store *st, void (*fn)(void *ctx, int64_t user_id, const char *name,
                                                                int64_t stored, int64_t actual),
                                   void *ctx, struct err *e);
 
-/* Lists users with status a or b matching f (see model/user.h). */
+/* Lists users with status a or b matching f (see model/user.h).
+ * Tx: snapshot (count and page agree). Alloc: out->items and their strings
+ * in a (room for f->limit). Returns: bool. */
 bool store_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
                      struct err *e);
 
@@ -94,8 +135,10 @@ struct oauth_client {
     const char *name;
 };
 
+/* Tx: any. Alloc: none. Returns: bool. */
 bool store_client_insert(struct store *st, const char *client_id, const char *secret_hash, const char *name,
                          struct err *e);
+/* Tx: any. Alloc: out's strings in a. Returns: lookup. */
 int store_client_get(struct store *st, struct arena *a, const char *client_id, struct oauth_client *out,
                      struct err *e);
 
@@ -106,15 +149,21 @@ struct oauth_token {
     int64_t access_expires, refresh_expires;
 };
 
+/* Tx: any. Alloc: none; *id set. Returns: bool. */
 bool store_token_insert(struct store *st, const struct oauth_token *t, const char *access_hash,
                         const char *refresh_hash, int64_t *id, struct err *e);
+/* Tx: any. Alloc: none (out holds numbers only). Returns: lookup (each). */
 int store_token_by_access(struct store *st, const char *access_hash, struct oauth_token *out, struct err *e);
 int store_token_by_refresh(struct store *st, const char *refresh_hash, struct oauth_token *out, struct err *e);
+/* Tx: any. Alloc: none. Returns: bool. */
 bool store_token_delete(struct store *st, int64_t id, struct err *e);
-/* Deletes the token pairs whose refresh token expired before `now`. */
+/* Deletes the token pairs whose refresh token expired before `now`.
+ * Tx: any. Alloc: none. Returns: bool. */
 bool store_token_purge_expired(struct store *st, int64_t now, struct err *e);
 
-/* Deletes every token of the user except `except_id` (0 = all). */
+/* Deletes every token of the user except `except_id` (0 = all).
+ * Tx: any; in the transaction that changes the password or status. Alloc:
+ * none. Returns: bool. */
 bool store_token_delete_user(struct store *st, int64_t user_id, int64_t except_id, struct err *e);
 
 /* ---- dynamic preferences ---- */
@@ -126,29 +175,38 @@ struct pref {
     json_t *value; /* owned by the arena */
 };
 
+/* Tx: any. Alloc: *out (n entries), strings and values in a (json values
+ * released with a). Returns: bool. */
 bool store_pref_list(struct store *st, struct arena *a, struct pref **out, int *n, struct err *e);
+/* Tx: any. Alloc: out's strings and value in a. Returns: lookup (each). */
 int store_pref_get(struct store *st, struct arena *a, const char *section, const char *name, struct pref *out,
                    struct err *e);
 int store_pref_get_id(struct store *st, struct arena *a, int64_t id, struct pref *out, struct err *e);
+/* Tx: any. Alloc: none (value is copied). Returns: bool. */
 bool store_pref_set(struct store *st, int64_t id, const json_t *value, struct err *e);
 
-/* ---- account: profile updates, deletes, email, password, settings (issue 3) ---- */
+/* ---- account: profile updates, deletes, email, password, settings ---- */
 
 /* (account) */
 
 /* Writes the profile columns of u (real_name and its fold, bio, location,
  * location/position coordinates, date_of_birth, description, gender,
- * website, avatar, cover) to the row u->id. */
+ * website, avatar, cover) to the row u->id.
+ * Tx: in (with the fold and search index updates its triggers make).
+ * Alloc: none. Returns: bool. */
 bool store_account_profile_write(struct store *st, const struct user *u, struct err *e);
 
 /* The ids of every other user joined to `user_id` by a follow, connection
  * or connection request, in either direction (whose counters a change of
- * its status or edges can move). *ids is an arena array. */
+ * its status or edges can move). *ids is an arena array.
+ * Tx: in (the ids must still be related when their counters are fixed).
+ * Alloc: *ids in a. Returns: bool. */
 bool store_account_related_users(struct store *st, struct arena *a, int64_t user_id, int64_t **ids, size_t *n,
                                  struct err *e);
 
 /* Soft delete: status d, every OAuth token and the pending email change
- * deleted, JWTs issued before `now` (seconds) invalid. Edges stay. */
+ * deleted, JWTs issued before `now` (seconds) invalid. Edges stay.
+ * Tx: in. Alloc: none. Returns: bool. */
 bool store_account_soft_delete(struct store *st, int64_t user_id, int64_t now, struct err *e);
 
 /* Hard delete: deletes every row of the user in follows, connections,
@@ -156,14 +214,18 @@ bool store_account_soft_delete(struct store *st, int64_t user_id, int64_t now, s
  * category_follows, posts (and their post_categories), user_settings,
  * email_changes and oauth_tokens; turns the row into a tombstone (status u,
  * profile, email, ext_id, role, password and counters cleared; username kept
- * but released by the partial unique indexes). Run inside a transaction. */
+ * but released by the partial unique indexes). Run inside a transaction.
+ * Tx: in. Alloc: none. Returns: bool. */
 bool store_account_hard_delete(struct store *st, int64_t user_id, int64_t now, struct err *e);
 
 /* Sets the email (and its fold) and email_isvalid. 400 "unique" if another
- * user holds the address. */
+ * user holds the address.
+ * Tx: any. Alloc: none. Returns: bool. */
 bool store_account_set_email(struct store *st, int64_t user_id, const char *email, bool valid, struct err *e);
 
-/* Sets the password hash and tokens_valid_after (seconds). */
+/* Sets the password hash and tokens_valid_after (seconds).
+ * Tx: any; in the transaction that deletes the other tokens. Alloc: none.
+ * Returns: bool. */
 bool store_account_set_password(struct store *st, int64_t user_id, const char *hash, int64_t valid_after,
                                 struct err *e);
 
@@ -175,9 +237,11 @@ struct email_change {
     int attempts; /* wrong codes so far */
 };
 
+/* Tx: any. Alloc: out's strings in a. Returns: lookup. */
 int store_email_change_get(struct store *st, struct arena *a, int64_t user_id, struct email_change *out,
                            struct err *e);
-/* Inserts or replaces the user's pending change (attempts back to 0). */
+/* Inserts or replaces the user's pending change (attempts back to 0).
+ * Tx: any. Alloc: none. Returns: bool (put, count_attempt, delete). */
 bool store_email_change_put(struct store *st, int64_t user_id, const struct email_change *c, struct err *e);
 bool store_email_change_count_attempt(struct store *st, int64_t user_id, struct err *e);
 bool store_email_change_delete(struct store *st, int64_t user_id, struct err *e);
@@ -186,15 +250,18 @@ bool store_email_change_delete(struct store *st, int64_t user_id, struct err *e)
  * settings_names (domain/settings.h). get: 1 with the stored row, 0 when the
  * user has none yet (out untouched). put: inserts or replaces the row. */
 enum { STORE_SETTINGS_COUNT = 7 };
+/* Tx: any. Alloc: none. Returns: get a lookup, put a bool. */
 int store_settings_get(struct store *st, int64_t user_id, int out[STORE_SETTINGS_COUNT], struct err *e);
 bool store_settings_put(struct store *st, int64_t user_id, const int values[STORE_SETTINGS_COUNT], struct err *e);
 
-/* ---- graph: follows, connections, hides, counters (issue 4) ---- */
+/* ---- graph: follows, connections, hides, counters ---- */
 
 /* (graph) */
 
 /* The status (a, b, d, u) of each of two users, read in the current
- * transaction; '\0' for an id that does not exist. */
+ * transaction; '\0' for an id that does not exist.
+ * Tx: in (the statuses must hold until the edge change commits). Alloc:
+ * none. Returns: bool. */
 bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, char *a_status, char *b_status,
                           struct err *e);
 
@@ -203,10 +270,14 @@ bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, char *a_
 struct graph_counter_delta {
     int64_t followers, followings, connections, requests_sent, requests_received;
 };
+/* Tx: in. Alloc: none. Returns: bool. */
 bool store_graph_counters_add(struct store *st, int64_t user_id, const struct graph_counter_delta *d,
                               struct err *e);
 
-/* Edges. The *_exists lookups return 1, 0 or -1 (error). */
+/* Edges. The *_exists lookups return 1, 0 or -1 (error).
+ * Tx: in (each: the rules read and write the edges in one transaction).
+ * Alloc: none. Returns: the *_exists and store_graph_connected lookups
+ * 1/0/-1; the others bool. */
 int store_graph_follow_exists(struct store *st, int64_t follower_id, int64_t followed_id, struct err *e);
 bool store_graph_follow_insert(struct store *st, int64_t follower_id, int64_t followed_id, int64_t now_us,
                                struct err *e);
@@ -222,6 +293,8 @@ struct graph_request {
     int64_t id, from_user_id, to_user_id;
     int64_t created_us, rejected_us, viewed_us;
 };
+/* Tx: in, as the edges. Alloc: none. Returns: get a lookup, the others
+ * bool. */
 int store_graph_request_get(struct store *st, int64_t from_id, int64_t to_id, struct graph_request *out,
                             struct err *e);
 bool store_graph_request_insert(struct store *st, int64_t from_id, int64_t to_id, int64_t now_us, struct err *e);
@@ -231,6 +304,8 @@ bool store_graph_request_set_rejected(struct store *st, int64_t id, int64_t reje
 /* Sets viewed_us unless already set (the first view is kept). */
 bool store_graph_request_set_viewed(struct store *st, int64_t id, int64_t now_us, struct err *e);
 
+/* Tx: in, as the edges. Alloc: none. Returns: exists a lookup, insert and
+ * delete bool, count a count. */
 int store_graph_hide_exists(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e);
 bool store_graph_hide_insert(struct store *st, int64_t user_id, int64_t hidden_id, int64_t now_us, struct err *e);
 bool store_graph_hide_delete(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e);
@@ -249,6 +324,7 @@ struct graph_relation_row {
     int64_t user_id;
     enum graph_relation_kind kind;
 };
+/* Tx: any. Alloc: *rows (*nrows, at most 4n) in a. Returns: bool. */
 bool store_graph_relations(struct store *st, struct arena *a, int64_t viewer_id, const int64_t *ids, int n,
                            struct graph_relation_row **rows, int *nrows, struct err *e);
 
@@ -269,11 +345,14 @@ struct graph_list_query {
 /* Active users (a, b) of the list, newest edge first (then user id,
  * descending). count comes from user_id's counters (exact by the
  * invariant) minus the viewer's hidden users in the list, so that no page
- * needs to scan the whole edge list. */
+ * needs to scan the whole edge list.
+ * Tx: snapshot (counters and page agree). Alloc: out->items (room for
+ * q->limit) and their strings in a. Returns: bool. */
 bool store_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *q,
                            struct user_page *out, struct err *e);
 
-/* Ids of the active users `user_id` hides, newest first, at most max. */
+/* Ids of the active users `user_id` hides, newest first, at most max.
+ * Tx: any. Alloc: *ids (room for max) in a. Returns: bool. */
 bool store_graph_hidden_ids(struct store *st, struct arena *a, int64_t user_id, int max, int64_t **ids, int *n,
                             struct err *e);
 
@@ -290,10 +369,12 @@ struct graph_request_page {
     struct graph_request_item *items;
     int n;
 };
+/* Tx: snapshot (counter and page agree). Alloc: out->items (room for
+ * limit) and their strings in a. Returns: bool. */
 bool store_graph_request_list(struct store *st, struct arena *a, int64_t user_id, bool sent, int limit, int offset,
                               struct graph_request_page *out, struct err *e);
 
-/* ---- tags and user search (issue 6) ---- */
+/* ---- tags and user search ---- */
 
 struct tag;
 struct tag_filter;
@@ -303,79 +384,37 @@ struct search_query;
 struct search_page;
 
 /* Tags (model/tag.h). Insert and update fill e with 400 `unique` on the
- * name field when (type, name) is taken. */
+ * name field when (type, name) is taken.
+ * Tx: any. Alloc: none; *id set. Returns: bool. */
 bool store_tag_insert(struct store *st, const struct tag *t, int64_t *id, struct err *e);
+/* Tx: any. Alloc: out's strings in a. Returns: lookup. */
 int store_tag_get(struct store *st, struct arena *a, int64_t id, struct tag *out, struct err *e);
+/* Tx: any. Alloc: none. Returns: bool. */
 bool store_tag_update(struct store *st, const struct tag *t, struct err *e);
-/* Tags matching f, by id. */
+/* Tags matching f, by id.
+ * Tx: snapshot (count and page agree). Alloc: out->items (room for
+ * f->limit) and their strings in a. Returns: bool. */
 bool store_tag_list(struct store *st, struct arena *a, const struct tag_filter *f, struct tag_page *out,
                     struct err *e);
-/* Gives the tag to the user (idempotent) / takes it away (no-op if absent). */
+/* Gives the tag to the user (idempotent) / takes it away (no-op if absent).
+ * Tx: any (each). Alloc: none. Returns: bool. */
 bool store_tag_assign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e);
 bool store_tag_unassign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e);
 /* The tags (not deleted) of users[0..n), in that order of users, then by
- * tag id. *out is an arena array of *nout entries. */
+ * tag id. *out is an arena array of *nout entries.
+ * Tx: any; inside a snapshot to agree with the page it decorates. Alloc:
+ * *out and its strings in a. Returns: bool. */
 bool store_tag_of_users(struct store *st, struct arena *a, const int64_t *users, int n, struct user_tag **out,
                         int *nout, struct err *e);
 
 /* Searches users (model/search.h): exact count and one page, read in one
- * transaction from the 005_search indexes. */
+ * transaction from the 005_search indexes.
+ * Tx: snapshot (count and page agree). Alloc: out->items, out->distance
+ * and their strings in a. Returns: bool. */
 bool store_search_users(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
                         struct err *e);
 
-/* The thresholds behind the engine's choices (src/store/sqlite_search.c
- * explains them). Tests lower them to drive every path on a small
- * population; set before searching, not thread-safe. */
-struct search_tuning {
-    int collect_max, sort_max, walk_max, bitmap_ratio;
-};
-void store_search_tune(const struct search_tuning *t);
-
-/* The same query answered the slow, obvious way (every user row tested,
- * ordered by SQL): the reference the tests compare store_search_users with. */
-bool store_search_users_naive(struct store *st, struct arena *a, const struct search_query *q,
-                              struct search_page *out, struct err *e);
-
-/* Compares the search indexes with what the base tables say they should
- * hold; returns the number of differences (0 = in sync), -1 on error.
- * Reads everything: for tests and `hearth check`-style audits. */
-int64_t store_search_check(struct store *st, struct err *e);
-
-/* The EXPLAIN QUERY PLAN lines (joined by newlines) of the statements that
- * find the users of a text term of `term`'s length, for the plan test. */
-bool store_search_plan(struct store *st, struct arena *a, const char *term, const char **plan, struct err *e);
-
-/* hearth seed: adds a deterministic population (domain/seed in
- * src/store/sqlite_seed.c). */
-struct seed_options {
-    int64_t users;
-    int follows_per_user;
-    uint64_t seed;
-    void (*progress)(const char *message); /* NULL = quiet */
-};
-
-struct seed_stats {
-    int64_t users, tags, user_tags, categories, category_follows, follows;
-    double seconds_users, seconds_index, seconds_total;
-};
-
-bool store_seed(struct store *st, const struct seed_options *o, struct seed_stats *out, struct err *e);
-
-/* Drops the search indexes and builds them again from the base tables
- * (migration 005 re-applied): after a bulk load, or to repair them. */
-bool store_search_reindex(struct store *st, struct err *e);
-
-/* Loads a hand-written population (the API tests' fixtures) in one
- * transaction through ordinary inserts: {"tags": [{name, type?, visible?,
- * active?, deleted?}], "categories": [name], "users": [{username,
- * real_name?, location?, location_lat_lng?, position_lat_lng?,
- * date_of_birth?, description?, gender?, status?, role?, email?, tags?:
- * [name], categories?: [name]}], "hides": [[username, hidden username]]}.
- * *ids (new reference): {"users": {username: id}, "tags": {name: id},
- * "categories": {name: id}}. */
-bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e);
-
-/* ---- categories, posts and the feed (issue 5) ---- */
+/* ---- categories, posts and the feed ---- */
 
 /* (posts) */
 
@@ -385,60 +424,79 @@ struct category_page;   /* model/category.h */
 struct post;            /* model/post.h */
 struct post_page;       /* model/post.h */
 
-/* A category by id, deleted ones included. */
+/* A category by id, deleted ones included.
+ * Tx: any. Alloc: out's strings in a. Returns: lookup. */
 int store_category_get(struct store *st, struct arena *a, int64_t id, struct category *out, struct err *e);
 
 /* Whether another category (id != except_id, deleted ones included) has
- * this name (compared folded) or this slug (compared case-insensitively). */
+ * this name (compared folded) or this slug (compared case-insensitively).
+ * Tx: any; inside the writing transaction for a check that holds. Alloc:
+ * none. Returns: lookup (1 taken; each). */
 int store_category_name_taken(struct store *st, const char *name, int64_t except_id, struct err *e);
 int store_category_slug_taken(struct store *st, const char *slug, int64_t except_id, struct err *e);
 
-/* Inserts c (every column but id); sets c->id. */
+/* Inserts c (every column but id); sets c->id.
+ * Tx: any. Alloc: none; c->id set. Returns: bool; a UNIQUE conflict is 400
+ * "unique". */
 bool store_category_insert(struct store *st, struct category *c, struct err *e);
 
-/* Writes every column of c, found by c->id. */
+/* Writes every column of c, found by c->id.
+ * Tx: any. Alloc: none. Returns: bool; a UNIQUE conflict is 400 "unique". */
 bool store_category_update(struct store *st, const struct category *c, struct err *e);
 
 /* Adds delta to the categories_counter of every follower of the category:
  * its deleted flag is changing (counter invariant above). In the
- * transaction that changes the flag. */
+ * transaction that changes the flag.
+ * Tx: in. Alloc: none. Returns: bool. */
 bool store_category_followers_counter_add(struct store *st, int64_t category_id, int delta, struct err *e);
 
-/* Lists categories matching f (model/category.h). */
+/* Lists categories matching f (model/category.h).
+ * Tx: snapshot (count and page agree). Alloc: out->items and their strings
+ * in a. Returns: bool. */
 bool store_category_list(struct store *st, struct arena *a, const struct category_filter *f,
                          struct category_page *out, struct err *e);
 
-/* Whether the user follows the category: 1, 0, or -1 on error. */
+/* Whether the user follows the category: 1, 0, or -1 on error.
+ * Tx: any; in the transaction of store_category_follow_set to act on it.
+ * Alloc: none. Returns: lookup. */
 int store_category_follow_exists(struct store *st, int64_t user_id, int64_t category_id, struct err *e);
 
 /* Adds (follow) or removes the follow and moves the user's
  * categories_counter by one; the category must not be deleted. In a
- * transaction. */
+ * transaction.
+ * Tx: in. Alloc: none. Returns: bool. */
 bool store_category_follow_set(struct store *st, int64_t user_id, int64_t category_id, bool follow, struct err *e);
 
 /* The categories the user follows that are not deleted, by order then id,
- * at most max; *out in the arena. */
+ * at most max; *out in the arena.
+ * Tx: any. Alloc: *out and its strings in a. Returns: bool. */
 bool store_category_followed(struct store *st, struct arena *a, int64_t user_id, int max, struct category **out,
                              int *n, struct err *e);
 
-/* The categories of a post (deleted ones included), by order then id. */
+/* The categories of a post (deleted ones included), by order then id.
+ * Tx: any. Alloc: *out and its strings in a. Returns: bool. */
 bool store_category_of_post(struct store *st, struct arena *a, int64_t post_id, struct category **out, int *n,
                             struct err *e);
 
 /* Inserts p (type, author_id, title, slug, html, summary, times) with its
  * categories, and adds one to the author's posts_counter or
- * discussions_counter; sets p->id. In a transaction. */
+ * discussions_counter; sets p->id. In a transaction.
+ * Tx: in. Alloc: none; p->id set. Returns: bool. */
 bool store_post_insert(struct store *st, struct post *p, const int64_t *category_ids, int ncategories,
                        struct err *e);
 
-/* A post or discussion by id, deleted ones included. */
+/* A post or discussion by id, deleted ones included.
+ * Tx: any. Alloc: out's strings in a. Returns: lookup. */
 int store_post_get(struct store *st, struct arena *a, int64_t id, struct post *out, struct err *e);
 
-/* Marks p deleted and takes one from its author's counter. In a transaction. */
+/* Marks p deleted and takes one from its author's counter. In a transaction.
+ * Tx: in. Alloc: none. Returns: bool; 400 "already_deleted" when it was. */
 bool store_post_soft_delete(struct store *st, const struct post *p, struct err *e);
 
 /* The author's posts and discussions that are not deleted, newest first
- * (added, then id), with their total count. */
+ * (added, then id), with their total count.
+ * Tx: snapshot (count and page agree). Alloc: out->items (room for limit)
+ * and their strings in a. Returns: bool. */
 bool store_post_by_author(struct store *st, struct arena *a, int64_t author_id, int limit, int offset,
                           struct post_page *out, struct err *e);
 

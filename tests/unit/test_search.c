@@ -28,7 +28,9 @@
 #include "domain/search.h"
 #include "store/sqlite_internal.h"
 #include "store/sqlite_search_internal.h"
+#include "store/seed.h"
 #include "store/store.h"
+#include "store/test_hooks.h"
 
 enum {
     POPULATION = 3000,

@@ -1,0 +1,79 @@
+/* sqlite_seed_internal.h - what the files of `hearth seed` share: its
+ * bounds, the random streams, one generated person (sqlite_seed_people.c)
+ * and the set of usernames taken. Only src/store/sqlite_seed*.c include it. */
+#ifndef HEARTH_STORE_SQLITE_SEED_INTERNAL_H
+#define HEARTH_STORE_SQLITE_SEED_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/sqlite_seed_data.h"
+
+enum {
+    SEED_BATCH = 50000,          /* users per transaction */
+    SEED_MAX_USERS = 50000000,   /* a bound on --users: the id space and memory of one run */
+    SEED_MAX_FOLLOWS = 1000,     /* a bound on --follows-per-user */
+    SEED_USERNAME_MAX = 64,      /* generated usernames stay well under the 255 limit */
+    SEED_MAX_CATEGORY_FOLLOWS = 12,
+    SEED_PART_BYTES = 64,   /* one name part: the longest listed is under 40 bytes */
+    SEED_NAME_BYTES = 2 * SEED_PART_BYTES + 8,
+};
+
+/* Users joined between SEED_JOINED_FROM and SEED_JOINED_TO (ids in
+ * joining order), fixed so that the population does not depend on the day
+ * it is generated. */
+static const int64_t SEED_JOINED_FROM = 1546300800; /* 2019-01-01 */
+static const int64_t SEED_JOINED_TO = 1767225600;   /* 2026-01-01 */
+
+/* A random stream (one per user and purpose: the generator can make
+ * passes and still give every user the same values). */
+struct rng {
+    uint64_t s;
+};
+
+struct person {
+    char status;
+    const struct seed_culture *culture;
+    bool female;
+    char username[2 * SEED_PART_BYTES + 32];
+    char real_name[SEED_NAME_BYTES];
+    const char *location; /* NULL = none */
+    bool has_location_ll, has_position_ll;
+    double location_lat, location_lng, position_lat, position_lng;
+    char date_of_birth[11]; /* "" = none */
+    const char *gender;
+    const char *description; /* NULL = none */
+    const char *role;        /* NULL = none */
+    int64_t joined_us;
+};
+
+/* Usernames (folded) taken, for uniqueness; heap-allocated, freed by
+ * nameset_free. */
+struct nameset {
+    char **slot;
+    size_t cap, used;
+};
+
+/* The stream of one user (or one purpose: pass a distinct `which`). */
+struct rng seed_rng_for(uint64_t seed, int64_t id, uint64_t which);
+
+double seed_rng_unit(struct rng *r);
+
+int64_t seed_rng_below(struct rng *r, int64_t n);
+
+char seed_status(uint64_t seed, int64_t id);
+
+/* Draws user `id` (deterministic). The username may still collide: the
+ * caller makes it unique. */
+void seed_make_person(uint64_t seed, int64_t id, int64_t first_id, int64_t total, struct person *p);
+
+bool seed_nameset_add(struct nameset *ns, const char *s);
+
+void seed_nameset_free(struct nameset *ns);
+
+/* The categories a user follows: a geometric number (mean about 3), each
+ * picked by popularity. Returns how many, written to out. */
+int seed_pick_categories(uint64_t seed, int64_t id, int *out);
+
+#endif
