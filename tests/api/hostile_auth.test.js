@@ -81,10 +81,10 @@ describe('failed logins per account', () => {
     expectThrottled(await login(s, 'erin@example.com', PW));
     // another account on the same address is untouched
     expectStatus(await login(s, 'frank', PW), 200);
-    // just before the window ends: still locked, with a short Retry-After
-    s.setClock(WINDOW_S - 30);
-    const late = expectThrottled(await login(s, 'erin', PW), 30);
-    assert.ok(late <= 30, `Retry-After ${late}`);
+    // shortly before the window ends (a margin for a slow machine): still
+    // locked, with a Retry-After that counts down to the window's end
+    s.setClock(WINDOW_S - 120);
+    expectThrottled(await login(s, 'erin', PW), 120);
     // once the window has passed the count is forgotten
     s.setClock(WINDOW_S + 1);
     expectStatus(await login(s, 'erin', PW), 200);
@@ -128,8 +128,8 @@ describe('failed logins per address', () => {
     // every login from this address is refused now, right password or not
     expectThrottled(await login(s, 'heidi', PW));
     expectThrottled(await login(s, 'nobody-else', 'Wrong-pass1'));
-    s.setClock(WINDOW_S - 30);
-    expectThrottled(await login(s, 'heidi', PW), 30);
+    s.setClock(WINDOW_S - 120);
+    expectThrottled(await login(s, 'heidi', PW), 120);
     s.setClock(WINDOW_S + 1);
     expectStatus(await login(s, 'heidi', PW), 200);
     s.setClock(0);
