@@ -41,12 +41,25 @@ san: deps npm
 	cd $(BUILD_SAN) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 HEARTH_BIN=$(CURDIR)/$(BUILD_SAN)/hearth node --test tests/api/
 
-# libFuzzer targets, each run for FUZZ_SECONDS.
+# libFuzzer targets (every fuzz/fuzz_*.c), each run for FUZZ_SECONDS under
+# ASan+UBSan. Each starts from its seeds in fuzz/corpus/<name>/ (read only)
+# and keeps what it finds in $(BUILD_FUZZ)/corpus/<name>/; fuzz/<name>.dict is
+# used when present. A crash, leak or UB report stops the loop and fails make;
+# the input that did it is written to $(BUILD_FUZZ)/crash-*.
 FUZZ_SECONDS ?= 30
 fuzz: deps
 	CC=clang cmake -S . -B $(BUILD_FUZZ) $(GEN) -DCMAKE_BUILD_TYPE=Debug -DHEARTH_FUZZ=ON -DHEARTH_SANITIZE=ON
 	cmake --build $(BUILD_FUZZ)
-	@for f in $(BUILD_FUZZ)/fuzz_*; do echo "== $$f"; $$f -max_total_time=$(FUZZ_SECONDS) -max_len=8192 || exit 1; done
+	@for f in $(BUILD_FUZZ)/fuzz_*; do \
+	  [ -f "$$f" ] && [ -x "$$f" ] || continue; \
+	  name=$${f##*/fuzz_}; \
+	  mkdir -p $(BUILD_FUZZ)/corpus/$$name; \
+	  seeds=; [ -d fuzz/corpus/$$name ] && seeds=fuzz/corpus/$$name; \
+	  dict=; [ -f fuzz/$$name.dict ] && dict=-dict=fuzz/$$name.dict; \
+	  echo "== $$f ($(FUZZ_SECONDS) s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 $$dict \
+	    -artifact_prefix=$(BUILD_FUZZ)/ $(BUILD_FUZZ)/corpus/$$name $$seeds || { echo "fuzz: $$f failed"; exit 1; }; \
+	done
 
 # wrk benchmarks (ratios measured side by side in one run)
 bench: build

@@ -32,19 +32,36 @@ static bool load_principal(struct request *req, int64_t user_id, int64_t token_i
     return true;
 }
 
+enum auth_bearer auth_bearer_token(const char *authorization, const char **token, size_t *len)
+{
+    if (!authorization || strncasecmp(authorization, "Bearer ", 7))
+        return AUTH_BEARER_NOT_BEARER;
+    const char *t = authorization + 7;
+    while (*t == ' ')
+        t++;
+    size_t n = strlen(t);
+    if (n == 0 || n > JWT_MAX_LEN)
+        return AUTH_BEARER_BAD_TOKEN;
+    *token = t;
+    *len = n;
+    return AUTH_BEARER_OK;
+}
+
 bool auth_authenticate(struct request *req, const char *authorization, struct err *e)
 {
     memset(&req->who, 0, sizeof req->who);
     if (!authorization)
         return true;
-    if (strncasecmp(authorization, "Bearer ", 7))
+    const char *token = NULL;
+    size_t len = 0;
+    switch (auth_bearer_token(authorization, &token, &len)) {
+    case AUTH_BEARER_NOT_BEARER:
         return invalid(e, "Invalid authorization header. Expected a Bearer token.");
-    const char *token = authorization + 7;
-    while (*token == ' ')
-        token++;
-    size_t len = strlen(token);
-    if (len == 0 || len > JWT_MAX_LEN)
+    case AUTH_BEARER_BAD_TOKEN:
         return invalid(e, "Invalid token.");
+    case AUTH_BEARER_OK:
+        break;
+    }
 
     if (memchr(token, '.', len)) {
         struct jwt_claims c;

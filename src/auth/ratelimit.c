@@ -8,9 +8,12 @@
  * account has. */
 #include "auth/ratelimit.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <sodium.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -31,6 +34,39 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned char hash_secret[crypto_shorthash_KEYBYTES];
 static bool hash_secret_ready;
 
+static const char ADDRESS_PREFIX[] = "addr:";
+enum { IPV6_NETWORK_BYTES = 8 }; /* a /64 */
+
+/* The bytes that identify `key`: for an IPv6 client address its /64 (or the
+ * IPv4 address it maps), so that rotating through one's own network does not
+ * reset the count; any other key as it is. Returns the length in `out`
+ * (at most cap), or 0 when the key is used as given. */
+static size_t address_identity(const char *key, unsigned char *out, size_t cap)
+{
+    size_t plen = sizeof ADDRESS_PREFIX - 1;
+    if (strncmp(key, ADDRESS_PREFIX, plen) || !strchr(key + plen, ':'))
+        return 0;
+    struct in6_addr a;
+    if (inet_pton(AF_INET6, key + plen, &a) != 1)
+        return 0;
+    static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    size_t n = 0;
+    if (!memcmp(a.s6_addr, v4_mapped, sizeof v4_mapped)) {
+        /* the same text as the IPv4 client's key, so both spellings share one count */
+        char v4[INET_ADDRSTRLEN];
+        if (!inet_ntop(AF_INET, a.s6_addr + 12, v4, sizeof v4))
+            return 0;
+        n = (size_t)snprintf((char *)out, cap, "%s%s", ADDRESS_PREFIX, v4);
+    } else {
+        n = (size_t)snprintf((char *)out, cap, "%s6/64:", ADDRESS_PREFIX);
+        if (n + IPV6_NETWORK_BYTES > cap)
+            return 0;
+        memcpy(out + n, a.s6_addr, IPV6_NETWORK_BYTES);
+        n += IPV6_NETWORK_BYTES;
+    }
+    return n < cap ? n : 0;
+}
+
 /* Called with the lock held. */
 static uint64_t hash_key(const char *s)
 {
@@ -38,8 +74,13 @@ static uint64_t hash_key(const char *s)
         randombytes_buf(hash_secret, sizeof hash_secret);
         hash_secret_ready = true;
     }
+    unsigned char identity[64];
+    size_t n = address_identity(s, identity, sizeof identity);
     unsigned char out[crypto_shorthash_BYTES];
-    crypto_shorthash(out, (const unsigned char *)s, strlen(s), hash_secret);
+    if (n)
+        crypto_shorthash(out, identity, n, hash_secret);
+    else
+        crypto_shorthash(out, (const unsigned char *)s, strlen(s), hash_secret);
     uint64_t h;
     memcpy(&h, out, sizeof h);
     return h ? h : 1;

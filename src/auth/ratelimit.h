@@ -16,6 +16,12 @@ enum {
     RATELIMIT_ADDRESS_MAX = 100,    /* failed checks per client address per window */
 };
 
+/* A key "addr:" followed by a textual IP address counts a whole network an
+ * attacker can hold, not one address: IPv6 addresses by their /64 (one
+ * client routinely owns a /64 and could rotate through 2^64 addresses), and
+ * an IPv4-mapped IPv6 address (::ffff:a.b.c.d) as its IPv4 address. Other
+ * keys are counted exactly as given. */
+
 /* False if `key` already reached `max` failures in the current window;
  * then *retry_after is the seconds until the window ends. */
 bool ratelimit_allow(const char *key, int max, int *retry_after);

@@ -55,6 +55,24 @@ static void test_other_keys_do_not_evict(void **state)
     assert_false(ratelimit_allow("t3:victim", RATELIMIT_ACCOUNT_MAX, NULL));
 }
 
+/* One IPv6 client holds a /64: rotating through it must not reset the
+ * count; an IPv4-mapped address is its IPv4 address. */
+static void test_address_networks(void **state)
+{
+    fail_n("addr:2001:db8:1:2::1", 2);
+    ratelimit_fail("addr:2001:DB8:1:2:ffff:0:0:9");
+    assert_false(ratelimit_allow("addr:2001:db8:1:2::77", 3, NULL));
+    assert_false(ratelimit_allow("addr:2001:0db8:0001:0002:0:0:0:1", 3, NULL));
+    assert_true(ratelimit_allow("addr:2001:db8:1:3::1", 3, NULL));
+    fail_n("addr:::ffff:192.0.2.7", 3);
+    assert_false(ratelimit_allow("addr:192.0.2.7", 3, NULL));
+    assert_true(ratelimit_allow("addr:192.0.2.8", 3, NULL));
+    /* only address keys are widened */
+    fail_n("t5:2001:db8:9:9::1", 3);
+    assert_false(ratelimit_allow("t5:2001:db8:9:9::1", 3, NULL));
+    assert_true(ratelimit_allow("t5:2001:db8:9:9::2", 3, NULL));
+}
+
 static void test_window_expires(void **state)
 {
     char path[] = "/tmp/hearth-ratelimit-clockXXXXXX";
@@ -82,6 +100,7 @@ int main(void)
         cmocka_unit_test(test_limit_and_retry_after),
         cmocka_unit_test(test_reset),
         cmocka_unit_test(test_other_keys_do_not_evict),
+        cmocka_unit_test(test_address_networks),
         cmocka_unit_test(test_window_expires),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
