@@ -68,7 +68,7 @@ bench: build
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)
 
-# The user search benchmark at 1,000,000 users (issue 6): generates the data
+# The user search benchmark at 1,000,000 users: generates the data
 # once into bench/search/data/, then wrk per query kind; see bench/search/run.sh.
 bench-search: build
 	bash bench/search/run.sh

@@ -243,7 +243,7 @@ static int cmd_token(struct cli *c, struct store *st)
     struct user u;
     int found = store_user_get(st, a, id, &u, &e);
     arena_free(a);
-    if (found != 1 || u.status == 'u' || u.status == 'd')
+    if (found != 1 || u.status == USER_TOMBSTONE || u.status == USER_DELETED)
         return fail("no active user with id %s", user);
     int64_t now = clock_now();
     char jti[32];
@@ -339,7 +339,7 @@ static int cmd_sql(struct cli *c, struct store *st)
     return 0;
 }
 
-/* ---- seed (issue 6) ---- */
+/* ---- seed ---- */
 
 static void seed_progress(const char *message)
 {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/search/run.sh - the user search benchmark (issue 6), `make bench-search`.
+# bench/search/run.sh - the user search benchmark, `make bench-search`.
 #
 # 1. A database of USERS (1,000,000) users in bench/search/data/, generated
 #    once by `hearth seed` and reused (re-indexed if 005_search.sql changed).

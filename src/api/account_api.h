@@ -1,4 +1,4 @@
-/* account_api.h - handlers for the account lifecycle (issue 3):
+/* account_api.h - handlers for the account lifecycle:
  * PUT/PATCH/DELETE /user/{id}/, /user/{id}/change_email/,
  * /user/{id}/confirm_email/, /user/{id}/change_password/ and
  * GET/POST/PATCH /user/{id}/settings/. Rules live in domain/account.h and

@@ -79,7 +79,7 @@ static bool body_is_form(const struct request *req)
 bool pref_api_patch(struct request *req, struct response *resp, struct err *e)
 {
     /* contract §2: a blocked user does not write, admin or not */
-    if (req->who.status == 'b')
+    if (req->who.status == USER_BLOCKED)
         return err_forbidden(e, "Blocked users cannot change preferences.");
     json_t *rows;
     bool ok = body_is_form(req) ? prefs_update_form(req->store, req->arena, req->body.fields, &rows, e)

@@ -40,7 +40,7 @@ const struct route api_routes[] = {
     /* users: one user */
     {"GET", "/api/v2/user/{id}/", user_api_get, ROUTE_PUBLIC},
 
-    /* account (issue 3) */
+    /* account lifecycle */
     {"PUT", "/api/v2/user/{id}/", account_api_update, ROUTE_AUTH | ROUTE_UPLOADS},
     {"PATCH", "/api/v2/user/{id}/", account_api_update, ROUTE_AUTH | ROUTE_UPLOADS},
     {"DELETE", "/api/v2/user/{id}/", account_api_delete, ROUTE_AUTH},
@@ -52,7 +52,7 @@ const struct route api_routes[] = {
     {"PATCH", "/api/v2/user/{id}/settings/", account_api_settings_update, ROUTE_AUTH},
     {"GET", "/media/{name}", media_api_get, ROUTE_PUBLIC},
 
-    /* graph (issue 4): literal paths first, then /user/{id}/... */
+    /* social graph: literal paths first, then /user/{id}/... */
     {"GET", "/api/v2/user/hidden_users/", graph_api_hidden_users, ROUTE_AUTH},
     {"GET", "/api/v2/user/hidden_users_id/", graph_api_hidden_users_id, ROUTE_AUTH},
     {"GET", "/api/v2/user/connection/requests/", graph_api_my_requests, ROUTE_AUTH | ROUTE_FRIEND_MODE},
@@ -82,7 +82,7 @@ const struct route api_routes[] = {
     {"GET", "/api/v2/user/{id}/is_hidden_by/", graph_api_is_hidden_by, ROUTE_AUTH},
     {"GET", "/api/v2/user/{id}/counters/", graph_api_counters, ROUTE_CONTENT},
 
-    /* tags and search (issue 6) */
+    /* tags and search */
     {"GET", "/api/v2/user/search/", search_api_users, ROUTE_AUTH},
     {"GET", "/api/v2/user/{id}/tags/", tag_api_user_tags, ROUTE_AUTH},
     {"GET", "/api/v2/tag/", tag_api_list, ROUTE_ADMIN},
@@ -93,7 +93,7 @@ const struct route api_routes[] = {
     {"POST", "/api/v2/tag/{id}/add/", tag_api_assign, ROUTE_ADMIN},
     {"POST", "/api/v2/tag/{id}/remove/", tag_api_remove, ROUTE_ADMIN},
 
-    /* categories, posts and feed (issue 5) */
+    /* categories, posts and feed */
     {"GET", "/api/v2/category/", category_api_list, ROUTE_ADMIN},
     {"POST", "/api/v2/category/", category_api_create, ROUTE_ADMIN},
     {"GET", "/api/v2/category/{id}/", category_api_get, ROUTE_ADMIN},

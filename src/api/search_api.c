@@ -8,7 +8,7 @@ static const char *query_param(void *ctx, const char *name) { return http_query(
 
 bool search_api_users(struct request *req, struct response *resp, struct err *e)
 {
-    struct search_query q;
+    struct search_query q = {0};
     struct search_page page;
     http_pagination(req, USER_PAGE_DEFAULT, USER_PAGE_MAX, &q.limit, &q.offset);
     if (!search_query_from_params(req->store, req->arena, &req->who, query_param, req, &q, e) ||

@@ -46,7 +46,7 @@ bool user_api_list(struct request *req, struct response *resp, struct err *e)
         return false;
     struct user_view v;
     user_view_init(req, &v);
-    user_view_relations(req, &v, page.items, page.n); /* graph (issue 4): one query for the page */
+    user_view_relations(req, &v, page.items, page.n); /* connection_status: one query for the page */
     json_t *results = json_array();
     for (int i = 0; i < page.n; i++)
         json_array_append_new(results, user_json(req, &v, &page.items[i]));
@@ -86,7 +86,7 @@ bool user_api_get(struct request *req, struct response *resp, struct err *e)
 /* The permission object of schemas/userPermission.md for the caller. */
 static json_t *permission_json(struct request *req, const struct user *u)
 {
-    bool active = u->status == 'a';
+    bool active = u->status == USER_ACTIVE;
     bool follow = prefs_follow_enabled(req->store, req->arena);
     bool posts = active && prefs_get_bool(req->store, req->arena, "configurations", "post_type_enabled", true);
     return json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:b}", "upload_video", 0,

@@ -143,7 +143,8 @@ json_t *user_json(struct request *req, const struct user_view *v, const struct u
     json_object_set_new(o, "date_of_birth", u->date_of_birth ? json_string(u->date_of_birth) : json_null());
     json_object_set_new(o, "description", string_or_empty(u->description));
     json_object_set_new(o, "gender", string_or_empty(u->gender));
-    json_object_set_new(o, "status", json_stringn(&u->status, 1));
+    const char status = (char)u->status; /* the letter the contract shows */
+    json_object_set_new(o, "status", json_stringn(&status, 1));
     json_object_set_new(o, "website", string_or_empty(u->website));
     json_object_set_new(o, "avatar", user_media_url(req, u->avatar));
     json_object_set_new(o, "cover", user_media_url(req, u->cover));
@@ -151,7 +152,7 @@ json_t *user_json(struct request *req, const struct user_view *v, const struct u
     json_object_set_new(o, "tags", tags_json(req, v, u));
     json_object_set_new(o, "reputation", json_integer(u->reputation));
     json_object_set_new(o, "community_badge", json_boolean(u->role != NULL));
-    json_object_set_new(o, "deleted", json_boolean(u->status == 'd'));
+    json_object_set_new(o, "deleted", json_boolean(u->status == USER_DELETED));
     json_object_set_new(o, "connection_status", connection_status_json(req, v, u));
     if (v->follow_mode) {
         json_object_set_new(o, "followers_counter", json_integer(u->followers_counter));

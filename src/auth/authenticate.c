@@ -23,7 +23,7 @@ static bool load_principal(struct request *req, int64_t user_id, int64_t token_i
     int found = store_user_get(req->store, req->arena, user_id, &u, e);
     if (found < 0)
         return false;
-    if (!found || (u.status != 'a' && u.status != 'b'))
+    if (!found || !user_status_active(u.status))
         return invalid(e, "User not found or inactive.");
     if (!token_id && jwt_iat < u.tokens_valid_after)
         return invalid(e, "Token is no longer valid.");

@@ -126,7 +126,7 @@ static bool password_grant(struct request *req, struct response *resp, const str
                                     : arena_printf(req->arena, "login:%s", text_fold(req->arena, username));
     if (!ratelimit_allow(account_key, RATELIMIT_ACCOUNT_MAX, &retry))
         return throttled(resp, retry, req);
-    bool can_login = found && (u.status == 'a' || u.status == 'b') && u.password_hash && *u.password_hash;
+    bool can_login = found && user_status_active(u.status) && u.password_hash && *u.password_hash;
     bool ok = can_login && password_verify(u.password_hash, password);
     if (!can_login)
         burn_password_check(password);
@@ -149,14 +149,14 @@ static bool refresh_grant(struct request *req, struct response *resp, const stru
     if (!store_begin(req->store, e))
         return false;
     struct oauth_token t;
-    struct user u;
+    struct user u = {0};
     int found = store_token_by_refresh(req->store, hash, &t, e);
     if (found < 0)
         return false;
     /* the token's user must still exist and be active */
     if (found && (found = store_user_get(req->store, req->arena, t.user_id, &u, e)) < 0)
         return false;
-    if (!found || t.refresh_expires <= clock_now() || t.client_id != c->id || (u.status != 'a' && u.status != 'b')) {
+    if (!found || t.refresh_expires <= clock_now() || t.client_id != c->id || !user_status_active(u.status)) {
         store_rollback(req->store);
         return oauth_error(resp, 400, "invalid_grant", "Invalid refresh token.");
     }

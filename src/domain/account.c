@@ -419,7 +419,7 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
     struct user u;
     if (!account_require_owner(st, a, who, id, &u, e))
         return false;
-    if (u.status == 'b')
+    if (u.status == USER_BLOCKED)
         return err_forbidden(e, "Blocked users cannot change their profile.");
     if (!json_is_object(fields))
         return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
@@ -441,7 +441,7 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
     struct user cur;
     int found = -1;
     bool ok = store_begin(st, e) && (found = store_user_get(st, a, id, &cur, e)) >= 0;
-    if (ok && (!found || (cur.status != 'a' && cur.status != 'b')))
+    if (ok && (!found || !user_status_active(cur.status)))
         ok = err_not_found(e);
     const char *old_avatar = ok ? cur.avatar : NULL, *old_cover = ok ? cur.cover : NULL;
     if (ok) {
@@ -475,11 +475,11 @@ bool account_delete(struct store *st, struct arena *a, const char *data_dir, con
     int found = store_user_get(st, a, id, &u, e);
     if (found < 0)
         return rollback(st);
-    if (!found || u.status == 'u')
+    if (!found || u.status == USER_TOMBSTONE)
         return err_not_found(e) || rollback(st);
     if (who->user_id != id && !principal_is_admin(who))
         return err_forbidden(e, "You can only delete your own account.") || rollback(st);
-    if (!hard && u.status == 'd')
+    if (!hard && u.status == USER_DELETED)
         return err_set(e, 400, "already_deleted", "The user has already been soft deleted.") || rollback(st);
 
     /* the users whose counters count edges with this one: before the edges go */
@@ -589,7 +589,7 @@ bool account_confirm_email(struct store *st, struct arena *a, int64_t id, json_t
     int found = store_email_change_get(st, a, id, &c, e);
     if (found < 0)
         return rollback(st);
-    if (!found || (u.status != 'a' && u.status != 'b'))
+    if (!found || !user_status_active(u.status))
         return err_field(e, "validation_code", "invalid", "There is no pending email change to confirm.") ||
                rollback(st);
     if (clock_now_us() >= c.expires_us)

@@ -352,7 +352,7 @@ bool category_follow_toggle(struct store *st, struct arena *a, const struct prin
         store_rollback(st);
         return false;
     }
-    if (who->status == 'b') {
+    if (who->status == USER_BLOCKED) {
         store_rollback(st);
         return err_forbidden(e, "Blocked users cannot follow categories.");
     }

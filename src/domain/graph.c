@@ -31,8 +31,6 @@ const char *graph_status_name(enum graph_status s)
     return NULL;
 }
 
-static bool is_active(char status) { return status == 'a' || status == 'b'; }
-
 static bool precondition(struct err *e, const char *code, const char *message)
 {
     return err_set(e, 400, code, message);
@@ -167,18 +165,18 @@ bool graph_act(struct store *st, const struct principal *who, int64_t target, en
         return false;
     /* Statuses are read inside the write transaction: a concurrent soft
      * delete cannot slip between the check and the counter change. */
-    char my_status, their_status;
+    enum user_status my_status, their_status;
     if (!store_graph_statuses(st, me, target, &my_status, &their_status, e))
         goto fail;
-    if (!is_active(their_status)) {
+    if (!user_status_active(their_status)) {
         err_not_found(e);
         goto fail;
     }
-    if (!is_active(my_status)) {
+    if (!user_status_active(my_status)) {
         err_set(e, 401, "authentication_failed", "This account is no longer active.");
         goto fail;
     }
-    if (my_status == 'b') {
+    if (my_status == USER_BLOCKED) {
         err_forbidden(e, "Blocked users cannot change their connections.");
         goto fail;
     }
@@ -270,7 +268,7 @@ bool graph_status_of(struct store *st, struct arena *a, int64_t viewer_id, bool 
 }
 
 /* 404 unless the user exists and is not hard deleted; *status set. */
-static bool require_user(struct store *st, struct arena *a, int64_t id, char *status, struct err *e)
+static bool require_user(struct store *st, struct arena *a, int64_t id, enum user_status *status, struct err *e)
 {
     struct user u;
     if (!user_get_visible(st, a, id, &u, e))
@@ -282,11 +280,11 @@ static bool require_user(struct store *st, struct arena *a, int64_t id, char *st
 bool graph_ask(struct store *st, struct arena *a, int64_t me, int64_t other, enum graph_question q, bool *answer,
                struct err *e)
 {
-    char status;
+    enum user_status status;
     if (!require_user(st, a, other, &status, e))
         return false;
     *answer = false;
-    if (!is_active(status) || other == me)
+    if (!user_status_active(status) || other == me)
         return true;
     int found = -1;
     switch (q) {
@@ -318,14 +316,14 @@ bool graph_ask(struct store *st, struct arena *a, int64_t me, int64_t other, enu
 bool graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *q, struct user_page *out,
                      struct err *e)
 {
-    char status;
+    enum user_status status;
     return require_user(st, a, q->user_id, &status, e) && store_graph_user_list(st, a, q, out, e);
 }
 
 bool graph_request_list(struct store *st, struct arena *a, const struct principal *who, int64_t owner, bool sent,
                         int limit, int offset, struct graph_request_page *out, struct err *e)
 {
-    char status;
+    enum user_status status;
     if (!require_user(st, a, owner, &status, e))
         return false;
     if (owner != who->user_id)

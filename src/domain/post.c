@@ -166,7 +166,7 @@ bool post_create(struct store *st, struct arena *a, const struct principal *who,
     if (!prefs_get_bool(st, a, "configurations", discussion ? "discussion_type_enabled" : "post_type_enabled", true))
         return err_set(e, 403, "mode_disabled",
                        discussion ? "Discussions are disabled in this community." : "Posts are disabled in this community.");
-    if (who->status == 'b')
+    if (who->status == USER_BLOCKED)
         return err_forbidden(e, "Blocked users cannot publish.");
     struct post_input input, *in = &input;
     struct html_clean text;
@@ -238,7 +238,7 @@ bool post_delete(struct store *st, struct arena *a, const struct principal *who,
     bool ok = post_get(st, a, who, type, id, &p, &author, e);
     if (ok && !may_manage(who, &p))
         ok = err_forbidden(e, "Only the author or an administrator may delete this.");
-    else if (ok && who->status == 'b')
+    else if (ok && who->status == USER_BLOCKED)
         ok = err_forbidden(e, "Blocked users cannot delete contributions.");
     else if (ok && p.deleted)
         ok = err_set(e, 400, "already_deleted", "This contribution is already deleted.");

@@ -23,7 +23,7 @@ struct store;
 struct category;
 
 enum {
-    POST_TITLE_MAX = 255,     /* characters of a discussion title (the issue: 1-255) */
+    POST_TITLE_MAX = 255,     /* characters of a discussion title (1-255) */
     POST_SLUG_MAX = 100,      /* characters of a discussion slug, made from the title */
     POST_CATEGORIES_MAX = 20, /* categories on one post: enough to file it, few enough to read */
     POST_PAGE_DEFAULT = 20,   /* contract §3 */

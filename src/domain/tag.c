@@ -124,7 +124,7 @@ bool tag_set_user(struct store *st, struct arena *a, int64_t tag_id, json_t *bod
     int found = store_user_get(st, a, user_id, &u, e);
     if (found < 0)
         return false;
-    if (!found || u.status == 'u')
+    if (!found || u.status == USER_TOMBSTONE)
         return field_error_does_not_exist(a, e, "user", user_id);
     if (!add)
         return store_tag_unassign(st, tag_id, user_id, e);

@@ -45,7 +45,7 @@ bool user_get_visible(struct store *st, struct arena *a, int64_t id, struct user
     int found = store_user_get(st, a, id, out, e);
     if (found < 0)
         return false;
-    if (!found || out->status == 'u')
+    if (!found || out->status == USER_TOMBSTONE)
         return err_not_found(e);
     return true;
 }
@@ -53,7 +53,7 @@ bool user_get_visible(struct store *st, struct arena *a, int64_t id, struct user
 bool user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out, struct err *e)
 {
     /* text filters and search go through the search indexes and ranking
-     * (issue 6); other lists stay a plain query */
+     * (src/domain/search.c); other lists stay a plain query */
     if (f->search || f->username || f->real_name || f->location || f->description) {
         struct search_query q;
         struct search_page page;

@@ -63,6 +63,46 @@ static bool path_matches(const char *pattern, const char *path, struct route_mat
     }
 }
 
+/* Whether pattern segment p matches every path segment pattern segment q
+ * matches. */
+static bool segment_covers(const char *p, size_t pn, const char *q, size_t qn)
+{
+    bool p_id = pn == 4 && !memcmp(p, "{id}", 4), p_name = pn == 6 && !memcmp(p, "{name}", 6);
+    bool q_id = qn == 4 && !memcmp(q, "{id}", 4), q_name = qn == 6 && !memcmp(q, "{name}", 6);
+    int64_t id;
+    if (p_name) /* every id is a safe name too */
+        return q_name || q_id || safe_name(q, qn, sizeof ((struct route_match *)0)->name);
+    if (p_id)
+        return q_id || (!q_name && parse_id(q, qn, &id));
+    return pn == qn && !memcmp(p, q, pn);
+}
+
+static bool pattern_covers(const char *p, const char *q)
+{
+    p++, q++;
+    for (;;) {
+        const char *ps, *qs;
+        size_t pn, qn;
+        bool more_p = next_segment(&p, &ps, &pn), more_q = next_segment(&q, &qs, &qn);
+        if (!more_p || !more_q)
+            return !more_p && !more_q;
+        if (!segment_covers(ps, pn, qs, qn))
+            return false;
+    }
+}
+
+bool router_table_ordered(const struct route *routes, size_t n)
+{
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < j; i++)
+            if (!strcmp(routes[i].method, routes[j].method) && pattern_covers(routes[i].pattern, routes[j].pattern)) {
+                fprintf(stderr, "hearth: route %s %s is hidden by %s %s before it\n", routes[j].method,
+                        routes[j].pattern, routes[i].method, routes[i].pattern);
+                return false;
+            }
+    return true;
+}
+
 void router_match(const struct route *routes, size_t n, const char *method, const char *path,
                   struct route_match *m)
 {

@@ -50,4 +50,10 @@ struct route_match {
 void router_match(const struct route *routes, size_t n, const char *method, const char *path,
                   struct route_match *m);
 
+/* Whether every route in routes[0..n) can be reached: no earlier route of
+ * the same method matches every path a later one matches (a `{name}` before
+ * a literal, an `{id}` before a number, or the same pattern twice). The
+ * table's order is its precedence, so literal paths go first. */
+bool router_table_ordered(const struct route *routes, size_t n);
+
 #endif

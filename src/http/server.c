@@ -276,7 +276,7 @@ static bool check_route_flags(struct conn_state *s, struct err *e)
         return err_set(e, 401, "not_authenticated", "Authentication credentials were not provided.");
     if ((flags & ROUTE_ADMIN) && !principal_is_admin(&req->who))
         return err_forbidden(e, NULL);
-    if ((flags & ROUTE_ADMIN) && req->who.status == 'b' && strcmp(req->method, "GET"))
+    if ((flags & ROUTE_ADMIN) && req->who.status == USER_BLOCKED && strcmp(req->method, "GET"))
         return err_forbidden(e, "Blocked users cannot make changes.");
     if (flags & (ROUTE_FOLLOW_MODE | ROUTE_FRIEND_MODE)) {
         bool follow = prefs_follow_enabled(req->store, req->arena);

@@ -8,10 +8,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "model/user_status.h"
+
 /* Who is calling: filled by authentication. user_id 0 = anonymous. */
 struct principal {
     int64_t user_id;
-    char status;
+    enum user_status status; /* USER_NONE when anonymous */
     const char *role;
     const char *username;
     int64_t token_id; /* the OAuth token row used, 0 for a JWT */

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "model/user_status.h"
+
 /* A user row. Strings are arena copies; optional ones are NULL when unset. */
 struct user {
     int64_t id;
@@ -25,7 +27,7 @@ struct user {
     const char *date_of_birth; /* "YYYY-MM-DD" or NULL */
     const char *description;
     const char *gender;
-    char status; /* 'a' approved, 'b' blocked, 'd' soft deleted, 'u' hard deleted */
+    enum user_status status;
     const char *website;
     const char *avatar; /* stored file name or NULL */
     const char *cover;

@@ -299,7 +299,7 @@ void sqlite_user_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user
     u->description = sqlite_col_text(a, q, col + 13);
     u->gender = sqlite_col_text(a, q, col + 14);
     const unsigned char *status = sqlite3_column_text(q, col + 15);
-    u->status = status ? (char)status[0] : 'a';
+    u->status = status ? (enum user_status)status[0] : USER_ACTIVE;
     u->website = sqlite_col_text(a, q, col + 16);
     u->avatar = sqlite_col_text(a, q, col + 17);
     u->cover = sqlite_col_text(a, q, col + 18);

@@ -34,7 +34,7 @@ static void bind_null(sqlite3_stmt *q, int n)
 /* ================================================================ */
 /* statuses and counters                                            */
 
-bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, char *a_status, char *b_status,
+bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, enum user_status *a_status, enum user_status *b_status,
                           struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT id, status FROM users WHERE id IN ($1, $2)", e);
@@ -42,12 +42,12 @@ bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, char *a_
         return false;
     bind_i64(q, 1, a_id);
     bind_i64(q, 2, b_id);
-    *a_status = *b_status = '\0';
+    *a_status = *b_status = USER_NONE;
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         int64_t id = sqlite3_column_int64(q, 0);
         const unsigned char *s = sqlite3_column_text(q, 1);
-        char c = s ? (char)s[0] : '\0';
+        enum user_status c = s ? (enum user_status)s[0] : USER_NONE;
         if (id == a_id)
             *a_status = c;
         if (id == b_id)

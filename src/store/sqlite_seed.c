@@ -37,6 +37,9 @@
 #include "store/sqlite_seed_internal.h"
 #include "store/store.h"
 
+/* a 128-bit product for the follow targets (a GCC and clang extension) */
+__extension__ typedef unsigned __int128 seed_u128;
+
 /* ================================================================ */
 /* helpers                                                          */
 
@@ -214,7 +217,7 @@ static void seed_plan_graph(struct seed_run *s)
     for (int64_t i = 0; i < n; i++)
         s->status[i] = seed_status(s->o->seed, s->first + i);
     for (int64_t i = 0; i < n && K; i++) {
-        if (s->status[i] == 'd')
+        if (s->status[i] == USER_DELETED)
             continue;
         struct rng r = seed_rng_for(s->o->seed, s->first + i, 4);
         int32_t *mine = &s->follows[i * K];
@@ -223,8 +226,8 @@ static void seed_plan_graph(struct seed_run *s)
             int64_t rank = (int64_t)exp(seed_rng_unit(&r) * log((double)n));
             if (rank >= n)
                 rank = n - 1;
-            int64_t t = (int64_t)(((unsigned __int128)rank * 0x9E3779B97F4A7C15ULL) % (uint64_t)n);
-            if (t == i || s->status[t] == 'd')
+            int64_t t = (int64_t)(((seed_u128)rank * 0x9E3779B97F4A7C15ULL) % (uint64_t)n);
+            if (t == i || s->status[t] == USER_DELETED)
                 continue;
             bool dup = false;
             for (int j = 0; j < s->nfollows[i] && !dup; j++)

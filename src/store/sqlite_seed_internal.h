@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/user_status.h"
 #include "store/sqlite_seed_data.h"
 
 enum {
@@ -33,7 +34,7 @@ struct rng {
 };
 
 struct person {
-    char status;
+    char status; /* an enum user_status letter */
     const struct seed_culture *culture;
     bool female;
     char username[2 * SEED_PART_BYTES + 32];

@@ -70,7 +70,7 @@ char seed_status(uint64_t seed, int64_t id)
 {
     struct rng r = seed_rng_for(seed, id, 1);
     double u = seed_rng_unit(&r);
-    return u < 0.010 ? 'd' : u < 0.013 ? 'b' : 'a';
+    return (char)(u < 0.010 ? USER_DELETED : u < 0.013 ? USER_BLOCKED : USER_ACTIVE);
 }
 
 static const struct seed_culture *pick_culture(struct rng *r)

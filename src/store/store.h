@@ -262,7 +262,7 @@ bool store_settings_put(struct store *st, int64_t user_id, const int values[STOR
  * transaction; '\0' for an id that does not exist.
  * Tx: in (the statuses must hold until the edge change commits). Alloc:
  * none. Returns: bool. */
-bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, char *a_status, char *b_status,
+bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, enum user_status *a_status, enum user_status *b_status,
                           struct err *e);
 
 /* Adds the deltas to the user's graph counters (same transaction as the

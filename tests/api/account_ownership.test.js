@@ -1,6 +1,6 @@
 'use strict';
 // Ownership across the account lifecycle: user A attempts every write of
-// issue 3 on user B; each is 403, and B's profile, email, password,
+// account lifecycle on user B; each is 403, and B's profile, email, password,
 // settings and tokens are unchanged afterwards, read back through the API.
 
 const { describe, it, before, after } = require('node:test');

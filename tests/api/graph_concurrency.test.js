@@ -1,5 +1,5 @@
 'use strict';
-// Counters under concurrency (issue 4): 200 follow/unfollow toggles from 20
+// Counters under concurrency: 200 follow/unfollow toggles from 20
 // parallel clients leave every counter equal to the edges, and `hearth
 // check` agrees; the same for a burst of connection requests and accepts;
 // and `hearth check` reports a counter that does not match its edges.

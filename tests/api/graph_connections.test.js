@@ -1,5 +1,5 @@
 'use strict';
-// Friendship mode (issue 4): the connection state machine through the
+// Friendship mode: the connection state machine through the
 // official client, each action's failing preconditions (contract §9 codes),
 // both path forms of the request lists, mark_seen, a rejection invisible to
 // the sender, Prefer: return=representation, status batches, connections

@@ -2,7 +2,7 @@
 // Deleting a user with a real social graph, built through the API: edges
 // gone after a hard delete, every other user's counters corrected, soft
 // delete hiding the user from lists while keeping the edges, and
-// `hearth check` clean afterwards (issues 3 and 4 together).
+// `hearth check` clean afterwards (account lifecycle and graph together).
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');

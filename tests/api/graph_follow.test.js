@@ -1,5 +1,5 @@
 'use strict';
-// Follow mode (issue 4): the follow toggle, is_followed / is_follower from
+// Follow mode: the follow toggle, is_followed / is_follower from
 // both sides, followers and followings lists (newest first, mutual first),
 // connection_status on User objects, Prefer: return=representation, the
 // action's failures (self, missing, deleted, blocked) and the counters.

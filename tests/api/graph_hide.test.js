@@ -1,5 +1,5 @@
 'use strict';
-// Hiding users (issue 4, contract §7, §9): the hide toggle, is_hidden and
+// Hiding users (contract §7, §9): the hide toggle, is_hidden and
 // is_hidden_by from both sides, hidden_users and hidden_users_id, and the
 // hidden user's absence from the hider's /user/, autocomplete, followers,
 // followings and connections lists (while GET /user/{hidden}/ still answers).

@@ -1,5 +1,5 @@
 'use strict';
-// Community modes (issue 4, contract §6): every mode-bound graph endpoint
+// Community modes (contract §6): every mode-bound graph endpoint
 // answers 403 mode_disabled in the other mode; a switch by the preferences
 // API or by `hearth pref set` is seen by the next request; endpoints of both
 // modes keep working; content_availability=false closes the graph lists and

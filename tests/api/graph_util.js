@@ -1,5 +1,5 @@
 'use strict';
-// Helpers shared by the graph*.test.js suites (issue 4): users with tokens,
+// Helpers shared by the graph*.test.js suites: users with tokens,
 // the official client acting as one of them, the community mode, and direct
 // database edits for states the API cannot produce on this branch (blocked
 // and soft-deleted users).
@@ -43,7 +43,7 @@ function sql(s, text) {
 }
 
 // Sets a user's status directly and recomputes the counters the contract's
-// invariant derives from it (the account issue's delete does this itself).
+// invariant derives from it (an account delete does this itself).
 function setStatus(s, userId, status) {
   sql(s, `UPDATE users SET status = '${status}' WHERE id = ${Number(userId)};`);
   // counters of everybody: recompute the invariant's numbers from the edges

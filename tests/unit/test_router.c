@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "api/routes.h"
 #include "http/router.h"
 
 static bool h_list(struct request *r, struct response *s, struct err *e) { return r || s || e; }
@@ -89,12 +90,42 @@ static void test_names_are_safe(void **state)
     }
 }
 
+static void test_table_order(void **state)
+{
+    assert_true(router_table_ordered(routes, NROUTES));
+    assert_true(router_table_ordered(api_routes, api_routes_count));
+    static const struct route name_first[] = {
+        {"GET", "/media/{name}", h_media, 0},
+        {"GET", "/media/index", h_list, 0},
+    };
+    assert_false(router_table_ordered(name_first, 2));
+    static const struct route twice[] = {
+        {"GET", "/api/v2/user/{id}/", h_get, 0},
+        {"PUT", "/api/v2/user/{id}/", h_put, 0},
+        {"GET", "/api/v2/user/{id}", h_get, 0},
+    };
+    assert_false(router_table_ordered(twice, 3));
+    static const struct route id_first[] = {
+        {"GET", "/api/v2/user/{id}/", h_get, 0},
+        {"GET", "/api/v2/user/42/", h_me, 0},
+        {"GET", "/api/v2/user/me/", h_me, 0},
+    };
+    assert_false(router_table_ordered(id_first, 2));
+    assert_true(router_table_ordered(id_first + 1, 2));
+    static const struct route literal_first[] = {
+        {"GET", "/api/v2/user/me/", h_me, 0},
+        {"GET", "/api/v2/user/{id}/", h_get, 0},
+    };
+    assert_true(router_table_ordered(literal_first, 2));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_literal_before_id),      cmocka_unit_test(test_id_and_trailing_slash),
         cmocka_unit_test(test_bad_ids_are_404),        cmocka_unit_test(test_wrong_method_is_405_with_allow),
         cmocka_unit_test(test_head_uses_get),          cmocka_unit_test(test_names_are_safe),
+        cmocka_unit_test(test_table_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
