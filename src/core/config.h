@@ -15,6 +15,8 @@ enum {
     CONFIG_URL_MAX = 512,
     CONFIG_SECRET_MAX = 256,
     CONFIG_ORIGINS_MAX = 2048,
+    CONFIG_PER_IP_LIMIT_DEFAULT = 64, /* open connections per client address */
+    CONFIG_PER_IP_LIMIT_MAX = 100000,
 };
 
 struct config {
@@ -30,6 +32,7 @@ struct config {
     char cors_origins[CONFIG_ORIGINS_MAX]; /* comma-separated, "*" for any */
     int password_cost;                /* enum password_cost */
     char clock_file[PATH_MAX];
+    int per_ip_limit;                 /* open connections per client address, 0 = no limit */
 };
 
 /* A named option given on the command line: --name value. */
