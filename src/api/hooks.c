@@ -1,12 +1,14 @@
 /* hooks.c - the server hooks (hooks.h): the per-thread store connection,
  * authentication, and the route flags (admin, blocked admin, community
- * mode, content availability), all decided from the request head. */
+ * mode, content availability, owner only), all decided from the request
+ * head. */
 #include "api/hooks.h"
 
 #include <pthread.h>
 #include <string.h>
 
 #include "auth/authenticate.h"
+#include "domain/account.h"
 #include "domain/prefs.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -61,6 +63,9 @@ static bool check_route_flags(struct request *req, unsigned flags, struct err *e
     if ((flags & ROUTE_CONTENT) && !req->who.user_id &&
         !prefs_get_bool(req->store, req->arena, "configurations", "content_availability", true))
         return err_set(e, 401, "not_authenticated", "Authentication credentials were not provided.");
+    struct user owner;
+    if ((flags & ROUTE_OWNER) && !account_require_owner(req->store, req->arena, &req->who, req->id, &owner, e))
+        return false;
     return true;
 }
 
