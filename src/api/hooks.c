@@ -76,7 +76,11 @@ static bool api_before_body(struct request *req, const struct route *route, stru
     if (!attach_store(req, e))
         return false;
     const char *authorization = (route->flags & ROUTE_NO_AUTH) ? NULL : http_header(req, "Authorization");
-    return auth_authenticate(req, authorization, e) && check_route_flags(req, route->flags, e);
+    bool ok = auth_authenticate(req, authorization, e) && check_route_flags(req, route->flags, e);
+    /* the thread serves other requests while this body arrives: leave no
+     * transaction open on its connection */
+    store_rollback(req->store);
+    return ok;
 }
 
 static bool api_handle(struct request *req, const struct route *route, struct response *resp, struct err *e)
