@@ -274,7 +274,7 @@ describe('the head decides before the body', () => {
 
 describe('connections', () => {
   let s;
-  before(async () => { s = await h.startServer(); });
+  before(async () => { s = await h.startServer({ env: { HEARTH_PER_IP_LIMIT: '' /* the default */ } }); });
   after(async () => { if (s) await s.stop(); });
 
   it(`1,100 slow connections from one address: past ${PER_IP_DEFAULT} they get 503, and another address is served`, async () => {
