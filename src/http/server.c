@@ -13,12 +13,11 @@
  * run on the password worker pool, whose bounded queue answers 503 when
  * full. The completion callback logs one line and frees everything.
  *
- * Connections are counted per client address as they are accepted; past
- * the per-address or the total limit the client gets an immediate 503 and
- * the connection is closed.
+ * Connections are admitted or refused with a 503 as they are accepted
+ * (connections.c).
  *
- * Sections: connection accounting; password pool; rendering; body
- * spooling; dispatch; MHD callbacks; start and drain.
+ * Sections: password pool; rendering; body spooling; dispatch; MHD
+ * callbacks; start and drain.
  */
 #define _GNU_SOURCE
 #include "http/server.h"
@@ -37,7 +36,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -46,13 +44,13 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "http/connections.h"
 #include "http/parse.h"
 #include "http/request.h"
 #include "http/response.h"
 
 enum {
     PASSWORD_MAX_WORKERS = 16,
-    ADDRESS_SLOTS = 1 << 15, /* open-addressing table of client addresses: > 2 × HTTP_CONNECTION_LIMIT */
 };
 
 struct conn_state {
@@ -83,160 +81,6 @@ static const struct route *server_routes;
 static size_t server_nroutes;
 static const struct http_hooks *server_hooks;
 static char server_spool_dir[PATH_MAX];
-static unsigned server_connection_limit;
-
-/* ================================================================ */
-/* connection accounting                                            */
-
-/* Open connections per client address (IPv4 as v4-mapped IPv6), in a
- * linear-probing table with backward-shift deletion, and in total. */
-static struct {
-    pthread_mutex_t lock;
-    struct address_slot {
-        unsigned char addr[16];
-        unsigned count; /* 0: empty slot */
-    } slots[ADDRESS_SLOTS];
-    unsigned total;
-} conns = {.lock = PTHREAD_MUTEX_INITIALIZER};
-
-static bool address_key(struct MHD_Connection *conn, unsigned char key[16])
-{
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (!info || !info->client_addr)
-        return false;
-    const struct sockaddr *sa = info->client_addr;
-    memset(key, 0, 16);
-    if (sa->sa_family == AF_INET) {
-        key[10] = key[11] = 0xff;
-        memcpy(key + 12, &((const struct sockaddr_in *)sa)->sin_addr, 4);
-        return true;
-    }
-    if (sa->sa_family == AF_INET6) {
-        memcpy(key, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
-        return true;
-    }
-    return false;
-}
-
-static size_t address_hash(const unsigned char key[16])
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (int i = 0; i < 16; i++)
-        h = (h ^ key[i]) * 1099511628211ULL;
-    return (size_t)(h & (ADDRESS_SLOTS - 1));
-}
-
-/* The slot of `key`, or the empty slot where it would go. Lock held. */
-static size_t address_find(const unsigned char key[16])
-{
-    size_t i = address_hash(key);
-    while (conns.slots[i].count && memcmp(conns.slots[i].addr, key, 16))
-        i = (i + 1) & (ADDRESS_SLOTS - 1);
-    return i;
-}
-
-/* Counts a new connection; false (and nothing counted) past a limit. */
-static bool connection_admit(const unsigned char key[16])
-{
-    unsigned per_address = (unsigned)server_cfg->per_ip_limit;
-    pthread_mutex_lock(&conns.lock);
-    size_t i = address_find(key);
-    bool ok = conns.total < server_connection_limit && (!per_address || conns.slots[i].count < per_address);
-    if (ok) {
-        memcpy(conns.slots[i].addr, key, 16);
-        conns.slots[i].count++;
-        conns.total++;
-    }
-    pthread_mutex_unlock(&conns.lock);
-    return ok;
-}
-
-static void connection_release(const unsigned char key[16])
-{
-    pthread_mutex_lock(&conns.lock);
-    size_t i = address_find(key);
-    assert(conns.slots[i].count > 0);
-    conns.total--;
-    if (--conns.slots[i].count == 0) {
-        /* backward-shift deletion keeps every probe chain unbroken */
-        size_t hole = i;
-        for (size_t j = (i + 1) & (ADDRESS_SLOTS - 1); conns.slots[j].count; j = (j + 1) & (ADDRESS_SLOTS - 1)) {
-            size_t home = address_hash(conns.slots[j].addr);
-            bool movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
-            if (movable) {
-                conns.slots[hole] = conns.slots[j];
-                conns.slots[j].count = 0;
-                hole = j;
-            }
-        }
-    }
-    pthread_mutex_unlock(&conns.lock);
-}
-
-/* The answer past a connection limit (contract §2 shape), built at start. */
-static char refusal[512];
-static size_t refusal_len;
-
-static void refusal_build(void)
-{
-    static const char body[] =
-        "{\"errors\":[{\"code\":\"too_many_connections\",\"message\":\"Too many connections; try again shortly.\"}]}";
-    int n = snprintf(refusal, sizeof refusal,
-                     "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
-                     "Retry-After: 1\r\nConnection: close\r\nContent-Length: %zu\r\n\r\n%s",
-                     sizeof body - 1, body);
-    assert(n > 0 && (size_t)n < sizeof refusal);
-    refusal_len = (size_t)n;
-}
-
-/* Past a limit: the 503 is written straight to the new socket (nothing was
- * read from it yet, and it fits any socket buffer), then the connection is
- * shut down and closed by libmicrohttpd as soon as it sees the end. */
-static void refuse_connection(struct MHD_Connection *conn)
-{
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-    if (!info)
-        return;
-    ssize_t sent = send(info->connect_fd, refusal, refusal_len, MSG_DONTWAIT | MSG_NOSIGNAL);
-    (void)sent;
-    shutdown(info->connect_fd, SHUT_WR);
-    MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, 1u);
-}
-
-struct counted_connection {
-    unsigned char key[16];
-    bool counted, refused;
-};
-
-static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
-                          enum MHD_ConnectionNotificationCode code)
-{
-    (void)cls;
-    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-        struct counted_connection *c = calloc(1, sizeof *c);
-        *socket_context = c;
-        if (!c || !address_key(conn, c->key))
-            return;
-        c->counted = connection_admit(c->key);
-        c->refused = !c->counted;
-        if (c->refused)
-            refuse_connection(conn);
-        return;
-    }
-    struct counted_connection *c = *socket_context;
-    if (c && c->counted)
-        connection_release(c->key);
-    free(c);
-    *socket_context = NULL;
-}
-
-/* True if this connection was refused at accept (its 503 is already sent). */
-static bool connection_refused(struct MHD_Connection *conn)
-{
-    const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
-    const struct counted_connection *c = info ? info->socket_context : NULL;
-    return c && c->refused;
-}
 
 /* ================================================================ */
 /* password worker pool                                             */
@@ -717,7 +561,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_NO;
     if (!s->headers_seen) {
         s->headers_seen = true;
-        if (connection_refused(conn))
+        if (http_connection_refused(conn))
             return MHD_NO; /* answered at accept */
         /* the head is in: from now on the keep-alive timeout applies */
         MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT_S);
@@ -789,24 +633,6 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 /* ================================================================ */
 /* start and drain                                                  */
 
-/* Raises the descriptor limit to its hard maximum and sizes the
- * connection limit to it. */
-static unsigned connection_limit_for_machine(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-        return 1024;
-    if (rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-            getrlimit(RLIMIT_NOFILE, &rl);
-    }
-    rlim_t room = rl.rlim_cur > 2 * HTTP_FD_RESERVE ? rl.rlim_cur - HTTP_FD_RESERVE : rl.rlim_cur / 2;
-    /* an upload in progress holds a second descriptor (its spool file) */
-    rlim_t limit = room / 2 < HTTP_CONNECTION_LIMIT ? room / 2 : HTTP_CONNECTION_LIMIT;
-    return limit ? (unsigned)limit : 1;
-}
-
 static bool spool_dir_prepare(const struct config *cfg)
 {
     int n = snprintf(server_spool_dir, sizeof server_spool_dir, "%s/media", cfg->data_dir);
@@ -821,8 +647,7 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
     server_routes = routes;
     server_nroutes = nroutes;
     server_hooks = hooks;
-    server_connection_limit = connection_limit_for_machine();
-    refusal_build();
+    unsigned connection_limit = http_connections_start(cfg->per_ip_limit);
     if (!spool_dir_prepare(cfg)) {
         log_error("cannot create the media directory under %s", cfg->data_dir);
         return false;
@@ -857,13 +682,13 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
     /* libmicrohttpd's own connection limit is a backstop above ours, so
      * that connections past ours are accepted and answered 503 */
     unsigned threads = (unsigned)cfg->threads;
-    unsigned backstop = server_connection_limit + 64 * threads;
+    unsigned backstop = connection_limit + 64 * threads;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)cfg->listen_port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_HEAD_TIMEOUT_S,
         MHD_OPTION_CONNECTION_LIMIT, backstop, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_URI_LOG_CALLBACK,
-        on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION, http_connection_notify, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
         NULL, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!d) {
@@ -873,7 +698,7 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     int bound = info ? info->port : cfg->listen_port;
-    log_info("connection limit %u, per address %d", server_connection_limit, cfg->per_ip_limit);
+    log_info("connection limit %u, per address %d", connection_limit, cfg->per_ip_limit);
     printf("hearth: listening on http://%s:%d\n", cfg->listen_host, bound);
     fflush(stdout);
 
