@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/hooks.h"
 #include "api/routes.h"
 #include "auth/jwt.h"
 #include "auth/jwt_secret.h"
@@ -54,7 +55,8 @@ static const char usage[] =
     "  --base-url URL       public base URL for absolute links\n"
     "  --jwt-secret S       HS256 secret (generated into DATA_DIR/jwt_secret if absent)\n"
     "  --cors-origins LIST  comma-separated allowed origins, or *\n"
-    "  --password-cost interactive|moderate|min\n";
+    "  --password-cost interactive|moderate|min\n"
+    "  --per-ip-limit N     (64)               open connections per client address, 0 = no limit\n";
 
 struct cli {
     const char *command, *sub;
@@ -443,7 +445,7 @@ static int cmd_serve(struct cli *c, struct store *st)
     if (!store_token_purge_expired(st, clock_now(), &e))
         return 1;
     store_close(st);
-    return http_serve(&c->cfg, api_routes, api_routes_count) ? 0 : 1;
+    return http_serve(&c->cfg, api_routes, api_routes_count, &api_hooks) ? 0 : 1;
 }
 
 int main(int argc, char **argv)

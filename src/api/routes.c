@@ -41,8 +41,8 @@ const struct route api_routes[] = {
     {"GET", "/api/v2/user/{id}/", user_api_get, ROUTE_PUBLIC},
 
     /* account lifecycle */
-    {"PUT", "/api/v2/user/{id}/", account_api_update, ROUTE_AUTH | ROUTE_UPLOADS},
-    {"PATCH", "/api/v2/user/{id}/", account_api_update, ROUTE_AUTH | ROUTE_UPLOADS},
+    {"PUT", "/api/v2/user/{id}/", account_api_update, ROUTE_AUTH | ROUTE_OWNER | ROUTE_UPLOADS},
+    {"PATCH", "/api/v2/user/{id}/", account_api_update, ROUTE_AUTH | ROUTE_OWNER | ROUTE_UPLOADS},
     {"DELETE", "/api/v2/user/{id}/", account_api_delete, ROUTE_AUTH},
     {"PATCH", "/api/v2/user/{id}/change_email/", account_api_change_email, ROUTE_AUTH},
     {"POST", "/api/v2/user/{id}/confirm_email/", account_api_confirm_email, ROUTE_PUBLIC},

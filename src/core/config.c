@@ -82,6 +82,13 @@ static bool config_apply(struct config *cfg, const char *name, const char *v, ch
         return copy_value(cfg->cors_origins, sizeof cfg->cors_origins, v, "cors-origins", msg, msg_size);
     if (!strcmp(name, "password-cost"))
         return copy_value(cfg->password_cost, sizeof cfg->password_cost, v, "password-cost", msg, msg_size);
+    if (!strcmp(name, "per-ip-limit")) {
+        if (!parse_int(v, 0, CONFIG_PER_IP_LIMIT_MAX, &cfg->per_ip_limit)) {
+            snprintf(msg, msg_size, "per-ip-limit must be 0..%d, got '%s'", CONFIG_PER_IP_LIMIT_MAX, v);
+            return false;
+        }
+        return true;
+    }
     if (!strcmp(name, "clock-file"))
         return copy_value(cfg->clock_file, sizeof cfg->clock_file, v, "clock-file", msg, msg_size);
     snprintf(msg, msg_size, "unknown option --%s", name);
@@ -96,6 +103,7 @@ static const struct {
     {"HEARTH_BASE_URL", "base-url"},     {"HEARTH_JWT_SECRET", "jwt-secret"},
     {"HEARTH_CORS_ORIGINS", "cors-origins"}, {"HEARTH_PASSWORD_COST", "password-cost"},
     {"HEARTH_CLOCK_FILE", "clock-file"},
+    {"HEARTH_PER_IP_LIMIT", "per-ip-limit"},
 };
 
 bool config_load(struct config *cfg, const struct config_option *opts, int nopts, bool *used, char *msg,
@@ -108,6 +116,7 @@ bool config_load(struct config *cfg, const struct config_option *opts, int nopts
     cfg->threads = 4;
     cfg->password_workers = 2;
     cfg->password_queue = 64;
+    cfg->per_ip_limit = CONFIG_PER_IP_LIMIT_DEFAULT;
 
     for (size_t i = 0; i < sizeof config_env / sizeof config_env[0]; i++) {
         const char *v = getenv(config_env[i].env);

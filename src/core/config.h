@@ -16,6 +16,8 @@ enum {
     CONFIG_SECRET_MAX = 256,
     CONFIG_ORIGINS_MAX = 2048,
     CONFIG_NAME_MAX = 32, /* a value chosen from a few names, such as the password cost */
+    CONFIG_PER_IP_LIMIT_DEFAULT = 64, /* open connections per client address */
+    CONFIG_PER_IP_LIMIT_MAX = 100000,
 };
 
 struct config {
@@ -31,6 +33,7 @@ struct config {
     char cors_origins[CONFIG_ORIGINS_MAX]; /* comma-separated, "*" for any */
     char password_cost[CONFIG_NAME_MAX]; /* a cost name (auth/password.h), "" = the default */
     char clock_file[PATH_MAX];
+    int per_ip_limit;                 /* open connections per client address, 0 = no limit */
 };
 
 /* A named option given on the command line: --name value. */

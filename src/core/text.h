@@ -11,8 +11,13 @@
 
 #include "core/arena.h"
 
-/* True if s[0..len) is valid UTF-8 without NUL bytes. */
+/* True if s[0..len) is well-formed UTF-8 (text_utf8_valid) without NUL bytes. */
 bool text_valid_utf8(const char *s, size_t len);
+
+/* True if s[0..len) is well-formed UTF-8 (Unicode Table 3-7: no overlong
+ * forms, surrogates or code points above U+10FFFF); NUL bytes allowed. A
+ * table-driven scan without utf8proc, for bodies of any size. */
+bool text_utf8_valid(const void *s, size_t len);
 
 /* Number of Unicode characters in a valid UTF-8 string; -1 if invalid. */
 long text_chars(const char *s);

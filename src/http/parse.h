@@ -57,21 +57,13 @@ bool http_parse_urlencoded(struct arena *a, const char *s, size_t len, json_t **
  * malformed (no '/', overlong). */
 bool http_parse_content_type(const char *header, char *mime, size_t mime_size, char boundary[71]);
 
-/* Parses a multipart/form-data body with the given boundary. Text parts (no
- * filename) become string fields (must be valid UTF-8); parts with a filename
- * become uploads whose data points into `body` (which must outlive the form).
- * Fails with 400 (code "invalid") on any malformation: missing boundary lines,
- * a part without Content-Disposition name, unterminated body, too many parts. */
-bool http_parse_multipart(struct arena *a, const unsigned char *body, size_t len, const char *boundary,
-                          struct http_form *out, struct err *e);
-
 /* Parses a request body according to its Content-Type header (may be NULL).
  * - empty body (len 0), whatever the type: an empty object (contract §1);
  * - application/json: jansson with JSON_REJECT_DUPLICATES; must be valid
  *   UTF-8; any JSON value is accepted (handlers check they got an object);
  *   400 code "parse_error" on malformed JSON;
  * - application/x-www-form-urlencoded: http_parse_urlencoded;
- * - multipart/form-data: http_parse_multipart (400 if no boundary);
+ * - multipart/form-data: http_parse_multipart, multipart.h (400 if no boundary);
  * - anything else with a non-empty body: 415 code "unsupported_media_type".
  * The resulting `fields` is owned by the arena. */
 bool http_parse_body(struct arena *a, const char *content_type, const unsigned char *body, size_t len,

@@ -28,6 +28,8 @@ enum route_flags {
     ROUTE_NO_AUTH = 1 << 7,       /* the Authorization header is not read: /oauth/ and
                                      jwt/verify_token authenticate the client or the body's
                                      token, and must work while a stale Bearer is sent */
+    ROUTE_OWNER = 1 << 8,         /* only the {id} user may call it: 404/403 decided from the
+                                     head, before a (large) body is read */
 };
 
 struct route {

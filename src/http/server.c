@@ -1,51 +1,68 @@
 /* server.c - libmicrohttpd glue and the request lifecycle.
  *
  * Lifecycle of a request: the URI log callback creates its state (arena,
- * raw URI); the access handler collects the body within its limit, then
- * dispatches: CORS preflight, route match (404/405), 413, parse query and
- * body, authenticate, route flags (401/403/mode), then the handler. Routes
- * flagged ROUTE_SLOW (argon2id) are suspended and run on the password
- * worker pool, whose bounded queue answers 503 when full. The completion
- * callback logs one line and frees everything.
+ * raw URI). The first call of the access handler sees the whole head and
+ * decides everything that does not need the body, in this order: 414
+ * (target too long), 431 (too many or too large headers), CORS preflight,
+ * route match (404/405), the query (400), the before_body hook (the caller
+ * and the route's rules: 401/403), 413 (declared length over the limit),
+ * and 503 when the bodies in flight across connections are at their cap.
+ * Only then is the body read: into memory, or for multipart uploads into an
+ * unnamed temporary file in the media directory. The handler runs through
+ * the handle hook; routes flagged ROUTE_SLOW (argon2id) are suspended and
+ * run on the password worker pool, whose bounded queue answers 503 when
+ * full. The completion callback logs one line and frees everything.
  *
- * Sections: per-thread store; password pool; rendering; dispatch; MHD
+ * Connections are admitted or refused with a 503 as they are accepted
+ * (connections.c).
+ *
+ * Sections: password pool; rendering; body spooling; dispatch; MHD
  * callbacks; start and drain.
  */
 #define _GNU_SOURCE
 #include "http/server.h"
 
 #include <arpa/inet.h>
-#include <stdatomic.h>
-#include <time.h>
 #include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "auth/authenticate.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
-#include "domain/prefs.h"
+#include "http/connections.h"
 #include "http/parse.h"
 #include "http/request.h"
 #include "http/response.h"
-#include "store/store.h"
 
-enum { PASSWORD_MAX_WORKERS = 16 };
+enum {
+    PASSWORD_MAX_WORKERS = 16,
+};
 
 struct conn_state {
     struct arena *arena;
     char *uri;          /* raw request target, as received */
+    bool uri_too_long;  /* the target was cut before libmicrohttpd parsed it */
     struct buf body;
+    int spool_fd;       /* multipart upload body in a temporary file, or -1 */
+    size_t spool_len;
     size_t limit;
-    bool headers_seen, too_large, response_ready;
+    size_t reserved;    /* bytes counted in bodies_in_flight for this request */
+    bool headers_seen, too_large, response_ready, refused, overloaded;
     int64_t started_us;
     struct route_match match;
     struct request req;
@@ -56,32 +73,14 @@ struct conn_state {
 
 /* Requests between the URI callback and completion, for draining. */
 static atomic_int server_in_flight;
+/* Body bytes held (memory or spool) by requests being read. */
+static atomic_size_t bodies_in_flight;
 
 static const struct config *server_cfg;
 static const struct route *server_routes;
 static size_t server_nroutes;
-
-/* ================================================================ */
-/* per-thread store                                                 */
-
-static pthread_key_t store_key;
-static pthread_once_t store_key_once = PTHREAD_ONCE_INIT;
-
-static void store_key_destroy(void *p) { store_close(p); }
-static void store_key_create(void) { pthread_key_create(&store_key, store_key_destroy); }
-
-struct store *http_thread_store(const struct config *cfg)
-{
-    pthread_once(&store_key_once, store_key_create);
-    struct store *st = pthread_getspecific(store_key);
-    if (!st) {
-        struct err e = {0};
-        st = store_open(cfg->db_path, &e);
-        if (st)
-            pthread_setspecific(store_key, st);
-    }
-    return st;
-}
+static const struct http_hooks *server_hooks;
+static char server_spool_dir[PATH_MAX];
 
 /* ================================================================ */
 /* password worker pool                                             */
@@ -247,15 +246,93 @@ static enum MHD_Result queue_response(struct conn_state *s)
     return ret;
 }
 
-/* ================================================================ */
-/* dispatch                                                         */
-
 static void fail(struct conn_state *s, int status, const char *code, const char *message)
 {
     struct err e = {0};
     err_set(&e, status, code, message);
     http_error(&s->resp, &e);
 }
+
+/* ================================================================ */
+/* body spooling                                                    */
+
+/* Multipart uploads are written to an unnamed temporary file in the media
+ * directory (O_TMPFILE: nothing is left behind by a crash), and mapped
+ * read-only for parsing once complete: the pages are the file's, which the
+ * kernel can drop, not the server's heap. */
+static int spool_open(void)
+{
+    int fd = open(server_spool_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
+        return fd;
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/.upload-XXXXXX", server_spool_dir);
+    fd = mkostemp(path, O_CLOEXEC);
+    if (fd >= 0)
+        unlink(path);
+    return fd;
+}
+
+static bool spool_write(struct conn_state *s, const char *data, size_t n)
+{
+    while (n) {
+        ssize_t w = write(s->spool_fd, data, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        data += w;
+        n -= (size_t)w;
+        s->spool_len += (size_t)w;
+    }
+    return true;
+}
+
+struct mapping {
+    void *p;
+    size_t len;
+};
+
+static void unmap(void *p)
+{
+    struct mapping *m = p;
+    munmap(m->p, m->len);
+}
+
+/* The spooled body, mapped for the parser (unmapped with the arena). */
+static const unsigned char *spool_map(struct conn_state *s)
+{
+    if (!s->spool_len)
+        return (const unsigned char *)"";
+    void *p = mmap(NULL, s->spool_len, PROT_READ, MAP_PRIVATE, s->spool_fd, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    struct mapping *m = arena_alloc(s->arena, sizeof *m);
+    *m = (struct mapping){p, s->spool_len};
+    arena_defer(s->arena, unmap, m);
+    return p;
+}
+
+/* Counts `n` more body bytes in flight; false past the cap. */
+static bool bodies_reserve(struct conn_state *s, size_t n)
+{
+    size_t now = atomic_load(&bodies_in_flight);
+    do {
+        if (now + n > HTTP_BODIES_IN_FLIGHT)
+            return false;
+    } while (!atomic_compare_exchange_weak(&bodies_in_flight, &now, now + n));
+    s->reserved += n;
+    return true;
+}
+
+static void bodies_release(struct conn_state *s)
+{
+    atomic_fetch_sub(&bodies_in_flight, s->reserved);
+    s->reserved = 0;
+}
+
+/* ================================================================ */
+/* dispatch                                                         */
 
 static const char *request_base(struct conn_state *s)
 {
@@ -267,39 +344,11 @@ static const char *request_base(struct conn_state *s)
     return arena_printf(s->arena, "http://%s", host);
 }
 
-/* Applies the route's flags: authentication, admin, mode, content. */
-static bool check_route_flags(struct conn_state *s, struct err *e)
-{
-    unsigned flags = s->match.route->flags;
-    struct request *req = &s->req;
-    if ((flags & (ROUTE_AUTH | ROUTE_ADMIN)) && !req->who.user_id)
-        return err_set(e, 401, "not_authenticated", "Authentication credentials were not provided.");
-    if ((flags & ROUTE_ADMIN) && !principal_is_admin(&req->who))
-        return err_forbidden(e, NULL);
-    if ((flags & ROUTE_ADMIN) && req->who.status == USER_BLOCKED && strcmp(req->method, "GET"))
-        return err_forbidden(e, "Blocked users cannot make changes.");
-    if (flags & (ROUTE_FOLLOW_MODE | ROUTE_FRIEND_MODE)) {
-        bool follow = prefs_follow_enabled(req->store, req->arena);
-        if (((flags & ROUTE_FOLLOW_MODE) && !follow) || ((flags & ROUTE_FRIEND_MODE) && follow))
-            return err_set(e, 403, "mode_disabled", "This action is not available in the community's mode.");
-    }
-    if ((flags & ROUTE_CONTENT) && !req->who.user_id &&
-        !prefs_get_bool(req->store, req->arena, "configurations", "content_availability", true))
-        return err_set(e, 401, "not_authenticated", "Authentication credentials were not provided.");
-    return true;
-}
-
 /* Runs the matched handler (on an HTTP thread or a password worker). */
 static void run_handler(struct conn_state *s)
 {
     struct err e = {0};
-    s->req.store = http_thread_store(server_cfg);
-    if (!s->req.store) {
-        fail(s, 503, "unavailable", "The service is temporarily unavailable.");
-        return;
-    }
-    bool ok = s->match.route->handler(&s->req, &s->resp, &e);
-    store_rollback(s->req.store); /* a handler that failed mid-transaction */
+    bool ok = server_hooks->handle(&s->req, s->match.route, &s->resp, &e);
     if (!ok)
         http_error(&s->resp, &e);
     else if (!s->resp.status)
@@ -308,9 +357,27 @@ static void run_handler(struct conn_state *s)
 
 static void cleanup_json(void *p) { json_decref(p); }
 
-/* Prepares the request and either answers now or hands it to the pool.
- * Returns true if the connection was suspended. */
-static bool dispatch(struct conn_state *s, const char *method)
+struct header_tally {
+    size_t count, bytes;
+};
+
+static enum MHD_Result tally_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    struct header_tally *t = cls;
+    t->count++;
+    t->bytes += strlen(key) + (value ? strlen(value) : 0);
+    return MHD_YES;
+}
+
+static bool is_multipart(const char *content_type)
+{
+    return content_type && !strncasecmp(content_type, "multipart/form-data", 19);
+}
+
+/* Everything decided from the request head, before any body byte is read.
+ * Returns false if the request is answered (s->resp is set). */
+static bool check_head(struct conn_state *s, const char *method)
 {
     struct request *req = &s->req;
     req->arena = s->arena;
@@ -319,8 +386,18 @@ static bool dispatch(struct conn_state *s, const char *method)
     req->method = method;
     char *q = strchr(s->uri, '?');
     req->path = q ? arena_strndup(s->arena, s->uri, (size_t)(q - s->uri)) : s->uri;
-    req->base = request_base(s);
 
+    if (s->uri_too_long || strlen(req->path) > HTTP_PATH_MAX) {
+        fail(s, 414, "uri_too_long", "The request URI is too long.");
+        return false;
+    }
+    struct header_tally t = {0};
+    MHD_get_connection_values(s->conn, MHD_HEADER_KIND, tally_header, &t);
+    if (t.count > HTTP_HEADERS_MAX || t.bytes > HTTP_HEADER_BYTES_MAX) {
+        fail(s, 431, "headers_too_large", "The request headers are too large.");
+        return false;
+    }
+    req->base = request_base(s);
     if (!strcmp(method, "OPTIONS")) {
         s->resp.status = 204;
         return false;
@@ -335,35 +412,79 @@ static bool dispatch(struct conn_state *s, const char *method)
         }
         return false;
     }
-    if (s->too_large) {
-        fail(s, 413, "request_too_large", "The request body is too large.");
-        return false;
-    }
     req->id = s->match.id;
     req->param = s->match.name[0] ? arena_strdup(s->arena, s->match.name) : NULL;
 
     struct err e = {0};
     if (!http_parse_urlencoded(s->arena, q ? q + 1 : "", q ? strlen(q + 1) : 0, &req->query, &e) ||
-        !http_parse_body(s->arena, MHD_lookup_connection_value(s->conn, MHD_HEADER_KIND, "Content-Type"),
-                         (const unsigned char *)buf_str(&s->body), s->body.len, &req->body, &e)) {
+        !server_hooks->before_body(req, s->match.route, &e)) {
+        http_error(&s->resp, &e);
+        return false;
+    }
+
+    /* only upload routes take the large multipart limit: 10 MiB bodies
+     * on every route would let every connection pin 10 MiB */
+    const char *ct = MHD_lookup_connection_value(s->conn, MHD_HEADER_KIND, "Content-Type");
+    bool uploads = (s->match.route->flags & ROUTE_UPLOADS) && is_multipart(ct);
+    s->limit = uploads ? HTTP_MULTIPART_LIMIT : HTTP_BODY_LIMIT;
+    const char *cl = MHD_lookup_connection_value(s->conn, MHD_HEADER_KIND, "Content-Length");
+    unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+    if (declared > s->limit) {
+        s->too_large = true;
+        fail(s, 413, "request_too_large", "The request body is too large.");
+        return false;
+    }
+    if (declared && !bodies_reserve(s, (size_t)declared)) {
+        s->overloaded = true;
+        fail(s, 503, "overloaded", "The server is busy; try again shortly.");
+        http_add_header(&s->resp, "Retry-After", "1");
+        return false;
+    }
+    if (uploads) {
+        s->spool_fd = spool_open();
+        if (s->spool_fd < 0) {
+            log_error("cannot create an upload file in %s: %s", server_spool_dir, strerror(errno));
+            fail(s, 503, "unavailable", "The service is temporarily unavailable.");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* With the body read: parse it and run the handler, or hand it to the pool.
+ * Returns true if the connection was suspended. */
+static bool dispatch(struct conn_state *s)
+{
+    struct request *req = &s->req;
+    if (s->too_large) {
+        fail(s, 413, "request_too_large", "The request body is too large.");
+        return false;
+    }
+    if (s->overloaded) {
+        fail(s, 503, "overloaded", "The server is busy; try again shortly.");
+        http_add_header(&s->resp, "Retry-After", "1");
+        return false;
+    }
+    const unsigned char *body = (const unsigned char *)buf_str(&s->body);
+    size_t len = s->body.len;
+    if (s->spool_fd >= 0) {
+        body = spool_map(s);
+        len = s->spool_len;
+        if (!body) {
+            log_error("cannot map an upload file: %s", strerror(errno));
+            fail(s, 503, "unavailable", "The service is temporarily unavailable.");
+            return false;
+        }
+    }
+    struct err e = {0};
+    if (!http_parse_body(s->arena, MHD_lookup_connection_value(s->conn, MHD_HEADER_KIND, "Content-Type"), body, len,
+                         &req->body, &e)) {
         http_error(&s->resp, &e);
         return false;
     }
     if (!req->body.fields) {
         req->body.fields = json_object();
         arena_defer(s->arena, cleanup_json, req->body.fields);
-    }
-    req->store = http_thread_store(server_cfg);
-    if (!req->store) {
-        fail(s, 503, "unavailable", "The service is temporarily unavailable.");
-        return false;
-    }
-    const char *authorization = (s->match.route->flags & ROUTE_NO_AUTH)
-                                    ? NULL
-                                    : MHD_lookup_connection_value(s->conn, MHD_HEADER_KIND, "Authorization");
-    if (!auth_authenticate(req, authorization, &e) || !check_route_flags(s, &e)) {
-        http_error(&s->resp, &e);
-        return false;
     }
     if (s->match.route->flags & ROUTE_SLOW) {
         if (!pool_reserve()) {
@@ -389,16 +510,45 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     if (!s)
         return NULL;
     s->arena = arena_new();
-    s->uri = arena_strdup(s->arena, uri ? uri : "/");
+    s->spool_fd = -1;
+    if (!uri)
+        uri = "/";
+    size_t n = strlen(uri);
+    s->uri_too_long = n > HTTP_URI_MAX;
+    s->uri = arena_strndup(s->arena, uri, s->uri_too_long ? HTTP_PATH_MAX + 1 : n);
+    /* libmicrohttpd splits the query into its per-connection pool right
+     * after this callback; a thousand tiny parameters exhaust the pool and
+     * the connection is dropped without an answer. hearth parses the query
+     * itself (with its own limits) from the copy above, so the query is cut
+     * off here, in libmicrohttpd's buffer, before it is split. */
+    char *q = strchr(uri, '?');
+    if (q && q[1])
+        q[1] = '\0';
     s->started_us = clock_now_us();
     s->conn = conn;
     atomic_fetch_add(&server_in_flight, 1);
     return s;
 }
 
-static bool is_multipart(const char *content_type)
+/* Whether a refused request is answered at once, before its body: when the
+ * client is waiting for "100 Continue", or when the request cannot succeed
+ * (401/403/404/405...) and its body is large or of unknown length.
+ * libmicrohttpd then skips the body and closes the connection after the
+ * answer. Otherwise the body is read and dropped, never stored, so the
+ * client, still sending, gets to read the answer: 413 and 503 go to callers
+ * that passed the route's rules. */
+static bool answer_before_body(struct MHD_Connection *conn, int status)
 {
-    return content_type && !strncasecmp(content_type, "multipart/form-data", 19);
+    const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
+    if (expect && !strcasecmp(expect, "100-continue"))
+        return true;
+    if (status == 413 || status == 503)
+        return false;
+    const char *te = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Transfer-Encoding");
+    if (te && strcasestr(te, "chunked"))
+        return true;
+    const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+    return cl && strtoull(cl, NULL, 10) > HTTP_DISCARD_MAX;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
@@ -411,47 +561,47 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_NO;
     if (!s->headers_seen) {
         s->headers_seen = true;
-        const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
-        /* only upload routes take the large multipart limit: 10 MiB bodies
-         * buffered on every route would let 1024 connections pin 10 GiB */
-        struct route_match m;
-        char *q = strchr(s->uri, '?');
-        char *path = q ? arena_strndup(s->arena, s->uri, (size_t)(q - s->uri)) : s->uri;
-        router_match(server_routes, server_nroutes, method, path, &m);
-        bool uploads = m.route && (m.route->flags & ROUTE_UPLOADS);
-        s->limit = uploads && is_multipart(ct) ? HTTP_MULTIPART_LIMIT : HTTP_BODY_LIMIT;
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > s->limit)
-            s->too_large = true;
-        /* A client waiting for "100 Continue" has not sent the body yet:
-         * answer now (413, or an earlier 404/405) instead of inviting a body
-         * only to discard it. libmicrohttpd then skips the body and closes
-         * the connection after the reply. */
-        const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Expect");
-        if (s->too_large && expect && !strcasecmp(expect, "100-continue")) {
-            bool suspended = dispatch(s, method);
-            assert(!suspended); /* a too-large request never reaches the pool */
-            (void)suspended;
+        if (http_connection_refused(conn))
+            return MHD_NO; /* answered at accept */
+        /* the head is in: from now on the keep-alive timeout applies */
+        MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)HTTP_CONNECTION_TIMEOUT_S);
+        if (check_head(s, method))
+            return MHD_YES; /* read the body */
+        s->refused = true;
+        if (answer_before_body(conn, s->resp.status)) {
             s->response_ready = true;
             return queue_response(s);
         }
-        return MHD_YES;
+        return MHD_YES; /* read and drop a small body, then answer */
     }
     if (*upload_data_size) {
-        if (!s->too_large) {
-            if (s->body.len + *upload_data_size > s->limit) {
-                s->too_large = true;
-                buf_free(&s->body);
-            } else {
-                buf_append(&s->body, upload_data, *upload_data_size);
-            }
-        }
+        size_t n = *upload_data_size;
         *upload_data_size = 0;
+        if (s->refused || s->too_large || s->overloaded)
+            return MHD_YES;
+        if ((s->spool_fd >= 0 ? s->spool_len : s->body.len) + n > s->limit) {
+            s->too_large = true;
+        } else if (s->reserved < (s->spool_fd >= 0 ? s->spool_len : s->body.len) + n &&
+                   !bodies_reserve(s, (s->spool_fd >= 0 ? s->spool_len : s->body.len) + n - s->reserved)) {
+            s->overloaded = true; /* chunked bodies are counted as they come */
+        } else if (s->spool_fd >= 0) {
+            if (!spool_write(s, upload_data, n)) {
+                log_error("cannot write an upload file: %s", strerror(errno));
+                s->overloaded = true;
+            }
+            return MHD_YES;
+        } else {
+            buf_append(&s->body, upload_data, n);
+            return MHD_YES;
+        }
+        buf_free(&s->body);
         return MHD_YES;
     }
-    if (s->response_ready)
+    if (s->response_ready || s->refused) {
+        s->response_ready = true;
         return queue_response(s);
-    if (dispatch(s, method))
+    }
+    if (dispatch(s))
         return MHD_YES; /* suspended; the pool resumes it */
     s->response_ready = true;
     return queue_response(s);
@@ -459,7 +609,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)conn;
+    (void)cls, (void)conn, (void)toe;
     struct conn_state *s = *con_cls;
     if (!s)
         return;
@@ -471,21 +621,37 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (s->resp.free_data)
         s->resp.free_data((void *)s->resp.data);
     buf_free(&s->body);
-    arena_free(s->arena);
+    arena_free(s->arena); /* unmaps a spooled body */
+    if (s->spool_fd >= 0)
+        close(s->spool_fd);
+    bodies_release(s);
     free(s);
     *con_cls = NULL;
     atomic_fetch_sub(&server_in_flight, 1);
-    (void)toe;
 }
 
 /* ================================================================ */
 /* start and drain                                                  */
 
-bool http_serve(const struct config *cfg, const struct route *routes, size_t nroutes)
+static bool spool_dir_prepare(const struct config *cfg)
+{
+    int n = snprintf(server_spool_dir, sizeof server_spool_dir, "%s/media", cfg->data_dir);
+    if (n < 0 || (size_t)n >= sizeof server_spool_dir)
+        return false;
+    return mkdir(server_spool_dir, 0755) == 0 || errno == EEXIST;
+}
+
+bool http_serve(const struct config *cfg, const struct route *routes, size_t nroutes, const struct http_hooks *hooks)
 {
     server_cfg = cfg;
     server_routes = routes;
     server_nroutes = nroutes;
+    server_hooks = hooks;
+    unsigned connection_limit = http_connections_start(cfg->per_ip_limit);
+    if (!spool_dir_prepare(cfg)) {
+        log_error("cannot create the media directory under %s", cfg->data_dir);
+        return false;
+    }
 
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
     struct addrinfo *ai = NULL;
@@ -513,13 +679,17 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
     if (ai->ai_family == AF_INET6)
         flags |= MHD_USE_IPv6;
 
+    /* libmicrohttpd's own connection limit is a backstop above ours, so
+     * that connections past ours are accepted and answered 503 */
+    unsigned threads = (unsigned)cfg->threads;
+    unsigned backstop = connection_limit + 64 * threads;
     struct MHD_Daemon *d = MHD_start_daemon(
         flags, (uint16_t)cfg->listen_port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)HTTP_CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, (unsigned)HTTP_CONNECTION_LIMIT,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_STRICT_FOR_CLIENT, (int)1,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_HEAD_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_LIMIT, backstop, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+        MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_URI_LOG_CALLBACK,
+        on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION, http_connection_notify, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        NULL, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!d) {
         log_error("cannot listen on %s:%d", cfg->listen_host, cfg->listen_port);
@@ -528,6 +698,7 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
     int bound = info ? info->port : cfg->listen_port;
+    log_info("connection limit %u, per address %d", connection_limit, cfg->per_ip_limit);
     printf("hearth: listening on http://%s:%d\n", cfg->listen_host, bound);
     fflush(stdout);
 

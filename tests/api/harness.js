@@ -150,6 +150,10 @@ async function startServer(opts = {}) {
     HEARTH_JWT_SECRET: secret,
     HEARTH_PASSWORD_COST: 'min',
     HEARTH_CLOCK_FILE: path.join(dir, 'clock'),
+    // every test client connects from 127.0.0.1 and keeps connections alive
+    // (86 at once in graph_concurrency): the per-address limit is tested
+    // with its default in limits_http.test.js
+    HEARTH_PER_IP_LIMIT: '100000',
     ...(opts.env || {}),
   };
   const sanitizerReports = []; // from CLI runs

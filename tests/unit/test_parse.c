@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/multipart.h"
 #include "http/parse.h"
 
 enum { MAX_BUFFERS = 16, MIME_SIZE = 64, BIG_BUFFER = 16 * 1024 };
