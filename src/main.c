@@ -56,7 +56,9 @@ static const char usage[] =
     "  --jwt-secret S       HS256 secret (generated into DATA_DIR/jwt_secret if absent)\n"
     "  --cors-origins LIST  comma-separated allowed origins, or *\n"
     "  --password-cost interactive|moderate|min\n"
-    "  --per-ip-limit N     (64)               open connections per client address, 0 = no limit\n";
+    "  --per-ip-limit N     (64)               open connections per client address, 0 = no limit\n"
+    "  --access-log off|stderr|FILE (stderr)  one line per request, buffered, written in batches\n"
+    "  --sync normal|full   (normal)           SQLite synchronous; full also survives a power loss\n";
 
 struct cli {
     const char *command, *sub;
@@ -476,6 +478,7 @@ int main(int argc, char **argv)
         password_set_cost(cost);
     }
     clock_set_offset_file(c.cfg.clock_file);
+    store_set_sync_full(c.cfg.sync_full);
     json_object_seed(0);
 
     int (*run)(struct cli *, struct store *) = NULL;

@@ -1,7 +1,11 @@
 /* hooks.c - the server hooks (hooks.h): the per-thread store connection,
  * authentication, and the route flags (admin, blocked admin, community
  * mode, content availability, owner only), all decided from the request
- * head. */
+ * head.
+ *
+ * A GET or HEAD request without a body runs all its statements, from the
+ * caller's token to the response, in one read transaction: one snapshot,
+ * one check of the database file, and the preferences validated once. */
 #include "api/hooks.h"
 
 #include <pthread.h>
@@ -44,6 +48,18 @@ static bool attach_store(struct request *req, struct err *e)
     return req->store || err_set(e, 503, "unavailable", "The service is temporarily unavailable.");
 }
 
+/* The request whose read transaction is open on this thread's connection,
+ * if any: libmicrohttpd runs the handler of a request without a body right
+ * after its head, but another connection's request may come between. */
+static _Thread_local const struct request *read_owner;
+
+/* Whether the request reads only and has no body to wait for. */
+static bool reads_only(const struct request *req)
+{
+    return (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD")) && !http_header(req, "Content-Length") &&
+           !http_header(req, "Transfer-Encoding");
+}
+
 /* ---- route flags --------------------------------------------------------- */
 
 /* Applies the route's flags: authentication, admin, mode, content. */
@@ -75,8 +91,16 @@ static bool api_before_body(struct request *req, const struct route *route, stru
 {
     if (!attach_store(req, e))
         return false;
+    read_owner = NULL;
+    bool read = reads_only(req);
+    if (read ? !store_read_begin(req->store, e) : (store_rollback(req->store), false))
+        return false;
     const char *authorization = (route->flags & ROUTE_NO_AUTH) ? NULL : http_header(req, "Authorization");
     bool ok = auth_authenticate(req, authorization, e) && check_route_flags(req, route->flags, e);
+    if (ok && read) {
+        read_owner = req; /* the handler continues in it */
+        return true;
+    }
     /* the thread serves other requests while this body arrives: leave no
      * transaction open on its connection */
     store_rollback(req->store);
@@ -87,8 +111,14 @@ static bool api_handle(struct request *req, const struct route *route, struct re
 {
     if (!attach_store(req, e)) /* a password worker has its own connection */
         return false;
+    if (read_owner != req) { /* a transaction left by another request */
+        store_rollback(req->store);
+        if (reads_only(req) && !store_read_begin(req->store, e))
+            return false;
+    }
+    read_owner = NULL;
     bool ok = route->handler(req, resp, e);
-    store_rollback(req->store); /* a handler that failed mid-transaction */
+    store_rollback(req->store); /* the read transaction, or a handler that failed mid-transaction */
     return ok;
 }
 

@@ -89,6 +89,16 @@ static bool config_apply(struct config *cfg, const char *name, const char *v, ch
         }
         return true;
     }
+    if (!strcmp(name, "access-log"))
+        return copy_value(cfg->access_log, sizeof cfg->access_log, v, "access-log", msg, msg_size);
+    if (!strcmp(name, "sync")) {
+        if (strcmp(v, "normal") && strcmp(v, "full")) {
+            snprintf(msg, msg_size, "sync must be normal or full, got '%s'", v);
+            return false;
+        }
+        cfg->sync_full = !strcmp(v, "full");
+        return true;
+    }
     if (!strcmp(name, "clock-file"))
         return copy_value(cfg->clock_file, sizeof cfg->clock_file, v, "clock-file", msg, msg_size);
     snprintf(msg, msg_size, "unknown option --%s", name);
@@ -104,6 +114,7 @@ static const struct {
     {"HEARTH_CORS_ORIGINS", "cors-origins"}, {"HEARTH_PASSWORD_COST", "password-cost"},
     {"HEARTH_CLOCK_FILE", "clock-file"},
     {"HEARTH_PER_IP_LIMIT", "per-ip-limit"},
+    {"HEARTH_ACCESS_LOG", "access-log"}, {"HEARTH_SYNC", "sync"},
 };
 
 bool config_load(struct config *cfg, const struct config_option *opts, int nopts, bool *used, char *msg,
@@ -117,6 +128,7 @@ bool config_load(struct config *cfg, const struct config_option *opts, int nopts
     cfg->password_workers = 2;
     cfg->password_queue = 64;
     cfg->per_ip_limit = CONFIG_PER_IP_LIMIT_DEFAULT;
+    strcpy(cfg->access_log, "stderr");
 
     for (size_t i = 0; i < sizeof config_env / sizeof config_env[0]; i++) {
         const char *v = getenv(config_env[i].env);

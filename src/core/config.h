@@ -34,6 +34,8 @@ struct config {
     char password_cost[CONFIG_NAME_MAX]; /* a cost name (auth/password.h), "" = the default */
     char clock_file[PATH_MAX];
     int per_ip_limit;                 /* open connections per client address, 0 = no limit */
+    char access_log[PATH_MAX];        /* "off", "stderr" or a file path */
+    bool sync_full;                   /* SQLite synchronous=FULL (else NORMAL) */
 };
 
 /* A named option given on the command line: --name value. */

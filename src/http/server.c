@@ -41,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/access_log.h"
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -613,8 +614,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct conn_state *s = *con_cls;
     if (!s)
         return;
-    if (s->req.method)
-        log_info("%s %s %d %zu %lldus", s->req.method, s->req.path ? s->req.path : s->uri, s->resp.status,
+    if (s->req.method && access_log_enabled())
+        access_log_line("%s %s %d %zu %lldus", s->req.method, s->req.path ? s->req.path : s->uri, s->resp.status,
                  s->bytes_sent, (long long)(clock_now_us() - s->started_us));
     if (s->resp.json)
         json_decref(s->resp.json);
@@ -670,6 +671,12 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    char msg[PATH_MAX + 64];
+    if (!access_log_open(cfg->access_log, msg, sizeof msg)) {
+        freeaddrinfo(ai);
+        log_error("%s", msg);
+        return false;
+    }
     if (!pool_start(cfg)) {
         freeaddrinfo(ai);
         log_error("cannot start the password workers");
@@ -711,6 +718,7 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
     for (int waited_ms = 0; atomic_load(&server_in_flight) > 0 && waited_ms < HTTP_DRAIN_MS; waited_ms += 10)
         nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
     MHD_stop_daemon(d);
+    access_log_close();
     log_info("stopped");
     return true;
 }

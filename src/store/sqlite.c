@@ -7,7 +7,9 @@
 #include "store/store.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,13 +71,36 @@ static void fn_word_prefix(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, 0);
 }
 
+enum {
+    /* bound on the database bytes each connection maps: reads within it are
+     * page-table hits, not pread calls; the pages are the page cache's,
+     * shared by every connection */
+    STORE_MMAP_BYTES = 256 * 1024 * 1024,
+};
+
+static bool store_sync_full;
+static pthread_once_t store_global_once = PTHREAD_ONCE_INIT;
+
+/* Before SQLite initialises: every connection is used by one thread at a
+ * time (multi-thread mode, no connection mutexes), and no process-wide
+ * memory statistics (a global mutex on every allocation). */
+static void store_global_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+void store_set_sync_full(bool full) { store_sync_full = full; }
+
 struct store *store_open(const char *path, struct err *e)
 {
+    pthread_once(&store_global_once, store_global_init);
     struct store *st = calloc(1, sizeof *st);
     if (!st) {
         err_internal(e);
         return NULL;
     }
+    st->prefs_version = -1;
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
         log_error("sqlite: cannot open %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -84,8 +109,11 @@ struct store *store_open(const char *path, struct err *e)
         return NULL;
     }
     sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
-    const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                        "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;";
+    char setup[256];
+    snprintf(setup, sizeof setup,
+             "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
+             "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=%d;",
+             store_sync_full ? "FULL" : "NORMAL", (int)STORE_MMAP_BYTES);
     if (sqlite3_exec(st->db, setup, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(st->db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                                 fn_fold, NULL, NULL) != SQLITE_OK ||
@@ -110,6 +138,7 @@ void store_close(struct store *st)
         sqlite3_finalize(st->text_cache[i].stmt);
         free(st->text_cache[i].sql);
     }
+    sqlite_pref_cache_free(st);
     sqlite3_close(st->db);
     free(st);
 }
@@ -175,8 +204,22 @@ bool store_exec_script(struct store *st, const char *sql, bool json, FILE *out, 
     return true;
 }
 
+bool store_read_begin(struct store *st, struct err *e)
+{
+    store_rollback(st);
+    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(st, e, "begin read");
+    st->read_tx = true;
+    return true;
+}
+
 bool store_begin(struct store *st, struct err *e)
 {
+    /* a read transaction cannot be upgraded once another connection has
+     * written (SQLITE_BUSY_SNAPSHOT): end it, and write on the newest state */
+    if (st->read_tx)
+        store_rollback(st);
+    st->prefs_checked = false;
     if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return sqlite_fail(st, e, "begin");
     return true;
@@ -184,6 +227,8 @@ bool store_begin(struct store *st, struct err *e)
 
 bool store_commit(struct store *st, struct err *e)
 {
+    st->prefs_checked = false;
+    st->read_tx = false;
     if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         sqlite_fail(st, e, "commit");
         store_rollback(st);
@@ -194,6 +239,8 @@ bool store_commit(struct store *st, struct err *e)
 
 void store_rollback(struct store *st)
 {
+    st->prefs_checked = false;
+    st->read_tx = false;
     if (!sqlite3_get_autocommit(st->db))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
@@ -269,6 +316,10 @@ int sqlite_exists(struct store *st, sqlite3_stmt *q, struct err *e)
 
 bool sqlite_exec_stmt(struct store *st, sqlite3_stmt *q, struct err *e, const char *what)
 {
+    /* a write outside store_begin in a request's read transaction: as its
+     * own transaction, as it would be without the read transaction */
+    if (st->read_tx && !sqlite3_stmt_readonly(q))
+        store_rollback(st);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? true : sqlite_fail(st, e, what);

@@ -12,6 +12,7 @@
 #ifndef HEARTH_STORE_SQLITE_INTERNAL_H
 #define HEARTH_STORE_SQLITE_INTERNAL_H
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,12 +40,28 @@ struct text_stmt {
     sqlite3_stmt *stmt;
 };
 
+/* A preference row held by the connection's cache (sqlite_pref.c). */
+struct cached_pref {
+    int64_t id;
+    char *section, *name; /* heap */
+    json_t *value;        /* a reference held by the cache */
+};
+
 struct store {
     sqlite3 *db;
     struct cached_stmt cache[STORE_STMT_CACHE];
     struct text_stmt text_cache[STORE_TEXT_STMT_CACHE];
     unsigned text_next; /* round-robin eviction */
+    bool read_tx;       /* the transaction open is store_read_begin's */
+    /* preferences, validated against pref_version once per transaction */
+    struct cached_pref *prefs;
+    int nprefs;
+    int64_t prefs_version; /* of the cached rows; -1: none cached */
+    bool prefs_checked;    /* validated in the transaction now open */
 };
+
+/* Frees the preference cache (store_close). */
+void sqlite_pref_cache_free(struct store *st);
 
 /* Logs the engine's message and fills e with a generic 500. Returns false. */
 bool sqlite_fail(struct store *st, struct err *e, const char *what);

@@ -1,4 +1,11 @@
-/* sqlite_pref.c - dynamic preferences. */
+/* sqlite_pref.c - dynamic preferences, and the connection's cache of them.
+ *
+ * Preferences are read on most requests (the community's mode, content
+ * availability) and change rarely. Each connection keeps every row, parsed,
+ * with the pref_version it read them at; a trigger bumps that version on
+ * any change of prefs, from any process. The version is compared once per
+ * transaction (a request's read transaction), so a change is seen by the
+ * next request, on every server sharing the database. */
 #include "store/store.h"
 
 #include <sqlite3.h>
@@ -45,24 +52,119 @@ bool store_pref_list(struct store *st, struct arena *a, struct pref **out, int *
     return true;
 }
 
+/* ---- the cache ---- */
+
+void sqlite_pref_cache_free(struct store *st)
+{
+    for (int i = 0; i < st->nprefs; i++) {
+        free(st->prefs[i].section);
+        free(st->prefs[i].name);
+        json_decref(st->prefs[i].value);
+    }
+    free(st->prefs);
+    st->prefs = NULL;
+    st->nprefs = 0;
+    st->prefs_version = -1;
+    st->prefs_checked = false;
+}
+
+/* Reads every row into the cache (replacing it), recorded as `version`. */
+static bool pref_cache_load(struct store *st, int64_t version, struct err *e)
+{
+    sqlite_pref_cache_free(st);
+    sqlite3_stmt *q = sqlite_stmt(st, "SELECT id, section, name, value FROM prefs ORDER BY id", e);
+    if (!q)
+        return false;
+    int rc, cap = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (st->nprefs == cap) {
+            cap = cap ? 2 * cap : 32;
+            struct cached_pref *grown = realloc(st->prefs, sizeof *grown * (size_t)cap);
+            if (!grown) {
+                sqlite3_reset(q);
+                sqlite_pref_cache_free(st);
+                return err_internal(e);
+            }
+            st->prefs = grown;
+        }
+        struct cached_pref *p = &st->prefs[st->nprefs];
+        const char *section = (const char *)sqlite3_column_text(q, 1), *name = (const char *)sqlite3_column_text(q, 2),
+                   *v = (const char *)sqlite3_column_text(q, 3);
+        p->id = sqlite3_column_int64(q, 0);
+        p->section = strdup(section ? section : "");
+        p->name = strdup(name ? name : "");
+        p->value = v ? json_loads(v, JSON_DECODE_ANY, NULL) : NULL;
+        if (!p->value)
+            p->value = json_null();
+        st->nprefs++;
+        if (!p->section || !p->name) {
+            sqlite3_reset(q);
+            sqlite_pref_cache_free(st);
+            return err_internal(e);
+        }
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE) {
+        sqlite_pref_cache_free(st);
+        return sqlite_fail(st, e, "load prefs");
+    }
+    st->prefs_version = version;
+    return true;
+}
+
+/* Makes the cache agree with the database: the version is read first, so
+ * rows read after it are at least as new (a change in between is seen at
+ * the next check). */
+static bool pref_cache_fresh(struct store *st, struct err *e)
+{
+    if (st->prefs_checked && st->prefs_version >= 0 && !sqlite3_get_autocommit(st->db))
+        return true;
+    sqlite3_stmt *q = sqlite_stmt(st, "SELECT version FROM pref_version WHERE id = 1", e);
+    if (!q)
+        return false;
+    int64_t version = 0;
+    if (sqlite_get_int(st, q, &version, e) < 0)
+        return false;
+    if (version != st->prefs_version && !pref_cache_load(st, version, e))
+        return false;
+    /* within one transaction nobody else's change can appear */
+    st->prefs_checked = !sqlite3_get_autocommit(st->db);
+    return true;
+}
+
+/* out from cached row p: strings copied into a, the value referenced. */
+static void pref_from_cache(struct arena *a, const struct cached_pref *p, struct pref *out)
+{
+    out->id = p->id;
+    out->section = arena_strdup(a, p->section);
+    out->name = arena_strdup(a, p->name);
+    out->value = json_incref(p->value);
+    arena_defer(a, (void (*)(void *))json_decref, out->value);
+}
+
 int store_pref_get(struct store *st, struct arena *a, const char *section, const char *name, struct pref *out,
                    struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT id, section, name, value FROM prefs WHERE section = $1 AND name = $2", e);
-    if (!q)
+    if (!pref_cache_fresh(st, e))
         return -1;
-    sqlite3_bind_text(q, 1, section, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(q, 2, name, -1, SQLITE_TRANSIENT);
-    return sqlite_get_row(st, q, pref_from_row, a, out, e);
+    for (int i = 0; i < st->nprefs; i++)
+        if (!strcmp(st->prefs[i].section, section) && !strcmp(st->prefs[i].name, name)) {
+            pref_from_cache(a, &st->prefs[i], out);
+            return 1;
+        }
+    return 0;
 }
 
 int store_pref_get_id(struct store *st, struct arena *a, int64_t id, struct pref *out, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT id, section, name, value FROM prefs WHERE id = $1", e);
-    if (!q)
+    if (!pref_cache_fresh(st, e))
         return -1;
-    sqlite3_bind_int64(q, 1, id);
-    return sqlite_get_row(st, q, pref_from_row, a, out, e);
+    for (int i = 0; i < st->nprefs; i++)
+        if (st->prefs[i].id == id) {
+            pref_from_cache(a, &st->prefs[i], out);
+            return 1;
+        }
+    return 0;
 }
 
 bool store_pref_set(struct store *st, int64_t id, const json_t *value, struct err *e)
@@ -77,5 +179,6 @@ bool store_pref_set(struct store *st, int64_t id, const json_t *value, struct er
     }
     sqlite3_bind_text(q, 1, text, -1, free);
     sqlite3_bind_int64(q, 2, id);
+    st->prefs_checked = false; /* the trigger bumps the version */
     return sqlite_exec_stmt(st, q, e, "set pref");
 }

@@ -240,6 +240,8 @@ bool sqlite_snapshot_begin(struct store *st, bool *own, struct err *e)
 {
     /* inside the caller's transaction the reads already share one state */
     *own = sqlite3_get_autocommit(st->db) != 0;
+    if (*own)
+        st->prefs_checked = false;
     if (*own && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
         *own = false;
         return sqlite_fail(st, e, "begin read");
@@ -249,6 +251,8 @@ bool sqlite_snapshot_begin(struct store *st, bool *own, struct err *e)
 
 void sqlite_snapshot_end(struct store *st, bool own)
 {
+    if (own)
+        st->prefs_checked = false;
     if (own && sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         store_rollback(st);
 }

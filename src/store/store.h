@@ -71,6 +71,21 @@ bool store_begin(struct store *st, struct err *e);
 bool store_commit(struct store *st, struct err *e);
 void store_rollback(struct store *st);
 
+/* A read transaction for the statements that follow (one snapshot of the
+ * database, one check of the file), ended by store_rollback or
+ * store_commit. It takes no lock until the first statement reads.
+ * store_begin ends it before writing (the writes then see the newest
+ * state), so a request may open one and still write.
+ * Tx: ends any transaction open. Alloc: none. Returns: bool. */
+bool store_read_begin(struct store *st, struct err *e);
+
+/* Durability of commits, for every store_open after the call (set once at
+ * start): false (the default) is SQLite's synchronous=NORMAL in WAL mode,
+ * which survives a crash of the process but may lose the last commits on
+ * a power loss or OS crash; true is synchronous=FULL, which syncs the log
+ * on every commit. */
+void store_set_sync_full(bool full);
+
 /* ---- users ---- */
 
 /* Tx: any. Alloc: out's strings in a. Returns: lookup. */
@@ -178,7 +193,10 @@ struct pref {
 /* Tx: any. Alloc: *out (n entries), strings and values in a (json values
  * released with a). Returns: bool. */
 bool store_pref_list(struct store *st, struct arena *a, struct pref **out, int *n, struct err *e);
-/* Tx: any. Alloc: out's strings and value in a. Returns: lookup (each). */
+/* Served from the connection's cache of the preferences, validated against
+ * the database's preference version once per transaction (every change of
+ * prefs, from any process, bumps it; outside a transaction, once per call).
+ * Tx: any. Alloc: out's strings and value in a. Returns: lookup (each). */
 int store_pref_get(struct store *st, struct arena *a, const char *section, const char *name, struct pref *out,
                    struct err *e);
 int store_pref_get_id(struct store *st, struct arena *a, int64_t id, struct pref *out, struct err *e);
