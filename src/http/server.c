@@ -16,6 +16,12 @@
  * Connections are admitted or refused with a 503 as they are accepted
  * (connections.c).
  *
+ * Threads: one libmicrohttpd daemon per HTTP thread, each with its own
+ * epoll loop and no listening socket; one acceptor thread accepts every
+ * connection and hands them to the daemons in turn. (With a pool sharing
+ * one listening socket, whichever thread woke first took the connections:
+ * measured, one to two of four threads were often left idle.)
+ *
  * Sections: password pool; rendering; body spooling; dispatch; MHD
  * callbacks; start and drain.
  */
@@ -52,6 +58,8 @@
 
 enum {
     PASSWORD_MAX_WORKERS = 16,
+    SERVER_LISTEN_BACKLOG = 1024,
+    SERVER_ACCEPT_RETRY_MS = 50, /* after a failed accept (out of descriptors) */
 };
 
 struct conn_state {
@@ -608,12 +616,46 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return queue_response(s);
 }
 
+/* Requests completed per HTTP thread, printed at shutdown when
+ * HEARTH_THREAD_STATS is set (the benchmarks read them): a debugging aid,
+ * one relaxed add on a counter only its thread writes. */
+static struct {
+    bool enabled;
+    atomic_int n;
+    atomic_ulong count[CONFIG_MAX_THREADS + PASSWORD_MAX_WORKERS];
+} thread_stats;
+static _Thread_local int thread_stats_slot = -1;
+
+static void thread_stats_count(void)
+{
+    if (thread_stats_slot < 0) {
+        int slot = atomic_fetch_add(&thread_stats.n, 1);
+        if (slot >= CONFIG_MAX_THREADS + PASSWORD_MAX_WORKERS)
+            return;
+        thread_stats_slot = slot;
+    }
+    atomic_fetch_add_explicit(&thread_stats.count[thread_stats_slot], 1, memory_order_relaxed);
+}
+
+static void thread_stats_print(void)
+{
+    if (!thread_stats.enabled)
+        return;
+    int n = atomic_load(&thread_stats.n);
+    fprintf(stderr, "hearth: requests per thread:");
+    for (int i = 0; i < n && i < CONFIG_MAX_THREADS + PASSWORD_MAX_WORKERS; i++)
+        fprintf(stderr, " %lu", atomic_load(&thread_stats.count[i]));
+    fprintf(stderr, "\n");
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
     (void)cls, (void)conn, (void)toe;
     struct conn_state *s = *con_cls;
     if (!s)
         return;
+    if (thread_stats.enabled)
+        thread_stats_count();
     if (s->req.method && access_log_enabled())
         access_log_line("%s %s %d %zu %lldus", s->req.method, s->req.path ? s->req.path : s->uri, s->resp.status,
                  s->bytes_sent, (long long)(clock_now_us() - s->started_us));
@@ -640,6 +682,55 @@ static bool spool_dir_prepare(const struct config *cfg)
     if (n < 0 || (size_t)n >= sizeof server_spool_dir)
         return false;
     return mkdir(server_spool_dir, 0755) == 0 || errno == EEXIST;
+}
+
+/* The listening socket for `ai`, or -1 (errno set). */
+static int listen_socket(const struct addrinfo *ai)
+{
+    int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (ai->ai_family == AF_INET6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, SERVER_LISTEN_BACKLOG) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+struct acceptor {
+    int fd;
+    atomic_bool stopping;
+    struct MHD_Daemon *daemons[CONFIG_MAX_THREADS];
+    int ndaemons;
+};
+
+/* Accepts connections and gives them to the daemons in turn, so that every
+ * HTTP thread serves as many connections as the others (within one). */
+static void *acceptor_main(void *arg)
+{
+    struct acceptor *acc = arg;
+    unsigned next = 0;
+    while (!atomic_load(&acc->stopping)) {
+        struct sockaddr_storage addr;
+        socklen_t len = sizeof addr;
+        int fd = accept4(acc->fd, (struct sockaddr *)&addr, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (atomic_load(&acc->stopping))
+                break;
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                nanosleep(&(struct timespec){.tv_nsec = SERVER_ACCEPT_RETRY_MS * 1000L * 1000L}, NULL);
+            continue;
+        }
+        /* on failure libmicrohttpd closes the socket */
+        MHD_add_connection(acc->daemons[next++ % (unsigned)acc->ndaemons], fd, (struct sockaddr *)&addr, len);
+    }
+    return NULL;
 }
 
 bool http_serve(const struct config *cfg, const struct route *routes, size_t nroutes, const struct http_hooks *hooks)
@@ -682,29 +773,48 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
         log_error("cannot start the password workers");
         return false;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
-    if (ai->ai_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
+    int listen_fd = listen_socket(ai);
+    freeaddrinfo(ai);
+    if (listen_fd < 0) {
+        log_error("cannot listen on %s:%d: %s", cfg->listen_host, cfg->listen_port, strerror(errno));
+        pool_drain_and_stop();
+        access_log_close();
+        return false;
+    }
+    thread_stats.enabled = getenv("HEARTH_THREAD_STATS") != NULL;
 
     /* libmicrohttpd's own connection limit is a backstop above ours, so
      * that connections past ours are accepted and answered 503 */
-    unsigned threads = (unsigned)cfg->threads;
-    unsigned backstop = connection_limit + 64 * threads;
-    struct MHD_Daemon *d = MHD_start_daemon(
-        flags, (uint16_t)cfg->listen_port, NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_HEAD_TIMEOUT_S,
-        MHD_OPTION_CONNECTION_LIMIT, backstop, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
-        MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_URI_LOG_CALLBACK,
-        on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION, http_connection_notify, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        NULL, MHD_OPTION_END);
-    freeaddrinfo(ai);
-    if (!d) {
-        log_error("cannot listen on %s:%d", cfg->listen_host, cfg->listen_port);
+    unsigned backstop = connection_limit + 64 * (unsigned)cfg->threads;
+    struct acceptor acc = {.fd = listen_fd};
+    for (; acc.ndaemons < cfg->threads; acc.ndaemons++) {
+        acc.daemons[acc.ndaemons] = MHD_start_daemon(
+            MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ITC |
+                MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+            0, NULL, NULL, on_request, NULL, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_HEAD_TIMEOUT_S,
+            MHD_OPTION_CONNECTION_LIMIT, backstop, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+            MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
+            MHD_OPTION_NOTIFY_CONNECTION, http_connection_notify, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+            NULL, MHD_OPTION_END);
+        if (!acc.daemons[acc.ndaemons])
+            break;
+    }
+    pthread_t acceptor_thread;
+    if (acc.ndaemons < cfg->threads || pthread_create(&acceptor_thread, NULL, acceptor_main, &acc) != 0) {
+        log_error("cannot start the HTTP threads");
+        for (int i = 0; i < acc.ndaemons; i++)
+            MHD_stop_daemon(acc.daemons[i]);
+        close(listen_fd);
         pool_drain_and_stop();
+        access_log_close();
         return false;
     }
-    const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-    int bound = info ? info->port : cfg->listen_port;
+    struct sockaddr_storage bound_addr;
+    socklen_t bound_len = sizeof bound_addr;
+    int bound = cfg->listen_port;
+    if (getsockname(listen_fd, (struct sockaddr *)&bound_addr, &bound_len) == 0)
+        bound = ntohs(bound_addr.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound_addr)->sin6_port
+                                                       : ((struct sockaddr_in *)&bound_addr)->sin_port);
     log_info("connection limit %u, per address %d", connection_limit, cfg->per_ip_limit);
     printf("hearth: listening on http://%s:%d\n", cfg->listen_host, bound);
     fflush(stdout);
@@ -712,13 +822,19 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
     int sig = 0;
     sigwait(&sigs, &sig);
     log_info("signal %d: draining", sig);
-    MHD_quiesce_daemon(d);
+    /* stop accepting: the blocked accept returns */
+    atomic_store(&acc.stopping, true);
+    shutdown(listen_fd, SHUT_RDWR);
+    pthread_join(acceptor_thread, NULL);
+    close(listen_fd);
     pool_drain_and_stop();
     /* let requests already being served finish, within a deadline */
     for (int waited_ms = 0; atomic_load(&server_in_flight) > 0 && waited_ms < HTTP_DRAIN_MS; waited_ms += 10)
         nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
-    MHD_stop_daemon(d);
+    for (int i = 0; i < acc.ndaemons; i++)
+        MHD_stop_daemon(acc.daemons[i]);
     access_log_close();
+    thread_stats_print();
     log_info("stopped");
     return true;
 }
