@@ -4,7 +4,7 @@ BUILD_SAN ?= build-san
 BUILD_FUZZ ?= build-fuzz
 GEN       := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build run test unit api san fuzz bench clean npm format lint
+.PHONY: all deps build run test unit api san fuzz bench bench-syscalls clean npm format lint
 
 all: build
 
@@ -61,9 +61,16 @@ fuzz: deps
 	    -artifact_prefix=$(BUILD_FUZZ)/ $(BUILD_FUZZ)/corpus/$$name $$seeds || { echo "fuzz: $$f failed"; exit 1; }; \
 	done
 
-# wrk benchmarks (ratios measured side by side in one run)
+# wrk benchmarks (ratios to nginx measured side by side in one run; results
+# in bench/README.md)
 bench: build
+	@bash scripts/install-deps.sh --bench
 	bash bench/http.sh
+
+# System calls per request by kind (strace -c -f under wrk)
+bench-syscalls: build
+	@bash scripts/install-deps.sh --bench
+	bash bench/syscalls.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

@@ -11,6 +11,11 @@ packages=(
   sqlite3 wrk
   clang libclang-rt-14-dev
 )
+# `install-deps.sh --bench` (make bench, make bench-syscalls): nginx as the
+# reference server, strace for the system-call counts
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(nginx-light strace)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
