@@ -110,7 +110,7 @@ json_t *user_latlng_json(bool has, double lat, double lng)
         return json_null();
     char s[64];
     snprintf(s, sizeof s, "%.15g,%.15g", lat, lng);
-    return json_string(s);
+    return json_string_nocheck(s); /* ASCII */
 }
 
 static json_t *string_or_empty(const char *s) { return json_string(s ? s : ""); }
@@ -120,52 +120,54 @@ static json_t *ext_id_json(const struct user *u)
     return u->has_ext_id ? json_integer(u->ext_id) : json_null();
 }
 
+/* Keys are literals and generated values ASCII: those skip jansson's
+ * UTF-8 check (the hot path of every page of users). */
 json_t *user_json(struct request *req, const struct user_view *v, const struct user *u)
 {
     char joined[CLOCK_RFC3339_LEN];
     clock_format(u->date_joined_us, joined);
     bool private_ok = req->who.user_id && (req->who.user_id == u->id || principal_is_admin(&req->who));
     json_t *o = json_object();
-    json_object_set_new(o, "id", json_integer(u->id));
-    json_object_set_new(o, "username", string_or_empty(u->username));
-    json_object_set_new(o, "real_name", string_or_empty(u->real_name));
+    json_object_set_new_nocheck(o, "id", json_integer(u->id));
+    json_object_set_new_nocheck(o, "username", string_or_empty(u->username));
+    json_object_set_new_nocheck(o, "real_name", string_or_empty(u->real_name));
     if (private_ok) {
-        json_object_set_new(o, "email", u->email ? json_string(u->email) : json_null());
-        json_object_set_new(o, "email_isvalid", json_boolean(u->email_isvalid));
+        json_object_set_new_nocheck(o, "email", u->email ? json_string(u->email) : json_null());
+        json_object_set_new_nocheck(o, "email_isvalid", json_boolean(u->email_isvalid));
     }
-    json_object_set_new(o, "date_joined", json_string(joined));
-    json_object_set_new(o, "bio", string_or_empty(u->bio));
-    json_object_set_new(o, "location", string_or_empty(u->location));
-    json_object_set_new(o, "location_lat_lng", user_latlng_json(u->has_location_ll, u->location_lat, u->location_lng));
+    json_object_set_new_nocheck(o, "date_joined", json_string_nocheck(joined)); /* ASCII */
+    json_object_set_new_nocheck(o, "bio", string_or_empty(u->bio));
+    json_object_set_new_nocheck(o, "location", string_or_empty(u->location));
+    json_object_set_new_nocheck(o, "location_lat_lng", user_latlng_json(u->has_location_ll, u->location_lat, u->location_lng));
     if (private_ok)
-        json_object_set_new(o, "position_lat_lng",
+        json_object_set_new_nocheck(o, "position_lat_lng",
                             user_latlng_json(u->has_position_ll, u->position_lat, u->position_lng));
-    json_object_set_new(o, "date_of_birth", u->date_of_birth ? json_string(u->date_of_birth) : json_null());
-    json_object_set_new(o, "description", string_or_empty(u->description));
-    json_object_set_new(o, "gender", string_or_empty(u->gender));
+    json_object_set_new_nocheck(o, "date_of_birth", u->date_of_birth ? json_string(u->date_of_birth) : json_null());
+    json_object_set_new_nocheck(o, "description", string_or_empty(u->description));
+    json_object_set_new_nocheck(o, "gender", string_or_empty(u->gender));
     const char status = (char)u->status; /* the letter the contract shows */
-    json_object_set_new(o, "status", json_stringn(&status, 1));
-    json_object_set_new(o, "website", string_or_empty(u->website));
-    json_object_set_new(o, "avatar", user_media_url(req, u->avatar));
-    json_object_set_new(o, "cover", user_media_url(req, u->cover));
-    json_object_set_new(o, "ext_id", ext_id_json(u));
-    json_object_set_new(o, "tags", tags_json(req, v, u));
-    json_object_set_new(o, "reputation", json_integer(u->reputation));
-    json_object_set_new(o, "community_badge", json_boolean(u->role != NULL));
-    json_object_set_new(o, "deleted", json_boolean(u->status == USER_DELETED));
-    json_object_set_new(o, "connection_status", connection_status_json(req, v, u));
+    json_object_set_new_nocheck(o, "status", json_stringn_nocheck(&status, 1)); /* ASCII */
+    json_object_set_new_nocheck(o, "website", string_or_empty(u->website));
+    json_object_set_new_nocheck(o, "avatar", user_media_url(req, u->avatar));
+    json_object_set_new_nocheck(o, "cover", user_media_url(req, u->cover));
+    json_object_set_new_nocheck(o, "ext_id", ext_id_json(u));
+    json_object_set_new_nocheck(o, "tags", tags_json(req, v, u));
+    json_object_set_new_nocheck(o, "reputation", json_integer(u->reputation));
+    json_object_set_new_nocheck(o, "community_badge", json_boolean(u->role != NULL));
+    json_object_set_new_nocheck(o, "deleted", json_boolean(u->status == USER_DELETED));
+    json_object_set_new_nocheck(o, "connection_status", connection_status_json(req, v, u));
     if (v->follow_mode) {
-        json_object_set_new(o, "followers_counter", json_integer(u->followers_counter));
-        json_object_set_new(o, "followings_counter", json_integer(u->followings_counter));
+        json_object_set_new_nocheck(o, "followers_counter", json_integer(u->followers_counter));
+        json_object_set_new_nocheck(o, "followings_counter", json_integer(u->followings_counter));
     } else {
-        json_object_set_new(o, "connections_counter", json_integer(u->connections_counter));
-        json_object_set_new(o, "connection_requests_sent_counter", json_integer(u->connection_requests_sent_counter));
-        json_object_set_new(o, "connection_requests_received_counter",
+        json_object_set_new_nocheck(o, "connections_counter", json_integer(u->connections_counter));
+        json_object_set_new_nocheck(o, "connection_requests_sent_counter", json_integer(u->connection_requests_sent_counter));
+        json_object_set_new_nocheck(o, "connection_requests_received_counter",
                             json_integer(u->connection_requests_received_counter));
     }
-    json_object_set_new(o, "posts_counter", json_integer(u->posts_counter));
-    json_object_set_new(o, "discussions_counter", json_integer(u->discussions_counter));
-    json_object_set_new(o, "categories_counter", json_integer(u->categories_counter));
+    json_object_set_new_nocheck(o, "posts_counter", json_integer(u->posts_counter));
+    json_object_set_new_nocheck(o, "discussions_counter", json_integer(u->discussions_counter));
+    json_object_set_new_nocheck(o, "categories_counter", json_integer(u->categories_counter));
     return o;
 }
 

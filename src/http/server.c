@@ -219,15 +219,31 @@ static void add_cors_headers(struct conn_state *s, struct MHD_Response *r)
     MHD_add_response_header(r, "Access-Control-Max-Age", "86400");
 }
 
+static int dump_to_buf(const char *p, size_t n, void *data)
+{
+    buf_append(data, p, n);
+    return 0;
+}
+
+/* Size of the first buffer a JSON body is dumped into: most bodies fit, so
+ * the dump grows it rarely (json_dumps starts at 16 bytes and copies the
+ * result once more at the end). */
+enum { RESPONSE_BUFFER_START = 4096 };
+
 static enum MHD_Result queue_response(struct conn_state *s)
 {
     struct response *resp = &s->resp;
     struct MHD_Response *r;
     if (resp->json && resp->status != 204) {
-        char *text = json_dumps(resp->json, JSON_COMPACT | JSON_ENCODE_ANY);
-        if (!text)
+        struct buf out = {.data = malloc(RESPONSE_BUFFER_START), .len = 0, .cap = RESPONSE_BUFFER_START};
+        if (!out.data)
             return MHD_NO;
-        size_t len = strlen(text);
+        if (json_dump_callback(resp->json, dump_to_buf, &out, JSON_COMPACT | JSON_ENCODE_ANY) != 0) {
+            buf_free(&out);
+            return MHD_NO;
+        }
+        size_t len;
+        char *text = buf_detach(&out, &len);
         r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
         if (r)
             MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");

@@ -204,10 +204,23 @@ bool store_exec_script(struct store *st, const char *sql, bool json, FILE *out, 
     return true;
 }
 
+/* Runs one of the transaction statements through the statement cache:
+ * they run once or twice per request, and sqlite3_exec parses each time. */
+static bool tx_exec(struct store *st, const char *sql)
+{
+    struct err ignored = {0};
+    sqlite3_stmt *q = sqlite_stmt(st, sql, &ignored);
+    if (!q)
+        return false;
+    int rc = sqlite3_step(q);
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE;
+}
+
 bool store_read_begin(struct store *st, struct err *e)
 {
     store_rollback(st);
-    if (sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    if (!tx_exec(st, "BEGIN"))
         return sqlite_fail(st, e, "begin read");
     st->read_tx = true;
     return true;
@@ -241,7 +254,7 @@ void store_rollback(struct store *st)
 {
     st->prefs_checked = false;
     st->read_tx = false;
-    if (!sqlite3_get_autocommit(st->db))
+    if (!sqlite3_get_autocommit(st->db) && !tx_exec(st, "ROLLBACK"))
         sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
