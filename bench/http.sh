@@ -66,7 +66,7 @@ http {
 CONF
 "$NGINX" -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -g 'daemon off;' 2>"$dir/nginx/logs/start.log" &
 npid=$!
-trap 'kill $npid 2>/dev/null; bench_cleanup' EXIT
+trap 'kill $npid 2>/dev/null || true; bench_cleanup' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/" >/dev/null 2>&1 && break; sleep 0.1; done
 cmp -s <(curl -s "http://127.0.0.1:$nport/") "$dir/user.json" || { echo "bench: nginx does not serve the same body"; exit 1; }
 
@@ -96,8 +96,8 @@ for r in "$n1" "${rows[@]}" "$n2"; do
 done
 echo
 echo "nginx reference: mean of the two nginx runs, $nginx_rps req/s"
-echo "requests per HTTP thread over the run: $per_thread"
-awk -v s="$per_thread" 'BEGIN {
+echo "requests per HTTP thread over the run: ${per_thread:-not reported}"
+[ -n "$per_thread" ] && awk -v s="$per_thread" 'BEGIN {
   n = split(s, c, " "); for (i = 1; i <= n; i++) t += c[i]; m = t / n
   for (i = 1; i <= n; i++) { d = (c[i] - m) / m * 100; if (d < 0) d = -d; if (d > w) w = d }
   printf "largest deviation from the mean: %.1f%%\n", w }'
