@@ -118,7 +118,7 @@ static bool api_handle(struct request *req, const struct route *route, struct re
     }
     read_owner = NULL;
     bool ok = route->handler(req, resp, e);
-    store_rollback(req->store); /* the read transaction, or a handler that failed mid-transaction */
+    store_read_end(req->store); /* the read transaction, or a handler that failed mid-transaction */
     return ok;
 }
 

@@ -226,6 +226,22 @@ bool store_read_begin(struct store *st, struct err *e)
     return true;
 }
 
+void store_read_end(struct store *st)
+{
+    /* a statement that wrote outside store_begin (sqlite_exec_stmt ends
+     * the read transaction first, but not every write runs through it)
+     * made this a write transaction: keep what it wrote, as autocommit
+     * would have */
+    if (st->read_tx && sqlite3_txn_state(st->db, NULL) == SQLITE_TXN_WRITE) {
+        st->read_tx = false;
+        st->prefs_checked = false;
+        if (tx_exec(st, "COMMIT"))
+            return;
+        log_error("sqlite: commit at the end of a read transaction: %s", sqlite3_errmsg(st->db));
+    }
+    store_rollback(st);
+}
+
 bool store_begin(struct store *st, struct err *e)
 {
     /* a read transaction cannot be upgraded once another connection has

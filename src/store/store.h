@@ -78,6 +78,10 @@ void store_rollback(struct store *st);
  * state), so a request may open one and still write.
  * Tx: ends any transaction open. Alloc: none. Returns: bool. */
 bool store_read_begin(struct store *st, struct err *e);
+/* Ends the request: a read transaction store_read_begin opened is ended
+ * (committed if a statement wrote in it), and any other transaction left
+ * open is rolled back, as store_rollback. Tx: ends any. Alloc: none. */
+void store_read_end(struct store *st);
 
 /* Durability of commits, for every store_open after the call (set once at
  * start): false (the default) is SQLite's synchronous=NORMAL in WAL mode,
