@@ -39,6 +39,8 @@ static json_t *users_page_json(struct request *req, const struct user_page *page
     struct user_view v;
     user_view_init(req, &v);
     user_view_relations(req, &v, page->items, page->n);
+    struct err ignored = {0}; /* without them, each user's tags are read alone */
+    (void)user_view_load_tags(req, &v, page->items, page->n, &ignored);
     json_t *results = json_array();
     for (int i = 0; i < page->n; i++)
         json_array_append_new(results, user_json(req, &v, &page->items[i]));
