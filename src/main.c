@@ -445,6 +445,8 @@ static int cmd_serve(struct cli *c, struct store *st)
     if (!store_token_purge_expired(st, clock_now(), &e))
         return 1;
     store_close(st);
+    if (!router_table_ordered(api_routes, api_routes_count)) /* it says which route */
+        return 1;
     return http_serve(&c->cfg, api_routes, api_routes_count, &api_hooks) ? 0 : 1;
 }
 

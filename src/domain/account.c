@@ -422,7 +422,7 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
     if (u.status == USER_BLOCKED)
         return err_forbidden(e, "Blocked users cannot change their profile.");
     if (!json_is_object(fields))
-        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     struct profile_change c;
     read_profile(a, fields, uploads, nuploads, &c, e);
     if (err_any(e))
@@ -480,7 +480,7 @@ bool account_delete(struct store *st, struct arena *a, const char *data_dir, con
     if (who->user_id != id && !principal_is_admin(who))
         return err_forbidden(e, "You can only delete your own account.") || rollback(st);
     if (!hard && u.status == USER_DELETED)
-        return err_set(e, 400, "already_deleted", "The user has already been soft deleted.") || rollback(st);
+        return err_set(e, ERR_INVALID, "already_deleted", "The user has already been soft deleted.") || rollback(st);
 
     /* the users whose counters count edges with this one: before the edges go */
     int64_t *related = NULL;
@@ -523,7 +523,7 @@ bool account_change_email(struct store *st, struct arena *a, const struct princi
     if (!account_require_owner(st, a, who, id, &u, e))
         return false;
     if (!json_is_object(fields))
-        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     const char *email = read_new_email(a, fields, e);
     bool confirm = false;
     field_bool(fields, "confirm", &confirm, e);
@@ -577,7 +577,7 @@ bool account_confirm_email(struct store *st, struct arena *a, int64_t id, json_t
     if (!user_get_visible(st, a, id, &u, e))
         return false;
     if (!json_is_object(fields))
-        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     const char *email = read_new_email(a, fields, e);
     const char *code = required_text(a, fields, "validation_code", e);
     if (err_any(e))
@@ -634,7 +634,7 @@ bool account_change_password(struct store *st, struct arena *a, const struct pri
     if (!account_require_owner(st, a, who, id, &u, e))
         return false;
     if (!json_is_object(fields))
-        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     const char *password = password_field(fields, "password", e);
     const char *new_password = password_field(fields, "new_password", e);
     if (err_any(e))
@@ -645,7 +645,7 @@ bool account_change_password(struct store *st, struct arena *a, const struct pri
     int retry = 0;
     if (!ratelimit_allow(account_key, RATELIMIT_ACCOUNT_MAX, &retry) ||
         !ratelimit_allow(address_key, RATELIMIT_ADDRESS_MAX, &retry)) {
-        err_set(e, 429, "throttled", "Too many failed password checks. Try again later.");
+        err_set(e, ERR_THROTTLED, "throttled", "Too many failed password checks. Try again later.");
         e->retry_after = retry > 0 ? retry : 1;
         return false;
     }

@@ -45,6 +45,10 @@ void http_add_header(struct response *resp, const char *name, const char *value)
  * and Retry-After on 429. */
 void http_error(struct response *resp, const struct err *e);
 
+/* The HTTP status of an error's kind (500 for ERR_NONE: an error path that
+ * forgot to say what went wrong). The one place kinds become statuses. */
+int http_status_of(const struct err *e);
+
 /* A pagination envelope {count, next, previous, results}; `results` stolen.
  * next/previous are absolute, keep the request's path and every other query
  * parameter, and carry limit and offset. */

@@ -138,7 +138,7 @@ bool store_exec_script(struct store *st, const char *sql, bool json, FILE *out, 
     while (tail && *tail) {
         sqlite3_stmt *q = NULL;
         if (sqlite3_prepare_v2(st->db, tail, -1, &q, &tail) != SQLITE_OK)
-            return err_set(e, 400, "invalid", sqlite3_errmsg(st->db));
+            return err_set(e, ERR_INVALID, "invalid", sqlite3_errmsg(st->db));
         if (!q)
             break; /* only whitespace or comments left */
         int ncol = sqlite3_column_count(q), rc;
@@ -166,7 +166,7 @@ bool store_exec_script(struct store *st, const char *sql, bool json, FILE *out, 
             json_decref(rows);
         }
         if (rc != SQLITE_DONE) {
-            err_set(e, 400, "invalid", sqlite3_errmsg(st->db));
+            err_set(e, ERR_INVALID, "invalid", sqlite3_errmsg(st->db));
             sqlite3_finalize(q);
             return false;
         }

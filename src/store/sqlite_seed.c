@@ -93,7 +93,7 @@ static bool drop_search(struct store *st, struct err *e)
         store_rollback(st);
         return sqlite_fail(st, e, "list search objects");
     }
-    struct buf drops = {0};
+    struct buf drops = BUF_INIT;
     while (sqlite3_step(q) == SQLITE_ROW)
         buf_printf(&drops, "DROP %s IF EXISTS \"%s\";", (const char *)sqlite3_column_text(q, 0),
                    (const char *)sqlite3_column_text(q, 1));
