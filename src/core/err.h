@@ -24,6 +24,7 @@ enum err_kind {
     ERR_UNAUTHENTICATED,   /* no or bad credentials (401) */
     ERR_FORBIDDEN,         /* the caller may not do this (403) */
     ERR_NOT_FOUND,         /* no such resource (404) */
+    ERR_METHOD,            /* the resource exists, not with this method (405) */
     ERR_TOO_LARGE,         /* a body over its limit (413) */
     ERR_URI_TOO_LONG,      /* a request target or path over its limit (414) */
     ERR_MEDIA_TYPE,        /* a body encoding the route does not take (415) */

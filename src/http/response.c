@@ -45,6 +45,7 @@ int http_status_of(const struct err *e)
     case ERR_UNAUTHENTICATED: return 401;
     case ERR_FORBIDDEN: return 403;
     case ERR_NOT_FOUND: return 404;
+    case ERR_METHOD: return 405;
     case ERR_TOO_LARGE: return 413;
     case ERR_URI_TOO_LONG: return 414;
     case ERR_MEDIA_TYPE: return 415;

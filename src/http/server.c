@@ -246,10 +246,10 @@ static enum MHD_Result queue_response(struct conn_state *s)
     return ret;
 }
 
-static void fail(struct conn_state *s, int status, const char *code, const char *message)
+static void fail(struct conn_state *s, enum err_kind kind, const char *code, const char *message)
 {
     struct err e = {0};
-    err_set(&e, status, code, message);
+    err_set(&e, kind, code, message);
     http_error(&s->resp, &e);
 }
 
@@ -388,13 +388,13 @@ static bool check_head(struct conn_state *s, const char *method)
     req->path = q ? arena_strndup(s->arena, s->uri, (size_t)(q - s->uri)) : s->uri;
 
     if (s->uri_too_long || strlen(req->path) > HTTP_PATH_MAX) {
-        fail(s, 414, "uri_too_long", "The request URI is too long.");
+        fail(s, ERR_URI_TOO_LONG, "uri_too_long", "The request URI is too long.");
         return false;
     }
     struct header_tally t = {0};
     MHD_get_connection_values(s->conn, MHD_HEADER_KIND, tally_header, &t);
     if (t.count > HTTP_HEADERS_MAX || t.bytes > HTTP_HEADER_BYTES_MAX) {
-        fail(s, 431, "headers_too_large", "The request headers are too large.");
+        fail(s, ERR_HEADERS_TOO_LARGE, "headers_too_large", "The request headers are too large.");
         return false;
     }
     req->base = request_base(s);
@@ -405,10 +405,10 @@ static bool check_head(struct conn_state *s, const char *method)
     router_match(server_routes, server_nroutes, method, req->path, &s->match);
     if (!s->match.route) {
         if (s->match.allow[0]) {
-            fail(s, 405, "method_not_allowed", arena_printf(s->arena, "Method \"%s\" not allowed.", method));
+            fail(s, ERR_METHOD, "method_not_allowed", arena_printf(s->arena, "Method \"%s\" not allowed.", method));
             http_add_header(&s->resp, "Allow", arena_strdup(s->arena, s->match.allow));
         } else {
-            fail(s, 404, "not_found", "Not found.");
+            fail(s, ERR_NOT_FOUND, "not_found", "Not found.");
         }
         return false;
     }
@@ -431,12 +431,12 @@ static bool check_head(struct conn_state *s, const char *method)
     unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
     if (declared > s->limit) {
         s->too_large = true;
-        fail(s, 413, "request_too_large", "The request body is too large.");
+        fail(s, ERR_TOO_LARGE, "request_too_large", "The request body is too large.");
         return false;
     }
     if (declared && !bodies_reserve(s, (size_t)declared)) {
         s->overloaded = true;
-        fail(s, 503, "overloaded", "The server is busy; try again shortly.");
+        fail(s, ERR_UNAVAILABLE, "overloaded", "The server is busy; try again shortly.");
         http_add_header(&s->resp, "Retry-After", "1");
         return false;
     }
@@ -444,7 +444,7 @@ static bool check_head(struct conn_state *s, const char *method)
         s->spool_fd = spool_open();
         if (s->spool_fd < 0) {
             log_error("cannot create an upload file in %s: %s", server_spool_dir, strerror(errno));
-            fail(s, 503, "unavailable", "The service is temporarily unavailable.");
+            fail(s, ERR_UNAVAILABLE, "unavailable", "The service is temporarily unavailable.");
             return false;
         }
     }
@@ -457,11 +457,11 @@ static bool dispatch(struct conn_state *s)
 {
     struct request *req = &s->req;
     if (s->too_large) {
-        fail(s, 413, "request_too_large", "The request body is too large.");
+        fail(s, ERR_TOO_LARGE, "request_too_large", "The request body is too large.");
         return false;
     }
     if (s->overloaded) {
-        fail(s, 503, "overloaded", "The server is busy; try again shortly.");
+        fail(s, ERR_UNAVAILABLE, "overloaded", "The server is busy; try again shortly.");
         http_add_header(&s->resp, "Retry-After", "1");
         return false;
     }
@@ -472,7 +472,7 @@ static bool dispatch(struct conn_state *s)
         len = s->spool_len;
         if (!body) {
             log_error("cannot map an upload file: %s", strerror(errno));
-            fail(s, 503, "unavailable", "The service is temporarily unavailable.");
+            fail(s, ERR_UNAVAILABLE, "unavailable", "The service is temporarily unavailable.");
             return false;
         }
     }
@@ -488,7 +488,7 @@ static bool dispatch(struct conn_state *s)
     }
     if (s->match.route->flags & ROUTE_SLOW) {
         if (!pool_reserve()) {
-            fail(s, 503, "overloaded", "The server is busy; try again shortly.");
+            fail(s, ERR_UNAVAILABLE, "overloaded", "The server is busy; try again shortly.");
             http_add_header(&s->resp, "Retry-After", "1");
             return false;
         }
