@@ -33,5 +33,25 @@ bool err_forbidden(struct err *e, const char *message)
 
 bool err_internal(struct err *e)
 {
+    if ((e->status == 503 || e->status == 507) && e->retry_after > 0)
+        return false;
     return err_set(e, 500, "error", "A server error occurred.");
+}
+
+bool err_storage_full(struct err *e)
+{
+    if (e->status == 507)
+        return false;
+    err_set(e, 507, "storage_full", "The server's storage is full. Reading works; try writing again later.");
+    e->retry_after = ERR_STORAGE_RETRY_S;
+    return false;
+}
+
+bool err_unavailable(struct err *e)
+{
+    if (e->status == 503 && e->retry_after > 0)
+        return false;
+    err_set(e, 503, "unavailable", "The server's storage is failing. Try again later.");
+    e->retry_after = ERR_STORAGE_RETRY_S;
+    return false;
 }

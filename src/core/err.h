@@ -13,8 +13,10 @@
 
 #include <stdbool.h>
 
-/* At most this many entries are reported; more field errors are dropped. */
-enum { ERR_MAX_ENTRIES = 16 };
+enum {
+    ERR_MAX_ENTRIES = 16,      /* at most this many entries are reported; more field errors are dropped */
+    ERR_STORAGE_RETRY_S = 60,  /* Retry-After of a storage fault: room is made, or a device recovers, in minutes */
+};
 
 struct err_entry {
     const char *field; /* NULL for a non-field error */
@@ -26,7 +28,7 @@ struct err {
     int status; /* HTTP status: 0 while no error has been set */
     int count;
     struct err_entry entries[ERR_MAX_ENTRIES];
-    int retry_after; /* seconds, for 429; 0 otherwise */
+    int retry_after; /* seconds, for 429, 503 and 507 (sent as Retry-After); 0 otherwise */
 };
 
 /* Sets a non-field error (replacing the status). Returns false so that
@@ -42,6 +44,16 @@ static inline bool err_any(const struct err *e) { return e->status != 0; }
 /* Common shorthands. */
 bool err_not_found(struct err *e);
 bool err_forbidden(struct err *e, const char *message);
+/* 500. Keeps a storage fault (503/507) already recorded: that fault is
+ * what made the operation fail. */
 bool err_internal(struct err *e);
+
+/* 507 storage_full: the disk (or the database's size limit) is full; reads
+ * still work. With Retry-After. */
+bool err_storage_full(struct err *e);
+
+/* 503 unavailable: the storage device reported an I/O error. With
+ * Retry-After. */
+bool err_unavailable(struct err *e);
 
 #endif

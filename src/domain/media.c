@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "auth/token.h"
+#include "core/fault.h"
 #include "core/log.h"
 
 enum {
@@ -125,6 +126,11 @@ static bool media_dir(const char *data_dir, char *out, size_t size)
 
 static bool write_all(int fd, const unsigned char *p, size_t len)
 {
+    enum fault_kind fault = fault_injected(); /* tests only */
+    if (fault != FAULT_NONE) {
+        errno = fault == FAULT_FULL ? ENOSPC : EIO;
+        return false;
+    }
     while (len) {
         ssize_t n = write(fd, p, len);
         if (n < 0 && errno == EINTR)
@@ -148,6 +154,21 @@ static bool sync_dir(const char *dir)
     return ok;
 }
 
+/* Reports a failed file operation (errno set): 507 when the disk is full,
+ * 503 on a device error (both logged once per interval), else 500. */
+static bool io_fail(struct err *e, const char *what, const char *path)
+{
+    int err = errno;
+    if (err == ENOSPC || err == EDQUOT || err == EIO) {
+        char detail[MEDIA_PATH_MAX + 64];
+        snprintf(detail, sizeof detail, "media %s %s: %s", what, path, strerror(err));
+        fault_log("media", detail);
+        return err == EIO ? err_unavailable(e) : err_storage_full(e);
+    }
+    log_error("media: %s %s: %s", what, path, strerror(err));
+    return err_internal(e);
+}
+
 bool media_save(struct arena *a, const char *data_dir, enum media_type t, const unsigned char *data, size_t len,
                 const char **name, struct err *e)
 {
@@ -156,10 +177,8 @@ bool media_save(struct arena *a, const char *data_dir, enum media_type t, const 
     char rnd[MEDIA_NAME_HEX + 1], trnd[MEDIA_TEMP_HEX * 2 + 1];
     if (!ext || !media_dir(data_dir, dir, sizeof dir))
         return err_internal(e);
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        log_error("media: cannot create %s: %s", dir, strerror(errno));
-        return err_internal(e);
-    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return io_fail(e, "cannot create", dir);
     token_random_hex(rnd, MEDIA_NAME_HEX / 2);
     token_random_hex(trnd, MEDIA_TEMP_HEX);
     /* the leading dot keeps temporary files out of media_name_valid's shape */
@@ -168,10 +187,8 @@ bool media_save(struct arena *a, const char *data_dir, enum media_type t, const 
     if (n1 < 0 || (size_t)n1 >= sizeof tmp || n2 < 0 || (size_t)n2 >= sizeof final)
         return err_internal(e);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        log_error("media: cannot create %s: %s", tmp, strerror(errno));
-        return err_internal(e);
-    }
+    if (fd < 0)
+        return io_fail(e, "cannot create", tmp);
     bool ok = write_all(fd, data, len) && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     /* RENAME_NOREPLACE: never overwrite an existing file, however unlikely
@@ -184,9 +201,10 @@ bool media_save(struct arena *a, const char *data_dir, enum media_type t, const 
             unlink(tmp);
     }
     if (!ok) {
-        log_error("media: cannot store %s: %s", final, strerror(errno));
+        int saved = errno;
         unlink(tmp);
-        return err_internal(e);
+        errno = saved;
+        return io_fail(e, "cannot store", final);
     }
     if (!sync_dir(dir))
         log_error("media: cannot sync %s: %s", dir, strerror(errno));

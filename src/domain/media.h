@@ -41,7 +41,8 @@ bool media_check_upload(const char *field, const unsigned char *data, size_t len
 /* Writes data to a new file <data_dir>/media/<random>.<ext>: a temporary
  * file in the same directory, fsync, rename, fsync of the directory, so a
  * crash leaves either no file or the whole file. *name (arena) is the file
- * name. 500 on an I/O error (details logged). */
+ * name. 507 when the disk is full, 503 on a device error, 500 on other
+ * I/O errors (details logged). */
 bool media_save(struct arena *a, const char *data_dir, enum media_type t, const unsigned char *data, size_t len,
                 const char **name, struct err *e);
 

@@ -15,9 +15,11 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/fault.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "store/migrate.h"
+#include "store/sqlite_fault.h"
 #include "store/sqlite_internal.h"
 #include "store/sqlite_search_internal.h"
 
@@ -26,8 +28,20 @@
 
 bool sqlite_fail(struct store *st, struct err *e, const char *what)
 {
-    log_error("sqlite: %s: %s", what, sqlite3_errmsg(st->db));
-    return err_internal(e);
+    /* a full disk or a failing device is the operator's to fix, not a bug:
+     * the client hears so, with a time to come back, and the log gets a
+     * line per interval instead of one per request */
+    switch (sqlite3_errcode(st->db)) {
+    case SQLITE_FULL:
+        fault_log(what, sqlite3_errmsg(st->db));
+        return err_storage_full(e);
+    case SQLITE_IOERR:
+        fault_log(what, sqlite3_errmsg(st->db));
+        return err_unavailable(e);
+    default:
+        log_error("sqlite: %s: %s", what, sqlite3_errmsg(st->db));
+        return err_internal(e);
+    }
 }
 
 int sqlite_prepare(struct store *st, const char *sql, bool persistent, sqlite3_stmt **out)
@@ -165,7 +179,8 @@ struct store *store_open(const char *path, struct err *e)
         err_internal(e);
         return NULL;
     }
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        sqlite_fault_vfs() /* NULL outside tests */) !=
         SQLITE_OK) {
         log_error("sqlite: cannot open %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
         store_close(st);

@@ -37,7 +37,9 @@ struct store {
     unsigned text_next; /* round-robin eviction */
 };
 
-/* Logs the engine's message and fills e with a generic 500. Returns false. */
+/* Fills e from the engine's error: 507 storage_full for SQLITE_FULL, 503
+ * unavailable for SQLITE_IOERR (both logged at most once per interval, see
+ * core/fault.h), otherwise a logged generic 500. Returns false. */
 bool sqlite_fail(struct store *st, struct err *e, const char *what);
 
 /* Prepares `sql`, reading `$N` placeholders as parameter N (PostgreSQL's
