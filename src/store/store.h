@@ -442,5 +442,11 @@ bool store_post_soft_delete(struct store *st, const struct post *p, struct err *
 bool store_post_by_author(struct store *st, struct arena *a, int64_t author_id, int limit, int offset,
                           struct post_page *out, struct err *e);
 
+/* ---- media housekeeping (sqlite_media.c) ---- */
+
+/* Every media file name a row references (avatars and covers of every
+ * user, tombstones included), sorted by strcmp and without duplicates, as
+ * an arena array of arena strings. Read-only. */
+bool store_media_referenced(struct store *st, struct arena *a, const char ***names, size_t *n, struct err *e);
 
 #endif
