@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "domain/account.h"
 #include "domain/media.h"
 #include "domain/prefs.h"
 #include "domain/user.h"
@@ -325,12 +326,37 @@ static int cmd_check(struct cli *c, struct store *st)
     if (!check_unused(c))
         return 2;
     struct err e = {0};
+    int64_t pending = 0;
+    {
+        struct arena *a = arena_new();
+        int64_t *ids;
+        size_t n = 0;
+        if (!a || !store_account_purge_pending(st, a, &ids, &n, &e)) {
+            arena_free(a);
+            print_err(&e);
+            return 2;
+        }
+        arena_free(a);
+        pending = (int64_t)n;
+    }
+    int finished = 0;
+    if (fix && pending && !account_purge_resume(st, c->cfg.data_dir, &finished, &e)) {
+        print_err(&e);
+        return 2;
+    }
+    if (!pending)
+        printf("hard deletes: ok\n");
+    else if (fix)
+        printf("hard deletes: %d interrupted one%s finished\n", finished, finished == 1 ? "" : "s");
+    else
+        printf("hard deletes: %lld interrupted (the next start or hearth check --fix finishes them)\n",
+               (long long)pending);
     int64_t differences = store_user_counters_check(st, print_counter_difference, NULL, &e);
     if (differences < 0) {
         print_err(&e);
         return 2;
     }
-    int rc = 0;
+    int rc = pending && !fix ? 1 : 0;
     if (differences > 0) {
         printf("counters: %lld difference%s\n", (long long)differences, differences == 1 ? "" : "s");
         rc = 1;
@@ -468,7 +494,15 @@ static int cmd_serve(struct cli *c, struct store *st)
     struct err e = {0};
     if (!store_token_purge_expired(st, clock_now(), &e))
         return 1;
-    /* files a crash left behind (no upload is in flight yet) */
+    /* hard deletes a crash interrupted, then files it left behind (no
+     * upload is in flight yet) */
+    int finished = 0;
+    if (!account_purge_resume(st, c->cfg.data_dir, &finished, &e)) {
+        print_err(&e);
+        return 1;
+    }
+    if (finished)
+        log_info("finished %d interrupted hard delete%s", finished, finished == 1 ? "" : "s");
     struct media_sweep_stats m;
     if (!media_sweep(st, c->cfg.data_dir, true, &m, &e))
         return 1;

@@ -172,6 +172,20 @@ static void fn_word_prefix(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, 0);
 }
 
+/* Waiting for the write lock: SQLite's own busy timeout retries after 1, 2,
+ * 5, 10 ... 100 ms, so a writer that waited a little retries rarely and can
+ * miss every short gap between a long job's transactions (a hard delete in
+ * batches). Retrying every STORE_BUSY_POLL_MS finds each gap; the total wait
+ * stays bounded by STORE_BUSY_TIMEOUT_MS. */
+static int busy_wait(void *ctx, int tries)
+{
+    (void)ctx;
+    if ((int64_t)tries * STORE_BUSY_POLL_MS >= STORE_BUSY_TIMEOUT_MS)
+        return 0;
+    sqlite3_sleep(STORE_BUSY_POLL_MS);
+    return 1;
+}
+
 struct store *store_open(const char *path, struct err *e)
 {
     struct store *st = calloc(1, sizeof *st);
@@ -187,7 +201,7 @@ struct store *store_open(const char *path, struct err *e)
         err_internal(e);
         return NULL;
     }
-    sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+    sqlite3_busy_handler(st->db, busy_wait, NULL);
     const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                         "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;";
     if (sqlite3_exec(st->db, setup, NULL, NULL, NULL) != SQLITE_OK ||

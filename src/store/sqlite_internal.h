@@ -14,6 +14,7 @@
 
 enum {
     STORE_BUSY_TIMEOUT_MS = 5000, /* writers wait this long for the write lock */
+    STORE_BUSY_POLL_MS = 1,       /* and retry this often (see busy_wait in sqlite.c) */
     STORE_STMT_CACHE = 256,       /* distinct cached statements per connection */
     STORE_TEXT_STMT_CACHE = 64,   /* composed statements (filter combinations) per connection */
 };
