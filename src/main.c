@@ -306,10 +306,8 @@ static void print_counter_difference(void *ctx, int64_t user_id, const char *nam
 /* Prints what a media sweep found (and removed). */
 static void print_media_sweep(const char *prefix, const struct media_sweep_stats *m, bool fix)
 {
-    if (!m->orphans && !m->temporaries) {
-        printf("%sok\n", prefix);
+    if (!m->orphans && !m->temporaries)
         return;
-    }
     printf("%s%ld unreferenced file%s, %ld temporary upload file%s older than %d s", prefix, m->orphans,
            m->orphans == 1 ? "" : "s", m->temporaries, m->temporaries == 1 ? "" : "s", MEDIA_SWEEP_MIN_AGE_S);
     if (fix)
@@ -344,11 +342,10 @@ static int cmd_check(struct cli *c, struct store *st)
         print_err(&e);
         return 2;
     }
-    if (!pending)
-        printf("hard deletes: ok\n");
-    else if (fix)
+    /* a clean database prints "counters: ok" alone, as it always has */
+    if (pending && fix)
         printf("hard deletes: %d interrupted one%s finished\n", finished, finished == 1 ? "" : "s");
-    else
+    else if (pending)
         printf("hard deletes: %lld interrupted (the next start or hearth check --fix finishes them)\n",
                (long long)pending);
     int64_t differences = store_user_counters_check(st, print_counter_difference, NULL, &e);
