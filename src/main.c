@@ -492,18 +492,19 @@ static int cmd_serve(struct cli *c, struct store *st)
     if (!store_token_purge_expired(st, clock_now(), &e))
         return 1;
     /* hard deletes a crash interrupted, then files it left behind (no
-     * upload is in flight yet) */
+     * upload is in flight yet); a failure here (a full disk) must not keep
+     * the server from serving reads: it is logged, and retried next time */
     int finished = 0;
-    if (!account_purge_resume(st, c->cfg.data_dir, &finished, &e)) {
-        print_err(&e);
-        return 1;
-    }
+    struct err housekeeping = {0};
+    if (!account_purge_resume(st, c->cfg.data_dir, &finished, &housekeeping))
+        log_error("cannot finish the interrupted hard deletes now: %s", housekeeping.count ? housekeeping.entries[0].message : "?");
     if (finished)
         log_info("finished %d interrupted hard delete%s", finished, finished == 1 ? "" : "s");
     struct media_sweep_stats m;
-    if (!media_sweep(st, c->cfg.data_dir, true, &m, &e))
-        return 1;
-    if (m.removed || m.failed)
+    housekeeping = (struct err){0};
+    if (!media_sweep(st, c->cfg.data_dir, true, &m, &housekeeping))
+        log_error("cannot sweep the media directory now: %s", housekeeping.count ? housekeeping.entries[0].message : "?");
+    else if (m.removed || m.failed)
         log_info("media: removed %ld unreferenced and %ld temporary files left behind%s", m.orphans, m.temporaries,
                  m.failed ? " (some could not be, see above)" : "");
     store_close(st);
