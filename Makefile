@@ -4,7 +4,7 @@ BUILD_SAN ?= build-san
 BUILD_FUZZ ?= build-fuzz
 GEN       := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build run test unit api san fuzz bench clean npm format lint
+.PHONY: all deps build run test unit api san fuzz bench soak clean npm format lint
 
 all: build
 
@@ -64,6 +64,11 @@ fuzz: deps
 # wrk benchmarks (ratios measured side by side in one run)
 bench: build
 	bash bench/http.sh
+
+# Mixed reads and writes for SOAK_SECONDS (180): RSS and open file
+# descriptors every 10 s, and a verdict on steady growth (bench/soak.sh).
+soak: build
+	bash bench/soak.sh
 
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)

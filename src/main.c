@@ -17,6 +17,8 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "domain/account.h"
+#include "domain/media.h"
 #include "domain/prefs.h"
 #include "domain/user.h"
 #include "http/server.h"
@@ -42,7 +44,8 @@ static const char usage[] =
     "  token --user ID [--ttl SECONDS]         mint an HS256 JWT for a user\n"
     "  pref get SECTION.NAME                   print a preference's JSON value\n"
     "  pref set SECTION.NAME VALUE             set it (VALUE is JSON; a bare word is a string)\n"
-    "  check                                   recompute every counter from the edges; exit 1 on a difference\n"
+    "  check [--fix]                           recompute every counter from the edges, look for media files\n"
+    "                                          left by a crash; exit 1 on either (--fix removes the files)\n"
     "  sql [--json] 'SQL'                      run SQL with hearth's functions (use it, not sqlite3, to write)\n"
     "  seed --users N [--follows-per-user K] [--seed S]\n"
     "                                          add a deterministic population (rebuilds the search indexes)\n"
@@ -86,7 +89,7 @@ static int fail(const char *fmt, ...)
  * positional arguments. */
 static bool parse_args(struct cli *c, int argc, char **argv, int from)
 {
-    static const char *const flags[] = {"confidential", "json", "reindex", NULL};
+    static const char *const flags[] = {"confidential", "json", "reindex", "fix", NULL};
     for (int i = from; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -305,23 +308,72 @@ static void print_counter_difference(void *ctx, int64_t user_id, const char *nam
            (long long)actual);
 }
 
-/* Compares every stored counter with the edges (read-only). */
+/* Prints what a media sweep found (and removed). */
+static void print_media_sweep(const char *prefix, const struct media_sweep_stats *m, bool fix)
+{
+    if (!m->orphans && !m->temporaries)
+        return;
+    printf("%s%ld unreferenced file%s, %ld temporary upload file%s older than %d s", prefix, m->orphans,
+           m->orphans == 1 ? "" : "s", m->temporaries, m->temporaries == 1 ? "" : "s", MEDIA_SWEEP_MIN_AGE_S);
+    if (fix)
+        printf(": %ld removed%s\n", m->removed, m->failed ? " (some could not be, see the log)" : "");
+    else
+        printf(" (hearth check --fix removes them)\n");
+}
+
+/* Compares every stored counter with the edges (read-only), and looks for
+ * media files a crash left behind (removed with --fix). */
 static int cmd_check(struct cli *c, struct store *st)
 {
+    bool fix = opt(c, "fix") != NULL;
     if (!check_unused(c))
         return 2;
     struct err e = {0};
+    int64_t pending = 0;
+    {
+        struct arena *a = arena_new();
+        int64_t *ids;
+        size_t n = 0;
+        if (!a || !store_account_purge_pending(st, a, &ids, &n, &e)) {
+            arena_free(a);
+            print_err(&e);
+            return 2;
+        }
+        arena_free(a);
+        pending = (int64_t)n;
+    }
+    int finished = 0;
+    if (fix && pending && !account_purge_resume(st, c->cfg.data_dir, &finished, &e)) {
+        print_err(&e);
+        return 2;
+    }
+    /* a clean database prints "counters: ok" alone, as it always has */
+    if (pending && fix)
+        printf("hard deletes: %d interrupted one%s finished\n", finished, finished == 1 ? "" : "s");
+    else if (pending)
+        printf("hard deletes: %lld interrupted (the next start or hearth check --fix finishes them)\n",
+               (long long)pending);
     int64_t differences = store_user_counters_check(st, print_counter_difference, NULL, &e);
     if (differences < 0) {
         print_err(&e);
         return 2;
     }
+    int rc = pending && !fix ? 1 : 0;
     if (differences > 0) {
         printf("counters: %lld difference%s\n", (long long)differences, differences == 1 ? "" : "s");
-        return 1;
+        rc = 1;
+    } else {
+        printf("counters: ok\n");
     }
-    printf("counters: ok\n");
-    return 0;
+    struct media_sweep_stats m;
+    if (!media_sweep(st, c->cfg.data_dir, fix, &m, &e)) {
+        print_err(&e);
+        return 2;
+    }
+    print_media_sweep("media: ", &m, fix);
+    if ((m.orphans || m.temporaries) && (!fix || m.failed))
+        rc = rc ? rc : 1;
+    return rc;
 }
 
 /* Runs SQL on the database with hearth's SQL functions registered (the
@@ -444,6 +496,22 @@ static int cmd_serve(struct cli *c, struct store *st)
     struct err e = {0};
     if (!store_token_purge_expired(st, clock_now(), &e))
         return 1;
+    /* hard deletes a crash interrupted, then files it left behind (no
+     * upload is in flight yet); a failure here (a full disk) must not keep
+     * the server from serving reads: it is logged, and retried next time */
+    int finished = 0;
+    struct err housekeeping = {0};
+    if (!account_purge_resume(st, c->cfg.data_dir, &finished, &housekeeping))
+        log_error("cannot finish the interrupted hard deletes now: %s", housekeeping.count ? housekeeping.entries[0].message : "?");
+    if (finished)
+        log_info("finished %d interrupted hard delete%s", finished, finished == 1 ? "" : "s");
+    struct media_sweep_stats m;
+    housekeeping = (struct err){0};
+    if (!media_sweep(st, c->cfg.data_dir, true, &m, &housekeeping))
+        log_error("cannot sweep the media directory now: %s", housekeeping.count ? housekeeping.entries[0].message : "?");
+    else if (m.removed || m.failed)
+        log_info("media: removed %ld unreferenced and %ld temporary files left behind%s", m.orphans, m.temporaries,
+                 m.failed ? " (some could not be, see above)" : "");
     store_close(st);
     if (!router_table_ordered(api_routes, api_routes_count)) /* it says which route */
         return 1;

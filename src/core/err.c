@@ -33,5 +33,25 @@ bool err_forbidden(struct err *e, const char *message)
 
 bool err_internal(struct err *e)
 {
+    if ((e->kind == ERR_UNAVAILABLE || e->kind == ERR_STORAGE_FULL) && e->retry_after > 0)
+        return false;
     return err_set(e, ERR_INTERNAL, "error", "A server error occurred.");
+}
+
+bool err_storage_full(struct err *e)
+{
+    if (e->kind == ERR_STORAGE_FULL)
+        return false;
+    err_set(e, ERR_STORAGE_FULL, "storage_full", "The server's storage is full. Reading works; try writing again later.");
+    e->retry_after = ERR_STORAGE_RETRY_S;
+    return false;
+}
+
+bool err_unavailable(struct err *e)
+{
+    if (e->kind == ERR_UNAVAILABLE && e->retry_after > 0)
+        return false;
+    err_set(e, ERR_UNAVAILABLE, "unavailable", "The server's storage is failing. Try again later.");
+    e->retry_after = ERR_STORAGE_RETRY_S;
+    return false;
 }

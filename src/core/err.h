@@ -14,8 +14,10 @@
 
 #include <stdbool.h>
 
-/* At most this many entries are reported; more field errors are dropped. */
-enum { ERR_MAX_ENTRIES = 16 };
+enum {
+    ERR_MAX_ENTRIES = 16,      /* at most this many entries are reported; more field errors are dropped */
+    ERR_STORAGE_RETRY_S = 60,  /* Retry-After of a storage fault: room is made, or a device recovers, in minutes */
+};
 
 /* What kind of failure, in the terms of the layer that found it. */
 enum err_kind {
@@ -32,6 +34,7 @@ enum err_kind {
     ERR_HEADERS_TOO_LARGE, /* header lines or bytes over their limit (431) */
     ERR_INTERNAL,          /* a bug or an unexpected engine failure (500) */
     ERR_UNAVAILABLE,       /* overloaded or the store is unreachable; retry (503) */
+    ERR_STORAGE_FULL,      /* the disk is full: reads work, writes wait (507) */
 };
 
 struct err_entry {
@@ -44,7 +47,7 @@ struct err {
     enum err_kind kind; /* ERR_NONE while no error has been set */
     int count;
     struct err_entry entries[ERR_MAX_ENTRIES];
-    int retry_after; /* seconds, for 429; 0 otherwise */
+    int retry_after; /* seconds, for 429, 503 and 507 (sent as Retry-After); 0 otherwise */
 };
 
 /* Sets a non-field error (replacing the kind). Returns false so that
@@ -60,6 +63,16 @@ static inline bool err_any(const struct err *e) { return e->kind != ERR_NONE; }
 /* Common shorthands. */
 bool err_not_found(struct err *e);
 bool err_forbidden(struct err *e, const char *message);
+/* 500. Keeps a storage fault (503/507) already recorded: that fault is
+ * what made the operation fail. */
 bool err_internal(struct err *e);
+
+/* 507 storage_full: the disk (or the database's size limit) is full; reads
+ * still work. With Retry-After. */
+bool err_storage_full(struct err *e);
+
+/* 503 unavailable: the storage device reported an I/O error. With
+ * Retry-After. */
+bool err_unavailable(struct err *e);
 
 #endif

@@ -52,6 +52,7 @@ int http_status_of(const struct err *e)
     case ERR_THROTTLED: return 429;
     case ERR_HEADERS_TOO_LARGE: return 431;
     case ERR_UNAVAILABLE: return 503;
+    case ERR_STORAGE_FULL: return 507;
     case ERR_NONE:
     case ERR_INTERNAL: break;
     }
@@ -89,7 +90,7 @@ void http_error(struct response *resp, const struct err *e)
     http_json(resp, status, json_pack("{s:o}", "errors", list));
     if (status == 401)
         http_add_header(resp, "WWW-Authenticate", "Bearer");
-    if (status == 429) {
+    if (status == 429 || (status >= 500 && e->retry_after > 0)) {
         snprintf(resp->retry_after, sizeof resp->retry_after, "%d", e->retry_after > 0 ? e->retry_after : 1);
         http_add_header(resp, "Retry-After", resp->retry_after);
     }

@@ -23,6 +23,7 @@
 
 enum {
     STORE_BUSY_TIMEOUT_MS = 5000, /* writers wait this long for the write lock */
+    STORE_BUSY_POLL_MS = 1,       /* and retry this often (see busy_wait in sqlite.c) */
     STORE_STMT_CACHE = 256,       /* distinct cached statements per connection */
     STORE_TEXT_STMT_CACHE = 64,   /* composed statements (filter combinations) per connection */
 };
@@ -46,7 +47,9 @@ struct store {
     unsigned text_next; /* round-robin eviction */
 };
 
-/* Logs the engine's message and fills e with a generic 500. Returns false. */
+/* Fills e from the engine's error: 507 storage_full for SQLITE_FULL, 503
+ * unavailable for SQLITE_IOERR (both logged at most once per interval, see
+ * core/fault.h), otherwise a logged generic 500. Returns false. */
 bool sqlite_fail(struct store *st, struct err *e, const char *what);
 
 /* Prepares `sql`, reading `$N` placeholders as parameter N (PostgreSQL's
