@@ -24,6 +24,8 @@
 enum {
     STORE_BUSY_TIMEOUT_MS = 5000, /* writers wait this long for the write lock */
     STORE_BUSY_POLL_MS = 1,       /* and retry this often (see busy_wait in sqlite.c) */
+    STORE_WAL_CHECKPOINT_PAGES = 1000, /* a passive checkpoint after a commit past this (SQLite's default) */
+    STORE_WAL_TRUNCATE_PAGES = 16384,  /* past this (64 MiB of 4 KiB pages) the WAL is emptied (wal_commit) */
     STORE_STMT_CACHE = 256,       /* distinct cached statements per connection */
     STORE_TEXT_STMT_CACHE = 64,   /* composed statements (filter combinations) per connection */
 };
