@@ -16,6 +16,7 @@ enum {
     CONFIG_SECRET_MAX = 256,
     CONFIG_ORIGINS_MAX = 2048,
     CONFIG_NAME_MAX = 32, /* a value chosen from a few names, such as the password cost */
+    CONFIG_ALLOW_MAX = 1024, /* a list of addresses and networks */
 };
 
 struct config {
@@ -31,6 +32,9 @@ struct config {
     char cors_origins[CONFIG_ORIGINS_MAX]; /* comma-separated, "*" for any */
     char password_cost[CONFIG_NAME_MAX]; /* a cost name (auth/password.h), "" = the default */
     char clock_file[PATH_MAX];
+    bool metrics;                          /* serve GET /metrics */
+    char metrics_allow[CONFIG_ALLOW_MAX];  /* addresses or networks allowed to read it */
+    char web_dir[PATH_MAX];                /* the API explorer's files */
 };
 
 /* A named option given on the command line: --name value. */

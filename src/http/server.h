@@ -23,6 +23,13 @@ enum {
  * ready. Returns false if the server could not start. */
 bool http_serve(const struct config *cfg, const struct route *routes, size_t nroutes);
 
+/* Gauges of the running server, read by /metrics (takes the password
+ * pool's lock briefly; not for the request path). */
+struct http_gauges {
+    int password_queued, password_busy, in_flight;
+};
+void http_server_gauges(struct http_gauges *g);
+
 /* This thread's store connection, opened on first use (HTTP and password
  * worker threads each own one; closed when the thread exits). */
 struct store *http_thread_store(const struct config *cfg);

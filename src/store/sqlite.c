@@ -13,6 +13,7 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/stats.h"
 #include "core/text.h"
 #include "store/migrate.h"
 #include "store/sqlite_internal.h"
@@ -24,6 +25,7 @@
 bool sqlite_fail(struct store *st, struct err *e, const char *what)
 {
     log_error("sqlite: %s: %s", what, sqlite3_errmsg(st->db));
+    stats_add(STATS_DB_ERRORS);
     return err_internal(e);
 }
 

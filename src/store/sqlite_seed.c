@@ -360,7 +360,9 @@ static bool seed_users(struct seed_run *s)
         ok = seed_user(s, i);
         if (ok && ((i + 1) % SEED_BATCH == 0 || i + 1 == s->n)) {
             ok = store_commit(s->st, s->e);
-            progress(s->o, "seed: %lld users (%.1f s)", (long long)(i + 1), now_s() - s->t0);
+            double elapsed = now_s() - s->t0;
+            progress(s->o, "seed: %lld of %lld users, %.0f users/s (%.1f s)", (long long)(i + 1), (long long)s->n,
+                     elapsed > 0 ? (double)(i + 1) / elapsed : 0.0, elapsed);
         }
     }
     if (!ok && !err_any(s->e))
@@ -384,8 +386,12 @@ static bool seed_follows(struct seed_run *s)
             sqlite3_reset(s->ins_follow);
             s->out->follows++;
         }
-        if (ok && ((i + 1) % SEED_BATCH == 0 || i + 1 == s->n))
+        if (ok && ((i + 1) % SEED_BATCH == 0 || i + 1 == s->n)) {
             ok = store_commit(s->st, s->e);
+            double elapsed = now_s() - s->t0;
+            progress(s->o, "seed: %lld follows, %.0f follows/s (%.1f s)", (long long)s->out->follows,
+                     elapsed > 0 ? (double)s->out->follows / elapsed : 0.0, elapsed);
+        }
     }
     if (!ok && !err_any(s->e))
         sqlite_fail(s->st, s->e, "seed follows");
