@@ -357,7 +357,8 @@ static json_t *operation(const struct route *r)
         add_error(responses, 400, oauth);
     if (r->flags & (ROUTE_AUTH | ROUTE_ADMIN | ROUTE_CONTENT) || !(r->flags & ROUTE_NO_AUTH))
         add_error(responses, 401, oauth);
-    if (r->flags & (ROUTE_ADMIN | ROUTE_FOLLOW_MODE | ROUTE_FRIEND_MODE) || strstr(r->pattern, "{id}"))
+    if (r->flags & (ROUTE_ADMIN | ROUTE_FOLLOW_MODE | ROUTE_FRIEND_MODE) ||
+        ((r->flags & ROUTE_AUTH) && strstr(r->pattern, "{id}")))
         add_error(responses, 403, oauth);
     if (strchr(r->pattern, '{'))
         add_error(responses, 404, oauth);
