@@ -10,13 +10,16 @@
 
 #include "api/routes.h"
 #include "api/routes_doc.h"
+#include "core/buf.h"
 
 enum { OPENAPI_NAME_MAX = 64 };
 
 /* ================================================================ */
 /* components                                                       */
 
-static const char openapi_components[] =
+/* In pieces joined at run time: ISO C compilers need not take string
+ * literals over 4095 characters. */
+static const char *const openapi_components[] = {
     "{"
     "\"securitySchemes\":{\"bearerAuth\":{\"type\":\"http\",\"scheme\":\"bearer\","
     "\"description\":\"An OAuth2 access token from POST /oauth/token/, or an HS256 JWT (contract section 4).\"}},"
@@ -41,7 +44,7 @@ static const char openapi_components[] =
     "\"Tag\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"integer\"},\"active\":{\"type\":\"boolean\"},"
     "\"name\":{\"type\":\"string\"},\"type\":{\"type\":\"string\"},\"description\":{\"type\":[\"string\",\"null\"]},"
     "\"color\":{\"type\":\"string\"},\"visible\":{\"type\":\"boolean\"},\"created_at\":{\"type\":\"string\","
-    "\"format\":\"date-time\"},\"deleted\":{\"type\":\"boolean\"}}},"
+    "\"format\":\"date-time\"},\"deleted\":{\"type\":\"boolean\"}}},",
     "\"User\":{\"type\":\"object\",\"description\":\"email, email_isvalid and position_lat_lng only for the user "
     "and admins; the counters of the community's mode.\",\"properties\":{"
     "\"id\":{\"type\":\"integer\"},\"username\":{\"type\":\"string\"},\"real_name\":{\"type\":\"string\"},"
@@ -59,7 +62,7 @@ static const char openapi_components[] =
     "\"followers_counter\":{\"type\":\"integer\"},\"followings_counter\":{\"type\":\"integer\"},"
     "\"connections_counter\":{\"type\":\"integer\"},\"connection_requests_sent_counter\":{\"type\":\"integer\"},"
     "\"connection_requests_received_counter\":{\"type\":\"integer\"},\"posts_counter\":{\"type\":\"integer\"},"
-    "\"discussions_counter\":{\"type\":\"integer\"},\"categories_counter\":{\"type\":\"integer\"}}},"
+    "\"discussions_counter\":{\"type\":\"integer\"},\"categories_counter\":{\"type\":\"integer\"}}},",
     "\"UserMe\":{\"allOf\":[{\"$ref\":\"#/components/schemas/User\"},{\"type\":\"object\",\"properties\":{"
     "\"role\":{\"type\":[\"string\",\"null\"],\"enum\":[\"admin\",\"moderator\",\"editor\",null]},"
     "\"permission\":{\"$ref\":\"#/components/schemas/Permission\"}}}]},"
@@ -88,7 +91,8 @@ static const char openapi_components[] =
     "\"author\":{\"$ref\":\"#/components/schemas/User\"},\"added_at\":{\"type\":\"string\",\"format\":"
     "\"date-time\"}}},"
     "\"FeedItem\":{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"}}}"
-    "}}";
+    "}}",
+};
 
 /* Fields and query parameters by name: their JSON type and a description.
  * A name not listed is a string. */
@@ -384,7 +388,11 @@ static json_t *operation(const struct route *r)
 
 json_t *openapi_document(const struct route *routes, size_t n, const char *server_url)
 {
-    json_t *components = json_loads(openapi_components, 0, NULL);
+    struct buf text = BUF_INIT;
+    for (size_t i = 0; i < sizeof openapi_components / sizeof openapi_components[0]; i++)
+        buf_puts(&text, openapi_components[i]);
+    json_t *components = json_loads(buf_str(&text), 0, NULL);
+    buf_free(&text);
     if (!components)
         return NULL;
     json_t *paths = json_object();
