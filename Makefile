@@ -20,8 +20,9 @@ build: deps $(BUILD)/build.ninja
 run: build
 	$(BUILD)/hearth serve
 
+# (again whenever package-lock.json is newer than what node_modules holds)
 npm:
-	@cd tests/api && (test -d node_modules/@selfcommunity/api-services || npm ci --no-audit --no-fund)
+	@cd tests/api && (test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund)
 
 # Unit tests (cmocka via ctest), then API tests (node --test) against a real server.
 test: build npm

@@ -10,6 +10,7 @@ packages=(
   nodejs npm
   sqlite3 wrk
   clang libclang-rt-14-dev
+  chromium
 )
 
 missing=()

@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/hooks.h"
+#include "api/ops_routes.h"
 #include "api/routes.h"
 #include "auth/jwt.h"
 #include "auth/jwt_secret.h"
@@ -21,6 +23,7 @@
 #include "domain/media.h"
 #include "domain/prefs.h"
 #include "domain/user.h"
+#include "http/metrics.h"
 #include "http/server.h"
 #include "store/seed.h"
 #include "store/store.h"
@@ -51,6 +54,8 @@ static const char usage[] =
     "                                          add a deterministic population (rebuilds the search indexes)\n"
     "  seed --file POPULATION.json             add a hand-written population; prints the new ids\n"
     "  seed --reindex                          rebuild the search indexes from the users\n"
+    "  backup PATH [--force]                   copy the SQLite database, online, to PATH\n"
+    "  routes                                  print the API's route table (METHOD PATTERN FLAGS)\n"
     "\n"
     "options (also HEARTH_<NAME> environment variables, e.g. HEARTH_DATA_DIR):\n"
     "  --listen HOST:PORT   (127.0.0.1:8000)   --data-dir DIR   (./var)\n"
@@ -59,7 +64,10 @@ static const char usage[] =
     "  --jwt-secret S       HS256 secret (generated into DATA_DIR/jwt_secret if absent)\n"
     "  --cors-origins LIST  comma-separated allowed origins, or *\n"
     "  --password-cost interactive|moderate|min\n"
-    "  --per-ip-limit N     (64)               open connections per client address, 0 = no limit\n";
+    "  --per-ip-limit N     (64)               open connections per client address, 0 = no limit\n"
+    "  --metrics            serve GET /metrics (Prometheus text format)\n"
+    "  --metrics-allow LIST addresses or networks that may read /metrics (127.0.0.1, ::1)\n"
+    "  --web-dir DIR        the API explorer's files (installed by the build)\n";
 
 struct cli {
     const char *command, *sub;
@@ -89,7 +97,7 @@ static int fail(const char *fmt, ...)
  * positional arguments. */
 static bool parse_args(struct cli *c, int argc, char **argv, int from)
 {
-    static const char *const flags[] = {"confidential", "json", "reindex", "fix", NULL};
+    static const char *const flags[] = {"confidential", "json", "reindex", "fix", "metrics", "force", NULL};
     for (int i = from; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -395,6 +403,7 @@ static int cmd_sql(struct cli *c, struct store *st)
 
 /* ---- seed ---- */
 
+/* Progress on a terminal only: a log or a pipe stays quiet. */
 static void seed_progress(const char *message)
 {
     fprintf(stderr, "hearth: %s\n", message);
@@ -444,7 +453,7 @@ static int cmd_seed(struct cli *c, struct store *st)
     struct seed_options o = {.users = seed_number(users, 1, 50000000),
                              .follows_per_user = follows ? (int)seed_number(follows, 0, 1000) : 10,
                              .seed = seed ? (uint64_t)seed_number(seed, 0, 0x7fffffffffffffffLL) : 1,
-                             .progress = seed_progress};
+                             .progress = isatty(STDERR_FILENO) ? seed_progress : NULL};
     if (o.users < 0 || o.follows_per_user < 0 || (seed && seed_number(seed, 0, 0x7fffffffffffffffLL) < 0))
         return fail("%s", "usage: hearth seed --users N [--follows-per-user K] [--seed S] | seed --file PATH");
     struct seed_stats stats;
@@ -513,9 +522,64 @@ static int cmd_serve(struct cli *c, struct store *st)
         log_info("media: removed %ld unreferenced and %ld temporary files left behind%s", m.orphans, m.temporaries,
                  m.failed ? " (some could not be, see above)" : "");
     store_close(st);
-    if (!router_table_ordered(api_routes, api_routes_count)) /* it says which route */
+    /* the API, then the routes around it (its document, the explorer, metrics) */
+    size_t n = api_routes_count + ops_routes_count;
+    struct route *routes = malloc(n * sizeof *routes);
+    if (!routes)
+        return fail("%s", "out of memory");
+    memcpy(routes, api_routes, api_routes_count * sizeof *routes);
+    memcpy(routes + api_routes_count, ops_routes, ops_routes_count * sizeof *routes);
+    /* without --metrics nothing is recorded: requests pay not even the atomic adds */
+    if (!router_table_ordered(routes, n) || (c->cfg.metrics && !metrics_init(routes, n))) {
+        free(routes);
         return 1;
-    return http_serve(&c->cfg, api_routes, api_routes_count, &api_hooks) ? 0 : 1;
+    }
+    bool ok = http_serve(&c->cfg, routes, n, &api_hooks);
+    free(routes); /* the server's threads have stopped */
+    return ok ? 0 : 1;
+}
+
+/* Prints the route table the OpenAPI document describes, one route a line:
+ * METHOD PATTERN FLAGS (auth, admin, public, no-auth, ...). */
+static int cmd_routes(struct cli *c)
+{
+    if (!check_unused(c))
+        return 2;
+    static const struct {
+        unsigned flag;
+        const char *name;
+    } names[] = {{ROUTE_AUTH, "auth"},        {ROUTE_ADMIN, "admin"},       {ROUTE_SLOW, "slow"},
+                 {ROUTE_FOLLOW_MODE, "follow"}, {ROUTE_FRIEND_MODE, "friend"}, {ROUTE_CONTENT, "content"},
+                 {ROUTE_UPLOADS, "uploads"},  {ROUTE_NO_AUTH, "no-auth"}};
+    for (size_t i = 0; i < api_routes_count; i++) {
+        printf("%s %s ", api_routes[i].method, api_routes[i].pattern);
+        const char *sep = "";
+        if (!(api_routes[i].flags & (ROUTE_AUTH | ROUTE_ADMIN)))
+            printf("%spublic", sep), sep = ",";
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+            if (api_routes[i].flags & names[k].flag)
+                printf("%s%s", sep, names[k].name), sep = ",";
+        putchar('\n');
+    }
+    return 0;
+}
+
+/* Copies the database to PATH with SQLite's online backup (the server may
+ * be running): into a temporary name beside PATH, then renamed over it. */
+static int cmd_backup(struct cli *c, struct store *st)
+{
+    bool force = opt(c, "force") != NULL;
+    if (!check_unused(c))
+        return 2;
+    if (c->npos != 1)
+        return fail("%s", "usage: hearth backup PATH [--force]");
+    struct err e = {0};
+    if (!store_backup(st, c->pos[0], force, &e)) {
+        print_err(&e);
+        return 1;
+    }
+    printf("hearth: backed up %s to %s\n", c->cfg.db_path, c->pos[0]);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -567,6 +631,10 @@ int main(int argc, char **argv)
         run = cmd_seed;
     else if (!strcmp(c.command, "sql"))
         run = cmd_sql;
+    else if (!strcmp(c.command, "backup"))
+        run = cmd_backup;
+    else if (!strcmp(c.command, "routes"))
+        return cmd_routes(&c);
     else {
         fputs(usage, stderr);
         return fail("unknown command '%s'", c.command);
@@ -575,6 +643,10 @@ int main(int argc, char **argv)
         log_set_quiet(1);
     if (!run && !check_unused(&c))
         return 2;
+    if (run == cmd_backup &&
+        (!strncmp(c.cfg.db_path, "postgres://", 11) || !strncmp(c.cfg.db_path, "postgresql://", 13)))
+        return fail("%s", "backup copies SQLite databases; for PostgreSQL use pg_dump (pg_dump -Fc -f FILE URL) "
+                          "and pg_restore");
     struct store *st = open_store(&c);
     if (!st)
         return 1;

@@ -18,6 +18,7 @@ enum {
     CONFIG_NAME_MAX = 32, /* a value chosen from a few names, such as the password cost */
     CONFIG_PER_IP_LIMIT_DEFAULT = 64, /* open connections per client address */
     CONFIG_PER_IP_LIMIT_MAX = 100000,
+    CONFIG_ALLOW_MAX = 1024, /* a list of addresses and networks */
 };
 
 struct config {
@@ -34,6 +35,9 @@ struct config {
     char password_cost[CONFIG_NAME_MAX]; /* a cost name (auth/password.h), "" = the default */
     char clock_file[PATH_MAX];
     int per_ip_limit;                 /* open connections per client address, 0 = no limit */
+    bool metrics;                          /* serve GET /metrics */
+    char metrics_allow[CONFIG_ALLOW_MAX];  /* addresses or networks allowed to read it */
+    char web_dir[PATH_MAX];                /* the API explorer's files */
 };
 
 /* A named option given on the command line: --name value. */

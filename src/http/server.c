@@ -45,6 +45,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "http/connections.h"
+#include "http/metrics.h"
 #include "http/parse.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -173,6 +174,15 @@ static void pool_drain_and_stop(void)
     for (int i = 0; i < pool.nthreads; i++)
         pthread_join(pool.threads[i], NULL);
     free(pool.ring);
+}
+
+void http_server_gauges(struct http_gauges *g)
+{
+    pthread_mutex_lock(&pool.lock);
+    g->password_queued = pool.reserved;
+    g->password_busy = pool.busy;
+    pthread_mutex_unlock(&pool.lock);
+    g->in_flight = atomic_load(&server_in_flight);
 }
 
 /* ================================================================ */
@@ -613,6 +623,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     struct conn_state *s = *con_cls;
     if (!s)
         return;
+    if (s->req.method)
+        metrics_observe(s->match.route, s->resp.status, clock_now_us() - s->started_us);
     if (s->req.method)
         log_info("%s %s %d %zu %lldus", s->req.method, s->req.path ? s->req.path : s->uri, s->resp.status,
                  s->bytes_sent, (long long)(clock_now_us() - s->started_us));

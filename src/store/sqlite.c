@@ -14,6 +14,7 @@
 #include "core/clock.h"
 #include "core/fault.h"
 #include "core/log.h"
+#include "core/stats.h"
 #include "core/text.h"
 #include "store/migrate.h"
 #include "store/sqlite_fault.h"
@@ -30,13 +31,16 @@ bool sqlite_fail(struct store *st, struct err *e, const char *what)
      * line per interval instead of one per request */
     switch (sqlite3_errcode(st->db)) {
     case SQLITE_FULL:
+        stats_add(STATS_DB_ERRORS);
         fault_log(what, sqlite3_errmsg(st->db));
         return err_storage_full(e);
     case SQLITE_IOERR:
+        stats_add(STATS_DB_ERRORS);
         fault_log(what, sqlite3_errmsg(st->db));
         return err_unavailable(e);
     default:
         log_error("sqlite: %s: %s", what, sqlite3_errmsg(st->db));
+        stats_add(STATS_DB_ERRORS);
         return err_internal(e);
     }
 }

@@ -64,6 +64,13 @@ bool store_migrate(struct store *st, struct err *e);
  * "invalid" with the engine's message. */
 bool store_exec_script(struct store *st, const char *sql, bool json, FILE *out, struct err *e);
 
+/* Copies the whole database to `path` while others may keep reading and
+ * writing it (SQLite's online backup API): into a temporary file beside
+ * `path`, synced, then renamed onto it, so `path` is never a partial copy.
+ * An existing `path` is refused (400) unless `overwrite`.
+ * Tx: its own read snapshot. Alloc: none. Returns: bool. */
+bool store_backup(struct store *st, const char *path, bool overwrite, struct err *e);
+
 /* Write transactions (BEGIN IMMEDIATE). Rollback is safe without a begin.
  * Tx: begin must be called outside one. Alloc: none. Returns: bool (begin,
  * commit); a failed commit rolls back. */
