@@ -43,6 +43,7 @@
 
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/fault.h"
 #include "core/log.h"
 #include "http/connections.h"
 #include "http/metrics.h"
@@ -64,6 +65,7 @@ struct conn_state {
     size_t limit;
     size_t reserved;    /* bytes counted in bodies_in_flight for this request */
     bool headers_seen, too_large, response_ready, refused, overloaded;
+    int spool_errno; /* a failed write of the upload file: answered by spool_fail */
     int64_t started_us;
     struct route_match match;
     struct request req;
@@ -283,6 +285,20 @@ static int spool_open(void)
     return fd;
 }
 
+/* An upload file that cannot be created or written: a full disk is 507
+ * storage_full, anything else 503, both with Retry-After and logged once
+ * per interval (core/fault.h), as the store's own storage faults. */
+static void spool_fail(struct conn_state *s, int err)
+{
+    struct err e = {0};
+    fault_log("upload file", strerror(err));
+    if (err == ENOSPC || err == EDQUOT)
+        err_storage_full(&e);
+    else
+        err_unavailable(&e);
+    http_error(&s->resp, &e);
+}
+
 static bool spool_write(struct conn_state *s, const char *data, size_t n)
 {
     while (n) {
@@ -453,8 +469,7 @@ static bool check_head(struct conn_state *s, const char *method)
     if (uploads) {
         s->spool_fd = spool_open();
         if (s->spool_fd < 0) {
-            log_error("cannot create an upload file in %s: %s", server_spool_dir, strerror(errno));
-            fail(s, ERR_UNAVAILABLE, "unavailable", "The service is temporarily unavailable.");
+            spool_fail(s, errno);
             return false;
         }
     }
@@ -473,6 +488,10 @@ static bool dispatch(struct conn_state *s)
     if (s->overloaded) {
         fail(s, ERR_UNAVAILABLE, "overloaded", "The server is busy; try again shortly.");
         http_add_header(&s->resp, "Retry-After", "1");
+        return false;
+    }
+    if (s->spool_errno) {
+        spool_fail(s, s->spool_errno);
         return false;
     }
     const unsigned char *body = (const unsigned char *)buf_str(&s->body);
@@ -595,10 +614,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                    !bodies_reserve(s, (s->spool_fd >= 0 ? s->spool_len : s->body.len) + n - s->reserved)) {
             s->overloaded = true; /* chunked bodies are counted as they come */
         } else if (s->spool_fd >= 0) {
-            if (!spool_write(s, upload_data, n)) {
-                log_error("cannot write an upload file: %s", strerror(errno));
-                s->overloaded = true;
-            }
+            if (!s->spool_errno && !spool_write(s, upload_data, n))
+                s->spool_errno = errno ? errno : EIO; /* the rest of the body is read and dropped */
             return MHD_YES;
         } else {
             buf_append(&s->body, upload_data, n);
