@@ -67,8 +67,8 @@ static size_t status_slot(int status)
     for (size_t i = 0; i < METRICS_NSTATUS_EXACT; i++)
         if (metrics_statuses[i] == status)
             return i;
-    int class = status / 100;
-    return METRICS_NSTATUS_EXACT + (size_t)(class >= 1 && class <= 5 ? class - 1 : 4);
+    int hundreds = status / 100;
+    return METRICS_NSTATUS_EXACT + (size_t)(hundreds >= 1 && hundreds <= 5 ? hundreds - 1 : 4);
 }
 
 void metrics_observe(const struct route *route, int status, int64_t elapsed_us)
