@@ -4,7 +4,7 @@ BUILD_SAN ?= build-san
 BUILD_FUZZ ?= build-fuzz
 GEN       := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build run test unit api san fuzz bench bench-syscalls clean npm format lint
+.PHONY: all deps build run test unit api san fuzz bench bench-syscalls soak clean npm format lint
 
 all: build
 
@@ -20,8 +20,9 @@ build: deps $(BUILD)/build.ninja
 run: build
 	$(BUILD)/hearth serve
 
+# (again whenever package-lock.json is newer than what node_modules holds)
 npm:
-	@cd tests/api && (test -d node_modules/@selfcommunity/api-services || npm ci --no-audit --no-fund)
+	@cd tests/api && (test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund)
 
 # Unit tests (cmocka via ctest), then API tests (node --test) against a real server.
 test: build npm
@@ -72,6 +73,11 @@ bench-syscalls: build
 	@bash scripts/install-deps.sh --bench
 	bash bench/syscalls.sh
 
+# Mixed reads and writes for SOAK_SECONDS (180): RSS and open file
+# descriptors every 10 s, and a verdict on steady growth (bench/soak.sh).
+soak: build
+	bash bench/soak.sh
+
 clean:
 	rm -rf $(BUILD) $(BUILD_SAN) $(BUILD_FUZZ)
 
@@ -90,6 +96,7 @@ format:
 BUILD_STRICT ?= build-strict
 lint: deps
 	bash scripts/check-layers.sh
+	@! grep -rnE 'err_set\([^,]+, [0-9]{3}' src tests/unit fuzz || { echo 'lint: an error kind (core/err.h), not an HTTP status'; exit 1; }
 	clang-format --dry-run --Werror $(FORMAT_FILES)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
 	  --suppress=missingIncludeSystem --inline-suppr -I src src

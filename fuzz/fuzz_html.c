@@ -17,6 +17,7 @@
 
 #include "core/text.h"
 #include "domain/html.h"
+#include "http/response.h"
 
 static const GumboTag allowed_tags[] = {
     GUMBO_TAG_B,  GUMBO_TAG_STRONG, GUMBO_TAG_I,   GUMBO_TAG_EM,         GUMBO_TAG_U,   GUMBO_TAG_S,
@@ -113,7 +114,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!html_sanitize(a, c.html, len, "text", &again, &e2) || strcmp(again.html, c.html))
                 abort();
         }
-    } else if (e.status != 400 || e.count != 1 || !e.entries[0].field) {
+    } else if (http_status_of(&e) != 400 || e.count != 1 || !e.entries[0].field) {
         abort();
     }
     arena_free(a);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "http/multipart.h"
+#include "http/response.h"
 
 static void check_form(const struct http_form *form, const uint8_t *body, size_t len)
 {
@@ -46,7 +47,7 @@ static void parse(const char *boundary, const uint8_t *body, size_t len)
     struct http_form form;
     if (http_parse_multipart(arena, body, len, boundary, &form, &err))
         check_form(&form, body, len);
-    else if (err.status != 400 || form.fields || form.nuploads)
+    else if (http_status_of(&err) != 400 || form.fields || form.nuploads)
         abort(); /* failures are 400 and leave nothing half-parsed */
     arena_free(arena);
 }

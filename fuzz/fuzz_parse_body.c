@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "http/parse.h"
+#include "http/response.h"
 
 enum { TYPE_JSON, TYPE_URLENCODED, TYPE_MULTIPART, TYPE_UNKNOWN, TYPE_FROM_INPUT, TYPE_COUNT };
 
@@ -41,7 +42,7 @@ static void parse(const char *content_type, const uint8_t *body, size_t len)
     struct http_form form;
     if (http_parse_body(arena, content_type, body, len, &form, &err))
         check_form(&form, body, len);
-    else if (err.status != 400 && err.status != 415)
+    else if (http_status_of(&err) != 400 && http_status_of(&err) != 415)
         abort();
     arena_free(arena);
 }

@@ -71,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct err err = {0};
     struct request req = {.arena = arena, .base = FUZZ_BASE, .path = FUZZ_PATH};
     if (!http_parse_urlencoded(arena, (const char *)data, size, &req.query, &err)) {
-        if (err.status != 400)
+        if (http_status_of(&err) != 400)
             abort();
         arena_free(arena);
         return 0;

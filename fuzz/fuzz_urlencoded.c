@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "http/parse.h"
+#include "http/response.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -22,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (!json_is_string(value) || key[0] == '\0')
                 abort();
         }
-    } else if (err.status != 400) {
+    } else if (http_status_of(&err) != 400) {
         abort();
     }
     arena_free(arena);

@@ -10,6 +10,7 @@ packages=(
   nodejs npm
   sqlite3 wrk
   clang libclang-rt-14-dev
+  chromium
 )
 # `install-deps.sh --bench` (make bench, make bench-syscalls): nginx as the
 # reference server, strace for the system-call counts

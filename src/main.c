@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api/hooks.h"
+#include "api/ops_routes.h"
 #include "api/routes.h"
 #include "auth/jwt.h"
 #include "auth/jwt_secret.h"
@@ -17,8 +19,11 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "domain/account.h"
+#include "domain/media.h"
 #include "domain/prefs.h"
 #include "domain/user.h"
+#include "http/metrics.h"
 #include "http/server.h"
 #include "store/seed.h"
 #include "store/store.h"
@@ -42,12 +47,15 @@ static const char usage[] =
     "  token --user ID [--ttl SECONDS]         mint an HS256 JWT for a user\n"
     "  pref get SECTION.NAME                   print a preference's JSON value\n"
     "  pref set SECTION.NAME VALUE             set it (VALUE is JSON; a bare word is a string)\n"
-    "  check                                   recompute every counter from the edges; exit 1 on a difference\n"
+    "  check [--fix]                           recompute every counter from the edges, look for media files\n"
+    "                                          left by a crash; exit 1 on either (--fix removes the files)\n"
     "  sql [--json] 'SQL'                      run SQL with hearth's functions (use it, not sqlite3, to write)\n"
     "  seed --users N [--follows-per-user K] [--seed S]\n"
     "                                          add a deterministic population (rebuilds the search indexes)\n"
     "  seed --file POPULATION.json             add a hand-written population; prints the new ids\n"
     "  seed --reindex                          rebuild the search indexes from the users\n"
+    "  backup PATH [--force]                   copy the SQLite database, online, to PATH\n"
+    "  routes                                  print the API's route table (METHOD PATTERN FLAGS)\n"
     "\n"
     "options (also HEARTH_<NAME> environment variables, e.g. HEARTH_DATA_DIR):\n"
     "  --listen HOST:PORT   (127.0.0.1:8000)   --data-dir DIR   (./var)\n"
@@ -58,7 +66,10 @@ static const char usage[] =
     "  --password-cost interactive|moderate|min\n"
     "  --per-ip-limit N     (64)               open connections per client address, 0 = no limit\n"
     "  --access-log off|stderr|FILE (stderr)  one line per request, buffered, written in batches\n"
-    "  --sync normal|full   (normal)           SQLite synchronous; full also survives a power loss\n";
+    "  --sync normal|full   (normal)           SQLite synchronous; full also survives a power loss\n"
+    "  --metrics            serve GET /metrics (Prometheus text format)\n"
+    "  --metrics-allow LIST addresses or networks that may read /metrics (127.0.0.1, ::1)\n"
+    "  --web-dir DIR        the API explorer's files (installed by the build)\n";
 
 struct cli {
     const char *command, *sub;
@@ -88,7 +99,7 @@ static int fail(const char *fmt, ...)
  * positional arguments. */
 static bool parse_args(struct cli *c, int argc, char **argv, int from)
 {
-    static const char *const flags[] = {"confidential", "json", "reindex", NULL};
+    static const char *const flags[] = {"confidential", "json", "reindex", "fix", "metrics", "force", NULL};
     for (int i = from; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -307,23 +318,72 @@ static void print_counter_difference(void *ctx, int64_t user_id, const char *nam
            (long long)actual);
 }
 
-/* Compares every stored counter with the edges (read-only). */
+/* Prints what a media sweep found (and removed). */
+static void print_media_sweep(const char *prefix, const struct media_sweep_stats *m, bool fix)
+{
+    if (!m->orphans && !m->temporaries)
+        return;
+    printf("%s%ld unreferenced file%s, %ld temporary upload file%s older than %d s", prefix, m->orphans,
+           m->orphans == 1 ? "" : "s", m->temporaries, m->temporaries == 1 ? "" : "s", MEDIA_SWEEP_MIN_AGE_S);
+    if (fix)
+        printf(": %ld removed%s\n", m->removed, m->failed ? " (some could not be, see the log)" : "");
+    else
+        printf(" (hearth check --fix removes them)\n");
+}
+
+/* Compares every stored counter with the edges (read-only), and looks for
+ * media files a crash left behind (removed with --fix). */
 static int cmd_check(struct cli *c, struct store *st)
 {
+    bool fix = opt(c, "fix") != NULL;
     if (!check_unused(c))
         return 2;
     struct err e = {0};
+    int64_t pending = 0;
+    {
+        struct arena *a = arena_new();
+        int64_t *ids;
+        size_t n = 0;
+        if (!a || !store_account_purge_pending(st, a, &ids, &n, &e)) {
+            arena_free(a);
+            print_err(&e);
+            return 2;
+        }
+        arena_free(a);
+        pending = (int64_t)n;
+    }
+    int finished = 0;
+    if (fix && pending && !account_purge_resume(st, c->cfg.data_dir, &finished, &e)) {
+        print_err(&e);
+        return 2;
+    }
+    /* a clean database prints "counters: ok" alone, as it always has */
+    if (pending && fix)
+        printf("hard deletes: %d interrupted one%s finished\n", finished, finished == 1 ? "" : "s");
+    else if (pending)
+        printf("hard deletes: %lld interrupted (the next start or hearth check --fix finishes them)\n",
+               (long long)pending);
     int64_t differences = store_user_counters_check(st, print_counter_difference, NULL, &e);
     if (differences < 0) {
         print_err(&e);
         return 2;
     }
+    int rc = pending && !fix ? 1 : 0;
     if (differences > 0) {
         printf("counters: %lld difference%s\n", (long long)differences, differences == 1 ? "" : "s");
-        return 1;
+        rc = 1;
+    } else {
+        printf("counters: ok\n");
     }
-    printf("counters: ok\n");
-    return 0;
+    struct media_sweep_stats m;
+    if (!media_sweep(st, c->cfg.data_dir, fix, &m, &e)) {
+        print_err(&e);
+        return 2;
+    }
+    print_media_sweep("media: ", &m, fix);
+    if ((m.orphans || m.temporaries) && (!fix || m.failed))
+        rc = rc ? rc : 1;
+    return rc;
 }
 
 /* Runs SQL on the database with hearth's SQL functions registered (the
@@ -345,6 +405,7 @@ static int cmd_sql(struct cli *c, struct store *st)
 
 /* ---- seed ---- */
 
+/* Progress on a terminal only: a log or a pipe stays quiet. */
 static void seed_progress(const char *message)
 {
     fprintf(stderr, "hearth: %s\n", message);
@@ -394,7 +455,7 @@ static int cmd_seed(struct cli *c, struct store *st)
     struct seed_options o = {.users = seed_number(users, 1, 50000000),
                              .follows_per_user = follows ? (int)seed_number(follows, 0, 1000) : 10,
                              .seed = seed ? (uint64_t)seed_number(seed, 0, 0x7fffffffffffffffLL) : 1,
-                             .progress = seed_progress};
+                             .progress = isatty(STDERR_FILENO) ? seed_progress : NULL};
     if (o.users < 0 || o.follows_per_user < 0 || (seed && seed_number(seed, 0, 0x7fffffffffffffffLL) < 0))
         return fail("%s", "usage: hearth seed --users N [--follows-per-user K] [--seed S] | seed --file PATH");
     struct seed_stats stats;
@@ -446,8 +507,81 @@ static int cmd_serve(struct cli *c, struct store *st)
     struct err e = {0};
     if (!store_token_purge_expired(st, clock_now(), &e))
         return 1;
+    /* hard deletes a crash interrupted, then files it left behind (no
+     * upload is in flight yet); a failure here (a full disk) must not keep
+     * the server from serving reads: it is logged, and retried next time */
+    int finished = 0;
+    struct err housekeeping = {0};
+    if (!account_purge_resume(st, c->cfg.data_dir, &finished, &housekeeping))
+        log_error("cannot finish the interrupted hard deletes now: %s", housekeeping.count ? housekeeping.entries[0].message : "?");
+    if (finished)
+        log_info("finished %d interrupted hard delete%s", finished, finished == 1 ? "" : "s");
+    struct media_sweep_stats m;
+    housekeeping = (struct err){0};
+    if (!media_sweep(st, c->cfg.data_dir, true, &m, &housekeeping))
+        log_error("cannot sweep the media directory now: %s", housekeeping.count ? housekeeping.entries[0].message : "?");
+    else if (m.removed || m.failed)
+        log_info("media: removed %ld unreferenced and %ld temporary files left behind%s", m.orphans, m.temporaries,
+                 m.failed ? " (some could not be, see above)" : "");
     store_close(st);
-    return http_serve(&c->cfg, api_routes, api_routes_count, &api_hooks) ? 0 : 1;
+    /* the API, then the routes around it (its document, the explorer, metrics) */
+    size_t n = api_routes_count + ops_routes_count;
+    struct route *routes = malloc(n * sizeof *routes);
+    if (!routes)
+        return fail("%s", "out of memory");
+    memcpy(routes, api_routes, api_routes_count * sizeof *routes);
+    memcpy(routes + api_routes_count, ops_routes, ops_routes_count * sizeof *routes);
+    /* without --metrics nothing is recorded: requests pay not even the atomic adds */
+    if (!router_table_ordered(routes, n) || (c->cfg.metrics && !metrics_init(routes, n))) {
+        free(routes);
+        return 1;
+    }
+    bool ok = http_serve(&c->cfg, routes, n, &api_hooks);
+    free(routes); /* the server's threads have stopped */
+    return ok ? 0 : 1;
+}
+
+/* Prints the route table the OpenAPI document describes, one route a line:
+ * METHOD PATTERN FLAGS (auth, admin, public, no-auth, ...). */
+static int cmd_routes(struct cli *c)
+{
+    if (!check_unused(c))
+        return 2;
+    static const struct {
+        unsigned flag;
+        const char *name;
+    } names[] = {{ROUTE_AUTH, "auth"},        {ROUTE_ADMIN, "admin"},       {ROUTE_SLOW, "slow"},
+                 {ROUTE_FOLLOW_MODE, "follow"}, {ROUTE_FRIEND_MODE, "friend"}, {ROUTE_CONTENT, "content"},
+                 {ROUTE_UPLOADS, "uploads"},  {ROUTE_NO_AUTH, "no-auth"}};
+    for (size_t i = 0; i < api_routes_count; i++) {
+        printf("%s %s ", api_routes[i].method, api_routes[i].pattern);
+        const char *sep = "";
+        if (!(api_routes[i].flags & (ROUTE_AUTH | ROUTE_ADMIN)))
+            printf("%spublic", sep), sep = ",";
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+            if (api_routes[i].flags & names[k].flag)
+                printf("%s%s", sep, names[k].name), sep = ",";
+        putchar('\n');
+    }
+    return 0;
+}
+
+/* Copies the database to PATH with SQLite's online backup (the server may
+ * be running): into a temporary name beside PATH, then renamed over it. */
+static int cmd_backup(struct cli *c, struct store *st)
+{
+    bool force = opt(c, "force") != NULL;
+    if (!check_unused(c))
+        return 2;
+    if (c->npos != 1)
+        return fail("%s", "usage: hearth backup PATH [--force]");
+    struct err e = {0};
+    if (!store_backup(st, c->pos[0], force, &e)) {
+        print_err(&e);
+        return 1;
+    }
+    printf("hearth: backed up %s to %s\n", c->cfg.db_path, c->pos[0]);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -500,6 +634,10 @@ int main(int argc, char **argv)
         run = cmd_seed;
     else if (!strcmp(c.command, "sql"))
         run = cmd_sql;
+    else if (!strcmp(c.command, "backup"))
+        run = cmd_backup;
+    else if (!strcmp(c.command, "routes"))
+        return cmd_routes(&c);
     else {
         fputs(usage, stderr);
         return fail("unknown command '%s'", c.command);
@@ -508,6 +646,10 @@ int main(int argc, char **argv)
         log_set_quiet(1);
     if (!run && !check_unused(&c))
         return 2;
+    if (run == cmd_backup &&
+        (!strncmp(c.cfg.db_path, "postgres://", 11) || !strncmp(c.cfg.db_path, "postgresql://", 13)))
+        return fail("%s", "backup copies SQLite databases; for PostgreSQL use pg_dump (pg_dump -Fc -f FILE URL) "
+                          "and pg_restore");
     struct store *st = open_store(&c);
     if (!st)
         return 1;

@@ -45,7 +45,7 @@ static struct store *thread_store(const struct config *cfg)
 static bool attach_store(struct request *req, struct err *e)
 {
     req->store = thread_store(req->cfg);
-    return req->store || err_set(e, 503, "unavailable", "The service is temporarily unavailable.");
+    return req->store || err_set(e, ERR_UNAVAILABLE, "unavailable", "The service is temporarily unavailable.");
 }
 
 /* The request whose read transaction is open on this thread's connection,
@@ -66,7 +66,7 @@ static bool reads_only(const struct request *req)
 static bool check_route_flags(struct request *req, unsigned flags, struct err *e)
 {
     if ((flags & (ROUTE_AUTH | ROUTE_ADMIN)) && !req->who.user_id)
-        return err_set(e, 401, "not_authenticated", "Authentication credentials were not provided.");
+        return err_set(e, ERR_UNAUTHENTICATED, "not_authenticated", "Authentication credentials were not provided.");
     if ((flags & ROUTE_ADMIN) && !principal_is_admin(&req->who))
         return err_forbidden(e, NULL);
     if ((flags & ROUTE_ADMIN) && req->who.status == USER_BLOCKED && strcmp(req->method, "GET"))
@@ -74,11 +74,11 @@ static bool check_route_flags(struct request *req, unsigned flags, struct err *e
     if (flags & (ROUTE_FOLLOW_MODE | ROUTE_FRIEND_MODE)) {
         bool follow = prefs_follow_enabled(req->store, req->arena);
         if (((flags & ROUTE_FOLLOW_MODE) && !follow) || ((flags & ROUTE_FRIEND_MODE) && follow))
-            return err_set(e, 403, "mode_disabled", "This action is not available in the community's mode.");
+            return err_set(e, ERR_FORBIDDEN, "mode_disabled", "This action is not available in the community's mode.");
     }
     if ((flags & ROUTE_CONTENT) && !req->who.user_id &&
         !prefs_get_bool(req->store, req->arena, "configurations", "content_availability", true))
-        return err_set(e, 401, "not_authenticated", "Authentication credentials were not provided.");
+        return err_set(e, ERR_UNAUTHENTICATED, "not_authenticated", "Authentication credentials were not provided.");
     struct user owner;
     if ((flags & ROUTE_OWNER) && !account_require_owner(req->store, req->arena, &req->who, req->id, &owner, e))
         return false;

@@ -4,13 +4,17 @@
 #include "api/media_api.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "domain/media.h"
 
 bool media_api_get(struct request *req, struct response *resp, struct err *e)
 {
     enum media_type t;
-    if (!media_name_valid(req->param, &t))
+    /* a file is not a directory: "/media/<name>/" names nothing (the router
+     * treats a final slash as optional) */
+    size_t path_len = req->path ? strlen(req->path) : 0;
+    if (!media_name_valid(req->param, &t) || (path_len && req->path[path_len - 1] == '/'))
         return err_not_found(e);
     unsigned char *data = NULL;
     size_t len = 0;

@@ -95,7 +95,7 @@ static bool get(struct request *req, struct response *resp, struct err *e, const
     return respond_post(req, resp, 200, &p, &author, e);
 }
 
-static bool delete(struct request *req, struct response *resp, struct err *e, const char *type)
+static bool delete_one(struct request *req, struct response *resp, struct err *e, const char *type)
 {
     if (!post_delete(req->store, req->arena, &req->who, type, req->id, e))
         return false;
@@ -125,12 +125,12 @@ bool post_api_get_discussion(struct request *req, struct response *resp, struct 
 
 bool post_api_delete_post(struct request *req, struct response *resp, struct err *e)
 {
-    return delete (req, resp, e, POST_TYPE_POST);
+    return delete_one(req, resp, e, POST_TYPE_POST);
 }
 
 bool post_api_delete_discussion(struct request *req, struct response *resp, struct err *e)
 {
-    return delete (req, resp, e, POST_TYPE_DISCUSSION);
+    return delete_one(req, resp, e, POST_TYPE_DISCUSSION);
 }
 
 bool post_api_user_feed(struct request *req, struct response *resp, struct err *e)

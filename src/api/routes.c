@@ -43,7 +43,7 @@ const struct route api_routes[] = {
     /* account lifecycle */
     {"PUT", "/api/v2/user/{id}/", account_api_update, ROUTE_AUTH | ROUTE_OWNER | ROUTE_UPLOADS},
     {"PATCH", "/api/v2/user/{id}/", account_api_update, ROUTE_AUTH | ROUTE_OWNER | ROUTE_UPLOADS},
-    {"DELETE", "/api/v2/user/{id}/", account_api_delete, ROUTE_AUTH},
+    {"DELETE", "/api/v2/user/{id}/", account_api_delete, ROUTE_AUTH | ROUTE_SLOW}, /* a hard delete takes seconds */
     {"PATCH", "/api/v2/user/{id}/change_email/", account_api_change_email, ROUTE_AUTH},
     {"POST", "/api/v2/user/{id}/confirm_email/", account_api_confirm_email, ROUTE_PUBLIC},
     {"PATCH", "/api/v2/user/{id}/change_password/", account_api_change_password, ROUTE_AUTH | ROUTE_SLOW},

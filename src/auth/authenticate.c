@@ -12,7 +12,7 @@
 
 static bool invalid(struct err *e, const char *message)
 {
-    return err_set(e, 401, "authentication_failed", message);
+    return err_set(e, ERR_UNAUTHENTICATED, "authentication_failed", message);
 }
 
 /* The user behind a token: must exist and be active (a or b). */

@@ -219,7 +219,7 @@ bool oauth_jwt_verify(struct request *req, struct response *resp, struct err *e)
     const char *why;
     if (!jwt_verify(token, strlen(token), (const unsigned char *)req->cfg->jwt_secret, strlen(req->cfg->jwt_secret),
                     clock_now(), &c, &why))
-        return err_set(e, 401, "token_not_valid", "Token is invalid or expired.");
+        return err_set(e, ERR_UNAUTHENTICATED, "token_not_valid", "Token is invalid or expired.");
     http_json(resp, 200, json_object());
     return true;
 }

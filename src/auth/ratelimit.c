@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/stats.h"
 
 enum {
     RATELIMIT_WAYS = 8,                           /* entries per bucket */
@@ -139,6 +140,8 @@ bool ratelimit_allow(const char *key, int max, int *retry_after)
     if (!ok && retry_after)
         *retry_after = (int)(s->window_start + RATELIMIT_WINDOW_S - now);
     pthread_mutex_unlock(&lock);
+    if (!ok)
+        stats_add(STATS_RATELIMIT_REJECTIONS);
     return ok;
 }
 

@@ -5,7 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+
+/* Where the build installs the API explorer (CMake sets it to the build
+ * tree; packages pass their own, or --web-dir at run time). */
+#ifndef HEARTH_WEB_DIR
+#define HEARTH_WEB_DIR "/usr/share/hearth/web"
+#endif
 
 static bool copy_value(char *dst, size_t size, const char *v, const char *name, char *msg, size_t msg_size)
 {
@@ -99,6 +106,21 @@ static bool config_apply(struct config *cfg, const char *name, const char *v, ch
         cfg->sync_full = !strcmp(v, "full");
         return true;
     }
+    if (!strcmp(name, "metrics")) {
+        if (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on"))
+            cfg->metrics = true;
+        else if (!strcmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcasecmp(v, "off"))
+            cfg->metrics = false;
+        else {
+            snprintf(msg, msg_size, "metrics must be 1 or 0, got '%s'", v);
+            return false;
+        }
+        return true;
+    }
+    if (!strcmp(name, "metrics-allow"))
+        return copy_value(cfg->metrics_allow, sizeof cfg->metrics_allow, v, "metrics-allow", msg, msg_size);
+    if (!strcmp(name, "web-dir"))
+        return copy_value(cfg->web_dir, sizeof cfg->web_dir, v, "web-dir", msg, msg_size);
     if (!strcmp(name, "clock-file"))
         return copy_value(cfg->clock_file, sizeof cfg->clock_file, v, "clock-file", msg, msg_size);
     snprintf(msg, msg_size, "unknown option --%s", name);
@@ -115,6 +137,8 @@ static const struct {
     {"HEARTH_CLOCK_FILE", "clock-file"},
     {"HEARTH_PER_IP_LIMIT", "per-ip-limit"},
     {"HEARTH_ACCESS_LOG", "access-log"}, {"HEARTH_SYNC", "sync"},
+    {"HEARTH_METRICS", "metrics"},
+    {"HEARTH_METRICS_ALLOW", "metrics-allow"}, {"HEARTH_WEB_DIR", "web-dir"},
 };
 
 bool config_load(struct config *cfg, const struct config_option *opts, int nopts, bool *used, char *msg,
@@ -129,6 +153,8 @@ bool config_load(struct config *cfg, const struct config_option *opts, int nopts
     cfg->password_queue = 64;
     cfg->per_ip_limit = CONFIG_PER_IP_LIMIT_DEFAULT;
     strcpy(cfg->access_log, "stderr");
+    strcpy(cfg->metrics_allow, "127.0.0.1, ::1");
+    snprintf(cfg->web_dir, sizeof cfg->web_dir, "%s", HEARTH_WEB_DIR);
 
     for (size_t i = 0; i < sizeof config_env / sizeof config_env[0]; i++) {
         const char *v = getenv(config_env[i].env);

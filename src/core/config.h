@@ -18,6 +18,7 @@ enum {
     CONFIG_NAME_MAX = 32, /* a value chosen from a few names, such as the password cost */
     CONFIG_PER_IP_LIMIT_DEFAULT = 64, /* open connections per client address */
     CONFIG_PER_IP_LIMIT_MAX = 100000,
+    CONFIG_ALLOW_MAX = 1024, /* a list of addresses and networks */
 };
 
 struct config {
@@ -36,6 +37,9 @@ struct config {
     int per_ip_limit;                 /* open connections per client address, 0 = no limit */
     char access_log[PATH_MAX];        /* "off", "stderr" or a file path */
     bool sync_full;                   /* SQLite synchronous=FULL (else NORMAL) */
+    bool metrics;                          /* serve GET /metrics */
+    char metrics_allow[CONFIG_ALLOW_MAX];  /* addresses or networks allowed to read it */
+    char web_dir[PATH_MAX];                /* the API explorer's files */
 };
 
 /* A named option given on the command line: --name value. */

@@ -8,10 +8,12 @@
 #include "domain/account.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "auth/password.h"
 #include "auth/ratelimit.h"
@@ -422,7 +424,7 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
     if (u.status == USER_BLOCKED)
         return err_forbidden(e, "Blocked users cannot change their profile.");
     if (!json_is_object(fields))
-        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     struct profile_change c;
     read_profile(a, fields, uploads, nuploads, &c, e);
     if (err_any(e))
@@ -464,6 +466,51 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
 /* ================================================================ */
 /* delete                                                           */
 
+static void pause_ms(int64_t ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* The hard delete of a marked user: the edges in batches, then the rest
+ * (edges made meanwhile, posts, tokens, the tombstone, the mark) in one
+ * transaction, then the files. */
+static bool purge_finish(struct store *st, struct arena *a, const char *data_dir, int64_t id, struct err *e)
+{
+    for (;;) {
+        int64_t removed = 0;
+        if (!store_begin(st, e))
+            return false;
+        if (!store_account_purge_batch(st, id, ACCOUNT_PURGE_BATCH, &removed, e) || !store_commit(st, e))
+            return rollback(st);
+        if (removed < ACCOUNT_PURGE_BATCH)
+            break;
+        pause_ms(ACCOUNT_PURGE_PAUSE_MS); /* let waiting writers in */
+    }
+    if (!store_begin(st, e))
+        return false;
+    struct user u;
+    int found = store_user_get(st, a, id, &u, e);
+    if (found < 0)
+        return rollback(st);
+    if (!found || u.status == 'u') /* another request finished it */
+        return (store_account_purge_unmark(st, id, e) && store_commit(st, e)) || rollback(st);
+    int64_t *related = NULL;
+    size_t nrelated = 0;
+    if (!store_account_related_users(st, a, id, &related, &nrelated, e) ||
+        !store_account_hard_delete(st, id, clock_now(), e))
+        return rollback(st);
+    for (size_t i = 0; i < nrelated; i++)
+        if (!store_user_counters_recompute(st, related[i], e))
+            return rollback(st);
+    if (!store_account_purge_unmark(st, id, e) || !store_commit(st, e))
+        return rollback(st);
+    media_remove(data_dir, u.avatar);
+    media_remove(data_dir, u.cover);
+    return true;
+}
+
 bool account_delete(struct store *st, struct arena *a, const char *data_dir, const struct principal *who,
                     int64_t id, bool hard, struct err *e)
 {
@@ -480,25 +527,49 @@ bool account_delete(struct store *st, struct arena *a, const char *data_dir, con
     if (who->user_id != id && !principal_is_admin(who))
         return err_forbidden(e, "You can only delete your own account.") || rollback(st);
     if (!hard && u.status == USER_DELETED)
-        return err_set(e, 400, "already_deleted", "The user has already been soft deleted.") || rollback(st);
+        return err_set(e, ERR_INVALID, "already_deleted", "The user has already been soft deleted.") || rollback(st);
+
+    if (hard) {
+        /* the mark makes a crash between batches resumable */
+        if (!store_account_purge_mark(st, id, clock_now_us(), e) || !store_commit(st, e))
+            return rollback(st);
+        return purge_finish(st, a, data_dir, id, e);
+    }
 
     /* the users whose counters count edges with this one: before the edges go */
     int64_t *related = NULL;
     size_t nrelated = 0;
     int64_t now = clock_now();
     if (!store_account_related_users(st, a, id, &related, &nrelated, e) ||
-        !(hard ? store_account_hard_delete(st, id, now, e) : store_account_soft_delete(st, id, now, e)))
+        !store_account_soft_delete(st, id, now, e))
         return rollback(st);
     for (size_t i = 0; i < nrelated; i++)
         if (!store_user_counters_recompute(st, related[i], e))
             return rollback(st);
     if (!store_commit(st, e))
         return rollback(st);
-    if (hard) {
-        media_remove(data_dir, u.avatar);
-        media_remove(data_dir, u.cover);
-    }
     return true;
+}
+
+bool account_purge_resume(struct store *st, const char *data_dir, int *finished, struct err *e)
+{
+    *finished = 0;
+    struct arena *a = arena_new();
+    if (!a)
+        return err_internal(e);
+    int64_t *ids = NULL;
+    size_t n = 0;
+    bool ok = store_account_purge_pending(st, a, &ids, &n, e);
+    for (size_t i = 0; ok && i < n; i++) {
+        struct arena *one = arena_new();
+        ok = one && purge_finish(st, one, data_dir, ids[i], e);
+        arena_free(one);
+        *finished += ok;
+    }
+    arena_free(a);
+    if (!ok && !err_any(e))
+        err_internal(e);
+    return ok;
 }
 
 /* ================================================================ */
@@ -523,7 +594,7 @@ bool account_change_email(struct store *st, struct arena *a, const struct princi
     if (!account_require_owner(st, a, who, id, &u, e))
         return false;
     if (!json_is_object(fields))
-        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     const char *email = read_new_email(a, fields, e);
     bool confirm = false;
     field_bool(fields, "confirm", &confirm, e);
@@ -577,7 +648,7 @@ bool account_confirm_email(struct store *st, struct arena *a, int64_t id, json_t
     if (!user_get_visible(st, a, id, &u, e))
         return false;
     if (!json_is_object(fields))
-        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     const char *email = read_new_email(a, fields, e);
     const char *code = required_text(a, fields, "validation_code", e);
     if (err_any(e))
@@ -634,7 +705,7 @@ bool account_change_password(struct store *st, struct arena *a, const struct pri
     if (!account_require_owner(st, a, who, id, &u, e))
         return false;
     if (!json_is_object(fields))
-        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     const char *password = password_field(fields, "password", e);
     const char *new_password = password_field(fields, "new_password", e);
     if (err_any(e))
@@ -645,7 +716,7 @@ bool account_change_password(struct store *st, struct arena *a, const struct pri
     int retry = 0;
     if (!ratelimit_allow(account_key, RATELIMIT_ACCOUNT_MAX, &retry) ||
         !ratelimit_allow(address_key, RATELIMIT_ADDRESS_MAX, &retry)) {
-        err_set(e, 429, "throttled", "Too many failed password checks. Try again later.");
+        err_set(e, ERR_THROTTLED, "throttled", "Too many failed password checks. Try again later.");
         e->retry_after = retry > 0 ? retry : 1;
         return false;
     }

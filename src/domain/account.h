@@ -36,6 +36,8 @@ enum {
     ACCOUNT_EMAIL_CODE_MAX = 128,  /* bytes of a submitted code; longer ones cannot match */
     ACCOUNT_EMAIL_CODE_TTL_S = 24 * 60 * 60, /* contract §7: codes expire after 24 hours */
     ACCOUNT_EMAIL_CODE_ATTEMPTS = 5,         /* contract §7: a pending change dies after 5 wrong codes */
+    ACCOUNT_PURGE_BATCH = 250,               /* edges per hard-delete transaction: a few ms of write lock */
+    ACCOUNT_PURGE_PAUSE_MS = 5, /* between batches: waiting writers (retrying every millisecond) go first */
 };
 
 /* Loads user `id` for a change only its owner may make: 404 if it does not
@@ -66,7 +68,13 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
  * soft or hard on u → 404, hard on d → hard delete. Soft: status d, tokens
  * revoked, edges kept, related users' counters recomputed. Hard: every row
  * of the user removed except the tombstone (see store_account_hard_delete),
- * related users' counters recomputed, files removed after the commit. */
+ * related users' counters recomputed, files removed after the commit.
+ * A hard delete runs in batches of ACCOUNT_PURGE_BATCH edges, each its own
+ * transaction with every counter right when it commits, pausing between
+ * them so that other writers wait for one batch at most; the user stays
+ * visible, losing edges, until the last one, which makes the tombstone. A
+ * hard delete that stopped half-way (crash, full disk) is finished by the
+ * next one, by account_purge_resume() or by repeating the request. */
 bool account_delete(struct store *st, struct arena *a, const char *data_dir, const struct principal *who,
                     int64_t id, bool hard, struct err *e);
 
@@ -102,5 +110,10 @@ bool account_change_password(struct store *st, struct arena *a, const struct pri
 bool account_parse_latlng(const char *s, double *lat, double *lng);
 bool account_valid_website(const char *s);
 bool account_valid_birth_date(const char *s);
+
+/* Finishes every hard delete that began and did not finish (a crash or a
+ * storage fault between batches); *finished counts them. Run at start
+ * (before serving) and by `hearth check --fix`. */
+bool account_purge_resume(struct store *st, const char *data_dir, int *finished, struct err *e);
 
 #endif

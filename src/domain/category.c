@@ -118,7 +118,7 @@ static bool read_changes(struct arena *a, json_t *body, bool allow_deleted, stru
 {
     memset(c, 0, sizeof *c);
     if (!json_is_object(body))
-        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     if ((c->has_name = body_text(a, body, "name", false, false, CATEGORY_NAME_MAX, &c->name, e)) && c->name &&
         !*c->name)
         err_field(e, "name", FIELD_CODE_BLANK, FIELD_MSG_BLANK);
@@ -219,7 +219,7 @@ bool category_create(struct store *st, struct arena *a, json_t *body, struct cat
 {
     struct category_changes c;
     if (!json_is_object(body))
-        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     bool ok = read_changes(a, body, false, &c, e);
     if (!c.has_name)
         field_error_required(e, "name");
@@ -285,7 +285,7 @@ bool category_delete(struct store *st, struct arena *a, int64_t id, struct err *
     }
     if (cat.deleted) {
         store_rollback(st);
-        return err_set(e, 400, "already_deleted", "This category is already deleted.");
+        return err_set(e, ERR_INVALID, "already_deleted", "This category is already deleted.");
     }
     cat.deleted = true;
     cat.active = false;
@@ -344,7 +344,7 @@ bool category_follow_toggle(struct store *st, struct arena *a, const struct prin
                             bool *following, struct err *e)
 {
     if (!prefs_get_bool(st, a, "configurations", "category_follow_enabled", true))
-        return err_set(e, 403, "mode_disabled", "Following categories is disabled in this community.");
+        return err_set(e, ERR_FORBIDDEN, "mode_disabled", "Following categories is disabled in this community.");
     struct category cat;
     if (!store_begin(st, e))
         return false;
@@ -363,7 +363,7 @@ bool category_follow_toggle(struct store *st, struct arena *a, const struct prin
     }
     if (!follows && !cat.active) {
         store_rollback(st);
-        return err_set(e, 400, "inactive", "This category is not active.");
+        return err_set(e, ERR_INVALID, "inactive", "This category is not active.");
     }
     if (!store_category_follow_set(st, who->user_id, id, !follows, e) || !store_commit(st, e)) {
         store_rollback(st);

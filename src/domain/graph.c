@@ -33,7 +33,7 @@ const char *graph_status_name(enum graph_status s)
 
 static bool precondition(struct err *e, const char *code, const char *message)
 {
-    return err_set(e, 400, code, message);
+    return err_set(e, ERR_INVALID, code, message);
 }
 
 /* ================================================================ */
@@ -160,7 +160,7 @@ bool graph_act(struct store *st, const struct principal *who, int64_t target, en
 {
     int64_t me = who->user_id;
     if (!me)
-        return err_set(e, 401, "not_authenticated", "Authentication credentials were not provided.");
+        return err_set(e, ERR_UNAUTHENTICATED, "not_authenticated", "Authentication credentials were not provided.");
     if (!store_begin(st, e))
         return false;
     /* Statuses are read inside the write transaction: a concurrent soft
@@ -173,7 +173,7 @@ bool graph_act(struct store *st, const struct principal *who, int64_t target, en
         goto fail;
     }
     if (!user_status_active(my_status)) {
-        err_set(e, 401, "authentication_failed", "This account is no longer active.");
+        err_set(e, ERR_UNAUTHENTICATED, "authentication_failed", "This account is no longer active.");
         goto fail;
     }
     if (my_status == USER_BLOCKED) {

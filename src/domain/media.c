@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "domain/media.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,10 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "auth/token.h"
+#include "core/fault.h"
 #include "core/log.h"
+#include "store/store.h"
 
 enum {
     MEDIA_PATH_MAX = PATH_MAX + 64, /* data_dir, "/media/", a name */
@@ -125,6 +129,11 @@ static bool media_dir(const char *data_dir, char *out, size_t size)
 
 static bool write_all(int fd, const unsigned char *p, size_t len)
 {
+    enum fault_kind fault = fault_injected(); /* tests only */
+    if (fault != FAULT_NONE) {
+        errno = fault == FAULT_FULL ? ENOSPC : EIO;
+        return false;
+    }
     while (len) {
         ssize_t n = write(fd, p, len);
         if (n < 0 && errno == EINTR)
@@ -148,6 +157,21 @@ static bool sync_dir(const char *dir)
     return ok;
 }
 
+/* Reports a failed file operation (errno set): 507 when the disk is full,
+ * 503 on a device error (both logged once per interval), else 500. */
+static bool io_fail(struct err *e, const char *what, const char *path)
+{
+    int err = errno;
+    if (err == ENOSPC || err == EDQUOT || err == EIO) {
+        char detail[MEDIA_PATH_MAX + 64];
+        snprintf(detail, sizeof detail, "media %s %s: %s", what, path, strerror(err));
+        fault_log("media", detail);
+        return err == EIO ? err_unavailable(e) : err_storage_full(e);
+    }
+    log_error("media: %s %s: %s", what, path, strerror(err));
+    return err_internal(e);
+}
+
 bool media_save(struct arena *a, const char *data_dir, enum media_type t, const unsigned char *data, size_t len,
                 const char **name, struct err *e)
 {
@@ -156,10 +180,8 @@ bool media_save(struct arena *a, const char *data_dir, enum media_type t, const 
     char rnd[MEDIA_NAME_HEX + 1], trnd[MEDIA_TEMP_HEX * 2 + 1];
     if (!ext || !media_dir(data_dir, dir, sizeof dir))
         return err_internal(e);
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-        log_error("media: cannot create %s: %s", dir, strerror(errno));
-        return err_internal(e);
-    }
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return io_fail(e, "cannot create", dir);
     token_random_hex(rnd, MEDIA_NAME_HEX / 2);
     token_random_hex(trnd, MEDIA_TEMP_HEX);
     /* the leading dot keeps temporary files out of media_name_valid's shape */
@@ -168,10 +190,8 @@ bool media_save(struct arena *a, const char *data_dir, enum media_type t, const 
     if (n1 < 0 || (size_t)n1 >= sizeof tmp || n2 < 0 || (size_t)n2 >= sizeof final)
         return err_internal(e);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) {
-        log_error("media: cannot create %s: %s", tmp, strerror(errno));
-        return err_internal(e);
-    }
+    if (fd < 0)
+        return io_fail(e, "cannot create", tmp);
     bool ok = write_all(fd, data, len) && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     /* RENAME_NOREPLACE: never overwrite an existing file, however unlikely
@@ -184,9 +204,10 @@ bool media_save(struct arena *a, const char *data_dir, enum media_type t, const 
             unlink(tmp);
     }
     if (!ok) {
-        log_error("media: cannot store %s: %s", final, strerror(errno));
+        int saved = errno;
         unlink(tmp);
-        return err_internal(e);
+        errno = saved;
+        return io_fail(e, "cannot store", final);
     }
     if (!sync_dir(dir))
         log_error("media: cannot sync %s: %s", dir, strerror(errno));
@@ -214,9 +235,10 @@ int media_read(const char *data_dir, const char *name, unsigned char **data, siz
     int n = snprintf(path, sizeof path, "%s/%s", dir, name);
     if (n < 0 || (size_t)n >= sizeof path)
         return 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NOFOLLOW: a symbolic link (ELOOP) is not a stored file */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0) {
-        if (errno == ENOENT)
+        if (errno == ENOENT || errno == ELOOP || errno == ENOTDIR)
             return 0;
         log_error("media: cannot open %s: %s", path, strerror(errno));
         err_internal(e);
@@ -225,9 +247,15 @@ int media_read(const char *data_dir, const char *name, unsigned char **data, siz
     struct stat sb;
     unsigned char *buf = NULL;
     size_t got = 0;
-    /* only files media_save wrote live here, so anything larger is not ours */
-    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > MEDIA_MAX_BYTES)
+    if (fstat(fd, &sb) != 0)
         goto fail;
+    /* only regular files media_save wrote belong here: a directory, a
+     * device, a FIFO (O_NONBLOCK: opening it did not wait) or anything
+     * larger is not a stored file */
+    if (!S_ISREG(sb.st_mode) || sb.st_size > MEDIA_MAX_BYTES) {
+        close(fd);
+        return 0;
+    }
     buf = malloc(sb.st_size > 0 ? (size_t)sb.st_size : 1);
     if (!buf)
         goto fail;
@@ -249,4 +277,67 @@ fail:
     close(fd);
     err_internal(e);
     return -1;
+}
+
+/* ================================================================ */
+/* housekeeping                                                     */
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+bool media_sweep(struct store *st, const char *data_dir, bool remove, struct media_sweep_stats *out,
+                 struct err *e)
+{
+    *out = (struct media_sweep_stats){0};
+    char dir[MEDIA_PATH_MAX];
+    if (!media_dir(data_dir, dir, sizeof dir))
+        return err_internal(e);
+    struct arena *a = arena_new();
+    const char **referenced = NULL;
+    size_t nreferenced = 0;
+    if (!a)
+        return err_internal(e);
+    if (!store_media_referenced(st, a, &referenced, &nreferenced, e)) {
+        arena_free(a);
+        return false;
+    }
+    DIR *d = opendir(dir);
+    if (!d) {
+        arena_free(a);
+        if (errno == ENOENT)
+            return true;
+        log_error("media: cannot list %s: %s", dir, strerror(errno));
+        return err_internal(e);
+    }
+    time_t now = time(NULL);
+    struct dirent *ent;
+    while ((ent = readdir(d)) != NULL) {
+        const char *name = ent->d_name;
+        bool temporary = !strncmp(name, ".tmp-", 5);
+        if (!temporary && !media_name_valid(name, NULL))
+            continue; /* not ours: leave it */
+        struct stat sb;
+        if (fstatat(dirfd(d), name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(sb.st_mode) ||
+            now - sb.st_mtime < MEDIA_SWEEP_MIN_AGE_S)
+            continue;
+        if (!temporary && bsearch(&name, referenced, nreferenced, sizeof *referenced, compare_names))
+            continue;
+        if (temporary)
+            out->temporaries++;
+        else
+            out->orphans++;
+        if (!remove)
+            continue;
+        if (unlinkat(dirfd(d), name, 0) == 0 || errno == ENOENT) {
+            out->removed++;
+        } else {
+            out->failed++;
+            log_error("media: cannot remove %s/%s: %s", dir, name, strerror(errno));
+        }
+    }
+    closedir(d);
+    arena_free(a);
+    return true;
 }

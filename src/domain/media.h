@@ -41,7 +41,8 @@ bool media_check_upload(const char *field, const unsigned char *data, size_t len
 /* Writes data to a new file <data_dir>/media/<random>.<ext>: a temporary
  * file in the same directory, fsync, rename, fsync of the directory, so a
  * crash leaves either no file or the whole file. *name (arena) is the file
- * name. 500 on an I/O error (details logged). */
+ * name. 507 when the disk is full, 503 on a device error, 500 on other
+ * I/O errors (details logged). */
 bool media_save(struct arena *a, const char *data_dir, enum media_type t, const unsigned char *data, size_t len,
                 const char **name, struct err *e);
 
@@ -53,7 +54,39 @@ void media_remove(const char *data_dir, const char *name);
 bool media_name_valid(const char *name, enum media_type *t);
 
 /* Reads a stored file for serving into a malloc'd buffer (caller frees).
+ * Never follows a symbolic link (O_NOFOLLOW) and reads only regular files
+ * of at most MEDIA_MAX_BYTES: whatever an operator's restore or a shared
+ * volume put there otherwise is "no such file".
  * 1 found, 0 no such file (or an invalid name), -1 I/O error (e filled). */
 int media_read(const char *data_dir, const char *name, unsigned char **data, size_t *len, struct err *e);
+
+/* ================================================================ */
+/* housekeeping                                                     */
+
+enum {
+    /* Only files at least this old are swept: an upload writes its file
+     * before the row that references it commits, so a younger unreferenced
+     * file may be an upload in flight. */
+    MEDIA_SWEEP_MIN_AGE_S = 60 * 60,
+};
+
+struct media_sweep_stats {
+    long orphans;     /* stored names no row references */
+    long temporaries; /* temporary files of uploads that never finished */
+    long removed;     /* of both, removed (when asked to) */
+    long failed;      /* removals that failed (logged) */
+};
+
+struct store;
+
+/* Finds, in <data_dir>/media/, the files at least MEDIA_SWEEP_MIN_AGE_S old
+ * that a crash left behind: temporary upload files, and stored names no
+ * user row references (avatar, cover). Removes them when `remove`. Reads
+ * the references from st (no transaction needed: a file referenced after
+ * the read is younger than the age bound). Entries of any other name,
+ * directories and referenced files are never touched. False (e filled) if
+ * the references cannot be read; a missing media directory is empty. */
+bool media_sweep(struct store *st, const char *data_dir, bool remove, struct media_sweep_stats *out,
+                 struct err *e);
 
 #endif

@@ -84,7 +84,7 @@ bool post_input_from_json(struct arena *a, json_t *body, struct post_input *in, 
 {
     memset(in, 0, sizeof *in);
     if (!json_is_object(body))
-        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     /* a title is one line of text; null reads as absent */
     static const struct field_text_rule title = {.null = FIELD_NULL_ABSENT};
     in->has_title = field_text(a, body, "title", &title, &in->title, e) != FIELD_ABSENT;
@@ -164,7 +164,7 @@ bool post_create(struct store *st, struct arena *a, const struct principal *who,
 {
     bool discussion = !strcmp(type, POST_TYPE_DISCUSSION);
     if (!prefs_get_bool(st, a, "configurations", discussion ? "discussion_type_enabled" : "post_type_enabled", true))
-        return err_set(e, 403, "mode_disabled",
+        return err_set(e, ERR_FORBIDDEN, "mode_disabled",
                        discussion ? "Discussions are disabled in this community." : "Posts are disabled in this community.");
     if (who->status == USER_BLOCKED)
         return err_forbidden(e, "Blocked users cannot publish.");
@@ -241,7 +241,7 @@ bool post_delete(struct store *st, struct arena *a, const struct principal *who,
     else if (ok && who->status == USER_BLOCKED)
         ok = err_forbidden(e, "Blocked users cannot delete contributions.");
     else if (ok && p.deleted)
-        ok = err_set(e, 400, "already_deleted", "This contribution is already deleted.");
+        ok = err_set(e, ERR_INVALID, "already_deleted", "This contribution is already deleted.");
     if (!ok || !store_post_soft_delete(st, &p, e) || !store_commit(st, e)) {
         store_rollback(st);
         return false;

@@ -72,7 +72,7 @@ static int find_pref(struct store *st, struct arena *a, const char *key, struct 
 bool prefs_update(struct store *st, struct arena *a, json_t *changes, json_t **updated, struct err *e)
 {
     if (!json_is_object(changes) || json_object_size(changes) == 0)
-        return err_set(e, 400, "invalid", "Expected an object of preference names and values.");
+        return err_set(e, ERR_INVALID, "invalid", "Expected an object of preference names and values.");
     const char *key;
     json_t *v;
     /* the same row named twice ("name" and "section.name") is ambiguous */

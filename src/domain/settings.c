@@ -96,7 +96,7 @@ bool settings_update(struct store *st, struct arena *a, const struct principal *
     if (!account_require_owner(st, a, who, id, &u, e))
         return false;
     if (!json_is_object(fields))
-        return err_set(e, 400, "invalid", "Expected an object.");
+        return err_set(e, ERR_INVALID, "invalid", "Expected an object.");
     bool given[SETTINGS_COUNT] = {false};
     int values[SETTINGS_COUNT] = {0};
     for (int i = 0; i < SETTINGS_COUNT; i++) {

@@ -49,7 +49,7 @@ static void body_text(struct arena *a, json_t *body, const char *name, long max,
 static bool read_tag(struct arena *a, json_t *body, struct tag *t, struct err *e)
 {
     if (!json_is_object(body))
-        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     body_text(a, body, "type", TAG_TYPE_MAX, false, false, &t->type, e);
     body_text(a, body, "name", TAG_NAME_MAX, false, false, &t->name, e);
     body_text(a, body, "description", TAG_DESCRIPTION_MAX, true, true, &t->description, e);
@@ -129,9 +129,9 @@ bool tag_set_user(struct store *st, struct arena *a, int64_t tag_id, json_t *bod
     if (!add)
         return store_tag_unassign(st, tag_id, user_id, e);
     if (t.deleted)
-        return err_set(e, 400, "deleted", "This tag is deleted.");
+        return err_set(e, ERR_INVALID, "deleted", "This tag is deleted.");
     if (strcmp(t.type, "user"))
-        return err_set(e, 400, "invalid_type", "Only tags of type user can be given to users.");
+        return err_set(e, ERR_INVALID, "invalid_type", "Only tags of type user can be given to users.");
     return store_tag_assign(st, tag_id, user_id, e);
 }
 

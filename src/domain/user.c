@@ -105,7 +105,7 @@ bool user_signup_from_json(struct arena *a, json_t *body, struct user_signup *in
 {
     memset(in, 0, sizeof *in);
     if (!json_is_object(body))
-        return err_set(e, 400, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     in->username = body_string(a, body, "username", e);
     in->email = body_string(a, body, "email", e);
     in->password = body_string(a, body, "password", e);

@@ -40,7 +40,7 @@ struct part_headers {
 
 static bool multipart_error(struct multipart *m, const char *message)
 {
-    return err_set(m->e, 400, "invalid", message);
+    return err_set(m->e, ERR_INVALID, "invalid", message);
 }
 
 /* Position of the next delimiter at or after `from`, or SIZE_MAX. memmem is
@@ -259,10 +259,10 @@ bool http_parse_multipart(struct arena *a, const unsigned char *body, size_t len
 {
     *out = (struct http_form){0};
     if (!body || len == 0)
-        return err_set(e, 400, "invalid", "Empty multipart body.");
+        return err_set(e, ERR_INVALID, "invalid", "Empty multipart body.");
     size_t boundary_len = boundary ? strnlen(boundary, BOUNDARY_MAX + 1) : 0;
     if (!http_boundary_valid(boundary ? boundary : "", boundary_len))
-        return err_set(e, 400, "invalid", "Invalid multipart boundary.");
+        return err_set(e, ERR_INVALID, "invalid", "Invalid multipart boundary.");
     struct multipart m = {.a = a, .body = body, .len = len, .out = out, .e = e};
     memcpy(m.delimiter, CRLF, 2);
     memcpy(m.delimiter + 2, DASH_DASH, 2);

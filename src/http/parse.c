@@ -137,13 +137,13 @@ static bool add_pair(struct arena *a, json_t *obj, const char *pair, size_t n, s
     char *value = arena_alloc(a, raw_value_len + 1);
     size_t key_len, value_len;
     if (!form_decode(pair, raw_key_len, key, &key_len) || !form_decode(eq ? eq + 1 : pair, raw_value_len, value, &value_len))
-        return err_set(e, 400, "invalid", "Malformed percent-escape in form data.");
+        return err_set(e, ERR_INVALID, "invalid", "Malformed percent-escape in form data.");
     if (key_len == 0)
-        return err_set(e, 400, "invalid", "Empty field name in form data.");
+        return err_set(e, ERR_INVALID, "invalid", "Empty field name in form data.");
     if (key_len > HTTP_MAX_NAME)
-        return err_set(e, 400, "invalid", "Field name too long in form data.");
+        return err_set(e, ERR_INVALID, "invalid", "Field name too long in form data.");
     if (!http_text_ok(key, key_len) || !http_text_ok(value, value_len))
-        return err_set(e, 400, "invalid", "Form data is not valid UTF-8 text.");
+        return err_set(e, ERR_INVALID, "invalid", "Form data is not valid UTF-8 text.");
     http_set_string(obj, key, key_len, value, value_len);
     return true;
 }
@@ -161,7 +161,7 @@ bool http_parse_urlencoded(struct arena *a, const char *s, size_t len, json_t **
         size_t end = amp ? (size_t)(amp - s) : len;
         if (end > i) {
             if (++pairs > HTTP_MAX_FIELDS)
-                return err_set(e, 400, "invalid", "Too many fields in form data.");
+                return err_set(e, ERR_INVALID, "invalid", "Too many fields in form data.");
             if (!add_pair(a, obj, s + i, end - i, e))
                 return false;
         }
@@ -391,15 +391,15 @@ static bool parse_json(struct arena *a, const unsigned char *body, size_t len, s
     /* JSON text is UTF-8 (RFC 8259 §8.1); DRF also reports a bad encoding as
      * a parse error. */
     if (!text_utf8_valid(body, len))
-        return err_set(e, 400, "parse_error", "JSON parse error - the body is not valid UTF-8.");
+        return err_set(e, ERR_INVALID, "parse_error", "JSON parse error - the body is not valid UTF-8.");
     if (json_too_deep(body, len))
-        return err_set(e, 400, "parse_error", "JSON parse error - nesting too deep.");
+        return err_set(e, ERR_INVALID, "parse_error", "JSON parse error - nesting too deep.");
     json_error_t error;
     json_t *value = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &error);
     if (!value) {
         if (json_error_code(&error) == json_error_out_of_memory)
             out_of_memory();
-        return err_set(e, 400, "parse_error",
+        return err_set(e, ERR_INVALID, "parse_error",
                        arena_printf(a, "JSON parse error - %s (line %d, column %d).", printable_ascii(a, error.text),
                                     error.line, error.column));
     }
@@ -429,7 +429,7 @@ static bool unsupported(struct arena *a, const char *mime, struct err *e)
 {
     const char *message = mime[0] ? arena_printf(a, "Unsupported media type \"%s\" in request.", mime)
                                   : "Missing or malformed Content-Type header.";
-    return err_set(e, 415, "unsupported_media_type", message);
+    return err_set(e, ERR_MEDIA_TYPE, "unsupported_media_type", message);
 }
 
 static bool dispatch_body(struct arena *a, const char *content_type, const unsigned char *body, size_t len,
@@ -445,7 +445,7 @@ static bool dispatch_body(struct arena *a, const char *content_type, const unsig
         return http_parse_urlencoded(a, (const char *)body, len, &out->fields, e);
     if (strcmp(mime, "multipart/form-data") == 0) {
         if (!boundary[0])
-            return err_set(e, 400, "invalid", "Multipart form parse error - missing boundary.");
+            return err_set(e, ERR_INVALID, "invalid", "Multipart form parse error - missing boundary.");
         return http_parse_multipart(a, body, len, boundary, out, e);
     }
     return unsupported(a, mime, e);

@@ -38,6 +38,27 @@ static json_t *message_object(const struct err_entry *en)
                      en->message ? en->message : "");
 }
 
+int http_status_of(const struct err *e)
+{
+    switch (e->kind) {
+    case ERR_INVALID: return 400;
+    case ERR_UNAUTHENTICATED: return 401;
+    case ERR_FORBIDDEN: return 403;
+    case ERR_NOT_FOUND: return 404;
+    case ERR_METHOD: return 405;
+    case ERR_TOO_LARGE: return 413;
+    case ERR_URI_TOO_LONG: return 414;
+    case ERR_MEDIA_TYPE: return 415;
+    case ERR_THROTTLED: return 429;
+    case ERR_HEADERS_TOO_LARGE: return 431;
+    case ERR_UNAVAILABLE: return 503;
+    case ERR_STORAGE_FULL: return 507;
+    case ERR_NONE:
+    case ERR_INTERNAL: break;
+    }
+    return 500;
+}
+
 void http_error(struct response *resp, const struct err *e)
 {
     json_t *list = json_array();
@@ -63,13 +84,13 @@ void http_error(struct response *resp, const struct err *e)
         }
         json_array_append_new(json_object_get(entry, "messages"), message_object(en));
     }
-    int status = e->status ? e->status : 500;
+    int status = http_status_of(e);
     if (e->count == 0)
         json_array_append_new(list, json_pack("{s:s, s:s}", "code", "error", "message", "Error."));
     http_json(resp, status, json_pack("{s:o}", "errors", list));
     if (status == 401)
         http_add_header(resp, "WWW-Authenticate", "Bearer");
-    if (status == 429) {
+    if (status == 429 || (status >= 500 && e->retry_after > 0)) {
         snprintf(resp->retry_after, sizeof resp->retry_after, "%d", e->retry_after > 0 ? e->retry_after : 1);
         http_add_header(resp, "Retry-After", resp->retry_after);
     }
@@ -92,7 +113,7 @@ static void url_escape(struct buf *b, const char *s)
 
 static json_t *page_url(const struct request *req, int limit, int offset)
 {
-    struct buf b = {0};
+    struct buf b = BUF_INIT;
     buf_printf(&b, "%s%s?", req->base, req->path);
     const char *key;
     json_t *v;

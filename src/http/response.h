@@ -26,7 +26,7 @@ struct response {
         const char *name, *value;
     } headers[RESPONSE_MAX_HEADERS];
     int nheaders;
-    char retry_after[24]; /* Retry-After value of a 429 rendered by http_error:
+    char retry_after[24]; /* Retry-After value rendered by http_error:
                              owned here, as the response may be queued on
                              another thread than the one that rendered it */
 };
@@ -42,8 +42,12 @@ void http_no_content(struct response *resp);
 void http_add_header(struct response *resp, const char *name, const char *value);
 
 /* Renders `e` (contract §2 shape) into resp, with WWW-Authenticate on 401
- * and Retry-After on 429. */
+ * and Retry-After on 429 and on a 5xx that carries one (storage faults). */
 void http_error(struct response *resp, const struct err *e);
+
+/* The HTTP status of an error's kind (500 for ERR_NONE: an error path that
+ * forgot to say what went wrong). The one place kinds become statuses. */
+int http_status_of(const struct err *e);
 
 /* A pagination envelope {count, next, previous, results}; `results` stolen.
  * next/previous are absolute, keep the request's path and every other query

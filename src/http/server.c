@@ -50,8 +50,10 @@
 #include "core/access_log.h"
 #include "core/buf.h"
 #include "core/clock.h"
+#include "core/fault.h"
 #include "core/log.h"
 #include "http/connections.h"
+#include "http/metrics.h"
 #include "http/parse.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -72,6 +74,7 @@ struct conn_state {
     size_t limit;
     size_t reserved;    /* bytes counted in bodies_in_flight for this request */
     bool headers_seen, too_large, response_ready, refused, overloaded;
+    int spool_errno; /* a failed write of the upload file: answered by spool_fail */
     int64_t started_us;
     struct route_match match;
     struct request req;
@@ -184,6 +187,15 @@ static void pool_drain_and_stop(void)
     free(pool.ring);
 }
 
+void http_server_gauges(struct http_gauges *g)
+{
+    pthread_mutex_lock(&pool.lock);
+    g->password_queued = pool.reserved;
+    g->password_busy = pool.busy;
+    pthread_mutex_unlock(&pool.lock);
+    g->in_flight = atomic_load(&server_in_flight);
+}
+
 /* ================================================================ */
 /* rendering                                                        */
 
@@ -271,10 +283,10 @@ static enum MHD_Result queue_response(struct conn_state *s)
     return ret;
 }
 
-static void fail(struct conn_state *s, int status, const char *code, const char *message)
+static void fail(struct conn_state *s, enum err_kind kind, const char *code, const char *message)
 {
     struct err e = {0};
-    err_set(&e, status, code, message);
+    err_set(&e, kind, code, message);
     http_error(&s->resp, &e);
 }
 
@@ -296,6 +308,20 @@ static int spool_open(void)
     if (fd >= 0)
         unlink(path);
     return fd;
+}
+
+/* An upload file that cannot be created or written: a full disk is 507
+ * storage_full, anything else 503, both with Retry-After and logged once
+ * per interval (core/fault.h), as the store's own storage faults. */
+static void spool_fail(struct conn_state *s, int err)
+{
+    struct err e = {0};
+    fault_log("upload file", strerror(err));
+    if (err == ENOSPC || err == EDQUOT)
+        err_storage_full(&e);
+    else
+        err_unavailable(&e);
+    http_error(&s->resp, &e);
 }
 
 static bool spool_write(struct conn_state *s, const char *data, size_t n)
@@ -413,13 +439,13 @@ static bool check_head(struct conn_state *s, const char *method)
     req->path = q ? arena_strndup(s->arena, s->uri, (size_t)(q - s->uri)) : s->uri;
 
     if (s->uri_too_long || strlen(req->path) > HTTP_PATH_MAX) {
-        fail(s, 414, "uri_too_long", "The request URI is too long.");
+        fail(s, ERR_URI_TOO_LONG, "uri_too_long", "The request URI is too long.");
         return false;
     }
     struct header_tally t = {0};
     MHD_get_connection_values(s->conn, MHD_HEADER_KIND, tally_header, &t);
     if (t.count > HTTP_HEADERS_MAX || t.bytes > HTTP_HEADER_BYTES_MAX) {
-        fail(s, 431, "headers_too_large", "The request headers are too large.");
+        fail(s, ERR_HEADERS_TOO_LARGE, "headers_too_large", "The request headers are too large.");
         return false;
     }
     req->base = request_base(s);
@@ -430,10 +456,10 @@ static bool check_head(struct conn_state *s, const char *method)
     router_match(server_routes, server_nroutes, method, req->path, &s->match);
     if (!s->match.route) {
         if (s->match.allow[0]) {
-            fail(s, 405, "method_not_allowed", arena_printf(s->arena, "Method \"%s\" not allowed.", method));
+            fail(s, ERR_METHOD, "method_not_allowed", arena_printf(s->arena, "Method \"%s\" not allowed.", method));
             http_add_header(&s->resp, "Allow", arena_strdup(s->arena, s->match.allow));
         } else {
-            fail(s, 404, "not_found", "Not found.");
+            fail(s, ERR_NOT_FOUND, "not_found", "Not found.");
         }
         return false;
     }
@@ -456,20 +482,19 @@ static bool check_head(struct conn_state *s, const char *method)
     unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
     if (declared > s->limit) {
         s->too_large = true;
-        fail(s, 413, "request_too_large", "The request body is too large.");
+        fail(s, ERR_TOO_LARGE, "request_too_large", "The request body is too large.");
         return false;
     }
     if (declared && !bodies_reserve(s, (size_t)declared)) {
         s->overloaded = true;
-        fail(s, 503, "overloaded", "The server is busy; try again shortly.");
+        fail(s, ERR_UNAVAILABLE, "overloaded", "The server is busy; try again shortly.");
         http_add_header(&s->resp, "Retry-After", "1");
         return false;
     }
     if (uploads) {
         s->spool_fd = spool_open();
         if (s->spool_fd < 0) {
-            log_error("cannot create an upload file in %s: %s", server_spool_dir, strerror(errno));
-            fail(s, 503, "unavailable", "The service is temporarily unavailable.");
+            spool_fail(s, errno);
             return false;
         }
     }
@@ -482,12 +507,16 @@ static bool dispatch(struct conn_state *s)
 {
     struct request *req = &s->req;
     if (s->too_large) {
-        fail(s, 413, "request_too_large", "The request body is too large.");
+        fail(s, ERR_TOO_LARGE, "request_too_large", "The request body is too large.");
         return false;
     }
     if (s->overloaded) {
-        fail(s, 503, "overloaded", "The server is busy; try again shortly.");
+        fail(s, ERR_UNAVAILABLE, "overloaded", "The server is busy; try again shortly.");
         http_add_header(&s->resp, "Retry-After", "1");
+        return false;
+    }
+    if (s->spool_errno) {
+        spool_fail(s, s->spool_errno);
         return false;
     }
     const unsigned char *body = (const unsigned char *)buf_str(&s->body);
@@ -497,7 +526,7 @@ static bool dispatch(struct conn_state *s)
         len = s->spool_len;
         if (!body) {
             log_error("cannot map an upload file: %s", strerror(errno));
-            fail(s, 503, "unavailable", "The service is temporarily unavailable.");
+            fail(s, ERR_UNAVAILABLE, "unavailable", "The service is temporarily unavailable.");
             return false;
         }
     }
@@ -513,7 +542,7 @@ static bool dispatch(struct conn_state *s)
     }
     if (s->match.route->flags & ROUTE_SLOW) {
         if (!pool_reserve()) {
-            fail(s, 503, "overloaded", "The server is busy; try again shortly.");
+            fail(s, ERR_UNAVAILABLE, "overloaded", "The server is busy; try again shortly.");
             http_add_header(&s->resp, "Retry-After", "1");
             return false;
         }
@@ -610,10 +639,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                    !bodies_reserve(s, (s->spool_fd >= 0 ? s->spool_len : s->body.len) + n - s->reserved)) {
             s->overloaded = true; /* chunked bodies are counted as they come */
         } else if (s->spool_fd >= 0) {
-            if (!spool_write(s, upload_data, n)) {
-                log_error("cannot write an upload file: %s", strerror(errno));
-                s->overloaded = true;
-            }
+            if (!s->spool_errno && !spool_write(s, upload_data, n))
+                s->spool_errno = errno ? errno : EIO; /* the rest of the body is read and dropped */
             return MHD_YES;
         } else {
             buf_append(&s->body, upload_data, n);
@@ -672,6 +699,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     if (thread_stats.enabled)
         thread_stats_count();
+    if (s->req.method)
+        metrics_observe(s->match.route, s->resp.status, clock_now_us() - s->started_us);
     if (s->req.method && access_log_enabled())
         access_log_line("%s %s %d %zu %lldus", s->req.method, s->req.path ? s->req.path : s->uri, s->resp.status,
                  s->bytes_sent, (long long)(clock_now_us() - s->started_us));

@@ -59,4 +59,11 @@ struct http_hooks {
  * ready. Returns false if the server could not start. */
 bool http_serve(const struct config *cfg, const struct route *routes, size_t nroutes, const struct http_hooks *hooks);
 
+/* Gauges of the running server, read by /metrics (takes the password
+ * pool's lock briefly; not for the request path). */
+struct http_gauges {
+    int password_queued, password_busy, in_flight;
+};
+void http_server_gauges(struct http_gauges *g);
+
 #endif

@@ -121,7 +121,7 @@ bool store_category_insert(struct store *st, struct category *c, struct err *e)
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     if (rc == SQLITE_CONSTRAINT)
-        return err_set(e, 400, "unique", "A category with this name or slug already exists.");
+        return err_set(e, ERR_INVALID, "unique", "A category with this name or slug already exists.");
     if (rc != SQLITE_DONE)
         return sqlite_fail(st, e, "insert category");
     c->id = sqlite3_last_insert_rowid(st->db);
@@ -143,7 +143,7 @@ bool store_category_update(struct store *st, const struct category *c, struct er
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     if (rc == SQLITE_CONSTRAINT)
-        return err_set(e, 400, "unique", "A category with this name or slug already exists.");
+        return err_set(e, ERR_INVALID, "unique", "A category with this name or slug already exists.");
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "update category");
 }
 
@@ -164,7 +164,7 @@ bool store_category_list(struct store *st, struct arena *a, const struct categor
                          struct category_page *out, struct err *e)
 {
     struct sql_query w = {0};
-    struct buf sql = {0};
+    struct buf sql = BUF_INIT;
     buf_printf(&w.sql, " FROM categories k WHERE k.deleted = $%d", sql_int(&w, f->deleted ? 1 : 0));
     if (f->active >= 0)
         buf_printf(&w.sql, " AND k.active = $%d", sql_int(&w, f->active ? 1 : 0));

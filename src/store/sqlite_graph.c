@@ -254,7 +254,7 @@ bool store_graph_relations(struct store *st, struct arena *a, int64_t viewer_id,
         return true;
     /* the ids as one JSON array, read by json_each: one statement serves
      * any number of ids */
-    struct buf list = {0};
+    struct buf list = BUF_INIT;
     buf_puts(&list, "[");
     for (int i = 0; i < n; i++)
         buf_printf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);

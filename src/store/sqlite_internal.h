@@ -24,6 +24,9 @@
 
 enum {
     STORE_BUSY_TIMEOUT_MS = 5000, /* writers wait this long for the write lock */
+    STORE_BUSY_POLL_MS = 1,       /* and retry this often (see busy_wait in sqlite.c) */
+    STORE_WAL_CHECKPOINT_PAGES = 1000, /* a passive checkpoint after a commit past this (SQLite's default) */
+    STORE_WAL_TRUNCATE_PAGES = 16384,  /* past this (64 MiB of 4 KiB pages) the WAL is emptied (wal_commit) */
     STORE_STMT_CACHE = 256,       /* distinct cached statements per connection */
     STORE_TEXT_STMT_CACHE = 64,   /* composed statements (filter combinations) per connection */
 };
@@ -63,7 +66,9 @@ struct store {
 /* Frees the preference cache (store_close). */
 void sqlite_pref_cache_free(struct store *st);
 
-/* Logs the engine's message and fills e with a generic 500. Returns false. */
+/* Fills e from the engine's error: 507 storage_full for SQLITE_FULL, 503
+ * unavailable for SQLITE_IOERR (both logged at most once per interval, see
+ * core/fault.h), otherwise a logged generic 500. Returns false. */
 bool sqlite_fail(struct store *st, struct err *e, const char *what);
 
 /* Prepares `sql`, reading `$N` placeholders as parameter N (PostgreSQL's

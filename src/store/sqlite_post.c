@@ -92,7 +92,7 @@ bool store_post_soft_delete(struct store *st, const struct post *p, struct err *
     if (!sqlite_exec_stmt(st, q, e, "delete post"))
         return false;
     if (sqlite3_changes(st->db) != 1)
-        return err_set(e, 400, "already_deleted", "This contribution is already deleted.");
+        return err_set(e, ERR_INVALID, "already_deleted", "This contribution is already deleted.");
     return post_counter_add(st, p, -1, e);
 }
 

@@ -140,7 +140,7 @@ static void collect_index_sql(const struct run *r, const struct collect_plan *p,
         /* source_rows ended with its WHERE: splice the join before it */
         const char *where = strstr(buf_str(&b->sql), " WHERE ");
         size_t at = (size_t)(where - buf_str(&b->sql));
-        struct buf joined = {0};
+        struct buf joined = BUF_INIT;
         buf_append(&joined, b->sql.data, at);
         buf_printf(&joined, " JOIN users u ON u.id = %s", id);
         buf_puts(&joined, b->sql.data + at);

@@ -263,7 +263,7 @@ static void row_str(struct buf *b, bool comma, int number, const char *s, size_t
     int n = snprintf(head, sizeof head, "%s\"%d|", comma ? "," : "", number);
     buf_append(b, head, (size_t)n);
     /* json_str without its opening quote */
-    struct buf tmp = {0};
+    struct buf tmp = BUF_INIT;
     json_str(&tmp, s, len);
     buf_append(b, tmp.data + 1, tmp.len - 1);
     buf_free(&tmp);
@@ -273,8 +273,9 @@ static void result_buf(sqlite3_context *ctx, struct buf *b)
 {
     if (!b->data)
         buf_puts(b, "[]");
-    sqlite3_result_text(ctx, b->data, (int)b->len, free);
-    b->data = NULL; /* ownership passed to SQLite */
+    size_t len;
+    char *text = buf_detach(b, &len);
+    sqlite3_result_text(ctx, text, (int)len, free); /* SQLite frees it */
 }
 
 static void read_fields(sqlite3_value **argv, struct fields4 *f)
@@ -298,7 +299,7 @@ static void fn_prefix_rows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     struct fields4 f;
     struct entries e = {0};
-    struct buf b = {0};
+    struct buf b = BUF_INIT;
     read_fields(argv, &f);
     collect_prefixes(&f, &e);
     buf_puts(&b, "[");
@@ -313,7 +314,7 @@ static void fn_suffix_rows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     struct fields4 f;
     struct entries e = {0};
-    struct buf b = {0};
+    struct buf b = BUF_INIT;
     read_fields(argv, &f);
     collect_suffixes(&f, &e);
     buf_puts(&b, "[");
@@ -377,7 +378,7 @@ static void key_to_json(void *arg, const char *key, size_t len)
 static void fn_count_keys(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     struct fields4 f;
-    struct buf b = {0};
+    struct buf b = BUF_INIT;
     read_fields(argv, &f);
     buf_puts(&b, "[");
     for_each_count_key(&f, sqlite3_value_int(argv[4]), sqlite3_value_int(argv[5]) != 0, sqlite3_value_int(argv[6]),
@@ -466,7 +467,7 @@ static void fn_count_all_final(sqlite3_context *ctx)
 {
     struct counters **pc = sqlite3_aggregate_context(ctx, 0);
     struct counters *c = pc ? *pc : NULL;
-    struct buf b = {0};
+    struct buf b = BUF_INIT;
     buf_puts(&b, "[");
     bool first = true;
     for (size_t i = 0; c && i < c->cap; i++) {

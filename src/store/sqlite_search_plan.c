@@ -374,7 +374,7 @@ bool search_count_skipped(struct run *r, unsigned conds, int64_t *n)
     *n = 0;
     if (!r->nskip)
         return true;
-    struct buf ids = {0};
+    struct buf ids = BUF_INIT;
     buf_puts(&ids, "[");
     for (int i = 0; i < r->nskip; i++)
         buf_printf(&ids, "%s%lld", i ? "," : "", (long long)r->skip[i]);
@@ -495,7 +495,7 @@ bool store_search_plan(struct store *st, struct arena *a, const char *term, cons
     struct search_query q = {.term = term, .limit = 1};
     struct run r = {.st = st, .a = a, .q = &q, .e = e};
     add_text_source(&r, C_TERM, term, SEARCH_FIELD_NAMES);
-    struct buf out = {0};
+    struct buf out = BUF_INIT;
     /* the statement that collects a term's users */
     struct sql_query b = {0};
     buf_printf(&b.sql, "SELECT %s", search_source_id(&r.src[0]));

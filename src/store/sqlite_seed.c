@@ -93,7 +93,7 @@ static bool drop_search(struct store *st, struct err *e)
         store_rollback(st);
         return sqlite_fail(st, e, "list search objects");
     }
-    struct buf drops = {0};
+    struct buf drops = BUF_INIT;
     while (sqlite3_step(q) == SQLITE_ROW)
         buf_printf(&drops, "DROP %s IF EXISTS \"%s\";", (const char *)sqlite3_column_text(q, 0),
                    (const char *)sqlite3_column_text(q, 1));
@@ -354,13 +354,16 @@ static bool seed_user(struct seed_run *s, int64_t i)
 static bool seed_users(struct seed_run *s)
 {
     bool ok = true;
+    double started = now_s();
     for (int64_t i = 0; ok && i < s->n; i++) {
         if (i % SEED_BATCH == 0 && !(ok = store_begin(s->st, s->e)))
             break;
         ok = seed_user(s, i);
         if (ok && ((i + 1) % SEED_BATCH == 0 || i + 1 == s->n)) {
             ok = store_commit(s->st, s->e);
-            progress(s->o, "seed: %lld users (%.1f s)", (long long)(i + 1), now_s() - s->t0);
+            double phase = now_s() - started;
+            progress(s->o, "seed: %lld of %lld users, %.0f users/s (%.1f s)", (long long)(i + 1), (long long)s->n,
+                     phase > 0 ? (double)(i + 1) / phase : 0.0, now_s() - s->t0);
         }
     }
     if (!ok && !err_any(s->e))
@@ -373,6 +376,7 @@ static bool seed_users(struct seed_run *s)
 static bool seed_follows(struct seed_run *s)
 {
     bool ok = true;
+    double started = now_s();
     for (int64_t i = 0; ok && i < s->n; i++) {
         if (i % SEED_BATCH == 0 && !(ok = store_begin(s->st, s->e)))
             break;
@@ -384,8 +388,12 @@ static bool seed_follows(struct seed_run *s)
             sqlite3_reset(s->ins_follow);
             s->out->follows++;
         }
-        if (ok && ((i + 1) % SEED_BATCH == 0 || i + 1 == s->n))
+        if (ok && ((i + 1) % SEED_BATCH == 0 || i + 1 == s->n)) {
             ok = store_commit(s->st, s->e);
+            double phase = now_s() - started;
+            progress(s->o, "seed: %lld follows, %.0f follows/s (%.1f s)", (long long)s->out->follows,
+                     phase > 0 ? (double)s->out->follows / phase : 0.0, now_s() - s->t0);
+        }
     }
     if (!ok && !err_any(s->e))
         sqlite_fail(s->st, s->e, "seed follows");

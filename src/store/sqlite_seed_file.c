@@ -196,7 +196,7 @@ bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
 {
     *ids = NULL;
     if (!json_is_object(doc))
-        return err_set(e, 400, "invalid", "The population must be a JSON object.");
+        return err_set(e, ERR_INVALID, "invalid", "The population must be a JSON object.");
     json_t *users = json_object(), *tags = json_object(), *categories = json_object();
     bool ok = store_begin(st, e) && load_tags(st, doc, tags) && load_categories(st, doc, categories) &&
               load_users(st, doc, tags, categories, users, e) && load_hides(st, doc, users);

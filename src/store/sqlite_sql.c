@@ -206,7 +206,7 @@ bool sqlite_query_count(struct store *st, struct sql_query *b, int64_t *out, str
 
 bool sqlite_query_count_where(struct store *st, const struct sql_query *w, int64_t *out, struct err *e)
 {
-    struct buf sql = {0};
+    struct buf sql = BUF_INIT;
     buf_printf(&sql, "SELECT count(*)%s", buf_str(&w->sql));
     sqlite3_stmt *q = sqlite_query_stmt(st, buf_str(&sql), w, e);
     buf_free(&sql);

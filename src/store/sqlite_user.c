@@ -70,7 +70,7 @@ bool store_user_insert(struct store *st, const struct user *u, int64_t *id, stru
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     if (rc == SQLITE_CONSTRAINT)
-        return err_set(e, 400, "unique", "A user with these details already exists.");
+        return err_set(e, ERR_INVALID, "unique", "A user with these details already exists.");
     if (rc != SQLITE_DONE)
         return sqlite_fail(st, e, "insert user");
     *id = sqlite3_last_insert_rowid(st->db);
@@ -150,7 +150,7 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
                      struct err *e)
 {
     struct sql_query w = {0};
-    struct buf sql = {0};
+    struct buf sql = BUF_INIT;
     int search_bind = user_list_where(&w, a, f);
 
     bool ok = false, own = false;

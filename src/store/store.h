@@ -64,6 +64,13 @@ bool store_migrate(struct store *st, struct err *e);
  * "invalid" with the engine's message. */
 bool store_exec_script(struct store *st, const char *sql, bool json, FILE *out, struct err *e);
 
+/* Copies the whole database to `path` while others may keep reading and
+ * writing it (SQLite's online backup API): into a temporary file beside
+ * `path`, synced, then renamed onto it, so `path` is never a partial copy.
+ * An existing `path` is refused (400) unless `overwrite`.
+ * Tx: its own read snapshot. Alloc: none. Returns: bool. */
+bool store_backup(struct store *st, const char *path, bool overwrite, struct err *e);
+
 /* Write transactions (BEGIN IMMEDIATE). Rollback is safe without a begin.
  * Tx: begin must be called outside one. Alloc: none. Returns: bool (begin,
  * commit); a failed commit rolls back. */
@@ -522,5 +529,35 @@ bool store_post_soft_delete(struct store *st, const struct post *p, struct err *
 bool store_post_by_author(struct store *st, struct arena *a, int64_t author_id, int limit, int offset,
                           struct post_page *out, struct err *e);
 
+/* ---- hard deletes in batches (sqlite_account_purge.c) ---- */
+
+/* Marks a hard delete of user_id as begun (account_purges); idempotent.
+ * Run inside a transaction. */
+bool store_account_purge_mark(struct store *st, int64_t user_id, int64_t now_us, struct err *e);
+
+/* 1 if a hard delete of user_id has begun and not finished, 0 if not, -1
+ * on error. */
+int store_account_purge_marked(struct store *st, int64_t user_id, struct err *e);
+
+/* Removes the mark. Run inside a transaction. */
+bool store_account_purge_unmark(struct store *st, int64_t user_id, struct err *e);
+
+/* The users whose hard delete has begun and not finished, oldest first;
+ * *ids is an arena array. */
+bool store_account_purge_pending(struct store *st, struct arena *a, int64_t **ids, size_t *n, struct err *e);
+
+/* Removes at most `limit` of user_id's edges (follows, connections,
+ * connection requests, hides; both directions) and takes what they counted
+ * from the counters of both ends, so that counters that equalled what the
+ * edges give still do when the batch commits. *removed: edges removed
+ * (< limit: none are left). Run inside a transaction. */
+bool store_account_purge_batch(struct store *st, int64_t user_id, int limit, int64_t *removed, struct err *e);
+
+/* ---- media housekeeping (sqlite_media.c) ---- */
+
+/* Every media file name a row references (avatars and covers of every
+ * user, tombstones included), sorted by strcmp and without duplicates, as
+ * an arena array of arena strings. Read-only. */
+bool store_media_referenced(struct store *st, struct arena *a, const char ***names, size_t *n, struct err *e);
 
 #endif

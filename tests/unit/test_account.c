@@ -124,7 +124,7 @@ static void test_media_check_upload(void **state)
     assert_string_equal(e.entries[1].field, "cover");
     assert_false(media_check_upload("cover", (const unsigned char *)"text", 4, &t, &e));
     assert_string_equal(e.entries[2].code, "invalid_image");
-    assert_int_equal(e.status, 400);
+    assert_int_equal(e.kind, ERR_INVALID);
 }
 
 static void test_media_names(void **state)
@@ -208,28 +208,28 @@ static void test_delete_state_rules(void **state)
     struct err e = {0};
 
     assert_false(account_delete(f->st, f->a, f->dir, &stranger, id, false, &e));
-    assert_int_equal(e.status, 403);
+    assert_int_equal(e.kind, ERR_FORBIDDEN);
     assert_int_equal(status_of(f, id), 'a');
 
     e = (struct err){0};
     assert_false(account_delete(f->st, f->a, f->dir, &self, 999, false, &e));
-    assert_int_equal(e.status, 404);
+    assert_int_equal(e.kind, ERR_NOT_FOUND);
 
     e = (struct err){0};
     assert_true(account_delete(f->st, f->a, f->dir, &self, id, false, &e));
     assert_int_equal(status_of(f, id), 'd');
     assert_false(account_delete(f->st, f->a, f->dir, &admin, id, false, &e)); /* soft on soft */
-    assert_int_equal(e.status, 400);
+    assert_int_equal(e.kind, ERR_INVALID);
     assert_string_equal(e.entries[0].code, "already_deleted");
 
     e = (struct err){0};
     assert_true(account_delete(f->st, f->a, f->dir, &admin, id, true, &e)); /* hard on soft */
     assert_int_equal(status_of(f, id), 'u');
     assert_false(account_delete(f->st, f->a, f->dir, &admin, id, false, &e)); /* soft on hard */
-    assert_int_equal(e.status, 404);
+    assert_int_equal(e.kind, ERR_NOT_FOUND);
     e = (struct err){0};
     assert_false(account_delete(f->st, f->a, f->dir, &admin, id, true, &e)); /* hard on hard */
-    assert_int_equal(e.status, 404);
+    assert_int_equal(e.kind, ERR_NOT_FOUND);
 }
 
 static void test_settings(void **state)
@@ -263,7 +263,7 @@ static void test_settings(void **state)
 
     struct principal stranger = {.user_id = id + 1000};
     assert_false(settings_get(f->st, f->a, &stranger, id, &s, &e));
-    assert_int_equal(e.status, 403);
+    assert_int_equal(e.kind, ERR_FORBIDDEN);
 }
 
 static void test_profile_update(void **state)
@@ -289,7 +289,7 @@ static void test_profile_update(void **state)
     body = json_pack("{s:s}", "gender", "robot");
     assert_false(account_update_profile(f->st, f->a, f->dir, &self, id, body, &up, 1, &e));
     json_decref(body);
-    assert_int_equal(e.status, 400);
+    assert_int_equal(e.kind, ERR_INVALID);
     char media[160];
     snprintf(media, sizeof media, "%s/media", f->dir);
     struct stat sb;

@@ -43,7 +43,7 @@ static json_t *body_of(struct arena *a, const char *json_value)
 /* The one field error of e: its code; asserts it names field "f". */
 static const char *code_of(const struct err *e)
 {
-    assert_int_equal(e->status, 400);
+    assert_int_equal(e->kind, ERR_INVALID);
     assert_int_equal(e->count, 1);
     assert_string_equal(e->entries[0].field, "f");
     return e->entries[0].code;

@@ -78,13 +78,13 @@ static void ok(struct fixture *f, int who, int target, enum graph_action act)
     assert_int_equal(store_user_counters_check(f->st, NULL, NULL, &e), 0);
 }
 
-/* Performs an action expected to fail with status and code; nothing changes. */
-static void refused(struct fixture *f, int who, int target, enum graph_action act, int status, const char *code)
+/* Performs an action expected to fail with kind and code; nothing changes. */
+static void refused(struct fixture *f, int who, int target, enum graph_action act, enum err_kind kind, const char *code)
 {
     struct err e = {0};
     if (graph_act(f->st, &f->who[who], f->id[target], act, &e))
         fail_msg("action %d by %d on %d succeeded, wanted %s", act, who, target, code);
-    assert_int_equal(e.status, status);
+    assert_int_equal(e.kind, kind);
     assert_int_equal(e.count, 1);
     assert_string_equal(e.entries[0].code, code);
     assert_int_equal(store_user_counters_check(f->st, NULL, NULL, &e), 0);
@@ -127,10 +127,10 @@ static void test_follow_toggle(void **state)
     ok(f, 0, 1, GRAPH_FOLLOW);
     assert_int_equal(counters(f, 1).followers_counter, 0);
     assert_int_equal(status(f, 0, 1, true), GRAPH_STATUS_NONE);
-    refused(f, 0, 0, GRAPH_FOLLOW, 400, "self");
+    refused(f, 0, 0, GRAPH_FOLLOW, ERR_INVALID, "self");
     struct err e = {0};
     assert_false(graph_act(f->st, &f->who[0], 999999, GRAPH_FOLLOW, &e));
-    assert_int_equal(e.status, 404);
+    assert_int_equal(e.kind, ERR_NOT_FOUND);
 }
 
 static void test_request_accept_remove(void **state)
@@ -141,10 +141,10 @@ static void test_request_accept_remove(void **state)
     assert_int_equal(status(f, 1, 0, false), GRAPH_STATUS_RECEIVED);
     assert_int_equal(counters(f, 0).connection_requests_sent_counter, 1);
     assert_int_equal(counters(f, 1).connection_requests_received_counter, 1);
-    refused(f, 0, 1, GRAPH_REQUEST, 400, "already_requested");
-    refused(f, 1, 0, GRAPH_REQUEST, 400, "request_received");
-    refused(f, 0, 1, GRAPH_ACCEPT, 400, "no_request");
-    refused(f, 1, 0, GRAPH_CANCEL_REJECT, 400, "not_rejected");
+    refused(f, 0, 1, GRAPH_REQUEST, ERR_INVALID, "already_requested");
+    refused(f, 1, 0, GRAPH_REQUEST, ERR_INVALID, "request_received");
+    refused(f, 0, 1, GRAPH_ACCEPT, ERR_INVALID, "no_request");
+    refused(f, 1, 0, GRAPH_CANCEL_REJECT, ERR_INVALID, "not_rejected");
     ok(f, 1, 0, GRAPH_MARK_SEEN);
     ok(f, 1, 0, GRAPH_ACCEPT);
     assert_int_equal(status(f, 0, 1, false), GRAPH_STATUS_CONNECTED);
@@ -152,10 +152,10 @@ static void test_request_accept_remove(void **state)
     assert_int_equal(counters(f, 0).connections_counter, 1);
     assert_int_equal(counters(f, 0).connection_requests_sent_counter, 0);
     assert_int_equal(counters(f, 1).connection_requests_received_counter, 0);
-    refused(f, 0, 1, GRAPH_REQUEST, 400, "already_connected");
-    refused(f, 1, 0, GRAPH_ACCEPT, 400, "already_connected");
+    refused(f, 0, 1, GRAPH_REQUEST, ERR_INVALID, "already_connected");
+    refused(f, 1, 0, GRAPH_ACCEPT, ERR_INVALID, "already_connected");
     ok(f, 0, 1, GRAPH_REMOVE);
-    refused(f, 0, 1, GRAPH_REMOVE, 400, "no_connection");
+    refused(f, 0, 1, GRAPH_REMOVE, ERR_INVALID, "no_connection");
     assert_int_equal(status(f, 0, 1, false), GRAPH_STATUS_NONE);
     assert_int_equal(counters(f, 1).connections_counter, 0);
 }
@@ -170,11 +170,11 @@ static void test_reject_cancel_reject(void **state)
     assert_int_equal(status(f, 3, 2, false), GRAPH_STATUS_NONE);
     assert_int_equal(counters(f, 2).connection_requests_sent_counter, 1);
     assert_int_equal(counters(f, 3).connection_requests_received_counter, 0);
-    refused(f, 3, 2, GRAPH_REJECT, 400, "no_request");
-    refused(f, 3, 2, GRAPH_ACCEPT, 400, "no_request");
-    refused(f, 3, 2, GRAPH_MARK_SEEN, 400, "no_request");
-    refused(f, 3, 2, GRAPH_REQUEST, 400, "request_received");
-    refused(f, 2, 3, GRAPH_REQUEST, 400, "already_requested");
+    refused(f, 3, 2, GRAPH_REJECT, ERR_INVALID, "no_request");
+    refused(f, 3, 2, GRAPH_ACCEPT, ERR_INVALID, "no_request");
+    refused(f, 3, 2, GRAPH_MARK_SEEN, ERR_INVALID, "no_request");
+    refused(f, 3, 2, GRAPH_REQUEST, ERR_INVALID, "request_received");
+    refused(f, 2, 3, GRAPH_REQUEST, ERR_INVALID, "already_requested");
     ok(f, 3, 2, GRAPH_CANCEL_REJECT);
     assert_int_equal(status(f, 3, 2, false), GRAPH_STATUS_RECEIVED);
     ok(f, 3, 2, GRAPH_ACCEPT);
@@ -184,7 +184,7 @@ static void test_reject_cancel_reject(void **state)
     ok(f, 2, 4, GRAPH_REQUEST);
     ok(f, 4, 2, GRAPH_REJECT);
     ok(f, 2, 4, GRAPH_CANCEL_REQUEST);
-    refused(f, 2, 4, GRAPH_CANCEL_REQUEST, 400, "no_request");
+    refused(f, 2, 4, GRAPH_CANCEL_REQUEST, ERR_INVALID, "no_request");
     assert_int_equal(status(f, 2, 4, false), GRAPH_STATUS_NONE);
     ok(f, 2, 4, GRAPH_REQUEST);
 }
@@ -284,7 +284,7 @@ static void test_lists(void **state)
     /* a missing owner is 404 */
     q.user_id = 31337;
     assert_false(graph_user_list(f->st, f->arena, &q, &page, &e));
-    assert_int_equal(e.status, 404);
+    assert_int_equal(e.kind, ERR_NOT_FOUND);
 }
 
 /* Sets a user's status behind the store's back (no API blocks users),
@@ -307,24 +307,24 @@ static void test_blocked_and_deleted(void **state)
     struct fixture *f = *state;
     ok(f, 1, 2, GRAPH_FOLLOW);
     set_status(f, 0, "b");
-    refused(f, 0, 1, GRAPH_FOLLOW, 403, "permission_denied");
-    refused(f, 0, 1, GRAPH_HIDE, 403, "permission_denied");
+    refused(f, 0, 1, GRAPH_FOLLOW, ERR_FORBIDDEN, "permission_denied");
+    refused(f, 0, 1, GRAPH_HIDE, ERR_FORBIDDEN, "permission_denied");
     ok(f, 1, 0, GRAPH_FOLLOW); /* a blocked user can be followed */
     assert_int_equal(counters(f, 0).followers_counter, 1);
 
     set_status(f, 2, "d");
     assert_int_equal(counters(f, 1).followings_counter, 1); /* 1 → 2 stays, uncounted; 1 → 0 counts */
-    refused(f, 1, 2, GRAPH_FOLLOW, 404, "not_found");
-    refused(f, 1, 2, GRAPH_REQUEST, 404, "not_found");
+    refused(f, 1, 2, GRAPH_FOLLOW, ERR_NOT_FOUND, "not_found");
+    refused(f, 1, 2, GRAPH_REQUEST, ERR_NOT_FOUND, "not_found");
     bool yes = true;
     struct err e = {0};
     assert_true(graph_ask(f->st, f->arena, f->id[1], f->id[2], GRAPH_IS_FOLLOWED, &yes, &e));
     assert_false(yes);
     assert_int_equal(status(f, 1, 2, true), GRAPH_STATUS_NONE);
     set_status(f, 3, "u");
-    refused(f, 1, 3, GRAPH_HIDE, 404, "not_found");
+    refused(f, 1, 3, GRAPH_HIDE, ERR_NOT_FOUND, "not_found");
     assert_false(graph_ask(f->st, f->arena, f->id[1], f->id[3], GRAPH_IS_HIDDEN, &yes, &e));
-    assert_int_equal(e.status, 404);
+    assert_int_equal(e.kind, ERR_NOT_FOUND);
 }
 
 /* Pages past GRAPH_DEEP_OFFSET (walked in the index alone when nothing is

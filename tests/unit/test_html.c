@@ -74,7 +74,7 @@ static void expect_error(struct fixture *f, const char *in, size_t len, const ch
 {
     struct html_clean c;
     assert_false(sanitize_bytes(f, in, len, &c));
-    assert_int_equal(f->err.status, 400);
+    assert_int_equal(f->err.kind, ERR_INVALID);
     assert_int_equal(f->err.count, 1);
     assert_non_null(f->err.entries[0].field);
     assert_string_equal(f->err.entries[0].field, "text");

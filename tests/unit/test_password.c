@@ -77,7 +77,7 @@ static void test_policy_table(void **state)
         }
         if (ok)
             fail_msg("case %zu (%s) accepted, wanted %s", i, t->pw, t->code);
-        assert_int_equal(e.status, 400);
+        assert_int_equal(e.kind, ERR_INVALID);
         assert_int_equal(e.count, 1);
         assert_string_equal(e.entries[0].field, "password");
         if (strcmp(e.entries[0].code, t->code) != 0)

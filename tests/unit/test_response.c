@@ -31,7 +31,7 @@ static void test_error_groups_fields(void **state)
 static void test_401_and_429_headers(void **state)
 {
     struct err e = {0};
-    err_set(&e, 401, "not_authenticated", "No.");
+    err_set(&e, ERR_UNAUTHENTICATED, "not_authenticated", "No.");
     struct response r = {0};
     http_error(&r, &e);
     assert_int_equal(r.nheaders, 1);
@@ -39,7 +39,7 @@ static void test_401_and_429_headers(void **state)
     json_decref(r.json);
 
     struct err t = {0};
-    err_set(&t, 429, "throttled", "Slow down.");
+    err_set(&t, ERR_THROTTLED, "throttled", "Slow down.");
     t.retry_after = 42;
     struct response r2 = {0};
     http_error(&r2, &t);
@@ -54,9 +54,9 @@ static void test_401_and_429_headers(void **state)
 static void test_retry_after_owned_by_response(void **state)
 {
     struct err t1 = {0}, t2 = {0};
-    err_set(&t1, 429, "throttled", "Slow down.");
+    err_set(&t1, ERR_THROTTLED, "throttled", "Slow down.");
     t1.retry_after = 42;
-    err_set(&t2, 429, "throttled", "Slow down.");
+    err_set(&t2, ERR_THROTTLED, "throttled", "Slow down.");
     t2.retry_after = 7;
     struct response r1 = {0}, r2 = {0};
     http_error(&r1, &t1);
