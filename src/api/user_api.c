@@ -47,7 +47,7 @@ bool user_api_list(struct request *req, struct response *resp, struct err *e)
     struct user_view v;
     user_view_init(req, &v);
     user_view_relations(req, &v, page.items, page.n); /* connection_status: one query for the page */
-    struct err ignored = {0}; /* without them, each user's tags are read alone */
+    struct err ignored = {0};                         /* without them, each user's tags are read alone */
     (void)user_view_load_tags(req, &v, page.items, page.n, &ignored);
     json_t *results = json_array();
     for (int i = 0; i < page.n; i++)

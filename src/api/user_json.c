@@ -115,10 +115,7 @@ json_t *user_latlng_json(bool has, double lat, double lng)
 
 static json_t *string_or_empty(const char *s) { return json_string(s ? s : ""); }
 
-static json_t *ext_id_json(const struct user *u)
-{
-    return u->has_ext_id ? json_integer(u->ext_id) : json_null();
-}
+static json_t *ext_id_json(const struct user *u) { return u->has_ext_id ? json_integer(u->ext_id) : json_null(); }
 
 /* Keys are literals and generated values ASCII: those skip jansson's
  * UTF-8 check (the hot path of every page of users). */
@@ -138,14 +135,15 @@ json_t *user_json(struct request *req, const struct user_view *v, const struct u
     json_object_set_new_nocheck(o, "date_joined", json_string_nocheck(joined)); /* ASCII */
     json_object_set_new_nocheck(o, "bio", string_or_empty(u->bio));
     json_object_set_new_nocheck(o, "location", string_or_empty(u->location));
-    json_object_set_new_nocheck(o, "location_lat_lng", user_latlng_json(u->has_location_ll, u->location_lat, u->location_lng));
+    json_object_set_new_nocheck(o, "location_lat_lng",
+                                user_latlng_json(u->has_location_ll, u->location_lat, u->location_lng));
     if (private_ok)
         json_object_set_new_nocheck(o, "position_lat_lng",
-                            user_latlng_json(u->has_position_ll, u->position_lat, u->position_lng));
+                                    user_latlng_json(u->has_position_ll, u->position_lat, u->position_lng));
     json_object_set_new_nocheck(o, "date_of_birth", u->date_of_birth ? json_string(u->date_of_birth) : json_null());
     json_object_set_new_nocheck(o, "description", string_or_empty(u->description));
     json_object_set_new_nocheck(o, "gender", string_or_empty(u->gender));
-    const char status = (char)u->status; /* the letter the contract shows */
+    const char status = (char)u->status;                                        /* the letter the contract shows */
     json_object_set_new_nocheck(o, "status", json_stringn_nocheck(&status, 1)); /* ASCII */
     json_object_set_new_nocheck(o, "website", string_or_empty(u->website));
     json_object_set_new_nocheck(o, "avatar", user_media_url(req, u->avatar));
@@ -161,9 +159,10 @@ json_t *user_json(struct request *req, const struct user_view *v, const struct u
         json_object_set_new_nocheck(o, "followings_counter", json_integer(u->followings_counter));
     } else {
         json_object_set_new_nocheck(o, "connections_counter", json_integer(u->connections_counter));
-        json_object_set_new_nocheck(o, "connection_requests_sent_counter", json_integer(u->connection_requests_sent_counter));
+        json_object_set_new_nocheck(o, "connection_requests_sent_counter",
+                                    json_integer(u->connection_requests_sent_counter));
         json_object_set_new_nocheck(o, "connection_requests_received_counter",
-                            json_integer(u->connection_requests_received_counter));
+                                    json_integer(u->connection_requests_received_counter));
     }
     json_object_set_new_nocheck(o, "posts_counter", json_integer(u->posts_counter));
     json_object_set_new_nocheck(o, "discussions_counter", json_integer(u->discussions_counter));

@@ -21,8 +21,8 @@ struct thread_buffer {
     struct thread_buffer *next;
 };
 
-static int log_fd = -1;      /* -1: off */
-static bool log_owns_fd;     /* a file we opened */
+static int log_fd = -1;  /* -1: off */
+static bool log_owns_fd; /* a file we opened */
 static struct thread_buffer *buffers;
 static pthread_mutex_t buffers_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local struct thread_buffer *mine;
@@ -132,8 +132,8 @@ void access_log_line(const char *fmt, ...)
     struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
     gmtime_r(&ts.tv_sec, &tm);
-    int n = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ info ", tm.tm_year + 1900,
-                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
+    int n = snprintf(line, sizeof line, "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ info ", tm.tm_year + 1900, tm.tm_mon + 1,
+                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
     if (n < 0 || (size_t)n >= sizeof line)
         return;
     va_list ap;

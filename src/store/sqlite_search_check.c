@@ -82,8 +82,8 @@ static void naive_select(struct sql_query *b, const struct search_query *q, cons
     }
 }
 
-bool store_search_users_naive(struct store *st, struct arena *a, const struct search_query *q,
-                              struct search_page *out, struct err *e)
+bool store_search_users_naive(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+                              struct err *e)
 {
     memset(out, 0, sizeof *out);
     if (q->nothing)
@@ -102,26 +102,13 @@ bool store_search_users_naive(struct store *st, struct arena *a, const struct se
     for (int i = 0; i < q->norder; i++) {
         const char *expr = NULL;
         switch (q->order[i].key) {
-        case SEARCH_KEY_USERNAME:
-            expr = "u.username_fold";
-            break;
-        case SEARCH_KEY_REAL_NAME:
-            expr = "u.real_name_fold";
-            break;
-        case SEARCH_KEY_LOCATION:
-            expr = "fold(u.location)";
-            break;
-        case SEARCH_KEY_DATE_JOINED:
-            expr = "u.date_joined_us";
-            break;
-        case SEARCH_KEY_ID:
-            expr = "u.id";
-            break;
-        case SEARCH_KEY_DISTANCE:
-            expr = q->has_origin ? "dist" : NULL;
-            break;
-        case SEARCH_KEY_RELEVANCE:
-            break;
+        case SEARCH_KEY_USERNAME: expr = "u.username_fold"; break;
+        case SEARCH_KEY_REAL_NAME: expr = "u.real_name_fold"; break;
+        case SEARCH_KEY_LOCATION: expr = "fold(u.location)"; break;
+        case SEARCH_KEY_DATE_JOINED: expr = "u.date_joined_us"; break;
+        case SEARCH_KEY_ID: expr = "u.id"; break;
+        case SEARCH_KEY_DISTANCE: expr = q->has_origin ? "dist" : NULL; break;
+        case SEARCH_KEY_RELEVANCE: break;
         }
         if (expr) {
             buf_printf(&b.sql, "%s %s, ", expr, q->order[i].desc ? "DESC" : "ASC");
@@ -144,8 +131,8 @@ bool store_search_users_naive(struct store *st, struct arena *a, const struct se
     if (!p)
         return false;
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(q->limit > 0 ? q->limit : 1));
-    out->distance = q->has_origin ? arena_alloc(a, sizeof *out->distance * (size_t)(q->limit > 0 ? q->limit : 1))
-                                  : NULL;
+    out->distance =
+        q->has_origin ? arena_alloc(a, sizeof *out->distance * (size_t)(q->limit > 0 ? q->limit : 1)) : NULL;
     int rc;
     while ((rc = sqlite3_step(p)) == SQLITE_ROW && out->n < q->limit) {
         int found = store_user_get(st, a, sqlite3_column_int64(p, 0), &out->items[out->n], e);
