@@ -64,8 +64,7 @@ static void fuzz_multipart_with(const char *content_type, const char *boundary)
     struct arena *arena = arena_new();
     struct err err = {0};
     struct http_form form = {0};
-    const char *body = arena_printf(arena,
-                                    "--%s\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--%s--\r\n",
+    const char *body = arena_printf(arena, "--%s\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--%s--\r\n",
                                     boundary, boundary);
     if (!http_parse_body(arena, content_type, (const unsigned char *)body, strlen(body), &form, &err))
         abort();
@@ -111,12 +110,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memcpy(value, data + 1, size - 1);
     value[size - 1] = '\0';
     switch (data[0] % HEADER_KINDS) {
-    case HEADER_AUTHORIZATION:
-        fuzz_authorization(value);
-        break;
-    case HEADER_CONTENT_TYPE:
-        fuzz_content_type(value);
-        break;
+    case HEADER_AUTHORIZATION: fuzz_authorization(value); break;
+    case HEADER_CONTENT_TYPE: fuzz_content_type(value); break;
     }
     free(value);
     return 0;

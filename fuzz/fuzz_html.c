@@ -20,11 +20,10 @@
 #include "http/response.h"
 
 static const GumboTag allowed_tags[] = {
-    GUMBO_TAG_B,  GUMBO_TAG_STRONG, GUMBO_TAG_I,   GUMBO_TAG_EM,         GUMBO_TAG_U,   GUMBO_TAG_S,
-    GUMBO_TAG_SUB, GUMBO_TAG_SUP,   GUMBO_TAG_CODE, GUMBO_TAG_A,         GUMBO_TAG_BR,  GUMBO_TAG_IMG,
-    GUMBO_TAG_P,  GUMBO_TAG_HR,     GUMBO_TAG_PRE, GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_UL,  GUMBO_TAG_OL,
-    GUMBO_TAG_LI, GUMBO_TAG_H1,     GUMBO_TAG_H2,  GUMBO_TAG_H3,         GUMBO_TAG_H4,  GUMBO_TAG_H5,
-    GUMBO_TAG_H6,
+    GUMBO_TAG_B,   GUMBO_TAG_STRONG,     GUMBO_TAG_I,  GUMBO_TAG_EM, GUMBO_TAG_U,   GUMBO_TAG_S,  GUMBO_TAG_SUB,
+    GUMBO_TAG_SUP, GUMBO_TAG_CODE,       GUMBO_TAG_A,  GUMBO_TAG_BR, GUMBO_TAG_IMG, GUMBO_TAG_P,  GUMBO_TAG_HR,
+    GUMBO_TAG_PRE, GUMBO_TAG_BLOCKQUOTE, GUMBO_TAG_UL, GUMBO_TAG_OL, GUMBO_TAG_LI,  GUMBO_TAG_H1, GUMBO_TAG_H2,
+    GUMBO_TAG_H3,  GUMBO_TAG_H4,         GUMBO_TAG_H5, GUMBO_TAG_H6,
 };
 
 static int tag_allowed(GumboTag tag)
@@ -60,8 +59,8 @@ static void check_tree(const GumboNode *node, int depth)
                 if (!strcmp(at->name, "href")) {
                     if (!url_ok(at->value, 1))
                         abort();
-                } else if (strcmp(at->name, "title") && !(strcmp(at->name, "rel") == 0 &&
-                                                          strcmp(at->value, "nofollow noopener") == 0)) {
+                } else if (strcmp(at->name, "title") &&
+                           !(strcmp(at->name, "rel") == 0 && strcmp(at->value, "nofollow noopener") == 0)) {
                     abort();
                 }
             } else if (el->tag == GUMBO_TAG_IMG) {

@@ -97,12 +97,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(tok);
         break;
     }
-    case FUZZ_MODE_HEADER:
-        fuzz_signed(rest, rest_len, FUZZ_PAYLOAD, sizeof FUZZ_PAYLOAD - 1);
-        break;
-    case FUZZ_MODE_PAYLOAD:
-        fuzz_signed(FUZZ_HEADER, sizeof FUZZ_HEADER - 1, rest, rest_len);
-        break;
+    case FUZZ_MODE_HEADER: fuzz_signed(rest, rest_len, FUZZ_PAYLOAD, sizeof FUZZ_PAYLOAD - 1); break;
+    case FUZZ_MODE_PAYLOAD: fuzz_signed(FUZZ_HEADER, sizeof FUZZ_HEADER - 1, rest, rest_len); break;
     }
     return 0;
 }

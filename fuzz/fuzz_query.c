@@ -48,13 +48,15 @@ static void check_link(struct arena *arena, const struct request *req, const cha
         abort();
     const char *key;
     json_t *v;
-    json_object_foreach(req->query, key, v) {
+    json_object_foreach(req->query, key, v)
+    {
         if (!strcmp(key, "limit") || !strcmp(key, "offset"))
             continue;
         if (!same_string(v, json_object_get(back, key)))
             abort();
     }
-    json_object_foreach(back, key, v) {
+    json_object_foreach(back, key, v)
+    {
         if (strcmp(key, "limit") && strcmp(key, "offset") && !json_object_get(req->query, key))
             abort(); /* nothing added */
     }

@@ -19,7 +19,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         const char *key;
         json_t *value;
-        json_object_foreach(fields, key, value) {
+        json_object_foreach(fields, key, value)
+        {
             if (!json_is_string(value) || key[0] == '\0')
                 abort();
         }

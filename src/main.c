@@ -404,10 +404,7 @@ static int cmd_sql(struct cli *c, struct store *st)
 /* ---- seed ---- */
 
 /* Progress on a terminal only: a log or a pipe stays quiet. */
-static void seed_progress(const char *message)
-{
-    fprintf(stderr, "hearth: %s\n", message);
-}
+static void seed_progress(const char *message) { fprintf(stderr, "hearth: %s\n", message); }
 
 /* A whole decimal number in [min, max], or -1. */
 static long long seed_number(const char *s, long long min, long long max)
@@ -511,13 +508,15 @@ static int cmd_serve(struct cli *c, struct store *st)
     int finished = 0;
     struct err housekeeping = {0};
     if (!account_purge_resume(st, c->cfg.data_dir, &finished, &housekeeping))
-        log_error("cannot finish the interrupted hard deletes now: %s", housekeeping.count ? housekeeping.entries[0].message : "?");
+        log_error("cannot finish the interrupted hard deletes now: %s",
+                  housekeeping.count ? housekeeping.entries[0].message : "?");
     if (finished)
         log_info("finished %d interrupted hard delete%s", finished, finished == 1 ? "" : "s");
     struct media_sweep_stats m;
     housekeeping = (struct err){0};
     if (!media_sweep(st, c->cfg.data_dir, true, &m, &housekeeping))
-        log_error("cannot sweep the media directory now: %s", housekeeping.count ? housekeeping.entries[0].message : "?");
+        log_error("cannot sweep the media directory now: %s",
+                  housekeeping.count ? housekeeping.entries[0].message : "?");
     else if (m.removed || m.failed)
         log_info("media: removed %ld unreferenced and %ld temporary files left behind%s", m.orphans, m.temporaries,
                  m.failed ? " (some could not be, see above)" : "");
@@ -548,9 +547,9 @@ static int cmd_routes(struct cli *c)
     static const struct {
         unsigned flag;
         const char *name;
-    } names[] = {{ROUTE_AUTH, "auth"},        {ROUTE_ADMIN, "admin"},       {ROUTE_SLOW, "slow"},
+    } names[] = {{ROUTE_AUTH, "auth"},          {ROUTE_ADMIN, "admin"},        {ROUTE_SLOW, "slow"},
                  {ROUTE_FOLLOW_MODE, "follow"}, {ROUTE_FRIEND_MODE, "friend"}, {ROUTE_CONTENT, "content"},
-                 {ROUTE_UPLOADS, "uploads"},  {ROUTE_NO_AUTH, "no-auth"}};
+                 {ROUTE_UPLOADS, "uploads"},    {ROUTE_NO_AUTH, "no-auth"}};
     for (size_t i = 0; i < api_routes_count; i++) {
         printf("%s %s ", api_routes[i].method, api_routes[i].pattern);
         const char *sep = "";

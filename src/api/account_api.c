@@ -88,8 +88,8 @@ bool account_api_confirm_email(struct request *req, struct response *resp, struc
 
 bool account_api_change_password(struct request *req, struct response *resp, struct err *e)
 {
-    if (!account_change_password(req->store, req->arena, &req->who, req->id, req->body.fields,
-                                 http_client_address(req), e))
+    if (!account_change_password(req->store, req->arena, &req->who, req->id, req->body.fields, http_client_address(req),
+                                 e))
         return false;
     http_no_content(resp);
     return true;

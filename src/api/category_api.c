@@ -26,8 +26,8 @@ json_t *category_json(const struct category *c)
     json_object_set_new(o, "active", json_boolean(c->active));
     json_object_set_new(o, "deleted", json_boolean(c->deleted));
     /* hearth stores no category images: every image field is honestly null */
-    static const char *const images[] = {"image_original", "image_bigger", "image_big", "image_medium",
-                                         "image_small", "emotional_image_original"};
+    static const char *const images[] = {"image_original", "image_bigger", "image_big",
+                                         "image_medium",   "image_small",  "emotional_image_original"};
     for (size_t i = 0; i < sizeof images / sizeof images[0]; i++)
         json_object_set_new(o, images[i], json_null());
     json_object_set_new(o, "emotional_image_position", json_integer(c->emotional_image_position));

@@ -123,11 +123,10 @@ static bool list_requests(struct request *req, struct response *resp, struct err
     for (int i = 0; i < page.n; i++) {
         const struct graph_request *r = &page.items[i].r;
         json_t *other = user_json(req, &v, &others[i]), *mine = user_json(req, &v, &me);
-        json_array_append_new(results,
-                              json_pack("{s:I, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)r->id, "from_user",
-                                        sent ? mine : other, "to_user", sent ? other : mine, "created",
-                                        time_or_null(r->created_us), "rejected", time_or_null(r->rejected_us),
-                                        "viewed", time_or_null(r->viewed_us)));
+        json_array_append_new(results, json_pack("{s:I, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)r->id, "from_user",
+                                                 sent ? mine : other, "to_user", sent ? other : mine, "created",
+                                                 time_or_null(r->created_us), "rejected", time_or_null(r->rejected_us),
+                                                 "viewed", time_or_null(r->viewed_us)));
     }
     http_json(resp, 200, http_page(req, page.count, limit, offset, results));
     return true;
@@ -210,10 +209,7 @@ bool graph_api_follow(struct request *req, struct response *resp, struct err *e)
     return act(req, resp, e, GRAPH_FOLLOW);
 }
 
-bool graph_api_hide(struct request *req, struct response *resp, struct err *e)
-{
-    return act(req, resp, e, GRAPH_HIDE);
-}
+bool graph_api_hide(struct request *req, struct response *resp, struct err *e) { return act(req, resp, e, GRAPH_HIDE); }
 
 bool graph_api_connection_request(struct request *req, struct response *resp, struct err *e)
 {

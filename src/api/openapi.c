@@ -313,11 +313,11 @@ static json_t *operation(const struct route *r)
 
     json_t *params = json_array();
     if (strstr(r->pattern, "{id}"))
-        json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s, s:i}}", "name", "id", "in", "path",
-                                                "required", 1, "schema", "type", "integer", "minimum", 1));
+        json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s, s:i}}", "name", "id", "in", "path", "required",
+                                                1, "schema", "type", "integer", "minimum", 1));
     if (strstr(r->pattern, "{name}"))
-        json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "name", "in", "path", "required",
-                                                1, "schema", "type", "string"));
+        json_array_append_new(params, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", "name", "in", "path", "required", 1,
+                                                "schema", "type", "string"));
     if (d)
         each_word(d->query, add_query_param, params);
     if (json_array_size(params))
@@ -410,8 +410,8 @@ json_t *openapi_document(const struct route *routes, size_t n, const char *serve
         json_object_set_new(item, method, operation(&routes[i]));
     }
     json_t *doc = json_pack(
-        "{s:s, s:{s:s, s:s, s:s}, s:s, s:o, s:o}", "openapi", "3.1.0", "info", "title", "hearth: SelfCommunity v2 User API",
-        "version", "2", "description",
+        "{s:s, s:{s:s, s:s, s:s}, s:s, s:o, s:o}", "openapi", "3.1.0", "info", "title",
+        "hearth: SelfCommunity v2 User API", "version", "2", "description",
         "Generated from the server's route table. Errors have the shape of components/schemas/Error, except the "
         "OAuth endpoints (RFC 6749). Paths match with and without the trailing slash. Lists take limit and offset.",
         "jsonSchemaDialect", "https://spec.openapis.org/oas/3.1/dialect/base", "paths", paths, "components",

@@ -5,14 +5,14 @@
 
 #define PAGE "limit offset"
 #define USER_FILTERS "limit offset search username gender real_name location description ordering"
-#define PROFILE                                                                                                  \
+#define PROFILE                                                                                                 \
     "real_name bio location location_lat_lng position_lat_lng date_of_birth description gender website avatar " \
     "cover"
 
 const struct route_doc route_docs[] = {
     /* authentication */
-    {"POST", "/oauth/token/", "auth", "Get an OAuth2 access token (password or refresh_token grant)",
-     NULL, "grant_type! username password refresh_token client_id! client_secret", 200, "OAuthToken", "429"},
+    {"POST", "/oauth/token/", "auth", "Get an OAuth2 access token (password or refresh_token grant)", NULL,
+     "grant_type! username password refresh_token client_id! client_secret", 200, "OAuthToken", "429"},
     {"POST", "/oauth/revoke_token/", "auth", "Revoke an access or refresh token (RFC 7009)", NULL,
      "token! client_id! client_secret", 200, NULL, NULL},
     {"POST", "/api/v2/jwt/verify_token/", "auth", "Check a JWT's signature and expiry", NULL, "token!", 200, "Empty",
@@ -24,8 +24,8 @@ const struct route_doc route_docs[] = {
     {"POST", "/api/v2/sso/signin/", "sso", "The caller as an SSO user", NULL, NULL, 200, "SSOUser", NULL},
 
     /* preferences */
-    {"GET", "/api/v2/dynamic_preference/", "preference", "List the community's preferences", "limit offset search section keys",
-     NULL, 200, "page:Preference", NULL},
+    {"GET", "/api/v2/dynamic_preference/", "preference", "List the community's preferences",
+     "limit offset search section keys", NULL, 200, "page:Preference", NULL},
     {"PATCH", "/api/v2/dynamic_preference/", "preference",
      "Change preferences: {\"name\": value} or {\"section.name\": value}", NULL, NULL, 200, "array:Preference", NULL},
     {"GET", "/api/v2/dynamic_preference/{id}/", "preference", "Get one preference", NULL, NULL, 200, "Preference",
@@ -46,8 +46,8 @@ const struct route_doc route_docs[] = {
      200, "Object", "409"},
     {"POST", "/api/v2/user/{id}/confirm_email/", "user", "Confirm an email change with its validation code", NULL,
      "new_email! validation_code!", 204, NULL, NULL},
-    {"PATCH", "/api/v2/user/{id}/change_password/", "user", "Change a user's password", NULL,
-     "password! new_password!", 204, NULL, "429"},
+    {"PATCH", "/api/v2/user/{id}/change_password/", "user", "Change a user's password", NULL, "password! new_password!",
+     204, NULL, "429"},
     {"GET", "/api/v2/user/{id}/settings/", "user", "Get a user's notification settings", NULL, NULL, 200, "Settings",
      NULL},
     {"POST", "/api/v2/user/{id}/settings/", "user", "Change a user's notification settings", NULL, NULL, 200,
@@ -89,8 +89,8 @@ const struct route_doc route_docs[] = {
      NULL, NULL},
     {"POST", "/api/v2/user/{id}/connection/reject/", "graph", "Reject a user's connection request", NULL, NULL, 204,
      NULL, NULL},
-    {"POST", "/api/v2/user/{id}/connection/cancel_reject/", "graph", "Undo rejecting a user's connection request",
-     NULL, NULL, 204, NULL, NULL},
+    {"POST", "/api/v2/user/{id}/connection/cancel_reject/", "graph", "Undo rejecting a user's connection request", NULL,
+     NULL, 204, NULL, NULL},
     {"POST", "/api/v2/user/{id}/connection/cancel_request/", "graph", "Withdraw a connection request to a user", NULL,
      NULL, 204, NULL, NULL},
     {"POST", "/api/v2/user/{id}/connection/remove/", "graph", "Remove a connection", NULL, NULL, 204, NULL, NULL},

@@ -18,7 +18,7 @@ struct route_doc {
      * envelope of NAME), "array:NAME", "bool:KEY" ({KEY: boolean}), "image"
      * (a file) or NULL (no body). */
     const char *result;
-    const char *errors;  /* further error statuses than the flags imply, space-separated ("409 429") */
+    const char *errors; /* further error statuses than the flags imply, space-separated ("409 429") */
 };
 
 extern const struct route_doc route_docs[];

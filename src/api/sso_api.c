@@ -26,12 +26,13 @@ bool sso_api_signup(struct request *req, struct response *resp, struct err *e)
     int64_t id;
     struct user u;
     json_t *tags;
-    if (!user_signup_from_json(req->arena, req->body.fields, &in, e) || !user_signup(req->store, req->arena, &in, &id, e) ||
-        !user_get_visible(req->store, req->arena, id, &u, e) || !(tags = tag_ids_json(req, u.id, e)))
+    if (!user_signup_from_json(req->arena, req->body.fields, &in, e) ||
+        !user_signup(req->store, req->arena, &in, &id, e) || !user_get_visible(req->store, req->arena, id, &u, e) ||
+        !(tags = tag_ids_json(req, u.id, e)))
         return false;
     http_json(resp, 201,
-              json_pack("{s:I, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)u.id, "ext_id", ext_id_json(&u),
-                        "username", u.username, "email", u.email ? json_string(u.email) : json_null(), "role",
+              json_pack("{s:I, s:o, s:s, s:o, s:o, s:o}", "id", (json_int_t)u.id, "ext_id", ext_id_json(&u), "username",
+                        u.username, "email", u.email ? json_string(u.email) : json_null(), "role",
                         u.role ? json_string(u.role) : json_null(), "tags", tags));
     return true;
 }

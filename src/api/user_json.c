@@ -115,10 +115,7 @@ json_t *user_latlng_json(bool has, double lat, double lng)
 
 static json_t *string_or_empty(const char *s) { return json_string(s ? s : ""); }
 
-static json_t *ext_id_json(const struct user *u)
-{
-    return u->has_ext_id ? json_integer(u->ext_id) : json_null();
-}
+static json_t *ext_id_json(const struct user *u) { return u->has_ext_id ? json_integer(u->ext_id) : json_null(); }
 
 json_t *user_json(struct request *req, const struct user_view *v, const struct user *u)
 {

@@ -16,8 +16,7 @@ static bool invalid(struct err *e, const char *message)
 }
 
 /* The user behind a token: must exist and be active (a or b). */
-static bool load_principal(struct request *req, int64_t user_id, int64_t token_id, int64_t jwt_iat,
-                           struct err *e)
+static bool load_principal(struct request *req, int64_t user_id, int64_t token_id, int64_t jwt_iat, struct err *e)
 {
     struct user u;
     int found = store_user_get(req->store, req->arena, user_id, &u, e);
@@ -55,12 +54,9 @@ bool auth_authenticate(struct request *req, const char *authorization, struct er
     const char *token = NULL;
     size_t len = 0;
     switch (auth_bearer_token(authorization, &token, &len)) {
-    case AUTH_BEARER_NOT_BEARER:
-        return invalid(e, "Invalid authorization header. Expected a Bearer token.");
-    case AUTH_BEARER_BAD_TOKEN:
-        return invalid(e, "Invalid token.");
-    case AUTH_BEARER_OK:
-        break;
+    case AUTH_BEARER_NOT_BEARER: return invalid(e, "Invalid authorization header. Expected a Bearer token.");
+    case AUTH_BEARER_BAD_TOKEN: return invalid(e, "Invalid token.");
+    case AUTH_BEARER_OK: break;
     }
 
     if (memchr(token, '.', len)) {

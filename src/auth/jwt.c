@@ -148,8 +148,8 @@ static bool jwt_signature_ok(const struct jwt_parts *parts, const unsigned char 
     unsigned char given[JWT_SIG_BYTES];
     unsigned char expected[JWT_SIG_BYTES];
     size_t n = 0;
-    if (parts->len[2] != JWT_SIG_B64_LEN ||
-        !jwt_b64_decode(parts->text[2], parts->len[2], given, sizeof given, &n) || n != JWT_SIG_BYTES)
+    if (parts->len[2] != JWT_SIG_B64_LEN || !jwt_b64_decode(parts->text[2], parts->len[2], given, sizeof given, &n) ||
+        n != JWT_SIG_BYTES)
         return jwt_fail(why, "signature is malformed");
     size_t input_len = (size_t)(parts->text[1] - parts->text[0]) + parts->len[1];
     jwt_hmac(secret, secret_len, parts->text[0], input_len, expected);

@@ -19,7 +19,7 @@ struct jwt_claims {
     int64_t user_id;
     int64_t iat; /* seconds since the epoch */
     int64_t exp;
-    char jti[65];/* "" if absent; truncated to 64 bytes */
+    char jti[65]; /* "" if absent; truncated to 64 bytes */
 };
 
 /* Verifies `token` (len bytes, not necessarily NUL-terminated) signed with

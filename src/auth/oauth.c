@@ -48,8 +48,7 @@ static int load_client(struct request *req, struct oauth_client *c, struct err *
 }
 
 /* Issues a new access/refresh pair and writes the success reply. */
-static bool issue_tokens(struct request *req, struct response *resp, int64_t user_id, int64_t client_row,
-                         struct err *e)
+static bool issue_tokens(struct request *req, struct response *resp, int64_t user_id, int64_t client_row, struct err *e)
 {
     char access[TOKEN_STR_LEN + 1], refresh[TOKEN_STR_LEN + 1];
     char access_hash[TOKEN_HASH_HEX + 1], refresh_hash[TOKEN_HASH_HEX + 1];
@@ -106,8 +105,7 @@ static void burn_password_check(const char *password)
     (void)password_verify(dummy_hash, password);
 }
 
-static bool password_grant(struct request *req, struct response *resp, const struct oauth_client *c,
-                           struct err *e)
+static bool password_grant(struct request *req, struct response *resp, const struct oauth_client *c, struct err *e)
 {
     const char *username = field(req, "username"), *password = field(req, "password");
     if (!username || !password)
@@ -224,8 +222,8 @@ bool oauth_jwt_verify(struct request *req, struct response *resp, struct err *e)
     return true;
 }
 
-bool oauth_client_create(struct store *st, const char *name, bool confidential, char client_id[44],
-                         char secret_out[65], struct err *e)
+bool oauth_client_create(struct store *st, const char *name, bool confidential, char client_id[44], char secret_out[65],
+                         struct err *e)
 {
     token_generate(client_id);
     char hash[TOKEN_HASH_HEX + 1];

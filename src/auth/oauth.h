@@ -10,8 +10,8 @@
 #include "http/response.h"
 
 enum {
-    OAUTH_ACCESS_TTL_S = 36000,            /* contract §4: expires_in 36000 */
-    OAUTH_REFRESH_TTL_S = 30 * 24 * 3600,  /* refresh tokens live 30 days */
+    OAUTH_ACCESS_TTL_S = 36000,           /* contract §4: expires_in 36000 */
+    OAUTH_REFRESH_TTL_S = 30 * 24 * 3600, /* refresh tokens live 30 days */
 };
 
 bool oauth_token(struct request *req, struct response *resp, struct err *e);
@@ -20,7 +20,7 @@ bool oauth_jwt_verify(struct request *req, struct response *resp, struct err *e)
 
 /* Creates an OAuth client; prints nothing. *secret_out (may be NULL for a
  * public client) receives the plain secret into a buffer of 65 bytes. */
-bool oauth_client_create(struct store *st, const char *name, bool confidential, char client_id[44],
-                         char secret_out[65], struct err *e);
+bool oauth_client_create(struct store *st, const char *name, bool confidential, char client_id[44], char secret_out[65],
+                         struct err *e);
 
 #endif

@@ -38,10 +38,7 @@ static const char PASSWORD_MSG_TOO_SIMPLE[] = "This password is too simple. It m
  * thread exists; only read afterwards, so it needs no lock. */
 static enum password_cost password_cost_current = PASSWORD_COST_INTERACTIVE;
 
-void password_set_cost(enum password_cost cost)
-{
-    password_cost_current = cost;
-}
+void password_set_cost(enum password_cost cost) { password_cost_current = cost; }
 
 bool password_cost_from_name(const char *name, enum password_cost *out, char *msg, size_t msg_size)
 {
@@ -115,19 +112,14 @@ bool password_verify(const char *hash, const char *pw)
 static enum password_class password_classify(utf8proc_int32_t cp)
 {
     switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LL:
-        return PASSWORD_CLASS_LOWER;
+    case UTF8PROC_CATEGORY_LL: return PASSWORD_CLASS_LOWER;
     case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LT:
-        return PASSWORD_CLASS_UPPER;
-    case UTF8PROC_CATEGORY_ND:
-        return PASSWORD_CLASS_DIGIT;
+    case UTF8PROC_CATEGORY_LT: return PASSWORD_CLASS_UPPER;
+    case UTF8PROC_CATEGORY_ND: return PASSWORD_CLASS_DIGIT;
     case UTF8PROC_CATEGORY_MN:
     case UTF8PROC_CATEGORY_MC:
-    case UTF8PROC_CATEGORY_ME:
-        return PASSWORD_CLASS_NONE;
-    default:
-        return PASSWORD_CLASS_OTHER;
+    case UTF8PROC_CATEGORY_ME: return PASSWORD_CLASS_NONE;
+    default: return PASSWORD_CLASS_OTHER;
     }
 }
 

@@ -20,7 +20,7 @@
 #include "core/stats.h"
 
 enum {
-    RATELIMIT_WAYS = 8,                           /* entries per bucket */
+    RATELIMIT_WAYS = 8, /* entries per bucket */
     RATELIMIT_BUCKETS = 4096 / RATELIMIT_WAYS,
 };
 
@@ -119,9 +119,9 @@ static struct slot *lookup_or_create(uint64_t k, int64_t now)
         if (!slot_live(s, now)) {
             if (!victim || slot_live(victim, now))
                 victim = s;
-        } else if (!victim || (slot_live(victim, now) &&
-                               (s->count < victim->count ||
-                                (s->count == victim->count && s->window_start < victim->window_start)))) {
+        } else if (!victim ||
+                   (slot_live(victim, now) && (s->count < victim->count || (s->count == victim->count &&
+                                                                            s->window_start < victim->window_start)))) {
             victim = s;
         }
     }

@@ -11,9 +11,9 @@
 #include <stdbool.h>
 
 enum {
-    RATELIMIT_WINDOW_S = 15 * 60,   /* failures are forgotten after this */
-    RATELIMIT_ACCOUNT_MAX = 10,     /* failed checks per account per window */
-    RATELIMIT_ADDRESS_MAX = 100,    /* failed checks per client address per window */
+    RATELIMIT_WINDOW_S = 15 * 60, /* failures are forgotten after this */
+    RATELIMIT_ACCOUNT_MAX = 10,   /* failed checks per account per window */
+    RATELIMIT_ADDRESS_MAX = 100,  /* failed checks per client address per window */
 };
 
 /* A key "addr:" followed by a textual IP address counts a whole network an

@@ -48,7 +48,4 @@ void token_random_hex(char *out, size_t n)
     sodium_memzero(raw, sizeof raw);
 }
 
-bool token_equal(const void *a, const void *b, size_t len)
-{
-    return sodium_memcmp(a, b, len) == 0;
-}
+bool token_equal(const void *a, const void *b, size_t len) { return sodium_memcmp(a, b, len) == 0; }

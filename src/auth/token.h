@@ -11,7 +11,7 @@
 
 enum {
     TOKEN_BYTES = 32,
-    TOKEN_STR_LEN = 43,  /* base64url of 32 bytes, no padding */
+    TOKEN_STR_LEN = 43, /* base64url of 32 bytes, no padding */
     TOKEN_HASH_BYTES = 32,
     TOKEN_HASH_HEX = 64,
 };

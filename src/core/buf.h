@@ -12,7 +12,10 @@ struct buf {
 };
 
 /* An empty buf: `struct buf b = BUF_INIT;` (all-zero is the same). */
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT   \
+    {              \
+        NULL, 0, 0 \
+    }
 
 void buf_append(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);

@@ -120,14 +120,19 @@ static bool config_apply(struct config *cfg, const char *name, const char *v, ch
 static const struct {
     const char *env, *name;
 } config_env[] = {
-    {"HEARTH_LISTEN", "listen"},         {"HEARTH_DB", "db"},
-    {"HEARTH_DATA_DIR", "data-dir"},     {"HEARTH_THREADS", "threads"},
-    {"HEARTH_BASE_URL", "base-url"},     {"HEARTH_JWT_SECRET", "jwt-secret"},
-    {"HEARTH_CORS_ORIGINS", "cors-origins"}, {"HEARTH_PASSWORD_COST", "password-cost"},
+    {"HEARTH_LISTEN", "listen"},
+    {"HEARTH_DB", "db"},
+    {"HEARTH_DATA_DIR", "data-dir"},
+    {"HEARTH_THREADS", "threads"},
+    {"HEARTH_BASE_URL", "base-url"},
+    {"HEARTH_JWT_SECRET", "jwt-secret"},
+    {"HEARTH_CORS_ORIGINS", "cors-origins"},
+    {"HEARTH_PASSWORD_COST", "password-cost"},
     {"HEARTH_CLOCK_FILE", "clock-file"},
     {"HEARTH_PER_IP_LIMIT", "per-ip-limit"},
     {"HEARTH_METRICS", "metrics"},
-    {"HEARTH_METRICS_ALLOW", "metrics-allow"}, {"HEARTH_WEB_DIR", "web-dir"},
+    {"HEARTH_METRICS_ALLOW", "metrics-allow"},
+    {"HEARTH_WEB_DIR", "web-dir"},
 };
 
 bool config_load(struct config *cfg, const struct config_option *opts, int nopts, bool *used, char *msg,

@@ -15,7 +15,7 @@ enum {
     CONFIG_URL_MAX = 512,
     CONFIG_SECRET_MAX = 256,
     CONFIG_ORIGINS_MAX = 2048,
-    CONFIG_NAME_MAX = 32, /* a value chosen from a few names, such as the password cost */
+    CONFIG_NAME_MAX = 32,             /* a value chosen from a few names, such as the password cost */
     CONFIG_PER_IP_LIMIT_DEFAULT = 64, /* open connections per client address */
     CONFIG_PER_IP_LIMIT_MAX = 100000,
     CONFIG_ALLOW_MAX = 1024, /* a list of addresses and networks */
@@ -26,18 +26,18 @@ struct config {
     int listen_port;
     char data_dir[PATH_MAX];
     char db_path[PATH_MAX];
-    int threads;                      /* HTTP worker threads */
-    int password_workers;             /* argon2id worker threads */
-    int password_queue;               /* pending slow requests before 503 */
-    char base_url[CONFIG_URL_MAX];    /* public base URL, "" = from Host */
+    int threads;                   /* HTTP worker threads */
+    int password_workers;          /* argon2id worker threads */
+    int password_queue;            /* pending slow requests before 503 */
+    char base_url[CONFIG_URL_MAX]; /* public base URL, "" = from Host */
     char jwt_secret[CONFIG_SECRET_MAX];
     char cors_origins[CONFIG_ORIGINS_MAX]; /* comma-separated, "*" for any */
-    char password_cost[CONFIG_NAME_MAX]; /* a cost name (auth/password.h), "" = the default */
+    char password_cost[CONFIG_NAME_MAX];   /* a cost name (auth/password.h), "" = the default */
     char clock_file[PATH_MAX];
-    int per_ip_limit;                 /* open connections per client address, 0 = no limit */
-    bool metrics;                          /* serve GET /metrics */
-    char metrics_allow[CONFIG_ALLOW_MAX];  /* addresses or networks allowed to read it */
-    char web_dir[PATH_MAX];                /* the API explorer's files */
+    int per_ip_limit;                     /* open connections per client address, 0 = no limit */
+    bool metrics;                         /* serve GET /metrics */
+    char metrics_allow[CONFIG_ALLOW_MAX]; /* addresses or networks allowed to read it */
+    char web_dir[PATH_MAX];               /* the API explorer's files */
 };
 
 /* A named option given on the command line: --name value. */

@@ -20,10 +20,7 @@ bool err_field(struct err *e, const char *field, const char *code, const char *m
     return false;
 }
 
-bool err_not_found(struct err *e)
-{
-    return err_set(e, ERR_NOT_FOUND, "not_found", "Not found.");
-}
+bool err_not_found(struct err *e) { return err_set(e, ERR_NOT_FOUND, "not_found", "Not found."); }
 
 bool err_forbidden(struct err *e, const char *message)
 {
@@ -42,7 +39,8 @@ bool err_storage_full(struct err *e)
 {
     if (e->kind == ERR_STORAGE_FULL)
         return false;
-    err_set(e, ERR_STORAGE_FULL, "storage_full", "The server's storage is full. Reading works; try writing again later.");
+    err_set(e, ERR_STORAGE_FULL, "storage_full",
+            "The server's storage is full. Reading works; try writing again later.");
     e->retry_after = ERR_STORAGE_RETRY_S;
     return false;
 }

@@ -15,8 +15,8 @@
 #include <stdbool.h>
 
 enum {
-    ERR_MAX_ENTRIES = 16,      /* at most this many entries are reported; more field errors are dropped */
-    ERR_STORAGE_RETRY_S = 60,  /* Retry-After of a storage fault: room is made, or a device recovers, in minutes */
+    ERR_MAX_ENTRIES = 16,     /* at most this many entries are reported; more field errors are dropped */
+    ERR_STORAGE_RETRY_S = 60, /* Retry-After of a storage fault: room is made, or a device recovers, in minutes */
 };
 
 /* What kind of failure, in the terms of the layer that found it. */

@@ -12,9 +12,9 @@
 #include "core/log.h"
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static time_t log_last;      /* monotonic second of the last line written */
-static long log_suppressed;  /* lines counted since then */
-static int log_written;      /* a line was ever written */
+static time_t log_last;     /* monotonic second of the last line written */
+static long log_suppressed; /* lines counted since then */
+static int log_written;     /* a line was ever written */
 
 void fault_log(const char *what, const char *detail)
 {
@@ -37,8 +37,7 @@ void fault_log(const char *what, const char *detail)
         log_error("storage: %s: %s (and %ld more storage failures in the last %d s)", what, detail, suppressed,
                   FAULT_LOG_INTERVAL_S);
     else
-        log_error("storage: %s: %s (further ones are counted, one line per %d s)", what, detail,
-                  FAULT_LOG_INTERVAL_S);
+        log_error("storage: %s: %s (further ones are counted, one line per %d s)", what, detail, FAULT_LOG_INTERVAL_S);
 }
 
 static pthread_once_t switch_once = PTHREAD_ONCE_INIT;

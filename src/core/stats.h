@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 enum stats_counter {
-    STATS_DB_ERRORS,             /* a database call failed (store/ logged it) */
-    STATS_RATELIMIT_REJECTIONS,  /* a login or password check refused by the rate limit */
+    STATS_DB_ERRORS,            /* a database call failed (store/ logged it) */
+    STATS_RATELIMIT_REJECTIONS, /* a login or password check refused by the rate limit */
     STATS_COUNT,
 };
 

@@ -28,8 +28,8 @@ char *text_fold_malloc(const char *s, size_t len)
 {
     utf8proc_uint8_t *out = NULL;
     utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &out,
-                                      UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-                                          UTF8PROC_STRIPMARK | UTF8PROC_IGNORE | UTF8PROC_STABLE);
+                                      UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+                                          UTF8PROC_IGNORE | UTF8PROC_STABLE);
     if (n < 0) {
         free(out);
         return NULL;

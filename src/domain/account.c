@@ -27,8 +27,8 @@
 /* ================================================================ */
 /* access                                                           */
 
-bool account_require_owner(struct store *st, struct arena *a, const struct principal *who, int64_t id,
-                           struct user *out, struct err *e)
+bool account_require_owner(struct store *st, struct arena *a, const struct principal *who, int64_t id, struct user *out,
+                           struct err *e)
 {
     if (!user_get_visible(st, a, id, out, e))
         return false;
@@ -290,7 +290,7 @@ static void read_latlng(struct arena *a, json_t *fields, const char *name, unsig
 /* The changes of one profile update, checked but not yet applied. */
 struct profile_change {
     unsigned set;
-    struct user v;         /* the new values of the fields in `set` */
+    struct user v; /* the new values of the fields in `set` */
     enum media_type avatar_type, cover_type;
     const unsigned char *avatar_data, *cover_data; /* NULL with the flag set: clear */
     size_t avatar_len, cover_len;
@@ -334,8 +334,7 @@ static void read_profile(struct arena *a, json_t *fields, const struct account_u
     read_text(a, fields, "real_name", ACCOUNT_REAL_NAME_MAX, false, PF_REAL_NAME, &c->set, &v->real_name, e);
     read_text(a, fields, "bio", ACCOUNT_BIO_MAX, true, PF_BIO, &c->set, &v->bio, e);
     read_text(a, fields, "location", ACCOUNT_LOCATION_MAX, false, PF_LOCATION, &c->set, &v->location, e);
-    read_text(a, fields, "description", ACCOUNT_DESCRIPTION_MAX, true, PF_DESCRIPTION, &c->set, &v->description,
-              e);
+    read_text(a, fields, "description", ACCOUNT_DESCRIPTION_MAX, true, PF_DESCRIPTION, &c->set, &v->description, e);
     read_latlng(a, fields, "location_lat_lng", PF_LOCATION_LL, &c->set, &v->has_location_ll, &v->location_lat,
                 &v->location_lng, e);
     read_latlng(a, fields, "position_lat_lng", PF_POSITION_LL, &c->set, &v->has_position_ll, &v->position_lat,
@@ -511,8 +510,8 @@ static bool purge_finish(struct store *st, struct arena *a, const char *data_dir
     return true;
 }
 
-bool account_delete(struct store *st, struct arena *a, const char *data_dir, const struct principal *who,
-                    int64_t id, bool hard, struct err *e)
+bool account_delete(struct store *st, struct arena *a, const char *data_dir, const struct principal *who, int64_t id,
+                    bool hard, struct err *e)
 {
     /* checks and changes under one write lock: two deletes racing see each
      * other's result */
@@ -540,8 +539,7 @@ bool account_delete(struct store *st, struct arena *a, const char *data_dir, con
     int64_t *related = NULL;
     size_t nrelated = 0;
     int64_t now = clock_now();
-    if (!store_account_related_users(st, a, id, &related, &nrelated, e) ||
-        !store_account_soft_delete(st, id, now, e))
+    if (!store_account_related_users(st, a, id, &related, &nrelated, e) || !store_account_soft_delete(st, id, now, e))
         return rollback(st);
     for (size_t i = 0; i < nrelated; i++)
         if (!store_user_counters_recompute(st, related[i], e))
@@ -586,8 +584,8 @@ static const char *read_new_email(struct arena *a, json_t *fields, struct err *e
     return email;
 }
 
-bool account_change_email(struct store *st, struct arena *a, const struct principal *who, int64_t id,
-                          json_t *fields, const char **code, struct err *e)
+bool account_change_email(struct store *st, struct arena *a, const struct principal *who, int64_t id, json_t *fields,
+                          const char **code, struct err *e)
 {
     *code = NULL;
     struct user u;
@@ -698,8 +696,8 @@ bool account_confirm_email(struct store *st, struct arena *a, int64_t id, json_t
 /* ================================================================ */
 /* password                                                         */
 
-bool account_change_password(struct store *st, struct arena *a, const struct principal *who, int64_t id,
-                             json_t *fields, const char *client_address, struct err *e)
+bool account_change_password(struct store *st, struct arena *a, const struct principal *who, int64_t id, json_t *fields,
+                             const char *client_address, struct err *e)
 {
     struct user u;
     if (!account_require_owner(st, a, who, id, &u, e))

@@ -25,15 +25,15 @@
 struct store;
 
 enum {
-    ACCOUNT_REAL_NAME_MAX = 255,   /* characters (contract §7) */
-    ACCOUNT_BIO_MAX = 5000,        /* characters (contract §7) */
-    ACCOUNT_LOCATION_MAX = 100,    /* characters (contract §7, schemas/user.md) */
-    ACCOUNT_DESCRIPTION_MAX = 50,  /* characters (contract §7, schemas/user.md) */
-    ACCOUNT_WEBSITE_MAX = 200,     /* characters (contract §7, schemas/user.md) */
-    ACCOUNT_LATLNG_MAX = 64,       /* bytes of a "lat,lng" string: two numbers with plenty of digits */
-    ACCOUNT_BIRTH_YEAR_MIN = 1900, /* contract §9: 1900-01-01 to today */
-    ACCOUNT_EMAIL_CODE_BYTES = 16, /* validation codes: 128 random bits, 32 hex characters */
-    ACCOUNT_EMAIL_CODE_MAX = 128,  /* bytes of a submitted code; longer ones cannot match */
+    ACCOUNT_REAL_NAME_MAX = 255,             /* characters (contract §7) */
+    ACCOUNT_BIO_MAX = 5000,                  /* characters (contract §7) */
+    ACCOUNT_LOCATION_MAX = 100,              /* characters (contract §7, schemas/user.md) */
+    ACCOUNT_DESCRIPTION_MAX = 50,            /* characters (contract §7, schemas/user.md) */
+    ACCOUNT_WEBSITE_MAX = 200,               /* characters (contract §7, schemas/user.md) */
+    ACCOUNT_LATLNG_MAX = 64,                 /* bytes of a "lat,lng" string: two numbers with plenty of digits */
+    ACCOUNT_BIRTH_YEAR_MIN = 1900,           /* contract §9: 1900-01-01 to today */
+    ACCOUNT_EMAIL_CODE_BYTES = 16,           /* validation codes: 128 random bits, 32 hex characters */
+    ACCOUNT_EMAIL_CODE_MAX = 128,            /* bytes of a submitted code; longer ones cannot match */
     ACCOUNT_EMAIL_CODE_TTL_S = 24 * 60 * 60, /* contract §7: codes expire after 24 hours */
     ACCOUNT_EMAIL_CODE_ATTEMPTS = 5,         /* contract §7: a pending change dies after 5 wrong codes */
     ACCOUNT_PURGE_BATCH = 250,               /* edges per hard-delete transaction: a few ms of write lock */
@@ -42,8 +42,8 @@ enum {
 
 /* Loads user `id` for a change only its owner may make: 404 if it does not
  * exist or is hard deleted, 403 unless `who` is that user (admins too). */
-bool account_require_owner(struct store *st, struct arena *a, const struct principal *who, int64_t id,
-                           struct user *out, struct err *e);
+bool account_require_owner(struct store *st, struct arena *a, const struct principal *who, int64_t id, struct user *out,
+                           struct err *e);
 
 /* An uploaded file as the HTTP layer received it. */
 struct account_upload {
@@ -75,8 +75,8 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
  * visible, losing edges, until the last one, which makes the tombstone. A
  * hard delete that stopped half-way (crash, full disk) is finished by the
  * next one, by account_purge_resume() or by repeating the request. */
-bool account_delete(struct store *st, struct arena *a, const char *data_dir, const struct principal *who,
-                    int64_t id, bool hard, struct err *e);
+bool account_delete(struct store *st, struct arena *a, const char *data_dir, const struct principal *who, int64_t id,
+                    bool hard, struct err *e);
 
 /* PATCH /user/{id}/change_email/ {new_email, confirm?}: own account only.
  * new_email must be a valid address no other user holds (case-
@@ -84,8 +84,8 @@ bool account_delete(struct store *st, struct arena *a, const char *data_dir, con
  * unverified, and any pending change is dropped; *code is NULL. confirm
  * true: a pending change replaces any earlier one and *code (arena) is its
  * validation code. */
-bool account_change_email(struct store *st, struct arena *a, const struct principal *who, int64_t id,
-                          json_t *fields, const char **code, struct err *e);
+bool account_change_email(struct store *st, struct arena *a, const struct principal *who, int64_t id, json_t *fields,
+                          const char **code, struct err *e);
 
 /* POST /user/{id}/confirm_email/ {new_email, validation_code}: public.
  * 404 for an unknown or hard-deleted user. The pending change must exist,
@@ -100,8 +100,8 @@ bool account_confirm_email(struct store *st, struct arena *a, int64_t id, json_t
  * must meet the policy of contract §4. On success the hash is replaced, JWTs
  * issued before now stop working, and every OAuth token of the user but
  * who->token_id is revoked. Hashes: slow, call from the password pool. */
-bool account_change_password(struct store *st, struct arena *a, const struct principal *who, int64_t id,
-                             json_t *fields, const char *client_address, struct err *e);
+bool account_change_password(struct store *st, struct arena *a, const struct principal *who, int64_t id, json_t *fields,
+                             const char *client_address, struct err *e);
 
 /* Validators of the profile fields (contract §7, §9), exposed for tests.
  * account_parse_latlng: "lat,lng", optional spaces after the comma, in

@@ -25,12 +25,11 @@ static const char *const stream_order_values[] = {"recent", "last_activity", NUL
 /* A text field of a category: trimmed, the character rule, at most `max`
  * characters; JSON null allowed when `nullable`. Returns false when absent;
  * otherwise true with *out the string (NULL for null, or after an error). */
-static bool body_text(struct arena *a, json_t *body, const char *name, bool nullable, bool multiline,
-                      long max_chars, const char **out, struct err *e)
+static bool body_text(struct arena *a, json_t *body, const char *name, bool nullable, bool multiline, long max_chars,
+                      const char **out, struct err *e)
 {
-    struct field_text_rule rule = {.max_chars = max_chars,
-                                   .null = nullable ? FIELD_NULL_NULL : FIELD_NULL_ERROR,
-                                   .multiline = multiline};
+    struct field_text_rule rule = {
+        .max_chars = max_chars, .null = nullable ? FIELD_NULL_NULL : FIELD_NULL_ERROR, .multiline = multiline};
     *out = NULL;
     enum field_read got = field_text(a, body, name, &rule, out, e);
     if (got == FIELD_INVALID)
@@ -113,8 +112,7 @@ struct category_changes {
 enum { CATEGORY_ORDER_MIN = -2147483647 - 1, CATEGORY_ORDER_MAX = 2147483647 }; /* a 32-bit column in Django */
 
 /* Reads and checks the body's fields (everything but uniqueness). */
-static bool read_changes(struct arena *a, json_t *body, bool allow_deleted, struct category_changes *c,
-                         struct err *e)
+static bool read_changes(struct arena *a, json_t *body, bool allow_deleted, struct category_changes *c, struct err *e)
 {
     memset(c, 0, sizeof *c);
     if (!json_is_object(body))
@@ -132,12 +130,11 @@ static bool read_changes(struct arena *a, json_t *body, bool allow_deleted, stru
             c->slug = slug;
     }
     /* name_synonyms is one alias a line */
-    c->has_synonyms =
-        body_text(a, body, "name_synonyms", true, true, CATEGORY_SYNONYMS_MAX, &c->name_synonyms, e);
+    c->has_synonyms = body_text(a, body, "name_synonyms", true, true, CATEGORY_SYNONYMS_MAX, &c->name_synonyms, e);
     c->has_slogan = body_text(a, body, "slogan", true, false, CATEGORY_SLOGAN_MAX, &c->slogan, e);
     c->has_seo_title = body_text(a, body, "seo_title", true, false, CATEGORY_SEO_TITLE_MAX, &c->seo_title, e);
-    c->has_seo_description = body_text(a, body, "seo_description", true, true, CATEGORY_SEO_DESCRIPTION_MAX,
-                                       &c->seo_description, e);
+    c->has_seo_description =
+        body_text(a, body, "seo_description", true, true, CATEGORY_SEO_DESCRIPTION_MAX, &c->seo_description, e);
     json_t *info = json_object_get(body, "html_info");
     if (info) {
         c->has_html_info = true;
@@ -195,8 +192,8 @@ static void apply_changes(struct category *cat, const struct category_changes *c
 }
 
 /* Name and slug uniqueness (generating the slug if asked), in the transaction. */
-static bool check_unique(struct store *st, struct arena *a, struct category *cat, bool generate_slug,
-                         bool slug_given, struct err *e)
+static bool check_unique(struct store *st, struct arena *a, struct category *cat, bool generate_slug, bool slug_given,
+                         struct err *e)
 {
     int taken = store_category_name_taken(st, cat->name, cat->id, e);
     if (taken < 0)
@@ -225,10 +222,8 @@ bool category_create(struct store *st, struct arena *a, json_t *body, struct cat
         field_error_required(e, "name");
     if (!ok || err_any(e))
         return false;
-    *out = (struct category){.auto_follow = "none",
-                             .active = true,
-                             .emotional_image_position = 50,
-                             .stream_order_by = "recent"};
+    *out = (struct category){
+        .auto_follow = "none", .active = true, .emotional_image_position = 50, .stream_order_by = "recent"};
     apply_changes(out, &c);
     out->lastmod_us = clock_now_us();
     if (!store_begin(st, e))
@@ -241,8 +236,7 @@ bool category_create(struct store *st, struct arena *a, json_t *body, struct cat
     return true;
 }
 
-bool category_update(struct store *st, struct arena *a, int64_t id, json_t *body, struct category *out,
-                     struct err *e)
+bool category_update(struct store *st, struct arena *a, int64_t id, json_t *body, struct category *out, struct err *e)
 {
     struct category_changes c;
     if (!read_changes(a, body, true, &c, e))
@@ -264,8 +258,7 @@ bool category_update(struct store *st, struct arena *a, int64_t id, json_t *body
     out->lastmod_us = clock_now_us();
     /* a rename keeps the slug (links stay valid) unless "_GENERATE_" is given */
     if (err_any(e) || !check_unique(st, a, out, c.generate_slug, c.slug != NULL, e) ||
-        (out->deleted != was_deleted &&
-         !store_category_followers_counter_add(st, id, out->deleted ? -1 : 1, e)) ||
+        (out->deleted != was_deleted && !store_category_followers_counter_add(st, id, out->deleted ? -1 : 1, e)) ||
         !store_category_update(st, out, e) || !store_commit(st, e)) {
         store_rollback(st);
         return false;
@@ -340,8 +333,8 @@ static bool load_visible(struct store *st, struct arena *a, int64_t id, struct c
     return found && !out->deleted ? true : err_not_found(e);
 }
 
-bool category_follow_toggle(struct store *st, struct arena *a, const struct principal *who, int64_t id,
-                            bool *following, struct err *e)
+bool category_follow_toggle(struct store *st, struct arena *a, const struct principal *who, int64_t id, bool *following,
+                            struct err *e)
 {
     if (!prefs_get_bool(st, a, "configurations", "category_follow_enabled", true))
         return err_set(e, ERR_FORBIDDEN, "mode_disabled", "Following categories is disabled in this community.");
@@ -373,8 +366,8 @@ bool category_follow_toggle(struct store *st, struct arena *a, const struct prin
     return true;
 }
 
-bool category_is_followed(struct store *st, struct arena *a, const struct principal *who, int64_t id,
-                          bool *followed, struct err *e)
+bool category_is_followed(struct store *st, struct arena *a, const struct principal *who, int64_t id, bool *followed,
+                          struct err *e)
 {
     struct category cat;
     if (!load_visible(st, a, id, &cat, e))

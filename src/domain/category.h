@@ -45,8 +45,7 @@ bool category_create(struct store *st, struct arena *a, json_t *body, struct cat
 
 /* Partial update (PATCH and PUT) of category `id`: 404 if missing. Setting
  * `deleted` deletes or restores it, as category_delete does. */
-bool category_update(struct store *st, struct arena *a, int64_t id, json_t *body, struct category *out,
-                     struct err *e);
+bool category_update(struct store *st, struct arena *a, int64_t id, json_t *body, struct category *out, struct err *e);
 
 /* Soft delete: deleted and inactive; it stops counting in its followers'
  * categories_counter. 404 if missing, 400 already_deleted. */
@@ -66,12 +65,12 @@ void category_parse_ordering(const char *ordering, struct category_filter *f);
  * state. 403 mode_disabled when configurations.category_follow_enabled is
  * false; 404 for a missing or deleted category; 403 for a blocked caller;
  * 400 inactive when following an inactive one (unfollowing is allowed). */
-bool category_follow_toggle(struct store *st, struct arena *a, const struct principal *who, int64_t id,
-                            bool *following, struct err *e);
+bool category_follow_toggle(struct store *st, struct arena *a, const struct principal *who, int64_t id, bool *following,
+                            struct err *e);
 
 /* Whether the caller follows category `id` (404 if missing or deleted). */
-bool category_is_followed(struct store *st, struct arena *a, const struct principal *who, int64_t id,
-                          bool *followed, struct err *e);
+bool category_is_followed(struct store *st, struct arena *a, const struct principal *who, int64_t id, bool *followed,
+                          struct err *e);
 
 /* The categories user `user_id` follows (not deleted), by order then id, at
  * most CATEGORY_FOLLOWED_MAX. 404 for a missing or hard-deleted user. */

@@ -41,16 +41,12 @@ bool field_error_does_not_exist(struct arena *a, struct err *e, const char *name
 bool field_check_chars(const char *name, const char *s, bool multiline, struct err *e)
 {
     switch (text_check_chars(s, multiline)) {
-    case TEXT_CHARS_OK:
-        return true;
-    case TEXT_CHARS_INVALID:
-        return err_field(e, name, FIELD_CODE_INVALID, FIELD_MSG_UTF8);
+    case TEXT_CHARS_OK: return true;
+    case TEXT_CHARS_INVALID: return err_field(e, name, FIELD_CODE_INVALID, FIELD_MSG_UTF8);
     case TEXT_CHARS_CONTROL:
         return err_field(e, name, FIELD_CODE_INVALID, multiline ? FIELD_MSG_CONTROL_MULTILINE : FIELD_MSG_CONTROL);
-    case TEXT_CHARS_BIDI:
-        return err_field(e, name, FIELD_CODE_INVALID, FIELD_MSG_BIDI);
-    case TEXT_CHARS_ZERO_WIDTH:
-        return err_field(e, name, FIELD_CODE_INVALID, FIELD_MSG_ZERO_WIDTH);
+    case TEXT_CHARS_BIDI: return err_field(e, name, FIELD_CODE_INVALID, FIELD_MSG_BIDI);
+    case TEXT_CHARS_ZERO_WIDTH: return err_field(e, name, FIELD_CODE_INVALID, FIELD_MSG_ZERO_WIDTH);
     }
     return err_field(e, name, FIELD_CODE_INVALID, FIELD_MSG_STRING);
 }
@@ -73,17 +69,10 @@ enum field_read field_text(struct arena *a, json_t *body, const char *name, cons
         return FIELD_ABSENT;
     if (json_is_null(v)) {
         switch (rule->null) {
-        case FIELD_NULL_ERROR:
-            err_field(e, name, FIELD_CODE_NULL, FIELD_MSG_NULL);
-            return FIELD_INVALID;
-        case FIELD_NULL_NULL:
-            *out = NULL;
-            return FIELD_GIVEN;
-        case FIELD_NULL_EMPTY:
-            *out = "";
-            return FIELD_GIVEN;
-        case FIELD_NULL_ABSENT:
-            return FIELD_ABSENT;
+        case FIELD_NULL_ERROR: err_field(e, name, FIELD_CODE_NULL, FIELD_MSG_NULL); return FIELD_INVALID;
+        case FIELD_NULL_NULL: *out = NULL; return FIELD_GIVEN;
+        case FIELD_NULL_EMPTY: *out = ""; return FIELD_GIVEN;
+        case FIELD_NULL_ABSENT: return FIELD_ABSENT;
         }
     }
     const char *s;
@@ -130,8 +119,8 @@ enum field_read field_text(struct arena *a, json_t *body, const char *name, cons
     return FIELD_GIVEN;
 }
 
-enum field_read field_required_text(struct arena *a, json_t *body, const char *name,
-                                    const struct field_text_rule *rule, const char **out, struct err *e)
+enum field_read field_required_text(struct arena *a, json_t *body, const char *name, const struct field_text_rule *rule,
+                                    const char **out, struct err *e)
 {
     struct field_text_rule r = *rule;
     if (r.null == FIELD_NULL_ERROR)

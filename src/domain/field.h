@@ -71,12 +71,12 @@ enum field_null {
 /* The rule of one text field. Zero-initialised: a required-by-nothing,
  * unbounded, single-line CharField that rejects null and numbers. */
 struct field_text_rule {
-    long max_chars;        /* 0: no bound. Counted in characters after NFC */
+    long max_chars; /* 0: no bound. Counted in characters after NFC */
     enum field_null null;
-    bool numbers;          /* JSON numbers are written out as text (DRF's CharField) */
-    bool multiline;        /* line breaks allowed (CR LF is stored as LF) */
-    bool keep_whitespace;  /* no trimming (DRF trim_whitespace=False) */
-    bool any_chars;        /* no character rule and no NFC: codes, markup */
+    bool numbers;         /* JSON numbers are written out as text (DRF's CharField) */
+    bool multiline;       /* line breaks allowed (CR LF is stored as LF) */
+    bool keep_whitespace; /* no trimming (DRF trim_whitespace=False) */
+    bool any_chars;       /* no character rule and no NFC: codes, markup */
 };
 
 /* A text field: trimmed, NFC, the character rule of names and free text
@@ -86,8 +86,8 @@ enum field_read field_text(struct arena *a, json_t *body, const char *name, cons
 
 /* As field_text, for a required field: absent, null or "" is "required"
  * (FIELD_INVALID). */
-enum field_read field_required_text(struct arena *a, json_t *body, const char *name,
-                                    const struct field_text_rule *rule, const char **out, struct err *e);
+enum field_read field_required_text(struct arena *a, json_t *body, const char *name, const struct field_text_rule *rule,
+                                    const char **out, struct err *e);
 
 /* The character rule alone, for text read another way: adds the field
  * error and returns false if s breaks it. */

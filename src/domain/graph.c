@@ -11,22 +11,16 @@
  */
 #include "domain/graph.h"
 
-
 #include "core/clock.h"
 
 const char *graph_status_name(enum graph_status s)
 {
     switch (s) {
-    case GRAPH_STATUS_FOLLOWED:
-        return "followed";
-    case GRAPH_STATUS_CONNECTED:
-        return "connected";
-    case GRAPH_STATUS_SENT:
-        return "sent_connection_request";
-    case GRAPH_STATUS_RECEIVED:
-        return "received_connection_request";
-    case GRAPH_STATUS_NONE:
-        break;
+    case GRAPH_STATUS_FOLLOWED: return "followed";
+    case GRAPH_STATUS_CONNECTED: return "connected";
+    case GRAPH_STATUS_SENT: return "sent_connection_request";
+    case GRAPH_STATUS_RECEIVED: return "received_connection_request";
+    case GRAPH_STATUS_NONE: break;
     }
     return NULL;
 }
@@ -144,8 +138,7 @@ static bool act_connection(struct store *st, enum graph_action act, int64_t me, 
         return store_graph_request_set_viewed(st, theirs.id, now, e);
 
     case GRAPH_FOLLOW:
-    case GRAPH_HIDE:
-        break;
+    case GRAPH_HIDE: break;
     }
     return err_internal(e);
 }
@@ -155,8 +148,7 @@ static bool delta_zero(const struct graph_counter_delta *d)
     return !d->followers && !d->followings && !d->connections && !d->requests_sent && !d->requests_received;
 }
 
-bool graph_act(struct store *st, const struct principal *who, int64_t target, enum graph_action act,
-               struct err *e)
+bool graph_act(struct store *st, const struct principal *who, int64_t target, enum graph_action act, struct err *e)
 {
     int64_t me = who->user_id;
     if (!me)
@@ -288,21 +280,11 @@ bool graph_ask(struct store *st, struct arena *a, int64_t me, int64_t other, enu
         return true;
     int found = -1;
     switch (q) {
-    case GRAPH_IS_FOLLOWED:
-        found = store_graph_follow_exists(st, me, other, e);
-        break;
-    case GRAPH_IS_FOLLOWER:
-        found = store_graph_follow_exists(st, other, me, e);
-        break;
-    case GRAPH_IS_CONNECTION:
-        found = store_graph_connected(st, me, other, e);
-        break;
-    case GRAPH_IS_HIDDEN:
-        found = store_graph_hide_exists(st, me, other, e);
-        break;
-    case GRAPH_IS_HIDDEN_BY:
-        found = store_graph_hide_exists(st, other, me, e);
-        break;
+    case GRAPH_IS_FOLLOWED: found = store_graph_follow_exists(st, me, other, e); break;
+    case GRAPH_IS_FOLLOWER: found = store_graph_follow_exists(st, other, me, e); break;
+    case GRAPH_IS_CONNECTION: found = store_graph_connected(st, me, other, e); break;
+    case GRAPH_IS_HIDDEN: found = store_graph_hide_exists(st, me, other, e); break;
+    case GRAPH_IS_HIDDEN_BY: found = store_graph_hide_exists(st, other, me, e); break;
     }
     if (found < 0)
         return false;

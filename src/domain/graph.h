@@ -54,8 +54,7 @@ enum graph_action {
  * precondition codes (already_connected, already_requested,
  * request_received, no_request, not_rejected, no_connection); 400
  * limit_reached beyond GRAPH_HIDES_MAX hides. */
-bool graph_act(struct store *st, const struct principal *who, int64_t target, enum graph_action act,
-               struct err *e);
+bool graph_act(struct store *st, const struct principal *who, int64_t target, enum graph_action act, struct err *e);
 
 /* The caller's relation to many users, loaded in one query. */
 struct graph_relations {

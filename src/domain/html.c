@@ -540,13 +540,9 @@ static bool enter(struct walk *w, const GumboNode *node)
     switch (node->type) {
     case GUMBO_NODE_TEXT:
     case GUMBO_NODE_WHITESPACE:
-    case GUMBO_NODE_CDATA:
-        put_text(w, node->v.text.text);
-        return false;
-    case GUMBO_NODE_ELEMENT:
-        return enter_element(w, node);
-    default: /* comments, templates, documents */
-        return false;
+    case GUMBO_NODE_CDATA: put_text(w, node->v.text.text); return false;
+    case GUMBO_NODE_ELEMENT: return enter_element(w, node);
+    default: /* comments, templates, documents */ return false;
     }
 }
 
@@ -575,8 +571,7 @@ static void leave(struct walk *w, const GumboNode *node)
 
 static const GumboVector *children(const GumboNode *node)
 {
-    return node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE ? &node->v.element.children
-                                                                                  : NULL;
+    return node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE ? &node->v.element.children : NULL;
 }
 
 /* Walks every descendant of root in document order without recursion: the

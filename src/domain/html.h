@@ -32,17 +32,17 @@
 #include "core/err.h"
 
 enum {
-    HTML_INPUT_MAX = 64 * 1024,   /* bytes of HTML accepted: a long article; more is 400 */
-    HTML_TAGS_MAX = 8192,         /* tags in the input (and output): bounds the tree, whose deep
+    HTML_INPUT_MAX = 64 * 1024,       /* bytes of HTML accepted: a long article; more is 400 */
+    HTML_TAGS_MAX = 8192,             /* tags in the input (and output): bounds the tree, whose deep
                                    * nesting makes the parser's scope scans quadratic; link-heavy
                                    * prose has a tag every 15 bytes, this allows one per 8 */
     HTML_PARSE_MEMORY_MAX = 16 << 20, /* bytes the parser may hold at once: formatting elements that
                                        * the HTML5 algorithm re-opens in every paragraph can otherwise
                                        * turn 45 KiB into a gigabyte */
-    HTML_DEPTH_MAX = 32,          /* nesting of kept elements; deeper ones are unwrapped */
-    HTML_URL_MAX = 2048,          /* bytes of an href or src; longer ones are dropped */
-    HTML_ATTR_MAX = 1024,         /* bytes of a title or alt; longer ones are dropped */
-    HTML_SUMMARY_MAX = 500,       /* characters of the plain-text summary */
+    HTML_DEPTH_MAX = 32,              /* nesting of kept elements; deeper ones are unwrapped */
+    HTML_URL_MAX = 2048,              /* bytes of an href or src; longer ones are dropped */
+    HTML_ATTR_MAX = 1024,             /* bytes of a title or alt; longer ones are dropped */
+    HTML_SUMMARY_MAX = 500,           /* characters of the plain-text summary */
 };
 
 struct html_clean {

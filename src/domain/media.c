@@ -82,8 +82,7 @@ const char *media_type_mime(enum media_type t)
     return NULL;
 }
 
-bool media_check_upload(const char *field, const unsigned char *data, size_t len, enum media_type *type,
-                        struct err *e)
+bool media_check_upload(const char *field, const unsigned char *data, size_t len, enum media_type *type, struct err *e)
 {
     if (len == 0)
         return err_field(e, field, "empty", "The submitted file is empty.");
@@ -287,8 +286,7 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-bool media_sweep(struct store *st, const char *data_dir, bool remove, struct media_sweep_stats *out,
-                 struct err *e)
+bool media_sweep(struct store *st, const char *data_dir, bool remove, struct media_sweep_stats *out, struct err *e)
 {
     *out = (struct media_sweep_stats){0};
     char dir[MEDIA_PATH_MAX];

@@ -35,8 +35,7 @@ const char *media_type_mime(enum media_type t);
 /* Checks an upload for `field`: not empty, at most MEDIA_MAX_BYTES, one of
  * the four image types. On failure adds a field error (codes "empty",
  * "file_too_large", "invalid_image") and returns false. */
-bool media_check_upload(const char *field, const unsigned char *data, size_t len, enum media_type *type,
-                        struct err *e);
+bool media_check_upload(const char *field, const unsigned char *data, size_t len, enum media_type *type, struct err *e);
 
 /* Writes data to a new file <data_dir>/media/<random>.<ext>: a temporary
  * file in the same directory, fsync, rename, fsync of the directory, so a
@@ -86,7 +85,6 @@ struct store;
  * the read is younger than the age bound). Entries of any other name,
  * directories and referenced files are never touched. False (e filled) if
  * the references cannot be read; a missing media directory is empty. */
-bool media_sweep(struct store *st, const char *data_dir, bool remove, struct media_sweep_stats *out,
-                 struct err *e);
+bool media_sweep(struct store *st, const char *data_dir, bool remove, struct media_sweep_stats *out, struct err *e);
 
 #endif

@@ -165,7 +165,8 @@ bool post_create(struct store *st, struct arena *a, const struct principal *who,
     bool discussion = !strcmp(type, POST_TYPE_DISCUSSION);
     if (!prefs_get_bool(st, a, "configurations", discussion ? "discussion_type_enabled" : "post_type_enabled", true))
         return err_set(e, ERR_FORBIDDEN, "mode_disabled",
-                       discussion ? "Discussions are disabled in this community." : "Posts are disabled in this community.");
+                       discussion ? "Discussions are disabled in this community."
+                                  : "Posts are disabled in this community.");
     if (who->status == USER_BLOCKED)
         return err_forbidden(e, "Blocked users cannot publish.");
     struct post_input input, *in = &input;
@@ -265,8 +266,7 @@ bool post_user_feed(struct store *st, struct arena *a, const struct principal *w
     return store_post_by_author(st, a, author_id, limit, offset, out, e);
 }
 
-bool post_categories(struct store *st, struct arena *a, int64_t post_id, struct category **out, int *n,
-                     struct err *e)
+bool post_categories(struct store *st, struct arena *a, int64_t post_id, struct category **out, int *n, struct err *e)
 {
     return store_category_of_post(st, a, post_id, out, n, e);
 }

@@ -67,8 +67,7 @@ bool post_get(struct store *st, struct arena *a, const struct principal *who, co
               struct post *out, struct user *author, struct err *e);
 
 /* The categories of a post (Category objects of the feed, contract §9). */
-bool post_categories(struct store *st, struct arena *a, int64_t post_id, struct category **out, int *n,
-                     struct err *e);
+bool post_categories(struct store *st, struct arena *a, int64_t post_id, struct category **out, int *n, struct err *e);
 
 /* Soft-deletes the post `id` of `type`: 404 as post_get; 403 unless `who`
  * is its author or an administrator, or when `who` is blocked; 400

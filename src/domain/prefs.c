@@ -35,8 +35,8 @@ bool prefs_split_key(struct arena *a, const char *key, const char **section, con
 
 json_t *prefs_json(const struct pref *p)
 {
-    return json_pack("{s:I, s:s, s:s, s:O}", "id", (json_int_t)p->id, "section", p->section, "name", p->name,
-                     "value", p->value);
+    return json_pack("{s:I, s:s, s:s, s:O}", "id", (json_int_t)p->id, "section", p->section, "name", p->name, "value",
+                     p->value);
 }
 
 /* Whether `v` may replace `current` (same JSON type; integers and reals

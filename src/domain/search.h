@@ -31,7 +31,7 @@ struct store;
 struct principal;
 
 enum {
-    SEARCH_TERM_MAX = 255,  /* bytes of a text filter: longer cannot match any field */
+    SEARCH_TERM_MAX = 255, /* bytes of a text filter: longer cannot match any field */
 };
 
 /* Reads and validates the parameters of GET /user/search/ (contract §3, §7)

@@ -11,8 +11,13 @@
 _Static_assert((int)SETTINGS_COUNT == (int)STORE_SETTINGS_COUNT, "the store keeps every setting");
 
 const char *const settings_names[SETTINGS_COUNT] = {
-    "qa_frequency",         "email_notification_not_qa",      "interests_frequency",     "engagement_frequency",
-    "mobile_notifications_scmty", "toast_notifications_emit_sound", "show_toast_notifications",
+    "qa_frequency",
+    "email_notification_not_qa",
+    "interests_frequency",
+    "engagement_frequency",
+    "mobile_notifications_scmty",
+    "toast_notifications_emit_sound",
+    "show_toast_notifications",
 };
 
 /* The schema's example values, in settings_names order. */
@@ -35,10 +40,7 @@ static const int settings_choices[SETTINGS_COUNT][SETTINGS_MAX_CHOICES] = {
  * ones as invalid choices rather than overflow. */
 enum { SETTINGS_VALUE_DIGITS = 9 };
 
-void settings_defaults(struct user_settings *out)
-{
-    memcpy(out->values, settings_default_values, sizeof out->values);
-}
+void settings_defaults(struct user_settings *out) { memcpy(out->values, settings_default_values, sizeof out->values); }
 
 static bool settings_load(struct store *st, int64_t id, struct user_settings *out, struct err *e)
 {
@@ -46,8 +48,8 @@ static bool settings_load(struct store *st, int64_t id, struct user_settings *ou
     return store_settings_get(st, id, out->values, e) >= 0;
 }
 
-bool settings_get(struct store *st, struct arena *a, const struct principal *who, int64_t id,
-                  struct user_settings *out, struct err *e)
+bool settings_get(struct store *st, struct arena *a, const struct principal *who, int64_t id, struct user_settings *out,
+                  struct err *e)
 {
     struct user u;
     return account_require_owner(st, a, who, id, &u, e) && settings_load(st, id, out, e);

@@ -30,8 +30,8 @@ void settings_defaults(struct user_settings *out);
 
 /* The settings of user `id` for the caller: 404 if the user does not exist
  * or is hard deleted, 403 unless the caller is that user. */
-bool settings_get(struct store *st, struct arena *a, const struct principal *who, int64_t id,
-                  struct user_settings *out, struct err *e);
+bool settings_get(struct store *st, struct arena *a, const struct principal *who, int64_t id, struct user_settings *out,
+                  struct err *e);
 
 /* A partial update from `fields` (an object; unknown keys ignored): every
  * given setting must be one of its enumerated values, as a JSON integer or

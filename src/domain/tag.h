@@ -69,7 +69,6 @@ bool tag_ids_check(struct store *st, struct arena *a, const int64_t *ids, int n,
 bool tag_ids_of_user(struct store *st, struct arena *a, int64_t user_id, int64_t **ids, int *n, struct err *e);
 
 /* The tags of a user that are not deleted, for /user/{id}/tags/. */
-bool tag_list_of_user(struct store *st, struct arena *a, int64_t user_id, struct tag **tags, int *n,
-                      struct err *e);
+bool tag_list_of_user(struct store *st, struct arena *a, int64_t user_id, struct tag **tags, int *n, struct err *e);
 
 #endif

@@ -94,7 +94,8 @@ void user_parse_ordering(const char *ordering, const char *const *allowed, struc
  * password rules check the characters): absent, null or "" → NULL. */
 static const char *body_string(struct arena *a, json_t *body, const char *name, struct err *e)
 {
-    static const struct field_text_rule as_sent = {.null = FIELD_NULL_ABSENT, .keep_whitespace = true, .any_chars = true};
+    static const struct field_text_rule as_sent = {
+        .null = FIELD_NULL_ABSENT, .keep_whitespace = true, .any_chars = true};
     const char *s = NULL;
     if (field_text(a, body, name, &as_sent, &s, e) != FIELD_GIVEN)
         return NULL;

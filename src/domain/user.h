@@ -45,7 +45,7 @@ struct user_signup {
     const char *role;     /* NULL if none */
     bool has_ext_id;
     int64_t ext_id;
-    const int64_t *tags;  /* tag ids to give, sorted and distinct */
+    const int64_t *tags; /* tag ids to give, sorted and distinct */
     int ntags;
 };
 

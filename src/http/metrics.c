@@ -23,15 +23,15 @@
 
 /* Statuses counted on their own; anything else is counted by its class
  * ("2xx" ...), so that the number of series stays bounded. */
-static const int metrics_statuses[] = {200, 201, 204, 301, 302, 304, 400, 401, 403, 404,
-                                       405, 409, 413, 415, 429, 500, 503};
+static const int metrics_statuses[] = {200, 201, 204, 301, 302, 304, 400, 401, 403,
+                                       404, 405, 409, 413, 415, 429, 500, 503};
 enum {
     METRICS_NSTATUS_EXACT = sizeof metrics_statuses / sizeof metrics_statuses[0],
     METRICS_NSTATUS = METRICS_NSTATUS_EXACT + 5, /* + 1xx..5xx for the rest */
 };
 
 /* Histogram upper bounds in microseconds (Prometheus' defaults, from 1 ms). */
-static const int64_t metrics_bounds_us[] = {1000,   2500,   5000,    10000,   25000,   50000,
+static const int64_t metrics_bounds_us[] = {1000,   2500,   5000,   10000,   25000,   50000,
                                             100000, 250000, 500000, 1000000, 2500000, 5000000};
 enum { METRICS_NBOUNDS = sizeof metrics_bounds_us / sizeof metrics_bounds_us[0] };
 
@@ -236,9 +236,8 @@ static void write_requests(struct buf *b)
             buf_printf(b,
                        "hearth_http_request_duration_seconds_sum{method=\"%s\",route=\"%s\",status=\"%s\"} %.6f\n"
                        "hearth_http_request_duration_seconds_count{method=\"%s\",route=\"%s\",status=\"%s\"} %llu\n",
-                       method, route, status,
-                       (double)atomic_load_explicit(&m->sum_us, memory_order_relaxed) / 1e6, method, route, status,
-                       (unsigned long long)total);
+                       method, route, status, (double)atomic_load_explicit(&m->sum_us, memory_order_relaxed) / 1e6,
+                       method, route, status, (unsigned long long)total);
         }
     }
 }

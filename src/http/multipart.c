@@ -119,8 +119,7 @@ static bool read_header_line(struct multipart *m, const unsigned char *line, siz
 /* Reads the header lines of the part in [start, end) up to the empty line;
  * *body_start is where the part's content begins. Headers running straight
  * into the delimiter mean an empty part (RFC 2046 makes the body optional). */
-static bool read_part_headers(struct multipart *m, size_t start, size_t end, struct part_headers *h,
-                              size_t *body_start)
+static bool read_part_headers(struct multipart *m, size_t start, size_t end, struct part_headers *h, size_t *body_start)
 {
     size_t pos = start;
     size_t count = 0;

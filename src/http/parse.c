@@ -39,10 +39,7 @@ static _Noreturn void out_of_memory(void)
     abort();
 }
 
-static void decref(void *p)
-{
-    json_decref(p);
-}
+static void decref(void *p) { json_decref(p); }
 
 /* A new empty object whose reference the arena owns. */
 json_t *http_arena_object(struct arena *a)
@@ -62,10 +59,7 @@ void http_set_string(json_t *obj, const char *key, size_t key_len, const char *v
         out_of_memory();
 }
 
-static unsigned char ascii_lower(unsigned char c)
-{
-    return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
+static unsigned char ascii_lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c; }
 
 /* Case-insensitive comparison of a byte range with a lowercase literal. */
 bool http_equals_lower(const unsigned char *s, size_t n, const char *lower)
@@ -78,15 +72,11 @@ bool http_equals_lower(const unsigned char *s, size_t n, const char *lower)
     return true;
 }
 
-
 /* ---- UTF-8 -------------------------------------------------------------- */
 
 /* Strings handed to handlers: valid UTF-8 and no NUL, which C-string users
  * (handlers, SQLite bindings) would silently truncate at. */
-bool http_text_ok(const void *s, size_t n)
-{
-    return text_valid_utf8(s, n);
-}
+bool http_text_ok(const void *s, size_t n) { return text_valid_utf8(s, n); }
 
 /* ---- application/x-www-form-urlencoded ---------------------------------- */
 
@@ -136,7 +126,8 @@ static bool add_pair(struct arena *a, json_t *obj, const char *pair, size_t n, s
     char *key = arena_alloc(a, raw_key_len + 1);
     char *value = arena_alloc(a, raw_value_len + 1);
     size_t key_len, value_len;
-    if (!form_decode(pair, raw_key_len, key, &key_len) || !form_decode(eq ? eq + 1 : pair, raw_value_len, value, &value_len))
+    if (!form_decode(pair, raw_key_len, key, &key_len) ||
+        !form_decode(eq ? eq + 1 : pair, raw_value_len, value, &value_len))
         return err_set(e, ERR_INVALID, "invalid", "Malformed percent-escape in form data.");
     if (key_len == 0)
         return err_set(e, ERR_INVALID, "invalid", "Empty field name in form data.");
@@ -184,15 +175,9 @@ static bool is_qdtext(unsigned char c)
     return c == '\t' || c == ' ' || c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E) || c >= 0x80;
 }
 
-static bool is_quotable(unsigned char c)
-{
-    return c == '\t' || (c >= 0x20 && c <= 0x7E) || c >= 0x80;
-}
+static bool is_quotable(unsigned char c) { return c == '\t' || (c >= 0x20 && c <= 0x7E) || c >= 0x80; }
 
-static bool at_end(const struct cursor *c)
-{
-    return c->p == c->end;
-}
+static bool at_end(const struct cursor *c) { return c->p == c->end; }
 
 void http_skip_ows(struct cursor *c)
 {

@@ -26,10 +26,10 @@ enum {
 };
 
 struct http_upload {
-    const char *field;        /* form field name, NUL-terminated */
-    const char *filename;     /* as sent by the client ("" if none); never trusted */
-    const char *content_type; /* the part's Content-Type, or "" */
-    const unsigned char *data;/* the bytes; points into the body buffer */
+    const char *field;         /* form field name, NUL-terminated */
+    const char *filename;      /* as sent by the client ("" if none); never trusted */
+    const char *content_type;  /* the part's Content-Type, or "" */
+    const unsigned char *data; /* the bytes; points into the body buffer */
     size_t len;
 };
 

@@ -24,14 +24,14 @@ struct request {
     const struct config *cfg;
     struct store *store; /* this thread's connection */
     const char *method;
-    const char *path;    /* as received, without the query */
-    json_t *query;       /* object of strings */
+    const char *path; /* as received, without the query */
+    json_t *query;    /* object of strings */
     struct http_form body;
-    int64_t id;          /* {id} path parameter, 0 if the route has none */
-    const char *param;   /* {name} path parameter, NULL if none */
+    int64_t id;        /* {id} path parameter, 0 if the route has none */
+    const char *param; /* {name} path parameter, NULL if none */
     struct principal who;
-    const char *base;    /* absolute base URL: configured, or scheme://Host */
-    void *conn;          /* the libmicrohttpd connection, for headers */
+    const char *base; /* absolute base URL: configured, or scheme://Host */
+    void *conn;       /* the libmicrohttpd connection, for headers */
 };
 
 /* A request header's value, or NULL. */
@@ -47,8 +47,6 @@ void http_pagination(const struct request *req, int default_limit, int max_limit
 /* A body field as a string (JSON strings, or numbers and booleans written
  * out), NULL when absent or JSON null. *present tells absent from null. */
 const char *http_body_string(const struct request *req, const char *name, bool *present);
-
-
 
 /* The client's IP address as text (for rate limits and logs). */
 const char *http_client_address(const struct request *req);

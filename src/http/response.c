@@ -34,8 +34,7 @@ void http_add_header(struct response *resp, const char *name, const char *value)
 
 static json_t *message_object(const struct err_entry *en)
 {
-    return json_pack("{s:s, s:s}", "code", en->code ? en->code : "invalid", "message",
-                     en->message ? en->message : "");
+    return json_pack("{s:s, s:s}", "code", en->code ? en->code : "invalid", "message", en->message ? en->message : "");
 }
 
 int http_status_of(const struct err *e)
@@ -141,6 +140,6 @@ json_t *http_page(const struct request *req, int64_t count, int limit, int offse
         next = page_url(req, limit, offset + limit);
     if (offset > 0)
         previous = page_url(req, limit, offset - limit > 0 ? offset - limit : 0);
-    return json_pack("{s:I, s:o, s:o, s:o}", "count", (json_int_t)count, "next", next, "previous", previous,
-                     "results", results);
+    return json_pack("{s:I, s:o, s:o, s:o}", "count", (json_int_t)count, "next", next, "previous", previous, "results",
+                     results);
 }

@@ -30,8 +30,8 @@ static bool safe_name(const char *s, size_t n, size_t max)
         return false;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-              c == '_' || c == '-'))
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-'))
             return false;
     }
     return true;
@@ -71,7 +71,7 @@ static bool segment_covers(const char *p, size_t pn, const char *q, size_t qn)
     bool q_id = qn == 4 && !memcmp(q, "{id}", 4), q_name = qn == 6 && !memcmp(q, "{name}", 6);
     int64_t id;
     if (p_name) /* every id is a safe name too */
-        return q_name || q_id || safe_name(q, qn, sizeof ((struct route_match *)0)->name);
+        return q_name || q_id || safe_name(q, qn, sizeof((struct route_match *)0)->name);
     if (p_id)
         return q_id || (!q_name && parse_id(q, qn, &id));
     return pn == qn && !memcmp(p, q, pn);
@@ -103,8 +103,7 @@ bool router_table_ordered(const struct route *routes, size_t n)
     return true;
 }
 
-void router_match(const struct route *routes, size_t n, const char *method, const char *path,
-                  struct route_match *m)
+void router_match(const struct route *routes, size_t n, const char *method, const char *path, struct route_match *m)
 {
     memset(m, 0, sizeof *m);
     /* a path with an empty segment ("//") never matches */

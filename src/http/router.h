@@ -18,17 +18,17 @@ typedef bool (*http_handler)(struct request *req, struct response *resp, struct 
 
 enum route_flags {
     ROUTE_PUBLIC = 0,
-    ROUTE_AUTH = 1 << 0,          /* authentication required (401) */
-    ROUTE_ADMIN = 1 << 1,         /* admin role required (403); implies AUTH */
-    ROUTE_SLOW = 1 << 2,          /* runs on the password worker pool (argon2id) */
-    ROUTE_FOLLOW_MODE = 1 << 3,   /* 403 mode_disabled unless follow mode */
-    ROUTE_FRIEND_MODE = 1 << 4,   /* 403 mode_disabled unless friendship mode */
-    ROUTE_CONTENT = 1 << 5,       /* anonymous callers need content_availability */
-    ROUTE_UPLOADS = 1 << 6,       /* multipart uploads: the 10 MiB body limit */
-    ROUTE_NO_AUTH = 1 << 7,       /* the Authorization header is not read: /oauth/ and
+    ROUTE_AUTH = 1 << 0,        /* authentication required (401) */
+    ROUTE_ADMIN = 1 << 1,       /* admin role required (403); implies AUTH */
+    ROUTE_SLOW = 1 << 2,        /* runs on the password worker pool (argon2id) */
+    ROUTE_FOLLOW_MODE = 1 << 3, /* 403 mode_disabled unless follow mode */
+    ROUTE_FRIEND_MODE = 1 << 4, /* 403 mode_disabled unless friendship mode */
+    ROUTE_CONTENT = 1 << 5,     /* anonymous callers need content_availability */
+    ROUTE_UPLOADS = 1 << 6,     /* multipart uploads: the 10 MiB body limit */
+    ROUTE_NO_AUTH = 1 << 7,     /* the Authorization header is not read: /oauth/ and
                                      jwt/verify_token authenticate the client or the body's
                                      token, and must work while a stale Bearer is sent */
-    ROUTE_OWNER = 1 << 8,         /* only the {id} user may call it: 404/403 decided from the
+    ROUTE_OWNER = 1 << 8,       /* only the {id} user may call it: 404/403 decided from the
                                      head, before a (large) body is read */
 };
 
@@ -49,8 +49,7 @@ struct route_match {
 /* Finds the route for method+path among routes[0..n). On a path that
  * matches no pattern, route is NULL and allow empty (404); on a path that
  * matches only with other methods, route is NULL and allow lists them (405). */
-void router_match(const struct route *routes, size_t n, const char *method, const char *path,
-                  struct route_match *m);
+void router_match(const struct route *routes, size_t n, const char *method, const char *path, struct route_match *m);
 
 /* Whether every route in routes[0..n) can be reached: no earlier route of
  * the same method matches every path a later one matches (a `{name}` before

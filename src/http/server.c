@@ -57,13 +57,13 @@ enum {
 
 struct conn_state {
     struct arena *arena;
-    char *uri;          /* raw request target, as received */
-    bool uri_too_long;  /* the target was cut before libmicrohttpd parsed it */
+    char *uri;         /* raw request target, as received */
+    bool uri_too_long; /* the target was cut before libmicrohttpd parsed it */
     struct buf body;
-    int spool_fd;       /* multipart upload body in a temporary file, or -1 */
+    int spool_fd; /* multipart upload body in a temporary file, or -1 */
     size_t spool_len;
     size_t limit;
-    size_t reserved;    /* bytes counted in bodies_in_flight for this request */
+    size_t reserved; /* bytes counted in bodies_in_flight for this request */
     bool headers_seen, too_large, response_ready, refused, overloaded;
     int spool_errno; /* a failed write of the upload file: answered by spool_fail */
     int64_t started_us;
@@ -242,8 +242,8 @@ static enum MHD_Result queue_response(struct conn_state *s)
         if (r && resp->free_data)
             resp->free_data = NULL; /* ownership moved to libmicrohttpd */
         if (r)
-            MHD_add_response_header(r, "Content-Type", resp->content_type ? resp->content_type
-                                                                          : "application/octet-stream");
+            MHD_add_response_header(r, "Content-Type",
+                                    resp->content_type ? resp->content_type : "application/octet-stream");
         s->bytes_sent = resp->len;
     } else {
         r = MHD_create_response_from_buffer(0, "", MHD_RESPMEM_PERSISTENT);
@@ -717,8 +717,8 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_HEAD_TIMEOUT_S,
         MHD_OPTION_CONNECTION_LIMIT, backstop, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
         MHD_OPTION_STRICT_FOR_CLIENT, (int)1, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_URI_LOG_CALLBACK,
-        on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION, http_connection_notify, NULL, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        NULL, MHD_OPTION_END);
+        on_uri, NULL, MHD_OPTION_NOTIFY_CONNECTION, http_connection_notify, NULL, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, NULL, MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!d) {
         log_error("cannot listen on %s:%d", cfg->listen_host, cfg->listen_port);

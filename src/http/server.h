@@ -18,28 +18,28 @@ struct response;
 /* Request limits: each is answered with a contract §2 error body before
  * anything the size of the excess is allocated (docs/operations.md, Limits). */
 enum {
-    HTTP_BODY_LIMIT = 1 << 20,             /* JSON and forms: 1 MiB, else 413 (contract §1) */
-    HTTP_MULTIPART_LIMIT = 10 << 20,       /* multipart uploads: 10 MiB, else 413 (contract §1) */
-    HTTP_URI_MAX = 8192,                   /* request target, path and query: 414 beyond (as Apache's 8190) */
-    HTTP_PATH_MAX = 2048,                  /* path alone: 414 beyond; the longest route is under 100 */
-    HTTP_HEADERS_MAX = 100,                /* header lines: 431 beyond (as Apache's LimitRequestFields) */
-    HTTP_HEADER_BYTES_MAX = 8 * 1024,      /* all header names and values: 431 beyond */
-    HTTP_BODIES_IN_FLIGHT = 64 << 20,      /* body bytes held across all connections: 503 + Retry-After */
-    HTTP_DISCARD_MAX = 64 * 1024,          /* the body of a request refused before it (401/403/404/405)
+    HTTP_BODY_LIMIT = 1 << 20,        /* JSON and forms: 1 MiB, else 413 (contract §1) */
+    HTTP_MULTIPART_LIMIT = 10 << 20,  /* multipart uploads: 10 MiB, else 413 (contract §1) */
+    HTTP_URI_MAX = 8192,              /* request target, path and query: 414 beyond (as Apache's 8190) */
+    HTTP_PATH_MAX = 2048,             /* path alone: 414 beyond; the longest route is under 100 */
+    HTTP_HEADERS_MAX = 100,           /* header lines: 431 beyond (as Apache's LimitRequestFields) */
+    HTTP_HEADER_BYTES_MAX = 8 * 1024, /* all header names and values: 431 beyond */
+    HTTP_BODIES_IN_FLIGHT = 64 << 20, /* body bytes held across all connections: 503 + Retry-After */
+    HTTP_DISCARD_MAX = 64 * 1024,     /* the body of a request refused before it (401/403/404/405)
                                               is read and dropped up to this size, so the client reads
                                               the answer; a larger one is not read at all */
 };
 
 /* Connection limits. */
 enum {
-    HTTP_HEAD_TIMEOUT_S = 10,              /* a new connection must send its request head within this
+    HTTP_HEAD_TIMEOUT_S = 10,           /* a new connection must send its request head within this
                                               idle time (slow or silent clients are closed) */
-    HTTP_CONNECTION_TIMEOUT_S = 30,        /* idle keep-alive connections, and bodies in progress */
-    HTTP_CONNECTION_LIMIT = 10000,         /* concurrent connections (lowered to fit RLIMIT_NOFILE) */
-    HTTP_FD_RESERVE = 256,                 /* descriptors kept for the database, media and logs */
-    HTTP_CONNECTION_MEMORY = 64 * 1024,    /* libmicrohttpd's per-connection pool: the head within
+    HTTP_CONNECTION_TIMEOUT_S = 30,     /* idle keep-alive connections, and bodies in progress */
+    HTTP_CONNECTION_LIMIT = 10000,      /* concurrent connections (lowered to fit RLIMIT_NOFILE) */
+    HTTP_FD_RESERVE = 256,              /* descriptors kept for the database, media and logs */
+    HTTP_CONNECTION_MEMORY = 64 * 1024, /* libmicrohttpd's per-connection pool: the head within
                                               the limits above always fits (pages are touched as used) */
-    HTTP_DRAIN_MS = 10 * 1000,             /* at shutdown, in-flight requests get this long to finish */
+    HTTP_DRAIN_MS = 10 * 1000,          /* at shutdown, in-flight requests get this long to finish */
 };
 
 /* What the server needs from the layers above. Every hook runs on the

@@ -23,8 +23,8 @@ struct category {
     const char *html_info; /* sanitised HTML (domain/html.h) */
     const char *seo_title;
     const char *seo_description;
-    const char *auto_follow;     /* "none", "default" or "forced" (recorded, not acted on) */
-    bool active, deleted;        /* deleted implies !active */
+    const char *auto_follow; /* "none", "default" or "forced" (recorded, not acted on) */
+    bool active, deleted;    /* deleted implies !active */
     int64_t emotional_image_position;
     const char *stream_order_by; /* "recent" or "last_activity" */
     int64_t lastmod_us;

@@ -19,6 +19,9 @@ struct principal {
     int64_t token_id; /* the OAuth token row used, 0 for a JWT */
 };
 
-static inline bool principal_is_admin(const struct principal *p) { return p->role && !__builtin_strcmp(p->role, "admin"); }
+static inline bool principal_is_admin(const struct principal *p)
+{
+    return p->role && !__builtin_strcmp(p->role, "admin");
+}
 
 #endif

@@ -12,7 +12,7 @@
 #include "model/user.h"
 
 enum {
-    SEARCH_MAX_ORDER = 6,   /* ordering keys kept; more are ignored */
+    SEARCH_MAX_ORDER = 6, /* ordering keys kept; more are ignored */
 };
 
 enum search_key {

@@ -25,8 +25,8 @@ struct user_tag {
 };
 
 struct tag_filter {
-    const char *type;   /* NULL = any */
-    const char *search; /* folded; name contains it; NULL = any */
+    const char *type;             /* NULL = any */
+    const char *search;           /* folded; name contains it; NULL = any */
     int visible, active, deleted; /* -1 any, 0 false, 1 true */
     int limit, offset;
 };

@@ -56,8 +56,8 @@ struct user_filter {
     const char *username, *real_name, *location, *description, *gender;
     struct user_order order[USER_MAX_ORDER];
     int norder;
-    int64_t viewer_id; /* excludes users hidden by the viewer, 0 = none */
-    int64_t exclude_id;/* autocomplete's `exclude`, 0 = none */
+    int64_t viewer_id;  /* excludes users hidden by the viewer, 0 = none */
+    int64_t exclude_id; /* autocomplete's `exclude`, 0 = none */
     int limit, offset;
 };
 

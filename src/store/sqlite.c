@@ -126,8 +126,7 @@ struct store *store_open(const char *path, struct err *e)
         return NULL;
     }
     if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        sqlite_fault_vfs() /* NULL outside tests */) !=
-        SQLITE_OK) {
+                        sqlite_fault_vfs() /* NULL outside tests */) != SQLITE_OK) {
         log_error("sqlite: cannot open %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
         store_close(st);
         err_internal(e);
@@ -138,10 +137,10 @@ struct store *store_open(const char *path, struct err *e)
     const char *setup = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                         "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;";
     if (sqlite3_exec(st->db, setup, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_create_function(st->db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                fn_fold, NULL, NULL) != SQLITE_OK ||
-        sqlite3_create_function(st->db, "word_prefix", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                NULL, fn_word_prefix, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(st->db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, fn_fold,
+                                NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(st->db, "word_prefix", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                fn_word_prefix, NULL, NULL) != SQLITE_OK ||
         !sqlite_search_register(st->db) /* the 005_search triggers call them */) {
         sqlite_fail(st, e, "setup");
         store_close(st);
@@ -172,14 +171,10 @@ void store_close(struct store *st)
 static json_t *column_json(sqlite3_stmt *q, int i)
 {
     switch (sqlite3_column_type(q, i)) {
-    case SQLITE_INTEGER:
-        return json_integer(sqlite3_column_int64(q, i));
-    case SQLITE_FLOAT:
-        return json_real(sqlite3_column_double(q, i));
-    case SQLITE_TEXT:
-        return json_stringn((const char *)sqlite3_column_text(q, i), (size_t)sqlite3_column_bytes(q, i));
-    default:
-        return json_null();
+    case SQLITE_INTEGER: return json_integer(sqlite3_column_int64(q, i));
+    case SQLITE_FLOAT: return json_real(sqlite3_column_double(q, i));
+    case SQLITE_TEXT: return json_stringn((const char *)sqlite3_column_text(q, i), (size_t)sqlite3_column_bytes(q, i));
+    default: return json_null();
     }
 }
 
@@ -251,9 +246,9 @@ void store_rollback(struct store *st)
 
 bool store_migrate(struct store *st, struct err *e)
 {
-    if (sqlite3_exec(st->db,
-                     "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)",
-                     NULL, NULL, NULL) != SQLITE_OK)
+    if (sqlite3_exec(
+            st->db, "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)",
+            NULL, NULL, NULL) != SQLITE_OK)
         return sqlite_fail(st, e, "migrations table");
     for (const struct migration *m = store_sqlite_migrations; m->name; m++) {
         if (!store_begin(st, e))

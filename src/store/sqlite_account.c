@@ -103,9 +103,8 @@ static bool exec_for_user(struct store *st, const char *sql, int64_t user_id, st
 
 bool store_account_soft_delete(struct store *st, int64_t user_id, int64_t now, struct err *e)
 {
-    sqlite3_stmt *q =
-        sqlite_stmt(st, "UPDATE users SET status = 'd', tokens_valid_after = max(tokens_valid_after, $1) WHERE id = $2",
-                    e);
+    sqlite3_stmt *q = sqlite_stmt(
+        st, "UPDATE users SET status = 'd', tokens_valid_after = max(tokens_valid_after, $1) WHERE id = $2", e);
     if (!q)
         return false;
     sqlite3_bind_int64(q, 1, now);
@@ -175,8 +174,7 @@ bool store_account_set_email(struct store *st, int64_t user_id, const char *emai
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "set email");
 }
 
-bool store_account_set_password(struct store *st, int64_t user_id, const char *hash, int64_t valid_after,
-                                struct err *e)
+bool store_account_set_password(struct store *st, int64_t user_id, const char *hash, int64_t valid_after, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "UPDATE users SET password_hash = $1, tokens_valid_after = $2 WHERE id = $3", e);
     if (!q)
@@ -196,8 +194,7 @@ static void read_email_change(struct arena *a, sqlite3_stmt *q, void *out)
     c->attempts = sqlite3_column_int(q, 3);
 }
 
-int store_email_change_get(struct store *st, struct arena *a, int64_t user_id, struct email_change *out,
-                           struct err *e)
+int store_email_change_get(struct store *st, struct arena *a, int64_t user_id, struct email_change *out, struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "SELECT new_email, code_hash, expires_us, attempts FROM email_changes WHERE user_id = $1", e);

@@ -137,8 +137,8 @@ static bool exec_ids(struct store *st, const char *sql, int64_t a, int64_t b, st
 
 /* Removes up to `limit` edges of one direction with their counts; rows is
  * scratch space for `limit` rows. */
-static bool purge_direction(struct store *st, const struct purge_edge *pe, int64_t user_id, bool user_active,
-                            int limit, struct purge_row *rows, int64_t *removed, struct err *e)
+static bool purge_direction(struct store *st, const struct purge_edge *pe, int64_t user_id, bool user_active, int limit,
+                            struct purge_row *rows, int64_t *removed, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, pe->select, e);
     if (!q)

@@ -12,7 +12,7 @@
 #include "store/sqlite_internal.h"
 
 /* The categories columns, in the order category_from_row reads them. */
-#define CATEGORY_COLUMNS                                                                                       \
+#define CATEGORY_COLUMNS                                                                                          \
     "k.id, k.\"order\", k.name, k.name_synonyms, k.slug, k.slogan, k.html_info, k.seo_title, k.seo_description, " \
     "k.auto_follow, k.active, k.deleted, k.emotional_image_position, k.stream_order_by, k.lastmod_us"
 
@@ -59,8 +59,8 @@ static void bind_category(sqlite3_stmt *q, const struct category *c)
 
 /* Steps a statement returning categories into a new arena array of at most
  * max entries. Resets it. */
-static bool category_rows(struct store *st, struct arena *a, sqlite3_stmt *q, int max, struct category **out,
-                          int *n, struct err *e, const char *what)
+static bool category_rows(struct store *st, struct arena *a, sqlite3_stmt *q, int max, struct category **out, int *n,
+                          struct err *e, const char *what)
 {
     int cap = 8;
     struct category *items = arena_alloc(a, sizeof *items * (size_t)cap);
@@ -103,8 +103,7 @@ int store_category_name_taken(struct store *st, const char *name, int64_t except
 
 int store_category_slug_taken(struct store *st, const char *slug, int64_t except_id, struct err *e)
 {
-    return sqlite_taken(st, "SELECT 1 FROM categories WHERE lower(slug) = lower($1) AND id <> $2",
-                        slug, except_id, e);
+    return sqlite_taken(st, "SELECT 1 FROM categories WHERE lower(slug) = lower($1) AND id <> $2", slug, except_id, e);
 }
 
 bool store_category_insert(struct store *st, struct category *c, struct err *e)
@@ -160,8 +159,8 @@ bool store_category_followers_counter_add(struct store *st, int64_t category_id,
     return sqlite_exec_stmt(st, q, e, "category followers counters");
 }
 
-bool store_category_list(struct store *st, struct arena *a, const struct category_filter *f,
-                         struct category_page *out, struct err *e)
+bool store_category_list(struct store *st, struct arena *a, const struct category_filter *f, struct category_page *out,
+                         struct err *e)
 {
     struct sql_query w = {0};
     struct buf sql = BUF_INIT;
@@ -209,10 +208,9 @@ int store_category_follow_exists(struct store *st, int64_t user_id, int64_t cate
 bool store_category_follow_set(struct store *st, int64_t user_id, int64_t category_id, bool follow, struct err *e)
 {
     sqlite3_stmt *q =
-        follow ? sqlite_stmt(st,
-                             "INSERT INTO category_follows (user_id, category_id, created_us) VALUES ($1, $2, $3)",
-                             e)
-               : sqlite_stmt(st, "DELETE FROM category_follows WHERE user_id = $1 AND category_id = $2", e);
+        follow
+            ? sqlite_stmt(st, "INSERT INTO category_follows (user_id, category_id, created_us) VALUES ($1, $2, $3)", e)
+            : sqlite_stmt(st, "DELETE FROM category_follows WHERE user_id = $1 AND category_id = $2", e);
     if (!q)
         return false;
     sqlite3_bind_int64(q, 1, user_id);
@@ -229,8 +227,8 @@ bool store_category_follow_set(struct store *st, int64_t user_id, int64_t catego
     return sqlite_exec_stmt(st, q, e, "categories counter");
 }
 
-bool store_category_followed(struct store *st, struct arena *a, int64_t user_id, int max, struct category **out,
-                             int *n, struct err *e)
+bool store_category_followed(struct store *st, struct arena *a, int64_t user_id, int max, struct category **out, int *n,
+                             struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT " CATEGORY_COLUMNS " FROM category_follows f "

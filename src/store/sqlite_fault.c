@@ -38,12 +38,9 @@ static int f_read(sqlite3_file *f, void *p, int n, sqlite3_int64 off)
 static int f_write(sqlite3_file *f, const void *p, int n, sqlite3_int64 off)
 {
     switch (fault_injected()) {
-    case FAULT_FULL:
-        return SQLITE_FULL;
-    case FAULT_IO:
-        return SQLITE_IOERR_WRITE;
-    default:
-        return methods_of(f)->xWrite(base_of(f), p, n, off);
+    case FAULT_FULL: return SQLITE_FULL;
+    case FAULT_IO: return SQLITE_IOERR_WRITE;
+    default: return methods_of(f)->xWrite(base_of(f), p, n, off);
     }
 }
 static int f_truncate(sqlite3_file *f, sqlite3_int64 size) { return methods_of(f)->xTruncate(base_of(f), size); }
@@ -69,16 +66,18 @@ static int f_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **pp)
 {
     return methods_of(f)->xFetch(base_of(f), off, n, pp);
 }
-static int f_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p) { return methods_of(f)->xUnfetch(base_of(f), off, p); }
+static int f_unfetch(sqlite3_file *f, sqlite3_int64 off, void *p)
+{
+    return methods_of(f)->xUnfetch(base_of(f), off, p);
+}
 
 static const sqlite3_io_methods fault_methods_v3 = {
-    3,        f_close,  f_read,   f_write,    f_truncate,    f_sync,        f_size,       f_lock,   f_unlock,
-    f_check,  f_control, f_sector, f_caps,    f_shm_map,     f_shm_lock,    f_shm_barrier, f_shm_unmap, f_fetch,
-    f_unfetch,
+    3,         f_close,  f_read, f_write,   f_truncate, f_sync,        f_size,      f_lock,  f_unlock,  f_check,
+    f_control, f_sector, f_caps, f_shm_map, f_shm_lock, f_shm_barrier, f_shm_unmap, f_fetch, f_unfetch,
 };
 static const sqlite3_io_methods fault_methods_v1 = {
-    1, f_close, f_read, f_write, f_truncate, f_sync, f_size, f_lock, f_unlock, f_check, f_control, f_sector, f_caps,
-    NULL, NULL, NULL, NULL, NULL, NULL,
+    1,         f_close,  f_read, f_write, f_truncate, f_sync, f_size, f_lock, f_unlock, f_check,
+    f_control, f_sector, f_caps, NULL,    NULL,       NULL,   NULL,   NULL,   NULL,
 };
 
 static int f_open(sqlite3_vfs *vfs UNUSED, const char *name, sqlite3_file *f, int flags, int *out_flags)
@@ -94,7 +93,10 @@ static int f_open(sqlite3_vfs *vfs UNUSED, const char *name, sqlite3_file *f, in
     return rc;
 }
 
-static int f_delete(sqlite3_vfs *v UNUSED, const char *name, int sync) { return base_vfs->xDelete(base_vfs, name, sync); }
+static int f_delete(sqlite3_vfs *v UNUSED, const char *name, int sync)
+{
+    return base_vfs->xDelete(base_vfs, name, sync);
+}
 static int f_access(sqlite3_vfs *v UNUSED, const char *name, int flags, int *out)
 {
     return base_vfs->xAccess(base_vfs, name, flags, out);
@@ -105,7 +107,10 @@ static int f_full(sqlite3_vfs *v UNUSED, const char *name, int n, char *out)
 }
 static void *f_dlopen(sqlite3_vfs *v UNUSED, const char *name) { return base_vfs->xDlOpen(base_vfs, name); }
 static void f_dlerror(sqlite3_vfs *v UNUSED, int n, char *out) { base_vfs->xDlError(base_vfs, n, out); }
-static void (*f_dlsym(sqlite3_vfs *v UNUSED, void *h, const char *sym))(void) { return base_vfs->xDlSym(base_vfs, h, sym); }
+static void (*f_dlsym(sqlite3_vfs *v UNUSED, void *h, const char *sym))(void)
+{
+    return base_vfs->xDlSym(base_vfs, h, sym);
+}
 static void f_dlclose(sqlite3_vfs *v UNUSED, void *h) { base_vfs->xDlClose(base_vfs, h); }
 static int f_random(sqlite3_vfs *v UNUSED, int n, char *out) { return base_vfs->xRandomness(base_vfs, n, out); }
 static int f_sleep(sqlite3_vfs *v UNUSED, int us) { return base_vfs->xSleep(base_vfs, us); }

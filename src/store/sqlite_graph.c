@@ -34,8 +34,8 @@ static void bind_null(sqlite3_stmt *q, int n)
 /* ================================================================ */
 /* statuses and counters                                            */
 
-bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, enum user_status *a_status, enum user_status *b_status,
-                          struct err *e)
+bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, enum user_status *a_status,
+                          enum user_status *b_status, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT id, status FROM users WHERE id IN ($1, $2)", e);
     if (!q)
@@ -57,8 +57,7 @@ bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, enum use
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "graph statuses");
 }
 
-bool store_graph_counters_add(struct store *st, int64_t user_id, const struct graph_counter_delta *d,
-                              struct err *e)
+bool store_graph_counters_add(struct store *st, int64_t user_id, const struct graph_counter_delta *d, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "UPDATE users SET followers_counter = followers_counter + $2, "
@@ -101,33 +100,32 @@ static int pair_stmt(struct store *st, const char *sql, int64_t a_id, int64_t b_
 
 int store_graph_follow_exists(struct store *st, int64_t follower_id, int64_t followed_id, struct err *e)
 {
-    return pair_stmt(st, "SELECT 1 FROM follows WHERE follower_id = $1 AND followed_id = $2", follower_id,
-                     followed_id, false, 0, true, e);
+    return pair_stmt(st, "SELECT 1 FROM follows WHERE follower_id = $1 AND followed_id = $2", follower_id, followed_id,
+                     false, 0, true, e);
 }
 
 bool store_graph_follow_insert(struct store *st, int64_t follower_id, int64_t followed_id, int64_t now_us,
                                struct err *e)
 {
-    return pair_stmt(st, "INSERT INTO follows (follower_id, followed_id, created_us) VALUES ($1, $2, $3)",
-                     follower_id, followed_id, true, now_us, false, e) == 1;
+    return pair_stmt(st, "INSERT INTO follows (follower_id, followed_id, created_us) VALUES ($1, $2, $3)", follower_id,
+                     followed_id, true, now_us, false, e) == 1;
 }
 
 bool store_graph_follow_delete(struct store *st, int64_t follower_id, int64_t followed_id, struct err *e)
 {
-    return pair_stmt(st, "DELETE FROM follows WHERE follower_id = $1 AND followed_id = $2", follower_id,
-                     followed_id, false, 0, false, e) == 1;
+    return pair_stmt(st, "DELETE FROM follows WHERE follower_id = $1 AND followed_id = $2", follower_id, followed_id,
+                     false, 0, false, e) == 1;
 }
 
 int store_graph_connected(struct store *st, int64_t user_id, int64_t other_id, struct err *e)
 {
-    return pair_stmt(st, "SELECT 1 FROM connections WHERE user_id = $1 AND other_id = $2", user_id, other_id,
-                     false, 0, true, e);
+    return pair_stmt(st, "SELECT 1 FROM connections WHERE user_id = $1 AND other_id = $2", user_id, other_id, false, 0,
+                     true, e);
 }
 
 bool store_graph_connection_insert(struct store *st, int64_t a_id, int64_t b_id, int64_t now_us, struct err *e)
 {
-    return pair_stmt(st,
-                     "INSERT INTO connections (user_id, other_id, created_us) VALUES ($1, $2, $3), ($2, $1, $3)",
+    return pair_stmt(st, "INSERT INTO connections (user_id, other_id, created_us) VALUES ($1, $2, $3), ($2, $1, $3)",
                      a_id, b_id, true, now_us, false, e) == 1;
 }
 
@@ -149,8 +147,7 @@ static void read_request(struct arena *a, sqlite3_stmt *q, void *out)
                                                           .viewed_us = sqlite3_column_int64(q, 3)};
 }
 
-int store_graph_request_get(struct store *st, int64_t from_id, int64_t to_id, struct graph_request *out,
-                            struct err *e)
+int store_graph_request_get(struct store *st, int64_t from_id, int64_t to_id, struct graph_request *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT id, created_us, rejected_us, viewed_us FROM connection_requests "
@@ -170,8 +167,7 @@ int store_graph_request_get(struct store *st, int64_t from_id, int64_t to_id, st
 
 bool store_graph_request_insert(struct store *st, int64_t from_id, int64_t to_id, int64_t now_us, struct err *e)
 {
-    return pair_stmt(st,
-                     "INSERT INTO connection_requests (from_user_id, to_user_id, created_us) VALUES ($1, $2, $3)",
+    return pair_stmt(st, "INSERT INTO connection_requests (from_user_id, to_user_id, created_us) VALUES ($1, $2, $3)",
                      from_id, to_id, true, now_us, false, e) == 1;
 }
 
@@ -216,14 +212,14 @@ int store_graph_hide_exists(struct store *st, int64_t user_id, int64_t hidden_id
 
 bool store_graph_hide_insert(struct store *st, int64_t user_id, int64_t hidden_id, int64_t now_us, struct err *e)
 {
-    return pair_stmt(st, "INSERT INTO hides (user_id, hidden_id, created_us) VALUES ($1, $2, $3)", user_id,
-                     hidden_id, true, now_us, false, e) == 1;
+    return pair_stmt(st, "INSERT INTO hides (user_id, hidden_id, created_us) VALUES ($1, $2, $3)", user_id, hidden_id,
+                     true, now_us, false, e) == 1;
 }
 
 bool store_graph_hide_delete(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e)
 {
-    return pair_stmt(st, "DELETE FROM hides WHERE user_id = $1 AND hidden_id = $2", user_id, hidden_id, false, 0,
-                     false, e) == 1;
+    return pair_stmt(st, "DELETE FROM hides WHERE user_id = $1 AND hidden_id = $2", user_id, hidden_id, false, 0, false,
+                     e) == 1;
 }
 
 /* Steps a single-integer query (ids bound by the caller); -1 on error. */
@@ -283,8 +279,8 @@ bool store_graph_relations(struct store *st, struct arena *a, int64_t viewer_id,
     *rows = arena_alloc(a, sizeof **rows * (size_t)n * 4);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW && *nrows < n * 4)
-        (*rows)[(*nrows)++] = (struct graph_relation_row){sqlite3_column_int64(q, 0),
-                                                          (enum graph_relation_kind)sqlite3_column_int(q, 1)};
+        (*rows)[(*nrows)++] =
+            (struct graph_relation_row){sqlite3_column_int64(q, 0), (enum graph_relation_kind)sqlite3_column_int(q, 1)};
     sqlite3_reset(q);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? true : sqlite_fail(st, e, "graph relations");
 }
@@ -297,22 +293,23 @@ bool store_graph_relations(struct store *st, struct arena *a, int64_t viewer_id,
  * column in it. CROSS JOIN keeps the edge index as the outer loop, so
  * rows come in index order (no sort) and a page stops after
  * offset + limit index steps. */
-#define LIST_FROM(table, owner, other)                                                                            \
-    " FROM " table " e CROSS JOIN users ON users.id = e." other " WHERE e." owner " = $1 AND users.status IN "  \
+#define LIST_FROM(table, owner, other)                                                                         \
+    " FROM " table " e CROSS JOIN users ON users.id = e." other " WHERE e." owner " = $1 AND users.status IN " \
     "('a', 'b') AND NOT EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $2 AND h.hidden_id = e." other ")"
 #define LIST_ORDER(other) " ORDER BY e.created_us DESC, e." other " DESC LIMIT $3 OFFSET $4"
-#define FOLLOWS_VIEWER(other) "EXISTS (SELECT 1 FROM follows m WHERE m.follower_id = $2 AND m.followed_id = e." other ")"
+#define FOLLOWS_VIEWER(other) \
+    "EXISTS (SELECT 1 FROM follows m WHERE m.follower_id = $2 AND m.followed_id = e." other ")"
 #define CONNECTED_VIEWER(other) "EXISTS (SELECT 1 FROM connections m WHERE m.user_id = $2 AND m.other_id = e." other ")"
 
 struct list_sql {
-    const char *counter;      /* the owner's counter column */
-    const char *hidden_count; /* the viewer's hidden users in the list ($1 owner, $2 viewer) */
-    const char *page;         /* a plain page */
-    const char *mutual_count; /* how many listed users the viewer relates to, walking the list */
-    const char *mutual_page;  /* those users ($3 limit, $4 offset), walking the list */
-    const char *rest_page;    /* the others ($3 limit, $4 offset) */
-    const char *edge_count;   /* the owner's edges, any status (index only) */
-    const char *index_page;   /* a page found in the index alone, then joined */
+    const char *counter;             /* the owner's counter column */
+    const char *hidden_count;        /* the viewer's hidden users in the list ($1 owner, $2 viewer) */
+    const char *page;                /* a plain page */
+    const char *mutual_count;        /* how many listed users the viewer relates to, walking the list */
+    const char *mutual_page;         /* those users ($3 limit, $4 offset), walking the list */
+    const char *rest_page;           /* the others ($3 limit, $4 offset) */
+    const char *edge_count;          /* the owner's edges, any status (index only) */
+    const char *index_page;          /* a page found in the index alone, then joined */
     const char *viewer_counter;      /* the viewer's counter of the relation mutual means */
     const char *viewer_mutual_count; /* mutual_count, walking the viewer's relations instead */
     const char *viewer_mutual_page;  /* mutual_page, walking the viewer's relations (sorts them) */
@@ -321,30 +318,29 @@ struct list_sql {
 /* The mutual part walked from the viewer's side: `vtable v` holds the
  * viewer's relations (v.vself = $2), each probed in the owner's list by
  * primary key. */
-#define VIEWER_FROM(table, owner, other, vtable, vself, vother)                                                    \
-    " FROM " vtable " v CROSS JOIN " table " e ON e." owner " = $1 AND e." other " = v." vother                    \
-    " CROSS JOIN users ON users.id = v." vother " WHERE v." vself " = $2 AND users.status IN ('a', 'b') AND NOT "  \
+#define VIEWER_FROM(table, owner, other, vtable, vself, vother)                                                   \
+    " FROM " vtable " v CROSS JOIN " table " e ON e." owner " = $1 AND e." other " = v." vother                   \
+    " CROSS JOIN users ON users.id = v." vother " WHERE v." vself " = $2 AND users.status IN ('a', 'b') AND NOT " \
     "EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $2 AND h.hidden_id = v." vother ")"
 
 /* The mutual part is walked from whichever side is smaller: the list in
  * index order, or the viewer's relations (then sorted); the rest page
  * walks the list and skips the mutual users per row. */
-#define LIST_SQL(table, owner, other, counter_col, rel, vtable, vself, vother, vcounter)                           \
-    {                                                                                                              \
-        counter_col,                                                                                               \
-            "SELECT count(*) FROM hides h CROSS JOIN " table " e ON e." other " = h.hidden_id AND e." owner        \
-            " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND users.status IN ('a', 'b')",     \
-            "SELECT " USER_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                               \
-            "SELECT count(*)" LIST_FROM(table, owner, other) " AND " rel(other),                                   \
-            "SELECT " USER_COLUMNS LIST_FROM(table, owner, other) " AND " rel(other) LIST_ORDER(other),            \
-            "SELECT " USER_COLUMNS LIST_FROM(table, owner, other) " AND NOT " rel(other) LIST_ORDER(other),        \
-            "SELECT count(*) FROM " table " e WHERE e." owner " = $1",                                               \
-            "SELECT " USER_COLUMNS " FROM (SELECT e." other " AS k_id, e.created_us AS k_created FROM " table " e "   \
+#define LIST_SQL(table, owner, other, counter_col, rel, vtable, vself, vother, vcounter)                               \
+    {                                                                                                                  \
+        counter_col,                                                                                                   \
+            "SELECT count(*) FROM hides h CROSS JOIN " table " e ON e." other " = h.hidden_id AND e." owner            \
+            " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND users.status IN ('a', 'b')",          \
+            "SELECT " USER_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                                   \
+            "SELECT count(*)" LIST_FROM(table, owner, other) " AND " rel(other),                                       \
+            "SELECT " USER_COLUMNS LIST_FROM(table, owner, other) " AND " rel(other) LIST_ORDER(other),                \
+            "SELECT " USER_COLUMNS LIST_FROM(table, owner, other) " AND NOT " rel(other) LIST_ORDER(other),            \
+            "SELECT count(*) FROM " table " e WHERE e." owner " = $1",                                                 \
+            "SELECT " USER_COLUMNS " FROM (SELECT e." other " AS k_id, e.created_us AS k_created FROM " table " e "    \
             "WHERE e." owner " = $1" LIST_ORDER(other) ") k CROSS JOIN users ON users.id = k.k_id WHERE users.status " \
-            "IN ('a', 'b') ORDER BY k.k_created DESC, k.k_id DESC",                                                 \
-            vcounter,                                                                                              \
-            "SELECT count(*)" VIEWER_FROM(table, owner, other, vtable, vself, vother),                             \
-            "SELECT " USER_COLUMNS VIEWER_FROM(table, owner, other, vtable, vself, vother) LIST_ORDER(other),      \
+                                                       "IN ('a', 'b') ORDER BY k.k_created DESC, k.k_id DESC",         \
+            vcounter, "SELECT count(*)" VIEWER_FROM(table, owner, other, vtable, vself, vother),                       \
+            "SELECT " USER_COLUMNS VIEWER_FROM(table, owner, other, vtable, vself, vother) LIST_ORDER(other),          \
     }
 
 static const struct list_sql list_sql[] = {
@@ -385,8 +381,8 @@ static sqlite3_stmt *list_stmt(struct store *st, const char *sql, const struct g
 }
 
 /* Appends the users of a page statement to out (room for lq->limit). */
-static bool list_fill(struct store *st, struct arena *a, const char *sql, const struct graph_list_query *lq,
-                      int limit, int offset, struct user_page *out, struct err *e)
+static bool list_fill(struct store *st, struct arena *a, const char *sql, const struct graph_list_query *lq, int limit,
+                      int offset, struct user_page *out, struct err *e)
 {
     sqlite3_stmt *q = list_stmt(st, sql, lq, limit, offset, e);
     if (!q)
@@ -417,8 +413,7 @@ static int64_t owner_counter(struct store *st, const char *column, int64_t user_
         "SELECT connection_requests_received_counter FROM users WHERE id = $1",
     };
     static const char *const columns[] = {"followers_counter", "followings_counter", "connections_counter",
-                                          "connection_requests_sent_counter",
-                                          "connection_requests_received_counter"};
+                                          "connection_requests_sent_counter", "connection_requests_received_counter"};
     for (size_t i = 0; i < sizeof columns / sizeof columns[0]; i++) {
         if (strcmp(columns[i], column))
             continue;
@@ -433,8 +428,8 @@ static int64_t owner_counter(struct store *st, const char *column, int64_t user_
     return -1;
 }
 
-static bool graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq,
-                            struct user_page *out, struct err *e)
+static bool graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
+                            struct err *e)
 {
     out->n = 0;
     out->count = 0;
@@ -482,8 +477,8 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
     return true;
 }
 
-bool store_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq,
-                           struct user_page *out, struct err *e)
+bool store_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
+                           struct err *e)
 {
     bool own;
     /* one read snapshot for the counters and the page */

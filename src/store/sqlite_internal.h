@@ -22,12 +22,12 @@
 #include "store/sql.h"
 
 enum {
-    STORE_BUSY_TIMEOUT_MS = 5000, /* writers wait this long for the write lock */
-    STORE_BUSY_POLL_MS = 1,       /* and retry this often (see busy_wait in sqlite.c) */
+    STORE_BUSY_TIMEOUT_MS = 5000,      /* writers wait this long for the write lock */
+    STORE_BUSY_POLL_MS = 1,            /* and retry this often (see busy_wait in sqlite.c) */
     STORE_WAL_CHECKPOINT_PAGES = 1000, /* a passive checkpoint after a commit past this (SQLite's default) */
     STORE_WAL_TRUNCATE_PAGES = 16384,  /* past this (64 MiB of 4 KiB pages) the WAL is emptied (wal_commit) */
-    STORE_STMT_CACHE = 256,       /* distinct cached statements per connection */
-    STORE_TEXT_STMT_CACHE = 64,   /* composed statements (filter combinations) per connection */
+    STORE_STMT_CACHE = 256,            /* distinct cached statements per connection */
+    STORE_TEXT_STMT_CACHE = 64,        /* composed statements (filter combinations) per connection */
 };
 
 struct cached_stmt {
@@ -152,10 +152,10 @@ void sqlite_bind_text_or_null(sqlite3_stmt *q, int i, const char *s);
 void sqlite_bind_text_or_static(sqlite3_stmt *q, int i, const char *s);
 
 /* The users columns, in the order sqlite_user_from_row reads them. */
-#define USER_COLUMNS                                                                                            \
+#define USER_COLUMNS                                                                                             \
     "id, username, real_name, email, email_isvalid, date_joined_us, bio, location, location_lat, location_lng, " \
-    "position_lat, position_lng, date_of_birth, description, gender, status, website, avatar, cover, ext_id, "    \
-    "reputation, role, password_hash, tokens_valid_after, followers_counter, followings_counter, "                \
+    "position_lat, position_lng, date_of_birth, description, gender, status, website, avatar, cover, ext_id, "   \
+    "reputation, role, password_hash, tokens_valid_after, followers_counter, followings_counter, "               \
     "connections_counter, connection_requests_sent_counter, connection_requests_received_counter, "              \
     "posts_counter, discussions_counter, categories_counter"
 

@@ -33,10 +33,10 @@ static void read_client(struct arena *a, sqlite3_stmt *q, void *out)
     c->name = sqlite_col_text(a, q, 3);
 }
 
-int store_client_get(struct store *st, struct arena *a, const char *client_id, struct oauth_client *out,
-                     struct err *e)
+int store_client_get(struct store *st, struct arena *a, const char *client_id, struct oauth_client *out, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(st, "SELECT id, client_id, secret_hash, name FROM oauth_clients WHERE client_id = $1", e);
+    sqlite3_stmt *q =
+        sqlite_stmt(st, "SELECT id, client_id, secret_hash, name FROM oauth_clients WHERE client_id = $1", e);
     if (!q)
         return -1;
     sqlite3_bind_text(q, 1, client_id, -1, SQLITE_TRANSIENT);
@@ -47,9 +47,9 @@ bool store_token_insert(struct store *st, const struct oauth_token *t, const cha
                         const char *refresh_hash, int64_t *id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
-                               "INSERT INTO oauth_tokens (user_id, client_id, access_hash, refresh_hash, "
-                               "access_expires, refresh_expires, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                               e);
+                                  "INSERT INTO oauth_tokens (user_id, client_id, access_hash, refresh_hash, "
+                                  "access_expires, refresh_expires, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                                  e);
     if (!q)
         return false;
     sqlite3_bind_int64(q, 1, t->user_id);
@@ -79,9 +79,9 @@ static void read_token(struct arena *a, sqlite3_stmt *q, void *out)
 int store_token_by_access(struct store *st, const char *access_hash, struct oauth_token *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
-                               "SELECT id, user_id, client_id, access_expires, refresh_expires FROM oauth_tokens "
-                               "WHERE access_hash = $1",
-                               e);
+                                  "SELECT id, user_id, client_id, access_expires, refresh_expires FROM oauth_tokens "
+                                  "WHERE access_hash = $1",
+                                  e);
     if (!q)
         return -1;
     sqlite3_bind_text(q, 1, access_hash, -1, SQLITE_TRANSIENT);
@@ -91,9 +91,9 @@ int store_token_by_access(struct store *st, const char *access_hash, struct oaut
 int store_token_by_refresh(struct store *st, const char *refresh_hash, struct oauth_token *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
-                               "SELECT id, user_id, client_id, access_expires, refresh_expires FROM oauth_tokens "
-                               "WHERE refresh_hash = $1",
-                               e);
+                                  "SELECT id, user_id, client_id, access_expires, refresh_expires FROM oauth_tokens "
+                                  "WHERE refresh_hash = $1",
+                                  e);
     if (!q)
         return -1;
     sqlite3_bind_text(q, 1, refresh_hash, -1, SQLITE_TRANSIENT);
@@ -118,7 +118,6 @@ bool store_token_delete_user(struct store *st, int64_t user_id, int64_t except_i
     sqlite3_bind_int64(q, 2, except_id);
     return sqlite_exec_stmt(st, q, e, "delete user tokens");
 }
-
 
 bool store_token_purge_expired(struct store *st, int64_t now, struct err *e)
 {

@@ -42,8 +42,7 @@ static bool post_counter_add(struct store *st, const struct post *p, int delta, 
     return sqlite_exec_stmt(st, q, e, "post counter");
 }
 
-bool store_post_insert(struct store *st, struct post *p, const int64_t *category_ids, int ncategories,
-                       struct err *e)
+bool store_post_insert(struct store *st, struct post *p, const int64_t *category_ids, int ncategories, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "INSERT INTO posts (type, author_id, title, slug, html, summary, added_us, "

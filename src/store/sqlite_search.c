@@ -32,7 +32,8 @@
 
 #include "store/sqlite_search_engine.h"
 
-struct search_tuning sqlite_search_tuning = {.collect_max = 20000, .sort_max = 500, .walk_max = 60000, .bitmap_ratio = 8};
+struct search_tuning sqlite_search_tuning = {
+    .collect_max = 20000, .sort_max = 500, .walk_max = 60000, .bitmap_ratio = 8};
 
 void store_search_tune(const struct search_tuning *t) { sqlite_search_tuning = *t; }
 
@@ -92,7 +93,8 @@ static bool run_search(struct run *r)
      * walk expects cost less than collecting the matches */
     bool prefix_ranked = r->nsrc == 1 && r->src[0].kind == SRC_PREFIX && o->key == SEARCH_KEY_RELEVANCE;
     double expected = lone > 0 ? (double)((int64_t)q->offset + q->limit) * (double)r->active / (double)lone : 0;
-    bool cheap_walk = lone > 0 && expected < sqlite_search_tuning.walk_max && expected * SEARCH_WALK_PER_COLLECT < (double)lone;
+    bool cheap_walk =
+        lone > 0 && expected < sqlite_search_tuning.walk_max && expected * SEARCH_WALK_PER_COLLECT < (double)lone;
     if (lone >= 0 && (r->nsrc == 0 || lone > sqlite_search_tuning.collect_max || prefix_ranked || cheap_walk)) {
         /* walk: the count is maintained */
         int64_t hidden;

@@ -82,8 +82,8 @@ static void naive_select(struct sql_query *b, const struct search_query *q, cons
     }
 }
 
-bool store_search_users_naive(struct store *st, struct arena *a, const struct search_query *q,
-                              struct search_page *out, struct err *e)
+bool store_search_users_naive(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+                              struct err *e)
 {
     memset(out, 0, sizeof *out);
     if (q->nothing)
@@ -102,26 +102,13 @@ bool store_search_users_naive(struct store *st, struct arena *a, const struct se
     for (int i = 0; i < q->norder; i++) {
         const char *expr = NULL;
         switch (q->order[i].key) {
-        case SEARCH_KEY_USERNAME:
-            expr = "u.username_fold";
-            break;
-        case SEARCH_KEY_REAL_NAME:
-            expr = "u.real_name_fold";
-            break;
-        case SEARCH_KEY_LOCATION:
-            expr = "fold(u.location)";
-            break;
-        case SEARCH_KEY_DATE_JOINED:
-            expr = "u.date_joined_us";
-            break;
-        case SEARCH_KEY_ID:
-            expr = "u.id";
-            break;
-        case SEARCH_KEY_DISTANCE:
-            expr = q->has_origin ? "dist" : NULL;
-            break;
-        case SEARCH_KEY_RELEVANCE:
-            break;
+        case SEARCH_KEY_USERNAME: expr = "u.username_fold"; break;
+        case SEARCH_KEY_REAL_NAME: expr = "u.real_name_fold"; break;
+        case SEARCH_KEY_LOCATION: expr = "fold(u.location)"; break;
+        case SEARCH_KEY_DATE_JOINED: expr = "u.date_joined_us"; break;
+        case SEARCH_KEY_ID: expr = "u.id"; break;
+        case SEARCH_KEY_DISTANCE: expr = q->has_origin ? "dist" : NULL; break;
+        case SEARCH_KEY_RELEVANCE: break;
         }
         if (expr) {
             buf_printf(&b.sql, "%s %s, ", expr, q->order[i].desc ? "DESC" : "ASC");
@@ -144,8 +131,8 @@ bool store_search_users_naive(struct store *st, struct arena *a, const struct se
     if (!p)
         return false;
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(q->limit > 0 ? q->limit : 1));
-    out->distance = q->has_origin ? arena_alloc(a, sizeof *out->distance * (size_t)(q->limit > 0 ? q->limit : 1))
-                                  : NULL;
+    out->distance =
+        q->has_origin ? arena_alloc(a, sizeof *out->distance * (size_t)(q->limit > 0 ? q->limit : 1)) : NULL;
     int rc;
     while ((rc = sqlite3_step(p)) == SQLITE_ROW && out->n < q->limit) {
         int found = store_user_get(st, a, sqlite3_column_int64(p, 0), &out->items[out->n], e);
@@ -165,21 +152,25 @@ bool store_search_users_naive(struct store *st, struct arena *a, const struct se
 /* Rows in one set and not the other, both ways. */
 static const char *const audits[] = {
     /* search_prefix */
-    "SELECT count(*) FROM (SELECT * FROM (SELECT substr(j.value, instr(j.value, '|') + 1), CAST(j.value AS INTEGER) / 100, u.id, CAST(j.value AS INTEGER) % 100, "
+    "SELECT count(*) FROM (SELECT * FROM (SELECT substr(j.value, instr(j.value, '|') + 1), CAST(j.value AS INTEGER) / "
+    "100, u.id, CAST(j.value AS INTEGER) % 100, "
     "search_gender(u.gender), search_dob(u.date_of_birth), u.role IS NOT NULL FROM users u, "
     "json_each(search_prefix_rows(u.username_fold, u.real_name_fold, fold(u.location), fold(u.description))) j "
     "WHERE u.status IN ('a', 'b')) EXCEPT SELECT pfx, rank, user_id, fields, gender, dob, staff FROM search_prefix)",
     "SELECT count(*) FROM (SELECT pfx, rank, user_id, fields, gender, dob, staff FROM search_prefix EXCEPT "
-    "SELECT substr(j.value, instr(j.value, '|') + 1), CAST(j.value AS INTEGER) / 100, u.id, CAST(j.value AS INTEGER) % 100, search_gender(u.gender), search_dob(u.date_of_birth), "
+    "SELECT substr(j.value, instr(j.value, '|') + 1), CAST(j.value AS INTEGER) / 100, u.id, CAST(j.value AS INTEGER) % "
+    "100, search_gender(u.gender), search_dob(u.date_of_birth), "
     "u.role IS NOT NULL FROM users u, json_each(search_prefix_rows(u.username_fold, u.real_name_fold, "
     "fold(u.location), fold(u.description))) j WHERE u.status IN ('a', 'b'))",
     /* search_suffix */
-    "SELECT count(*) FROM (SELECT * FROM (SELECT substr(j.value, instr(j.value, '|') + 1), u.id, CAST(j.value AS INTEGER), search_gender(u.gender), "
+    "SELECT count(*) FROM (SELECT * FROM (SELECT substr(j.value, instr(j.value, '|') + 1), u.id, CAST(j.value AS "
+    "INTEGER), search_gender(u.gender), "
     "search_dob(u.date_of_birth), u.role IS NOT NULL FROM users u, json_each(search_suffix_rows(u.username_fold, "
     "u.real_name_fold, fold(u.location), fold(u.description))) j WHERE u.status IN ('a', 'b')) EXCEPT "
     "SELECT suffix, user_id, fields, gender, dob, staff FROM search_suffix)",
     "SELECT count(*) FROM (SELECT suffix, user_id, fields, gender, dob, staff FROM search_suffix EXCEPT "
-    "SELECT substr(j.value, instr(j.value, '|') + 1), u.id, CAST(j.value AS INTEGER), search_gender(u.gender), search_dob(u.date_of_birth), "
+    "SELECT substr(j.value, instr(j.value, '|') + 1), u.id, CAST(j.value AS INTEGER), search_gender(u.gender), "
+    "search_dob(u.date_of_birth), "
     "u.role IS NOT NULL FROM users u, json_each(search_suffix_rows(u.username_fold, u.real_name_fold, "
     "fold(u.location), fold(u.description))) j WHERE u.status IN ('a', 'b'))",
     /* search_member */
@@ -204,7 +195,8 @@ static const char *const audits[] = {
     /* search_count: the non-zero counts against their recomputation */
     "WITH expected (key, n) AS (SELECT j.value ->> 0, j.value ->> 1 FROM json_each((SELECT "
     "search_count_all(username_fold, real_name_fold, fold(location), fold(description), search_gender(gender), "
-    "role IS NOT NULL, search_dob(date_of_birth)) FROM users WHERE status IN ('a', 'b'))) j UNION ALL SELECT 'g', count(*) FROM search_geo "
+    "role IS NOT NULL, search_dob(date_of_birth)) FROM users WHERE status IN ('a', 'b'))) j UNION ALL SELECT 'g', "
+    "count(*) FROM search_geo "
     "UNION ALL SELECT 'm' || kind || ':' || key, count(*) FROM search_member GROUP BY kind, key "
     "UNION ALL SELECT search_cube_key(search_gender(gender), role IS NOT NULL, search_user_lat_e7(position_lat, "
     "position_lng, location_lat, location_lng) IS NOT NULL, search_dob(date_of_birth)), count(*) FROM users "

@@ -81,14 +81,14 @@ enum src_kind { SRC_PREFIX, SRC_SUFFIX, SRC_TAG, SRC_CATEGORY, SRC_GEO, SRC_STAF
 
 struct src {
     enum src_kind kind;
-    unsigned cond;     /* its C_* bit */
-    const char *text;  /* text sources: the folded term */
-    int mask;          /* text sources: field bits */
+    unsigned cond;       /* its C_* bit */
+    const char *text;    /* text sources: the folded term */
+    int mask;            /* text sources: field bits */
     const char *lo, *hi; /* suffix range: [lo, hi) */
-    bool long_term;    /* longer than the suffix cut: verify on the row */
-    int64_t key;       /* tag or category id */
-    int64_t est;       /* estimated matches */
-    bool counted;      /* est is the exact maintained count of this source alone */
+    bool long_term;      /* longer than the suffix cut: verify on the row */
+    int64_t key;         /* tag or category id */
+    int64_t est;         /* estimated matches */
+    bool counted;        /* est is the exact maintained count of this source alone */
 };
 
 struct cand {
@@ -110,13 +110,13 @@ struct run {
     int64_t *skip;      /* hidden users and `exclude`, sorted */
     int nskip;
     int64_t max_id;
-    int64_t active; /* active users (search_count a) */
+    int64_t active;                                  /* active users (search_count a) */
     struct search_order order[SEARCH_MAX_ORDER + 1]; /* effective ordering */
     int norder;
     /* collected results */
     struct bits S, T1; /* matches; username-prefix matches (relevance) */
     int64_t count;
-    int64_t t0; /* the exact-username match, 0 if none */
+    int64_t t0;         /* the exact-username match, 0 if none */
     struct cand *cands; /* with an origin: every match and its distance */
     size_t ncands, capcands;
     bool walk_gave_up; /* a walk met more rows than it expected: collect or sort instead */

@@ -536,10 +536,9 @@ static void fn_distance(sqlite3_context *ctx, int argc, sqlite3_value **argv)
             sqlite3_result_null(ctx);
             return;
         }
-    sqlite3_result_double(ctx, geo_distance_e7(geo_e7(sqlite3_value_double(argv[0])),
-                                               geo_e7(sqlite3_value_double(argv[1])),
-                                               geo_e7(sqlite3_value_double(argv[2])),
-                                               geo_e7(sqlite3_value_double(argv[3]))));
+    sqlite3_result_double(
+        ctx, geo_distance_e7(geo_e7(sqlite3_value_double(argv[0])), geo_e7(sqlite3_value_double(argv[1])),
+                             geo_e7(sqlite3_value_double(argv[2])), geo_e7(sqlite3_value_double(argv[3]))));
 }
 
 bool sqlite_search_user_e7(sqlite3_value *plat, sqlite3_value *plng, sqlite3_value *llat, sqlite3_value *llng,
@@ -600,11 +599,16 @@ bool sqlite_search_register(sqlite3 *db)
         int argc;
         void (*fn)(sqlite3_context *, int, sqlite3_value **);
     } scalars[] = {
-        {"search_prefix_rows", 4, fn_prefix_rows}, {"search_suffix_rows", 4, fn_suffix_rows},
-        {"search_count_keys", 7, fn_count_keys},   {"search_word_start", 2, fn_word_start},
-        {"search_gender", 1, fn_gender},           {"search_dob", 1, fn_dob},
-        {"search_e7", 1, fn_e7},                   {"search_distance", 4, fn_distance},
-        {"search_user_km", 6, fn_user_km},         {"search_starts_with", 2, fn_starts_with},
+        {"search_prefix_rows", 4, fn_prefix_rows},
+        {"search_suffix_rows", 4, fn_suffix_rows},
+        {"search_count_keys", 7, fn_count_keys},
+        {"search_word_start", 2, fn_word_start},
+        {"search_gender", 1, fn_gender},
+        {"search_dob", 1, fn_dob},
+        {"search_e7", 1, fn_e7},
+        {"search_distance", 4, fn_distance},
+        {"search_user_km", 6, fn_user_km},
+        {"search_starts_with", 2, fn_starts_with},
         {"search_cube_key", 4, fn_cube_key},
     };
     for (size_t i = 0; i < sizeof scalars / sizeof *scalars; i++)

@@ -11,7 +11,6 @@
 /* ================================================================ */
 /* the page: a window over an ordered stream                        */
 
-
 /* Reads the sort keys of row->id from the users row. */
 static bool fetch_keys(struct run *r, struct sortrow *row)
 {
@@ -35,9 +34,9 @@ static bool fetch_keys(struct run *r, struct sortrow *row)
             row->k[i] = sqlite_col_text(r->a, q, i);
         row->joined = sqlite3_column_int64(q, 3);
         int64_t lat, lng;
-        if (r->q->has_origin && sqlite_search_user_e7(sqlite3_column_value(q, 4), sqlite3_column_value(q, 5),
-                                                      sqlite3_column_value(q, 6), sqlite3_column_value(q, 7), &lat,
-                                                      &lng))
+        if (r->q->has_origin &&
+            sqlite_search_user_e7(sqlite3_column_value(q, 4), sqlite3_column_value(q, 5), sqlite3_column_value(q, 6),
+                                  sqlite3_column_value(q, 7), &lat, &lng))
             row->dist = geo_round_km(geo_distance_e7(r->lat0, r->lng0, lat, lng));
     }
     sqlite3_reset(q);
@@ -49,20 +48,13 @@ int search_cmp_str(const char *a, const char *b) { return strcmp(a ? a : "", b ?
 static int compare_key(const struct sortrow *x, const struct sortrow *y, enum search_key k)
 {
     switch (k) {
-    case SEARCH_KEY_USERNAME:
-        return search_cmp_str(x->k[0], y->k[0]);
-    case SEARCH_KEY_REAL_NAME:
-        return search_cmp_str(x->k[1], y->k[1]);
-    case SEARCH_KEY_LOCATION:
-        return search_cmp_str(x->k[2], y->k[2]);
-    case SEARCH_KEY_DATE_JOINED:
-        return (x->joined > y->joined) - (x->joined < y->joined);
-    case SEARCH_KEY_DISTANCE:
-        return (x->dist > y->dist) - (x->dist < y->dist);
-    case SEARCH_KEY_RELEVANCE:
-        return (x->rank > y->rank) - (x->rank < y->rank);
-    case SEARCH_KEY_ID:
-        return (x->id > y->id) - (x->id < y->id);
+    case SEARCH_KEY_USERNAME: return search_cmp_str(x->k[0], y->k[0]);
+    case SEARCH_KEY_REAL_NAME: return search_cmp_str(x->k[1], y->k[1]);
+    case SEARCH_KEY_LOCATION: return search_cmp_str(x->k[2], y->k[2]);
+    case SEARCH_KEY_DATE_JOINED: return (x->joined > y->joined) - (x->joined < y->joined);
+    case SEARCH_KEY_DISTANCE: return (x->dist > y->dist) - (x->dist < y->dist);
+    case SEARCH_KEY_RELEVANCE: return (x->rank > y->rank) - (x->rank < y->rank);
+    case SEARCH_KEY_ID: return (x->id > y->id) - (x->id < y->id);
     }
     return 0;
 }
@@ -303,8 +295,10 @@ bool search_page_from_collected(struct run *r)
         }
         for (int pass = 0; pass < (o->key == SEARCH_KEY_RELEVANCE ? 2 : 1) && !search_page_full(r); pass++) {
             bool desc = o->key == SEARCH_KEY_ID && o->desc;
-            for (int64_t id = desc ? search_bits_prev(&r->S, (int64_t)r->S.nwords * 64 - 1) : search_bits_next(&r->S, 0);
-                 id >= 0 && !search_page_full(r); id = desc ? search_bits_prev(&r->S, id - 1) : search_bits_next(&r->S, id + 1)) {
+            for (int64_t id = desc ? search_bits_prev(&r->S, (int64_t)r->S.nwords * 64 - 1)
+                                   : search_bits_next(&r->S, 0);
+                 id >= 0 && !search_page_full(r);
+                 id = desc ? search_bits_prev(&r->S, id - 1) : search_bits_next(&r->S, id + 1)) {
                 if (o->key == SEARCH_KEY_RELEVANCE && (id == r->t0 || search_bits_test(&r->T1, id) != (pass == 0)))
                     continue;
                 if (skip > 0)

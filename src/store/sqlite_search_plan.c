@@ -12,7 +12,6 @@
 /* ================================================================ */
 /* the query, prepared                                              */
 
-
 /* U+10FFFF is never needed: [lo, lo with its last byte + 1) is exactly the
  * byte strings that start with lo (valid UTF-8 has no 0xFF byte). */
 static const char *prefix_end(struct arena *a, const char *lo)
@@ -178,14 +177,10 @@ bool search_prepare_run(struct run *r)
 static const char *text_column(unsigned cond)
 {
     switch (cond) {
-    case C_USERNAME:
-        return "u.username_fold";
-    case C_REAL_NAME:
-        return "u.real_name_fold";
-    case C_LOCATION:
-        return "fold(u.location)";
-    default:
-        return "fold(u.description)";
+    case C_USERNAME: return "u.username_fold";
+    case C_REAL_NAME: return "u.real_name_fold";
+    case C_LOCATION: return "fold(u.location)";
+    default: return "fold(u.description)";
     }
 }
 
@@ -196,8 +191,9 @@ static void text_row(struct sql_query *b, unsigned cond, const char *term)
     bool word = text_chars(term) <= SEARCH_PREFIX_CHARS;
     if (cond == C_TERM) {
         if (word)
-            buf_printf(&b->sql, " AND (search_word_start(u.username_fold, $%d) OR search_word_start(u.real_name_fold, $%d))",
-                       k, k);
+            buf_printf(&b->sql,
+                       " AND (search_word_start(u.username_fold, $%d) OR search_word_start(u.real_name_fold, $%d))", k,
+                       k);
         else
             buf_printf(&b->sql, " AND (instr(u.username_fold, $%d) > 0 OR instr(u.real_name_fold, $%d) > 0)", k, k);
     } else if (word) {
@@ -210,16 +206,11 @@ static void text_row(struct sql_query *b, unsigned cond, const char *term)
 static const char *term_of(const struct search_query *q, unsigned cond)
 {
     switch (cond) {
-    case C_TERM:
-        return q->term;
-    case C_USERNAME:
-        return q->username;
-    case C_REAL_NAME:
-        return q->real_name;
-    case C_LOCATION:
-        return q->location;
-    default:
-        return q->description;
+    case C_TERM: return q->term;
+    case C_USERNAME: return q->username;
+    case C_REAL_NAME: return q->real_name;
+    case C_LOCATION: return q->location;
+    default: return q->description;
     }
 }
 
@@ -287,9 +278,7 @@ static void attr_conditions(const struct run *r, struct sql_query *b, const char
 void search_source_rows(const struct run *r, struct sql_query *b, const struct src *s, bool attrs)
 {
     switch (s->kind) {
-    case SRC_PREFIX:
-        buf_printf(&b->sql, " FROM search_prefix d WHERE d.pfx = $%d", sql_text(b, s->text));
-        break;
+    case SRC_PREFIX: buf_printf(&b->sql, " FROM search_prefix d WHERE d.pfx = $%d", sql_text(b, s->text)); break;
     case SRC_SUFFIX:
         buf_printf(&b->sql, " FROM search_suffix d WHERE d.suffix >= $%d AND d.suffix < $%d", sql_text(b, s->lo),
                    sql_text(b, s->hi));
@@ -301,10 +290,10 @@ void search_source_rows(const struct run *r, struct sql_query *b, const struct s
         break;
     case SRC_STAFF:
         /* the users rows themselves: conditions on them need no join */
-        buf_puts(&b->sql, " FROM users u INDEXED BY search_by_staff WHERE u.role IS NOT NULL AND u.status IN ('a', 'b')");
-        return; /* attributes are checked on the users row */
-    case SRC_GEO:
-        return; /* see geo_rows */
+        buf_puts(&b->sql,
+                 " FROM users u INDEXED BY search_by_staff WHERE u.role IS NOT NULL AND u.status IN ('a', 'b')");
+        return;           /* attributes are checked on the users row */
+    case SRC_GEO: return; /* see geo_rows */
     }
     if (attrs)
         attr_conditions(r, b, "d");
@@ -350,7 +339,8 @@ bool search_estimate(struct run *r, struct src *s)
         break;
     case SRC_GEO: {
         struct sql_query b = {0};
-        buf_printf(&b.sql, "SELECT count(*) FROM (SELECT 1 FROM search_geo d WHERE d.lat_min >= $%d AND d.lat_max <= $%d",
+        buf_printf(&b.sql,
+                   "SELECT count(*) FROM (SELECT 1 FROM search_geo d WHERE d.lat_min >= $%d AND d.lat_max <= $%d",
                    sql_int(&b, r->box.lat_min), sql_int(&b, r->box.lat_max));
         buf_printf(&b.sql, " AND d.lng_min >= $%d AND d.lng_max <= $%d LIMIT %d)", sql_int(&b, r->box.lng_min[0]),
                    sql_int(&b, r->box.lng_max[0]), SEARCH_ESTIMATE_CAP);
@@ -367,7 +357,6 @@ bool search_estimate(struct run *r, struct src *s)
 
 /* ================================================================ */
 /* counts of lone conditions, and their pages                       */
-
 
 bool search_count_skipped(struct run *r, unsigned conds, int64_t *n)
 {
@@ -402,8 +391,8 @@ static int64_t cube_count(struct run *r)
     int k0 = c & C_GEO ? 1 : 0, k1 = 1;
     /* 00000000 is "no birth date": included only without an age */
     int dob_lo = c & C_AGE ? q->dob_after + 1 : 0, dob_hi = c & C_AGE && q->dob_upto ? q->dob_upto : 99999999;
-    sqlite3_stmt *st = sqlite_stmt(r->st, "SELECT coalesce(sum(n), 0) FROM search_count WHERE key >= $1 AND key <= $2",
-                                   r->e);
+    sqlite3_stmt *st =
+        sqlite_stmt(r->st, "SELECT coalesce(sum(n), 0) FROM search_count WHERE key >= $1 AND key <= $2", r->e);
     if (!st)
         return -1;
     int64_t total = 0;
@@ -458,8 +447,8 @@ int64_t search_lone_count(struct run *r)
         const char *p = g < 0 ? "d" : arena_printf(r->a, "e%d", g);
         snprintf(lo, sizeof lo, "%s%08d", p, r->q->dob_after);
         snprintf(hi, sizeof hi, "%s%08d", p, r->q->dob_upto ? r->q->dob_upto : 99999999);
-        sqlite3_stmt *q = sqlite_stmt(r->st, "SELECT coalesce(sum(n), 0) FROM search_count WHERE key > $1 AND key <= $2",
-                                      r->e);
+        sqlite3_stmt *q =
+            sqlite_stmt(r->st, "SELECT coalesce(sum(n), 0) FROM search_count WHERE key > $1 AND key <= $2", r->e);
         if (!q)
             return -1;
         sqlite3_bind_text(q, 1, lo, -1, SQLITE_TRANSIENT);

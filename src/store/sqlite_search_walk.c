@@ -32,8 +32,7 @@ bool search_walk_key(enum search_key k, const char **expr, const char **index)
         *expr = "u.id";
         *index = NULL;
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -42,9 +41,9 @@ bool search_walk_key(enum search_key k, const char **expr, const char **index)
 static double row_distance(const struct run *r, sqlite3_stmt *q, int col)
 {
     int64_t lat, lng;
-    if (!r->q->has_origin || !sqlite_search_user_e7(sqlite3_column_value(q, col), sqlite3_column_value(q, col + 1),
-                                                    sqlite3_column_value(q, col + 2),
-                                                    sqlite3_column_value(q, col + 3), &lat, &lng))
+    if (!r->q->has_origin ||
+        !sqlite_search_user_e7(sqlite3_column_value(q, col), sqlite3_column_value(q, col + 1),
+                               sqlite3_column_value(q, col + 2), sqlite3_column_value(q, col + 3), &lat, &lng))
         return NAN;
     return geo_round_km(geo_distance_e7(r->lat0, r->lng0, lat, lng));
 }
@@ -63,7 +62,8 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
     if (covering)
         buf_printf(&b.sql, "SELECT u.id, %s, NULL, NULL, NULL, NULL FROM users u", expr);
     else
-        buf_printf(&b.sql, "SELECT u.id, %s, u.position_lat, u.position_lng, u.location_lat, u.location_lng FROM users u",
+        buf_printf(&b.sql,
+                   "SELECT u.id, %s, u.position_lat, u.position_lng, u.location_lat, u.location_lng FROM users u",
                    expr);
     if (index)
         buf_printf(&b.sql, " INDEXED BY %s", index);
@@ -115,7 +115,6 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
 /* ================================================================ */
 /* counts of lone conditions, and their pages                       */
 
-
 /* Puts id on the page unless it is one of the first *skip (the offset). */
 static void page_offer(struct run *r, int64_t id, int64_t *skip)
 {
@@ -158,8 +157,8 @@ bool search_page_suffix_ranked(struct run *r, const struct src *s)
 {
     int64_t skip = r->q->offset;
     /* rank 0 */
-    sqlite3_stmt *x = sqlite_stmt(r->st, "SELECT id FROM users WHERE username_fold = $1 AND status IN ('a', 'b')",
-                                  r->e);
+    sqlite3_stmt *x =
+        sqlite_stmt(r->st, "SELECT id FROM users WHERE username_fold = $1 AND status IN ('a', 'b')", r->e);
     if (!x)
         return false;
     sqlite3_bind_text(x, 1, s->text, -1, SQLITE_STATIC);
@@ -169,8 +168,8 @@ bool search_page_suffix_ranked(struct run *r, const struct src *s)
     if (t0 && !search_skipped(r, t0))
         page_offer(r, t0, &skip);
     /* rank 1 */
-    sqlite3_stmt *q = sqlite_stmt(r->st,
-                                  "SELECT user_id FROM search_prefix WHERE pfx = $1 AND rank = 1 ORDER BY user_id", r->e);
+    sqlite3_stmt *q =
+        sqlite_stmt(r->st, "SELECT user_id FROM search_prefix WHERE pfx = $1 AND rank = 1 ORDER BY user_id", r->e);
     if (!q)
         return false;
     sqlite3_bind_text(q, 1, s->text, -1, SQLITE_STATIC);
@@ -210,8 +209,8 @@ bool search_page_nearest(struct run *r)
     unsigned conds = r->conds & ~C_GEO;
     bool far = r->order[0].desc;
     const int64_t half_turn = 180LL * GEO_E7;
-    int64_t clat = far ? -r->lat0 : r->lat0, clng = far ? (r->lng0 > 0 ? r->lng0 - half_turn : r->lng0 + half_turn)
-                                                          : r->lng0;
+    int64_t clat = far ? -r->lat0 : r->lat0,
+            clng = far ? (r->lng0 > 0 ? r->lng0 - half_turn : r->lng0 + half_turn) : r->lng0;
     sqlite3_stmt *check = NULL;
     if (conds) {
         struct sql_query b = {0};
@@ -241,7 +240,8 @@ bool search_page_nearest(struct run *r)
         r->ncands = 0;
         int rc;
         while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-            int64_t id = sqlite3_column_int64(st, 0), lat = sqlite3_column_int64(st, 1), lng = sqlite3_column_int64(st, 2);
+            int64_t id = sqlite3_column_int64(st, 0), lat = sqlite3_column_int64(st, 1),
+                    lng = sqlite3_column_int64(st, 2);
             if (!all && geo_distance_e7(clat, clng, lat, lng) > km + 0.001)
                 continue; /* outside the circle (with the bounding box's margin) */
             if (!search_skipped(r, id))

@@ -108,8 +108,7 @@ static bool drop_search(struct store *st, struct err *e)
 
 /* Inserts the seed's tags and categories (kept if they exist) and reads
  * their ids. */
-static bool vocabulary(struct store *st, int64_t *tag_ids, int64_t *category_ids, struct seed_stats *out,
-                       struct err *e)
+static bool vocabulary(struct store *st, int64_t *tag_ids, int64_t *category_ids, struct seed_stats *out, struct err *e)
 {
     sqlite3_stmt *ins = NULL, *get = NULL;
     bool ok = sqlite3_prepare_v2(st->db,
@@ -136,9 +135,9 @@ static bool vocabulary(struct store *st, int64_t *tag_ids, int64_t *category_ids
     sqlite3_finalize(get);
     ins = get = NULL;
     ok = ok &&
-         sqlite3_prepare_v2(st->db,
-                            "INSERT OR IGNORE INTO categories (\"order\", name, slug, lastmod_us) VALUES ($1, $2, $3, $4)",
-                            -1, &ins, NULL) == SQLITE_OK &&
+         sqlite3_prepare_v2(
+             st->db, "INSERT OR IGNORE INTO categories (\"order\", name, slug, lastmod_us) VALUES ($1, $2, $3, $4)", -1,
+             &ins, NULL) == SQLITE_OK &&
          sqlite3_prepare_v2(st->db, "SELECT id FROM categories WHERE name = $1", -1, &get, NULL) == SQLITE_OK;
     for (int i = 0; ok && i < N(seed_categories); i++) {
         char slug[64];
@@ -179,8 +178,8 @@ struct seed_run {
     double t0;
     struct nameset names;
     int64_t tag_ids[N(seed_tags)], category_ids[N(seed_categories)];
-    char *status;                 /* [n] */
-    int32_t *follows;             /* [n * K]: targets, as indexes from first */
+    char *status;                   /* [n] */
+    int32_t *follows;               /* [n * K]: targets, as indexes from first */
     int32_t *nfollows, *nfollowers; /* [n] */
     sqlite3_stmt *ins_user, *ins_tag, *ins_cat, *ins_follow;
 };
@@ -189,8 +188,7 @@ struct seed_run {
 static bool seed_existing(struct seed_run *s)
 {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->st->db, "SELECT username_fold FROM users WHERE status <> 'u'", -1, &q, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(s->st->db, "SELECT username_fold FROM users WHERE status <> 'u'", -1, &q, NULL) != SQLITE_OK)
         return sqlite_fail(s->st, s->e, "seed names");
     while (sqlite3_step(q) == SQLITE_ROW)
         seed_nameset_add(&s->names, (const char *)sqlite3_column_text(q, 0));
@@ -243,21 +241,20 @@ static void seed_plan_graph(struct seed_run *s)
 static bool seed_prepare_inserts(struct seed_run *s)
 {
     sqlite3 *db = s->st->db;
-    bool ok = sqlite3_prepare_v2(db,
-                                 "INSERT INTO users (id, username, username_fold, email, email_fold, real_name, "
-                                 "real_name_fold, location, location_lat, location_lng, position_lat, position_lng, "
-                                 "date_of_birth, description, gender, status, role, date_joined_us, followers_counter, "
-                                 "followings_counter, categories_counter) VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, "
-                                 "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
-                                 -1, &s->ins_user, NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2(db, "INSERT INTO user_tags (user_id, tag_id) VALUES ($1, $2)", -1, &s->ins_tag,
-                                 NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2(db,
-                                 "INSERT INTO category_follows (user_id, category_id, created_us) VALUES ($1, $2, $3)",
-                                 -1, &s->ins_cat, NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2(db,
-                                 "INSERT INTO follows (follower_id, followed_id, created_us) VALUES ($1, $2, $3)", -1,
-                                 &s->ins_follow, NULL) == SQLITE_OK;
+    bool ok =
+        sqlite3_prepare_v2(db,
+                           "INSERT INTO users (id, username, username_fold, email, email_fold, real_name, "
+                           "real_name_fold, location, location_lat, location_lng, position_lat, position_lng, "
+                           "date_of_birth, description, gender, status, role, date_joined_us, followers_counter, "
+                           "followings_counter, categories_counter) VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, "
+                           "$9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+                           -1, &s->ins_user, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "INSERT INTO user_tags (user_id, tag_id) VALUES ($1, $2)", -1, &s->ins_tag, NULL) ==
+            SQLITE_OK &&
+        sqlite3_prepare_v2(db, "INSERT INTO category_follows (user_id, category_id, created_us) VALUES ($1, $2, $3)",
+                           -1, &s->ins_cat, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "INSERT INTO follows (follower_id, followed_id, created_us) VALUES ($1, $2, $3)", -1,
+                           &s->ins_follow, NULL) == SQLITE_OK;
     return ok ? true : sqlite_fail(s->st, s->e, "seed prepare");
 }
 
@@ -461,6 +458,6 @@ bool store_seed(struct store *st, const struct seed_options *o, struct seed_stat
 
 bool store_search_reindex(struct store *st, struct err *e)
 {
-    return exec(st, "PRAGMA cache_size = -1048576; PRAGMA threads = 2;", e) && drop_search(st, e) && store_migrate(st, e) &&
-           exec(st, "PRAGMA wal_checkpoint(TRUNCATE);", e);
+    return exec(st, "PRAGMA cache_size = -1048576; PRAGMA threads = 2;", e) && drop_search(st, e) &&
+           store_migrate(st, e) && exec(st, "PRAGMA wal_checkpoint(TRUNCATE);", e);
 }

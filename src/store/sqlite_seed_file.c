@@ -39,10 +39,7 @@ static bool bind_latlng(sqlite3_stmt *q, int i, const char *s)
     return true;
 }
 
-static int64_t id_by_name(json_t *map, const char *name)
-{
-    return json_integer_value(json_object_get(map, name));
-}
+static int64_t id_by_name(json_t *map, const char *name) { return json_integer_value(json_object_get(map, name)); }
 
 /* tags: {"name", "type"?, "visible"?, "active"?, "deleted"?}; their ids
  * go into `tags` by name. */
@@ -101,8 +98,7 @@ static bool load_categories(struct store *st, json_t *doc, json_t *categories)
 
 /* users, through the triggers, with their tags and categories (by name);
  * their ids go into `users` by username. */
-static bool load_users(struct store *st, json_t *doc, json_t *tags, json_t *categories, json_t *users,
-                       struct err *e)
+static bool load_users(struct store *st, json_t *doc, json_t *tags, json_t *categories, json_t *users, struct err *e)
 {
     sqlite3_stmt *q = NULL, *tag = NULL, *cat = NULL;
     bool ok =
@@ -116,8 +112,9 @@ static bool load_users(struct store *st, json_t *doc, json_t *tags, json_t *cate
                            -1, &q, NULL) == SQLITE_OK &&
         sqlite3_prepare_v2(st->db, "INSERT INTO user_tags (user_id, tag_id) VALUES ($1, $2)", -1, &tag, NULL) ==
             SQLITE_OK &&
-        sqlite3_prepare_v2(st->db, "INSERT INTO category_follows (user_id, category_id, created_us) VALUES ($1, $2, $3)",
-                           -1, &cat, NULL) == SQLITE_OK;
+        sqlite3_prepare_v2(st->db,
+                           "INSERT INTO category_follows (user_id, category_id, created_us) VALUES ($1, $2, $3)", -1,
+                           &cat, NULL) == SQLITE_OK;
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(doc, "users"), i, v)
@@ -139,7 +136,8 @@ static bool load_users(struct store *st, json_t *doc, json_t *tags, json_t *cate
         sqlite_bind_text_or_null(q, 12, opt_str(v, "role"));
         sqlite_bind_text_or_null(q, 13, opt_str(v, "email"));
         /* joining order = list order, a second apart */
-        sqlite3_bind_int64(q, 14, clock_now_us() - (int64_t)(json_array_size(json_object_get(doc, "users")) - i) * 1000000);
+        sqlite3_bind_int64(q, 14,
+                           clock_now_us() - (int64_t)(json_array_size(json_object_get(doc, "users")) - i) * 1000000);
         ok = sqlite3_step(q) == SQLITE_DONE;
         sqlite3_reset(q);
         if (!ok)

@@ -12,12 +12,12 @@
 #include "store/sqlite_seed_data.h"
 
 enum {
-    SEED_BATCH = 50000,          /* users per transaction */
-    SEED_MAX_USERS = 50000000,   /* a bound on --users: the id space and memory of one run */
-    SEED_MAX_FOLLOWS = 1000,     /* a bound on --follows-per-user */
-    SEED_USERNAME_MAX = 64,      /* generated usernames stay well under the 255 limit */
+    SEED_BATCH = 50000,        /* users per transaction */
+    SEED_MAX_USERS = 50000000, /* a bound on --users: the id space and memory of one run */
+    SEED_MAX_FOLLOWS = 1000,   /* a bound on --follows-per-user */
+    SEED_USERNAME_MAX = 64,    /* generated usernames stay well under the 255 limit */
     SEED_MAX_CATEGORY_FOLLOWS = 12,
-    SEED_PART_BYTES = 64,   /* one name part: the longest listed is under 40 bytes */
+    SEED_PART_BYTES = 64, /* one name part: the longest listed is under 40 bytes */
     SEED_NAME_BYTES = 2 * SEED_PART_BYTES + 8,
 };
 

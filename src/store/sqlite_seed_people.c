@@ -65,7 +65,6 @@ static int rng_zipf(struct rng *r, int n, double s)
 /* ================================================================ */
 /* one user                                                         */
 
-
 char seed_status(uint64_t seed, int64_t id)
 {
     struct rng r = seed_rng_for(seed, id, 1);
@@ -293,7 +292,6 @@ void seed_make_person(uint64_t seed, int64_t id, int64_t first_id, int64_t total
 /* ================================================================ */
 /* a set of usernames (folded), for uniqueness                      */
 
-
 static uint64_t hash_str(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -339,7 +337,6 @@ void seed_nameset_free(struct nameset *ns)
         free(ns->slot[i]);
     free(ns->slot);
 }
-
 
 int seed_pick_categories(uint64_t seed, int64_t id, int *out)
 {

@@ -86,8 +86,8 @@ bool store_tag_update(struct store *st, const struct tag *t, struct err *e)
 
 /* The tags table is small (an admin's vocabulary): one statement whose
  * absent filters are NULL or -1. */
-#define TAG_WHERE                                                                                                   \
-    " FROM tags t WHERE ($1 IS NULL OR t.type = $1) AND ($2 IS NULL OR instr(fold(t.name), $2) > 0)"               \
+#define TAG_WHERE                                                                                    \
+    " FROM tags t WHERE ($1 IS NULL OR t.type = $1) AND ($2 IS NULL OR instr(fold(t.name), $2) > 0)" \
     " AND ($3 < 0 OR t.visible = $3) AND ($4 < 0 OR t.active = $4) AND ($5 < 0 OR t.deleted = $5)"
 
 static void bind_tag_filter(sqlite3_stmt *q, const struct tag_filter *f)
@@ -123,8 +123,7 @@ static bool tag_list_read(struct store *st, struct arena *a, const struct tag_fi
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? true : sqlite_fail(st, e, "list tags");
 }
 
-bool store_tag_list(struct store *st, struct arena *a, const struct tag_filter *f, struct tag_page *out,
-                    struct err *e)
+bool store_tag_list(struct store *st, struct arena *a, const struct tag_filter *f, struct tag_page *out, struct err *e)
 {
     bool own;
     /* one read snapshot for the count and the page */
@@ -162,10 +161,11 @@ bool store_tag_of_users(struct store *st, struct arena *a, const int64_t *users,
     *nout = 0;
     /* one primary-key probe per user: cheaper than one statement over an
      * IN list for a page of users */
-    sqlite3_stmt *q = sqlite_stmt(st,
-                                  "SELECT ut.user_id, " TAG_COLUMNS " FROM user_tags ut JOIN tags t ON t.id = ut.tag_id "
-                                  "WHERE ut.user_id = $1 AND t.deleted = 0 ORDER BY ut.tag_id",
-                                  e);
+    sqlite3_stmt *q =
+        sqlite_stmt(st,
+                    "SELECT ut.user_id, " TAG_COLUMNS " FROM user_tags ut JOIN tags t ON t.id = ut.tag_id "
+                    "WHERE ut.user_id = $1 AND t.deleted = 0 ORDER BY ut.tag_id",
+                    e);
     if (!q)
         return false;
     size_t cap = 16;

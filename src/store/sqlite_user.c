@@ -23,9 +23,9 @@ int store_user_get_by_login(struct store *st, struct arena *a, const char *login
 {
     /* status <> 'u' first: a hard-deleted tombstone may share a released name */
     sqlite3_stmt *q = sqlite_stmt(st,
-                               "SELECT " USER_COLUMNS " FROM users WHERE status <> 'u' AND "
-                               "(username_fold = fold($1) OR email_fold = fold($1)) ORDER BY id LIMIT 1",
-                               e);
+                                  "SELECT " USER_COLUMNS " FROM users WHERE status <> 'u' AND "
+                                  "(username_fold = fold($1) OR email_fold = fold($1)) ORDER BY id LIMIT 1",
+                                  e);
     if (!q)
         return -1;
     sqlite3_bind_text(q, 1, login, -1, SQLITE_TRANSIENT);
@@ -40,8 +40,8 @@ int store_user_username_taken(struct store *st, const char *username, int64_t ex
 
 int store_user_email_taken(struct store *st, const char *email, int64_t except_id, struct err *e)
 {
-    return sqlite_taken(st, "SELECT 1 FROM users WHERE email_fold = fold($1) AND status <> 'u' AND id <> $2",
-                        email, except_id, e);
+    return sqlite_taken(st, "SELECT 1 FROM users WHERE email_fold = fold($1) AND status <> 'u' AND id <> $2", email,
+                        except_id, e);
 }
 
 int store_user_ext_id_taken(struct store *st, int64_t ext_id, int64_t except_id, struct err *e)
@@ -53,9 +53,9 @@ int store_user_ext_id_taken(struct store *st, int64_t ext_id, int64_t except_id,
 bool store_user_insert(struct store *st, const struct user *u, int64_t *id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
-                               "INSERT INTO users (username, username_fold, email, email_fold, password_hash, role, "
-                               "ext_id, date_joined_us) VALUES ($1, fold($1), $2, fold($2), $3, $4, $5, $6)",
-                               e);
+                                  "INSERT INTO users (username, username_fold, email, email_fold, password_hash, role, "
+                                  "ext_id, date_joined_us) VALUES ($1, fold($1), $2, fold($2), $3, $4, $5, $6)",
+                                  e);
     if (!q)
         return false;
     sqlite3_bind_text(q, 1, u->username, -1, SQLITE_TRANSIENT);
@@ -135,8 +135,8 @@ static int user_list_where(struct sql_query *w, struct arena *a, const struct us
             buf_printf(&w->sql, " AND (word_prefix(username_fold, $%d) OR word_prefix(real_name_fold, $%d))",
                        search_bind, search_bind);
         else
-            buf_printf(&w->sql, " AND (instr(username_fold, $%d) > 0 OR instr(real_name_fold, $%d) > 0)",
-                       search_bind, search_bind);
+            buf_printf(&w->sql, " AND (instr(username_fold, $%d) > 0 OR instr(real_name_fold, $%d) > 0)", search_bind,
+                       search_bind);
     }
     if (f->exclude_id)
         buf_printf(&w->sql, " AND id <> $%d", sql_int(w, f->exclude_id));
@@ -161,8 +161,9 @@ bool store_user_list(struct store *st, struct arena *a, const struct user_filter
     /* page */
     buf_printf(&sql, "SELECT " USER_COLUMNS "%s ORDER BY ", buf_str(&w.sql));
     if (f->norder == 0 && search_bind)
-        buf_printf(&sql, "CASE WHEN username_fold = $%d THEN 0 WHEN substr(username_fold, 1, length($%d)) = $%d "
-                         "THEN 1 ELSE 2 END, ",
+        buf_printf(&sql,
+                   "CASE WHEN username_fold = $%d THEN 0 WHEN substr(username_fold, 1, length($%d)) = $%d "
+                   "THEN 1 ELSE 2 END, ",
                    search_bind, search_bind, search_bind);
     for (int i = 0; i < f->norder; i++) {
         const char *col = order_column(f->order[i].field);
@@ -193,28 +194,81 @@ done:
     return ok;
 }
 
-
 /* The counter columns and the SQL computing each from the edges for the
  * user `u` (an alias of users in the enclosing query). Order matters: it
  * is the column order of the check query. */
 #define ACTIVE(col) "(SELECT status FROM users o WHERE o.id = " col ") IN ('a', 'b')"
-#define COUNTERS_SQL(u)                                                                                           \
-    "(SELECT count(*) FROM follows f WHERE f.followed_id = " u ".id AND " ACTIVE("f.follower_id") "), "           \
-    "(SELECT count(*) FROM follows f WHERE f.follower_id = " u ".id AND " ACTIVE("f.followed_id") "), "           \
-    "(SELECT count(*) FROM connections c WHERE c.user_id = " u ".id AND " ACTIVE("c.other_id") "), "              \
-    "(SELECT count(*) FROM connection_requests r WHERE r.from_user_id = " u ".id AND " ACTIVE("r.to_user_id") "), " \
-    "(SELECT count(*) FROM connection_requests r WHERE r.to_user_id = " u ".id AND r.rejected_us IS NULL AND "    \
-    ACTIVE("r.from_user_id") "), "                                                                               \
-    "(SELECT count(*) FROM posts p WHERE p.author_id = " u ".id AND p.type = 'post' AND p.deleted = 0), "          \
-    "(SELECT count(*) FROM posts p WHERE p.author_id = " u ".id AND p.type = 'discussion' AND p.deleted = 0), "    \
-    "(SELECT count(*) FROM category_follows cf JOIN categories k ON k.id = cf.category_id "                      \
-    "WHERE cf.user_id = " u ".id AND k.deleted = 0)"
+#define COUNTERS_SQL(u)                                                                                                \
+    "(SELECT count(*) FROM follows f WHERE f.followed_id = " u ".id AND " ACTIVE(                                      \
+        "f.follower_id") "), "                                                                                         \
+                         "(SELECT count(*) FROM follows f WHERE f.follower_id = " u ".id AND " ACTIVE(                 \
+                             "f.followed_id") "), "                                                                    \
+                                              "(SELECT count(*) FROM connections c WHERE c.user_id = " u               \
+                                              ".id AND " ACTIVE(                                                       \
+                                                  "c.other_id") "), "                                                  \
+                                                                "(SELECT count(*) FROM connection_requests r WHERE "   \
+                                                                "r.from_user_id = " u ".id AND " ACTIVE(               \
+                                                                    "r.to_user_id") "), "                              \
+                                                                                    "(SELECT count(*) FROM "           \
+                                                                                    "connection_requests r WHERE "     \
+                                                                                    "r.to_user_id = " u                \
+                                                                                    ".id AND r.rejected_us IS NULL "   \
+                                                                                    "AND " ACTIVE(                     \
+                                                                                        "r.from_user_id") "), "        \
+                                                                                                          "(SELECT "   \
+                                                                                                          "count(*) "  \
+                                                                                                          "FROM "      \
+                                                                                                          "posts p "   \
+                                                                                                          "WHERE "     \
+                                                                                                          "p.author_"  \
+                                                                                                          "id = " u    \
+                                                                                                          ".id AND "   \
+                                                                                                          "p.type = "  \
+                                                                                                          "'post' "    \
+                                                                                                          "AND "       \
+                                                                                                          "p.deleted " \
+                                                                                                          "= 0), "     \
+                                                                                                          "(SELECT "   \
+                                                                                                          "count(*) "  \
+                                                                                                          "FROM "      \
+                                                                                                          "posts p "   \
+                                                                                                          "WHERE "     \
+                                                                                                          "p.author_"  \
+                                                                                                          "id = " u    \
+                                                                                                          ".id AND "   \
+                                                                                                          "p.type = "  \
+                                                                                                          "'discussio" \
+                                                                                                          "n' AND "    \
+                                                                                                          "p.deleted " \
+                                                                                                          "= 0), "     \
+                                                                                                          "(SELECT "   \
+                                                                                                          "count(*) "  \
+                                                                                                          "FROM "      \
+                                                                                                          "category_"  \
+                                                                                                          "follows "   \
+                                                                                                          "cf JOIN "   \
+                                                                                                          "categories" \
+                                                                                                          " k ON "     \
+                                                                                                          "k.id = "    \
+                                                                                                          "cf."        \
+                                                                                                          "category_"  \
+                                                                                                          "id "        \
+                                                                                                          "WHERE "     \
+                                                                                                          "cf.user_"   \
+                                                                                                          "id = " u    \
+                                                                                                          ".id AND "   \
+                                                                                                          "k.deleted " \
+                                                                                                          "= 0)"
 
 static const char *const counter_columns[] = {
-    "followers_counter",   "followings_counter",
-    "connections_counter", "connection_requests_sent_counter",
-    "connection_requests_received_counter", "posts_counter",
-    "discussions_counter", "categories_counter",
+    "followers_counter",
+    "followings_counter",
+    "connections_counter",
+    "connection_requests_sent_counter",
+    "connection_requests_received_counter",
+    "posts_counter",
+    "discussions_counter",
+    "categories_counter",
 };
 enum { COUNTER_COUNT = sizeof counter_columns / sizeof counter_columns[0] };
 
@@ -232,8 +286,9 @@ bool store_user_counters_recompute(struct store *st, int64_t user_id, struct err
     return sqlite_exec_stmt(st, q, e, "recompute counters");
 }
 
-int64_t store_user_counters_check(struct store *st, void (*fn)(void *ctx, int64_t user_id, const char *name,
-                                                               int64_t stored, int64_t actual),
+int64_t store_user_counters_check(struct store *st,
+                                  void (*fn)(void *ctx, int64_t user_id, const char *name, int64_t stored,
+                                             int64_t actual),
                                   void *ctx, struct err *e)
 {
     sqlite3_stmt *q = NULL;

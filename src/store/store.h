@@ -123,8 +123,9 @@ bool store_user_counters_recompute(struct store *st, int64_t user_id, struct err
  * differences, -1 on error. Read-only.
  * Tx: any (one statement: one snapshot). Alloc: none; fn's strings are
  * static. Returns: count. */
-int64_t store_user_counters_check(struct store *st, void (*fn)(void *ctx, int64_t user_id, const char *name,
-                                                               int64_t stored, int64_t actual),
+int64_t store_user_counters_check(struct store *st,
+                                  void (*fn)(void *ctx, int64_t user_id, const char *name, int64_t stored,
+                                             int64_t actual),
                                   void *ctx, struct err *e);
 
 /* Lists users with status a or b matching f (see model/user.h).
@@ -146,8 +147,7 @@ struct oauth_client {
 bool store_client_insert(struct store *st, const char *client_id, const char *secret_hash, const char *name,
                          struct err *e);
 /* Tx: any. Alloc: out's strings in a. Returns: lookup. */
-int store_client_get(struct store *st, struct arena *a, const char *client_id, struct oauth_client *out,
-                     struct err *e);
+int store_client_get(struct store *st, struct arena *a, const char *client_id, struct oauth_client *out, struct err *e);
 
 struct oauth_token {
     int64_t id;
@@ -245,8 +245,7 @@ struct email_change {
 };
 
 /* Tx: any. Alloc: out's strings in a. Returns: lookup. */
-int store_email_change_get(struct store *st, struct arena *a, int64_t user_id, struct email_change *out,
-                           struct err *e);
+int store_email_change_get(struct store *st, struct arena *a, int64_t user_id, struct email_change *out, struct err *e);
 /* Inserts or replaces the user's pending change (attempts back to 0).
  * Tx: any. Alloc: none. Returns: bool (put, count_attempt, delete). */
 bool store_email_change_put(struct store *st, int64_t user_id, const struct email_change *c, struct err *e);
@@ -269,8 +268,8 @@ bool store_settings_put(struct store *st, int64_t user_id, const int values[STOR
  * transaction; '\0' for an id that does not exist.
  * Tx: in (the statuses must hold until the edge change commits). Alloc:
  * none. Returns: bool. */
-bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, enum user_status *a_status, enum user_status *b_status,
-                          struct err *e);
+bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, enum user_status *a_status,
+                          enum user_status *b_status, struct err *e);
 
 /* Adds the deltas to the user's graph counters (same transaction as the
  * edge change; see the invariant above store_user_counters_recompute). */
@@ -278,8 +277,7 @@ struct graph_counter_delta {
     int64_t followers, followings, connections, requests_sent, requests_received;
 };
 /* Tx: in. Alloc: none. Returns: bool. */
-bool store_graph_counters_add(struct store *st, int64_t user_id, const struct graph_counter_delta *d,
-                              struct err *e);
+bool store_graph_counters_add(struct store *st, int64_t user_id, const struct graph_counter_delta *d, struct err *e);
 
 /* Edges. The *_exists lookups return 1, 0 or -1 (error).
  * Tx: in (each: the rules read and write the edges in one transaction).
@@ -302,8 +300,7 @@ struct graph_request {
 };
 /* Tx: in, as the edges. Alloc: none. Returns: get a lookup, the others
  * bool. */
-int store_graph_request_get(struct store *st, int64_t from_id, int64_t to_id, struct graph_request *out,
-                            struct err *e);
+int store_graph_request_get(struct store *st, int64_t from_id, int64_t to_id, struct graph_request *out, struct err *e);
 bool store_graph_request_insert(struct store *st, int64_t from_id, int64_t to_id, int64_t now_us, struct err *e);
 bool store_graph_request_delete(struct store *st, int64_t id, struct err *e);
 /* Sets rejected_us (0 clears it: the request is pending again). */
@@ -322,10 +319,10 @@ int64_t store_graph_hide_count(struct store *st, int64_t user_id, struct err *e)
 /* The viewer's relations to a set of users, as (id, kind) rows; only
  * users with status a or b appear. A user may appear with several kinds. */
 enum graph_relation_kind {
-    GRAPH_REL_FOLLOWS = 1,  /* viewer follows them */
-    GRAPH_REL_CONNECTED,    /* connected */
-    GRAPH_REL_SENT,         /* a request from the viewer exists (pending or rejected) */
-    GRAPH_REL_RECEIVED,     /* a pending (not rejected) request from them exists */
+    GRAPH_REL_FOLLOWS = 1, /* viewer follows them */
+    GRAPH_REL_CONNECTED,   /* connected */
+    GRAPH_REL_SENT,        /* a request from the viewer exists (pending or rejected) */
+    GRAPH_REL_RECEIVED,    /* a pending (not rejected) request from them exists */
 };
 struct graph_relation_row {
     int64_t user_id;
@@ -355,8 +352,8 @@ struct graph_list_query {
  * needs to scan the whole edge list.
  * Tx: snapshot (counters and page agree). Alloc: out->items (room for
  * q->limit) and their strings in a. Returns: bool. */
-bool store_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *q,
-                           struct user_page *out, struct err *e);
+bool store_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *q, struct user_page *out,
+                           struct err *e);
 
 /* Ids of the active users `user_id` hides, newest first, at most max.
  * Tx: any. Alloc: *ids (room for max) in a. Returns: bool. */
@@ -401,8 +398,7 @@ bool store_tag_update(struct store *st, const struct tag *t, struct err *e);
 /* Tags matching f, by id.
  * Tx: snapshot (count and page agree). Alloc: out->items (room for
  * f->limit) and their strings in a. Returns: bool. */
-bool store_tag_list(struct store *st, struct arena *a, const struct tag_filter *f, struct tag_page *out,
-                    struct err *e);
+bool store_tag_list(struct store *st, struct arena *a, const struct tag_filter *f, struct tag_page *out, struct err *e);
 /* Gives the tag to the user (idempotent) / takes it away (no-op if absent).
  * Tx: any (each). Alloc: none. Returns: bool. */
 bool store_tag_assign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e);
@@ -460,8 +456,8 @@ bool store_category_followers_counter_add(struct store *st, int64_t category_id,
 /* Lists categories matching f (model/category.h).
  * Tx: snapshot (count and page agree). Alloc: out->items and their strings
  * in a. Returns: bool. */
-bool store_category_list(struct store *st, struct arena *a, const struct category_filter *f,
-                         struct category_page *out, struct err *e);
+bool store_category_list(struct store *st, struct arena *a, const struct category_filter *f, struct category_page *out,
+                         struct err *e);
 
 /* Whether the user follows the category: 1, 0, or -1 on error.
  * Tx: any; in the transaction of store_category_follow_set to act on it.
@@ -477,8 +473,8 @@ bool store_category_follow_set(struct store *st, int64_t user_id, int64_t catego
 /* The categories the user follows that are not deleted, by order then id,
  * at most max; *out in the arena.
  * Tx: any. Alloc: *out and its strings in a. Returns: bool. */
-bool store_category_followed(struct store *st, struct arena *a, int64_t user_id, int max, struct category **out,
-                             int *n, struct err *e);
+bool store_category_followed(struct store *st, struct arena *a, int64_t user_id, int max, struct category **out, int *n,
+                             struct err *e);
 
 /* The categories of a post (deleted ones included), by order then id.
  * Tx: any. Alloc: *out and its strings in a. Returns: bool. */
@@ -489,8 +485,7 @@ bool store_category_of_post(struct store *st, struct arena *a, int64_t post_id, 
  * categories, and adds one to the author's posts_counter or
  * discussions_counter; sets p->id. In a transaction.
  * Tx: in. Alloc: none; p->id set. Returns: bool. */
-bool store_post_insert(struct store *st, struct post *p, const int64_t *category_ids, int ncategories,
-                       struct err *e);
+bool store_post_insert(struct store *st, struct post *p, const int64_t *category_ids, int ncategories, struct err *e);
 
 /* A post or discussion by id, deleted ones included.
  * Tx: any. Alloc: out's strings in a. Returns: lookup. */

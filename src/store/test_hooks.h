@@ -27,8 +27,8 @@ void store_search_tune(const struct search_tuning *t);
  * ordered by SQL): the reference the tests compare store_search_users with.
  * Tx: any (its count and page are two statements: call it in a snapshot
  * when writers run). Alloc: as store_search_users. Returns: bool. */
-bool store_search_users_naive(struct store *st, struct arena *a, const struct search_query *q,
-                              struct search_page *out, struct err *e);
+bool store_search_users_naive(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+                              struct err *e);
 
 /* Compares the search indexes with what the base tables say they should
  * hold; returns the number of differences (0 = in sync), -1 on error.

@@ -36,9 +36,9 @@ static void test_latlng(void **state)
     assert_true(account_parse_latlng("90,  180", &lat, &lng));
     assert_true(account_parse_latlng("-0,0", &lat, &lng));
     assert_true(lat == 0 && !signbit(lat)); /* echoed as 0, not -0 */
-    static const char *const bad[] = {"", "45", "45,", ",9", "45 ,9", " 45,9", "45,9 ", "91,0", "0,180.0001",
-                                      "-90.5,0", "a,b", "1e1,2", "+1,2", "1.,2", ".5,2", "0x1,2", "1,2,3",
-                                      "45;9", "nan,1", "inf,1", NULL};
+    static const char *const bad[] = {"",     "45",         "45,",     ",9",   "45 ,9", " 45,9", "45,9 ",
+                                      "91,0", "0,180.0001", "-90.5,0", "a,b",  "1e1,2", "+1,2",  "1.,2",
+                                      ".5,2", "0x1,2",      "1,2,3",   "45;9", "nan,1", "inf,1", NULL};
     for (const char *const *s = bad; *s; s++) {
         if (account_parse_latlng(*s, &lat, &lng))
             fail_msg("accepted \"%s\"", *s);
@@ -52,16 +52,37 @@ static void test_latlng(void **state)
 static void test_website(void **state)
 {
     (void)state;
-    static const char *const good[] = {"http://example.com", "https://example.com/", "HTTPS://Example.COM/a?b=c#d",
-                                       "http://localhost", "http://localhost:8080/x", "http://127.0.0.1/",
-                                       "http://[::1]:80/", "https://user:pw@example.com", "http://example.com.",
-                                       "https://sub-domain.example.co.uk/path", "http://xn--bcher-kva.example",
-                                       "https://bücher.example/", NULL};
-    static const char *const bad[] = {"", "example.com", "ftp://example.com", "http://", "http:///path",
-                                      "http://exa mple.com", "http://example", "http://-bad.example.com",
-                                      "http://bad-.example.com", "http://example.123", "http://example.com:99999",
-                                      "http://example.com:", "http://example.com:8a", "http://[zz]/",
-                                      "javascript:alert(1)", "http://a..b.com", "http://example.com/\t", NULL};
+    static const char *const good[] = {"http://example.com",
+                                       "https://example.com/",
+                                       "HTTPS://Example.COM/a?b=c#d",
+                                       "http://localhost",
+                                       "http://localhost:8080/x",
+                                       "http://127.0.0.1/",
+                                       "http://[::1]:80/",
+                                       "https://user:pw@example.com",
+                                       "http://example.com.",
+                                       "https://sub-domain.example.co.uk/path",
+                                       "http://xn--bcher-kva.example",
+                                       "https://bücher.example/",
+                                       NULL};
+    static const char *const bad[] = {"",
+                                      "example.com",
+                                      "ftp://example.com",
+                                      "http://",
+                                      "http:///path",
+                                      "http://exa mple.com",
+                                      "http://example",
+                                      "http://-bad.example.com",
+                                      "http://bad-.example.com",
+                                      "http://example.123",
+                                      "http://example.com:99999",
+                                      "http://example.com:",
+                                      "http://example.com:8a",
+                                      "http://[zz]/",
+                                      "javascript:alert(1)",
+                                      "http://a..b.com",
+                                      "http://example.com/\t",
+                                      NULL};
     for (const char *const *s = good; *s; s++)
         if (!account_valid_website(*s))
             fail_msg("refused \"%s\"", *s);
@@ -89,7 +110,7 @@ static void test_media_detect(void **state)
 {
     (void)state;
     static const unsigned char png[33] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D',
-                                          'R', 0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0};
+                                          'R',  0,   0,   0,   1,    0,    0,    0,    1, 8, 2, 0,  0,   0};
     assert_int_equal(media_detect(png, sizeof png), MEDIA_PNG);
     assert_int_equal(media_detect(png, 32), MEDIA_NONE); /* truncated header */
     unsigned char zero_width[33];
@@ -135,10 +156,15 @@ static void test_media_names(void **state)
     assert_int_equal(t, MEDIA_PNG);
     assert_true(media_name_valid("0123456789abcdef0123456789abcdef.webp", &t));
     assert_int_equal(t, MEDIA_WEBP);
-    static const char *const bad[] = {"0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcde.png",
+    static const char *const bad[] = {"0123456789abcdef0123456789abcdef",
+                                      "0123456789abcdef0123456789abcde.png",
                                       "0123456789ABCDEF0123456789ABCDEF.png",
                                       "0123456789abcdef0123456789abcdef.png.exe",
-                                      "0123456789abcdef0123456789abcdef.PNG", "../etc/passwd", ".tmp-abc", "", NULL};
+                                      "0123456789abcdef0123456789abcdef.PNG",
+                                      "../etc/passwd",
+                                      ".tmp-abc",
+                                      "",
+                                      NULL};
     for (const char *const *s = bad; *s; s++)
         if (media_name_valid(*s, &t))
             fail_msg("accepted \"%s\"", *s);
@@ -272,8 +298,8 @@ static void test_profile_update(void **state)
     int64_t id = make_user(f, "profile", NULL);
     struct principal self = {.user_id = id};
     struct err e = {0};
-    json_t *body = json_pack("{s:s, s:s, s:s, s:n}", "real_name", "  Ada  ", "location_lat_lng", "10.5,  -20",
-                             "gender", "Female", "date_of_birth");
+    json_t *body = json_pack("{s:s, s:s, s:s, s:n}", "real_name", "  Ada  ", "location_lat_lng", "10.5,  -20", "gender",
+                             "Female", "date_of_birth");
     assert_true(account_update_profile(f->st, f->a, f->dir, &self, id, body, NULL, 0, &e));
     json_decref(body);
     struct user u;

@@ -117,25 +117,35 @@ static void test_check_chars(void **state)
     assert_int_equal(text_check_chars("Élodie O'Brien-Ngũgĩ 李", false), TEXT_CHARS_OK);
     assert_int_equal(text_check_chars("", false), TEXT_CHARS_OK);
     /* C0, DEL and C1; LF only where multi-line */
-    static const char *const control[] = {"a\x01", "a\x07" "b", "a\tb", "a\rb", "a\x1f", "a\x7f", "a\xc2\x80",
-                                          "a\xc2\x85", "a\xc2\x9f"};
+    static const char *const control[] = {"a\x01",
+                                          "a\x07"
+                                          "b",
+                                          "a\tb",
+                                          "a\rb",
+                                          "a\x1f",
+                                          "a\x7f",
+                                          "a\xc2\x80",
+                                          "a\xc2\x85",
+                                          "a\xc2\x9f"};
     for (size_t i = 0; i < sizeof control / sizeof control[0]; i++) {
         assert_int_equal(text_check_chars(control[i], false), TEXT_CHARS_CONTROL);
         assert_int_equal(text_check_chars(control[i], true), TEXT_CHARS_CONTROL);
     }
     assert_int_equal(text_check_chars("two\nlines", false), TEXT_CHARS_CONTROL);
     assert_int_equal(text_check_chars("two\nlines", true), TEXT_CHARS_OK);
-    assert_int_equal(text_check_chars("a\xc2\xa0" "b", false), TEXT_CHARS_OK); /* U+00A0 is not C1 */
+    assert_int_equal(text_check_chars("a\xc2\xa0"
+                                      "b",
+                                      false),
+                     TEXT_CHARS_OK); /* U+00A0 is not C1 */
     /* bidirectional controls: U+061C, U+200E-200F, U+202A-202E, U+2066-2069 */
-    static const char *const bidi[] = {"\xd8\x9c", "\xe2\x80\x8e", "\xe2\x80\x8f", "\xe2\x80\xaa",
+    static const char *const bidi[] = {"\xd8\x9c",     "\xe2\x80\x8e", "\xe2\x80\x8f", "\xe2\x80\xaa",
                                        "\xe2\x80\xae", "\xe2\x81\xa6", "\xe2\x81\xa9"};
     for (size_t i = 0; i < sizeof bidi / sizeof bidi[0]; i++)
         assert_int_equal(text_check_chars(bidi[i], true), TEXT_CHARS_BIDI);
     assert_int_equal(text_check_chars("\xe2\x80\xaf", false), TEXT_CHARS_OK); /* U+202F, next to them */
     assert_int_equal(text_check_chars("\xe2\x81\xaa", false), TEXT_CHARS_OK); /* U+206A */
     /* zero-width: U+200B-200D, U+2060, U+FEFF */
-    static const char *const zw[] = {"\xe2\x80\x8b", "\xe2\x80\x8c", "\xe2\x80\x8d", "\xe2\x81\xa0",
-                                     "\xef\xbb\xbf"};
+    static const char *const zw[] = {"\xe2\x80\x8b", "\xe2\x80\x8c", "\xe2\x80\x8d", "\xe2\x81\xa0", "\xef\xbb\xbf"};
     for (size_t i = 0; i < sizeof zw / sizeof zw[0]; i++)
         assert_int_equal(text_check_chars(zw[i], true), TEXT_CHARS_ZERO_WIDTH);
     assert_int_equal(text_check_chars("a\xff", false), TEXT_CHARS_INVALID);
@@ -144,9 +154,9 @@ static void test_check_chars(void **state)
 static void test_nfc(void **state)
 {
     struct arena *a = *state;
-    assert_string_equal(text_nfc(a, "e\xcc\x81"), "\xc3\xa9");           /* e + U+0301 → é */
-    assert_string_equal(text_nfc(a, "\xc3\xa9"), "\xc3\xa9");            /* already NFC */
-    assert_string_equal(text_nfc(a, "\xef\xac\x81"), "\xef\xac\x81");    /* ﬁ stays: NFC, not NFKC */
+    assert_string_equal(text_nfc(a, "e\xcc\x81"), "\xc3\xa9");                    /* e + U+0301 → é */
+    assert_string_equal(text_nfc(a, "\xc3\xa9"), "\xc3\xa9");                     /* already NFC */
+    assert_string_equal(text_nfc(a, "\xef\xac\x81"), "\xef\xac\x81");             /* ﬁ stays: NFC, not NFKC */
     assert_string_equal(text_nfc(a, "\xe1\x84\x80\xe1\x85\xa1"), "\xea\xb0\x80"); /* Hangul jamo → 가 */
     assert_null(text_nfc(a, "\xff"));
 }
@@ -230,11 +240,11 @@ static void test_text_chars_rule(void **state)
     struct err e = {0};
     static const struct {
         const char *json, *message;
-    } bad[] = {{"\"a\\u0007b\"", FIELD_MSG_CONTROL},      {"\"a\\u0085b\"", FIELD_MSG_CONTROL},
-               {"\"a\\tb\"", FIELD_MSG_CONTROL},          {"\"a\\u202eb\"", FIELD_MSG_BIDI},
-               {"\"a\\u2066b\"", FIELD_MSG_BIDI},         {"\"a\\u200fb\"", FIELD_MSG_BIDI},
-               {"\"a\\u061cb\"", FIELD_MSG_BIDI},         {"\"a\\u200db\"", FIELD_MSG_ZERO_WIDTH},
-               {"\"a\\u200bb\"", FIELD_MSG_ZERO_WIDTH},   {"\"a\\u2060b\"", FIELD_MSG_ZERO_WIDTH},
+    } bad[] = {{"\"a\\u0007b\"", FIELD_MSG_CONTROL},    {"\"a\\u0085b\"", FIELD_MSG_CONTROL},
+               {"\"a\\tb\"", FIELD_MSG_CONTROL},        {"\"a\\u202eb\"", FIELD_MSG_BIDI},
+               {"\"a\\u2066b\"", FIELD_MSG_BIDI},       {"\"a\\u200fb\"", FIELD_MSG_BIDI},
+               {"\"a\\u061cb\"", FIELD_MSG_BIDI},       {"\"a\\u200db\"", FIELD_MSG_ZERO_WIDTH},
+               {"\"a\\u200bb\"", FIELD_MSG_ZERO_WIDTH}, {"\"a\\u2060b\"", FIELD_MSG_ZERO_WIDTH},
                {"\"a\\ufeffb\"", FIELD_MSG_ZERO_WIDTH}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         e = (struct err){0};
@@ -262,7 +272,8 @@ static void test_text_chars_rule(void **state)
     assert_string_equal(s, "Ada");
     /* NFC on what is stored */
     assert_int_equal(field_text(a, body_of(a, "\"Rene\\u0301e\""), "f", &line, &s, &e), FIELD_GIVEN);
-    assert_string_equal(s, "Ren\xc3\xa9" "e");
+    assert_string_equal(s, "Ren\xc3\xa9"
+                           "e");
     assert_false(err_any(&e));
 }
 
@@ -367,8 +378,8 @@ static void test_id_reader(void **state)
         assert_true(field_parse_id(json_object_get(body_of(a, good[i].json), "f"), &id));
         assert_true(id == good[i].id);
     }
-    static const char *const bad[] = {"0", "-1", "\"0\"", "\"\"", "\"1,2\"", "1.0", "true", "null", "[1]",
-                                      "\"1000000000000000000\"", "\"1\\u0000\""};
+    static const char *const bad[] = {
+        "0", "-1", "\"0\"", "\"\"", "\"1,2\"", "1.0", "true", "null", "[1]", "\"1000000000000000000\"", "\"1\\u0000\""};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int64_t id = 0;
         assert_false(field_parse_id(json_object_get(body_of(a, bad[i]), "f"), &id));

@@ -208,7 +208,7 @@ static void test_hide_and_relations_batch(void **state)
     ok(f, 0, 1, GRAPH_REQUEST); /* sent */
     ok(f, 2, 0, GRAPH_REQUEST); /* received */
     ok(f, 0, 3, GRAPH_REQUEST);
-    ok(f, 3, 0, GRAPH_ACCEPT);  /* connected */
+    ok(f, 3, 0, GRAPH_ACCEPT); /* connected */
     int64_t ids[] = {f->id[1], f->id[2], f->id[3], f->id[4], f->id[0], 424242};
     struct graph_relations r;
     assert_true(graph_relations_load(f->st, f->arena, f->id[0], false, ids, 6, &r, &e));

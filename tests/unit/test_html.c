@@ -107,14 +107,17 @@ static void test_scripts_and_handlers(void **state)
     expect_clean(f, "<b onmouseover=\"alert(1)\" style=\"x\" class=\"c\">b</b>", "<b>b</b>", "b");
     expect_clean(f, "<body onload=alert(1)>x</body>", "x", "x");
     expect_clean(f, "<scr<script>ipt>alert(1)</script>", "ipt&gt;alert(1)", "ipt>alert(1)");
-    expect_clean(f, "<style>*{x:expression(alert(1))}</style><iframe src=\"https://e.x\">in</iframe>"
-                    "<object data=x>o</object><embed src=x><applet>a</applet>ok",
+    expect_clean(f,
+                 "<style>*{x:expression(alert(1))}</style><iframe src=\"https://e.x\">in</iframe>"
+                 "<object data=x>o</object><embed src=x><applet>a</applet>ok",
                  "ok", "ok");
-    expect_clean(f, "<svg onload=alert(1)><script>alert(1)</script></svg><math><mi xlink:href=\"javascript:x\">m</mi></math>z",
-                 "z", "z");
+    expect_clean(
+        f, "<svg onload=alert(1)><script>alert(1)</script></svg><math><mi xlink:href=\"javascript:x\">m</mi></math>z",
+        "z", "z");
     expect_clean(f, "<template><img src=x onerror=alert(1)></template>t", "t", "t");
     expect_clean(f, "<form action=\"https://e.x\"><input name=a value=b><button>go</button></form>f", "f", "f");
-    expect_clean(f, "<meta http-equiv=\"refresh\" content=\"0;url=javascript:x\"><base href=\"https://e.x\">m", "m", "m");
+    expect_clean(f, "<meta http-equiv=\"refresh\" content=\"0;url=javascript:x\"><base href=\"https://e.x\">m", "m",
+                 "m");
     expect_clean(f, "<!-- <script>x</script> --><p>c</p><!-->", "<p>c</p>", "c");
 }
 
@@ -128,20 +131,24 @@ static void test_links(void **state)
     expect_clean(f, "<a href=\"java&#10;script:alert(1)\">x</a>", "x", "x");
     expect_clean(f, "<a href=\"&#106;avascript:alert(1)\">x</a>", "x", "x");
     expect_clean(f, "<a href=\"vbscript:x\">x</a><a href=\"data:text/html,<script>x</script>\">y</a>", "xy", "xy");
-    expect_clean(f, "<a href=\"//evil.example/\">x</a><a href=\"/relative\">y</a><a href=\"http://\">z</a>", "xyz", "xyz");
+    expect_clean(f, "<a href=\"//evil.example/\">x</a><a href=\"/relative\">y</a><a href=\"http://\">z</a>", "xyz",
+                 "xyz");
     expect_clean(f, "<a href=\"https:/one-slash\">x</a><a href=\"http:///x\">y</a>", "xy", "xy");
-    expect_clean(f, "<a href=\"https://a.example/?q=1&amp;r=&quot;2&quot;\" title='t\"q' target=_blank>ok</a>",
-                 "<a href=\"https://a.example/?q=1&amp;r=&quot;2&quot;\" title=\"t&quot;q\" rel=\"nofollow noopener\">ok</a>",
-                 "ok");
+    expect_clean(
+        f, "<a href=\"https://a.example/?q=1&amp;r=&quot;2&quot;\" title='t\"q' target=_blank>ok</a>",
+        "<a href=\"https://a.example/?q=1&amp;r=&quot;2&quot;\" title=\"t&quot;q\" rel=\"nofollow noopener\">ok</a>",
+        "ok");
     expect_clean(f, "<a href=\"mailto:me@example.com\">m</a>",
                  "<a href=\"mailto:me@example.com\" rel=\"nofollow noopener\">m</a>", "m");
     expect_clean(f, "<a href=\"HTTP://UP.EXAMPLE\" rel=\"opener\">u</a>",
                  "<a href=\"HTTP://UP.EXAMPLE\" rel=\"nofollow noopener\">u</a>", "u");
     /* an image's source is never a mailto: or script */
-    expect_clean(f, "<img src=\"mailto:a@b.c\"><img src=\"javascript:x\"><img src=\"data:image/png;base64,AA\">i", "i", "i");
+    expect_clean(f, "<img src=\"mailto:a@b.c\"><img src=\"javascript:x\"><img src=\"data:image/png;base64,AA\">i", "i",
+                 "i");
     /* a link inside a link cannot be written: the parser splits them */
     expect_clean(f, "<a href=\"https://a.b\">1<a href=\"https://c.d\">2</a></a>",
-                 "<a href=\"https://a.b\" rel=\"nofollow noopener\">1</a><a href=\"https://c.d\" rel=\"nofollow noopener\">2</a>",
+                 "<a href=\"https://a.b\" rel=\"nofollow noopener\">1</a><a href=\"https://c.d\" rel=\"nofollow "
+                 "noopener\">2</a>",
                  "12");
     /* a URL longer than HTML_URL_MAX is dropped with its link */
     char *path = repeat("a", HTML_URL_MAX);
@@ -187,13 +194,18 @@ static void test_text_escaped(void **state)
 {
     struct fixture *f = *state;
     expect_clean(f, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 1 < 2 > 0 \"q\"",
-                 "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 1 &lt; 2 &gt; 0 \"q\"", "<script>alert(1)</script> & 1 < 2 > 0 \"q\"");
+                 "&lt;script&gt;alert(1)&lt;/script&gt; &amp; 1 &lt; 2 &gt; 0 \"q\"",
+                 "<script>alert(1)</script> & 1 < 2 > 0 \"q\"");
     expect_clean(f, "caf\xc3\xa9 &eacute; &#x1F600;", "caf\xc3\xa9 \xc3\xa9 \xf0\x9f\x98\x80",
                  "caf\xc3\xa9 \xc3\xa9 \xf0\x9f\x98\x80");
     expect_clean(f, "<xmp><b>x</b></xmp>", "&lt;b&gt;x&lt;/b&gt;", "<b>x</b>");
     /* control characters from references become what the parser makes of
      * raw ones; 0x80-0x9F references are windows-1252 (0x85 is U+2026) */
-    expect_clean(f, "a&#13;b&#x10;c&#x85;d", "a\nb\xef\xbf\xbd" "c\xe2\x80\xa6" "d", NULL);
+    expect_clean(f, "a&#13;b&#x10;c&#x85;d",
+                 "a\nb\xef\xbf\xbd"
+                 "c\xe2\x80\xa6"
+                 "d",
+                 NULL);
     expect_clean(f, "<pre>\n&#13;x</pre>", "<pre>\n\nx</pre>", "x");
     expect_clean(f, "", "", "");
 }
@@ -249,7 +261,7 @@ static void test_invalid_utf8(void **state)
     expect_error(f, "\xed\xa0\x80", 3, "invalid");     /* a surrogate */
     expect_error(f, "cut \xe2\x82", 6, "invalid");     /* truncated sequence */
     expect_error(f, "\xf4\x90\x80\x80", 4, "invalid"); /* beyond U+10FFFF */
-    expect_error(f, "a\0b", 3, "invalid");              /* NUL */
+    expect_error(f, "a\0b", 3, "invalid");             /* NUL */
 }
 
 static void test_size_limit(void **state)

@@ -28,7 +28,7 @@ enum {
     JOSE_IAT = 1795930214,
     JOSE_EXP = 1795937414,
 };
-static const int64_t NOW = 1700000000;  /* for hand-made tokens */
+static const int64_t NOW = 1700000000;   /* for hand-made tokens */
 static const int64_t LATER = 1800000000; /* exp of hand-made tokens */
 
 static const char HS256_HEADER[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
@@ -88,10 +88,7 @@ static const char *reason_for(const char *header, const char *payload)
     return why;
 }
 
-static bool accepts(const char *header, const char *payload)
-{
-    return reason_for(header, payload) == NULL;
-}
+static bool accepts(const char *header, const char *payload) { return reason_for(header, payload) == NULL; }
 
 /* Signs raw parts as given, however malformed, so that checks made after the
  * signature can be reached. */
@@ -112,10 +109,7 @@ static char *sign_raw(const char *header_b64, const char *payload_b64)
     return tok;
 }
 
-static bool accepts_payload(const char *payload)
-{
-    return accepts(HS256_HEADER, payload);
-}
+static bool accepts_payload(const char *payload) { return accepts(HS256_HEADER, payload); }
 
 /* ---- tests ---- */
 
@@ -314,8 +308,7 @@ static void test_exp_claim(void **state)
 {
     assert_false(accepts_payload("{\"token_type\":\"access\",\"user_id\":7,\"iat\":1700000000}"));
     assert_false(accepts_payload("{\"token_type\":\"access\",\"user_id\":7,\"iat\":1700000000,\"exp\":1.8e9}"));
-    assert_false(
-        accepts_payload("{\"token_type\":\"access\",\"user_id\":7,\"iat\":1700000000,\"exp\":1800000000.5}"));
+    assert_false(accepts_payload("{\"token_type\":\"access\",\"user_id\":7,\"iat\":1700000000,\"exp\":1800000000.5}"));
     assert_false(
         accepts_payload("{\"token_type\":\"access\",\"user_id\":7,\"iat\":1700000000,\"exp\":\"1800000000\"}"));
     assert_false(accepts_payload("{\"token_type\":\"access\",\"user_id\":7,\"iat\":1700000000,\"exp\":null}"));
@@ -342,9 +335,9 @@ static void test_iat_claim(void **state)
 
 static void test_user_id_string_digits(void **state)
 {
-    char *tok = make_token(HS256_HEADER,
-                           "{\"token_type\":\"access\",\"user_id\":\"42\",\"iat\":1700000000,\"exp\":1800000000}",
-                           SECRET, SECRET_LEN);
+    char *tok =
+        make_token(HS256_HEADER, "{\"token_type\":\"access\",\"user_id\":\"42\",\"iat\":1700000000,\"exp\":1800000000}",
+                   SECRET, SECRET_LEN);
     struct jwt_claims c;
     assert_true(verify_str(tok, NOW, &c, NULL));
     assert_int_equal(c.user_id, 42);
@@ -360,9 +353,23 @@ static void test_user_id_string_digits(void **state)
 static void test_user_id_rejected(void **state)
 {
     static const char *const bad[] = {
-        "0", "-1", "\"0\"", "\"-1\"", "\"abc\"", "\"\"", "\"4 2\"", "\"+42\"", "\" 42\"", "\"42a\"",
+        "0",
+        "-1",
+        "\"0\"",
+        "\"-1\"",
+        "\"abc\"",
+        "\"\"",
+        "\"4 2\"",
+        "\"+42\"",
+        "\" 42\"",
+        "\"42a\"",
         "\"1000000000000000000\"", /* 19 digits */
-        "1.5", "42.0", "true", "null", "[42]", "{}",
+        "1.5",
+        "42.0",
+        "true",
+        "null",
+        "[42]",
+        "{}",
     };
     char payload[256];
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
@@ -379,7 +386,8 @@ static void test_payload_shape(void **state)
 {
     assert_false(accepts_payload("[]"));
     assert_false(accepts_payload("null"));
-    assert_false(accepts_payload("{\"token_type\":\"access\",\"user_id\":7,\"user_id\":8,\"iat\":1,\"exp\":1800000000}"));
+    assert_false(
+        accepts_payload("{\"token_type\":\"access\",\"user_id\":7,\"user_id\":8,\"iat\":1,\"exp\":1800000000}"));
     assert_false(accepts_payload("{\"token_type\":\"access\",\"user_id\":7,\"iat\":1,\"exp\":1800000000"));
     assert_false(accepts_payload("{\"token_type\":\"access\",\"user_id\":7,\"iat\":1,\"exp\":1800000000}{}"));
     /* nbf is honoured when present */
@@ -461,7 +469,7 @@ static void test_signed_bad_base64_payload(void **state)
     static const char *const bad[] = {
         "e$J0",
         "eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0=", /* padded */
-        "eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn1", /* non-zero trailing bits */
+        "eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn1",  /* non-zero trailing bits */
         "A",                                /* impossible length */
         "eyJ0+/",                           /* standard, not url-safe, alphabet */
     };

@@ -99,7 +99,7 @@ static void test_metrics_allow_list(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_route_described),  cmocka_unit_test(test_every_description_routed),
+        cmocka_unit_test(test_every_route_described),        cmocka_unit_test(test_every_description_routed),
         cmocka_unit_test(test_document_has_every_operation), cmocka_unit_test(test_served_table_ordered),
         cmocka_unit_test(test_metrics_allow_list),
     };

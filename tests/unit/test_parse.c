@@ -121,10 +121,7 @@ static void test_form_raw_utf8_kept(void **state)
     assert_field(o, "name", "J\xc3\xa9r\xc3\xb4me");
 }
 
-static void test_form_bad_escape(void **state)
-{
-    assert_form_fails(*state, "a=%G1");
-}
+static void test_form_bad_escape(void **state) { assert_form_fails(*state, "a=%G1"); }
 
 static void test_form_truncated_escape(void **state)
 {
@@ -139,11 +136,11 @@ static void test_form_invalid_utf8(void **state)
     struct fixture *f = *state;
     assert_form_fails(f, "a=%FF");
     assert_form_fails(f, "%FF=a");
-    assert_form_fails(f, "a=%C0%AF");     /* overlong '/' */
-    assert_form_fails(f, "a=%ED%A0%80");  /* surrogate U+D800 */
+    assert_form_fails(f, "a=%C0%AF");       /* overlong '/' */
+    assert_form_fails(f, "a=%ED%A0%80");    /* surrogate U+D800 */
     assert_form_fails(f, "a=%F4%90%80%80"); /* above U+10FFFF */
-    assert_form_fails(f, "a=%E2%82");     /* truncated sequence */
-    assert_form_fails(f, "a=%00");        /* NUL would truncate C strings */
+    assert_form_fails(f, "a=%E2%82");       /* truncated sequence */
+    assert_form_fails(f, "a=%00");          /* NUL would truncate C strings */
 }
 
 static void test_form_empty_key(void **state)
@@ -255,8 +252,8 @@ static void test_content_type_case_and_params(void **state)
     assert_true(http_parse_content_type(" \tApplication/JSON ; Charset=UTF-8;; \t", mime, sizeof mime, boundary));
     assert_string_equal(mime, "application/json");
     assert_string_equal(boundary, "");
-    assert_true(http_parse_content_type("multipart/form-data; charset=utf-8;BOUNDARY=AbC-12", mime, sizeof mime,
-                                        boundary));
+    assert_true(
+        http_parse_content_type("multipart/form-data; charset=utf-8;BOUNDARY=AbC-12", mime, sizeof mime, boundary));
     assert_string_equal(mime, "multipart/form-data");
     assert_string_equal(boundary, "AbC-12"); /* the value keeps its case */
 }
@@ -341,8 +338,8 @@ static void test_multipart_text_field(void **state)
     assert_int_equal(out.nuploads, 0);
 }
 
-static const unsigned char BINARY[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0x00, 0x00,
-                                       '\r', '\n', '-',  '-', 'X',  'y',  'z',  0xff, '\r', '\r'};
+static const unsigned char BINARY[] = {0x89, 'P',  'N', 'G', '\r', '\n', 0x1a, '\n', 0x00, 0x00,
+                                       '\r', '\n', '-', '-', 'X',  'y',  'z',  0xff, '\r', '\r'};
 
 static void test_multipart_binary_file(void **state)
 {
@@ -739,20 +736,19 @@ static void test_json_depth_limit(void **state)
     struct http_form out;
     memset(buf, '[', OK_DEPTH);
     memset(buf + OK_DEPTH, ']', OK_DEPTH);
-    assert_true(http_parse_body(f->arena, "application/json", copy(f, buf, 2 * OK_DEPTH), 2 * OK_DEPTH, &out,
-                                &f->err));
+    assert_true(http_parse_body(f->arena, "application/json", copy(f, buf, 2 * OK_DEPTH), 2 * OK_DEPTH, &out, &f->err));
     memset(buf, '[', BAD_DEPTH);
     memset(buf + BAD_DEPTH, ']', BAD_DEPTH);
-    assert_false(http_parse_body(f->arena, "application/json", copy(f, buf, 2 * BAD_DEPTH), 2 * BAD_DEPTH, &out,
-                                 &f->err));
+    assert_false(
+        http_parse_body(f->arena, "application/json", copy(f, buf, 2 * BAD_DEPTH), 2 * BAD_DEPTH, &out, &f->err));
     assert_error(f, 400, "parse_error");
     /* brackets inside strings do not count */
     char deep_string[BAD_DEPTH + 3];
     deep_string[0] = '"';
     memset(deep_string + 1, '[', BAD_DEPTH);
     deep_string[BAD_DEPTH + 1] = '"';
-    assert_true(http_parse_body(f->arena, "application/json", copy(f, deep_string, BAD_DEPTH + 2), BAD_DEPTH + 2,
-                                &out, &f->err));
+    assert_true(http_parse_body(f->arena, "application/json", copy(f, deep_string, BAD_DEPTH + 2), BAD_DEPTH + 2, &out,
+                                &f->err));
 }
 
 /* ---- dispatch ----------------------------------------------------------- */
@@ -761,8 +757,12 @@ static void test_empty_body_is_empty_object(void **state)
 {
     struct fixture *f = *state;
     static const char *const types[] = {
-        "application/json",    "application/x-www-form-urlencoded", "multipart/form-data; boundary=XyZ",
-        "multipart/form-data", "text/plain",                        "not a type",
+        "application/json",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=XyZ",
+        "multipart/form-data",
+        "text/plain",
+        "not a type",
         NULL,
     };
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {

@@ -24,26 +24,31 @@ struct policy_case {
 static const struct policy_case POLICY_CASES[] = {
     {"Abcdef1", NULL, "password_too_short"}, /* 7 characters */
     {"", NULL, "password_too_short"},
-    {"Abcdefg1", NULL, NULL},   /* exactly 8, lower + upper + digit */
+    {"Abcdefg1", NULL, NULL},                  /* exactly 8, lower + upper + digit */
     {"abcdefg!", NULL, "password_too_simple"}, /* lower + other */
     {"abcdefg1", NULL, "password_too_simple"}, /* lower + digit */
     {"ABCDEFG1", NULL, "password_too_simple"}, /* upper + digit */
     {"12345678", NULL, "password_too_simple"}, /* digit only */
-    {"abcdefg1!", NULL, NULL},  /* lower + digit + other */
-    {"ABCDEFG1 ", NULL, NULL},  /* a space is "other" */
+    {"abcdefg1!", NULL, NULL},                 /* lower + digit + other */
+    {"ABCDEFG1 ", NULL, NULL},                 /* a space is "other" */
     {"Abcdefgh", NULL, "password_too_simple"},
     /* non-ASCII letters have a case: é lower, É upper */
-    {"éééééé1!", NULL, NULL},     /* lower + digit + other: 8 characters, 14 bytes */
+    {"éééééé1!", NULL, NULL},                  /* lower + digit + other: 8 characters, 14 bytes */
     {"ÉÉÉÉÉÉÉ1", NULL, "password_too_simple"}, /* upper + digit */
-    {"ÉÉÉÉééé1", NULL, NULL},     /* upper + lower + digit, all but one multibyte */
-    {"ÉÉÉÉééé", NULL, "password_too_short"}, /* 7 characters, 14 bytes */
+    {"ÉÉÉÉééé1", NULL, NULL},                  /* upper + lower + digit, all but one multibyte */
+    {"ÉÉÉÉééé", NULL, "password_too_short"},   /* 7 characters, 14 bytes */
     {"ßçñøåæœ1", NULL, "password_too_simple"}, /* lower + digit */
     {"ßçñøåÆŒ1", NULL, NULL},
     /* caseless letters (CJK) are "other"; Arabic-Indic digits are digits */
     {"密码密码abcd1", NULL, NULL},
     {"abcdEFGH\xd9\xa3", NULL, NULL},
     /* a combining mark adds no class: e + U+0301 is lower, like é */
-    {"e\xcc\x81" "e\xcc\x81" "e\xcc\x81" "e\xcc\x81" "1", NULL, "password_too_simple"},
+    {"e\xcc\x81"
+     "e\xcc\x81"
+     "e\xcc\x81"
+     "e\xcc\x81"
+     "1",
+     NULL, "password_too_simple"},
     /* equal to the username in any case, including folded non-ASCII */
     {"Alice123!", "alice123!", "password_similar_to_username"},
     {"aLiCe123!", "ALICE123!", "password_similar_to_username"},
@@ -54,14 +59,14 @@ static const struct policy_case POLICY_CASES[] = {
     {"Alice123!", "", NULL},
     /* not valid UTF-8, or with control characters */
     {"Abcdefg1\xff", NULL, "invalid"},
-    {"Abcdefg1\xc3", NULL, "invalid"},          /* truncated sequence */
-    {"Abcdefg1\xc0\xaf", NULL, "invalid"},      /* overlong "/" */
-    {"Abcdefg1\xed\xa0\x80", NULL, "invalid"},  /* a UTF-16 surrogate */
+    {"Abcdefg1\xc3", NULL, "invalid"},         /* truncated sequence */
+    {"Abcdefg1\xc0\xaf", NULL, "invalid"},     /* overlong "/" */
+    {"Abcdefg1\xed\xa0\x80", NULL, "invalid"}, /* a UTF-16 surrogate */
     {"Abcdefg1\x01", NULL, "invalid"},
     {"Abcdefg1\n", NULL, "invalid"},
     {"Abcdefg1\x7f", NULL, "invalid"},
-    {"Abcdefg1\xc2\x85", NULL, "invalid"},      /* U+0085, a C1 control */
-    {"Abc\x01", NULL, "invalid"},               /* invalid wins over too short */
+    {"Abcdefg1\xc2\x85", NULL, "invalid"}, /* U+0085, a C1 control */
+    {"Abc\x01", NULL, "invalid"},          /* invalid wins over too short */
 };
 
 static void test_policy_table(void **state)
@@ -200,9 +205,9 @@ static void test_token_generate(void **state)
     /* it decodes back to 32 bytes */
     unsigned char raw[TOKEN_BYTES + 1];
     size_t n = 0;
-    assert_int_equal(sodium_base642bin(raw, sizeof raw, a, TOKEN_STR_LEN, NULL, &n, NULL,
-                                       sodium_base64_VARIANT_URLSAFE_NO_PADDING),
-                     0);
+    assert_int_equal(
+        sodium_base642bin(raw, sizeof raw, a, TOKEN_STR_LEN, NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING),
+        0);
     assert_int_equal(n, TOKEN_BYTES);
 }
 
@@ -267,16 +272,11 @@ int main(void)
         return 1;
     password_set_cost(PASSWORD_COST_MIN);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_policy_table),
-        cmocka_unit_test(test_policy_lengths),
-        cmocka_unit_test(test_policy_messages),
-        cmocka_unit_test(test_hash_verify),
-        cmocka_unit_test(test_verify_any_cost),
-        cmocka_unit_test(test_verify_bad_hashes),
-        cmocka_unit_test(test_token_generate),
-        cmocka_unit_test(test_token_hash),
-        cmocka_unit_test(test_token_random_hex),
-        cmocka_unit_test(test_token_equal),
+        cmocka_unit_test(test_policy_table),     cmocka_unit_test(test_policy_lengths),
+        cmocka_unit_test(test_policy_messages),  cmocka_unit_test(test_hash_verify),
+        cmocka_unit_test(test_verify_any_cost),  cmocka_unit_test(test_verify_bad_hashes),
+        cmocka_unit_test(test_token_generate),   cmocka_unit_test(test_token_hash),
+        cmocka_unit_test(test_token_random_hex), cmocka_unit_test(test_token_equal),
     };
     return cmocka_run_group_tests_name("password", tests, NULL, NULL);
 }

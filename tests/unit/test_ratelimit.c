@@ -97,10 +97,8 @@ int main(void)
     if (sodium_init() < 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_limit_and_retry_after),
-        cmocka_unit_test(test_reset),
-        cmocka_unit_test(test_other_keys_do_not_evict),
-        cmocka_unit_test(test_address_networks),
+        cmocka_unit_test(test_limit_and_retry_after),   cmocka_unit_test(test_reset),
+        cmocka_unit_test(test_other_keys_do_not_evict), cmocka_unit_test(test_address_networks),
         cmocka_unit_test(test_window_expires),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,10 +17,8 @@ static bool h_put(struct request *r, struct response *s, struct err *e) { return
 static bool h_media(struct request *r, struct response *s, struct err *e) { return r || s || e; }
 
 static const struct route routes[] = {
-    {"GET", "/api/v2/user/", h_list, 0},
-    {"GET", "/api/v2/user/me/", h_me, 0},
-    {"GET", "/api/v2/user/{id}/", h_get, 0},
-    {"PUT", "/api/v2/user/{id}/", h_put, 0},
+    {"GET", "/api/v2/user/", h_list, 0},     {"GET", "/api/v2/user/me/", h_me, 0},
+    {"GET", "/api/v2/user/{id}/", h_get, 0}, {"PUT", "/api/v2/user/{id}/", h_put, 0},
     {"GET", "/media/{name}", h_media, 0},
 };
 enum { NROUTES = sizeof routes / sizeof routes[0] };
@@ -48,9 +46,16 @@ static void test_id_and_trailing_slash(void **state)
 
 static void test_bad_ids_are_404(void **state)
 {
-    const char *paths[] = {"/api/v2/user/abc/", "/api/v2/user/0/", "/api/v2/user/-1/", "/api/v2/user/01/",
-                           "/api/v2/user/1234567890123456789/", "/api/v2/user/1e3/", "/api/v2/user//",
-                           "/api/v2/user/42/extra/", "api/v2/user/42/", ""};
+    const char *paths[] = {"/api/v2/user/abc/",
+                           "/api/v2/user/0/",
+                           "/api/v2/user/-1/",
+                           "/api/v2/user/01/",
+                           "/api/v2/user/1234567890123456789/",
+                           "/api/v2/user/1e3/",
+                           "/api/v2/user//",
+                           "/api/v2/user/42/extra/",
+                           "api/v2/user/42/",
+                           ""};
     for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
         struct route_match m;
         router_match(routes, NROUTES, "GET", paths[i], &m);
@@ -122,9 +127,9 @@ static void test_table_order(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_literal_before_id),      cmocka_unit_test(test_id_and_trailing_slash),
-        cmocka_unit_test(test_bad_ids_are_404),        cmocka_unit_test(test_wrong_method_is_405_with_allow),
-        cmocka_unit_test(test_head_uses_get),          cmocka_unit_test(test_names_are_safe),
+        cmocka_unit_test(test_literal_before_id), cmocka_unit_test(test_id_and_trailing_slash),
+        cmocka_unit_test(test_bad_ids_are_404),   cmocka_unit_test(test_wrong_method_is_405_with_allow),
+        cmocka_unit_test(test_head_uses_get),     cmocka_unit_test(test_names_are_safe),
         cmocka_unit_test(test_table_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

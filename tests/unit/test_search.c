@@ -90,17 +90,16 @@ static char *random_text(const char *column)
              column, (long long)(1 + rnd_below(fx.max_id)));
     sqlite3_stmt *q = NULL;
     assert_int_equal(sqlite3_prepare_v2(fx.st->db, sql, -1, &q, NULL), SQLITE_OK);
-    char *s = strdup(sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0)
-                         ? (const char *)sqlite3_column_text(q, 0)
-                         : "");
+    char *s = strdup(
+        sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) ? (const char *)sqlite3_column_text(q, 0) : "");
     sqlite3_finalize(q);
     return s;
 }
 
 /* ---- setup: a seeded population, then changes through SQL ---- */
 
-static const char *const new_names[] = {"Zoë Ångström", "Мария Иванова", "李小龙", "O'Neil-Smith", "Ana María",
-                                        "",             "mario rossi",   "Émile", "ÉMILE ZOLA",   "x y z"};
+static const char *const new_names[] = {"Zoë Ångström", "Мария Иванова", "李小龙",     "O'Neil-Smith", "Ana María", "",
+                                        "mario rossi",  "Émile",         "ÉMILE ZOLA", "x y z"};
 static const char *const new_locations[] = {"Milano", "São Paulo", "東京", "", "Paris, France", "Reykjavík"};
 static const char *const genders[] = {"Male", "Female", "Unspecified"};
 
@@ -159,11 +158,12 @@ static void mutate(void)
             exec(sql);
             break;
         case 6: /* categories */
-            snprintf(sql, sizeof sql,
-                     "INSERT OR IGNORE INTO category_follows (user_id, category_id, created_us) VALUES (%lld, %lld, 0); "
-                     "DELETE FROM category_follows WHERE user_id = %lld AND category_id = %lld",
-                     (long long)id, (long long)(1 + rnd_below(30)), (long long)(2 + rnd_below(fx.max_id - 1)),
-                     (long long)(1 + rnd_below(30)));
+            snprintf(
+                sql, sizeof sql,
+                "INSERT OR IGNORE INTO category_follows (user_id, category_id, created_us) VALUES (%lld, %lld, 0); "
+                "DELETE FROM category_follows WHERE user_id = %lld AND category_id = %lld",
+                (long long)id, (long long)(1 + rnd_below(30)), (long long)(2 + rnd_below(fx.max_id - 1)),
+                (long long)(1 + rnd_below(30)));
             exec(sql);
             break;
         case 7: /* a role */
@@ -172,7 +172,8 @@ static void mutate(void)
             exec(sql);
             break;
         default: /* hides */
-            snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO hides (user_id, hidden_id, created_us) VALUES (%lld, %lld, 0)",
+            snprintf(sql, sizeof sql,
+                     "INSERT OR IGNORE INTO hides (user_id, hidden_id, created_us) VALUES (%lld, %lld, 0)",
                      (long long)fx.hider, (long long)id);
             exec(sql);
             break;
@@ -379,7 +380,8 @@ static void compare_random_queries(const struct search_tuning *t)
         random_query(a, &q);
         struct search_page got, want;
         struct err e1 = {0}, e2 = {0};
-        bool ok1 = store_search_users(fx.st, a, &q, &got, &e1), ok2 = store_search_users_naive(fx.st, a, &q, &want, &e2);
+        bool ok1 = store_search_users(fx.st, a, &q, &got, &e1),
+             ok2 = store_search_users_naive(fx.st, a, &q, &want, &e2);
         bool same = ok1 && ok2 && got.count == want.count && got.n == want.n;
         for (int k = 0; same && k < got.n; k++) {
             same = got.items[k].id == want.items[k].id;
