@@ -197,68 +197,21 @@ done:
 /* The counter columns and the SQL computing each from the edges for the
  * user `u` (an alias of users in the enclosing query). Order matters: it
  * is the column order of the check query. */
+/* one counter a line: clang-format would reflow the macro */
+// clang-format off
 #define ACTIVE(col) "(SELECT status FROM users o WHERE o.id = " col ") IN ('a', 'b')"
-#define COUNTERS_SQL(u)                                                                                                \
-    "(SELECT count(*) FROM follows f WHERE f.followed_id = " u ".id AND " ACTIVE(                                      \
-        "f.follower_id") "), "                                                                                         \
-                         "(SELECT count(*) FROM follows f WHERE f.follower_id = " u ".id AND " ACTIVE(                 \
-                             "f.followed_id") "), "                                                                    \
-                                              "(SELECT count(*) FROM connections c WHERE c.user_id = " u               \
-                                              ".id AND " ACTIVE(                                                       \
-                                                  "c.other_id") "), "                                                  \
-                                                                "(SELECT count(*) FROM connection_requests r WHERE "   \
-                                                                "r.from_user_id = " u ".id AND " ACTIVE(               \
-                                                                    "r.to_user_id") "), "                              \
-                                                                                    "(SELECT count(*) FROM "           \
-                                                                                    "connection_requests r WHERE "     \
-                                                                                    "r.to_user_id = " u                \
-                                                                                    ".id AND r.rejected_us IS NULL "   \
-                                                                                    "AND " ACTIVE(                     \
-                                                                                        "r.from_user_id") "), "        \
-                                                                                                          "(SELECT "   \
-                                                                                                          "count(*) "  \
-                                                                                                          "FROM "      \
-                                                                                                          "posts p "   \
-                                                                                                          "WHERE "     \
-                                                                                                          "p.author_"  \
-                                                                                                          "id = " u    \
-                                                                                                          ".id AND "   \
-                                                                                                          "p.type = "  \
-                                                                                                          "'post' "    \
-                                                                                                          "AND "       \
-                                                                                                          "p.deleted " \
-                                                                                                          "= 0), "     \
-                                                                                                          "(SELECT "   \
-                                                                                                          "count(*) "  \
-                                                                                                          "FROM "      \
-                                                                                                          "posts p "   \
-                                                                                                          "WHERE "     \
-                                                                                                          "p.author_"  \
-                                                                                                          "id = " u    \
-                                                                                                          ".id AND "   \
-                                                                                                          "p.type = "  \
-                                                                                                          "'discussio" \
-                                                                                                          "n' AND "    \
-                                                                                                          "p.deleted " \
-                                                                                                          "= 0), "     \
-                                                                                                          "(SELECT "   \
-                                                                                                          "count(*) "  \
-                                                                                                          "FROM "      \
-                                                                                                          "category_"  \
-                                                                                                          "follows "   \
-                                                                                                          "cf JOIN "   \
-                                                                                                          "categories" \
-                                                                                                          " k ON "     \
-                                                                                                          "k.id = "    \
-                                                                                                          "cf."        \
-                                                                                                          "category_"  \
-                                                                                                          "id "        \
-                                                                                                          "WHERE "     \
-                                                                                                          "cf.user_"   \
-                                                                                                          "id = " u    \
-                                                                                                          ".id AND "   \
-                                                                                                          "k.deleted " \
-                                                                                                          "= 0)"
+#define COUNTERS_SQL(u)                                                                                           \
+    "(SELECT count(*) FROM follows f WHERE f.followed_id = " u ".id AND " ACTIVE("f.follower_id") "), "           \
+    "(SELECT count(*) FROM follows f WHERE f.follower_id = " u ".id AND " ACTIVE("f.followed_id") "), "           \
+    "(SELECT count(*) FROM connections c WHERE c.user_id = " u ".id AND " ACTIVE("c.other_id") "), "              \
+    "(SELECT count(*) FROM connection_requests r WHERE r.from_user_id = " u ".id AND " ACTIVE("r.to_user_id") "), " \
+    "(SELECT count(*) FROM connection_requests r WHERE r.to_user_id = " u ".id AND r.rejected_us IS NULL AND "    \
+    ACTIVE("r.from_user_id") "), "                                                                               \
+    "(SELECT count(*) FROM posts p WHERE p.author_id = " u ".id AND p.type = 'post' AND p.deleted = 0), "          \
+    "(SELECT count(*) FROM posts p WHERE p.author_id = " u ".id AND p.type = 'discussion' AND p.deleted = 0), "    \
+    "(SELECT count(*) FROM category_follows cf JOIN categories k ON k.id = cf.category_id "                      \
+    "WHERE cf.user_id = " u ".id AND k.deleted = 0)"
+// clang-format on
 
 static const char *const counter_columns[] = {
     "followers_counter",
