@@ -9,7 +9,7 @@ packages=(
   libcmocka-dev
   nodejs npm
   sqlite3 wrk
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format cppcheck
   chromium
 )
 # `install-deps.sh --bench` (make bench, make bench-syscalls): nginx as the

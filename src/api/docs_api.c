@@ -100,7 +100,7 @@ static bool serve(struct request *req, struct response *resp, struct err *e, con
         if (!strcmp(docs_files[i].name, name))
             type = docs_files[i].content_type;
     if (!type)
-        return err_set(e, 404, "not_found", "Not found.");
+        return err_set(e, ERR_NOT_FOUND, "not_found", "Not found.");
     char *data = NULL;
     size_t len = 0;
     int found = read_file(req->cfg->web_dir, name, &data, &len);
@@ -109,7 +109,7 @@ static bool serve(struct request *req, struct response *resp, struct err *e, con
         return err_internal(e);
     }
     if (!found)
-        return err_set(e, 404, "not_found",
+        return err_set(e, ERR_NOT_FOUND, "not_found",
                        "Not found. The API explorer is not installed (build it, or set --web-dir).");
     resp->status = 200;
     resp->data = data;
@@ -132,6 +132,6 @@ bool docs_api_index(struct request *req, struct response *resp, struct err *e)
 bool docs_api_file(struct request *req, struct response *resp, struct err *e)
 {
     if (!req->param)
-        return err_set(e, 404, "not_found", "Not found.");
+        return err_set(e, ERR_NOT_FOUND, "not_found", "Not found.");
     return serve(req, resp, e, req->param);
 }

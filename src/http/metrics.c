@@ -278,7 +278,7 @@ static void free_text(void *p) { free(p); }
 bool metrics_handler(struct request *req, struct response *resp, struct err *e)
 {
     if (!req->cfg->metrics || !metrics_table)
-        return err_set(e, 404, "not_found", "Not found.");
+        return err_set(e, ERR_NOT_FOUND, "not_found", "Not found.");
     if (!metrics_address_allowed(req->cfg->metrics_allow, http_client_address(req)))
         return err_forbidden(e, "Metrics are not available to this address.");
     struct buf b = {0};

@@ -31,23 +31,23 @@ bool store_backup(struct store *st, const char *path, bool overwrite, struct err
 {
     struct stat sb;
     if (!overwrite && lstat(path, &sb) == 0)
-        return err_set(e, 400, "exists", "The backup file exists; pass --force to replace it.");
+        return err_set(e, ERR_INVALID, "exists", "The backup file exists; pass --force to replace it.");
     char tmp[4096];
     if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid()) >= sizeof tmp)
-        return err_set(e, 400, "invalid", "The backup path is too long.");
+        return err_set(e, ERR_INVALID, "invalid", "The backup path is too long.");
     unlink(tmp);
     /* the copy holds password hashes and tokens: owner-only, like the data
      * directory, whatever the umask */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
-        return err_set(e, 400, "invalid", "Cannot create the backup file next to the given path.");
+        return err_set(e, ERR_INVALID, "invalid", "Cannot create the backup file next to the given path.");
     close(fd);
     sqlite3 *dst = NULL;
     int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
     if (rc != SQLITE_OK) {
         log_error("backup: cannot create %s: %s", tmp, dst ? sqlite3_errmsg(dst) : "out of memory");
         sqlite3_close(dst);
-        return err_set(e, 400, "invalid", "Cannot create the backup file.");
+        return err_set(e, ERR_INVALID, "invalid", "Cannot create the backup file.");
     }
     sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->db, "main");
     if (!b) {
@@ -71,7 +71,7 @@ bool store_backup(struct store *st, const char *path, bool overwrite, struct err
         if (rc == SQLITE_OK)
             log_error("backup: cannot move %s to %s: %s", tmp, path, strerror(errno));
         unlink(tmp);
-        return err_set(e, 500, "backup_failed", "The backup failed; see the log.");
+        return err_set(e, ERR_INTERNAL, "backup_failed", "The backup failed; see the log.");
     }
     return true;
 }

@@ -152,21 +152,25 @@ bool store_search_users_naive(struct store *st, struct arena *a, const struct se
 /* Rows in one set and not the other, both ways. */
 static const char *const audits[] = {
     /* search_prefix */
-    "SELECT count(*) FROM (SELECT * FROM (SELECT substr(j.value, instr(j.value, '|') + 1), CAST(j.value AS INTEGER) / 100, u.id, CAST(j.value AS INTEGER) % 100, "
+    "SELECT count(*) FROM (SELECT * FROM (SELECT substr(j.value, instr(j.value, '|') + 1), CAST(j.value AS INTEGER) / "
+    "100, u.id, CAST(j.value AS INTEGER) % 100, "
     "search_gender(u.gender), search_dob(u.date_of_birth), u.role IS NOT NULL FROM users u, "
     "json_each(search_prefix_rows(u.username_fold, u.real_name_fold, fold(u.location), fold(u.description))) j "
     "WHERE u.status IN ('a', 'b')) EXCEPT SELECT pfx, rank, user_id, fields, gender, dob, staff FROM search_prefix)",
     "SELECT count(*) FROM (SELECT pfx, rank, user_id, fields, gender, dob, staff FROM search_prefix EXCEPT "
-    "SELECT substr(j.value, instr(j.value, '|') + 1), CAST(j.value AS INTEGER) / 100, u.id, CAST(j.value AS INTEGER) % 100, search_gender(u.gender), search_dob(u.date_of_birth), "
+    "SELECT substr(j.value, instr(j.value, '|') + 1), CAST(j.value AS INTEGER) / 100, u.id, CAST(j.value AS INTEGER) % "
+    "100, search_gender(u.gender), search_dob(u.date_of_birth), "
     "u.role IS NOT NULL FROM users u, json_each(search_prefix_rows(u.username_fold, u.real_name_fold, "
     "fold(u.location), fold(u.description))) j WHERE u.status IN ('a', 'b'))",
     /* search_suffix */
-    "SELECT count(*) FROM (SELECT * FROM (SELECT substr(j.value, instr(j.value, '|') + 1), u.id, CAST(j.value AS INTEGER), search_gender(u.gender), "
+    "SELECT count(*) FROM (SELECT * FROM (SELECT substr(j.value, instr(j.value, '|') + 1), u.id, CAST(j.value AS "
+    "INTEGER), search_gender(u.gender), "
     "search_dob(u.date_of_birth), u.role IS NOT NULL FROM users u, json_each(search_suffix_rows(u.username_fold, "
     "u.real_name_fold, fold(u.location), fold(u.description))) j WHERE u.status IN ('a', 'b')) EXCEPT "
     "SELECT suffix, user_id, fields, gender, dob, staff FROM search_suffix)",
     "SELECT count(*) FROM (SELECT suffix, user_id, fields, gender, dob, staff FROM search_suffix EXCEPT "
-    "SELECT substr(j.value, instr(j.value, '|') + 1), u.id, CAST(j.value AS INTEGER), search_gender(u.gender), search_dob(u.date_of_birth), "
+    "SELECT substr(j.value, instr(j.value, '|') + 1), u.id, CAST(j.value AS INTEGER), search_gender(u.gender), "
+    "search_dob(u.date_of_birth), "
     "u.role IS NOT NULL FROM users u, json_each(search_suffix_rows(u.username_fold, u.real_name_fold, "
     "fold(u.location), fold(u.description))) j WHERE u.status IN ('a', 'b'))",
     /* search_member */
@@ -191,7 +195,8 @@ static const char *const audits[] = {
     /* search_count: the non-zero counts against their recomputation */
     "WITH expected (key, n) AS (SELECT j.value ->> 0, j.value ->> 1 FROM json_each((SELECT "
     "search_count_all(username_fold, real_name_fold, fold(location), fold(description), search_gender(gender), "
-    "role IS NOT NULL, search_dob(date_of_birth)) FROM users WHERE status IN ('a', 'b'))) j UNION ALL SELECT 'g', count(*) FROM search_geo "
+    "role IS NOT NULL, search_dob(date_of_birth)) FROM users WHERE status IN ('a', 'b'))) j UNION ALL SELECT 'g', "
+    "count(*) FROM search_geo "
     "UNION ALL SELECT 'm' || kind || ':' || key, count(*) FROM search_member GROUP BY kind, key "
     "UNION ALL SELECT search_cube_key(search_gender(gender), role IS NOT NULL, search_user_lat_e7(position_lat, "
     "position_lng, location_lat, location_lng) IS NOT NULL, search_dob(date_of_birth)), count(*) FROM users "

@@ -527,32 +527,35 @@ bool store_post_by_author(struct store *st, struct arena *a, int64_t author_id, 
 /* ---- hard deletes in batches (sqlite_account_purge.c) ---- */
 
 /* Marks a hard delete of user_id as begun (account_purges); idempotent.
- * Run inside a transaction. */
+ * Tx: in. Alloc: none. Returns: bool. */
 bool store_account_purge_mark(struct store *st, int64_t user_id, int64_t now_us, struct err *e);
 
-/* 1 if a hard delete of user_id has begun and not finished, 0 if not, -1
- * on error. */
+/* Whether a hard delete of user_id has begun and not finished.
+ * Tx: any. Alloc: none. Returns: lookup. */
 int store_account_purge_marked(struct store *st, int64_t user_id, struct err *e);
 
-/* Removes the mark. Run inside a transaction. */
+/* Removes the mark.
+ * Tx: in. Alloc: none. Returns: bool. */
 bool store_account_purge_unmark(struct store *st, int64_t user_id, struct err *e);
 
-/* The users whose hard delete has begun and not finished, oldest first;
- * *ids is an arena array. */
+/* The users whose hard delete has begun and not finished, oldest first.
+ * Tx: any. Alloc: *ids in a. Returns: bool. */
 bool store_account_purge_pending(struct store *st, struct arena *a, int64_t **ids, size_t *n, struct err *e);
 
 /* Removes at most `limit` of user_id's edges (follows, connections,
  * connection requests, hides; both directions) and takes what they counted
  * from the counters of both ends, so that counters that equalled what the
  * edges give still do when the batch commits. *removed: edges removed
- * (< limit: none are left). Run inside a transaction. */
+ * (< limit: none are left).
+ * Tx: in (one batch per transaction). Alloc: none. Returns: bool. */
 bool store_account_purge_batch(struct store *st, int64_t user_id, int limit, int64_t *removed, struct err *e);
 
 /* ---- media housekeeping (sqlite_media.c) ---- */
 
 /* Every media file name a row references (avatars and covers of every
  * user, tombstones included), sorted by strcmp and without duplicates, as
- * an arena array of arena strings. Read-only. */
+ * an arena array of arena strings.
+ * Tx: any (read-only). Alloc: *names and the strings in a. Returns: bool. */
 bool store_media_referenced(struct store *st, struct arena *a, const char ***names, size_t *n, struct err *e);
 
 #endif
