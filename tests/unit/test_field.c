@@ -117,16 +117,8 @@ static void test_check_chars(void **state)
     assert_int_equal(text_check_chars("Élodie O'Brien-Ngũgĩ 李", false), TEXT_CHARS_OK);
     assert_int_equal(text_check_chars("", false), TEXT_CHARS_OK);
     /* C0, DEL and C1; LF only where multi-line */
-    static const char *const control[] = {"a\x01",
-                                          "a\x07"
-                                          "b",
-                                          "a\tb",
-                                          "a\rb",
-                                          "a\x1f",
-                                          "a\x7f",
-                                          "a\xc2\x80",
-                                          "a\xc2\x85",
-                                          "a\xc2\x9f"};
+    static const char *const control[] = {"a\x01", "a\007b",    "a\tb",      "a\rb",     "a\x1f",
+                                          "a\x7f", "a\xc2\x80", "a\xc2\x85", "a\xc2\x9f"};
     for (size_t i = 0; i < sizeof control / sizeof control[0]; i++) {
         assert_int_equal(text_check_chars(control[i], false), TEXT_CHARS_CONTROL);
         assert_int_equal(text_check_chars(control[i], true), TEXT_CHARS_CONTROL);
