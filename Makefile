@@ -97,6 +97,7 @@ BUILD_STRICT ?= build-strict
 lint: deps
 	bash scripts/check-layers.sh
 	@! grep -rnE 'err_set\([^,]+, [0-9]{3}' src tests/unit fuzz || { echo 'lint: an error kind (core/err.h), not an HTTP status'; exit 1; }
+	@! grep -rnE "status(\[[a-z]+\])? ?[!=]= ?'[abdu]'" src || { echo 'lint: enum user_status (model/user_status.h), not a status letter'; exit 1; }
 	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "clang-format: $(words $(FORMAT_FILES)) files formatted"
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability --std=c11 \
 	  --suppress=missingIncludeSystem --inline-suppr -I src src

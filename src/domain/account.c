@@ -493,7 +493,7 @@ static bool purge_finish(struct store *st, struct arena *a, const char *data_dir
     int found = store_user_get(st, a, id, &u, e);
     if (found < 0)
         return rollback(st);
-    if (!found || u.status == 'u') /* another request finished it */
+    if (!found || u.status == USER_TOMBSTONE) /* another request finished it */
         return (store_account_purge_unmark(st, id, e) && store_commit(st, e)) || rollback(st);
     int64_t *related = NULL;
     size_t nrelated = 0;
