@@ -329,6 +329,203 @@ bool sqlite_user_list_seek(struct store *st, struct arena *a, const struct user_
     return ok;
 }
 
+/* ================================================================ */
+/* followers, followings, connections                                */
+
+/* One edge list's statements: `e` the edge, `owner` and `other` its
+ * columns. $1 owner, $2 viewer. */
+#define EDGE_FROM(table, owner, other)                                                                         \
+    " FROM " table " e CROSS JOIN users ON users.id = e." other " WHERE e." owner " = $1 AND users.status IN " \
+    "('a', 'b')"
+#define EDGE_ORDER(other) " ORDER BY e.created_us DESC, e." other " DESC"
+#define EDGE_SQL(table, owner, other)                                                                                 \
+    {                                                                                                                 \
+        "SELECT e.created_us, e." other EDGE_FROM(table, owner, other) " AND e.created_us >= $3 AND e.created_us < " \
+                                                                       "$4" EDGE_ORDER(other) " LIMIT 1 OFFSET $5",   \
+            "SELECT e.created_us, e." other " FROM hides h CROSS JOIN " table " e ON e." other                        \
+            " = h.hidden_id AND e." owner " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND "      \
+            "users.status IN ('a', 'b')" EDGE_ORDER(other),                                                           \
+            "SELECT " USER_COLUMNS EDGE_FROM(table, owner, other) " AND e.created_us <= $3 AND (e.created_us < $3 "   \
+                                                                  "OR e." other " <= $4) AND NOT EXISTS (SELECT 1 "  \
+                                                                  "FROM hides h WHERE h.user_id = $2 AND "           \
+                                                                  "h.hidden_id = e." other ")" EDGE_ORDER(other)     \
+                                                                      " LIMIT $6",                                    \
+    }
+
+struct edge_sql {
+    const char *walk;   /* the ($5)-th listed edge with created_us in [$3, $4), newest first */
+    const char *hidden; /* the viewer's hidden users in the list, newest edge first */
+    const char *page;   /* $6 users from the edge ($3 created_us, $4 other id) on */
+};
+
+static const struct edge_sql edge_sql[] = {
+    [GRAPH_LIST_FOLLOWERS] = EDGE_SQL("follows", "followed_id", "follower_id"),
+    [GRAPH_LIST_FOLLOWINGS] = EDGE_SQL("follows", "follower_id", "followed_id"),
+    [GRAPH_LIST_CONNECTIONS] = EDGE_SQL("connections", "user_id", "other_id"),
+};
+
+/* the created_us shift of each level of list_edge_counts (its view list_edge_levels) */
+static const int edge_shift[] = {40, 32, 24};
+
+struct edge_key {
+    int64_t created, other;
+};
+
+/* Newest first: x before y is x > y. */
+static bool edge_after_or_at(const struct edge_key *x, const struct edge_key *y)
+{
+    return x->created > y->created || (x->created == y->created && x->other >= y->other);
+}
+
+/* The k-th (from 0, newest first) edge to a visible user of the list.
+ * Returns lookup. */
+static int seek_edge(struct store *st, const struct graph_list_query *lq, int64_t k, struct edge_key *out,
+                     struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  "SELECT block, n FROM list_edge_counts WHERE owner = $1 AND list = $2 AND "
+                                  "level = $3 AND block >= $4 AND block < $5 ORDER BY block DESC",
+                                  e);
+    if (!q)
+        return -1;
+    int64_t lo = INT64_MIN, hi = INT64_MAX, block = 0;
+    for (int level = 1; level <= 3; level++) {
+        sqlite3_bind_int64(q, 1, lq->user_id);
+        sqlite3_bind_int(q, 2, (int)lq->kind);
+        sqlite3_bind_int(q, 3, level);
+        sqlite3_bind_int64(q, 4, lo);
+        sqlite3_bind_int64(q, 5, hi);
+        int rc = pick(q, &k, NULL, 0);
+        block = rc > 0 ? sqlite3_column_int64(q, 0) : 0;
+        sqlite3_reset(q);
+        if (rc <= 0)
+            return rc < 0 ? (sqlite_fail(st, e, "list counts"), -1) : 0;
+        if (level < 3) { /* its ranges at the next level */
+            int step = edge_shift[level - 1] - edge_shift[level];
+            lo = block * ((int64_t)1 << step);
+            hi = (block + 1) * ((int64_t)1 << step);
+        }
+    }
+    q = sqlite_stmt(st, edge_sql[lq->kind].walk, e);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, lq->user_id);
+    sqlite3_bind_int64(q, 2, lq->viewer_id);
+    sqlite3_bind_int64(q, 3, block * ((int64_t)1 << edge_shift[2]));
+    sqlite3_bind_int64(q, 4, (block + 1) * ((int64_t)1 << edge_shift[2]));
+    sqlite3_bind_int64(q, 5, k);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *out = (struct edge_key){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : (sqlite_fail(st, e, "list seek"), -1);
+}
+
+static bool edge_page(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
+                      struct err *e)
+{
+    int64_t total = 0;
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  "SELECT coalesce(sum(n), 0) FROM list_edge_counts WHERE owner = $1 AND list = $2 "
+                                  "AND level = 1",
+                                  e);
+    if (!q)
+        return false;
+    sqlite3_bind_int64(q, 1, lq->user_id);
+    sqlite3_bind_int(q, 2, (int)lq->kind);
+    if (sqlite_get_int(st, q, &total, e) < 0)
+        return false;
+
+    /* the viewer's hidden users in the list, newest edge first (at most 10,000) */
+    struct edge_key *hidden = NULL;
+    int64_t nh = 0;
+    size_t cap = 0;
+    int rc;
+    if (lq->viewer_id) {
+        if (!(q = sqlite_stmt(st, edge_sql[lq->kind].hidden, e)))
+            return false;
+        sqlite3_bind_int64(q, 1, lq->user_id);
+        sqlite3_bind_int64(q, 2, lq->viewer_id);
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            if ((size_t)nh == cap) {
+                cap = cap ? cap * 2 : 16;
+                struct edge_key *grown = realloc(hidden, cap * sizeof *hidden);
+                if (!grown) {
+                    sqlite3_reset(q);
+                    free(hidden);
+                    return err_internal(e);
+                }
+                hidden = grown;
+            }
+            hidden[nh++] = (struct edge_key){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};
+        }
+        sqlite3_reset(q);
+        if (rc != SQLITE_DONE) {
+            free(hidden);
+            return sqlite_fail(st, e, "hidden users");
+        }
+    }
+    out->count = total > nh ? total - nh : 0;
+    if (lq->limit <= 0 || lq->offset < 0 || lq->offset >= out->count) {
+        free(hidden);
+        return true;
+    }
+    /* as for the user list: seek offset + j, j the hidden users up to there */
+    int64_t j = 0;
+    struct edge_key x;
+    for (;;) {
+        int found = seek_edge(st, lq, lq->offset + j, &x, e);
+        if (found <= 0) {
+            free(hidden);
+            return found == 0; /* counts behind the rows: an empty page, which `hearth check` reports */
+        }
+        int64_t lo = 0, hi = nh; /* hidden[0..c) are at or before x */
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (edge_after_or_at(&hidden[mid], &x))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == j)
+            break;
+        j = lo;
+    }
+    free(hidden);
+
+    if (!(q = sqlite_stmt(st, edge_sql[lq->kind].page, e)))
+        return false;
+    sqlite3_bind_int64(q, 1, lq->user_id);
+    sqlite3_bind_int64(q, 2, lq->viewer_id);
+    sqlite3_bind_int64(q, 3, x.created);
+    sqlite3_bind_int64(q, 4, x.other);
+    sqlite3_bind_int64(q, 6, lq->limit);
+    rc = SQLITE_DONE;
+    while (out->n < lq->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+    sqlite3_reset(q);
+    return out->n >= lq->limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
+}
+
+bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph_list_query *lq,
+                           struct user_page *out, bool *handled, struct err *e)
+{
+    *handled = lq->kind != GRAPH_LIST_HIDDEN && !(lq->mutual && lq->viewer_id);
+    if (!*handled)
+        return true;
+    out->n = 0;
+    out->count = 0;
+    out->items = arena_alloc(a, sizeof *out->items * (size_t)(lq->limit > 0 ? lq->limit : 1));
+    bool own = false;
+    if (!sqlite_snapshot_begin(st, &own, e))
+        return false;
+    bool ok = edge_page(st, a, lq, out, e);
+    sqlite_snapshot_end(st, own);
+    return ok;
+}
+
 /* list_counts as migration 007 computes it from users */
 #define LIST_COUNTS_ACTUAL                                                                                      \
     "SELECT 0 AS kind, 0 AS level, 0 AS key, count(*) AS n FROM users WHERE status IN ('a', 'b') "              \
@@ -360,6 +557,27 @@ int64_t sqlite_list_counts_check(struct store *st,
             fn(ctx, sqlite3_column_int(q, 2) ? sqlite3_column_int64(q, 3) : 0,
                sqlite3_column_int(q, 0) == LIST_ID ? "list_counts (id ranges)" : "list_counts (username prefixes)",
                sqlite3_column_int64(q, 4), sqlite3_column_int64(q, 5));
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        sqlite_fail(st, e, "check list counts");
+        return -1;
+    }
+    static const char *const edge_names[] = {"list_edge_counts (followers)", "list_edge_counts (followings)",
+                                             "list_edge_counts (connections)"};
+    sql = "SELECT owner, list, sum(s), sum(a) FROM (SELECT owner, list, level, block, n AS s, 0 AS a "
+          "FROM list_edge_counts UNION ALL SELECT owner, list, level, block, 0, 1 FROM list_edge_ranges) "
+          "GROUP BY owner, list, level, block HAVING sum(s) <> sum(a) ORDER BY owner, list, level, block";
+    if (sqlite_prepare(st, sql, false, &q) != SQLITE_OK) {
+        sqlite_fail(st, e, "prepare list check");
+        return -1;
+    }
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        differences++;
+        int list = sqlite3_column_int(q, 1);
+        if (fn && list >= 0 && list < 3)
+            fn(ctx, sqlite3_column_int64(q, 0), edge_names[list], sqlite3_column_int64(q, 2),
+               sqlite3_column_int64(q, 3));
     }
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE) {

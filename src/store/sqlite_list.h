@@ -19,6 +19,15 @@ struct store;
 bool sqlite_user_list_seek(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
                            bool *handled, struct err *e);
 
+struct graph_list_query;
+
+/* The page of a followers, followings or connections list (not mutual with
+ * a viewer) from list_edge_counts: *handled set, result as
+ * store_graph_user_list's; otherwise *handled is false and nothing is read.
+ * Tx: snapshot. Alloc: as store_graph_user_list. Returns: bool. */
+bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph_list_query *lq,
+                           struct user_page *out, bool *handled, struct err *e);
+
 /* Calls fn for every maintained count (list_counts) that differs from the
  * users table; returns the number of differences, -1 on error.
  * Tx: any. Alloc: none. Returns: count. */

@@ -2,8 +2,11 @@
  * (src/store/sqlite_list.c, migration 007): random writes through a second
  * connection (signups with ids spread over many ranges, status changes,
  * renames sharing long prefixes, hard deletes, hides), then random pages
- * (offset, limit, ordering, viewer) from store_user_list compared with a
- * naive query, and the maintained counts compared with the users table.
+ * (offset, limit, ordering, viewer) from store_user_list, and followers,
+ * followings and connections pages (follows and connections added and
+ * removed at times from ties to years apart) from store_graph_user_list,
+ * compared with naive queries; the maintained counts compared with the
+ * tables after every round (sqlite_list_counts_check).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -131,8 +134,28 @@ static void random_write(struct fixture *f)
 {
     static const char *const statuses[] = {"a", "a", "a", "b", "d", "u"};
     char name[40];
-    int64_t id = random_user(f); /* the viewers 1..3 always exist */
-    switch (below(f, 10)) {
+    int64_t id = random_user(f); /* the viewers and owners 1..5 always exist */
+    int64_t owner = below(f, 4) ? 1 + below(f, 5) : random_user(f);
+    /* edge times: ties, nearby and years apart (every level of ranges) */
+    long long when = below(f, 4) == 0 ? 1000000 : (long long)(next(f) % (1ULL << 44));
+    static const char *const edges[] = {"follows (follower_id, followed_id", "follows (followed_id, follower_id",
+                                        "connections (user_id, other_id"};
+    switch (below(f, 14)) {
+    case 10:
+    case 11:
+    case 12:
+        exec(f, "INSERT OR IGNORE INTO %s, created_us) VALUES (%lld, %lld, %lld)", edges[below(f, 3)],
+             (long long)owner, (long long)id, when);
+        break;
+    case 13:
+        if (below(f, 2))
+            exec(f, "DELETE FROM follows WHERE (follower_id, followed_id) IN (SELECT follower_id, followed_id "
+                    "FROM follows WHERE followed_id = %lld OR follower_id = %lld ORDER BY random() LIMIT 1)",
+                 (long long)owner, (long long)owner);
+        else
+            exec(f, "DELETE FROM connections WHERE user_id = %lld AND other_id = %lld", (long long)owner,
+                 (long long)id);
+        break;
     case 0:
     case 1:
     case 2: /* a signup, its id anywhere in 0..300000 (many ranges of 256 and 65536 ids) */
@@ -151,7 +174,7 @@ static void random_write(struct fixture *f)
         exec(f, "UPDATE users SET username = '%s', username_fold = '%s' WHERE id = %lld", name, name, (long long)id);
         break;
     case 6:
-        if (id <= 3)
+        if (id <= 5)
             break;
         exec(f, "DELETE FROM users WHERE id = %lld", (long long)id);
         break;
@@ -189,6 +212,65 @@ static void naive(struct fixture *f, const char *order, bool desc, int64_t viewe
     while (sqlite3_step(q) == SQLITE_ROW)
         ids[(*n)++] = sqlite3_column_int64(q, 0);
     sqlite3_finalize(q);
+}
+
+/* The naive edge list page. */
+static void naive_edges(struct fixture *f, enum graph_list_kind kind, int64_t owner, int64_t viewer, int limit,
+                        int offset, int64_t *count, int64_t *ids, int *n)
+{
+    static const char *const from[] = {
+        [GRAPH_LIST_FOLLOWERS] = "FROM follows e JOIN users u ON u.id = e.follower_id WHERE e.followed_id = ?1 "
+                                 "AND u.status IN ('a', 'b') AND u.id NOT IN (SELECT hidden_id FROM hides "
+                                 "WHERE user_id = ?2) ORDER BY e.created_us DESC, u.id DESC",
+        [GRAPH_LIST_FOLLOWINGS] = "FROM follows e JOIN users u ON u.id = e.followed_id WHERE e.follower_id = ?1 "
+                                  "AND u.status IN ('a', 'b') AND u.id NOT IN (SELECT hidden_id FROM hides "
+                                  "WHERE user_id = ?2) ORDER BY e.created_us DESC, u.id DESC",
+        [GRAPH_LIST_CONNECTIONS] = "FROM connections e JOIN users u ON u.id = e.other_id WHERE e.user_id = ?1 "
+                                   "AND u.status IN ('a', 'b') AND u.id NOT IN (SELECT hidden_id FROM hides "
+                                   "WHERE user_id = ?2) ORDER BY e.created_us DESC, u.id DESC",
+    };
+    char sql[512];
+    sqlite3_stmt *q;
+    snprintf(sql, sizeof sql, "SELECT u.id %s", from[kind]);
+    assert_int_equal(sqlite3_prepare_v2(f->db, sql, -1, &q, NULL), SQLITE_OK);
+    sqlite3_bind_int64(q, 1, owner);
+    sqlite3_bind_int64(q, 2, viewer);
+    *count = 0;
+    *n = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (*count >= offset && *n < limit)
+            ids[(*n)++] = sqlite3_column_int64(q, 0);
+        (*count)++;
+    }
+    sqlite3_finalize(q);
+}
+
+static void compare_edge_pages(struct fixture *f, int pages)
+{
+    struct err e = {0};
+    for (int p = 0; p < pages; p++) {
+        struct graph_list_query lq = {.kind = (enum graph_list_kind)below(f, 3),
+                                      .user_id = below(f, 4) ? 1 + below(f, 5) : random_user(f),
+                                      .viewer_id = below(f, 2) ? 1 + below(f, 3) : 0,
+                                      .limit = 1 + below(f, 25)};
+        int64_t expect_count, ids[32];
+        int n;
+        naive_edges(f, lq.kind, lq.user_id, lq.viewer_id, 1, 0, &expect_count, ids, &n);
+        lq.offset = below(f, (int)expect_count + 3);
+        naive_edges(f, lq.kind, lq.user_id, lq.viewer_id, lq.limit, lq.offset, &expect_count, ids, &n);
+        struct user_page page;
+        if (!store_graph_user_list(f->st, f->arena, &lq, &page, &e))
+            fail_msg("edge list failed");
+        if (page.count != expect_count || page.n != n)
+            fail_msg("list %d of %lld viewer %lld offset %d limit %d: count %lld rows %d, expected %lld and %d",
+                     lq.kind, (long long)lq.user_id, (long long)lq.viewer_id, lq.offset, lq.limit,
+                     (long long)page.count, page.n, (long long)expect_count, n);
+        for (int i = 0; i < n; i++)
+            if (page.items[i].id != ids[i])
+                fail_msg("list %d of %lld viewer %lld offset %d limit %d: row %d is %lld, expected %lld", lq.kind,
+                         (long long)lq.user_id, (long long)lq.viewer_id, lq.offset, lq.limit, i,
+                         (long long)page.items[i].id, (long long)ids[i]);
+    }
 }
 
 static void compare_pages(struct fixture *f, int pages)
@@ -233,16 +315,18 @@ static void test_random_writes_and_pages(void **state)
     struct fixture *f = *state;
     compare_pages(f, 5); /* empty */
     exec(f, "INSERT INTO users (id, username, username_fold, date_joined_us) VALUES (1, 'v1', 'v1', 0), "
-            "(2, 'v2', 'v2', 0), (3, 'v3', 'v3', 0)");
+            "(2, 'v2', 'v2', 0), (3, 'v3', 'v3', 0), (4, 'v4', 'v4', 0), (5, 'v5', 'v5', 0)");
     for (int round = 0; round < 40; round++) {
         for (int i = 0; i < 60; i++)
             random_write(f);
         compare_pages(f, 30);
+        compare_edge_pages(f, 30);
     }
     /* a viewer hiding a long run of users */
     exec(f, "INSERT OR IGNORE INTO hides (user_id, hidden_id, created_us) SELECT 2, id, 0 FROM users "
             "WHERE id %% 3 <> 0");
     compare_pages(f, 200);
+    compare_edge_pages(f, 200);
 }
 
 /* A drifted count is reported by the check (and so by `hearth check`). */

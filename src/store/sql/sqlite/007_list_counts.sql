@@ -1,8 +1,10 @@
 -- 007_list_counts: maintained counts of visible users (status a or b) for
--- the user list, by key range, so that a page at any offset is found by a
--- short prefix sum and an index range scan instead of counting and walking
--- every row before it (sqlite_list.c).
+-- the user list and the followers, followings and connections lists, by key
+-- range, so that a page at any offset is found by a short prefix sum and an
+-- index range scan instead of counting and walking every row before it
+-- (sqlite_list.c).
 --
+-- The user list:
 -- One row per (ordering, level, key range) with the number of visible
 -- users whose sort key falls in the range:
 --   kind 0 (id):       level 0 key 0 = every visible user;
@@ -87,4 +89,123 @@ BEGIN
         (1, 5, substr(CAST(NEW.username_fold AS BLOB), 1, 5), 1),
         (1, 6, substr(CAST(NEW.username_fold AS BLOB), 1, 6), 1)
     ON CONFLICT (kind, level, key) DO UPDATE SET n = n + 1;
+END;
+
+-- The edge lists: list_edge_counts has, per list owner and list (0
+-- followers: follows.followed_id owns, follower listed; 1 followings:
+-- follows.follower_id owns, followed listed; 2 connections:
+-- connections.user_id owns, other_id listed), the number of edges to a
+-- visible user per range of created_us: level 1 key created_us >> 40 (about
+-- 12.7 days), level 2 >> 32 (about 72 minutes), level 3 >> 24 (about 17
+-- seconds); each range holds 256 of the next level's.
+CREATE TABLE list_edge_counts (
+    owner INTEGER NOT NULL,
+    list INTEGER NOT NULL,
+    level INTEGER NOT NULL,
+    block INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (owner, list, level, block)
+) WITHOUT ROWID;
+
+CREATE VIEW list_edge_levels (level, shift) AS
+SELECT 1, 40 UNION ALL SELECT 2, 32 UNION ALL SELECT 3, 24;
+
+-- the ranges every edge to a visible user falls in
+CREATE VIEW list_edge_ranges (owner, list, level, block) AS
+SELECT e.followed_id, 0, l.level, e.created_us >> l.shift FROM follows e CROSS JOIN users u ON u.id = e.follower_id,
+    list_edge_levels l WHERE u.status IN ('a', 'b')
+UNION ALL
+SELECT e.follower_id, 1, l.level, e.created_us >> l.shift FROM follows e CROSS JOIN users u ON u.id = e.followed_id,
+    list_edge_levels l WHERE u.status IN ('a', 'b')
+UNION ALL
+SELECT e.user_id, 2, l.level, e.created_us >> l.shift FROM connections e CROSS JOIN users u ON u.id = e.other_id,
+    list_edge_levels l WHERE u.status IN ('a', 'b');
+
+INSERT INTO list_edge_counts (owner, list, level, block, n)
+SELECT owner, list, level, block, count(*) FROM list_edge_ranges GROUP BY owner, list, level, block;
+
+CREATE TRIGGER list_follows_insert AFTER INSERT ON follows
+BEGIN
+    INSERT INTO list_edge_counts (owner, list, level, block, n)
+    SELECT NEW.followed_id, 0, l.level, NEW.created_us >> l.shift, 1 FROM list_edge_levels l
+    WHERE (SELECT status FROM users WHERE id = NEW.follower_id) IN ('a', 'b')
+    UNION ALL
+    SELECT NEW.follower_id, 1, l.level, NEW.created_us >> l.shift, 1 FROM list_edge_levels l
+    WHERE (SELECT status FROM users WHERE id = NEW.followed_id) IN ('a', 'b')
+    ON CONFLICT (owner, list, level, block) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER list_follows_delete AFTER DELETE ON follows
+BEGIN
+    INSERT INTO list_edge_counts (owner, list, level, block, n)
+    SELECT OLD.followed_id, 0, l.level, OLD.created_us >> l.shift, -1 FROM list_edge_levels l
+    WHERE (SELECT status FROM users WHERE id = OLD.follower_id) IN ('a', 'b')
+    UNION ALL
+    SELECT OLD.follower_id, 1, l.level, OLD.created_us >> l.shift, -1 FROM list_edge_levels l
+    WHERE (SELECT status FROM users WHERE id = OLD.followed_id) IN ('a', 'b')
+    ON CONFLICT (owner, list, level, block) DO UPDATE SET n = n - 1;
+END;
+
+CREATE TRIGGER list_connections_insert AFTER INSERT ON connections
+WHEN (SELECT status FROM users WHERE id = NEW.other_id) IN ('a', 'b')
+BEGIN
+    INSERT INTO list_edge_counts (owner, list, level, block, n)
+    SELECT NEW.user_id, 2, l.level, NEW.created_us >> l.shift, 1 FROM list_edge_levels l WHERE true
+    ON CONFLICT (owner, list, level, block) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER list_connections_delete AFTER DELETE ON connections
+WHEN (SELECT status FROM users WHERE id = OLD.other_id) IN ('a', 'b')
+BEGIN
+    INSERT INTO list_edge_counts (owner, list, level, block, n)
+    SELECT OLD.user_id, 2, l.level, OLD.created_us >> l.shift, -1 FROM list_edge_levels l WHERE true
+    ON CONFLICT (owner, list, level, block) DO UPDATE SET n = n - 1;
+END;
+
+-- A user who stops or starts being visible leaves or enters the lists of
+-- everyone related to them (as the counters do, in the same transaction).
+-- A deleted row is handled before the delete, while its edges still exist;
+-- the cascaded edge deletes then find no visible user and change nothing.
+CREATE TRIGGER list_users_edges_leave AFTER UPDATE OF status ON users
+WHEN OLD.status IN ('a', 'b') AND NEW.status NOT IN ('a', 'b')
+BEGIN
+    INSERT INTO list_edge_counts (owner, list, level, block, n)
+    SELECT e.followed_id, 0, l.level, e.created_us >> l.shift, -1 FROM follows e, list_edge_levels l
+    WHERE e.follower_id = OLD.id
+    UNION ALL
+    SELECT e.follower_id, 1, l.level, e.created_us >> l.shift, -1 FROM follows e, list_edge_levels l
+    WHERE e.followed_id = OLD.id
+    UNION ALL
+    SELECT e.user_id, 2, l.level, e.created_us >> l.shift, -1 FROM connections e, list_edge_levels l
+    WHERE e.other_id = OLD.id
+    ON CONFLICT (owner, list, level, block) DO UPDATE SET n = n - 1;
+END;
+
+CREATE TRIGGER list_users_edges_enter AFTER UPDATE OF status ON users
+WHEN NEW.status IN ('a', 'b') AND OLD.status NOT IN ('a', 'b')
+BEGIN
+    INSERT INTO list_edge_counts (owner, list, level, block, n)
+    SELECT e.followed_id, 0, l.level, e.created_us >> l.shift, 1 FROM follows e, list_edge_levels l
+    WHERE e.follower_id = NEW.id
+    UNION ALL
+    SELECT e.follower_id, 1, l.level, e.created_us >> l.shift, 1 FROM follows e, list_edge_levels l
+    WHERE e.followed_id = NEW.id
+    UNION ALL
+    SELECT e.user_id, 2, l.level, e.created_us >> l.shift, 1 FROM connections e, list_edge_levels l
+    WHERE e.other_id = NEW.id
+    ON CONFLICT (owner, list, level, block) DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER list_users_edges_delete BEFORE DELETE ON users WHEN OLD.status IN ('a', 'b')
+BEGIN
+    INSERT INTO list_edge_counts (owner, list, level, block, n)
+    SELECT e.followed_id, 0, l.level, e.created_us >> l.shift, -1 FROM follows e, list_edge_levels l
+    WHERE e.follower_id = OLD.id
+    UNION ALL
+    SELECT e.follower_id, 1, l.level, e.created_us >> l.shift, -1 FROM follows e, list_edge_levels l
+    WHERE e.followed_id = OLD.id
+    UNION ALL
+    SELECT e.user_id, 2, l.level, e.created_us >> l.shift, -1 FROM connections e, list_edge_levels l
+    WHERE e.other_id = OLD.id
+    ON CONFLICT (owner, list, level, block) DO UPDATE SET n = n - 1;
 END;
