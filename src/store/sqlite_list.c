@@ -553,10 +553,18 @@ int64_t sqlite_list_counts_check(struct store *st,
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         differences++;
-        if (fn) /* the range's key as the "user": its id range for id, 0 for a username prefix */
-            fn(ctx, sqlite3_column_int(q, 2) ? sqlite3_column_int64(q, 3) : 0,
-               sqlite3_column_int(q, 0) == LIST_ID ? "list_counts (id ranges)" : "list_counts (username prefixes)",
-               sqlite3_column_int64(q, 4), sqlite3_column_int64(q, 5));
+        /* reported at the range's first id (0: every user, or a username prefix) */
+        static const char *const names[] = {"list_counts (every visible user)",
+                                            "list_counts (visible users of the 65536 ids from this one)",
+                                            "list_counts (visible users of the 256 ids from this one)",
+                                            "list_counts (visible users by username prefix)"};
+        int kind = sqlite3_column_int(q, 0), level = sqlite3_column_int(q, 1);
+        int64_t first = 0;
+        if (kind == LIST_ID && sqlite3_column_int(q, 2))
+            first = sqlite3_column_int64(q, 3) * (level == 1 ? 65536 : level == 2 ? 256 : 0);
+        if (fn)
+            fn(ctx, first, names[kind == LIST_ID && level >= 0 && level <= 2 ? level : 3], sqlite3_column_int64(q, 4),
+               sqlite3_column_int64(q, 5));
     }
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE) {
