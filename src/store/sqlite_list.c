@@ -16,6 +16,10 @@
  * longer changes (j only grows and stays below the answer's, so this
  * ends, usually after one or two seeks).
  *
+ * Followers, followings and connections: the same per owner and list,
+ * ranges of created_us (newest first), for lists that reached 1000 edges
+ * (list_edge_counts); shorter lists keep the plain walk (sqlite_graph.c).
+ *
  * Everything is read in one snapshot, so the count and the page agree.
  * The statements are plain SQL (no engine extension but the blob prefix
  * of a text, `substr(CAST(x AS BLOB), ...)`, which is `substring(convert_to(x,
@@ -338,18 +342,18 @@ bool sqlite_user_list_seek(struct store *st, struct arena *a, const struct user_
     " FROM " table " e CROSS JOIN users ON users.id = e." other " WHERE e." owner " = $1 AND users.status IN " \
     "('a', 'b')"
 #define EDGE_ORDER(other) " ORDER BY e.created_us DESC, e." other " DESC"
-#define EDGE_SQL(table, owner, other)                                                                                 \
-    {                                                                                                                 \
+#define EDGE_SQL(table, owner, other)                                                                                \
+    {                                                                                                                \
         "SELECT e.created_us, e." other EDGE_FROM(table, owner, other) " AND e.created_us >= $3 AND e.created_us < " \
-                                                                       "$4" EDGE_ORDER(other) " LIMIT 1 OFFSET $5",   \
-            "SELECT e.created_us, e." other " FROM hides h CROSS JOIN " table " e ON e." other                        \
-            " = h.hidden_id AND e." owner " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND "      \
-            "users.status IN ('a', 'b')" EDGE_ORDER(other),                                                           \
-            "SELECT " USER_COLUMNS EDGE_FROM(table, owner, other) " AND e.created_us <= $3 AND (e.created_us < $3 "   \
+                                                                       "$4" EDGE_ORDER(other) " LIMIT 1 OFFSET $5",  \
+            "SELECT e.created_us, e." other " FROM hides h CROSS JOIN " table " e ON e." other                       \
+            " = h.hidden_id AND e." owner " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND "     \
+            "users.status IN ('a', 'b')" EDGE_ORDER(other),                                                          \
+            "SELECT " USER_COLUMNS EDGE_FROM(table, owner, other) " AND e.created_us <= $3 AND (e.created_us < $3 "  \
                                                                   "OR e." other " <= $4) AND NOT EXISTS (SELECT 1 "  \
                                                                   "FROM hides h WHERE h.user_id = $2 AND "           \
-                                                                  "h.hidden_id = e." other ")" EDGE_ORDER(other)     \
-                                                                      " LIMIT $6",                                    \
+                                                                  "h.hidden_id = e." other                           \
+                                                                  ")" EDGE_ORDER(other) " LIMIT $6",                 \
     }
 
 struct edge_sql {
@@ -509,28 +513,43 @@ static bool edge_page(struct store *st, struct arena *a, const struct graph_list
     return out->n >= lq->limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
 }
 
-bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph_list_query *lq,
-                           struct user_page *out, bool *handled, struct err *e)
+bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
+                           bool *handled, struct err *e)
 {
-    *handled = lq->kind != GRAPH_LIST_HIDDEN && !(lq->mutual && lq->viewer_id);
-    if (!*handled)
+    *handled = false;
+    if (lq->kind == GRAPH_LIST_HIDDEN || (lq->mutual && lq->viewer_id))
         return true;
-    out->n = 0;
-    out->count = 0;
-    out->items = arena_alloc(a, sizeof *out->items * (size_t)(lq->limit > 0 ? lq->limit : 1));
     bool own = false;
     if (!sqlite_snapshot_begin(st, &own, e))
         return false;
-    bool ok = edge_page(st, a, lq, out, e);
+    /* only long lists are kept (migration 007); shorter ones walk */
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  "SELECT 1 FROM list_edge_counts WHERE owner = $1 AND list = $2 AND level = 1 "
+                                  "LIMIT 1",
+                                  e);
+    int kept = -1;
+    if (q) {
+        sqlite3_bind_int64(q, 1, lq->user_id);
+        sqlite3_bind_int(q, 2, (int)lq->kind);
+        kept = sqlite_exists(st, q, e);
+    }
+    bool ok = kept >= 0;
+    if (kept > 0) {
+        *handled = true;
+        out->n = 0;
+        out->count = 0;
+        out->items = arena_alloc(a, sizeof *out->items * (size_t)(lq->limit > 0 ? lq->limit : 1));
+        ok = edge_page(st, a, lq, out, e);
+    }
     sqlite_snapshot_end(st, own);
     return ok;
 }
 
 /* list_counts as migration 007 computes it from users */
-#define LIST_COUNTS_ACTUAL                                                                                      \
-    "SELECT 0 AS kind, 0 AS level, 0 AS key, count(*) AS n FROM users WHERE status IN ('a', 'b') "              \
-    "UNION ALL SELECT 0, 1, id >> 16, count(*) FROM users WHERE status IN ('a', 'b') GROUP BY id >> 16 "       \
-    "UNION ALL SELECT 0, 2, id >> 8, count(*) FROM users WHERE status IN ('a', 'b') GROUP BY id >> 8 "         \
+#define LIST_COUNTS_ACTUAL                                                                                    \
+    "SELECT 0 AS kind, 0 AS level, 0 AS key, count(*) AS n FROM users WHERE status IN ('a', 'b') "            \
+    "UNION ALL SELECT 0, 1, id >> 16, count(*) FROM users WHERE status IN ('a', 'b') GROUP BY id >> 16 "      \
+    "UNION ALL SELECT 0, 2, id >> 8, count(*) FROM users WHERE status IN ('a', 'b') GROUP BY id >> 8 "        \
     "UNION ALL SELECT 1, l.level, substr(CAST(u.username_fold AS BLOB), 1, l.level), count(*) FROM users u, " \
     "(SELECT 1 AS level UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 "         \
     "UNION ALL SELECT 6) l WHERE u.status IN ('a', 'b') GROUP BY 2, 3"
@@ -573,9 +592,16 @@ int64_t sqlite_list_counts_check(struct store *st,
     }
     static const char *const edge_names[] = {"list_edge_counts (followers)", "list_edge_counts (followings)",
                                              "list_edge_counts (connections)"};
+    /* the kept lists' ranges, and the long lists that are not kept (1 stored for -1: "is 0, the edges give 1000+") */
     sql = "SELECT owner, list, sum(s), sum(a) FROM (SELECT owner, list, level, block, n AS s, 0 AS a "
-          "FROM list_edge_counts UNION ALL SELECT owner, list, level, block, 0, 1 FROM list_edge_ranges) "
-          "GROUP BY owner, list, level, block HAVING sum(s) <> sum(a) ORDER BY owner, list, level, block";
+          "FROM list_edge_counts UNION ALL SELECT r.owner, r.list, r.level, r.block, 0, 1 FROM list_edge_ranges r "
+          "WHERE EXISTS (SELECT 1 FROM list_edge_counts c WHERE c.owner = r.owner AND c.list = r.list AND "
+          "c.level = 1)) GROUP BY owner, list, level, block HAVING sum(s) <> sum(a) "
+          "UNION ALL SELECT u.id, l.list, 0, l.n FROM users u CROSS JOIN (SELECT 0 AS list, u2.id AS id, "
+          "u2.followers_counter AS n FROM users u2 UNION ALL SELECT 1, id, followings_counter FROM users "
+          "UNION ALL SELECT 2, id, connections_counter FROM users) l ON l.id = u.id WHERE l.n >= 1000 AND "
+          "NOT EXISTS (SELECT 1 FROM list_edge_counts c WHERE c.owner = u.id AND c.list = l.list AND c.level = 1) "
+          "ORDER BY 1, 2";
     if (sqlite_prepare(st, sql, false, &q) != SQLITE_OK) {
         sqlite_fail(st, e, "prepare list check");
         return -1;

@@ -22,11 +22,11 @@ bool sqlite_user_list_seek(struct store *st, struct arena *a, const struct user_
 struct graph_list_query;
 
 /* The page of a followers, followings or connections list (not mutual with
- * a viewer) from list_edge_counts: *handled set, result as
+ * a viewer) that list_edge_counts keeps (1000 edges reached): *handled set, result as
  * store_graph_user_list's; otherwise *handled is false and nothing is read.
  * Tx: snapshot. Alloc: as store_graph_user_list. Returns: bool. */
-bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph_list_query *lq,
-                           struct user_page *out, bool *handled, struct err *e);
+bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
+                           bool *handled, struct err *e);
 
 /* Calls fn for every maintained count (list_counts) that differs from the
  * users table; returns the number of differences, -1 on error.

@@ -39,10 +39,7 @@ static uint64_t next(struct fixture *f)
     return f->rng;
 }
 
-static int below(struct fixture *f, int n)
-{
-    return (int)(next(f) % (uint64_t)n);
-}
+static int below(struct fixture *f, int n) { return (int)(next(f) % (uint64_t)n); }
 
 static int setup(void **state)
 {
@@ -130,6 +127,16 @@ static int64_t random_user(struct fixture *f)
     return id;
 }
 
+/* The counters of the owners 1..5 (raw SQL writes leave them to the
+ * store's write functions): the short lists' counts, and what makes a list
+ * long enough to be kept. */
+static void recount(struct fixture *f)
+{
+    struct err e = {0};
+    for (int64_t id = 1; id <= 5; id++)
+        assert_true(store_user_counters_recompute(f->st, id, &e));
+}
+
 static void random_write(struct fixture *f)
 {
     static const char *const statuses[] = {"a", "a", "a", "b", "d", "u"};
@@ -144,13 +151,14 @@ static void random_write(struct fixture *f)
     case 10:
     case 11:
     case 12:
-        exec(f, "INSERT OR IGNORE INTO %s, created_us) VALUES (%lld, %lld, %lld)", edges[below(f, 3)],
-             (long long)owner, (long long)id, when);
+        exec(f, "INSERT OR IGNORE INTO %s, created_us) VALUES (%lld, %lld, %lld)", edges[below(f, 3)], (long long)owner,
+             (long long)id, when);
         break;
     case 13:
         if (below(f, 2))
-            exec(f, "DELETE FROM follows WHERE (follower_id, followed_id) IN (SELECT follower_id, followed_id "
-                    "FROM follows WHERE followed_id = %lld OR follower_id = %lld ORDER BY random() LIMIT 1)",
+            exec(f,
+                 "DELETE FROM follows WHERE (follower_id, followed_id) IN (SELECT follower_id, followed_id "
+                 "FROM follows WHERE followed_id = %lld OR follower_id = %lld ORDER BY random() LIMIT 1)",
                  (long long)owner, (long long)owner);
         else
             exec(f, "DELETE FROM connections WHERE user_id = %lld AND other_id = %lld", (long long)owner,
@@ -166,9 +174,7 @@ static void random_write(struct fixture *f)
              1 + below(f, 300000), name, name, below(f, 5) ? "a" : "b");
         break;
     case 3:
-    case 4:
-        exec(f, "UPDATE users SET status = '%s' WHERE id = %lld", statuses[below(f, 6)], (long long)id);
-        break;
+    case 4: exec(f, "UPDATE users SET status = '%s' WHERE id = %lld", statuses[below(f, 6)], (long long)id); break;
     case 5:
         random_name(f, name, sizeof name);
         exec(f, "UPDATE users SET username = '%s', username_fold = '%s' WHERE id = %lld", name, name, (long long)id);
@@ -245,12 +251,27 @@ static void naive_edges(struct fixture *f, enum graph_list_kind kind, int64_t ow
     sqlite3_finalize(q);
 }
 
+/* Whether the owner's list has maintained ranges (the seek path). */
+static bool kept(struct fixture *f, int64_t owner, int list)
+{
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(f->db,
+                                        "SELECT 1 FROM list_edge_counts WHERE owner = ?1 AND list = ?2 AND level = 1",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(q, 1, owner);
+    sqlite3_bind_int(q, 2, list);
+    bool found = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    return found;
+}
+
 static void compare_edge_pages(struct fixture *f, int pages)
 {
     struct err e = {0};
     for (int p = 0; p < pages; p++) {
         struct graph_list_query lq = {.kind = (enum graph_list_kind)below(f, 3),
-                                      .user_id = below(f, 4) ? 1 + below(f, 5) : random_user(f),
+                                      .user_id = 1 + below(f, 5),
                                       .viewer_id = below(f, 2) ? 1 + below(f, 3) : 0,
                                       .limit = 1 + below(f, 25)};
         int64_t expect_count, ids[32];
@@ -316,15 +337,42 @@ static void test_random_writes_and_pages(void **state)
     compare_pages(f, 5); /* empty */
     exec(f, "INSERT INTO users (id, username, username_fold, date_joined_us) VALUES (1, 'v1', 'v1', 0), "
             "(2, 'v2', 'v2', 0), (3, 'v3', 'v3', 0), (4, 'v4', 'v4', 0), (5, 'v5', 'v5', 0)");
-    for (int round = 0; round < 40; round++) {
-        for (int i = 0; i < 60; i++)
+    /* long lists (kept from 1000 edges): 1's followers, 2's followings, 3's
+     * connections, 4's followers near the threshold, 5's followers below it
+     * (random follows take it over) */
+    exec(f, "WITH RECURSIVE c(i) AS (SELECT 6 UNION ALL SELECT i + 1 FROM c WHERE i < 1400) "
+            "INSERT INTO users (id, username, username_fold, date_joined_us) SELECT i, 'p' || i, 'p' || i, 0 FROM c");
+    const char *when = "CASE WHEN id % 7 = 0 THEN 1000000 ELSE (id * 2654435761) % 17592186044416 END";
+    exec(f, "INSERT INTO follows (follower_id, followed_id, created_us) SELECT id, 1, %s FROM users WHERE id > 5",
+         when);
+    exec(f, "INSERT INTO follows (follower_id, followed_id, created_us) SELECT 2, id, %s FROM users WHERE id > 100",
+         when);
+    exec(f, "INSERT INTO connections (user_id, other_id, created_us) SELECT 3, id, %s FROM users WHERE id > 300", when);
+    exec(f, "INSERT INTO follows (follower_id, followed_id, created_us) SELECT id, 4, %s FROM users WHERE id > 398",
+         when);
+    exec(f, "INSERT INTO follows (follower_id, followed_id, created_us) SELECT id, 5, %s FROM users WHERE id > 410",
+         when);
+    recount(f);
+    assert_true(kept(f, 1, GRAPH_LIST_FOLLOWERS) && kept(f, 2, GRAPH_LIST_FOLLOWINGS) &&
+                kept(f, 3, GRAPH_LIST_CONNECTIONS) && kept(f, 4, GRAPH_LIST_FOLLOWERS));
+    assert_false(kept(f, 5, GRAPH_LIST_FOLLOWERS) || kept(f, 1, GRAPH_LIST_FOLLOWINGS));
+    for (int round = 0; round < 30; round++) {
+        for (int i = 0; i < 60; i++) {
             random_write(f);
+            recount(f);
+        }
         compare_pages(f, 30);
         compare_edge_pages(f, 30);
     }
     /* a viewer hiding a long run of users */
     exec(f, "INSERT OR IGNORE INTO hides (user_id, hidden_id, created_us) SELECT 2, id, 0 FROM users "
             "WHERE id %% 3 <> 0");
+    /* 5's followers over 1000: kept from then on */
+    assert_false(kept(f, 5, GRAPH_LIST_FOLLOWERS));
+    exec(f, "INSERT OR IGNORE INTO follows (follower_id, followed_id, created_us) SELECT id, 5, 0 FROM users "
+            "WHERE id > 5 AND id <= 410");
+    recount(f);
+    assert_true(kept(f, 5, GRAPH_LIST_FOLLOWERS));
     compare_pages(f, 200);
     compare_edge_pages(f, 200);
 }
