@@ -16,6 +16,7 @@
 
 #include "core/buf.h"
 #include "store/sqlite_internal.h"
+#include "store/sqlite_list.h"
 
 /* `$N` is parameter N (sqlite_prepare); a statement may leave some of its
  * family's parameters unused, and binding those is a harmless no-op. */
@@ -480,6 +481,11 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
 bool store_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
                            struct err *e)
 {
+    bool handled; /* plain pages seek through the maintained counts (sqlite_list.c) */
+    if (!sqlite_edge_list_seek(st, a, lq, out, &handled, e))
+        return false;
+    if (handled)
+        return true;
     bool own;
     /* one read snapshot for the counters and the page */
     if (!sqlite_snapshot_begin(st, &own, e))

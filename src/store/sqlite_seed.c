@@ -85,7 +85,8 @@ static bool drop_search(struct store *st, struct err *e)
         return false;
     sqlite3_stmt *q = NULL;
     /* virtual tables first: they drop their own shadow tables */
-    const char *list = "SELECT type, name FROM sqlite_master WHERE name LIKE 'search\\_%' ESCAPE '\\' "
+    const char *list = "SELECT type, name FROM sqlite_master WHERE (name LIKE 'search\\_%' ESCAPE '\\' "
+                       "OR name LIKE 'list\\_%' ESCAPE '\\') "
                        "AND type IN ('trigger', 'view', 'index', 'table') "
                        "ORDER BY CASE type WHEN 'trigger' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 "
                        "ELSE CASE WHEN sql LIKE 'CREATE VIRTUAL%' THEN 3 ELSE 4 END END";
@@ -98,7 +99,8 @@ static bool drop_search(struct store *st, struct err *e)
         buf_printf(&drops, "DROP %s IF EXISTS \"%s\";", (const char *)sqlite3_column_text(q, 0),
                    (const char *)sqlite3_column_text(q, 1));
     sqlite3_finalize(q);
-    buf_puts(&drops, "DELETE FROM schema_migrations WHERE name = '005_search.sql';");
+    /* the list counts (007) likewise: rebuilt from users by one grouped insert */
+    buf_puts(&drops, "DELETE FROM schema_migrations WHERE name IN ('005_search.sql', '007_list_counts.sql');");
     bool ok = exec(st, buf_str(&drops), e) && store_commit(st, e);
     buf_free(&drops);
     if (!ok)

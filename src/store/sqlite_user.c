@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "store/sqlite_internal.h"
+#include "store/sqlite_list.h"
 
 int store_user_get(struct store *st, struct arena *a, int64_t id, struct user *out, struct err *e)
 {
@@ -149,6 +150,11 @@ static int user_list_where(struct sql_query *w, struct arena *a, const struct us
 bool store_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
                      struct err *e)
 {
+    bool handled; /* plain lists seek through the maintained counts */
+    if (!sqlite_user_list_seek(st, a, f, out, &handled, e))
+        return false;
+    if (handled)
+        return true;
     struct sql_query w = {0};
     struct buf sql = BUF_INIT;
     int search_bind = user_list_where(&w, a, f);
@@ -270,5 +276,6 @@ int64_t store_user_counters_check(struct store *st,
         sqlite_fail(st, e, "check counters");
         return -1;
     }
-    return differences;
+    int64_t lists = sqlite_list_counts_check(st, fn, ctx, e); /* the user list's counts by key range */
+    return lists < 0 ? -1 : differences + lists;
 }

@@ -138,8 +138,9 @@ int64_t store_user_count(struct store *st, struct err *e);
 bool store_user_counters_recompute(struct store *st, int64_t user_id, struct err *e);
 
 /* Calls fn for every user whose stored counters differ from the recomputed
- * ones (name is the counter's column name); returns the number of
- * differences, -1 on error. Read-only.
+ * ones (name is the counter's column name), then for every maintained list
+ * count that differs from the tables (see sqlite_list.h); returns the
+ * number of differences, -1 on error. Read-only.
  * Tx: any (one statement: one snapshot). Alloc: none; fn's strings are
  * static. Returns: count. */
 int64_t store_user_counters_check(struct store *st,

@@ -1,0 +1,622 @@
+/* sqlite_list.c - user list pages at any offset without walking the rows
+ * before them.
+ *
+ * Migration 007 keeps list_counts: the number of visible users (status a
+ * or b) per key range of each ordering, in levels of finer ranges (id:
+ * 65536 then 256 ids; username: its first 1..6 bytes). The k-th user of
+ * an ordering is found by descending the levels (at each, the ranges of
+ * the chosen parent in key order, summing counts until the one holding k),
+ * then an index range scan of the last range from its start: a few dozen
+ * small rows plus at most one range's users, whatever the offset.
+ *
+ * The caller's hidden users (at most 10,000) are read in key order and
+ * subtracted: the page starts at the first unhidden user u with
+ * rank(u) - hidden_before(u) = offset, found by seeking rank offset + j
+ * with j raised to the hidden users up to the found key until it no
+ * longer changes (j only grows and stays below the answer's, so this
+ * ends, usually after one or two seeks).
+ *
+ * Followers, followings and connections: the same per owner and list,
+ * ranges of created_us (newest first), for lists that reached 1000 edges
+ * (list_edge_counts); shorter lists keep the plain walk (sqlite_graph.c).
+ *
+ * Everything is read in one snapshot, so the count and the page agree.
+ * The statements are plain SQL (no engine extension but the blob prefix
+ * of a text, `substr(CAST(x AS BLOB), ...)`, which is `substring(convert_to(x,
+ * 'UTF8') ...)` elsewhere).
+ */
+#include "store/sqlite_list.h"
+
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_internal.h"
+#include "store/store.h"
+
+enum list_kind { LIST_ID = 0, LIST_USERNAME = 1 };
+
+enum { USERNAME_LEVELS = 6 };
+
+struct list_key {
+    int64_t id;    /* LIST_ID */
+    const char *s; /* LIST_USERNAME: username_fold */
+};
+
+static int key_cmp(int kind, const struct list_key *x, const struct list_key *y)
+{
+    if (kind == LIST_ID)
+        return x->id < y->id ? -1 : x->id > y->id;
+    return strcmp(x->s, y->s); /* bytewise, as SQLite's BINARY collation */
+}
+
+/* The ordering of f when it is a plain list this file can page. */
+static bool plain_list(const struct user_filter *f, int *kind, bool *desc)
+{
+    if (f->search || f->username || f->real_name || f->location || f->description || f->gender || f->exclude_id)
+        return false;
+    *desc = false;
+    if (f->norder == 0) {
+        *kind = LIST_ID;
+        return true;
+    }
+    if (f->norder != 1)
+        return false;
+    *desc = f->order[0].desc;
+    if (!strcmp(f->order[0].field, "id"))
+        *kind = LIST_ID;
+    else if (!strcmp(f->order[0].field, "username"))
+        *kind = LIST_USERNAME;
+    else
+        return false;
+    return true;
+}
+
+/* Steps q's (key, n) rows, keeping those for which `child` holds, until
+ * the one holding position *k: *k becomes the position inside it and the
+ * row stays current (returns 1). 0 when the rows end first, -1 on error. */
+static int pick(sqlite3_stmt *q, int64_t *k, const void *parent, int parent_len)
+{
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (parent) {
+            const void *b = sqlite3_column_blob(q, 0);
+            int len = sqlite3_column_bytes(q, 0);
+            if (len < parent_len || (parent_len && memcmp(b, parent, (size_t)parent_len)))
+                return 0; /* past the parent's ranges */
+        }
+        int64_t n = sqlite3_column_int64(q, 1);
+        if (*k < n)
+            return 1;
+        *k -= n;
+    }
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The id of the k-th (from 0) visible user by id. Returns lookup. */
+static int seek_id(struct store *st, int64_t k, int64_t *out, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, "SELECT key, n FROM list_counts WHERE kind = 0 AND level = 1 ORDER BY key", e);
+    if (!q)
+        return -1;
+    int rc = pick(q, &k, NULL, 0);
+    int64_t block = rc > 0 ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    if (rc <= 0)
+        return rc < 0 ? (sqlite_fail(st, e, "list counts"), -1) : 0;
+
+    q = sqlite_stmt(st,
+                    "SELECT key, n FROM list_counts WHERE kind = 0 AND level = 2 AND key >= $1 AND key < $2 "
+                    "ORDER BY key",
+                    e);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, block << 8);
+    sqlite3_bind_int64(q, 2, (block + 1) << 8);
+    rc = pick(q, &k, NULL, 0);
+    block = rc > 0 ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    if (rc <= 0)
+        return rc < 0 ? (sqlite_fail(st, e, "list counts"), -1) : 0;
+
+    q = sqlite_stmt(st,
+                    "SELECT id FROM users WHERE id >= $1 AND id < $2 AND status IN ('a', 'b') ORDER BY id "
+                    "LIMIT 1 OFFSET $3",
+                    e);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, block << 8);
+    sqlite3_bind_int64(q, 2, (block + 1) << 8);
+    sqlite3_bind_int64(q, 3, k);
+    return sqlite_get_int(st, q, out, e);
+}
+
+/* The username_fold of the k-th (from 0) visible user by username, in a.
+ * Returns lookup. */
+static int seek_username(struct store *st, struct arena *a, int64_t k, const char **out, struct err *e)
+{
+    unsigned char prefix[USERNAME_LEVELS];
+    int len = 0;
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  "SELECT key, n FROM list_counts WHERE kind = 1 AND level = $1 AND key >= $2 "
+                                  "ORDER BY key",
+                                  e);
+    if (!q)
+        return -1;
+    for (int level = 1; level <= USERNAME_LEVELS; level++) {
+        sqlite3_bind_int(q, 1, level);
+        if (len)
+            sqlite3_bind_blob(q, 2, prefix, len, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_zeroblob(q, 2, 0);
+        int rc = pick(q, &k, prefix, len);
+        if (rc > 0) {
+            int n = sqlite3_column_bytes(q, 0);
+            if (n > USERNAME_LEVELS)
+                n = USERNAME_LEVELS;
+            memcpy(prefix, sqlite3_column_blob(q, 0), (size_t)n);
+            len = n;
+        }
+        sqlite3_reset(q);
+        if (rc <= 0)
+            return rc < 0 ? (sqlite_fail(st, e, "list counts"), -1) : 0;
+    }
+    q = sqlite_stmt(st,
+                    "SELECT username_fold FROM users WHERE status IN ('a', 'b') AND username_fold >= $1 "
+                    "ORDER BY username_fold LIMIT 1 OFFSET $2",
+                    e);
+    if (!q)
+        return -1;
+    sqlite3_bind_text(q, 1, (const char *)prefix, len, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(q, 2, k);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *out = sqlite_col_text(a, q, 0);
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : (sqlite_fail(st, e, "list seek"), -1);
+}
+
+static int seek(struct store *st, struct arena *a, int kind, int64_t k, struct list_key *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    return kind == LIST_ID ? seek_id(st, k, &out->id, e) : seek_username(st, a, k, &out->s, e);
+}
+
+/* The viewer's hidden visible users' keys in key order (malloc'd). */
+static bool hidden_keys(struct store *st, struct arena *a, int kind, int64_t viewer, struct list_key **out, int64_t *n,
+                        struct err *e)
+{
+    *out = NULL;
+    *n = 0;
+    if (!viewer)
+        return true;
+    sqlite3_stmt *q =
+        kind == LIST_ID
+            ? sqlite_stmt(st,
+                          "SELECT u.id FROM hides h JOIN users u ON u.id = h.hidden_id WHERE h.user_id = $1 "
+                          "AND u.status IN ('a', 'b') ORDER BY u.id",
+                          e)
+            : sqlite_stmt(st,
+                          "SELECT u.username_fold FROM hides h JOIN users u ON u.id = h.hidden_id "
+                          "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.username_fold",
+                          e);
+    if (!q)
+        return false;
+    sqlite3_bind_int64(q, 1, viewer);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if ((size_t)*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct list_key *grown = realloc(*out, cap * sizeof **out);
+            if (!grown) {
+                sqlite3_reset(q);
+                return err_internal(e);
+            }
+            *out = grown;
+        }
+        struct list_key *k = &(*out)[(*n)++];
+        memset(k, 0, sizeof *k);
+        if (kind == LIST_ID)
+            k->id = sqlite3_column_int64(q, 0);
+        else
+            k->s = sqlite_col_text(a, q, 0);
+    }
+    sqlite3_reset(q);
+    return rc == SQLITE_DONE || sqlite_fail(st, e, "hidden users");
+}
+
+/* The number of keys in h[0..n) that are <= x. */
+static int64_t count_upto(int kind, const struct list_key *h, int64_t n, const struct list_key *x)
+{
+    int64_t lo = 0, hi = n;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (key_cmp(kind, &h[mid], x) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static const char *const page_sql[2][2] = {
+    {
+        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND id >= $1 AND id NOT IN "
+        "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY id LIMIT $3",
+        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND id <= $1 AND id NOT IN "
+        "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY id DESC LIMIT $3",
+    },
+    {
+        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND username_fold >= $1 AND id NOT IN "
+        "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY username_fold LIMIT $3",
+        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND username_fold <= $1 AND id NOT IN "
+        "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY username_fold DESC LIMIT $3",
+    },
+};
+
+static bool list_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
+                      struct user_page *out, struct err *e)
+{
+    int64_t total = 0;
+    sqlite3_stmt *q = sqlite_stmt(st, "SELECT n FROM list_counts WHERE kind = 0 AND level = 0 AND key = 0", e);
+    if (!q || sqlite_get_int(st, q, &total, e) < 0)
+        return false;
+    struct list_key *hidden = NULL;
+    int64_t nh = 0;
+    if (!hidden_keys(st, a, kind, f->viewer_id, &hidden, &nh, e))
+        goto fail;
+    out->count = total - nh;
+    out->n = 0;
+    out->items = arena_alloc(a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
+    if (f->limit <= 0 || f->offset < 0 || f->offset >= out->count) {
+        free(hidden);
+        return true;
+    }
+    /* the position among the unhidden users in ascending order */
+    int64_t t = desc ? out->count - 1 - f->offset : f->offset, j = 0;
+    struct list_key x;
+    for (;;) {
+        int found = seek(st, a, kind, t + j, &x, e);
+        if (found < 0)
+            goto fail;
+        if (!found) { /* counts behind the rows: an empty page, which `hearth check` reports */
+            free(hidden);
+            return true;
+        }
+        int64_t c = count_upto(kind, hidden, nh, &x);
+        if (c == j)
+            break;
+        j = c;
+    }
+    free(hidden);
+    hidden = NULL;
+
+    q = sqlite_stmt(st, page_sql[kind][desc], e);
+    if (!q)
+        return false;
+    if (kind == LIST_ID)
+        sqlite3_bind_int64(q, 1, x.id);
+    else
+        sqlite3_bind_text(q, 1, x.s, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, f->viewer_id);
+    sqlite3_bind_int64(q, 3, f->limit);
+    int rc = SQLITE_DONE;
+    while (out->n < f->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+    if (out->n < f->limit && rc != SQLITE_DONE) {
+        sqlite3_reset(q);
+        return sqlite_fail(st, e, "list page");
+    }
+    sqlite3_reset(q);
+    return true;
+fail:
+    free(hidden);
+    return false;
+}
+
+bool sqlite_user_list_seek(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
+                           bool *handled, struct err *e)
+{
+    int kind;
+    bool desc;
+    *handled = plain_list(f, &kind, &desc);
+    if (!*handled)
+        return true;
+    bool own = false;
+    if (!sqlite_snapshot_begin(st, &own, e))
+        return false;
+    bool ok = list_page(st, a, f, kind, desc, out, e);
+    sqlite_snapshot_end(st, own);
+    return ok;
+}
+
+/* ================================================================ */
+/* followers, followings, connections                                */
+
+/* One edge list's statements: `e` the edge, `owner` and `other` its
+ * columns. $1 owner, $2 viewer. */
+#define EDGE_FROM(table, owner, other)                                                                         \
+    " FROM " table " e CROSS JOIN users ON users.id = e." other " WHERE e." owner " = $1 AND users.status IN " \
+    "('a', 'b')"
+#define EDGE_ORDER(other) " ORDER BY e.created_us DESC, e." other " DESC"
+#define EDGE_SQL(table, owner, other)                                                                                \
+    {                                                                                                                \
+        "SELECT e.created_us, e." other EDGE_FROM(table, owner, other) " AND e.created_us >= $3 AND e.created_us < " \
+                                                                       "$4" EDGE_ORDER(other) " LIMIT 1 OFFSET $5",  \
+            "SELECT e.created_us, e." other " FROM hides h CROSS JOIN " table " e ON e." other                       \
+            " = h.hidden_id AND e." owner " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND "     \
+            "users.status IN ('a', 'b')" EDGE_ORDER(other),                                                          \
+            "SELECT " USER_COLUMNS EDGE_FROM(table, owner, other) " AND e.created_us <= $3 AND (e.created_us < $3 "  \
+                                                                  "OR e." other " <= $4) AND NOT EXISTS (SELECT 1 "  \
+                                                                  "FROM hides h WHERE h.user_id = $2 AND "           \
+                                                                  "h.hidden_id = e." other                           \
+                                                                  ")" EDGE_ORDER(other) " LIMIT $6",                 \
+    }
+
+struct edge_sql {
+    const char *walk;   /* the ($5)-th listed edge with created_us in [$3, $4), newest first */
+    const char *hidden; /* the viewer's hidden users in the list, newest edge first */
+    const char *page;   /* $6 users from the edge ($3 created_us, $4 other id) on */
+};
+
+static const struct edge_sql edge_sql[] = {
+    [GRAPH_LIST_FOLLOWERS] = EDGE_SQL("follows", "followed_id", "follower_id"),
+    [GRAPH_LIST_FOLLOWINGS] = EDGE_SQL("follows", "follower_id", "followed_id"),
+    [GRAPH_LIST_CONNECTIONS] = EDGE_SQL("connections", "user_id", "other_id"),
+};
+
+/* the created_us shift of each level of list_edge_counts (its view list_edge_levels) */
+static const int edge_shift[] = {40, 32, 24};
+
+struct edge_key {
+    int64_t created, other;
+};
+
+/* Newest first: x before y is x > y. */
+static bool edge_after_or_at(const struct edge_key *x, const struct edge_key *y)
+{
+    return x->created > y->created || (x->created == y->created && x->other >= y->other);
+}
+
+/* The k-th (from 0, newest first) edge to a visible user of the list.
+ * Returns lookup. */
+static int seek_edge(struct store *st, const struct graph_list_query *lq, int64_t k, struct edge_key *out,
+                     struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  "SELECT block, n FROM list_edge_counts WHERE owner = $1 AND list = $2 AND "
+                                  "level = $3 AND block >= $4 AND block < $5 ORDER BY block DESC",
+                                  e);
+    if (!q)
+        return -1;
+    int64_t lo = INT64_MIN, hi = INT64_MAX, block = 0;
+    for (int level = 1; level <= 3; level++) {
+        sqlite3_bind_int64(q, 1, lq->user_id);
+        sqlite3_bind_int(q, 2, (int)lq->kind);
+        sqlite3_bind_int(q, 3, level);
+        sqlite3_bind_int64(q, 4, lo);
+        sqlite3_bind_int64(q, 5, hi);
+        int rc = pick(q, &k, NULL, 0);
+        block = rc > 0 ? sqlite3_column_int64(q, 0) : 0;
+        sqlite3_reset(q);
+        if (rc <= 0)
+            return rc < 0 ? (sqlite_fail(st, e, "list counts"), -1) : 0;
+        if (level < 3) { /* its ranges at the next level */
+            int step = edge_shift[level - 1] - edge_shift[level];
+            lo = block * ((int64_t)1 << step);
+            hi = (block + 1) * ((int64_t)1 << step);
+        }
+    }
+    q = sqlite_stmt(st, edge_sql[lq->kind].walk, e);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, lq->user_id);
+    sqlite3_bind_int64(q, 2, lq->viewer_id);
+    sqlite3_bind_int64(q, 3, block * ((int64_t)1 << edge_shift[2]));
+    sqlite3_bind_int64(q, 4, (block + 1) * ((int64_t)1 << edge_shift[2]));
+    sqlite3_bind_int64(q, 5, k);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW)
+        *out = (struct edge_key){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : (sqlite_fail(st, e, "list seek"), -1);
+}
+
+static bool edge_page(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
+                      struct err *e)
+{
+    int64_t total = 0;
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  "SELECT coalesce(sum(n), 0) FROM list_edge_counts WHERE owner = $1 AND list = $2 "
+                                  "AND level = 1",
+                                  e);
+    if (!q)
+        return false;
+    sqlite3_bind_int64(q, 1, lq->user_id);
+    sqlite3_bind_int(q, 2, (int)lq->kind);
+    if (sqlite_get_int(st, q, &total, e) < 0)
+        return false;
+
+    /* the viewer's hidden users in the list, newest edge first (at most 10,000) */
+    struct edge_key *hidden = NULL;
+    int64_t nh = 0;
+    size_t cap = 0;
+    int rc;
+    if (lq->viewer_id) {
+        if (!(q = sqlite_stmt(st, edge_sql[lq->kind].hidden, e)))
+            return false;
+        sqlite3_bind_int64(q, 1, lq->user_id);
+        sqlite3_bind_int64(q, 2, lq->viewer_id);
+        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+            if ((size_t)nh == cap) {
+                cap = cap ? cap * 2 : 16;
+                struct edge_key *grown = realloc(hidden, cap * sizeof *hidden);
+                if (!grown) {
+                    sqlite3_reset(q);
+                    free(hidden);
+                    return err_internal(e);
+                }
+                hidden = grown;
+            }
+            hidden[nh++] = (struct edge_key){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};
+        }
+        sqlite3_reset(q);
+        if (rc != SQLITE_DONE) {
+            free(hidden);
+            return sqlite_fail(st, e, "hidden users");
+        }
+    }
+    out->count = total > nh ? total - nh : 0;
+    if (lq->limit <= 0 || lq->offset < 0 || lq->offset >= out->count) {
+        free(hidden);
+        return true;
+    }
+    /* as for the user list: seek offset + j, j the hidden users up to there */
+    int64_t j = 0;
+    struct edge_key x;
+    for (;;) {
+        int found = seek_edge(st, lq, lq->offset + j, &x, e);
+        if (found <= 0) {
+            free(hidden);
+            return found == 0; /* counts behind the rows: an empty page, which `hearth check` reports */
+        }
+        int64_t lo = 0, hi = nh; /* hidden[0..c) are at or before x */
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (edge_after_or_at(&hidden[mid], &x))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == j)
+            break;
+        j = lo;
+    }
+    free(hidden);
+
+    if (!(q = sqlite_stmt(st, edge_sql[lq->kind].page, e)))
+        return false;
+    sqlite3_bind_int64(q, 1, lq->user_id);
+    sqlite3_bind_int64(q, 2, lq->viewer_id);
+    sqlite3_bind_int64(q, 3, x.created);
+    sqlite3_bind_int64(q, 4, x.other);
+    sqlite3_bind_int64(q, 6, lq->limit);
+    rc = SQLITE_DONE;
+    while (out->n < lq->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+    sqlite3_reset(q);
+    return out->n >= lq->limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
+}
+
+bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
+                           bool *handled, struct err *e)
+{
+    *handled = false;
+    if (lq->kind == GRAPH_LIST_HIDDEN || (lq->mutual && lq->viewer_id))
+        return true;
+    bool own = false;
+    if (!sqlite_snapshot_begin(st, &own, e))
+        return false;
+    /* only long lists are kept (migration 007); shorter ones walk */
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  "SELECT 1 FROM list_edge_counts WHERE owner = $1 AND list = $2 AND level = 1 "
+                                  "LIMIT 1",
+                                  e);
+    int kept = -1;
+    if (q) {
+        sqlite3_bind_int64(q, 1, lq->user_id);
+        sqlite3_bind_int(q, 2, (int)lq->kind);
+        kept = sqlite_exists(st, q, e);
+    }
+    bool ok = kept >= 0;
+    if (kept > 0) {
+        *handled = true;
+        out->n = 0;
+        out->count = 0;
+        out->items = arena_alloc(a, sizeof *out->items * (size_t)(lq->limit > 0 ? lq->limit : 1));
+        ok = edge_page(st, a, lq, out, e);
+    }
+    sqlite_snapshot_end(st, own);
+    return ok;
+}
+
+/* list_counts as migration 007 computes it from users */
+#define LIST_COUNTS_ACTUAL                                                                                    \
+    "SELECT 0 AS kind, 0 AS level, 0 AS key, count(*) AS n FROM users WHERE status IN ('a', 'b') "            \
+    "UNION ALL SELECT 0, 1, id >> 16, count(*) FROM users WHERE status IN ('a', 'b') GROUP BY id >> 16 "      \
+    "UNION ALL SELECT 0, 2, id >> 8, count(*) FROM users WHERE status IN ('a', 'b') GROUP BY id >> 8 "        \
+    "UNION ALL SELECT 1, l.level, substr(CAST(u.username_fold AS BLOB), 1, l.level), count(*) FROM users u, " \
+    "(SELECT 1 AS level UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 "         \
+    "UNION ALL SELECT 6) l WHERE u.status IN ('a', 'b') GROUP BY 2, 3"
+
+int64_t sqlite_list_counts_check(struct store *st,
+                                 void (*fn)(void *ctx, int64_t user_id, const char *name, int64_t stored,
+                                            int64_t actual),
+                                 void *ctx, struct err *e)
+{
+    sqlite3_stmt *q = NULL;
+    const char *sql = "SELECT kind, level, typeof(key) = 'integer', key, sum(s), sum(a) FROM ("
+                      "SELECT kind, level, key, n AS s, 0 AS a FROM list_counts UNION ALL "
+                      "SELECT kind, level, key, 0, n FROM (" LIST_COUNTS_ACTUAL ")) "
+                      "GROUP BY kind, level, key HAVING sum(s) <> sum(a) ORDER BY kind, level, key";
+    if (sqlite_prepare(st, sql, false, &q) != SQLITE_OK) {
+        sqlite_fail(st, e, "prepare list check");
+        return -1;
+    }
+    int64_t differences = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        differences++;
+        /* reported at the range's first id (0: every user, or a username prefix) */
+        static const char *const names[] = {"list_counts (every visible user)",
+                                            "list_counts (visible users of the 65536 ids from this one)",
+                                            "list_counts (visible users of the 256 ids from this one)",
+                                            "list_counts (visible users by username prefix)"};
+        int kind = sqlite3_column_int(q, 0), level = sqlite3_column_int(q, 1);
+        int64_t first = 0;
+        if (kind == LIST_ID && sqlite3_column_int(q, 2))
+            first = sqlite3_column_int64(q, 3) * (level == 1 ? 65536 : level == 2 ? 256 : 0);
+        if (fn)
+            fn(ctx, first, names[kind == LIST_ID && level >= 0 && level <= 2 ? level : 3], sqlite3_column_int64(q, 4),
+               sqlite3_column_int64(q, 5));
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        sqlite_fail(st, e, "check list counts");
+        return -1;
+    }
+    static const char *const edge_names[] = {"list_edge_counts (followers)", "list_edge_counts (followings)",
+                                             "list_edge_counts (connections)"};
+    /* the kept lists' ranges, and the long lists that are not kept (1 stored for -1: "is 0, the edges give 1000+") */
+    sql = "SELECT owner, list, sum(s), sum(a) FROM (SELECT owner, list, level, block, n AS s, 0 AS a "
+          "FROM list_edge_counts UNION ALL SELECT r.owner, r.list, r.level, r.block, 0, 1 FROM list_edge_ranges r "
+          "WHERE EXISTS (SELECT 1 FROM list_edge_counts c WHERE c.owner = r.owner AND c.list = r.list AND "
+          "c.level = 1)) GROUP BY owner, list, level, block HAVING sum(s) <> sum(a) "
+          "UNION ALL SELECT u.id, l.list, 0, l.n FROM users u CROSS JOIN (SELECT 0 AS list, u2.id AS id, "
+          "u2.followers_counter AS n FROM users u2 UNION ALL SELECT 1, id, followings_counter FROM users "
+          "UNION ALL SELECT 2, id, connections_counter FROM users) l ON l.id = u.id WHERE l.n >= 1000 AND "
+          "NOT EXISTS (SELECT 1 FROM list_edge_counts c WHERE c.owner = u.id AND c.list = l.list AND c.level = 1) "
+          "ORDER BY 1, 2";
+    if (sqlite_prepare(st, sql, false, &q) != SQLITE_OK) {
+        sqlite_fail(st, e, "prepare list check");
+        return -1;
+    }
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        differences++;
+        int list = sqlite3_column_int(q, 1);
+        if (fn && list >= 0 && list < 3)
+            fn(ctx, sqlite3_column_int64(q, 0), edge_names[list], sqlite3_column_int64(q, 2),
+               sqlite3_column_int64(q, 3));
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        sqlite_fail(st, e, "check list counts");
+        return -1;
+    }
+    return differences;
+}
