@@ -522,7 +522,7 @@ bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph
     bool own = false;
     if (!sqlite_snapshot_begin(st, &own, e))
         return false;
-    /* only long lists are kept (migration 007); shorter ones walk */
+    /* only long lists are kept (migration 008); shorter ones walk */
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT 1 FROM list_edge_counts WHERE owner = $1 AND list = $2 AND level = 1 "
                                   "LIMIT 1",
@@ -545,7 +545,7 @@ bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph
     return ok;
 }
 
-/* list_counts as migration 007 computes it from users */
+/* list_counts as migration 008 computes it from users */
 #define LIST_COUNTS_ACTUAL                                                                                    \
     "SELECT 0 AS kind, 0 AS level, 0 AS key, count(*) AS n FROM users WHERE status IN ('a', 'b') "            \
     "UNION ALL SELECT 0, 1, id >> 16, count(*) FROM users WHERE status IN ('a', 'b') GROUP BY id >> 16 "      \

@@ -11,7 +11,7 @@
 
 struct store;
 
-/* The page of f from the maintained counts of migration 007, when f is a
+/* The page of f from the maintained counts of migration 008, when f is a
  * plain list (no text filter, gender or exclude; ordering id, -id,
  * username or -username): *handled is set and the result is
  * store_user_list's. Otherwise *handled is false and nothing is read.

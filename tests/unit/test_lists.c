@@ -1,5 +1,5 @@
 /* test_lists.c - differential test of the user list pages found by seeking
- * (src/store/sqlite_list.c, migration 007): random writes through a second
+ * (src/store/sqlite_list.c, migration 008): random writes through a second
  * connection (signups with ids spread over many ranges, status changes,
  * renames sharing long prefixes, hard deletes, hides), then random pages
  * (offset, limit, ordering, viewer) from store_user_list, and followers,

@@ -1,4 +1,4 @@
--- 007_list_counts: maintained counts of visible users (status a or b) for
+-- 008_list_counts: maintained counts of visible users (status a or b) for
 -- the user list and the followers, followings and connections lists, by key
 -- range, so that a page at any offset is found by a short prefix sum and an
 -- index range scan instead of counting and walking every row before it
