@@ -264,7 +264,8 @@ describe('the head decides before the body', () => {
       // answered 401 at once; a client still writing may see the close first
       if (!r.closed) expectError(r, 401, 'not_authenticated', 'anonymous upload');
     }
-    assert.ok(results.filter((r) => r.status === 401).length > 0, 'some uploads read their 401');
+    // how many read their 401 before the close depends on timing (none, under
+    // the sanitizers, in one run): the single-upload test above checks the answer
     h.expectStatus(await s.api('GET', '/api/v2/user/1/'), 200);
     const hwm = statusKiB(pid, 'VmHWM');
     t.diagnostic(`peak resident memory (VmHWM) ${hwm} KiB; ${results.filter((r) => r.status === 401).length} of 200 read their 401`);
