@@ -93,17 +93,29 @@ static int pick(sqlite3_stmt *q, int64_t *k, const void *parent, int parent_len)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* Steps a "key, n" count query with pick: *block is the key of the range
+ * holding the k-th row (k becomes the offset inside it). 1 found, 0 past the
+ * end, -1 on error (e filled). */
+static int pick_block(struct store *st, sqlite3_stmt *q, int64_t *k, int64_t *block, struct err *e)
+{
+    int rc = pick(q, k, NULL, 0);
+    *block = rc > 0 ? sqlite3_column_int64(q, 0) : 0;
+    sqlite3_reset(q);
+    if (rc < 0)
+        sqlite_fail(st, e, "list counts");
+    return rc;
+}
+
 /* The id of the k-th (from 0) visible user by id. Returns lookup. */
 static int seek_id(struct store *st, int64_t k, int64_t *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT key, n FROM list_counts WHERE kind = 0 AND level = 1 ORDER BY key", e);
     if (!q)
         return -1;
-    int rc = pick(q, &k, NULL, 0);
-    int64_t block = rc > 0 ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_reset(q);
+    int64_t block;
+    int rc = pick_block(st, q, &k, &block, e);
     if (rc <= 0)
-        return rc < 0 ? (sqlite_fail(st, e, "list counts"), -1) : 0;
+        return rc;
 
     q = sqlite_stmt(st,
                     "SELECT key, n FROM list_counts WHERE kind = 0 AND level = 2 AND key >= $1 AND key < $2 "
@@ -113,11 +125,8 @@ static int seek_id(struct store *st, int64_t k, int64_t *out, struct err *e)
         return -1;
     sqlite3_bind_int64(q, 1, block << 8);
     sqlite3_bind_int64(q, 2, (block + 1) << 8);
-    rc = pick(q, &k, NULL, 0);
-    block = rc > 0 ? sqlite3_column_int64(q, 0) : 0;
-    sqlite3_reset(q);
-    if (rc <= 0)
-        return rc < 0 ? (sqlite_fail(st, e, "list counts"), -1) : 0;
+    if ((rc = pick_block(st, q, &k, &block, e)) <= 0)
+        return rc;
 
     q = sqlite_stmt(st,
                     "SELECT id FROM users WHERE id >= $1 AND id < $2 AND status IN ('a', 'b') ORDER BY id "
