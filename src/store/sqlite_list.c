@@ -140,6 +140,8 @@ static int seek_id(struct store *st, int64_t k, int64_t *out, struct err *e)
     return sqlite_get_int(st, q, out, e);
 }
 
+static void read_text(struct arena *a, sqlite3_stmt *q, void *out) { *(const char **)out = sqlite_col_text(a, q, 0); }
+
 /* The username_fold of the k-th (from 0) visible user by username, in a.
  * Returns lookup. */
 static int seek_username(struct store *st, struct arena *a, int64_t k, const char **out, struct err *e)
@@ -178,13 +180,7 @@ static int seek_username(struct store *st, struct arena *a, int64_t k, const cha
         return -1;
     sqlite3_bind_text(q, 1, (const char *)prefix, len, SQLITE_TRANSIENT);
     sqlite3_bind_int64(q, 2, k);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        *out = sqlite_col_text(a, q, 0);
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return 1;
-    return rc == SQLITE_DONE ? 0 : (sqlite_fail(st, e, "list seek"), -1);
+    return sqlite_get_row(st, q, read_text, a, out, e);
 }
 
 static int seek(struct store *st, struct arena *a, int kind, int64_t k, struct list_key *out, struct err *e)
@@ -390,6 +386,12 @@ static bool edge_after_or_at(const struct edge_key *x, const struct edge_key *y)
     return x->created > y->created || (x->created == y->created && x->other >= y->other);
 }
 
+static void read_edge_key(struct arena *a, sqlite3_stmt *q, void *out)
+{
+    (void)a;
+    *(struct edge_key *)out = (struct edge_key){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};
+}
+
 /* The k-th (from 0, newest first) edge to a visible user of the list.
  * Returns lookup. */
 static int seek_edge(struct store *st, const struct graph_list_query *lq, int64_t k, struct edge_key *out,
@@ -427,13 +429,7 @@ static int seek_edge(struct store *st, const struct graph_list_query *lq, int64_
     sqlite3_bind_int64(q, 3, block * ((int64_t)1 << edge_shift[2]));
     sqlite3_bind_int64(q, 4, (block + 1) * ((int64_t)1 << edge_shift[2]));
     sqlite3_bind_int64(q, 5, k);
-    int rc = sqlite3_step(q);
-    if (rc == SQLITE_ROW)
-        *out = (struct edge_key){sqlite3_column_int64(q, 0), sqlite3_column_int64(q, 1)};
-    sqlite3_reset(q);
-    if (rc == SQLITE_ROW)
-        return 1;
-    return rc == SQLITE_DONE ? 0 : (sqlite_fail(st, e, "list seek"), -1);
+    return sqlite_get_row(st, q, read_edge_key, NULL, out, e);
 }
 
 static bool edge_page(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
