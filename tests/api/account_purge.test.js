@@ -5,7 +5,6 @@
 // interrupted (a row left in account_purges).
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const h = require('./harness');
 
 const { expectStatus } = h;
@@ -105,21 +104,7 @@ describe('hard deletes of users with many edges', () => {
   it('the next server start finishes an interrupted hard delete before it listens', async () => {
     const id = await bigUser(300);
     s.sql(`INSERT INTO account_purges (user_id, started_us) VALUES (${id}, 1)`);
-    const child = spawn(s.bin, ['serve', '--listen', '127.0.0.1:0', '--threads', '1'], { env: s.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    try {
-      await new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 15000);
-        const check = (d) => { out += d; if (/listening on/.test(out)) { clearTimeout(timer); resolve(); } };
-        child.stdout.on('data', check);
-        child.stderr.on('data', check);
-        exited.then(() => { clearTimeout(timer); reject(new Error(`the server exited: ${out}`)); });
-      });
-    } finally {
-      child.kill('SIGTERM');
-      await exited;
-    }
+    const out = await s.startSecondServer();
     assert.match(out, /finished 1 interrupted hard delete/);
     expectGone(id);
     await checkClean('after the restart');

@@ -292,7 +292,6 @@ async function startServer(opts = {}) {
         if (r.status !== 201) throw new Error(`createUser ${username}: ${r.status} ${r.text}`);
         return { ...r.body, password };
       },
-      // Moves the server's clock by `seconds` (0 resets it).
       // Runs SQL on the server's database through `hearth sql` (plain sqlite3
       // cannot write users: the search triggers call hearth's functions).
       // Returns the text output (trimmed), or with {json: true} the rows.
@@ -302,10 +301,32 @@ async function startServer(opts = {}) {
         if (!json) return out;
         return out ? out.split('\n').flatMap((line) => JSON.parse(line)) : [];
       },
+      // Moves the server's clock by `seconds` (0 resets it).
       setClock(seconds) {
         fs.writeFileSync(path.join(dir, 'clock'), `${Math.trunc(seconds)}\n`);
       },
       stderr: () => serverStderr,
+      // Starts a second server on the same data directory, waits for its
+      // listening line (the work it does before listening is then done),
+      // stops it and returns everything it printed.
+      async startSecondServer() {
+        const second = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--threads', '1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        const exitedToo = new Promise((resolve) => second.on('exit', resolve));
+        try {
+          await new Promise((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 15000);
+            const check = (d) => { out += d; if (LISTEN_RE.test(out)) { clearTimeout(timer); resolve(); } };
+            second.stdout.on('data', check);
+            second.stderr.on('data', check);
+            exitedToo.then(() => { clearTimeout(timer); reject(new Error(`the server exited: ${out}`)); });
+          });
+        } finally {
+          second.kill('SIGTERM');
+          await exitedToo;
+        }
+        return out;
+      },
       async stop() {
         if (stopped) return;
         stopped = true;

@@ -9,7 +9,6 @@
 //   referenced files, young files (uploads in flight) and foreign names stay.
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -110,21 +109,7 @@ describe('media under faults', () => {
     const orphan = oldFile(`${hex(16)}.webp`);
     const temporary = oldFile(`.tmp-${hex(16)}`);
     // a second server on the same data directory: its sweep runs before it listens
-    const child = spawn(s.bin, ['serve', '--listen', '127.0.0.1:0', '--threads', '1'], { env: s.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const exited = new Promise((resolve) => child.on('exit', resolve));
-    try {
-      await new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no listening line: ${out}`)), 15000);
-        const check = (d) => { out += d; if (/listening on/.test(out)) { clearTimeout(timer); resolve(); } };
-        child.stdout.on('data', check);
-        child.stderr.on('data', check);
-        exited.then(() => { clearTimeout(timer); reject(new Error(`the server exited: ${out}`)); });
-      });
-    } finally {
-      child.kill('SIGTERM');
-      await exited;
-    }
+    const out = await s.startSecondServer();
     assert.match(out, /media: removed 1 unreferenced and 1 temporary files/);
     assert.equal(exists(orphan), false);
     assert.equal(exists(temporary), false);
