@@ -50,6 +50,7 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/fault.h"
+#include "core/json_write.h"
 #include "core/log.h"
 #include "http/connections.h"
 #include "http/metrics.h"
@@ -150,15 +151,8 @@ static void add_cors_headers(struct conn_state *s, struct MHD_Response *r)
     MHD_add_response_header(r, "Access-Control-Max-Age", "86400");
 }
 
-static int dump_to_buf(const char *p, size_t n, void *data)
-{
-    buf_append(data, p, n);
-    return 0;
-}
-
-/* Size of the first buffer a JSON body is dumped into: most bodies fit, so
- * the dump grows it rarely (json_dumps starts at 16 bytes and copies the
- * result once more at the end). */
+/* Size of the first buffer a JSON body is written into: most bodies fit,
+ * so it grows rarely. */
 enum { RESPONSE_BUFFER_START = 4096 };
 
 static enum MHD_Result queue_response(struct conn_state *s)
@@ -169,7 +163,7 @@ static enum MHD_Result queue_response(struct conn_state *s)
         struct buf out = {.data = malloc(RESPONSE_BUFFER_START), .len = 0, .cap = RESPONSE_BUFFER_START};
         if (!out.data)
             return MHD_NO;
-        if (json_dump_callback(resp->json, dump_to_buf, &out, JSON_COMPACT | JSON_ENCODE_ANY) != 0) {
+        if (!json_write(&out, resp->json)) {
             buf_free(&out);
             return MHD_NO;
         }
