@@ -379,6 +379,22 @@ bool category_is_followed(struct store *st, struct arena *a, const struct princi
     return true;
 }
 
+bool category_fill_followed(struct store *st, const struct principal *who, struct category *items, int n,
+                            struct err *e)
+{
+    for (int i = 0; i < n; i++) {
+        if (!who->user_id) {
+            items[i].followed = CATEGORY_FOLLOWED_UNKNOWN;
+            continue;
+        }
+        int follows = store_category_follow_exists(st, who->user_id, items[i].id, e);
+        if (follows < 0)
+            return false;
+        items[i].followed = follows ? CATEGORY_FOLLOWED_YES : CATEGORY_FOLLOWED_NO;
+    }
+    return true;
+}
+
 bool category_followed_by(struct store *st, struct arena *a, int64_t user_id, struct category **out, int *n,
                           struct err *e)
 {
