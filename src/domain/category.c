@@ -382,8 +382,7 @@ bool category_is_followed(struct store *st, struct arena *a, const struct princi
     return true;
 }
 
-bool category_fill_followed(struct store *st, const struct principal *who, struct category *items, int n,
-                            struct err *e)
+bool category_fill_followed(struct store *st, const struct principal *who, struct category *items, int n, struct err *e)
 {
     for (int i = 0; i < n; i++) {
         if (!who->user_id) {

@@ -36,8 +36,8 @@ struct category {
     int64_t emotional_image_position;
     const char *stream_order_by; /* "recent" or "last_activity" */
     int64_t lastmod_us;
-    bool content_only_staff;   /* only staff may post in it (recorded) */
-    int64_t followers_counter; /* followers who are active users (maintained by the store) */
+    bool content_only_staff;         /* only staff may post in it (recorded) */
+    int64_t followers_counter;       /* followers who are active users (maintained by the store) */
     enum category_followed followed; /* by the caller; unknown for anonymous callers */
 };
 

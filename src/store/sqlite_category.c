@@ -14,7 +14,7 @@
 /* The categories columns, in the order category_from_row reads them. */
 #define CATEGORY_COLUMNS                                                                                          \
     "k.id, k.\"order\", k.name, k.name_synonyms, k.slug, k.slogan, k.html_info, k.seo_title, k.seo_description, " \
-    "k.auto_follow, k.active, k.deleted, k.emotional_image_position, k.stream_order_by, k.lastmod_us, "     \
+    "k.auto_follow, k.active, k.deleted, k.emotional_image_position, k.stream_order_by, k.lastmod_us, "           \
     "k.content_only_staff, k.followers_counter"
 
 static void category_from_row(struct arena *a, sqlite3_stmt *q, int col, struct category *c)
