@@ -6,6 +6,7 @@
 
 #include "api/account_api.h"
 #include "api/category_api.h"
+#include "api/feature_api.h"
 #include "api/media_api.h"
 #include "api/graph_api.h"
 #include "api/post_api.h"
@@ -30,6 +31,9 @@ const struct route api_routes[] = {
     {"GET", "/api/v2/dynamic_preference/", pref_api_list, ROUTE_PUBLIC},
     {"PATCH", "/api/v2/dynamic_preference/", pref_api_patch, ROUTE_ADMIN},
     {"GET", "/api/v2/dynamic_preference/{id}/", pref_api_get, ROUTE_PUBLIC},
+
+    /* features (all disabled: what SelfCommunity's UI kit reads at start) */
+    {"GET", "/api/v2/feature/", feature_api_list, ROUTE_PUBLIC},
 
     /* users: collection and fixed names */
     {"GET", "/api/v2/user/", user_api_list, ROUTE_AUTH},
@@ -86,8 +90,10 @@ const struct route api_routes[] = {
     {"GET", "/api/v2/user/search/", search_api_users, ROUTE_AUTH},
     {"GET", "/api/v2/user/{id}/tags/", tag_api_user_tags, ROUTE_AUTH},
     {"GET", "/api/v2/tag/", tag_api_list, ROUTE_ADMIN},
+    {"GET", "/api/v2/tag/user/search/", tag_api_search_user_tags, ROUTE_AUTH},
     {"POST", "/api/v2/tag/", tag_api_create, ROUTE_ADMIN},
     {"GET", "/api/v2/tag/{id}/", tag_api_get, ROUTE_ADMIN},
+    {"PUT", "/api/v2/tag/{id}/", tag_api_update, ROUTE_ADMIN},
     {"PATCH", "/api/v2/tag/{id}/", tag_api_patch, ROUTE_ADMIN},
     {"POST", "/api/v2/tag/{id}/assign/", tag_api_assign, ROUTE_ADMIN},
     {"POST", "/api/v2/tag/{id}/add/", tag_api_assign, ROUTE_ADMIN},

@@ -31,6 +31,10 @@ const struct route_doc route_docs[] = {
     {"GET", "/api/v2/dynamic_preference/{id}/", "preference", "Get one preference", NULL, NULL, 200, "Preference",
      NULL},
 
+    /* features */
+    {"GET", "/api/v2/feature/", "preference", "The SelfCommunity features, all disabled, on one page", "name", NULL,
+     200, "page:Feature", NULL},
+
     /* users */
     {"GET", "/api/v2/user/", "user", "List users", USER_FILTERS, NULL, 200, "page:User", NULL},
     {"GET", "/api/v2/user/me/", "user", "The caller, with role and permissions", NULL, NULL, 200, "UserMe", NULL},
@@ -108,9 +112,14 @@ const struct route_doc route_docs[] = {
     {"GET", "/api/v2/user/search/", "user", "Search users", USER_FILTERS, NULL, 200, "page:User", NULL},
     {"GET", "/api/v2/user/{id}/tags/", "tag", "A user's tags", NULL, NULL, 200, "array:Tag", NULL},
     {"GET", "/api/v2/tag/", "tag", "List tags", PAGE " type search", NULL, 200, "page:Tag", NULL},
+    {"GET", "/api/v2/tag/user/search/", "tag",
+     "Search user tags by name (admins: every tag not deleted; others: the visible, active ones)",
+     PAGE " search active visible", NULL, 200, "page:Tag", NULL},
     {"POST", "/api/v2/tag/", "tag", "Create a tag", NULL, "name! description type color visible active", 201, "Tag",
      "409"},
     {"GET", "/api/v2/tag/{id}/", "tag", "Get a tag", NULL, NULL, 200, "Tag", NULL},
+    {"PUT", "/api/v2/tag/{id}/", "tag", "Update a tag (name required)", NULL,
+     "name! description type color visible active", 200, "Tag", "409"},
     {"PATCH", "/api/v2/tag/{id}/", "tag", "Change a tag", NULL, "name description type color visible active", 200,
      "Tag", "409"},
     {"POST", "/api/v2/tag/{id}/assign/", "tag", "Assign a tag to users", NULL, "user", 204, NULL, NULL},

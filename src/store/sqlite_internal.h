@@ -181,4 +181,14 @@ void sqlite_user_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user
 /* sqlite_user_from_row at column 0, as a reader for sqlite_get_row. */
 sqlite_row_reader sqlite_read_user;
 
+/* ---- categories ---- */
+
+/* Calls fn (with the category's id) for every category whose stored
+ * followers_counter differs from its follows by active users; returns the
+ * number of differences, -1 on error. Read-only, one statement. */
+int64_t sqlite_category_counters_check(struct store *st,
+                                       void (*fn)(void *ctx, int64_t id, const char *name, int64_t stored,
+                                                  int64_t actual),
+                                       void *ctx, struct err *e);
+
 #endif

@@ -277,5 +277,8 @@ int64_t store_user_counters_check(struct store *st,
         return -1;
     }
     int64_t lists = sqlite_list_counts_check(st, fn, ctx, e); /* the user list's counts by key range */
-    return lists < 0 ? -1 : differences + lists;
+    if (lists < 0)
+        return -1;
+    int64_t categories = sqlite_category_counters_check(st, fn, ctx, e);
+    return categories < 0 ? -1 : differences + lists + categories;
 }

@@ -139,7 +139,9 @@ bool store_user_counters_recompute(struct store *st, int64_t user_id, struct err
 
 /* Calls fn for every user whose stored counters differ from the recomputed
  * ones (name is the counter's column name), then for every maintained list
- * count that differs from the tables (see sqlite_list.h); returns the
+ * count that differs from the tables (see sqlite_list.h), then for every
+ * category whose followers_counter (its follows by active users, kept by
+ * the triggers of migration 009) differs, with the category's id; returns the
  * number of differences, -1 on error. Read-only.
  * Tx: any (one statement: one snapshot). Alloc: none; fn's strings are
  * static. Returns: count. */
