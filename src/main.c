@@ -311,10 +311,11 @@ static int cmd_pref(struct cli *c, struct store *st)
     return rc;
 }
 
-static void print_counter_difference(void *ctx, int64_t user_id, const char *name, int64_t stored, int64_t actual)
+static void print_counter_difference(void *ctx, const char *subject, int64_t id, const char *name, int64_t stored,
+                                     int64_t actual)
 {
     (void)ctx;
-    printf("user %lld: %s is %lld, the edges give %lld\n", (long long)user_id, name, (long long)stored,
+    printf("%s %lld: %s is %lld, the edges give %lld\n", subject, (long long)id, name, (long long)stored,
            (long long)actual);
 }
 

@@ -261,10 +261,7 @@ bool store_category_of_post(struct store *st, struct arena *a, int64_t post_id, 
     return category_rows(st, a, q, POST_CATEGORIES_READ_MAX, out, n, e, "post categories");
 }
 
-int64_t sqlite_category_counters_check(struct store *st,
-                                       void (*fn)(void *ctx, int64_t id, const char *name, int64_t stored,
-                                                  int64_t actual),
-                                       void *ctx, struct err *e)
+int64_t sqlite_category_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *q = NULL;
     const char *sql = "SELECT k.id, k.followers_counter, (SELECT count(*) FROM category_follows f CROSS JOIN users u "
@@ -279,8 +276,8 @@ int64_t sqlite_category_counters_check(struct store *st,
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         differences++;
         if (fn)
-            fn(ctx, sqlite3_column_int64(q, 0), "followers_counter of the category with this id",
-               sqlite3_column_int64(q, 1), sqlite3_column_int64(q, 2));
+            fn(ctx, "category", sqlite3_column_int64(q, 0), "followers_counter", sqlite3_column_int64(q, 1),
+               sqlite3_column_int64(q, 2));
     }
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE) {

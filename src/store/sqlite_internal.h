@@ -21,6 +21,7 @@
 #include "core/err.h"
 #include "model/user.h"
 #include "store/sql.h"
+#include "store/store.h"
 
 enum {
     STORE_BUSY_TIMEOUT_MS = 5000,      /* writers wait this long for the write lock */
@@ -183,12 +184,9 @@ sqlite_row_reader sqlite_read_user;
 
 /* ---- categories ---- */
 
-/* Calls fn (with the category's id) for every category whose stored
+/* Calls fn (subject "category") for every category whose stored
  * followers_counter differs from its follows by active users; returns the
  * number of differences, -1 on error. Read-only, one statement. */
-int64_t sqlite_category_counters_check(struct store *st,
-                                       void (*fn)(void *ctx, int64_t id, const char *name, int64_t stored,
-                                                  int64_t actual),
-                                       void *ctx, struct err *e);
+int64_t sqlite_category_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e);
 
 #endif

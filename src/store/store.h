@@ -137,18 +137,20 @@ int64_t store_user_count(struct store *st, struct err *e);
  * Tx: in. Alloc: none. Returns: bool. */
 bool store_user_counters_recompute(struct store *st, int64_t user_id, struct err *e);
 
+/* A stored count that differs from what the tables give: whose it is
+ * (`subject` "user" or "category", and its id) and which count. */
+typedef void store_counter_fn(void *ctx, const char *subject, int64_t id, const char *name, int64_t stored,
+                              int64_t actual);
+
 /* Calls fn for every user whose stored counters differ from the recomputed
  * ones (name is the counter's column name), then for every maintained list
  * count that differs from the tables (see sqlite_list.h), then for every
  * category whose followers_counter (its follows by active users, kept by
- * the triggers of migration 009) differs, with the category's id; returns the
- * number of differences, -1 on error. Read-only.
+ * the triggers of migration 009) differs; returns the number of
+ * differences, -1 on error. Read-only.
  * Tx: any (one statement: one snapshot). Alloc: none; fn's strings are
  * static. Returns: count. */
-int64_t store_user_counters_check(struct store *st,
-                                  void (*fn)(void *ctx, int64_t user_id, const char *name, int64_t stored,
-                                             int64_t actual),
-                                  void *ctx, struct err *e);
+int64_t store_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e);
 
 /* Lists users with status a or b matching f (see model/user.h).
  * Tx: snapshot (count and page agree). Alloc: out->items and their strings

@@ -362,7 +362,7 @@ describe('UI kit boot', () => {
       s.sql(`UPDATE categories SET followers_counter = 7 WHERE id = ${cat.id}`);
       const r = await s.run(['check']);
       assert.equal(r.code, 1, r.stdout);
-      assert.match(r.stdout, new RegExp(`${cat.id}: followers_counter of the category with this id is 7, the edges give 2`));
+      assert.match(r.stdout, new RegExp(`category ${cat.id}: followers_counter is 7, the edges give 2`));
       s.sql(`UPDATE categories SET followers_counter = 2 WHERE id = ${cat.id}`);
       await checkOk();
     });
