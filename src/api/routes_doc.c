@@ -106,8 +106,8 @@ const struct route_doc route_docs[] = {
 
     /* the rest of the official client's UserService */
     {"GET", "/api/v2/user/me/platform_url/", "user",
-     "The community's management site (--platform-url, else the API explorer), staff only", "next", NULL, 200,
-     "Object", NULL},
+     "The community's management site (--platform-url, else the API explorer), staff only", "next", NULL, 200, "Object",
+     NULL},
     {"GET", "/api/v2/user/tag/tags_to_address_a_contribution/", "tag",
      "Tags the caller may address a contribution to (staff: all user tags; others: their visible ones)", NULL, NULL,
      200, "array:Tag", NULL},

@@ -88,8 +88,9 @@ bool user_service_api_platform_url(struct request *req, struct response *resp, s
     const char *next = http_query(req, "next");
     if (next && !valid_next(next))
         return err_field(e, "next", FIELD_CODE_INVALID,
-                         arena_printf(req->arena, "Expected a path on the platform: starting with one '/', at most %d "
-                                                  "characters, without spaces.",
+                         arena_printf(req->arena,
+                                      "Expected a path on the platform: starting with one '/', at most %d "
+                                      "characters, without spaces.",
                                       PLATFORM_NEXT_MAX));
     const char *url;
     if (req->cfg->platform_url[0]) {
@@ -142,8 +143,7 @@ bool user_service_api_live_streams(struct request *req, struct response *resp, s
 /* No payments: the user's order history is an empty page. */
 bool user_service_api_orders(struct request *req, struct response *resp, struct err *e)
 {
-    if (!user_require_self_or_admin(req->store, req->arena, &req->who, req->id, "You can only see your own orders.",
-                                    e))
+    if (!user_require_self_or_admin(req->store, req->arena, &req->who, req->id, "You can only see your own orders.", e))
         return false;
     int limit, offset;
     http_pagination(req, USER_PAGE_DEFAULT, USER_PAGE_MAX, &limit, &offset);
@@ -155,8 +155,7 @@ bool user_service_api_orders(struct request *req, struct response *resp, struct 
 bool user_service_api_order(struct request *req, struct response *resp, struct err *e)
 {
     (void)resp;
-    if (!user_require_self_or_admin(req->store, req->arena, &req->who, req->id, "You can only see your own orders.",
-                                    e))
+    if (!user_require_self_or_admin(req->store, req->arena, &req->who, req->id, "You can only see your own orders.", e))
         return false;
     return err_not_found(e);
 }

@@ -20,10 +20,10 @@
 struct store;
 
 enum {
-    PROVIDER_EXT_ID_MAX = 255,       /* characters of an account id at a provider */
-    PROVIDER_URL_MAX = 500,          /* characters of a profile URL */
-    PROVIDER_METADATA_MAX = 4096,    /* bytes of the metadata object, as compact JSON */
-    PROVIDER_PER_USER_MAX = 16,      /* rows read per user: one per provider fits */
+    PROVIDER_EXT_ID_MAX = 255,    /* characters of an account id at a provider */
+    PROVIDER_URL_MAX = 500,       /* characters of a profile URL */
+    PROVIDER_METADATA_MAX = 4096, /* bytes of the metadata object, as compact JSON */
+    PROVIDER_PER_USER_MAX = 16,   /* rows read per user: one per provider fits */
 };
 
 /* The providers the UI kit knows (react-ui's SCUserSocialAssociations;
