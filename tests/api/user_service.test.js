@@ -343,9 +343,16 @@ describe('UserService: the rest', () => {
     });
 
     it('--platform-url: validated at start, given to staff with `next`', async () => {
-      const r = await s.run(['migrate', '--platform-url', 'ftp://admin.example.org/']);
-      assert.notEqual(r.code, 0);
-      assert.match(r.stderr + r.stdout, /platform-url/);
+      for (const bad of ['ftp://admin.example.org/', 'https://', 'https:///path', 'https://a b.example/', 'admin.example.org']) {
+        const r = await s.run(['migrate', '--platform-url', bad]);
+        assert.notEqual(r.code, 0, `--platform-url ${bad} is refused`);
+        assert.match(r.stderr + r.stdout, /platform-url must be an http/);
+      }
+      const tooLong = await s.run(['migrate', '--platform-url', `https://example.org/${'x'.repeat(600)}`]);
+      assert.notEqual(tooLong.code, 0);
+      assert.match(tooLong.stderr + tooLong.stdout, /platform-url is too long/);
+      const good = await s.run(['migrate', '--platform-url', 'http://127.0.0.1:9000/manage']);
+      assert.equal(good.code, 0, `a valid --platform-url is taken: ${good.stderr}`);
       const env = { HEARTH_PLATFORM_URL: 'https://admin.example.org/manage' };
       const p = await h.startServer({ env });
       try {
