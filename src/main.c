@@ -69,7 +69,8 @@ static const char usage[] =
     "  --sync normal|full   (normal)           SQLite synchronous; full also survives a power loss\n"
     "  --metrics            serve GET /metrics (Prometheus text format)\n"
     "  --metrics-allow LIST addresses or networks that may read /metrics (127.0.0.1, ::1)\n"
-    "  --web-dir DIR        the API explorer's files (installed by the build)\n";
+    "  --web-dir DIR        the API explorer's files (installed by the build)\n"
+    "  --platform-url URL   the management site GET /user/me/platform_url/ gives staff (the explorer)\n";
 
 struct cli {
     const char *command, *sub;

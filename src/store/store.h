@@ -563,4 +563,30 @@ bool store_account_purge_batch(struct store *st, int64_t user_id, int limit, int
  * Tx: any (read-only). Alloc: *names and the strings in a. Returns: bool. */
 bool store_media_referenced(struct store *st, struct arena *a, const char ***names, size_t *n, struct err *e);
 
+/* ---- provider associations and addressing tags (sqlite_provider.c) ---- */
+
+struct provider_assoc; /* model/provider.h */
+
+/* The user's associations, oldest first, at most max.
+ * Tx: any. Alloc: *out and its strings in a. Returns: bool. */
+bool store_provider_list(struct store *st, struct arena *a, int64_t user_id, int max, struct provider_assoc **out,
+                         int *n, struct err *e);
+
+/* Inserts p. A taken (provider, ext_id) is 400 "unique" on ext_id; a second
+ * account of the same provider for the user is 400 "unique" on provider.
+ * (A hard delete removes the rows: a trigger of migration 011.)
+ * Tx: in (the first check holds until the insert). Alloc: none. Returns:
+ * bool. */
+bool store_provider_insert(struct store *st, const struct provider_assoc *p, struct err *e);
+
+/* Deletes the user's association (provider, ext_id).
+ * Tx: any. Alloc: none. Returns: lookup (1 deleted, 0 none). */
+int store_provider_delete(struct store *st, int64_t user_id, const char *provider, const char *ext_id, struct err *e);
+
+/* Active, not deleted tags of type user, by name then id, at most max:
+ * every one (user_id 0), or those user_id carries that are also visible.
+ * Tx: any. Alloc: *out and its strings in a. Returns: bool. */
+bool store_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int max, struct tag **out, int *n,
+                           struct err *e);
+
 #endif
