@@ -548,7 +548,8 @@ static int cmd_serve(struct cli *c, struct store *st)
     }
     data_export_worker_start(&c->cfg, &udp_archive_renderer);
     bool ok = http_serve(&c->cfg, routes, n, &api_hooks);
-    data_export_worker_stop(); /* a build in progress goes back to the queue */
+    /* a build in progress goes back to the queue */
+    data_export_worker_stop();
     free(routes); /* the server's threads have stopped */
     return ok ? 0 : 1;
 }

@@ -80,7 +80,8 @@ bool udp_api_download(struct request *req, struct response *resp, struct err *e)
         return false;
     const void *data = NULL;
     size_t len = 0;
-    if (!data_export_open(req->store, req->arena, req->cfg->data_dir, req->who.user_id, &data, &len, e))
+    bool head = !strcmp(req->method, "HEAD");
+    if (!data_export_open(req->store, req->arena, req->cfg->data_dir, req->who.user_id, !head, &data, &len, e))
         return false;
     resp->status = 200;
     resp->data = data;

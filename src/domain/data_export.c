@@ -91,8 +91,7 @@ bool data_export_status_get(struct store *st, struct arena *a, int64_t user_id, 
     return true;
 }
 
-enum data_export_decision data_export_decide(const struct data_export_status *cur, int64_t now_us,
-                                             int *retry_after_s)
+enum data_export_decision data_export_decide(const struct data_export_status *cur, int64_t now_us, int *retry_after_s)
 {
     if (cur->state == DATA_EXPORT_PENDING || cur->state == DATA_EXPORT_RUNNING)
         return DATA_EXPORT_IN_PROGRESS;
@@ -131,9 +130,7 @@ bool data_export_request(struct store *st, struct arena *a, const struct princip
     int retry_after = 0;
     int64_t now = clock_now_us();
     switch (data_export_decide(out, now, &retry_after)) {
-    case DATA_EXPORT_IN_PROGRESS:
-        store_rollback(st);
-        return true;
+    case DATA_EXPORT_IN_PROGRESS: store_rollback(st); return true;
     case DATA_EXPORT_THROTTLED:
         store_rollback(st);
         e->retry_after = retry_after;
@@ -239,8 +236,8 @@ static void *map_file(int fd, size_t len)
     return base + page;
 }
 
-bool data_export_open(struct store *st, struct arena *a, const char *data_dir, int64_t user_id, const void **data,
-                      size_t *len, struct err *e)
+bool data_export_open(struct store *st, struct arena *a, const char *data_dir, int64_t user_id, bool record,
+                      const void **data, size_t *len, struct err *e)
 {
     struct store_export x;
     int found = store_export_get(st, a, user_id, &x, e);
@@ -275,8 +272,8 @@ bool data_export_open(struct store *st, struct arena *a, const char *data_dir, i
     close(fd);
     /* the download is recorded in a write of its own (the caller's read
      * transaction ends first) */
-    if (!store_begin(st, e) || !store_export_mark_downloaded(st, user_id, clock_now_us(), e) ||
-        !store_commit(st, e)) {
+    if (record && (!store_begin(st, e) || !store_export_mark_downloaded(st, user_id, clock_now_us(), e) ||
+                   !store_commit(st, e))) {
         store_rollback(st);
         data_export_unmap(p);
         return false;
@@ -595,8 +592,8 @@ static bool add_manifest(struct data_export_archive *ar, const struct data_expor
 {
     json_t *files = json_array();
     for (int i = 0; i < ar->n; i++)
-        json_array_append_new(files, json_pack("{s:s, s:I}", "name", ar->members[i].name, "bytes",
-                                               (json_int_t)ar->members[i].bytes));
+        json_array_append_new(
+            files, json_pack("{s:s, s:I}", "name", ar->members[i].name, "bytes", (json_int_t)ar->members[i].bytes));
     json_t *o = json_pack("{s:s, s:I, s:o, s:o, s:o}", "format", "hearth-data-export/1", "user_id",
                           (json_int_t)job->user_id, "requested_at", time_json(job->requested_us), "generated_at",
                           time_json(clock_now_us()), "files", files);
@@ -673,11 +670,12 @@ bool data_export_build_next(struct store *st, const struct config *cfg, const st
     char path[EXPORT_PATH_MAX];
     int64_t size = 0, started = clock_now_us();
     struct err be = {0};
-    bool ok = export_path(cfg->data_dir, name, path, sizeof path) ? build_archive(st, a, cfg, r, &job, stop, path, &size, &be)
-                                                                 : err_internal(&be);
+    bool ok = export_path(cfg->data_dir, name, path, sizeof path)
+                  ? build_archive(st, a, cfg, r, &job, stop, path, &size, &be)
+                  : err_internal(&be);
     const char *code = ok ? NULL : (be.count && be.entries[0].code ? be.entries[0].code : "internal");
-    enum store_export_status to = ok ? STORE_EXPORT_READY
-                                     : (!strcmp(code, "stopped") ? STORE_EXPORT_PENDING : STORE_EXPORT_FAILED);
+    enum store_export_status to =
+        ok ? STORE_EXPORT_READY : (!strcmp(code, "stopped") ? STORE_EXPORT_PENDING : STORE_EXPORT_FAILED);
     int changed = store_export_finish(st, x.user_id, name, to, clock_now_us(), size, code, e);
     if (ok && changed != 1)
         unlink(path); /* a new request or a hard delete came meanwhile: this archive answers nothing */

@@ -52,8 +52,8 @@ enum {
     /* The idle worker looks for work (another server's requests) and
      * expired archives this often; a request on this server wakes it. */
     DATA_EXPORT_POLL_S = 30,
-    DATA_EXPORT_NAME_HEX = 32, /* 128 random bits: names cannot be guessed */
-    DATA_EXPORT_NAME_MAX = 48, /* hex, ".zip", NUL, with room */
+    DATA_EXPORT_NAME_HEX = 32,             /* 128 random bits: names cannot be guessed */
+    DATA_EXPORT_NAME_MAX = 48,             /* hex, ".zip", NUL, with room */
     DATA_EXPORT_BASE_MAX = CONFIG_URL_MAX, /* the request's base URL kept for the archive's links */
     DATA_EXPORT_MEMBER_NAME_MAX = 128,
     DATA_EXPORT_MEMBERS_MAX = 64, /* the renderer's members plus the uploads */
@@ -93,8 +93,7 @@ enum data_export_decision {
     DATA_EXPORT_IN_PROGRESS, /* one is pending or running: nothing starts */
     DATA_EXPORT_THROTTLED,   /* too soon after the last (*retry_after_s set) */
 };
-enum data_export_decision data_export_decide(const struct data_export_status *cur, int64_t now_us,
-                                             int *retry_after_s);
+enum data_export_decision data_export_decide(const struct data_export_status *cur, int64_t now_us, int *retry_after_s);
 
 /* POST /udp/: queues a build of the caller's archive unless one is pending
  * or running (*started false, out the current status), or 429 throttled
@@ -105,13 +104,13 @@ enum data_export_decision data_export_decide(const struct data_export_status *cu
 bool data_export_request(struct store *st, struct arena *a, const struct principal *who, const char *base_url,
                          struct data_export_status *out, bool *started, struct err *e);
 
-/* GET /udp/download/: maps the caller's ready archive for sending and
- * records the download. 404 when there is none, it is not ready, or its
- * file is gone. *data is released with data_export_unmap (the response's
- * free function), on any thread.
+/* GET /udp/download/: maps the caller's ready archive for sending and,
+ * when `record` (a GET, not a HEAD), records the download. 404 when there
+ * is none, it is not ready, or its file is gone. *data is released with
+ * data_export_unmap (the response's free function), on any thread.
  * Tx: any (a read, then the download's mark). Alloc: the mapping. */
-bool data_export_open(struct store *st, struct arena *a, const char *data_dir, int64_t user_id, const void **data,
-                      size_t *len, struct err *e);
+bool data_export_open(struct store *st, struct arena *a, const char *data_dir, int64_t user_id, bool record,
+                      const void **data, size_t *len, struct err *e);
 void data_export_unmap(void *data);
 
 /* Whether name has the shape of an archive's file name. */

@@ -96,7 +96,7 @@ struct store_export_file {
     const char *role;
     const char *name;
 };
-bool store_export_media(struct store *st, struct arena *a, int64_t user_id, struct store_export_file **out,
-                        size_t *n, struct err *e);
+bool store_export_media(struct store *st, struct arena *a, int64_t user_id, struct store_export_file **out, size_t *n,
+                        struct err *e);
 
 #endif

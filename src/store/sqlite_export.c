@@ -39,7 +39,7 @@ static enum store_export_status status_of(const char *word)
 /* ================================================================ */
 /* rows                                                             */
 
-#define EXPORT_COLUMNS                                                                                            \
+#define EXPORT_COLUMNS                                                                                       \
     "user_id, status, requested_us, started_us, completed_us, downloaded_us, file_name, size_bytes, error, " \
     "attempts, base_url"
 
@@ -180,9 +180,8 @@ bool store_export_mark_downloaded(struct store *st, int64_t user_id, int64_t now
 
 bool store_export_expire(struct store *st, int64_t before_us, int64_t *removed, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(st,
-                                  "DELETE FROM data_exports WHERE status IN ('ready', 'failed') AND completed_us < $1",
-                                  e);
+    sqlite3_stmt *q =
+        sqlite_stmt(st, "DELETE FROM data_exports WHERE status IN ('ready', 'failed') AND completed_us < $1", e);
     if (!q)
         return false;
     sqlite3_bind_int64(q, 1, before_us);
@@ -223,8 +222,8 @@ bool store_export_file_names(struct store *st, struct arena *a, const char ***na
     return q && collect_names(st, a, q, names, n, e, "export file names");
 }
 
-bool store_export_media(struct store *st, struct arena *a, int64_t user_id, struct store_export_file **out,
-                        size_t *n, struct err *e)
+bool store_export_media(struct store *st, struct arena *a, int64_t user_id, struct store_export_file **out, size_t *n,
+                        struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT avatar, cover FROM users WHERE id = $1", e);
     if (!q)

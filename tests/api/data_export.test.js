@@ -232,6 +232,10 @@ describe('data export (/api/v2/udp/)', () => {
     });
 
     it('download: a zip attachment, the same bytes through the official client', async () => {
+      const head = await s.api('HEAD', '/api/v2/udp/download/', { token: users.alice.token });
+      expectStatus(head, 200);
+      assert.equal(head.headers.get('content-type'), 'application/zip');
+      assert.equal((await udp(users.alice.token)).body.downloaded_at, null); // a HEAD is no download
       const r = await download(users.alice.token);
       expectStatus(r, 200);
       assert.equal(r.headers.get('content-type'), 'application/zip');
@@ -431,6 +435,7 @@ describe('data export (/api/v2/udp/)', () => {
         child.kill('SIGTERM');
         const { code } = await exited;
         assert.equal(code, 0, stderr);
+        assert.doesNotMatch(stderr, /AddressSanitizer|LeakSanitizer|runtime error:/);
       }
     });
   });

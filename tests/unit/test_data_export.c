@@ -334,7 +334,7 @@ static void test_build(void **state)
     /* the download mapping holds the file's bytes */
     const void *data = NULL;
     size_t len = 0;
-    assert_true(data_export_open(f->st, f->a, f->dir, id, &data, &len, &e));
+    assert_true(data_export_open(f->st, f->a, f->dir, id, true, &data, &len, &e));
     assert_int_equal(len, s.size_bytes);
     assert_memory_equal(data, "PK\x03\x04", 4);
     data_export_unmap((void *)data);
@@ -343,7 +343,7 @@ static void test_build(void **state)
     /* nobody else's */
     int64_t bob = make_user(f, "bob");
     e = (struct err){0};
-    assert_false(data_export_open(f->st, f->a, f->dir, bob, &data, &len, &e));
+    assert_false(data_export_open(f->st, f->a, f->dir, bob, true, &data, &len, &e));
     assert_int_equal(e.kind, ERR_NOT_FOUND);
 
     /* too soon for another */
