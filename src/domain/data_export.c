@@ -454,26 +454,20 @@ static bool add_members(struct data_export_archive *ar, zip_t *za, time_t mtime,
             return io_fail(e, "cannot write a temporary file in", ar->dir);
         rewind(m->fp);
         zip_source_t *src = zip_source_filep(za, m->fp, 0, -1);
-        if (!src)
-            break;
-        m->fp = NULL; /* the source owns it now */
-        zip_int64_t idx = zip_file_add(za, m->name, src, ZIP_FL_ENC_UTF_8);
-        if (idx < 0) {
+        if (src)
+            m->fp = NULL; /* the source owns it now */
+        zip_int64_t idx = src ? zip_file_add(za, m->name, src, ZIP_FL_ENC_UTF_8) : -1;
+        if (src && idx < 0)
             zip_source_free(src);
-            break;
-        }
         /* JSON shrinks; images are compressed already */
         bool deflate = ends_with(m->name, ".json") || ends_with(m->name, ".txt");
-        if (zip_set_file_compression(za, (zip_uint64_t)idx, deflate ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 0) != 0 ||
-            zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) != 0)
-            break;
-        continue;
-    }
-    for (int i = 0; i < ar->n; i++)
-        if (ar->members[i].fp) {
-            log_error("data export: cannot add %s to the archive: %s", ar->members[i].name, zip_strerror(za));
+        if (idx < 0 ||
+            zip_set_file_compression(za, (zip_uint64_t)idx, deflate ? ZIP_CM_DEFLATE : ZIP_CM_STORE, 0) != 0 ||
+            zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) != 0) {
+            log_error("data export: cannot add %s to the archive: %s", m->name, zip_strerror(za));
             return err_internal(e);
         }
+    }
     return true;
 }
 
