@@ -55,7 +55,8 @@ int store_export_claim(struct store *st, struct arena *a, int64_t now_us, const 
                        struct store_export *out, struct err *e);
 
 /* Ends the build of (user_id, file_name): status `status` (ready, failed,
- * or pending to build it again), completed_us now_us (ready and failed),
+ * or pending to build it again: file name cleared, the attempt not
+ * counted), completed_us now_us (ready and failed),
  * size and error (NULL for none). Changes nothing when the row has moved
  * on meanwhile (a new request, a hard delete): it is no longer running
  * with that file.
