@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libutf8proc-dev libgumbo-dev
+  libzip-dev
   libcmocka-dev
   nodejs npm
   sqlite3 wrk

@@ -11,6 +11,7 @@
 #include "api/hooks.h"
 #include "api/ops_routes.h"
 #include "api/routes.h"
+#include "api/udp_api.h"
 #include "auth/jwt.h"
 #include "auth/jwt_secret.h"
 #include "auth/oauth.h"
@@ -20,6 +21,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "domain/account.h"
+#include "domain/data_export.h"
 #include "domain/media.h"
 #include "domain/prefs.h"
 #include "domain/user.h"
@@ -524,6 +526,15 @@ static int cmd_serve(struct cli *c, struct store *st)
     else if (m.removed || m.failed)
         log_info("media: removed %ld unreferenced and %ld temporary files left behind%s", m.orphans, m.temporaries,
                  m.failed ? " (some could not be, see above)" : "");
+    /* data exports a stopped server was building go back to the queue */
+    int64_t requeued = 0, failed = 0;
+    housekeeping = (struct err){0};
+    if (!data_export_recover(st, &requeued, &failed, &housekeeping))
+        log_error("cannot recover the interrupted data exports now: %s",
+                  housekeeping.count ? housekeeping.entries[0].message : "?");
+    else if (requeued || failed)
+        log_info("data export: %lld interrupted builds queued again, %lld failed", (long long)requeued,
+                 (long long)failed);
     store_close(st);
     /* the API, then the routes around it (its document, the explorer, metrics) */
     size_t n = api_routes_count + ops_routes_count;
@@ -537,7 +548,10 @@ static int cmd_serve(struct cli *c, struct store *st)
         free(routes);
         return 1;
     }
+    data_export_worker_start(&c->cfg, &udp_archive_renderer);
     bool ok = http_serve(&c->cfg, routes, n, &api_hooks);
+    /* a build in progress goes back to the queue */
+    data_export_worker_stop();
     free(routes); /* the server's threads have stopped */
     return ok ? 0 : 1;
 }

@@ -15,6 +15,7 @@
 #include "api/search_api.h"
 #include "api/sso_api.h"
 #include "api/tag_api.h"
+#include "api/udp_api.h"
 #include "api/user_api.h"
 #include "api/user_service_api.h"
 #include "auth/oauth.h"
@@ -130,6 +131,11 @@ const struct route api_routes[] = {
     {"GET", "/api/v2/discussion/{id}/", post_api_get_discussion, ROUTE_CONTENT},
     {"DELETE", "/api/v2/discussion/{id}/", post_api_delete_discussion, ROUTE_AUTH},
     {"GET", "/api/v2/user/{id}/feed/", post_api_user_feed, ROUTE_CONTENT},
+
+    /* personal data export (GDPR art. 20): the caller's own, no id */
+    {"POST", "/api/v2/udp/", udp_api_start, ROUTE_AUTH},
+    {"GET", "/api/v2/udp/", udp_api_status, ROUTE_AUTH},
+    {"GET", "/api/v2/udp/download/", udp_api_download, ROUTE_AUTH},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

@@ -176,6 +176,13 @@ const struct route_doc route_docs[] = {
     {"DELETE", "/api/v2/discussion/{id}/", "post", "Delete a discussion", NULL, NULL, 204, NULL, NULL},
     {"GET", "/api/v2/user/{id}/feed/", "post", "A user's posts and discussions, newest first", PAGE, NULL, 200,
      "page:FeedItem", NULL},
+
+    /* personal data export */
+    {"POST", "/api/v2/udp/", "export", "Start building the caller's data archive (202; 200 while one is in progress)",
+     NULL, NULL, 202, "Object", "429"},
+    {"GET", "/api/v2/udp/", "export", "The status of the caller's data archive", NULL, NULL, 200, "Object", NULL},
+    {"GET", "/api/v2/udp/download/", "export", "Download the caller's data archive (a zip file)", NULL, NULL, 200,
+     "zip", "404"},
 };
 
 const size_t route_docs_count = sizeof route_docs / sizeof route_docs[0];
