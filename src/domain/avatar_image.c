@@ -6,11 +6,11 @@
 #include <string.h>
 #include <utf8proc.h>
 
-/* Material-like mid tones: white text on each has a contrast ratio of at
- * least 4.5 (WCAG AA for large text needs 3). */
+/* Material-like dark tones: white text on each has a WCAG contrast ratio
+ * of at least 4.5 (AA for normal text). */
 static const uint32_t avatar_palette[AVATAR_PALETTE_SIZE] = {
     0xC62828, 0xAD1457, 0x6A1B9A, 0x4527A0, 0x283593, 0x1565C0, 0x0277BD, 0x00695C,
-    0x2E7D32, 0x558B2F, 0xEF6C00, 0xD84315, 0x4E342E, 0x37474F, 0x5D4037, 0x00838F,
+    0x2E7D32, 0x33691E, 0xBF360C, 0x6D4C41, 0x4E342E, 0x37474F, 0x5D4037, 0x00838F,
 };
 
 /* ================================================================ */
