@@ -42,7 +42,7 @@ const struct route_doc route_docs[] = {
     {"GET", "/api/v2/user/avatar/", "user",
      "The caller's avatar gallery, oldest first: {id, primary, avatar, date_uploaded, user}", PAGE, NULL, 200,
      "page:Object", NULL},
-    {"POST", "/api/v2/user/avatar/", "user", "Add an image to the caller's avatar gallery (the first becomes the avatar)",
+    {"POST", "/api/v2/user/avatar/", "user", "Add an image to the caller's avatar gallery (the first is the avatar)",
      NULL, "avatar!", 201, "Object", "413"},
     {"PATCH", "/api/v2/user/avatar/", "user", "Make a gallery entry the caller's avatar", NULL, "avatar_id!", 204, NULL,
      "404"},

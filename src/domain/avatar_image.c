@@ -108,8 +108,7 @@ size_t avatar_image_xml_escape(const char *s, char *out)
     return n;
 }
 
-const char *avatar_image_svg(struct arena *a, int64_t id, const char *username, size_t *len,
-                             char etag[AVATAR_ETAG_LEN])
+const char *avatar_image_svg(struct arena *a, int64_t id, const char *username, size_t *len, char etag[AVATAR_ETAG_LEN])
 {
     char initial[AVATAR_INITIAL_MAX], escaped[6 * AVATAR_INITIAL_MAX + 1];
     avatar_image_initial(username, initial);

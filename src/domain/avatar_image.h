@@ -12,10 +12,10 @@
 #include "core/arena.h"
 
 enum {
-    AVATAR_IMAGE_SIZE = 128,   /* width and height, in CSS pixels */
-    AVATAR_INITIAL_MAX = 5,    /* one UTF-8 character and NUL */
-    AVATAR_ETAG_LEN = 24,      /* "\"" 16 hex "\"" NUL, with room */
-    AVATAR_PALETTE_SIZE = 16,  /* background colours, all readable under white */
+    AVATAR_IMAGE_SIZE = 128,  /* width and height, in CSS pixels */
+    AVATAR_INITIAL_MAX = 5,   /* one UTF-8 character and NUL */
+    AVATAR_ETAG_LEN = 24,     /* "\"" 16 hex "\"" NUL, with room */
+    AVATAR_PALETTE_SIZE = 16, /* background colours, all readable under white */
 };
 
 /* The initial shown for `username`: its first letter or digit (ASCII

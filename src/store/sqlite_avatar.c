@@ -84,8 +84,7 @@ bool store_avatar_list(struct store *st, struct arena *a, int64_t user_id, int l
 int store_avatar_get(struct store *st, struct arena *a, int64_t user_id, int64_t avatar_id, struct user_avatar *out,
                      struct err *e)
 {
-    sqlite3_stmt *q =
-        sqlite_stmt(st, "SELECT " AVATAR_COLUMNS " FROM user_avatars WHERE id = $1 AND user_id = $2", e);
+    sqlite3_stmt *q = sqlite_stmt(st, "SELECT " AVATAR_COLUMNS " FROM user_avatars WHERE id = $1 AND user_id = $2", e);
     if (!q)
         return -1;
     sqlite3_bind_int64(q, 1, avatar_id);
@@ -105,8 +104,8 @@ int store_avatar_primary(struct store *st, struct arena *a, int64_t user_id, str
 
 int store_avatar_newest(struct store *st, struct arena *a, int64_t user_id, struct user_avatar *out, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(
-        st, "SELECT " AVATAR_COLUMNS " FROM user_avatars WHERE user_id = $1 ORDER BY id DESC LIMIT 1", e);
+    sqlite3_stmt *q =
+        sqlite_stmt(st, "SELECT " AVATAR_COLUMNS " FROM user_avatars WHERE user_id = $1 ORDER BY id DESC LIMIT 1", e);
     if (!q)
         return -1;
     sqlite3_bind_int64(q, 1, user_id);
@@ -119,8 +118,8 @@ int store_avatar_newest(struct store *st, struct arena *a, int64_t user_id, stru
 bool store_avatar_insert(struct store *st, int64_t user_id, const char *file, int64_t uploaded_us, int64_t *id,
                          struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(
-        st, "INSERT INTO user_avatars (user_id, file, is_primary, uploaded_us) VALUES ($1, $2, 0, $3)", e);
+    sqlite3_stmt *q =
+        sqlite_stmt(st, "INSERT INTO user_avatars (user_id, file, is_primary, uploaded_us) VALUES ($1, $2, 0, $3)", e);
     if (!q)
         return false;
     sqlite3_bind_int64(q, 1, user_id);
@@ -135,8 +134,7 @@ bool store_avatar_insert(struct store *st, int64_t user_id, const char *file, in
 bool store_avatar_set_primary(struct store *st, int64_t user_id, int64_t avatar_id, struct err *e)
 {
     /* the old primary first: the partial unique index allows one */
-    return exec_ids(st,
-                    "UPDATE user_avatars SET is_primary = 0 WHERE user_id = $1 AND is_primary = 1 AND id <> $2",
+    return exec_ids(st, "UPDATE user_avatars SET is_primary = 0 WHERE user_id = $1 AND is_primary = 1 AND id <> $2",
                     user_id, avatar_id, e, "avatar unset primary") &&
            exec_ids(st, "UPDATE user_avatars SET is_primary = 1 WHERE user_id = $1 AND id = $2", user_id, avatar_id, e,
                     "avatar set primary") &&

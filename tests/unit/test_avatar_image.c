@@ -27,19 +27,19 @@ static void test_initial(void **state)
     assert_string_equal(initial("alice"), "A");
     assert_string_equal(initial("Bob"), "B");
     assert_string_equal(initial("42cats"), "4");
-    assert_string_equal(initial("_zed"), "Z");          /* the first letter or digit */
+    assert_string_equal(initial("_zed"), "Z"); /* the first letter or digit */
     assert_string_equal(initial(".-@x"), "X");
-    assert_string_equal(initial("élodie"), "É");        /* other scripts, upper-cased */
+    assert_string_equal(initial("élodie"), "É"); /* other scripts, upper-cased */
     assert_string_equal(initial("ωmega"), "Ω");
     assert_string_equal(initial("_日本"), "日");
-    assert_string_equal(initial("__"), "_");            /* no letter: the first character */
-    assert_string_equal(initial("<>"), "<");            /* escaped in the document */
+    assert_string_equal(initial("__"), "_"); /* no letter: the first character */
+    assert_string_equal(initial("<>"), "<"); /* escaped in the document */
     assert_string_equal(initial(""), "?");
     assert_string_equal(initial(NULL), "?");
-    assert_string_equal(initial(" \t"), "?");           /* not visible */
+    assert_string_equal(initial(" \t"), "?"); /* not visible */
     assert_string_equal(initial("\x01x"), "X");
-    assert_string_equal(initial("\xff\xfe"), "?");      /* invalid UTF-8 */
-    assert_string_equal(initial("\xc3"), "?");          /* truncated sequence */
+    assert_string_equal(initial("\xff\xfe"), "?"); /* invalid UTF-8 */
+    assert_string_equal(initial("\xc3"), "?");     /* truncated sequence */
 }
 
 static void test_xml_escape(void **state)
