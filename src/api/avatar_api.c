@@ -108,7 +108,7 @@ bool avatar_api_default_image(struct request *req, struct response *resp, struct
         return err_not_found(e);
     char etag[AVATAR_ETAG_LEN];
     size_t len = 0;
-    const char *svg = avatar_image_svg(req->arena, u.id, u.username, &len, etag);
+    const unsigned char *png = avatar_image_png(req->arena, u.id, u.username, &len, etag);
     http_add_header(resp, "ETag", arena_printf(req->arena, "%s", etag));
     http_add_header(resp, "Cache-Control", arena_printf(req->arena, "public, max-age=%d", AVATAR_IMAGE_MAX_AGE_S));
     const char *inm = http_header(req, "If-None-Match");
@@ -117,9 +117,9 @@ bool avatar_api_default_image(struct request *req, struct response *resp, struct
         return true;
     }
     resp->status = 200;
-    resp->data = svg; /* copied when queued (no free_data) */
+    resp->data = png; /* copied when queued (no free_data) */
     resp->len = len;
-    resp->content_type = "image/svg+xml";
+    resp->content_type = "image/png";
     http_add_header(resp, "X-Content-Type-Options", "nosniff");
     /* an image is never a document: nothing in it may run if opened directly */
     http_add_header(resp, "Content-Security-Policy", "default-src 'none'; sandbox");

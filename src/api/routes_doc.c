@@ -48,7 +48,7 @@ const struct route_doc route_docs[] = {
      "404"},
     {"DELETE", "/api/v2/user/avatar/", "user", "Remove a gallery entry and its file (the newest left becomes primary)",
      NULL, "avatar_id!", 204, NULL, "404"},
-    {"GET", "/api/v2/avatar/{id}", "user", "A user's generated default avatar (SVG: initial on a colour)", NULL, NULL,
+    {"GET", "/api/v2/avatar/{id}", "user", "A user's generated default avatar (PNG: initial on a colour)", NULL, NULL,
      200, "image", NULL},
     {"GET", "/api/v2/user/{id}/", "user", "Get a user", NULL, NULL, 200, "User", NULL},
     {"PUT", "/api/v2/user/{id}/", "user", "Update a user's profile (all fields)", NULL, PROFILE, 200, "User", NULL},

@@ -1,7 +1,8 @@
-/* avatar_image.h - the generated default avatar: a user's initial on a
- * background colour derived from the user's id, as a small SVG image, with
- * an entity tag for HTTP caching. No external service, no state:
- * thread-safe, and the same inputs always give the same bytes.
+/* avatar_image.h - the generated default avatar: a user's initial in white
+ * on a background colour derived from the user's id, as a tiny PNG (64×64,
+ * two colours, about 700 bytes), with an entity tag for HTTP caching. No
+ * external service, no state: thread-safe, and the same inputs always give
+ * the same bytes.
  */
 #ifndef HEARTH_DOMAIN_AVATAR_IMAGE_H
 #define HEARTH_DOMAIN_AVATAR_IMAGE_H
@@ -12,29 +13,24 @@
 #include "core/arena.h"
 
 enum {
-    AVATAR_IMAGE_SIZE = 128,  /* width and height, in CSS pixels */
-    AVATAR_INITIAL_MAX = 5,   /* one UTF-8 character and NUL */
+    AVATAR_IMAGE_SIZE = 64,   /* width and height in pixels */
+    AVATAR_GLYPH_SCALE = 6,   /* the 5×7 glyph drawn as 30×42 pixels */
     AVATAR_ETAG_LEN = 24,     /* "\"" 16 hex "\"" NUL, with room */
     AVATAR_PALETTE_SIZE = 16, /* background colours, all readable under white */
 };
 
-/* The initial shown for `username`: its first letter or digit (ASCII
- * letters upper-cased; other scripts' letters upper-cased where Unicode
- * has a capital), else its first character, else "?" (empty, invalid
- * UTF-8 or a control character). out is UTF-8, NUL-terminated. */
-void avatar_image_initial(const char *username, char out[AVATAR_INITIAL_MAX]);
+/* The initial drawn for `username`: its first letter or digit, upper-cased
+ * ASCII; a letter of another script by its base letter where it has one
+ * ("É" → 'E'); else '?' (none, invalid UTF-8, or no ASCII base). */
+char avatar_image_initial(const char *username);
 
 /* The background colour of user `id` as 0xRRGGBB: one of the palette's,
  * spread over ids by a hash (neighbouring ids differ). */
 uint32_t avatar_image_color(int64_t id);
 
-/* Writes `s` into out with &, <, >, " and ' as XML entities. out
- * must hold 6 * strlen(s) + 1 bytes; returns the length written. */
-size_t avatar_image_xml_escape(const char *s, char *out);
-
-/* The SVG document of user id's default avatar (an arena string, *len its
- * length) and its strong entity tag (quoted, for ETag). */
-const char *avatar_image_svg(struct arena *a, int64_t id, const char *username, size_t *len,
-                             char etag[AVATAR_ETAG_LEN]);
+/* The PNG of user id's default avatar (arena bytes, *len their count) and
+ * its strong entity tag (quoted, for ETag). */
+const unsigned char *avatar_image_png(struct arena *a, int64_t id, const char *username, size_t *len,
+                                      char etag[AVATAR_ETAG_LEN]);
 
 #endif

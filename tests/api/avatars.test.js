@@ -456,23 +456,53 @@ describe('avatar gallery', () => {
   });
 
   describe('the generated default image (GET /api/v2/avatar/{id})', () => {
-    it('is a small SVG with the initial, cache headers and an ETag, for anyone', async () => {
-      const r = await fetch(`${s.base}/api/v2/avatar/${alice.id}`);
+    // Decodes the PNG hearth makes (1-bit palette) with node's zlib: the
+    // palette and the number of letter pixels.
+    const decode = (png) => {
+      assert.ok(png.subarray(0, 8).equals(Buffer.from('89504e470d0a1a0a', 'hex')), 'PNG signature');
+      const chunks = {};
+      for (let at = 8; at < png.length;) {
+        const len = png.readUInt32BE(at);
+        const type = png.toString('ascii', at + 4, at + 8);
+        const data = png.subarray(at + 8, at + 8 + len);
+        assert.equal(png.readUInt32BE(at + 8 + len), crc32(png.subarray(at + 4, at + 8 + len)), `${type} CRC`);
+        chunks[type] = data;
+        at += 12 + len;
+      }
+      const w = chunks.IHDR.readUInt32BE(0);
+      const hgt = chunks.IHDR.readUInt32BE(4);
+      assert.deepEqual([chunks.IHDR[8], chunks.IHDR[9]], [1, 3], '1-bit palette');
+      const raw = zlib.inflateSync(chunks.IDAT);
+      assert.equal(raw.length, (1 + w / 8) * hgt);
+      let on = 0;
+      for (let y = 0; y < hgt; y++) {
+        for (let x = 0; x < w; x++) on += (raw[y * (1 + w / 8) + 1 + (x >> 3)] >> (7 - (x & 7))) & 1;
+      }
+      return { w, hgt, background: chunks.PLTE.subarray(0, 3).toString('hex'), ink: chunks.PLTE.subarray(3, 6).toString('hex'), on };
+    };
+    const image = async (id, headers = {}) => {
+      const r = await fetch(`${s.base}/api/v2/avatar/${id}`, { headers });
+      return { r, bytes: Buffer.from(await r.arrayBuffer()) };
+    };
+
+    it('is a tiny PNG of the initial, with cache headers and an ETag, for anyone', async () => {
+      const { r, bytes } = await image(alice.id);
       assert.equal(r.status, 200);
-      assert.equal(r.headers.get('content-type'), 'image/svg+xml');
+      assert.equal(r.headers.get('content-type'), 'image/png');
       assert.match(r.headers.get('cache-control'), /^public, max-age=\d+$/);
       assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
       const etag = r.headers.get('etag');
       assert.match(etag, /^"[0-9a-f]{16}"$/);
-      const text = await r.text();
-      assert.ok(text.length < 1024, `${text.length} bytes`);
-      assert.match(text, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-      assert.match(text, />A<\/text><\/svg>\n$/);
-      assert.match(text, /fill="#[0-9A-F]{6}"/);
+      assert.ok(bytes.length < 1024, `${bytes.length} bytes`);
+      const img = decode(bytes);
+      assert.deepEqual([img.w, img.hgt], [64, 64]);
+      assert.equal(img.ink, 'ffffff');
+      assert.notEqual(img.background, 'ffffff');
+      assert.equal(img.on, 18 * 36, "the 5x7 'A' (18 dots) drawn 6x6 each");
       // the same with a trailing slash, and the same bytes every time
-      const again = await fetch(`${s.base}/api/v2/avatar/${alice.id}/`);
-      assert.equal(again.headers.get('etag'), etag);
-      assert.equal(await again.text(), text);
+      const again = await image(`${alice.id}/`);
+      assert.equal(again.r.headers.get('etag'), etag);
+      assert.ok(again.bytes.equals(bytes));
     });
 
     it('answers 304 with no body to If-None-Match, 200 to another tag', async () => {
@@ -484,9 +514,9 @@ describe('avatar gallery', () => {
         assert.match(r.headers.get('cache-control'), /^public, max-age=\d+$/);
         assert.equal(await r.text(), '');
       }
-      const r = await fetch(`${s.base}/api/v2/avatar/${bob.id}`, { headers: { 'If-None-Match': '"0000000000000000"' } });
+      const { r, bytes } = await image(bob.id, { 'If-None-Match': '"0000000000000000"' });
       assert.equal(r.status, 200);
-      assert.match(await r.text(), />B<\/text>/);
+      assert.equal(decode(bytes).on, 20 * 36, "the 5x7 'B' (20 dots)");
     });
 
     it('differs between users: another initial or colour gives another tag', async () => {
@@ -496,9 +526,12 @@ describe('avatar gallery', () => {
     });
 
     it('uses the first letter or digit of the username, upper-cased', async () => {
-      const u = await newUser('_zed');
-      const text = await (await fetch(`${s.base}/api/v2/avatar/${u.id}`)).text();
-      assert.match(text, />Z<\/text>/);
+      const zed = await newUser('_zed');
+      const zulu = await newUser('Zulu');
+      const a = decode((await image(zed.id)).bytes);
+      const b = decode((await image(zulu.id)).bytes);
+      assert.equal(a.on, 15 * 36, "the 5x7 'Z' (15 dots)");
+      assert.equal(b.on, a.on);
     });
 
     it('is 404 for unknown, hard-deleted and soft-deleted users', async () => {
