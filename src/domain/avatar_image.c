@@ -211,10 +211,11 @@ const unsigned char *avatar_image_png(struct arena *a, int64_t id, const char *u
     z[0] = 0x78;
     z[1] = 0x01;
     z[2] = 0x01;
-    z[3] = (unsigned char)(RAW_BYTES & 0xFF);
-    z[4] = (unsigned char)(RAW_BYTES >> 8);
-    z[5] = (unsigned char)(~RAW_BYTES & 0xFF);
-    z[6] = (unsigned char)((~RAW_BYTES >> 8) & 0xFF);
+    const unsigned stored = RAW_BYTES, complement = 0xFFFFu ^ stored;
+    z[3] = (unsigned char)(stored & 0xFF);
+    z[4] = (unsigned char)(stored >> 8);
+    z[5] = (unsigned char)(complement & 0xFF);
+    z[6] = (unsigned char)(complement >> 8);
     memcpy(z + 7, raw, RAW_BYTES);
     uint32_t s1 = 1, s2 = 0;
     for (size_t i = 0; i < RAW_BYTES; i++) {
