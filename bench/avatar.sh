@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/avatar.sh - requests/s of the generated default avatar
-# (GET /api/v2/avatar/{id}: 200 with the SVG, and 304 to If-None-Match) and
+# (GET /api/v2/avatar/{id}: 200 with the PNG, and 304 to If-None-Match) and
 # of the caller's gallery (GET /api/v2/user/avatar/, one entry), against a
 # server on 127.0.0.1 with a seeded population.
 #   USERS=2000 SECONDS_EACH=5 bash bench/avatar.sh
@@ -29,7 +29,7 @@ run() {
   out=$(wrk -t2 -c16 -d"${SECONDS_EACH}s" "$@")
   printf '%-40s %10s req/s\n' "$name" "$(wrk_rps "$out")"
 }
-run "GET /api/v2/avatar/{id} (200, SVG)" "$base/api/v2/avatar/$popular"
+run "GET /api/v2/avatar/{id} (200, PNG)" "$base/api/v2/avatar/$popular"
 run "GET /api/v2/avatar/{id} (304)" -H "If-None-Match: $etag" "$base/api/v2/avatar/$popular"
 run "GET /api/v2/user/avatar/ (gallery)" -H "Authorization: Bearer $oauth" "$base/api/v2/user/avatar/"
 bench_stop
