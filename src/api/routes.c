@@ -5,6 +5,7 @@
 #include "api/routes.h"
 
 #include "api/account_api.h"
+#include "api/avatar_api.h"
 #include "api/category_api.h"
 #include "api/feature_api.h"
 #include "api/media_api.h"
@@ -43,6 +44,12 @@ const struct route api_routes[] = {
     {"GET", "/api/v2/user/me/", user_api_me, ROUTE_AUTH},
     {"GET", "/api/v2/user/me/permission/", user_api_me_permission, ROUTE_AUTH},
     {"GET", "/api/v2/user/autocomplete/", user_api_autocomplete, ROUTE_AUTH},
+    {"GET", "/api/v2/user/me/avatar/", avatar_api_me, ROUTE_AUTH},
+    {"GET", "/api/v2/user/avatar/", avatar_api_list, ROUTE_AUTH},
+    {"POST", "/api/v2/user/avatar/", avatar_api_add, ROUTE_AUTH | ROUTE_UPLOADS},
+    {"PATCH", "/api/v2/user/avatar/", avatar_api_set_primary, ROUTE_AUTH},
+    {"DELETE", "/api/v2/user/avatar/", avatar_api_remove, ROUTE_AUTH},
+    {"GET", "/api/v2/avatar/{id}", avatar_api_default_image, ROUTE_PUBLIC},
 
     /* users: one user */
     {"GET", "/api/v2/user/{id}/", user_api_get, ROUTE_PUBLIC},

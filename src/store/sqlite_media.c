@@ -1,5 +1,6 @@
 /* sqlite_media.c - what the media housekeeping needs from SQLite: the file
- * names the rows reference (domain/media.h sweeps the others). */
+ * names the rows reference: avatars, covers and avatar galleries
+ * (domain/media.h sweeps the others). */
 #include "store/store.h"
 
 #include <sqlite3.h>
@@ -13,7 +14,8 @@ bool store_media_referenced(struct store *st, struct arena *a, const char ***nam
      * ASCII names) and removes duplicates */
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT avatar FROM users WHERE avatar IS NOT NULL "
-                                  "UNION SELECT cover FROM users WHERE cover IS NOT NULL ORDER BY 1",
+                                  "UNION SELECT cover FROM users WHERE cover IS NOT NULL "
+                                  "UNION SELECT file FROM user_avatars ORDER BY 1",
                                   e);
     if (!q)
         return false;

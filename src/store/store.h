@@ -37,6 +37,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "model/avatar.h"
 #include "model/user.h"
 
 struct store;
@@ -555,11 +556,50 @@ bool store_account_purge_pending(struct store *st, struct arena *a, int64_t **id
  * Tx: in (one batch per transaction). Alloc: none. Returns: bool. */
 bool store_account_purge_batch(struct store *st, int64_t user_id, int limit, int64_t *removed, struct err *e);
 
+/* ---- avatar gallery (sqlite_avatar.c) ---- */
+
+/* A user's gallery: rows of user_avatars, at most one primary, whose file
+ * users.avatar always equals (NULL when none is primary). Every function
+ * that changes the primary writes both. */
+
+/* A page of user_id's gallery, oldest first, and its size (*count).
+ * Tx: snapshot. Alloc: *out (up to limit entries) and the files in a.
+ * Returns: bool. */
+bool store_avatar_list(struct store *st, struct arena *a, int64_t user_id, int limit, int offset,
+                       struct user_avatar **out, int *n, int64_t *count, struct err *e);
+/* The number of entries of user_id's gallery.
+ * Tx: any (in, when the count bounds an insert). Alloc: none. Returns: count. */
+int64_t store_avatar_count(struct store *st, int64_t user_id, struct err *e);
+/* Entry avatar_id, if it belongs to user_id (someone else's is "not found").
+ * Tx: any. Alloc: out->file in a. Returns: lookup. */
+int store_avatar_get(struct store *st, struct arena *a, int64_t user_id, int64_t avatar_id, struct user_avatar *out,
+                     struct err *e);
+/* user_id's primary entry / newest entry (highest id).
+ * Tx: any. Alloc: out->file in a. Returns: lookup. */
+int store_avatar_primary(struct store *st, struct arena *a, int64_t user_id, struct user_avatar *out, struct err *e);
+int store_avatar_newest(struct store *st, struct arena *a, int64_t user_id, struct user_avatar *out, struct err *e);
+/* Adds a non-primary entry for `file`; *id is its id.
+ * Tx: in. Alloc: none (file copied). Returns: bool. */
+bool store_avatar_insert(struct store *st, int64_t user_id, const char *file, int64_t uploaded_us, int64_t *id,
+                         struct err *e);
+/* Makes avatar_id (an entry of user_id) the only primary and its file
+ * users.avatar; avatar_id 0: none is primary and users.avatar is NULL.
+ * Tx: in. Alloc: none. Returns: bool. */
+bool store_avatar_set_primary(struct store *st, int64_t user_id, int64_t avatar_id, struct err *e);
+/* Removes entry avatar_id of user_id (users.avatar is the caller's: see
+ * store_avatar_set_primary). Tx: in. Alloc: none. Returns: bool. */
+bool store_avatar_delete(struct store *st, int64_t user_id, int64_t avatar_id, struct err *e);
+/* Removes every entry of user_id (hard delete); *files are their files,
+ * for removal after the commit. Tx: in. Alloc: *files and the strings in a.
+ * Returns: bool. */
+bool store_avatar_purge(struct store *st, struct arena *a, int64_t user_id, const char ***files, size_t *n,
+                        struct err *e);
+
 /* ---- media housekeeping (sqlite_media.c) ---- */
 
 /* Every media file name a row references (avatars and covers of every
- * user, tombstones included), sorted by strcmp and without duplicates, as
- * an arena array of arena strings.
+ * user, tombstones included; the files of avatar galleries), sorted by
+ * strcmp and without duplicates, as an arena array of arena strings.
  * Tx: any (read-only). Alloc: *names and the strings in a. Returns: bool. */
 bool store_media_referenced(struct store *st, struct arena *a, const char ***names, size_t *n, struct err *e);
 
