@@ -57,8 +57,8 @@ bool suggestion_api_search(struct request *req, struct response *resp, struct er
     json_t *results = json_array();
     for (int i = 0, u = 0; i < page.n; i++) {
         const struct suggestion_item *it = &page.items[i];
-        json_t *o = it->is_category ? json_pack("{s:s, s:f, s:o}", "type", "category", "score", it->score,
-                                                "category", category_json(&it->category))
+        json_t *o = it->is_category ? json_pack("{s:s, s:f, s:o}", "type", "category", "score", it->score, "category",
+                                                category_json(&it->category))
                                     : json_pack("{s:s, s:f, s:O}", "type", "user", "score", it->score, "user",
                                                 json_array_get(rendered, (size_t)u++));
         json_array_append_new(results, o);

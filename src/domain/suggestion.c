@@ -169,8 +169,8 @@ bool suggestion_search(struct store *st, struct arena *a, const struct principal
     int nhits = 0;
     int64_t ncategories = 0;
     int64_t cat_from = offset > n0 ? offset : n0;
-    if (!store_suggestion_category_search(st, a, term, (int)(end > cat_from ? end - cat_from : 0),
-                                          (int)(cat_from - n0), &hits, &nhits, &ncategories, e))
+    if (!store_suggestion_category_search(st, a, term, (int)(end > cat_from ? end - cat_from : 0), (int)(cat_from - n0),
+                                          &hits, &nhits, &ncategories, e))
         return false;
     out->count = first.count + ncategories;
 

@@ -60,10 +60,10 @@
 struct store;
 
 enum {
-    SUGGESTION_USER_PAGE_DEFAULT = 10, /* the kit's widget shows a few people */
-    SUGGESTION_PAGE_DEFAULT = 20,      /* contract §3 */
-    SUGGESTION_PAGE_MAX = 100,         /* contract §3 */
-    SUGGESTION_FIRST_DEGREE_MAX = 100, /* the caller's newest edges read for friends of friends */
+    SUGGESTION_USER_PAGE_DEFAULT = 10,  /* the kit's widget shows a few people */
+    SUGGESTION_PAGE_DEFAULT = 20,       /* contract §3 */
+    SUGGESTION_PAGE_MAX = 100,          /* contract §3 */
+    SUGGESTION_FIRST_DEGREE_MAX = 100,  /* the caller's newest edges read for friends of friends */
     SUGGESTION_SECOND_DEGREE_MAX = 100, /* edges read from each of them: 10,000 at most in all */
     SUGGESTION_MATCH_MAX = 100,         /* names per POST /user/match/ (the kit's paste box) */
 };

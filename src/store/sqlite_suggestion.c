@@ -28,28 +28,38 @@
  * viewer does not follow X, or (friendship mode) they are not connected and
  * no connection request exists between them, either way, pending or
  * rejected. Each condition is a primary-key or unique-index probe. */
-#define NOT_HIDDEN_EITHER_WAY(x)                                                    \
+#define NOT_HIDDEN_EITHER_WAY(x)                                                     \
     "NOT EXISTS (SELECT 1 FROM hides sh WHERE sh.user_id = $1 AND sh.hidden_id = " x \
     ") AND NOT EXISTS (SELECT 1 FROM hides sh WHERE sh.user_id = " x " AND sh.hidden_id = $1)"
-#define SUGGESTABLE_FOLLOW(x)                                                                         \
+#define SUGGESTABLE_FOLLOW(x)                                                                             \
     x " <> $1 AND NOT EXISTS (SELECT 1 FROM follows sf WHERE sf.follower_id = $1 AND sf.followed_id = " x \
       ") AND " NOT_HIDDEN_EITHER_WAY(x)
-#define SUGGESTABLE_FRIEND(x)                                                                            \
-    x " <> $1 AND NOT EXISTS (SELECT 1 FROM connections sc WHERE sc.user_id = $1 AND sc.other_id = " x    \
+#define SUGGESTABLE_FRIEND(x)                                                                                    \
+    x " <> $1 AND NOT EXISTS (SELECT 1 FROM connections sc WHERE sc.user_id = $1 AND sc.other_id = " x           \
       ") AND NOT EXISTS (SELECT 1 FROM connection_requests sr WHERE sr.from_user_id = $1 AND sr.to_user_id = " x \
-      ") AND NOT EXISTS (SELECT 1 FROM connection_requests sr WHERE sr.from_user_id = " x                 \
+      ") AND NOT EXISTS (SELECT 1 FROM connection_requests sr WHERE sr.from_user_id = " x                        \
       " AND sr.to_user_id = $1) AND " NOT_HIDDEN_EITHER_WAY(x)
 
 /* The same users as a set, for counting the approved users that may not
  * be suggested: the viewer and everyone the viewer relates to. */
-#define RELATED_HIDES " UNION SELECT hidden_id FROM hides WHERE user_id = $1 UNION SELECT user_id FROM hides WHERE hidden_id = $1"
+#define RELATED_HIDES \
+    " UNION SELECT hidden_id FROM hides WHERE user_id = $1 UNION SELECT user_id FROM hides WHERE hidden_id = $1"
 #define RELATED_FOLLOW "SELECT $1 UNION SELECT followed_id FROM follows WHERE follower_id = $1" RELATED_HIDES
-#define RELATED_FRIEND                                                                                         \
-    "SELECT $1 UNION SELECT other_id FROM connections WHERE user_id = $1 UNION SELECT to_user_id FROM "        \
-    "connection_requests WHERE from_user_id = $1 UNION SELECT from_user_id FROM connection_requests WHERE "    \
+#define RELATED_FRIEND                                                                                      \
+    "SELECT $1 UNION SELECT other_id FROM connections WHERE user_id = $1 UNION SELECT to_user_id FROM "     \
+    "connection_requests WHERE from_user_id = $1 UNION SELECT from_user_id FROM connection_requests WHERE " \
     "to_user_id = $1" RELATED_HIDES
 
-/* The statements of one mode. Indexed by follow_mode (0 friendship, 1 follow). */
+/* The candidates among a JSON array of ids ($2), with their popularity. */
+#define ELIGIBLE_SQL(suggestable, counter)                                                                       \
+    "SELECT u.id, u." counter " FROM json_each($2) j CROSS JOIN users u ON u.id = j.value WHERE u.status = 'a' " \
+    "AND " suggestable
+/* The tail: walks the popularity index of 015_suggestion from its top. */
+#define POPULAR_SQL(suggestable, counter)                                                                          \
+    "SELECT " USER_COLUMNS " FROM users WHERE status = 'a' AND " suggestable " AND users.id NOT IN (SELECT value " \
+    "FROM json_each($2)) ORDER BY " counter " DESC, id LIMIT $3 OFFSET $4"
+
+/* The statements of one mode. */
 struct suggestion_sql {
     const char *first;    /* $1 viewer, $2 limit: the viewer's newest edges to visible users */
     const char *second;   /* $1 a first-degree user, $2 limit: that user's newest edges */
@@ -58,30 +68,25 @@ struct suggestion_sql {
     const char *popular;  /* $1 viewer, $2 JSON ids to skip, $3 limit, $4 offset: the tail */
 };
 
-static const struct suggestion_sql suggestion_sql[2] = {
-    [0] = {
-        "SELECT c.other_id FROM connections c CROSS JOIN users u ON u.id = c.other_id WHERE c.user_id = $1 AND "
-        "u.status IN ('a', 'b') ORDER BY c.created_us DESC, c.other_id DESC LIMIT $2",
-        "SELECT other_id FROM connections WHERE user_id = $1 ORDER BY created_us DESC, other_id DESC LIMIT $2",
-        "SELECT u.id, u.connections_counter FROM json_each($2) j CROSS JOIN users u ON u.id = j.value "
-        "WHERE u.status = 'a' AND " SUGGESTABLE_FRIEND("u.id"),
-        "SELECT count(*) FROM users WHERE status = 'a' AND id IN (" RELATED_FRIEND ")",
-        "SELECT " USER_COLUMNS " FROM users WHERE status = 'a' AND " SUGGESTABLE_FRIEND("users.id")
-        " AND users.id NOT IN (SELECT value FROM json_each($2)) ORDER BY connections_counter DESC, id "
-        "LIMIT $3 OFFSET $4",
-    },
-    [1] = {
-        "SELECT f.followed_id FROM follows f CROSS JOIN users u ON u.id = f.followed_id WHERE f.follower_id = $1 "
-        "AND u.status IN ('a', 'b') ORDER BY f.created_us DESC, f.followed_id DESC LIMIT $2",
-        "SELECT followed_id FROM follows WHERE follower_id = $1 ORDER BY created_us DESC, followed_id DESC LIMIT $2",
-        "SELECT u.id, u.followers_counter FROM json_each($2) j CROSS JOIN users u ON u.id = j.value "
-        "WHERE u.status = 'a' AND " SUGGESTABLE_FOLLOW("u.id"),
-        "SELECT count(*) FROM users WHERE status = 'a' AND id IN (" RELATED_FOLLOW ")",
-        "SELECT " USER_COLUMNS " FROM users WHERE status = 'a' AND " SUGGESTABLE_FOLLOW("users.id")
-        " AND users.id NOT IN (SELECT value FROM json_each($2)) ORDER BY followers_counter DESC, id "
-        "LIMIT $3 OFFSET $4",
-    },
+static const struct suggestion_sql friendship_sql = {
+    "SELECT c.other_id FROM connections c CROSS JOIN users u ON u.id = c.other_id WHERE c.user_id = $1 AND "
+    "u.status IN ('a', 'b') ORDER BY c.created_us DESC, c.other_id DESC LIMIT $2",
+    "SELECT other_id FROM connections WHERE user_id = $1 ORDER BY created_us DESC, other_id DESC LIMIT $2",
+    ELIGIBLE_SQL(SUGGESTABLE_FRIEND("u.id"), "connections_counter"),
+    "SELECT count(*) FROM users WHERE status = 'a' AND id IN (" RELATED_FRIEND ")",
+    POPULAR_SQL(SUGGESTABLE_FRIEND("users.id"), "connections_counter"),
 };
+
+static const struct suggestion_sql follow_sql = {
+    "SELECT f.followed_id FROM follows f CROSS JOIN users u ON u.id = f.followed_id WHERE f.follower_id = $1 AND "
+    "u.status IN ('a', 'b') ORDER BY f.created_us DESC, f.followed_id DESC LIMIT $2",
+    "SELECT followed_id FROM follows WHERE follower_id = $1 ORDER BY created_us DESC, followed_id DESC LIMIT $2",
+    ELIGIBLE_SQL(SUGGESTABLE_FOLLOW("u.id"), "followers_counter"),
+    "SELECT count(*) FROM users WHERE status = 'a' AND id IN (" RELATED_FOLLOW ")",
+    POPULAR_SQL(SUGGESTABLE_FOLLOW("users.id"), "followers_counter"),
+};
+
+static const struct suggestion_sql *mode_sql(bool follow_mode) { return follow_mode ? &follow_sql : &friendship_sql; }
 
 /* ids[0..n) as a JSON array, for json_each. The caller frees it (buf_free). */
 static void ids_json(struct buf *b, const int64_t *ids, int n)
@@ -110,7 +115,7 @@ static bool collect_ids(struct store *st, sqlite3_stmt *q, int64_t *ids, int *n,
 bool store_suggestion_second_degree(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
                                     int first_max, int second_max, int64_t **ids, int *n, struct err *e)
 {
-    const struct suggestion_sql *s = &suggestion_sql[follow_mode ? 1 : 0];
+    const struct suggestion_sql *s = mode_sql(follow_mode);
     *n = 0;
     *ids = NULL;
     if (first_max <= 0 || second_max <= 0)
@@ -143,7 +148,7 @@ bool store_suggestion_eligible(struct store *st, struct arena *a, int64_t viewer
     *nout = 0;
     if (n <= 0)
         return true;
-    sqlite3_stmt *q = sqlite_stmt(st, suggestion_sql[follow_mode ? 1 : 0].eligible, e);
+    sqlite3_stmt *q = sqlite_stmt(st, mode_sql(follow_mode)->eligible, e);
     if (!q)
         return false;
     struct buf list = BUF_INIT;
@@ -172,7 +177,7 @@ int64_t store_suggestion_count(struct store *st, int64_t viewer_id, bool follow_
     if (!(q = sqlite_stmt(st, "SELECT count(*) FROM users WHERE status = 'b'", e)) ||
         !sqlite_get_count(st, q, &blocked, e))
         return -1;
-    if (!(q = sqlite_stmt(st, suggestion_sql[follow_mode ? 1 : 0].related, e)))
+    if (!(q = sqlite_stmt(st, mode_sql(follow_mode)->related, e)))
         return -1;
     sqlite3_bind_int64(q, 1, viewer_id);
     if (!sqlite_get_count(st, q, &related, e))
@@ -188,7 +193,7 @@ bool store_suggestion_popular(struct store *st, struct arena *a, int64_t viewer_
     *n = 0;
     if (limit <= 0)
         return true;
-    sqlite3_stmt *q = sqlite_stmt(st, suggestion_sql[follow_mode ? 1 : 0].popular, e);
+    sqlite3_stmt *q = sqlite_stmt(st, mode_sql(follow_mode)->popular, e);
     if (!q)
         return false;
     struct buf list = BUF_INIT;
@@ -212,15 +217,15 @@ bool store_suggestion_popular(struct store *st, struct arena *a, int64_t viewer_
 
 /* Active categories whose folded name or synonyms contain the folded term
  * $1; `m` is how the name matches (enum suggestion_category_match). */
-#define CATEGORY_MATCH_WHERE                                                                \
+#define CATEGORY_MATCH_WHERE                                                                    \
     " FROM categories k WHERE k.active = 1 AND k.deleted = 0 AND (instr(fold(k.name), $1) > 0 " \
     "OR instr(fold(coalesce(k.name_synonyms, '')), $1) > 0)"
-#define CATEGORY_MATCH_KIND                                                                               \
+#define CATEGORY_MATCH_KIND                                                                         \
     "CASE WHEN fold(k.name) = $1 THEN 0 WHEN substr(fold(k.name), 1, length($1)) = $1 THEN 1 WHEN " \
     "instr(fold(k.name), $1) > 0 THEN 2 ELSE 3 END"
 
 /* Active categories the viewer $1 does not follow. */
-#define CATEGORY_UNFOLLOWED_WHERE                                    \
+#define CATEGORY_UNFOLLOWED_WHERE                                      \
     " FROM categories k WHERE k.active = 1 AND k.deleted = 0 AND NOT " \
     "EXISTS (SELECT 1 FROM category_follows f WHERE f.user_id = $1 AND f.category_id = k.id)"
 
@@ -297,12 +302,12 @@ bool store_suggestion_match_usernames(struct store *st, struct arena *a, int64_t
         return true;
     /* status <> 'u' lets the partial unique index users_username_fold
      * serve the probe (a tombstone may share a released name) */
-    sqlite3_stmt *q =
-        sqlite_stmt(st,
-                    "SELECT " USER_COLUMNS " FROM (SELECT key AS pos, value AS name FROM json_each($2)) j CROSS JOIN users "
-                    "ON users.username_fold = j.name AND users.status <> 'u' WHERE users.status IN ('a', 'b') AND "
-                    NOT_HIDDEN_EITHER_WAY("users.id") " ORDER BY j.pos",
-                    e);
+    sqlite3_stmt *q = sqlite_stmt(
+        st,
+        "SELECT " USER_COLUMNS " FROM (SELECT key AS pos, value AS name FROM json_each($2)) j CROSS JOIN users "
+        "ON users.username_fold = j.name AND users.status <> 'u' WHERE users.status IN ('a', 'b') AND " NOT_HIDDEN_EITHER_WAY(
+            "users.id") " ORDER BY j.pos",
+        e);
     if (!q)
         return false;
     json_t *names = json_array();
