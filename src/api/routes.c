@@ -15,6 +15,7 @@
 #include "api/provider_api.h"
 #include "api/search_api.h"
 #include "api/sso_api.h"
+#include "api/suggestion_api.h"
 #include "api/tag_api.h"
 #include "api/udp_api.h"
 #include "api/user_api.h"
@@ -120,6 +121,12 @@ const struct route api_routes[] = {
     {"POST", "/api/v2/tag/{id}/assign/", tag_api_assign, ROUTE_ADMIN},
     {"POST", "/api/v2/tag/{id}/add/", tag_api_assign, ROUTE_ADMIN},
     {"POST", "/api/v2/tag/{id}/remove/", tag_api_remove, ROUTE_ADMIN},
+
+    /* suggestions (the official client's SuggestionService) and matching usernames */
+    {"GET", "/api/v2/suggestion/", suggestion_api_search, ROUTE_AUTH},
+    {"GET", "/api/v2/suggestion/user/", suggestion_api_users, ROUTE_AUTH},
+    {"GET", "/api/v2/suggestion/category/", suggestion_api_categories, ROUTE_AUTH},
+    {"POST", "/api/v2/user/match/", suggestion_api_match, ROUTE_AUTH},
 
     /* categories, posts and feed */
     {"GET", "/api/v2/category/", category_api_list, ROUTE_ADMIN},

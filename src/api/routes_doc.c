@@ -164,6 +164,19 @@ const struct route_doc route_docs[] = {
     {"POST", "/api/v2/tag/{id}/add/", "tag", "Assign a tag to users (alias of assign)", NULL, "user", 204, NULL, NULL},
     {"POST", "/api/v2/tag/{id}/remove/", "tag", "Remove a tag from users", NULL, "user", 204, NULL, NULL},
 
+    /* suggestions */
+    {"GET", "/api/v2/suggestion/", "suggestion",
+     "Users and categories matching a term, scored, for a search box: {type, score, user | category}", PAGE " search!",
+     NULL, 200, "page:Object", NULL},
+    {"GET", "/api/v2/suggestion/user/", "suggestion",
+     "People to follow or connect with: friends of friends first, then the most followed (default limit 10)", PAGE,
+     NULL, 200, "page:User", NULL},
+    {"GET", "/api/v2/suggestion/category/", "suggestion",
+     "Active categories the caller does not follow, most followed first", PAGE, NULL, 200, "page:Category", NULL},
+    {"POST", "/api/v2/user/match/", "user",
+     "The users named in a JSON array of at most 100 usernames (case-insensitive), as autocomplete items", NULL, NULL,
+     200, "array:UserShort", NULL},
+
     /* categories, posts and feed */
     {"GET", "/api/v2/category/", "category", "List categories", PAGE " search ordering", NULL, 200, "page:Category",
      NULL},
