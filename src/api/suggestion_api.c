@@ -6,6 +6,7 @@
 
 #include "api/category_api.h"
 #include "api/user_json.h"
+#include "domain/category.h"
 #include "domain/suggestion.h"
 
 /* Renders users[0..n) as User objects (connection_status and tags loaded
@@ -51,6 +52,10 @@ bool suggestion_api_search(struct request *req, struct response *resp, struct er
     for (int i = 0; i < page.n; i++)
         if (!page.items[i].is_category)
             users[nusers++] = page.items[i].user;
+    /* and `followed` of its categories, as on every Category object */
+    for (int i = 0; i < page.n; i++)
+        if (page.items[i].is_category && !category_fill_followed(req->store, &req->who, &page.items[i].category, 1, e))
+            return false;
     struct user_view v;
     user_view_init(req, &v);
     json_t *rendered = users_json(req, &v, users, nusers);
@@ -75,9 +80,9 @@ bool suggestion_api_categories(struct request *req, struct response *resp, struc
     struct category_page page;
     if (!suggestion_categories(req->store, req->arena, &req->who, limit, offset, &page, e))
         return false;
-    json_t *results = json_array();
-    for (int i = 0; i < page.n; i++)
-        json_array_append_new(results, category_json(&page.items[i]));
+    json_t *results = category_json_array(req, page.items, page.n, e);
+    if (!results)
+        return false;
     http_json(resp, 200, http_page(req, page.count, limit, offset, results));
     return true;
 }

@@ -332,9 +332,18 @@ describe('suggestions: search (users and categories)', () => {
     // users as GET /user/{id}/ renders them; categories as GET /category/{id}/
     await expectRenderedAsUser(s, me, page.results.filter((r) => r.type === 'user').map((r) => r.user));
     for (const r of page.results.filter((x) => x.type === 'category')) {
+      // (GET /category/{id}/ is for admins: its `followed` is the admin's)
       const c = await s.api('GET', `/api/v2/category/${r.category.id}/`, { token: s.admin.token });
-      assert.deepEqual(r.category, c.body);
+      assert.deepEqual({ ...r.category, followed: null }, { ...c.body, followed: null });
+      assert.equal(r.category.followed, false);
     }
+    // `followed` is the caller's
+    expectStatus(await s.api('POST', `/api/v2/category/${cats.music.id}/follow/`, { token: me.token }), 204);
+    const again = await suggestions(s, me).getSearchSuggestion('mus');
+    const music = again.results.find((r) => r.type === 'category' && r.category.id === cats.music.id);
+    assert.equal(music.category.followed, true);
+    assert.equal(music.category.followers_counter, 1);
+    expectStatus(await s.api('POST', `/api/v2/category/${cats.music.id}/follow/`, { token: me.token }), 204);
     // the users' order is /user/search/'s
     const us = await s.api('GET', '/api/v2/user/search/?search=mus', { token: me.token });
     assert.deepEqual(us.body.results.map((u) => u.username), ['mus', 'musician', 'amuse', 'xavier']);
@@ -426,8 +435,10 @@ describe('suggestions: categories', () => {
     assert.deepEqual(names(page), ['Topic A', 'Topic C', 'Topic B', 'Topic G']);
     assert.equal(page.count, 4);
     for (const c of page.results) {
+      // (GET /category/{id}/ is for admins: its `followed` is the admin's)
       const r = await s.api('GET', `/api/v2/category/${c.id}/`, { token: s.admin.token });
-      assert.deepEqual(c, r.body, 'rendered as the Category object');
+      assert.deepEqual({ ...c, followed: null }, { ...r.body, followed: null }, 'rendered as the Category object');
+      assert.equal(c.followed, false);
     }
   });
 
