@@ -40,6 +40,8 @@ struct config {
     bool metrics;                         /* serve GET /metrics */
     char metrics_allow[CONFIG_ALLOW_MAX]; /* addresses or networks allowed to read it */
     char web_dir[PATH_MAX];               /* the API explorer's files */
+    char smtp_url[CONFIG_URL_MAX];        /* smtp[s]://user:pass@host:port, "" = .eml files */
+    char mail_from[CONFIG_URL_MAX];       /* From of the mail sent: "Name <addr>" or addr */
 };
 
 /* A named option given on the command line: --name value. */
