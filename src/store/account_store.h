@@ -11,6 +11,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "model/user.h"
+#include "store/store.h"
 
 struct store;
 
@@ -67,6 +68,11 @@ int store_account_find_username(struct store *st, struct arena *a, const char *u
                                 struct err *e);
 int store_account_find_email(struct store *st, struct arena *a, const char *email, struct user *out, struct err *e);
 int store_account_find_ext_id(struct store *st, struct arena *a, int64_t ext_id, struct user *out, struct err *e);
+
+/* The oldest public OAuth client (no secret): the one a verified sign-up
+ * gets its first token for when the request names none.
+ * Tx: any. Alloc: out's strings in a. Returns: lookup. */
+int store_client_first_public(struct store *st, struct arena *a, struct oauth_client *out, struct err *e);
 
 /* ---- the mail outbox ---- */
 

@@ -158,6 +158,24 @@ int store_account_find_ext_id(struct store *st, struct arena *a, int64_t ext_id,
     return sqlite_get_row(st, q, sqlite_read_user, a, out, e);
 }
 
+static void read_client(struct arena *a, sqlite3_stmt *q, void *out)
+{
+    struct oauth_client *c = out;
+    c->id = sqlite3_column_int64(q, 0);
+    c->client_id = sqlite_col_text(a, q, 1);
+    c->secret_hash = NULL;
+    c->name = sqlite_col_text(a, q, 2);
+}
+
+int store_client_first_public(struct store *st, struct arena *a, struct oauth_client *out, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(
+        st, "SELECT id, client_id, name FROM oauth_clients WHERE secret_hash IS NULL ORDER BY id LIMIT 1", e);
+    if (!q)
+        return -1;
+    return sqlite_get_row(st, q, read_client, a, out, e);
+}
+
 /* ================================================================ */
 /* mail outbox                                                      */
 
