@@ -42,18 +42,26 @@ static bool throttled(struct err *e, int retry, const char *message)
     return false;
 }
 
-/* Counts one request that sends mail against the client address and the
- * email address (folded); false (429) once either is over its limit. */
-static bool mail_request_allowed(struct arena *a, const char *client_address, const char *email, struct err *e)
+static const char *email_key(struct arena *a, const char *email)
+{
+    return arena_printf(a, "account-mail:email:%s", text_fold(a, email));
+}
+
+/* Counts one request that may send mail against the client address, and
+ * when count_email against the email address (folded) too; false (429)
+ * once either is over its limit. A sign-up counts its email only when it
+ * succeeds (mail_sent_to), so that fixing a typo is not throttled. */
+static bool mail_request_allowed(struct arena *a, const char *client_address, const char *email, bool count_email,
+                                 struct err *e)
 {
     const char *addr_key = arena_printf(a, "account-mail:addr:%s", client_address ? client_address : "-");
-    const char *email_key = arena_printf(a, "account-mail:email:%s", text_fold(a, email));
     int retry = 0;
     if (!ratelimit_allow(addr_key, SIGNUP_MAIL_PER_ADDRESS_MAX, &retry) ||
-        !ratelimit_allow(email_key, SIGNUP_MAIL_PER_EMAIL_MAX, &retry))
+        !ratelimit_allow(email_key(a, email), SIGNUP_MAIL_PER_EMAIL_MAX, &retry))
         return throttled(e, retry, "Too many requests. Try again later.");
     ratelimit_fail(addr_key);
-    ratelimit_fail(email_key);
+    if (count_email)
+        ratelimit_fail(email_key(a, email));
     return true;
 }
 
@@ -169,6 +177,8 @@ bool signup_create(struct store *st, struct arena *a, const struct principal *wh
     struct user_signup in;
     if (!user_signup_from_json(a, fields, &in, e))
         return false;
+    if (!in.username)
+        field_error_required(e, "username");
     if (!in.email)
         field_error_required(e, "email");
     if (!in.password)
@@ -176,12 +186,15 @@ bool signup_create(struct store *st, struct arena *a, const struct principal *wh
     if (err_any(e))
         return false;
     struct user_signup only = {.username = in.username, .email = in.email, .password = in.password};
-    if (!mail_request_allowed(a, client_address, in.email, e))
+    if (!mail_request_allowed(a, client_address, in.email, false, e))
         return false;
     struct create_ctx c = {.a = a, .username = in.username, .email = in.email};
     only.in_tx = create_in_tx;
     only.in_tx_ctx = &c;
-    return user_signup(st, a, &only, id, e);
+    if (!user_signup(st, a, &only, id, e))
+        return false;
+    ratelimit_fail(email_key(a, in.email));
+    return true;
 }
 
 /* ================================================================ */
@@ -297,7 +310,7 @@ bool signup_recover(struct store *st, struct arena *a, json_t *fields, const cha
         return false;
     if (!user_valid_email(email))
         return err_field(e, "email", "invalid", "Enter a valid email address.");
-    if (!mail_request_allowed(a, client_address, email, e))
+    if (!mail_request_allowed(a, client_address, email, true, e))
         return false;
     /* the same work whether or not the address is known: a code, its hash,
      * a lookup and a write transaction */
