@@ -326,10 +326,10 @@ bool signup_recover(struct store *st, struct arena *a, json_t *fields, const cha
     }
     bool known = found && user_status_active(u.status);
     int64_t now = clock_now_us();
-    if (known && (!store_code_put(st, u.id, STORE_CODE_RESET, hash, now, now + (int64_t)SIGNUP_RESET_TTL_S * 1000000,
-                                  e) ||
-                  !signup_mail_enqueue(st, a, "reset", u.email, u.username, code, NULL,
-                                       arena_printf(a, "/account/reset/?validation_code=%s", code), e))) {
+    if (known &&
+        (!store_code_put(st, u.id, STORE_CODE_RESET, hash, now, now + (int64_t)SIGNUP_RESET_TTL_S * 1000000, e) ||
+         !signup_mail_enqueue(st, a, "reset", u.email, u.username, code, NULL,
+                              arena_printf(a, "/account/reset/?validation_code=%s", code), e))) {
         store_rollback(st);
         return false;
     }

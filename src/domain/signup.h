@@ -29,13 +29,13 @@
 struct store;
 
 enum {
-    SIGNUP_CODE_BYTES = 16,                 /* 128 random bits, 32 hex characters */
-    SIGNUP_CODE_MAX = 128,                  /* bytes of a submitted code; longer ones cannot match */
-    SIGNUP_VERIFY_TTL_S = 24 * 60 * 60,     /* an email verification code lives 24 hours */
-    SIGNUP_RESET_TTL_S = 60 * 60,           /* a password reset code lives 1 hour */
-    SIGNUP_WRONG_CODES_MAX = 10,            /* wrong codes per client address per rate-limit window */
-    SIGNUP_MAIL_PER_ADDRESS_MAX = 20,       /* mail-sending requests per client address per window */
-    SIGNUP_MAIL_PER_EMAIL_MAX = 3,          /* mail-sending requests per email address per window */
+    SIGNUP_CODE_BYTES = 16,             /* 128 random bits, 32 hex characters */
+    SIGNUP_CODE_MAX = 128,              /* bytes of a submitted code; longer ones cannot match */
+    SIGNUP_VERIFY_TTL_S = 24 * 60 * 60, /* an email verification code lives 24 hours */
+    SIGNUP_RESET_TTL_S = 60 * 60,       /* a password reset code lives 1 hour */
+    SIGNUP_WRONG_CODES_MAX = 10,        /* wrong codes per client address per rate-limit window */
+    SIGNUP_MAIL_PER_ADDRESS_MAX = 20,   /* mail-sending requests per client address per window */
+    SIGNUP_MAIL_PER_EMAIL_MAX = 3,      /* mail-sending requests per email address per window */
 };
 
 /* POST /account/create/ {username, email, password}: public when the

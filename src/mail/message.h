@@ -14,10 +14,10 @@
 #include "core/buf.h"
 
 enum {
-    MAIL_ADDRESS_MAX = 254,         /* RFC 5321 path limit */
-    MAIL_HEADER_VALUE_MAX = 998,    /* RFC 5322 line limit, before encoding */
-    MAIL_ENCODED_WORD_INPUT = 45,   /* bytes per RFC 2047 word: base64 of 45 is 60, the word 72 (< 75) */
-    MAIL_BASE64_LINE = 76,          /* RFC 2045 */
+    MAIL_ADDRESS_MAX = 254,       /* RFC 5321 path limit */
+    MAIL_HEADER_VALUE_MAX = 998,  /* RFC 5322 line limit, before encoding */
+    MAIL_ENCODED_WORD_INPUT = 45, /* bytes per RFC 2047 word: base64 of 45 is 60, the word 72 (< 75) */
+    MAIL_BASE64_LINE = 76,        /* RFC 2045 */
 };
 
 /* Whether s is an address we send to or from: one '@', printable ASCII or

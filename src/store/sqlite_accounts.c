@@ -74,8 +74,8 @@ bool store_code_delete_user(struct store *st, int64_t user_id, struct err *e)
 
 bool store_signup_put(struct store *st, int64_t user_id, const char *state, int64_t now_us, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(
-        st, "INSERT OR REPLACE INTO account_signups (user_id, state, created_us) VALUES ($1, $2, $3)", e);
+    sqlite3_stmt *q =
+        sqlite_stmt(st, "INSERT OR REPLACE INTO account_signups (user_id, state, created_us) VALUES ($1, $2, $3)", e);
     if (!q)
         return false;
     sqlite3_bind_int64(q, 1, user_id);
@@ -88,8 +88,8 @@ static void read_state(struct arena *a, sqlite3_stmt *q, void *out)
 {
     (void)a;
     const char *s = (const char *)sqlite3_column_text(q, 0);
-    *(const char **)out = s && !strcmp(s, STORE_SIGNUP_AWAITING_APPROVAL) ? STORE_SIGNUP_AWAITING_APPROVAL
-                                                                         : STORE_SIGNUP_UNVERIFIED;
+    *(const char **)out =
+        s && !strcmp(s, STORE_SIGNUP_AWAITING_APPROVAL) ? STORE_SIGNUP_AWAITING_APPROVAL : STORE_SIGNUP_UNVERIFIED;
 }
 
 int store_signup_get(struct store *st, int64_t user_id, const char **state, struct err *e)

@@ -76,9 +76,9 @@ static void test_header_rfc2047(void **state)
         assert_true(end - w + 12 <= 75);
         unsigned char bin[100];
         size_t n = 0;
-        assert_int_equal(sodium_base642bin(bin, sizeof bin, w, (size_t)(end - w), NULL, &n, NULL,
-                                           sodium_base64_VARIANT_ORIGINAL),
-                         0);
+        assert_int_equal(
+            sodium_base642bin(bin, sizeof bin, w, (size_t)(end - w), NULL, &n, NULL, sodium_base64_VARIANT_ORIGINAL),
+            0);
         /* each word is whole UTF-8 on its own */
         assert_true(n > 0 && (bin[0] & 0xC0) != 0x80);
         buf_append(&decoded, bin, n);
@@ -230,9 +230,10 @@ static void test_retry_delay(void **state)
     assert_int_equal(mail_retry_delay_s(1), MAIL_RETRY_BASE_S);
     assert_int_equal(mail_retry_delay_s(2), 2 * MAIL_RETRY_BASE_S);
     assert_int_equal(mail_retry_delay_s(3), 4 * MAIL_RETRY_BASE_S);
-    assert_int_equal(mail_retry_delay_s(MAIL_MAX_ATTEMPTS), MAIL_RETRY_MAX_S < (MAIL_RETRY_BASE_S << (MAIL_MAX_ATTEMPTS - 1))
-                                                                ? MAIL_RETRY_MAX_S
-                                                                : MAIL_RETRY_BASE_S << (MAIL_MAX_ATTEMPTS - 1));
+    assert_int_equal(mail_retry_delay_s(MAIL_MAX_ATTEMPTS),
+                     MAIL_RETRY_MAX_S < (MAIL_RETRY_BASE_S << (MAIL_MAX_ATTEMPTS - 1))
+                         ? MAIL_RETRY_MAX_S
+                         : MAIL_RETRY_BASE_S << (MAIL_MAX_ATTEMPTS - 1));
     assert_int_equal(mail_retry_delay_s(1000), MAIL_RETRY_MAX_S);
 }
 
@@ -266,11 +267,16 @@ int main(void)
     if (sodium_init() < 0)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_header_strips_crlf), cmocka_unit_test(test_header_rfc2047),
-        cmocka_unit_test(test_header_bounded),     cmocka_unit_test(test_address_ok),
-        cmocka_unit_test(test_header_address),     cmocka_unit_test(test_parse_mailbox),
-        cmocka_unit_test(test_compose),            cmocka_unit_test(test_templates),
-        cmocka_unit_test(test_retry_delay),        cmocka_unit_test(test_code_hash),
+        cmocka_unit_test(test_header_strips_crlf),
+        cmocka_unit_test(test_header_rfc2047),
+        cmocka_unit_test(test_header_bounded),
+        cmocka_unit_test(test_address_ok),
+        cmocka_unit_test(test_header_address),
+        cmocka_unit_test(test_parse_mailbox),
+        cmocka_unit_test(test_compose),
+        cmocka_unit_test(test_templates),
+        cmocka_unit_test(test_retry_delay),
+        cmocka_unit_test(test_code_hash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
