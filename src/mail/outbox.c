@@ -233,7 +233,9 @@ static void send_due(struct store *st)
             return;
         struct err e = {0};
         struct mail_row m;
-        int found = store_mail_claim(st, a, clock_now_us(), (int64_t)MAIL_CLAIM_LEASE_S * 1000000, &m, &e);
+        int found = store_mail_due(st, clock_now_us(), &e);
+        if (found > 0)
+            found = store_mail_claim(st, a, clock_now_us(), (int64_t)MAIL_CLAIM_LEASE_S * 1000000, &m, &e);
         if (found <= 0) {
             arena_free(a);
             return;

@@ -89,6 +89,11 @@ struct mail_row {
     int attempts; /* including the one this claim makes */
 };
 
+/* Whether a message is due and unclaimed: a read, so that an idle sender
+ * polls without taking the write lock. Tx: any. Alloc: none. Returns:
+ * lookup. */
+int store_mail_due(struct store *st, int64_t now_us, struct err *e);
+
 /* Claims the oldest due message no live claim holds: its claim then lasts
  * until now_us + lease_us and its attempts count this one. One statement
  * (UPDATE ... WHERE id = (SELECT ... LIMIT 1) RETURNING; on PostgreSQL the

@@ -205,6 +205,18 @@ static void read_mail(struct arena *a, sqlite3_stmt *q, void *out)
     m->attempts = sqlite3_column_int(q, 4);
 }
 
+int store_mail_due(struct store *st, int64_t now_us, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  "SELECT 1 FROM mail_outbox WHERE state = 'pending' AND next_attempt_us <= $1 AND "
+                                  "claimed_until_us <= $1 LIMIT 1",
+                                  e);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, now_us);
+    return sqlite_exists(st, q, e);
+}
+
 int store_mail_claim(struct store *st, struct arena *a, int64_t now_us, int64_t lease_us, struct mail_row *out,
                      struct err *e)
 {
