@@ -27,16 +27,19 @@ bool account_service_create(struct request *req, struct response *resp, struct e
 
 bool account_service_verify(struct request *req, struct response *resp, struct err *e)
 {
-    int64_t id;
+    int64_t id, client_row;
     bool awaiting;
-    if (!signup_verify(req->store, req->arena, req->body.fields, http_client_address(req), &id, &awaiting, e))
+    /* the client first: a code is not used up by a request that cannot
+     * receive its token */
+    if (!oauth_request_client(req, &client_row, e) ||
+        !signup_verify(req->store, req->arena, req->body.fields, http_client_address(req), &id, &awaiting, e))
         return false;
     if (awaiting) {
         http_json(resp, 200, json_pack("{s:b}", "user_awaiting_approval", 1));
         return true;
     }
-    json_t *token;
-    if (!oauth_tokens_for_user(req, id, &token, e))
+    json_t *token = oauth_tokens_for_user(req, id, client_row, e);
+    if (!token)
         return false;
     http_json(resp, 200, json_pack("{s:o}", "token", token));
     http_add_header(resp, "Cache-Control", "no-store");

@@ -244,7 +244,7 @@ bool oauth_jwt_verify(struct request *req, struct response *resp, struct err *e)
     return true;
 }
 
-bool oauth_tokens_for_user(struct request *req, int64_t user_id, json_t **out, struct err *e)
+bool oauth_request_client(struct request *req, int64_t *client_row, struct err *e)
 {
     struct oauth_client c;
     int found;
@@ -255,7 +255,13 @@ bool oauth_tokens_for_user(struct request *req, int64_t user_id, json_t **out, s
             return err_field(e, "client_id", "invalid", "Invalid client.");
     } else if ((found = store_client_first_public(req->store, req->arena, &c, e)) <= 0)
         return found < 0 ? false : err_field(e, "client_id", "required", "No public client exists: name one.");
-    return (*out = mint_tokens(req, user_id, c.id, e)) != NULL;
+    *client_row = c.id;
+    return true;
+}
+
+json_t *oauth_tokens_for_user(struct request *req, int64_t user_id, int64_t client_row, struct err *e)
+{
+    return mint_tokens(req, user_id, client_row, e);
 }
 
 bool oauth_client_create(struct store *st, const char *name, bool confidential, char client_id[44], char secret_out[65],

@@ -140,7 +140,9 @@ describe('sign-up and verification', () => {
     const name = next();
     await accounts(s).create({ username: name, email: `${name}@example.com`, password: PASSWORD });
     const code = codeOf((await sink.waitFor(`${name}@example.com`))[0]);
-    expectFieldError(await post(s, 'verify', { validation_code: '0'.repeat(32), client_id: 'nope' }), 400, 'validation_code');
+    // an unknown client: refused before the code is used
+    expectFieldError(await post(s, 'verify', { validation_code: code, client_id: 'nope' }), 400, 'client_id', 'invalid');
+    assert.deepEqual((await post(s, 'verify/validation_code', { validation_code: code })).body, { is_valid: true });
     const r = await post(s, 'verify', { validation_code: code, client_id: s.clientId });
     expectStatus(r, 200);
     const clientRow = s.sql(`SELECT client_id FROM oauth_tokens WHERE user_id = (SELECT id FROM users WHERE username = '${name}')`);
