@@ -441,6 +441,30 @@ describe('delivery', () => {
     }
   });
 
+  it('credentials over smtp:// require STARTTLS: a server without it gets no password and no mail', async () => {
+    const sink = await startSmtpSink();
+    const s = await h.startServer({ env: { HEARTH_SMTP_URL: `smtp://mailer:s3cret@127.0.0.1:${sink.port}` } });
+    try {
+      await setPref(s, 'signup_enabled', true);
+      expectStatus(await post(s, 'create', { username: 'careful', email: 'careful@example.com', password: PASSWORD }), 201);
+      const deadline = Date.now() + 10000;
+      let row;
+      for (;;) {
+        [row] = outboxRows(s, "recipient = 'careful@example.com'");
+        if (row && row.attempts >= 1 && row.state === 'pending') break;
+        assert.ok(Date.now() < deadline, `no failed attempt recorded: ${JSON.stringify(row)}`);
+        await new Promise((res) => setTimeout(res, 100));
+      }
+      assert.equal(sink.messages().length, 0);
+      const [err] = s.sql("SELECT last_error FROM mail_outbox WHERE recipient = 'careful@example.com'", { json: true });
+      assert.match(err.last_error, /STARTTLS/);
+      assert.ok(!s.stderr().includes('s3cret'), 'the URL is never logged');
+    } finally {
+      await s.stop();
+      await sink.stop();
+    }
+  });
+
   it('without --smtp-url the message is an .eml file under the data dir, its path logged', async () => {
     const s = await h.startServer();
     try {
