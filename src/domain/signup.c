@@ -174,8 +174,20 @@ bool signup_create(struct store *st, struct arena *a, const struct principal *wh
     if (!principal_is_admin(who) && !prefs_get_bool(st, a, "configurations", "signup_enabled", false))
         return err_set(e, ERR_FORBIDDEN, "signup_disabled",
                        "Sign-up is disabled in this community (configurations.signup_enabled).");
+    if (!json_is_object(fields))
+        return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
+    /* only these three: role, ext_id and tags are not one's own to give */
+    json_t *mine = json_object();
+    static const char *const keys[] = {"username", "email", "password"};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *v = json_object_get(fields, keys[i]);
+        if (v)
+            json_object_set(mine, keys[i], v);
+    }
     struct user_signup in;
-    if (!user_signup_from_json(a, fields, &in, e))
+    bool read = user_signup_from_json(a, mine, &in, e);
+    json_decref(mine);
+    if (!read)
         return false;
     if (!in.username)
         field_error_required(e, "username");

@@ -163,8 +163,8 @@ describe('sign-up and verification', () => {
     // none of them made a user or a message
     assert.equal(s.sql(`SELECT count(*) FROM users WHERE username = '${name}'`), '0');
     assert.equal(sink.to(`${name}@example.com`).length, 0);
-    // a role cannot be given to oneself
-    const r = await post(s, 'create', { username: name, email: `${name}@example.com`, password: PASSWORD, role: 'admin' });
+    // role, ext_id and tags are not one's own to give: ignored
+    const r = await post(s, 'create', { username: name, email: `${name}@example.com`, password: PASSWORD, role: 'admin', ext_id: 'x', tags: 'y' });
     expectStatus(r, 201);
     assert.equal(s.sql(`SELECT coalesce(role, '-') FROM users WHERE id = ${r.body.id}`), '-');
   });
