@@ -6,6 +6,7 @@
 
 #include "api/account_api.h"
 #include "api/avatar_api.h"
+#include "api/account_service_api.h"
 #include "api/category_api.h"
 #include "api/feature_api.h"
 #include "api/media_api.h"
@@ -31,6 +32,14 @@ const struct route api_routes[] = {
     /* SSO (contract §5) */
     {"POST", "/api/v2/sso/signup/", sso_api_signup, ROUTE_ADMIN | ROUTE_SLOW},
     {"POST", "/api/v2/sso/signin/", sso_api_signin, ROUTE_AUTH},
+
+    /* accounts without an operator: sign-up, verification, recovery */
+    {"POST", "/api/v2/account/create/", account_service_create, ROUTE_SLOW},
+    {"POST", "/api/v2/account/verify/", account_service_verify, ROUTE_PUBLIC},
+    {"POST", "/api/v2/account/verify/validation_code/", account_service_verify_code, ROUTE_PUBLIC},
+    {"POST", "/api/v2/account/recover/", account_service_recover, ROUTE_PUBLIC},
+    {"POST", "/api/v2/account/reset/", account_service_reset, ROUTE_SLOW},
+    {"GET", "/api/v2/account/search/", account_service_search, ROUTE_ADMIN},
 
     /* preferences (contract §6) */
     {"GET", "/api/v2/dynamic_preference/", pref_api_list, ROUTE_PUBLIC},

@@ -23,6 +23,25 @@ const struct route_doc route_docs[] = {
      201, "SSOUser", "409"},
     {"POST", "/api/v2/sso/signin/", "sso", "The caller as an SSO user", NULL, NULL, 200, "SSOUser", NULL},
 
+    /* accounts */
+    {"POST", "/api/v2/account/create/", "account",
+     "Sign up (public when configurations.signup_enabled; admins always): the account starts unverified and a "
+     "validation code is mailed",
+     NULL, "username! email! password!", 201, "User", "403 429"},
+    {"POST", "/api/v2/account/verify/", "account",
+     "Verify a new account's email with its code: {token} for the named or default public client, or "
+     "{user_awaiting_approval: true}",
+     NULL, "validation_code! client_id client_secret", 200, "Object", "429"},
+    {"POST", "/api/v2/account/verify/validation_code/", "account",
+     "Whether a validation code is valid now, without using it", NULL, "validation_code!", 200, "bool:is_valid", "429"},
+    {"POST", "/api/v2/account/recover/", "account",
+     "Mail a password reset code if an account uses the address (the same answer either way)", NULL, "email!", 204,
+     NULL, "429"},
+    {"POST", "/api/v2/account/reset/", "account", "Set a new password with a reset code; every token is revoked", NULL,
+     "validation_code! password!", 204, NULL, "429"},
+    {"GET", "/api/v2/account/search/", "account", "Find one account by username, email, or ext_id and provider",
+     "username email ext_id provider", NULL, 200, "User", NULL},
+
     /* preferences */
     {"GET", "/api/v2/dynamic_preference/", "preference", "List the community's preferences",
      "limit offset search section keys", NULL, 200, "page:Preference", NULL},

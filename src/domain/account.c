@@ -23,6 +23,7 @@
 #include "domain/avatar.h"
 #include "domain/field.h"
 #include "domain/media.h"
+#include "domain/signup.h"
 #include "store/store.h"
 
 /* ================================================================ */
@@ -628,7 +629,11 @@ bool account_change_email(struct store *st, struct arena *a, const struct princi
     struct email_change c = {.new_email = email,
                              .code_hash = hash,
                              .expires_us = clock_now_us() + (int64_t)ACCOUNT_EMAIL_CODE_TTL_S * 1000000};
-    if (!store_email_change_put(st, id, &c, e) || !store_commit(st, e))
+    /* the code goes out by mail too, committed with it */
+    if (!store_email_change_put(st, id, &c, e) ||
+        !signup_mail_enqueue(st, a, "change_email", email, u.username, plain, email,
+                             signup_change_email_link(a, id, email, plain), e) ||
+        !store_commit(st, e))
         return rollback(st);
     *code = plain;
     return true;
