@@ -23,6 +23,7 @@
 #include "auth/token.h"
 #include "core/clock.h"
 #include "core/fault.h"
+#include "core/file.h"
 #include "core/log.h"
 #include "domain/media.h"
 #include "store/export.h"
@@ -171,31 +172,6 @@ static bool export_path(const char *data_dir, const char *name, char *out, size_
     return n > 0 && (size_t)n < size;
 }
 
-/* Reports a failed file operation (errno set): 507 when the disk is full,
- * 503 on a device error (both logged once per interval), else 500. */
-static bool io_fail(struct err *e, const char *what, const char *path)
-{
-    int err = errno;
-    if (err == ENOSPC || err == EDQUOT || err == EIO) {
-        char detail[EXPORT_PATH_MAX + 64];
-        snprintf(detail, sizeof detail, "data export %s %s: %s", what, path, strerror(err));
-        fault_log("data export", detail);
-        return err == EIO ? err_unavailable(e) : err_storage_full(e);
-    }
-    log_error("data export: %s %s: %s", what, path, strerror(err));
-    return err_internal(e);
-}
-
-static bool sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    bool ok = fsync(fd) == 0;
-    close(fd);
-    return ok;
-}
-
 /* The mapping handed to the HTTP layer: one page in front of the file's
  * pages holds the length, so that the free function, which gets only the
  * data pointer, can unmap the whole. */
@@ -256,7 +232,7 @@ bool data_export_open(struct store *st, struct arena *a, const char *data_dir, i
             log_error("data export: the archive of user %lld is missing (%s)", (long long)user_id, path);
             return err_not_found(e);
         }
-        return io_fail(e, "cannot open", path);
+        return file_fail(e, "data export", "cannot open", path);
     }
     struct stat sb;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size <= 0) {
@@ -265,7 +241,7 @@ bool data_export_open(struct store *st, struct arena *a, const char *data_dir, i
     }
     void *p = map_file(fd, (size_t)sb.st_size);
     if (!p) {
-        bool r = io_fail(e, "cannot map", path);
+        bool r = file_fail(e, "data export", "cannot map", path);
         close(fd);
         return r;
     }
@@ -358,7 +334,7 @@ struct data_export_archive *data_export_archive_open(const char *dir, const stru
     }
     ar->limits = *limits;
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        io_fail(e, "cannot create", dir);
+        file_fail(e, "data export", "cannot create", dir);
         free(ar);
         return NULL;
     }
@@ -389,7 +365,7 @@ bool data_export_member_begin(struct data_export_archive *ar, const char *name, 
         return limit_error(e, reached);
     FILE *fp = temp_file(ar->dir);
     if (!fp)
-        return io_fail(e, "cannot create a temporary file in", ar->dir);
+        return file_fail(e, "data export", "cannot create a temporary file in", ar->dir);
     struct member *m = &ar->members[ar->n++];
     snprintf(m->name, sizeof m->name, "%s", name);
     m->fp = fp;
@@ -408,7 +384,7 @@ bool data_export_member_write(struct data_export_archive *ar, const void *p, siz
         return limit_error(e, "too_large");
     struct member *m = &ar->members[ar->n - 1];
     if (n && fwrite(p, 1, n, m->fp) != n)
-        return io_fail(e, "cannot write a temporary file in", ar->dir);
+        return file_fail(e, "data export", "cannot write a temporary file in", ar->dir);
     m->bytes += (int64_t)n;
     ar->bytes += (int64_t)n;
     return true;
@@ -451,7 +427,7 @@ static bool add_members(struct data_export_archive *ar, zip_t *za, time_t mtime,
     for (int i = 0; i < ar->n; i++) {
         struct member *m = &ar->members[i];
         if (fflush(m->fp) != 0 || ferror(m->fp))
-            return io_fail(e, "cannot write a temporary file in", ar->dir);
+            return file_fail(e, "data export", "cannot write a temporary file in", ar->dir);
         rewind(m->fp);
         zip_source_t *src = zip_source_filep(za, m->fp, 0, -1);
         if (src)
@@ -497,7 +473,7 @@ bool data_export_archive_close(struct data_export_archive *ar, const char *path,
                 zip_error_t *ze = zip_get_error(za);
                 errno = zip_error_code_system(ze);
                 if (errno == ENOSPC || errno == EDQUOT || errno == EIO)
-                    io_fail(e, "cannot write", part);
+                    file_fail(e, "data export", "cannot write", part);
                 else {
                     log_error("data export: cannot write %s: %s", part, zip_strerror(za));
                     err_internal(e);
@@ -521,7 +497,7 @@ bool data_export_archive_close(struct data_export_archive *ar, const char *path,
     if (fd >= 0)
         close(fd);
     if (!ok || rename(part, path) != 0) {
-        io_fail(e, "cannot finish", part);
+        file_fail(e, "data export", "cannot finish", part);
         unlink(part);
         return false;
     }
@@ -530,7 +506,7 @@ bool data_export_archive_close(struct data_export_archive *ar, const char *path,
     char *slash = strrchr(dir, '/');
     if (slash)
         *slash = '\0';
-    if (slash && !sync_dir(dir))
+    if (slash && !file_sync(dir))
         log_error("data export: cannot sync %s: %s", dir, strerror(errno));
     *size = (int64_t)sb.st_size;
     return true;
@@ -709,7 +685,7 @@ bool data_export_sweep(struct store *st, const char *data_dir, int64_t *removed,
     DIR *d = export_dir(data_dir, dir, sizeof dir) ? opendir(dir) : NULL;
     if (!d) {
         arena_free(a);
-        return errno == ENOENT || io_fail(e, "cannot read", dir);
+        return errno == ENOENT || file_fail(e, "data export", "cannot read", dir);
     }
     struct dirent *de;
     while ((de = readdir(d))) {

@@ -17,6 +17,7 @@
 
 #include "core/arena.h"
 #include "core/clock.h"
+#include "core/file.h"
 #include "core/log.h"
 #include "mail/message.h"
 #include "mail/template.h"
@@ -126,16 +127,7 @@ bool mail_eml_write(const char *dir, const char *name, const char *message, size
         snprintf(err, err_size, "cannot write %s: %s", tmp, strerror(errno));
         return false;
     }
-    size_t off = 0;
-    while (off < len) {
-        ssize_t n = write(fd, message + off, len - off);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        off += (size_t)n;
-    }
-    bool ok = off == len && fsync(fd) == 0;
+    bool ok = file_write_all(fd, message, len) && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     if (!ok || rename(tmp, path) != 0) {
         snprintf(err, err_size, "cannot write %s: %s", path, strerror(errno));

@@ -157,28 +157,11 @@ bool store_avatar_purge(struct store *st, struct arena *a, int64_t user_id, cons
     if (!q)
         return false;
     sqlite3_bind_int64(q, 1, user_id);
-    size_t cap = 8, count = 0;
-    const char **list = arena_alloc(a, cap * sizeof *list);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (count == cap) {
-            const char **bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
-            memcpy(bigger, list, cap * sizeof *list);
-            list = bigger;
-            cap *= 2;
-        }
-        list[count++] = sqlite_col_text(a, q, 0);
-    }
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE)
-        return sqlite_fail(st, e, "avatar files");
+    if (!sqlite_get_texts(st, a, q, files, n, e))
+        return false;
     q = sqlite_stmt(st, "DELETE FROM user_avatars WHERE user_id = $1", e);
     if (!q)
         return false;
     sqlite3_bind_int64(q, 1, user_id);
-    if (!sqlite_exec_stmt(st, q, e, "avatar purge"))
-        return false;
-    *files = list;
-    *n = count;
-    return true;
+    return sqlite_exec_stmt(st, q, e, "avatar purge");
 }

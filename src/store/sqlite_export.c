@@ -191,35 +191,11 @@ bool store_export_expire(struct store *st, int64_t before_us, int64_t *removed, 
     return true;
 }
 
-/* Appends the text of column 0 of each row of q to an arena list. */
-static bool collect_names(struct store *st, struct arena *a, sqlite3_stmt *q, const char ***names, size_t *n,
-                          struct err *e, const char *what)
-{
-    size_t cap = 16, count = 0;
-    const char **list = arena_alloc(a, cap * sizeof *list);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (count == cap) {
-            const char **bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
-            memcpy(bigger, list, cap * sizeof *list);
-            list = bigger;
-            cap *= 2;
-        }
-        list[count++] = sqlite_col_text(a, q, 0);
-    }
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE)
-        return sqlite_fail(st, e, what);
-    *names = list;
-    *n = count;
-    return true;
-}
-
 bool store_export_file_names(struct store *st, struct arena *a, const char ***names, size_t *n, struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "SELECT file_name FROM data_exports WHERE file_name IS NOT NULL ORDER BY file_name", e);
-    return q && collect_names(st, a, q, names, n, e, "export file names");
+    return q && sqlite_get_texts(st, a, q, names, n, e);
 }
 
 bool store_export_media(struct store *st, struct arena *a, int64_t user_id, struct store_export_file **out, size_t *n,

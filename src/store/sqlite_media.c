@@ -19,22 +19,5 @@ bool store_media_referenced(struct store *st, struct arena *a, const char ***nam
                                   e);
     if (!q)
         return false;
-    size_t cap = 64, count = 0;
-    const char **list = arena_alloc(a, cap * sizeof *list);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (count == cap) {
-            const char **bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
-            memcpy(bigger, list, cap * sizeof *list);
-            list = bigger;
-            cap *= 2;
-        }
-        list[count++] = sqlite_col_text(a, q, 0);
-    }
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE)
-        return sqlite_fail(st, e, "referenced media");
-    *names = list;
-    *n = count;
-    return true;
+    return sqlite_get_texts(st, a, q, names, n, e);
 }
