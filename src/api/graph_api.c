@@ -33,20 +33,6 @@ static bool query_mutual(struct request *req)
     return m && http_parse_bool(m, &v) && v;
 }
 
-/* Renders a page of users with the caller's relations loaded at once. */
-static json_t *users_page_json(struct request *req, const struct user_page *page, int limit, int offset)
-{
-    struct user_view v;
-    user_view_init(req, &v);
-    user_view_relations(req, &v, page->items, page->n);
-    struct err ignored = {0}; /* without them, each user's tags are read alone */
-    (void)user_view_load_tags(req, &v, page->items, page->n, &ignored);
-    json_t *results = json_array();
-    for (int i = 0; i < page->n; i++)
-        json_array_append_new(results, user_json(req, &v, &page->items[i]));
-    return http_page(req, page->count, limit, offset, results);
-}
-
 static bool list_users(struct request *req, struct response *resp, struct err *e, enum graph_list_kind kind,
                        int64_t owner)
 {
@@ -56,7 +42,9 @@ static bool list_users(struct request *req, struct response *resp, struct err *e
     struct user_page page;
     if (!graph_user_list(req->store, req->arena, &q, &page, e))
         return false;
-    http_json(resp, 200, users_page_json(req, &page, q.limit, q.offset));
+    struct user_view v;
+    user_view_init(req, &v);
+    user_page_respond(req, resp, &v, page.items, page.n, page.count, q.limit, q.offset);
     return true;
 }
 

@@ -2,6 +2,7 @@
 #include "api/search_api.h"
 
 #include "api/user_json.h"
+#include "core/json_write.h"
 #include "domain/search.h"
 
 static const char *query_param(void *ctx, const char *name) { return http_query(ctx, name); }
@@ -19,13 +20,21 @@ bool search_api_users(struct request *req, struct response *resp, struct err *e)
     user_view_relations(req, &v, page.items, page.n); /* connection_status: one query for the page */
     if (!user_view_load_tags(req, &v, page.items, page.n, e))
         return false;
-    json_t *results = json_array();
+    struct buf results = BUF_INIT;
+    buf_append(&results, "[", 1);
     for (int i = 0; i < page.n; i++) {
-        json_t *o = user_json(req, &v, &page.items[i]);
-        if (page.distance)
-            json_object_set_new(o, "distance", json_real(page.distance[i]));
-        json_array_append_new(results, o);
+        buf_append(&results, i ? ",{" : "{", i ? 2 : 1);
+        user_write_members(&results, req, &v, &page.items[i]);
+        if (page.distance) {
+            json_t *d = json_real(page.distance[i]); /* jansson's text of a real, as every other one */
+            buf_puts(&results, ",\"distance\":");
+            if (!d || !json_write(&results, d))
+                buf_append(&results, "null", 4);
+            json_decref(d);
+        }
+        buf_append(&results, "}", 1);
     }
-    http_json(resp, 200, http_page(req, page.count, q.limit, q.offset, results));
+    buf_append(&results, "]", 1);
+    http_page_text(req, resp, page.count, q.limit, q.offset, &results);
     return true;
 }

@@ -31,7 +31,7 @@ bool suggestion_api_users(struct request *req, struct response *resp, struct err
     struct user_page page;
     if (!suggestion_users(req->store, req->arena, &req->who, v.follow_mode, limit, offset, &page, e))
         return false;
-    http_json(resp, 200, http_page(req, page.count, limit, offset, users_json(req, &v, page.items, page.n)));
+    user_page_respond(req, resp, &v, page.items, page.n, page.count, limit, offset);
     return true;
 }
 

@@ -171,10 +171,15 @@ static bool call(const struct render_env *env, struct arena *a, const struct sec
     }
     struct response resp = {0};
     struct err he = {0};
-    bool ok = s->handler(&req, &resp, &he) && resp.json;
-    if (ok)
+    bool ok = s->handler(&req, &resp, &he);
+    if (ok && resp.json)
         *out = json_incref(resp.json);
-    else {
+    else if (ok && resp.data) /* a body the handler wrote as text (pages of users) */
+        *out = json_loadb(resp.data, resp.len, 0, NULL);
+    else
+        *out = NULL;
+    ok = ok && *out;
+    if (!ok) {
         const char *code = he.count && he.entries[0].code ? arena_strdup(a, he.entries[0].code) : "internal";
         err_set(e, he.kind != ERR_NONE ? he.kind : ERR_INTERNAL, code, "A part of the export could not be read.");
     }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/user_json.h"
+#include "core/json_write.h"
 #include "core/text.h"
 #include "domain/prefs.h"
 #include "store/store.h"
@@ -46,13 +47,7 @@ bool user_api_list(struct request *req, struct response *resp, struct err *e)
         return false;
     struct user_view v;
     user_view_init(req, &v);
-    user_view_relations(req, &v, page.items, page.n); /* connection_status: one query for the page */
-    struct err ignored = {0};                         /* without them, each user's tags are read alone */
-    (void)user_view_load_tags(req, &v, page.items, page.n, &ignored);
-    json_t *results = json_array();
-    for (int i = 0; i < page.n; i++)
-        json_array_append_new(results, user_json(req, &v, &page.items[i]));
-    http_json(resp, 200, http_page(req, page.count, f.limit, f.offset, results));
+    user_page_respond(req, resp, &v, page.items, page.n, page.count, f.limit, f.offset);
     return true;
 }
 
@@ -81,7 +76,9 @@ bool user_api_get(struct request *req, struct response *resp, struct err *e)
         return false;
     struct user_view v;
     user_view_init(req, &v);
-    http_json(resp, 200, user_json(req, &v, &u));
+    struct buf b = BUF_INIT;
+    user_write(&b, req, &v, &u);
+    http_json_text(resp, 200, &b);
     return true;
 }
 
@@ -110,10 +107,18 @@ bool user_api_me(struct request *req, struct response *resp, struct err *e)
         return false;
     struct user_view v;
     user_view_init(req, &v);
-    json_t *o = user_json(req, &v, &u);
-    json_object_set_new(o, "role", u.role ? json_string(u.role) : json_null());
-    json_object_set_new(o, "permission", permission_json(req, &u));
-    http_json(resp, 200, o);
+    struct buf b = BUF_INIT;
+    buf_append(&b, "{", 1);
+    user_write_members(&b, req, &v, &u);
+    json_t *extra = json_pack("{s:o, s:o}", "role", u.role ? json_string(u.role) : json_null(), "permission",
+                              permission_json(req, &u));
+    buf_puts(&b, ",\"role\":");
+    json_write(&b, json_object_get(extra, "role"));
+    buf_puts(&b, ",\"permission\":");
+    json_write(&b, json_object_get(extra, "permission"));
+    buf_append(&b, "}", 1);
+    json_decref(extra);
+    http_json_text(resp, 200, &b);
     return true;
 }
 

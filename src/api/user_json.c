@@ -6,10 +6,12 @@
 
 #include "api/tag_api.h"
 #include "core/clock.h"
+#include "core/json_write.h"
 #include "domain/graph.h"
 #include "domain/prefs.h"
 #include "domain/tag.h"
 #include "http/request.h"
+#include "http/response.h"
 #include "store/store.h"
 
 void user_view_init(struct request *req, struct user_view *v)
@@ -35,19 +37,18 @@ void user_view_relations(struct request *req, struct user_view *v, const struct 
         v->relations = r;
 }
 
-/* The caller's relation to u (contract §5): null when anonymous or oneself. */
-static json_t *connection_status_json(struct request *req, const struct user_view *v, const struct user *u)
+/* The caller's relation to u (contract §5): NULL when anonymous or oneself. */
+static const char *connection_status_name(struct request *req, const struct user_view *v, const struct user *u)
 {
     if (!req->who.user_id || req->who.user_id == u->id)
-        return json_null();
+        return NULL;
     enum graph_status s = GRAPH_STATUS_NONE;
     if (!graph_relations_find(v->relations, u->id, &s)) {
         struct err e = {0}; /* a storage error is logged; the field stays null */
         if (!graph_status_of(req->store, req->arena, req->who.user_id, v->follow_mode, u->id, &s, &e))
             s = GRAPH_STATUS_NONE;
     }
-    const char *name = graph_status_name(s);
-    return name ? json_string(name) : json_null();
+    return graph_status_name(s);
 }
 
 static void json_release(void *p) { json_decref(p); }
@@ -76,9 +77,45 @@ bool user_view_load_tags(struct request *req, struct user_view *v, const struct 
     return true;
 }
 
+/* ---- writing ---- */
+
+/* A string value; one that is not UTF-8 (only a hand-edited database holds
+ * such) is written as "", so the document stays valid. */
+static void put_str(struct buf *b, const char *s)
+{
+    if (!json_write_string(b, s ? s : "", s ? strlen(s) : 0))
+        buf_append(b, "\"\"", 2);
+}
+
+static void put_str_or_null(struct buf *b, const char *s)
+{
+    if (s)
+        put_str(b, s);
+    else
+        buf_append(b, "null", 4);
+}
+
+static void put_bool(struct buf *b, bool v) { buf_puts(b, v ? "true" : "false"); }
+
+static char *media_url(struct request *req, const char *file)
+{
+    return file && *file ? arena_printf(req->arena, "%s/media/%s", req->base, file) : NULL;
+}
+
+static void put_latlng(struct buf *b, bool has, double lat, double lng)
+{
+    if (!has) {
+        buf_append(b, "null", 4);
+        return;
+    }
+    char s[64];
+    int n = snprintf(s, sizeof s, "\"%.15g,%.15g\"", lat, lng); /* ASCII */
+    buf_append(b, s, (size_t)n);
+}
+
 /* The Tag objects of u the caller may see (contract §5): visible and
  * active ones, all of them for the user and admins; never deleted ones. */
-static json_t *tags_json(struct request *req, const struct user_view *v, const struct user *u)
+static void put_tags(struct buf *b, struct request *req, const struct user_view *v, const struct user *u)
 {
     const struct user_tag *tags = v->tags;
     int n = v->ntags;
@@ -90,18 +127,149 @@ static json_t *tags_json(struct request *req, const struct user_view *v, const s
             n = 0;
         tags = own;
     }
-    json_t *out = json_array();
-    for (int i = 0; i < n; i++)
-        if (tags[i].user_id == u->id && tag_visible_to(&tags[i].tag, &req->who, u->id))
-            json_array_append_new(out, v->tags_loaded ? json_incref(v->tag_objects[i]) : tag_json(&tags[i].tag));
-    return out;
+    buf_append(b, "[", 1);
+    bool first = true;
+    for (int i = 0; i < n; i++) {
+        if (tags[i].user_id != u->id || !tag_visible_to(&tags[i].tag, &req->who, u->id))
+            continue;
+        if (!first)
+            buf_append(b, ",", 1);
+        first = false;
+        if (v->tags_loaded) {
+            json_write(b, v->tag_objects[i]);
+        } else {
+            json_t *t = tag_json(&tags[i].tag);
+            json_write(b, t);
+            json_decref(t);
+        }
+    }
+    buf_append(b, "]", 1);
+}
+
+void user_write_members(struct buf *b, struct request *req, const struct user_view *v, const struct user *u)
+{
+    char joined[CLOCK_RFC3339_LEN];
+    clock_format(u->date_joined_us, joined);
+    bool private_ok = req->who.user_id && (req->who.user_id == u->id || principal_is_admin(&req->who));
+    buf_puts(b, "\"id\":");
+    json_write_int(b, u->id);
+    buf_puts(b, ",\"username\":");
+    put_str(b, u->username);
+    buf_puts(b, ",\"real_name\":");
+    put_str(b, u->real_name);
+    if (private_ok) {
+        buf_puts(b, ",\"email\":");
+        put_str_or_null(b, u->email);
+        buf_puts(b, ",\"email_isvalid\":");
+        put_bool(b, u->email_isvalid);
+    }
+    buf_puts(b, ",\"date_joined\":");
+    put_str(b, joined);
+    buf_puts(b, ",\"bio\":");
+    put_str(b, u->bio);
+    buf_puts(b, ",\"location\":");
+    put_str(b, u->location);
+    buf_puts(b, ",\"location_lat_lng\":");
+    put_latlng(b, u->has_location_ll, u->location_lat, u->location_lng);
+    if (private_ok) {
+        buf_puts(b, ",\"position_lat_lng\":");
+        put_latlng(b, u->has_position_ll, u->position_lat, u->position_lng);
+    }
+    buf_puts(b, ",\"date_of_birth\":");
+    put_str_or_null(b, u->date_of_birth);
+    buf_puts(b, ",\"description\":");
+    put_str(b, u->description);
+    buf_puts(b, ",\"gender\":");
+    put_str(b, u->gender);
+    const char status[2] = {(char)u->status, '\0'}; /* the letter the contract shows */
+    buf_puts(b, ",\"status\":");
+    put_str(b, status);
+    buf_puts(b, ",\"website\":");
+    put_str(b, u->website);
+    buf_puts(b, ",\"avatar\":");
+    put_str_or_null(b, media_url(req, u->avatar));
+    buf_puts(b, ",\"cover\":");
+    put_str_or_null(b, media_url(req, u->cover));
+    buf_puts(b, ",\"ext_id\":");
+    if (u->has_ext_id)
+        json_write_int(b, u->ext_id);
+    else
+        buf_append(b, "null", 4);
+    buf_puts(b, ",\"tags\":");
+    put_tags(b, req, v, u);
+    buf_puts(b, ",\"reputation\":");
+    json_write_int(b, u->reputation);
+    buf_puts(b, ",\"community_badge\":");
+    put_bool(b, u->role != NULL);
+    buf_puts(b, ",\"deleted\":");
+    put_bool(b, u->status == USER_DELETED);
+    buf_puts(b, ",\"connection_status\":");
+    put_str_or_null(b, connection_status_name(req, v, u));
+    if (v->follow_mode) {
+        buf_puts(b, ",\"followers_counter\":");
+        json_write_int(b, u->followers_counter);
+        buf_puts(b, ",\"followings_counter\":");
+        json_write_int(b, u->followings_counter);
+    } else {
+        buf_puts(b, ",\"connections_counter\":");
+        json_write_int(b, u->connections_counter);
+        buf_puts(b, ",\"connection_requests_sent_counter\":");
+        json_write_int(b, u->connection_requests_sent_counter);
+        buf_puts(b, ",\"connection_requests_received_counter\":");
+        json_write_int(b, u->connection_requests_received_counter);
+    }
+    buf_puts(b, ",\"posts_counter\":");
+    json_write_int(b, u->posts_counter);
+    buf_puts(b, ",\"discussions_counter\":");
+    json_write_int(b, u->discussions_counter);
+    buf_puts(b, ",\"categories_counter\":");
+    json_write_int(b, u->categories_counter);
+}
+
+void user_write(struct buf *b, struct request *req, const struct user_view *v, const struct user *u)
+{
+    buf_append(b, "{", 1);
+    user_write_members(b, req, v, u);
+    buf_append(b, "}", 1);
+}
+
+void user_write_array(struct buf *b, struct request *req, const struct user_view *v, const struct user *users, int n)
+{
+    buf_append(b, "[", 1);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            buf_append(b, ",", 1);
+        user_write(b, req, v, &users[i]);
+    }
+    buf_append(b, "]", 1);
+}
+
+void user_page_respond(struct request *req, struct response *resp, struct user_view *v, const struct user *users, int n,
+                       int64_t count, int limit, int offset)
+{
+    user_view_relations(req, v, users, n); /* connection_status: one query for the page */
+    struct err ignored = {0};              /* without them, each user's tags are read alone */
+    (void)user_view_load_tags(req, v, users, n, &ignored);
+    struct buf results = BUF_INIT;
+    user_write_array(&results, req, v, users, n);
+    http_page_text(req, resp, count, limit, offset, &results);
+}
+
+/* ---- as jansson values, for objects that embed a user ---- */
+
+json_t *user_json(struct request *req, const struct user_view *v, const struct user *u)
+{
+    struct buf b = BUF_INIT;
+    user_write(&b, req, v, u);
+    json_t *o = json_loadb(b.data, b.len, 0, NULL);
+    buf_free(&b);
+    return o;
 }
 
 json_t *user_media_url(struct request *req, const char *file)
 {
-    if (!file || !*file)
-        return json_null();
-    return json_string(arena_printf(req->arena, "%s/media/%s", req->base, file));
+    const char *url = media_url(req, file);
+    return url ? json_string(url) : json_null();
 }
 
 json_t *user_latlng_json(bool has, double lat, double lng)
@@ -113,62 +281,7 @@ json_t *user_latlng_json(bool has, double lat, double lng)
     return json_string_nocheck(s); /* ASCII */
 }
 
-static json_t *string_or_empty(const char *s) { return json_string(s ? s : ""); }
-
 static json_t *ext_id_json(const struct user *u) { return u->has_ext_id ? json_integer(u->ext_id) : json_null(); }
-
-/* Keys are literals and generated values ASCII: those skip jansson's
- * UTF-8 check (the hot path of every page of users). */
-json_t *user_json(struct request *req, const struct user_view *v, const struct user *u)
-{
-    char joined[CLOCK_RFC3339_LEN];
-    clock_format(u->date_joined_us, joined);
-    bool private_ok = req->who.user_id && (req->who.user_id == u->id || principal_is_admin(&req->who));
-    json_t *o = json_object();
-    json_object_set_new_nocheck(o, "id", json_integer(u->id));
-    json_object_set_new_nocheck(o, "username", string_or_empty(u->username));
-    json_object_set_new_nocheck(o, "real_name", string_or_empty(u->real_name));
-    if (private_ok) {
-        json_object_set_new_nocheck(o, "email", u->email ? json_string(u->email) : json_null());
-        json_object_set_new_nocheck(o, "email_isvalid", json_boolean(u->email_isvalid));
-    }
-    json_object_set_new_nocheck(o, "date_joined", json_string_nocheck(joined)); /* ASCII */
-    json_object_set_new_nocheck(o, "bio", string_or_empty(u->bio));
-    json_object_set_new_nocheck(o, "location", string_or_empty(u->location));
-    json_object_set_new_nocheck(o, "location_lat_lng",
-                                user_latlng_json(u->has_location_ll, u->location_lat, u->location_lng));
-    if (private_ok)
-        json_object_set_new_nocheck(o, "position_lat_lng",
-                                    user_latlng_json(u->has_position_ll, u->position_lat, u->position_lng));
-    json_object_set_new_nocheck(o, "date_of_birth", u->date_of_birth ? json_string(u->date_of_birth) : json_null());
-    json_object_set_new_nocheck(o, "description", string_or_empty(u->description));
-    json_object_set_new_nocheck(o, "gender", string_or_empty(u->gender));
-    const char status = (char)u->status;                                        /* the letter the contract shows */
-    json_object_set_new_nocheck(o, "status", json_stringn_nocheck(&status, 1)); /* ASCII */
-    json_object_set_new_nocheck(o, "website", string_or_empty(u->website));
-    json_object_set_new_nocheck(o, "avatar", user_media_url(req, u->avatar));
-    json_object_set_new_nocheck(o, "cover", user_media_url(req, u->cover));
-    json_object_set_new_nocheck(o, "ext_id", ext_id_json(u));
-    json_object_set_new_nocheck(o, "tags", tags_json(req, v, u));
-    json_object_set_new_nocheck(o, "reputation", json_integer(u->reputation));
-    json_object_set_new_nocheck(o, "community_badge", json_boolean(u->role != NULL));
-    json_object_set_new_nocheck(o, "deleted", json_boolean(u->status == USER_DELETED));
-    json_object_set_new_nocheck(o, "connection_status", connection_status_json(req, v, u));
-    if (v->follow_mode) {
-        json_object_set_new_nocheck(o, "followers_counter", json_integer(u->followers_counter));
-        json_object_set_new_nocheck(o, "followings_counter", json_integer(u->followings_counter));
-    } else {
-        json_object_set_new_nocheck(o, "connections_counter", json_integer(u->connections_counter));
-        json_object_set_new_nocheck(o, "connection_requests_sent_counter",
-                                    json_integer(u->connection_requests_sent_counter));
-        json_object_set_new_nocheck(o, "connection_requests_received_counter",
-                                    json_integer(u->connection_requests_received_counter));
-    }
-    json_object_set_new_nocheck(o, "posts_counter", json_integer(u->posts_counter));
-    json_object_set_new_nocheck(o, "discussions_counter", json_integer(u->discussions_counter));
-    json_object_set_new_nocheck(o, "categories_counter", json_integer(u->categories_counter));
-    return o;
-}
 
 json_t *user_autocomplete_json(struct request *req, const struct user *u)
 {

@@ -8,9 +8,11 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "core/buf.h"
 #include "domain/user.h"
 
 struct request;
+struct response;
 
 struct graph_relations;
 struct user_tag;
@@ -39,7 +41,25 @@ void user_view_relations(struct request *req, struct user_view *v, const struct 
  * follow (a page of results). */
 bool user_view_load_tags(struct request *req, struct user_view *v, const struct user *users, int n, struct err *e);
 
-/* A new User object for `u` as the caller of `req` may see it. */
+/* The User object of `u` as the caller of `req` may see it, written as
+ * JSON text straight into b (no jansson values: the hot path of every page
+ * of users). user_write_members writes its members without the braces, for
+ * objects that extend it (GET /user/me/). */
+void user_write(struct buf *b, struct request *req, const struct user_view *v, const struct user *u);
+void user_write_members(struct buf *b, struct request *req, const struct user_view *v, const struct user *u);
+
+/* The array of the User objects of users[0..n). */
+void user_write_array(struct buf *b, struct request *req, const struct user_view *v, const struct user *users, int n);
+
+/* Answers 200 with a page of users[0..n) (count, links and User objects,
+ * with the caller's relations and the users' tags loaded for the page at
+ * once). */
+void user_page_respond(struct request *req, struct response *resp, struct user_view *v, const struct user *users, int n,
+                       int64_t count, int limit, int offset);
+
+/* The same object as a new jansson value, for objects that embed a user
+ * (posts, connection requests, suggestions): parsed from user_write's text,
+ * so that there is one serializer. */
 json_t *user_json(struct request *req, const struct user_view *v, const struct user *u);
 
 /* The autocomplete item {id, username, real_name, avatar, ext_id}. */

@@ -67,8 +67,10 @@ static bool put_string(struct buf *b, const char *s, size_t n)
             w += escape(*p++, w);
     }
     *w++ = '"';
-    if (!ascii && !text_utf8_valid(s, n))
+    if (!ascii && !text_utf8_valid(s, n)) {
+        b->data[b->len] = '\0'; /* nothing appended */
         return false;
+    }
     b->len = (size_t)(w - b->data);
     b->data[b->len] = '\0';
     return true;
@@ -133,3 +135,7 @@ static bool write_value(struct buf *b, const json_t *v, int depth)
 }
 
 bool json_write(struct buf *out, const json_t *v) { return write_value(out, v, 0); }
+
+bool json_write_string(struct buf *out, const char *s, size_t n) { return put_string(out, s, n); }
+
+void json_write_int(struct buf *out, json_int_t v) { put_int(out, v); }

@@ -20,4 +20,10 @@ enum { JSON_WRITE_MAX_DEPTH = 64 };
  * UTF-8 (jansson's dump fails on those too). */
 bool json_write(struct buf *out, const json_t *v);
 
+/* The pieces, for renderers that write an object without building it: a
+ * string s[0..n) (false, with nothing appended, when it is not UTF-8) and
+ * an integer. */
+bool json_write_string(struct buf *out, const char *s, size_t n);
+void json_write_int(struct buf *out, json_int_t v);
+
 #endif

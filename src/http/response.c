@@ -2,9 +2,11 @@
 #include "http/response.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/json_write.h"
 #include "http/request.h"
 
 void http_json(struct response *resp, int status, json_t *body)
@@ -142,4 +144,33 @@ json_t *http_page(const struct request *req, int64_t count, int limit, int offse
         previous = page_url(req, limit, offset - limit > 0 ? offset - limit : 0);
     return json_pack("{s:I, s:o, s:o, s:o}", "count", (json_int_t)count, "next", next, "previous", previous, "results",
                      results);
+}
+
+void http_json_text(struct response *resp, int status, struct buf *text)
+{
+    http_json(resp, status, NULL);
+    resp->data = buf_detach(text, &resp->len);
+    resp->free_data = free;
+    resp->content_type = "application/json; charset=utf-8";
+}
+
+void http_page_text(const struct request *req, struct response *resp, int64_t count, int limit, int offset,
+                    struct buf *results)
+{
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "{\"count\":");
+    json_write_int(&b, count);
+    buf_puts(&b, ",\"next\":");
+    json_t *link = (int64_t)offset + limit < count ? page_url(req, limit, offset + limit) : json_null();
+    json_write(&b, link);
+    json_decref(link);
+    buf_puts(&b, ",\"previous\":");
+    link = offset > 0 ? page_url(req, limit, offset - limit > 0 ? offset - limit : 0) : json_null();
+    json_write(&b, link);
+    json_decref(link);
+    buf_puts(&b, ",\"results\":");
+    buf_append(&b, buf_str(results), results->len);
+    buf_append(&b, "}", 1);
+    buf_free(results);
+    http_json_text(resp, 200, &b);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 
 enum { RESPONSE_MAX_HEADERS = 12 };
@@ -53,5 +54,14 @@ int http_status_of(const struct err *e);
  * next/previous are absolute, keep the request's path and every other query
  * parameter, and carry limit and offset. */
 json_t *http_page(const struct request *req, int64_t count, int limit, int offset, json_t *results);
+
+/* A JSON body already written as text: takes text's bytes (text is left
+ * empty). */
+void http_json_text(struct response *resp, int status, struct buf *text);
+
+/* As http_json(resp, 200, http_page(...)) for results already written as
+ * the text of a JSON array (takes results' bytes). */
+void http_page_text(const struct request *req, struct response *resp, int64_t count, int limit, int offset,
+                    struct buf *results);
 
 #endif
