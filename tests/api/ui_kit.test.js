@@ -24,6 +24,17 @@ const CHROMIUM = '/usr/bin/chromium';
 const BROWSER_DIR = path.join(h.REPO, 'tests', 'browser');
 const WAIT_MS = 20000;
 
+// CRC-32 as PNG chunks use it (zlib.crc32 needs node 20.15; install-deps
+// accepts node 18)
+function crc32(buf) {
+  let c = -1;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  }
+  return (c ^ -1) >>> 0;
+}
+
 // A valid RGB PNG of w×h pixels (hearth checks what it stores is an image).
 function makePNG(w, hgt, seed) {
   const chunk = (type, data) => {
@@ -31,7 +42,7 @@ function makePNG(w, hgt, seed) {
     len.writeUInt32BE(data.length);
     const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
     const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(zlib.crc32(td));
+    crc.writeUInt32BE(crc32(td));
     return Buffer.concat([len, td, crc]);
   };
   const ihdr = Buffer.alloc(13);
@@ -219,7 +230,6 @@ describe('SelfCommunity UI kit in a browser', { skip }, () => {
 
     const button = carolItem.locator('.SCFollowUserButton-root');
     await button.waitFor({ state: 'visible', timeout: WAIT_MS });
-    await assert.doesNotReject(button.isEnabled());
     const [res] = await Promise.all([
       reply('POST', new RegExp(`^/api/v2/user/${carol.id}/follow/$`)),
       button.click(),
