@@ -230,11 +230,14 @@ describe('SelfCommunity UI kit in a browser', { skip }, () => {
 
     const button = carolItem.locator('.SCFollowUserButton-root');
     await button.waitFor({ state: 'visible', timeout: WAIT_MS });
+    const label = (await button.innerText()).trim();
     const [res] = await Promise.all([
       reply('POST', new RegExp(`^/api/v2/user/${carol.id}/follow/$`)),
       button.click(),
     ]);
     assert.ok(res.status() === 204 || res.status() === 200, `follow answered ${res.status()}`);
+    // the button now offers to unfollow (its label changed; the words depend on the locale)
+    await page.waitForFunction(([el, before]) => el.innerText.trim() !== before, [await button.elementHandle(), label]);
     const r = await api('GET', `/api/v2/user/${carol.id}/is_followed/`);
     h.expectStatus(r, 200);
     assert.equal(r.body.is_followed, true);
