@@ -69,7 +69,8 @@ static const char usage[] =
     "  --sync normal|full   (normal)           SQLite synchronous; full also survives a power loss\n"
     "  --metrics            serve GET /metrics (Prometheus text format)\n"
     "  --metrics-allow LIST addresses or networks that may read /metrics (127.0.0.1, ::1)\n"
-    "  --web-dir DIR        the API explorer's files (installed by the build)\n";
+    "  --web-dir DIR        the API explorer's files (installed by the build)\n"
+    "  --platform-url URL   the management site GET /user/me/platform_url/ gives staff (the explorer)\n";
 
 struct cli {
     const char *command, *sub;
@@ -311,10 +312,11 @@ static int cmd_pref(struct cli *c, struct store *st)
     return rc;
 }
 
-static void print_counter_difference(void *ctx, int64_t user_id, const char *name, int64_t stored, int64_t actual)
+static void print_counter_difference(void *ctx, const char *subject, int64_t id, const char *name, int64_t stored,
+                                     int64_t actual)
 {
     (void)ctx;
-    printf("user %lld: %s is %lld, the edges give %lld\n", (long long)user_id, name, (long long)stored,
+    printf("%s %lld: %s is %lld, the edges give %lld\n", subject, (long long)id, name, (long long)stored,
            (long long)actual);
 }
 

@@ -34,7 +34,27 @@ json_t *category_json(const struct category *c)
     json_object_set_new(o, "lastmod_datetime", json_string(lastmod));
     json_object_set_new(o, "stream_order_by", json_string(c->stream_order_by));
     json_object_set_new(o, "tags", json_array());
+    json_object_set_new(o, "content_only_staff", json_boolean(c->content_only_staff));
+    json_object_set_new(o, "followers_counter", json_integer(c->followers_counter));
+    if (c->followed != CATEGORY_FOLLOWED_UNKNOWN)
+        json_object_set_new(o, "followed", json_boolean(c->followed == CATEGORY_FOLLOWED_YES));
     return o;
+}
+
+json_t *category_json_array(struct request *req, struct category *items, int n, struct err *e)
+{
+    if (!category_fill_followed(req->store, &req->who, items, n, e))
+        return NULL;
+    json_t *list = json_array();
+    for (int i = 0; i < n; i++)
+        json_array_append_new(list, category_json(&items[i]));
+    return list;
+}
+
+/* The Category object of c for the caller (see category_json_array). */
+static json_t *category_json_for(struct request *req, struct category *c, struct err *e)
+{
+    return category_fill_followed(req->store, &req->who, c, 1, e) ? category_json(c) : NULL;
 }
 
 /* A boolean query parameter: 1 true, 0 false, -1 absent; 400 if invalid. */
@@ -59,9 +79,9 @@ bool category_api_list(struct request *req, struct response *resp, struct err *e
     struct category_page page;
     if (!category_list(req->store, req->arena, &f, &page, e))
         return false;
-    json_t *results = json_array();
-    for (int i = 0; i < page.n; i++)
-        json_array_append_new(results, category_json(&page.items[i]));
+    json_t *results = category_json_array(req, page.items, page.n, e);
+    if (!results)
+        return false;
     http_json(resp, 200, http_page(req, page.count, f.limit, f.offset, results));
     return true;
 }
@@ -69,27 +89,31 @@ bool category_api_list(struct request *req, struct response *resp, struct err *e
 bool category_api_create(struct request *req, struct response *resp, struct err *e)
 {
     struct category c;
-    if (!category_create(req->store, req->arena, req->body.fields, &c, e))
+    json_t *o;
+    if (!category_create(req->store, req->arena, req->body.fields, &c, e) || !(o = category_json_for(req, &c, e)))
         return false;
-    http_json(resp, 201, category_json(&c));
+    http_json(resp, 201, o);
     return true;
 }
 
 bool category_api_get(struct request *req, struct response *resp, struct err *e)
 {
     struct category c;
-    if (!category_get(req->store, req->arena, req->id, &c, e))
+    json_t *o;
+    if (!category_get(req->store, req->arena, req->id, &c, e) || !(o = category_json_for(req, &c, e)))
         return false;
-    http_json(resp, 200, category_json(&c));
+    http_json(resp, 200, o);
     return true;
 }
 
 bool category_api_update(struct request *req, struct response *resp, struct err *e)
 {
     struct category c;
-    if (!category_update(req->store, req->arena, req->id, req->body.fields, &c, e))
+    json_t *o;
+    if (!category_update(req->store, req->arena, req->id, req->body.fields, &c, e) ||
+        !(o = category_json_for(req, &c, e)))
         return false;
-    http_json(resp, 200, category_json(&c));
+    http_json(resp, 200, o);
     return true;
 }
 
@@ -134,11 +158,10 @@ bool category_api_user_list(struct request *req, struct response *resp, struct e
     struct category *items;
     int n;
     /* `mutual` (the official client's optional flag) is not supported and ignored */
-    if (!category_followed_by(req->store, req->arena, req->id, &items, &n, e))
+    json_t *list;
+    if (!category_followed_by(req->store, req->arena, req->id, &items, &n, e) ||
+        !(list = category_json_array(req, items, n, e)))
         return false;
-    json_t *list = json_array();
-    for (int i = 0; i < n; i++)
-        json_array_append_new(list, category_json(&items[i]));
     http_json(resp, 200, list);
     return true;
 }

@@ -11,8 +11,14 @@
 #include "http/request.h"
 #include "http/response.h"
 
-/* A new Category object for c. */
+/* A new Category object for c: `followed` only when c->followed is known
+ * (category_fill_followed). */
 json_t *category_json(const struct category *c);
+
+/* A new JSON array of the Category objects of items, with `followed` for
+ * an authenticated caller (filled into items). NULL with e filled when the
+ * follows cannot be read. */
+json_t *category_json_array(struct request *req, struct category *items, int n, struct err *e);
 
 bool category_api_list(struct request *req, struct response *resp, struct err *e);
 bool category_api_create(struct request *req, struct response *resp, struct err *e);

@@ -26,9 +26,9 @@ static json_t *post_json(struct request *req, const struct post *p, json_t *auth
     int ncats;
     if (!post_categories(req->store, req->arena, p->id, &cats, &ncats, e))
         return NULL;
-    json_t *categories = json_array();
-    for (int i = 0; i < ncats; i++)
-        json_array_append_new(categories, category_json(&cats[i]));
+    json_t *categories = category_json_array(req, cats, ncats, e);
+    if (!categories)
+        return NULL;
     bool discussion = !strcmp(p->type, POST_TYPE_DISCUSSION);
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(p->id));

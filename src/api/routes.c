@@ -6,14 +6,17 @@
 
 #include "api/account_api.h"
 #include "api/category_api.h"
+#include "api/feature_api.h"
 #include "api/media_api.h"
 #include "api/graph_api.h"
 #include "api/post_api.h"
 #include "api/pref_api.h"
+#include "api/provider_api.h"
 #include "api/search_api.h"
 #include "api/sso_api.h"
 #include "api/tag_api.h"
 #include "api/user_api.h"
+#include "api/user_service_api.h"
 #include "auth/oauth.h"
 
 const struct route api_routes[] = {
@@ -30,6 +33,9 @@ const struct route api_routes[] = {
     {"GET", "/api/v2/dynamic_preference/", pref_api_list, ROUTE_PUBLIC},
     {"PATCH", "/api/v2/dynamic_preference/", pref_api_patch, ROUTE_ADMIN},
     {"GET", "/api/v2/dynamic_preference/{id}/", pref_api_get, ROUTE_PUBLIC},
+
+    /* features (all disabled: what SelfCommunity's UI kit reads at start) */
+    {"GET", "/api/v2/feature/", feature_api_list, ROUTE_PUBLIC},
 
     /* users: collection and fixed names */
     {"GET", "/api/v2/user/", user_api_list, ROUTE_AUTH},
@@ -82,12 +88,26 @@ const struct route api_routes[] = {
     {"GET", "/api/v2/user/{id}/is_hidden_by/", graph_api_is_hidden_by, ROUTE_AUTH},
     {"GET", "/api/v2/user/{id}/counters/", graph_api_counters, ROUTE_CONTENT},
 
+    /* the rest of the official client's UserService (docs/api.md) */
+    {"GET", "/api/v2/user/me/platform_url/", user_service_api_platform_url, ROUTE_AUTH},
+    {"GET", "/api/v2/user/tag/tags_to_address_a_contribution/", user_service_api_addressing_tags, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/check_email_token/", user_service_api_check_email_token, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/provider/", provider_api_list, ROUTE_AUTH},
+    {"POST", "/api/v2/user/{id}/provider/", provider_api_create, ROUTE_AUTH},
+    {"DELETE", "/api/v2/user/{id}/provider/", provider_api_delete, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/loyalty/points/", user_service_api_loyalty_points, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/live_stream/", user_service_api_live_streams, ROUTE_CONTENT},
+    {"GET", "/api/v2/user/{id}/order/", user_service_api_orders, ROUTE_AUTH},
+    {"GET", "/api/v2/user/{id}/order/{name}/", user_service_api_order, ROUTE_AUTH},
+
     /* tags and search */
     {"GET", "/api/v2/user/search/", search_api_users, ROUTE_AUTH},
     {"GET", "/api/v2/user/{id}/tags/", tag_api_user_tags, ROUTE_AUTH},
     {"GET", "/api/v2/tag/", tag_api_list, ROUTE_ADMIN},
+    {"GET", "/api/v2/tag/user/search/", tag_api_search_user_tags, ROUTE_AUTH},
     {"POST", "/api/v2/tag/", tag_api_create, ROUTE_ADMIN},
     {"GET", "/api/v2/tag/{id}/", tag_api_get, ROUTE_ADMIN},
+    {"PUT", "/api/v2/tag/{id}/", tag_api_update, ROUTE_ADMIN},
     {"PATCH", "/api/v2/tag/{id}/", tag_api_patch, ROUTE_ADMIN},
     {"POST", "/api/v2/tag/{id}/assign/", tag_api_assign, ROUTE_ADMIN},
     {"POST", "/api/v2/tag/{id}/add/", tag_api_assign, ROUTE_ADMIN},

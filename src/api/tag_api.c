@@ -1,5 +1,5 @@
 /* tag_api.c - HTTP <-> domain for tags. The routes are admin-only, except
- * /user/{id}/tags/ (the user or an admin). */
+ * /user/{id}/tags/ (the user or an admin) and the user tag search. */
 #include "api/tag_api.h"
 
 #include <string.h>
@@ -74,6 +74,39 @@ bool tag_api_patch(struct request *req, struct response *resp, struct err *e)
     if (!tag_update(req->store, req->arena, req->id, req->body.fields, &t, e))
         return false;
     http_json(resp, 200, tag_json(&t));
+    return true;
+}
+
+bool tag_api_update(struct request *req, struct response *resp, struct err *e)
+{
+    struct tag t;
+    if (!tag_get(req->store, req->arena, req->id, &t, e))
+        return false;
+    json_t *body = req->body.fields;
+    if (json_is_object(body) && !json_object_get(body, "name"))
+        return field_error_required(e, "name");
+    return tag_api_patch(req, resp, e);
+}
+
+bool tag_api_search_user_tags(struct request *req, struct response *resp, struct err *e)
+{
+    bool admin = principal_is_admin(&req->who);
+    struct tag_filter f = {.type = "user",
+                           .visible = admin ? flag_param(req, "visible") : 1,
+                           .active = admin ? flag_param(req, "active") : 1,
+                           .deleted = 0};
+    const char *search = http_query(req, "search");
+    if (search && strlen(search) > SEARCH_TERM_MAX)
+        return field_error_query_max(req->arena, e, "search", FIELD_CODE_MAX_LENGTH, SEARCH_TERM_MAX);
+    f.search = search_term(req->arena, search);
+    http_pagination(req, TAG_PAGE_DEFAULT, TAG_PAGE_MAX, &f.limit, &f.offset);
+    struct tag_page page;
+    if (!tag_list(req->store, req->arena, &f, &page, e))
+        return false;
+    json_t *results = json_array();
+    for (int i = 0; i < page.n; i++)
+        json_array_append_new(results, tag_json(&page.items[i]));
+    http_json(resp, 200, http_page(req, page.count, f.limit, f.offset, results));
     return true;
 }
 

@@ -23,6 +23,12 @@ static void buf_grow(struct buf *b, size_t extra)
     b->cap = cap;
 }
 
+char *buf_reserve(struct buf *b, size_t n)
+{
+    buf_grow(b, n);
+    return b->data + b->len;
+}
+
 void buf_append(struct buf *b, const void *p, size_t n)
 {
     buf_grow(b, n);

@@ -19,6 +19,9 @@ struct buf {
 
 void buf_append(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
+/* Room for n more bytes and the NUL: the address of the end, where the
+ * caller writes before moving len forward (and writing the NUL). */
+char *buf_reserve(struct buf *b, size_t n);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Empties the contents and keeps the memory for reuse. */
 void buf_reset(struct buf *b);

@@ -50,6 +50,19 @@ static bool parse_listen(struct config *cfg, const char *v, char *msg, size_t ms
     return true;
 }
 
+/* An absolute http(s) URL: a host right after the scheme, no spaces or
+ * control characters. */
+static bool config_valid_url(const char *v)
+{
+    size_t skip = !strncmp(v, "https://", 8) ? 8 : !strncmp(v, "http://", 7) ? 7 : 0;
+    if (!skip || !v[skip] || strchr("/?#:@", v[skip]))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+        if (*p <= ' ' || *p == 0x7f)
+            return false;
+    return true;
+}
+
 /* Applies one setting by its option name (also used for environment vars). */
 static bool config_apply(struct config *cfg, const char *name, const char *v, char *msg, size_t msg_size)
 {
@@ -121,6 +134,13 @@ static bool config_apply(struct config *cfg, const char *name, const char *v, ch
         return copy_value(cfg->metrics_allow, sizeof cfg->metrics_allow, v, "metrics-allow", msg, msg_size);
     if (!strcmp(name, "web-dir"))
         return copy_value(cfg->web_dir, sizeof cfg->web_dir, v, "web-dir", msg, msg_size);
+    if (!strcmp(name, "platform-url")) {
+        if (*v && !config_valid_url(v)) {
+            snprintf(msg, msg_size, "platform-url must be an http:// or https:// URL with a host, got '%.64s'", v);
+            return false;
+        }
+        return copy_value(cfg->platform_url, sizeof cfg->platform_url, v, "platform-url", msg, msg_size);
+    }
     if (!strcmp(name, "clock-file"))
         return copy_value(cfg->clock_file, sizeof cfg->clock_file, v, "clock-file", msg, msg_size);
     snprintf(msg, msg_size, "unknown option --%s", name);
@@ -145,6 +165,7 @@ static const struct {
     {"HEARTH_METRICS", "metrics"},
     {"HEARTH_METRICS_ALLOW", "metrics-allow"},
     {"HEARTH_WEB_DIR", "web-dir"},
+    {"HEARTH_PLATFORM_URL", "platform-url"},
 };
 
 bool config_load(struct config *cfg, const struct config_option *opts, int nopts, bool *used, char *msg,

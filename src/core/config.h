@@ -40,6 +40,7 @@ struct config {
     bool metrics;                         /* serve GET /metrics */
     char metrics_allow[CONFIG_ALLOW_MAX]; /* addresses or networks allowed to read it */
     char web_dir[PATH_MAX];               /* the API explorer's files */
+    char platform_url[CONFIG_URL_MAX];    /* the community's management site for staff, "" = the explorer */
 };
 
 /* A named option given on the command line: --name value. */

@@ -101,10 +101,10 @@ static bool unique_slug(struct store *st, struct arena *a, const char *name, int
 /* What a body asks to change; `has_*` tell given fields. */
 struct category_changes {
     bool has_name, has_slug, has_synonyms, has_slogan, has_html_info, has_seo_title, has_seo_description;
-    bool has_auto_follow, has_active, has_deleted, has_order, has_position, has_stream;
+    bool has_auto_follow, has_active, has_deleted, has_order, has_position, has_stream, has_content_only_staff;
     const char *name, *slug, *name_synonyms, *slogan, *html_info, *seo_title, *seo_description;
     const char *auto_follow, *stream_order_by;
-    bool active, deleted;
+    bool active, deleted, content_only_staff;
     int64_t order, position;
     bool generate_slug;
 };
@@ -152,6 +152,7 @@ static bool read_changes(struct arena *a, json_t *body, bool allow_deleted, stru
     c->has_stream =
         field_enum(a, body, "stream_order_by", stream_order_values, NULL, &c->stream_order_by, e) != FIELD_ABSENT;
     c->has_active = field_bool(body, "active", &c->active, e) != FIELD_ABSENT;
+    c->has_content_only_staff = field_bool(body, "content_only_staff", &c->content_only_staff, e) != FIELD_ABSENT;
     if (allow_deleted)
         c->has_deleted = field_bool(body, "deleted", &c->deleted, e) != FIELD_ABSENT;
     c->has_order = field_int(a, body, "order", CATEGORY_ORDER_MIN, CATEGORY_ORDER_MAX, &c->order, e) == FIELD_GIVEN;
@@ -183,6 +184,8 @@ static void apply_changes(struct category *cat, const struct category_changes *c
         cat->stream_order_by = c->stream_order_by;
     if (c->has_active)
         cat->active = c->active;
+    if (c->has_content_only_staff)
+        cat->content_only_staff = c->content_only_staff;
     if (c->has_deleted)
         cat->deleted = c->deleted;
     if (c->has_order)
@@ -376,6 +379,21 @@ bool category_is_followed(struct store *st, struct arena *a, const struct princi
     if (follows < 0)
         return false;
     *followed = follows > 0;
+    return true;
+}
+
+bool category_fill_followed(struct store *st, const struct principal *who, struct category *items, int n, struct err *e)
+{
+    for (int i = 0; i < n; i++) {
+        if (!who->user_id) {
+            items[i].followed = CATEGORY_FOLLOWED_UNKNOWN;
+            continue;
+        }
+        int follows = store_category_follow_exists(st, who->user_id, items[i].id, e);
+        if (follows < 0)
+            return false;
+        items[i].followed = follows ? CATEGORY_FOLLOWED_YES : CATEGORY_FOLLOWED_NO;
+    }
     return true;
 }
 

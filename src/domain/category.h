@@ -72,6 +72,12 @@ bool category_follow_toggle(struct store *st, struct arena *a, const struct prin
 bool category_is_followed(struct store *st, struct arena *a, const struct principal *who, int64_t id, bool *followed,
                           struct err *e);
 
+/* Sets `followed` of each of the n categories for the caller: left
+ * CATEGORY_FOLLOWED_UNKNOWN for an anonymous one. One indexed lookup each
+ * (n is bounded by the callers' page sizes). */
+bool category_fill_followed(struct store *st, const struct principal *who, struct category *items, int n,
+                            struct err *e);
+
 /* The categories user `user_id` follows (not deleted), by order then id, at
  * most CATEGORY_FOLLOWED_MAX. 404 for a missing or hard-deleted user. */
 bool category_followed_by(struct store *st, struct arena *a, int64_t user_id, struct category **out, int *n,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "domain/colour.h"
 #include "store/store.h"
 
 bool prefs_get_bool(struct store *st, struct arena *a, const char *section, const char *name, bool dflt)
@@ -90,6 +91,10 @@ bool prefs_update(struct store *st, struct arena *a, json_t *changes, json_t **u
         }
         if (!same_type(p.value, v))
             err_field(e, arena_strdup(a, key), "invalid", "The value has the wrong type for this preference.");
+        else if (!strcmp(p.section, PREFS_COLOUR_SECTION) && json_is_string(v) &&
+                 !colour_is_css(json_string_value(v), json_string_length(v)))
+            err_field(e, arena_strdup(a, key), "invalid",
+                      "Enter a CSS colour: #rgb, #rrggbb, #rrggbbaa, rgb(), rgba(), hsl(), hsla() or a colour name.");
         for (size_t i = 0; i < nseen; i++)
             if (seen[i] == p.id)
                 err_field(e, arena_strdup(a, key), "duplicate", "This preference is named twice.");

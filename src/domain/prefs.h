@@ -12,6 +12,10 @@
 struct store;
 struct pref;
 
+/* The section of the theme colours: every value there is a CSS colour
+ * (domain/colour.h), checked by prefs_update. */
+#define PREFS_COLOUR_SECTION "colors"
+
 /* A boolean preference; `dflt` when missing or not a boolean. */
 bool prefs_get_bool(struct store *st, struct arena *a, const char *section, const char *name, bool dflt);
 
@@ -23,8 +27,9 @@ bool prefs_split_key(struct arena *a, const char *key, const char **section, con
 
 /* Applies {"name" | "section.name": value, ...} atomically: every key must
  * name one existing preference and every value have the type of its current
- * value (booleans stay booleans, ...), else 400 and nothing changes. On
- * success *updated is a JSON array of the updated rows (new reference). */
+ * value (booleans stay booleans, ...), and colours be CSS colours, else 400
+ * and nothing changes. On success *updated is a JSON array of the updated
+ * rows (new reference). */
 bool prefs_update(struct store *st, struct arena *a, json_t *changes, json_t **updated, struct err *e);
 
 /* As prefs_update, for a form body (contract §1), whose values are all

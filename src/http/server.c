@@ -22,8 +22,8 @@
  * one listening socket, whichever thread woke first took the connections:
  * measured, one to two of four threads were often left idle.)
  *
- * Sections: password pool; rendering; body spooling; dispatch; MHD
- * callbacks; start and drain.
+ * Sections: slow handlers; rendering; body limits and upload files;
+ * dispatch; MHD callbacks; start and drain.
  */
 #define _GNU_SOURCE
 #include "http/server.h"
@@ -41,7 +41,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -51,15 +50,17 @@
 #include "core/buf.h"
 #include "core/clock.h"
 #include "core/fault.h"
+#include "core/json_write.h"
 #include "core/log.h"
 #include "http/connections.h"
 #include "http/metrics.h"
 #include "http/parse.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "http/slow_pool.h"
+#include "http/spool.h"
 
 enum {
-    PASSWORD_MAX_WORKERS = 16,
     SERVER_LISTEN_BACKLOG = 1024,
     SERVER_ACCEPT_RETRY_MS = 50, /* after a failed accept (out of descriptors) */
 };
@@ -95,104 +96,23 @@ static const struct http_hooks *server_hooks;
 static char server_spool_dir[PATH_MAX];
 
 /* ================================================================ */
-/* password worker pool                                             */
-
-static struct {
-    pthread_mutex_t lock;
-    pthread_cond_t wake, idle;
-    struct conn_state **ring;
-    int cap, head, count, reserved, busy;
-    bool stopping;
-    pthread_t threads[PASSWORD_MAX_WORKERS];
-    int nthreads;
-} pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER, .idle = PTHREAD_COND_INITIALIZER};
+/* slow handlers                                                    */
 
 static void run_handler(struct conn_state *s);
 
-static void *pool_worker(void *arg)
+/* A request's job on the slow pool: its handler, then its connection
+ * resumes to send the answer. */
+static void run_slow(void *job)
 {
-    (void)arg;
-    for (;;) {
-        pthread_mutex_lock(&pool.lock);
-        while (!pool.count && !pool.stopping)
-            pthread_cond_wait(&pool.wake, &pool.lock);
-        if (!pool.count && pool.stopping) {
-            pthread_mutex_unlock(&pool.lock);
-            break;
-        }
-        struct conn_state *s = pool.ring[pool.head];
-        pool.head = (pool.head + 1) % pool.cap;
-        pool.count--;
-        pool.reserved--;
-        pool.busy++;
-        pthread_mutex_unlock(&pool.lock);
-
-        run_handler(s);
-        s->response_ready = true;
-        pthread_mutex_lock(&pool.lock);
-        pool.busy--;
-        MHD_resume_connection(s->conn);
-        if (!pool.busy && !pool.reserved)
-            pthread_cond_broadcast(&pool.idle);
-        pthread_mutex_unlock(&pool.lock);
-    }
-    return NULL;
-}
-
-static bool pool_start(const struct config *cfg)
-{
-    pool.cap = cfg->password_queue;
-    pool.ring = calloc((size_t)pool.cap, sizeof *pool.ring);
-    if (!pool.ring)
-        return false;
-    int n = cfg->password_workers < PASSWORD_MAX_WORKERS ? cfg->password_workers : PASSWORD_MAX_WORKERS;
-    for (int i = 0; i < n; i++) {
-        if (pthread_create(&pool.threads[i], NULL, pool_worker, NULL) != 0)
-            return false;
-        pool.nthreads++;
-    }
-    return true;
-}
-
-/* Reserves a queue slot; false when the queue is full (→ 503). */
-static bool pool_reserve(void)
-{
-    pthread_mutex_lock(&pool.lock);
-    bool ok = pool.reserved < pool.cap && !pool.stopping;
-    if (ok)
-        pool.reserved++;
-    pthread_mutex_unlock(&pool.lock);
-    return ok;
-}
-
-static void pool_push(struct conn_state *s)
-{
-    pthread_mutex_lock(&pool.lock);
-    pool.ring[(pool.head + pool.count) % pool.cap] = s;
-    pool.count++;
-    pthread_cond_signal(&pool.wake);
-    pthread_mutex_unlock(&pool.lock);
-}
-
-static void pool_drain_and_stop(void)
-{
-    pthread_mutex_lock(&pool.lock);
-    while (pool.busy || pool.reserved)
-        pthread_cond_wait(&pool.idle, &pool.lock);
-    pool.stopping = true;
-    pthread_cond_broadcast(&pool.wake);
-    pthread_mutex_unlock(&pool.lock);
-    for (int i = 0; i < pool.nthreads; i++)
-        pthread_join(pool.threads[i], NULL);
-    free(pool.ring);
+    struct conn_state *s = job;
+    run_handler(s);
+    s->response_ready = true;
+    MHD_resume_connection(s->conn);
 }
 
 void http_server_gauges(struct http_gauges *g)
 {
-    pthread_mutex_lock(&pool.lock);
-    g->password_queued = pool.reserved;
-    g->password_busy = pool.busy;
-    pthread_mutex_unlock(&pool.lock);
+    slow_pool_gauges(&g->password_queued, &g->password_busy);
     g->in_flight = atomic_load(&server_in_flight);
 }
 
@@ -231,15 +151,8 @@ static void add_cors_headers(struct conn_state *s, struct MHD_Response *r)
     MHD_add_response_header(r, "Access-Control-Max-Age", "86400");
 }
 
-static int dump_to_buf(const char *p, size_t n, void *data)
-{
-    buf_append(data, p, n);
-    return 0;
-}
-
-/* Size of the first buffer a JSON body is dumped into: most bodies fit, so
- * the dump grows it rarely (json_dumps starts at 16 bytes and copies the
- * result once more at the end). */
+/* Size of the first buffer a JSON body is written into: most bodies fit,
+ * so it grows rarely. */
 enum { RESPONSE_BUFFER_START = 4096 };
 
 static enum MHD_Result queue_response(struct conn_state *s)
@@ -250,7 +163,7 @@ static enum MHD_Result queue_response(struct conn_state *s)
         struct buf out = {.data = malloc(RESPONSE_BUFFER_START), .len = 0, .cap = RESPONSE_BUFFER_START};
         if (!out.data)
             return MHD_NO;
-        if (json_dump_callback(resp->json, dump_to_buf, &out, JSON_COMPACT | JSON_ENCODE_ANY) != 0) {
+        if (!json_write(&out, resp->json)) {
             buf_free(&out);
             return MHD_NO;
         }
@@ -291,24 +204,7 @@ static void fail(struct conn_state *s, enum err_kind kind, const char *code, con
 }
 
 /* ================================================================ */
-/* body spooling                                                    */
-
-/* Multipart uploads are written to an unnamed temporary file in the media
- * directory (O_TMPFILE: nothing is left behind by a crash), and mapped
- * read-only for parsing once complete: the pages are the file's, which the
- * kernel can drop, not the server's heap. */
-static int spool_open(void)
-{
-    int fd = open(server_spool_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0 || (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL))
-        return fd;
-    char path[PATH_MAX + 32];
-    snprintf(path, sizeof path, "%s/.upload-XXXXXX", server_spool_dir);
-    fd = mkostemp(path, O_CLOEXEC);
-    if (fd >= 0)
-        unlink(path);
-    return fd;
-}
+/* body limits and upload files                                     */
 
 /* An upload file that cannot be created or written: a full disk is 507
  * storage_full, anything else 503, both with Retry-After and logged once
@@ -322,46 +218,6 @@ static void spool_fail(struct conn_state *s, int err)
     else
         err_unavailable(&e);
     http_error(&s->resp, &e);
-}
-
-static bool spool_write(struct conn_state *s, const char *data, size_t n)
-{
-    while (n) {
-        ssize_t w = write(s->spool_fd, data, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        data += w;
-        n -= (size_t)w;
-        s->spool_len += (size_t)w;
-    }
-    return true;
-}
-
-struct mapping {
-    void *p;
-    size_t len;
-};
-
-static void unmap(void *p)
-{
-    struct mapping *m = p;
-    munmap(m->p, m->len);
-}
-
-/* The spooled body, mapped for the parser (unmapped with the arena). */
-static const unsigned char *spool_map(struct conn_state *s)
-{
-    if (!s->spool_len)
-        return (const unsigned char *)"";
-    void *p = mmap(NULL, s->spool_len, PROT_READ, MAP_PRIVATE, s->spool_fd, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-    struct mapping *m = arena_alloc(s->arena, sizeof *m);
-    *m = (struct mapping){p, s->spool_len};
-    arena_defer(s->arena, unmap, m);
-    return p;
 }
 
 /* Counts `n` more body bytes in flight; false past the cap. */
@@ -492,7 +348,7 @@ static bool check_head(struct conn_state *s, const char *method)
         return false;
     }
     if (uploads) {
-        s->spool_fd = spool_open();
+        s->spool_fd = spool_open(server_spool_dir);
         if (s->spool_fd < 0) {
             spool_fail(s, errno);
             return false;
@@ -522,7 +378,7 @@ static bool dispatch(struct conn_state *s)
     const unsigned char *body = (const unsigned char *)buf_str(&s->body);
     size_t len = s->body.len;
     if (s->spool_fd >= 0) {
-        body = spool_map(s);
+        body = spool_map(s->arena, s->spool_fd, s->spool_len);
         len = s->spool_len;
         if (!body) {
             log_error("cannot map an upload file: %s", strerror(errno));
@@ -541,13 +397,13 @@ static bool dispatch(struct conn_state *s)
         arena_defer(s->arena, cleanup_json, req->body.fields);
     }
     if (s->match.route->flags & ROUTE_SLOW) {
-        if (!pool_reserve()) {
+        if (!slow_pool_reserve()) {
             fail(s, ERR_UNAVAILABLE, "overloaded", "The server is busy; try again shortly.");
             http_add_header(&s->resp, "Retry-After", "1");
             return false;
         }
         MHD_suspend_connection(s->conn);
-        pool_push(s);
+        slow_pool_push(s);
         return true;
     }
     run_handler(s);
@@ -639,7 +495,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
                    !bodies_reserve(s, (s->spool_fd >= 0 ? s->spool_len : s->body.len) + n - s->reserved)) {
             s->overloaded = true; /* chunked bodies are counted as they come */
         } else if (s->spool_fd >= 0) {
-            if (!s->spool_errno && !spool_write(s, upload_data, n))
+            if (!s->spool_errno && !spool_write(s->spool_fd, upload_data, n, &s->spool_len))
                 s->spool_errno = errno ? errno : EIO; /* the rest of the body is read and dropped */
             return MHD_YES;
         } else {
@@ -665,7 +521,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 static struct {
     bool enabled;
     atomic_int n;
-    atomic_ulong count[CONFIG_MAX_THREADS + PASSWORD_MAX_WORKERS];
+    atomic_ulong count[CONFIG_MAX_THREADS + SLOW_POOL_MAX_WORKERS];
 } thread_stats;
 static _Thread_local int thread_stats_slot = -1;
 
@@ -673,7 +529,7 @@ static void thread_stats_count(void)
 {
     if (thread_stats_slot < 0) {
         int slot = atomic_fetch_add(&thread_stats.n, 1);
-        if (slot >= CONFIG_MAX_THREADS + PASSWORD_MAX_WORKERS)
+        if (slot >= CONFIG_MAX_THREADS + SLOW_POOL_MAX_WORKERS)
             return;
         thread_stats_slot = slot;
     }
@@ -686,7 +542,7 @@ static void thread_stats_print(void)
         return;
     int n = atomic_load(&thread_stats.n);
     fprintf(stderr, "hearth: requests per thread:");
-    for (int i = 0; i < n && i < CONFIG_MAX_THREADS + PASSWORD_MAX_WORKERS; i++)
+    for (int i = 0; i < n && i < CONFIG_MAX_THREADS + SLOW_POOL_MAX_WORKERS; i++)
         fprintf(stderr, " %lu", atomic_load(&thread_stats.count[i]));
     fprintf(stderr, "\n");
 }
@@ -813,7 +669,7 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
         log_error("%s", msg);
         return false;
     }
-    if (!pool_start(cfg)) {
+    if (!slow_pool_start(cfg->password_workers, cfg->password_queue, run_slow)) {
         freeaddrinfo(ai);
         log_error("cannot start the password workers");
         return false;
@@ -822,7 +678,7 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
     freeaddrinfo(ai);
     if (listen_fd < 0) {
         log_error("cannot listen on %s:%d: %s", cfg->listen_host, cfg->listen_port, strerror(errno));
-        pool_drain_and_stop();
+        slow_pool_drain_and_stop();
         access_log_close();
         return false;
     }
@@ -850,7 +706,7 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
         for (int i = 0; i < acc.ndaemons; i++)
             MHD_stop_daemon(acc.daemons[i]);
         close(listen_fd);
-        pool_drain_and_stop();
+        slow_pool_drain_and_stop();
         access_log_close();
         return false;
     }
@@ -872,7 +728,7 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
     shutdown(listen_fd, SHUT_RDWR);
     pthread_join(acceptor_thread, NULL);
     close(listen_fd);
-    pool_drain_and_stop();
+    slow_pool_drain_and_stop();
     /* let requests already being served finish, within a deadline */
     for (int waited_ms = 0; atomic_load(&server_in_flight) > 0 && waited_ms < HTTP_DRAIN_MS; waited_ms += 10)
         nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);

@@ -13,6 +13,14 @@ enum {
     CATEGORY_MAX_ORDER = 4, /* keys in an `ordering` parameter */
 };
 
+/* Whether the caller follows a category: not known (anonymous callers, or
+ * not looked up) is the zero value, so a record built anywhere omits it. */
+enum category_followed {
+    CATEGORY_FOLLOWED_UNKNOWN = 0,
+    CATEGORY_FOLLOWED_NO,
+    CATEGORY_FOLLOWED_YES,
+};
+
 struct category {
     int64_t id;
     int64_t order;
@@ -28,6 +36,9 @@ struct category {
     int64_t emotional_image_position;
     const char *stream_order_by; /* "recent" or "last_activity" */
     int64_t lastmod_us;
+    bool content_only_staff;         /* only staff may post in it (recorded) */
+    int64_t followers_counter;       /* followers who are active users (maintained by the store) */
+    enum category_followed followed; /* by the caller; unknown for anonymous callers */
 };
 
 struct category_order {

@@ -14,7 +14,8 @@
 /* The categories columns, in the order category_from_row reads them. */
 #define CATEGORY_COLUMNS                                                                                          \
     "k.id, k.\"order\", k.name, k.name_synonyms, k.slug, k.slogan, k.html_info, k.seo_title, k.seo_description, " \
-    "k.auto_follow, k.active, k.deleted, k.emotional_image_position, k.stream_order_by, k.lastmod_us"
+    "k.auto_follow, k.active, k.deleted, k.emotional_image_position, k.stream_order_by, k.lastmod_us, "           \
+    "k.content_only_staff, k.followers_counter"
 
 static void category_from_row(struct arena *a, sqlite3_stmt *q, int col, struct category *c)
 {
@@ -34,9 +35,11 @@ static void category_from_row(struct arena *a, sqlite3_stmt *q, int col, struct 
     c->emotional_image_position = sqlite3_column_int64(q, col + 12);
     c->stream_order_by = sqlite_col_text(a, q, col + 13);
     c->lastmod_us = sqlite3_column_int64(q, col + 14);
+    c->content_only_staff = sqlite3_column_int(q, col + 15) != 0;
+    c->followers_counter = sqlite3_column_int64(q, col + 16);
 }
 
-/* Binds the writable columns of c to $1..$14 (the order of the INSERT and
+/* Binds the writable columns of c to $1..$15 (the order of the INSERT and
  * UPDATE below). SQLite numbers `$N` parameters by first appearance, not by
  * N: every statement here uses them in increasing order. */
 static void bind_category(sqlite3_stmt *q, const struct category *c)
@@ -55,6 +58,7 @@ static void bind_category(sqlite3_stmt *q, const struct category *c)
     sqlite3_bind_int64(q, 12, c->emotional_image_position);
     sqlite3_bind_text(q, 13, c->stream_order_by, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(q, 14, c->lastmod_us);
+    sqlite3_bind_int(q, 15, c->content_only_staff);
 }
 
 /* Steps a statement returning categories into a new arena array of at most
@@ -111,8 +115,8 @@ bool store_category_insert(struct store *st, struct category *c, struct err *e)
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "INSERT INTO categories (\"order\", name, name_synonyms, slug, slogan, html_info, "
                                   "seo_title, seo_description, auto_follow, active, deleted, "
-                                  "emotional_image_position, stream_order_by, lastmod_us) "
-                                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                                  "emotional_image_position, stream_order_by, lastmod_us, content_only_staff) "
+                                  "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                                   e);
     if (!q)
         return false;
@@ -133,12 +137,12 @@ bool store_category_update(struct store *st, const struct category *c, struct er
                                   "UPDATE categories SET \"order\" = $1, name = $2, name_synonyms = $3, slug = $4, "
                                   "slogan = $5, html_info = $6, seo_title = $7, seo_description = $8, "
                                   "auto_follow = $9, active = $10, deleted = $11, emotional_image_position = $12, "
-                                  "stream_order_by = $13, lastmod_us = $14 WHERE id = $15",
+                                  "stream_order_by = $13, lastmod_us = $14, content_only_staff = $15 WHERE id = $16",
                                   e);
     if (!q)
         return false;
     bind_category(q, c);
-    sqlite3_bind_int64(q, 15, c->id);
+    sqlite3_bind_int64(q, 16, c->id);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     if (rc == SQLITE_CONSTRAINT)
@@ -255,4 +259,30 @@ bool store_category_of_post(struct store *st, struct arena *a, int64_t post_id, 
         return false;
     sqlite3_bind_int64(q, 1, post_id);
     return category_rows(st, a, q, POST_CATEGORIES_READ_MAX, out, n, e, "post categories");
+}
+
+int64_t sqlite_category_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *q = NULL;
+    const char *sql = "SELECT k.id, k.followers_counter, (SELECT count(*) FROM category_follows f CROSS JOIN users u "
+                      "ON u.id = f.user_id WHERE f.category_id = k.id AND u.status IN ('a', 'b')) AS actual "
+                      "FROM categories k WHERE k.followers_counter <> actual ORDER BY k.id";
+    if (sqlite_prepare(st, sql, false, &q) != SQLITE_OK) {
+        sqlite_fail(st, e, "prepare category check");
+        return -1;
+    }
+    int64_t differences = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        differences++;
+        if (fn)
+            fn(ctx, "category", sqlite3_column_int64(q, 0), "followers_counter", sqlite3_column_int64(q, 1),
+               sqlite3_column_int64(q, 2));
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        sqlite_fail(st, e, "check category counters");
+        return -1;
+    }
+    return differences;
 }

@@ -21,6 +21,7 @@
 #include "core/err.h"
 #include "model/user.h"
 #include "store/sql.h"
+#include "store/store.h"
 
 enum {
     STORE_BUSY_TIMEOUT_MS = 5000,      /* writers wait this long for the write lock */
@@ -180,5 +181,12 @@ void sqlite_bind_text_or_static(sqlite3_stmt *q, int i, const char *s);
 void sqlite_user_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u);
 /* sqlite_user_from_row at column 0, as a reader for sqlite_get_row. */
 sqlite_row_reader sqlite_read_user;
+
+/* ---- categories ---- */
+
+/* Calls fn (subject "category") for every category whose stored
+ * followers_counter differs from its follows by active users; returns the
+ * number of differences, -1 on error. Read-only, one statement. */
+int64_t sqlite_category_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e);
 
 #endif

@@ -559,10 +559,7 @@ bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph
     "(SELECT 1 AS level UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 "         \
     "UNION ALL SELECT 6) l WHERE u.status IN ('a', 'b') GROUP BY 2, 3"
 
-int64_t sqlite_list_counts_check(struct store *st,
-                                 void (*fn)(void *ctx, int64_t user_id, const char *name, int64_t stored,
-                                            int64_t actual),
-                                 void *ctx, struct err *e)
+int64_t sqlite_list_counts_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *q = NULL;
     const char *sql = "SELECT kind, level, typeof(key) = 'integer', key, sum(s), sum(a) FROM ("
@@ -587,8 +584,8 @@ int64_t sqlite_list_counts_check(struct store *st,
         if (kind == LIST_ID && sqlite3_column_int(q, 2))
             first = sqlite3_column_int64(q, 3) * (level == 1 ? 65536 : level == 2 ? 256 : 0);
         if (fn)
-            fn(ctx, first, names[kind == LIST_ID && level >= 0 && level <= 2 ? level : 3], sqlite3_column_int64(q, 4),
-               sqlite3_column_int64(q, 5));
+            fn(ctx, "user", first, names[kind == LIST_ID && level >= 0 && level <= 2 ? level : 3],
+               sqlite3_column_int64(q, 4), sqlite3_column_int64(q, 5));
     }
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE) {
@@ -615,7 +612,7 @@ int64_t sqlite_list_counts_check(struct store *st,
         differences++;
         int list = sqlite3_column_int(q, 1);
         if (fn && list >= 0 && list < 3)
-            fn(ctx, sqlite3_column_int64(q, 0), edge_names[list], sqlite3_column_int64(q, 2),
+            fn(ctx, "user", sqlite3_column_int64(q, 0), edge_names[list], sqlite3_column_int64(q, 2),
                sqlite3_column_int64(q, 3));
     }
     sqlite3_finalize(q);

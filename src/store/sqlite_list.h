@@ -8,6 +8,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "model/user.h"
+#include "store/store.h"
 
 struct store;
 
@@ -31,9 +32,6 @@ bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph
 /* Calls fn for every maintained count (list_counts) that differs from the
  * users table; returns the number of differences, -1 on error.
  * Tx: any. Alloc: none. Returns: count. */
-int64_t sqlite_list_counts_check(struct store *st,
-                                 void (*fn)(void *ctx, int64_t user_id, const char *name, int64_t stored,
-                                            int64_t actual),
-                                 void *ctx, struct err *e);
+int64_t sqlite_list_counts_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e);
 
 #endif

@@ -194,3 +194,31 @@ bool store_tag_of_users(struct store *st, struct arena *a, const int64_t *users,
     *out = v;
     return true;
 }
+
+bool store_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int max, struct tag **out, int *n,
+                           struct err *e)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  "SELECT " TAG_COLUMNS " FROM tags t WHERE t.type = 'user' AND t.active = 1 "
+                                  "AND t.deleted = 0 AND ($1 = 0 OR (t.visible = 1 AND EXISTS (SELECT 1 FROM "
+                                  "user_tags ut WHERE ut.user_id = $1 AND ut.tag_id = t.id))) "
+                                  "ORDER BY fold(t.name), t.id LIMIT $2",
+                                  e);
+    if (!q)
+        return false;
+    sqlite3_bind_int64(q, 1, user_id);
+    sqlite3_bind_int(q, 2, max);
+    struct tag *v = arena_alloc(a, sizeof *v * (size_t)(max > 0 ? max : 1));
+    int rc = SQLITE_DONE;
+    while (*n < max && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        tag_from_row(a, q, 0, &v[(*n)++]);
+    if (rc == SQLITE_ROW) /* stopped at max */
+        rc = SQLITE_DONE;
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return sqlite_fail(st, e, "addressable tags");
+    *out = v;
+    return true;
+}

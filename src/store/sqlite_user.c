@@ -245,10 +245,7 @@ bool store_user_counters_recompute(struct store *st, int64_t user_id, struct err
     return sqlite_exec_stmt(st, q, e, "recompute counters");
 }
 
-int64_t store_user_counters_check(struct store *st,
-                                  void (*fn)(void *ctx, int64_t user_id, const char *name, int64_t stored,
-                                             int64_t actual),
-                                  void *ctx, struct err *e)
+int64_t store_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *q = NULL;
     const char *sql = "SELECT u.id, followers_counter, followings_counter, connections_counter, "
@@ -267,7 +264,7 @@ int64_t store_user_counters_check(struct store *st,
             if (stored != actual) {
                 differences++;
                 if (fn)
-                    fn(ctx, id, counter_columns[i], stored, actual);
+                    fn(ctx, "user", id, counter_columns[i], stored, actual);
             }
         }
     }
@@ -277,5 +274,8 @@ int64_t store_user_counters_check(struct store *st,
         return -1;
     }
     int64_t lists = sqlite_list_counts_check(st, fn, ctx, e); /* the user list's counts by key range */
-    return lists < 0 ? -1 : differences + lists;
+    if (lists < 0)
+        return -1;
+    int64_t categories = sqlite_category_counters_check(st, fn, ctx, e);
+    return categories < 0 ? -1 : differences + lists + categories;
 }

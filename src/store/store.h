@@ -137,16 +137,20 @@ int64_t store_user_count(struct store *st, struct err *e);
  * Tx: in. Alloc: none. Returns: bool. */
 bool store_user_counters_recompute(struct store *st, int64_t user_id, struct err *e);
 
+/* A stored count that differs from what the tables give: whose it is
+ * (`subject` "user" or "category", and its id) and which count. */
+typedef void store_counter_fn(void *ctx, const char *subject, int64_t id, const char *name, int64_t stored,
+                              int64_t actual);
+
 /* Calls fn for every user whose stored counters differ from the recomputed
  * ones (name is the counter's column name), then for every maintained list
- * count that differs from the tables (see sqlite_list.h); returns the
- * number of differences, -1 on error. Read-only.
+ * count that differs from the tables (see sqlite_list.h), then for every
+ * category whose followers_counter (its follows by active users, kept by
+ * the triggers of migration 009) differs; returns the number of
+ * differences, -1 on error. Read-only.
  * Tx: any (one statement: one snapshot). Alloc: none; fn's strings are
  * static. Returns: count. */
-int64_t store_user_counters_check(struct store *st,
-                                  void (*fn)(void *ctx, int64_t user_id, const char *name, int64_t stored,
-                                             int64_t actual),
-                                  void *ctx, struct err *e);
+int64_t store_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e);
 
 /* Lists users with status a or b matching f (see model/user.h).
  * Tx: snapshot (count and page agree). Alloc: out->items and their strings
@@ -558,5 +562,31 @@ bool store_account_purge_batch(struct store *st, int64_t user_id, int limit, int
  * an arena array of arena strings.
  * Tx: any (read-only). Alloc: *names and the strings in a. Returns: bool. */
 bool store_media_referenced(struct store *st, struct arena *a, const char ***names, size_t *n, struct err *e);
+
+/* ---- provider associations and addressing tags (sqlite_provider.c) ---- */
+
+struct provider_assoc; /* model/provider.h */
+
+/* The user's associations, oldest first, at most max.
+ * Tx: any. Alloc: *out and its strings in a. Returns: bool. */
+bool store_provider_list(struct store *st, struct arena *a, int64_t user_id, int max, struct provider_assoc **out,
+                         int *n, struct err *e);
+
+/* Inserts p. A taken (provider, ext_id) is 400 "unique" on ext_id; a second
+ * account of the same provider for the user is 400 "unique" on provider.
+ * (A hard delete removes the rows: a trigger of migration 011.)
+ * Tx: in (the first check holds until the insert). Alloc: none. Returns:
+ * bool. */
+bool store_provider_insert(struct store *st, const struct provider_assoc *p, struct err *e);
+
+/* Deletes the user's association (provider, ext_id).
+ * Tx: any. Alloc: none. Returns: lookup (1 deleted, 0 none). */
+int store_provider_delete(struct store *st, int64_t user_id, const char *provider, const char *ext_id, struct err *e);
+
+/* Active, not deleted tags of type user, by name then id, at most max:
+ * every one (user_id 0), or those user_id carries that are also visible.
+ * Tx: any. Alloc: *out and its strings in a. Returns: bool. */
+bool store_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int max, struct tag **out, int *n,
+                           struct err *e);
 
 #endif

@@ -23,6 +23,7 @@
 #include "domain/media.h"
 #include "domain/settings.h"
 #include "store/store.h"
+#include "temp_store.h"
 
 /* ---- validators ---- */
 
@@ -174,8 +175,8 @@ static void test_media_names(void **state)
 /* ---- against a store ---- */
 
 struct fixture {
-    char dir[64];
-    char db[128];
+    struct temp_store tmp;
+    const char *dir; /* the media directory */
     struct store *st;
     struct arena *a;
 };
@@ -183,14 +184,10 @@ struct fixture {
 static int setup_store(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/hearth-unit-XXXXXX");
-    if (!mkdtemp(f->dir))
+    if (!f || !temp_store_open(&f->tmp))
         return -1;
-    snprintf(f->db, sizeof f->db, "%s/hearth.db", f->dir);
-    struct err e = {0};
-    f->st = store_open(f->db, &e);
-    if (!f->st || !store_migrate(f->st, &e))
-        return -1;
+    f->dir = f->tmp.dir;
+    f->st = f->tmp.st;
     f->a = arena_new();
     *state = f;
     return 0;
@@ -199,12 +196,8 @@ static int setup_store(void **state)
 static int teardown_store(void **state)
 {
     struct fixture *f = *state;
-    store_close(f->st);
+    temp_store_close(&f->tmp);
     arena_free(f->a);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
     free(f);
     return 0;
 }

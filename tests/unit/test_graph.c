@@ -19,11 +19,12 @@
 #include "core/log.h"
 #include "domain/graph.h"
 #include "store/store.h"
+#include "temp_store.h"
 
 enum { USERS = 6 };
 
 struct fixture {
-    char path[64];
+    struct temp_store db;
     struct store *st;
     struct arena *arena;
     int64_t id[USERS];
@@ -34,14 +35,9 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->path, sizeof f->path, "/tmp/hearth-test-graph-XXXXXX");
-    int fd = mkstemp(f->path);
-    assert_true(fd >= 0);
-    close(fd);
+    assert_true(temp_store_open(&f->db));
+    f->st = f->db.st;
     struct err e = {0};
-    f->st = store_open(f->path, &e);
-    assert_non_null(f->st);
-    assert_true(store_migrate(f->st, &e));
     f->arena = arena_new();
     for (int i = 0; i < USERS; i++) {
         char name[16];
@@ -57,14 +53,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    store_close(f->st);
+    temp_store_close(&f->db);
     arena_free(f->arena);
-    char wal[80];
-    unlink(f->path);
-    snprintf(wal, sizeof wal, "%s-wal", f->path);
-    unlink(wal);
-    snprintf(wal, sizeof wal, "%s-shm", f->path);
-    unlink(wal);
     free(f);
     return 0;
 }

@@ -22,9 +22,10 @@
 
 #include "store/sqlite_list.h"
 #include "store/store.h"
+#include "temp_store.h"
 
 struct fixture {
-    char path[64];
+    struct temp_store tmp;
     struct store *st;
     sqlite3 *db; /* the writer and the naive reference */
     struct arena *arena;
@@ -45,15 +46,9 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->path, sizeof f->path, "/tmp/hearth-test-lists-XXXXXX");
-    int fd = mkstemp(f->path);
-    assert_true(fd >= 0);
-    close(fd);
-    struct err e = {0};
-    f->st = store_open(f->path, &e);
-    assert_non_null(f->st);
-    assert_true(store_migrate(f->st, &e));
-    assert_int_equal(sqlite3_open(f->path, &f->db), SQLITE_OK);
+    assert_true(temp_store_open(&f->tmp));
+    f->st = f->tmp.st;
+    assert_int_equal(sqlite3_open(f->tmp.path, &f->db), SQLITE_OK);
     sqlite3_busy_timeout(f->db, 5000);
     f->arena = arena_new();
     f->rng = 0x9E3779B97F4A7C15ULL;
@@ -65,14 +60,8 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     sqlite3_close(f->db);
-    store_close(f->st);
+    temp_store_close(&f->tmp);
     arena_free(f->arena);
-    char wal[80];
-    unlink(f->path);
-    snprintf(wal, sizeof wal, "%s-wal", f->path);
-    unlink(wal);
-    snprintf(wal, sizeof wal, "%s-shm", f->path);
-    unlink(wal);
     free(f);
     return 0;
 }

@@ -30,6 +30,7 @@
 #include "store/sqlite_search_internal.h"
 #include "store/seed.h"
 #include "store/store.h"
+#include "temp_store.h"
 #include "store/test_hooks.h"
 
 enum {
@@ -39,7 +40,7 @@ enum {
 };
 
 struct fixture {
-    char dir[64];
+    struct temp_store tmp;
     struct store *st;
     int64_t max_id;
     int64_t hider; /* a user who hid others */
@@ -186,15 +187,10 @@ static void mutate(void)
 
 static int setup(void **state)
 {
-    snprintf(fx.dir, sizeof fx.dir, "/tmp/hearth-search-XXXXXX");
-    if (!mkdtemp(fx.dir))
+    if (!temp_store_open(&fx.tmp))
         return -1;
-    char path[128];
-    snprintf(path, sizeof path, "%s/test.db", fx.dir);
+    fx.st = fx.tmp.st;
     struct err e = {0};
-    fx.st = store_open(path, &e);
-    if (!fx.st || !store_migrate(fx.st, &e))
-        return -1;
     struct seed_options o = {.users = POPULATION, .follows_per_user = 2, .seed = 5};
     struct seed_stats stats;
     if (!store_seed(fx.st, &o, &stats, &e))
@@ -206,14 +202,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-    char path[160];
-    store_close(fx.st);
-    const char *files[] = {"test.db", "test.db-wal", "test.db-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(path, sizeof path, "%s/%s", fx.dir, files[i]);
-        unlink(path);
-    }
-    rmdir(fx.dir);
+    temp_store_close(&fx.tmp);
     return 0;
 }
 
