@@ -21,6 +21,7 @@ LAYERS='
     auth        src/auth/password.* src/auth/token.* src/auth/jwt.* src/auth/jwt_secret.* src/auth/ratelimit.*
     auth-http   src/auth/*
     domain      src/domain/*
+    mail        src/mail/*
     http        src/http/*
     api         src/api/*
     main        src/main.c
@@ -39,6 +40,7 @@ ALLOWED='
     store       model core
     auth        core
     domain      model store auth core
+    mail        store model core
     http        core model/principal.h
     auth-http   http store model auth core
     api         auth-http auth http domain store model core
@@ -54,6 +56,8 @@ ALLOWED='
 # - auth-http -> http, store: finding the caller reads the Authorization
 #   header and loads the user or token; /oauth/ handlers are handlers.
 # - api -> auth-http: the route table lists the /oauth/ handlers.
+# - mail -> store: the sender thread claims the outbox rows the domain
+#   writes; it renders and delivers them, no domain rule involved.
 # - main.c wires everything together.
 
 # ---- temporary exceptions: reported as warnings, not failures -----------

@@ -6,8 +6,11 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libmicrohttpd-dev libjansson-dev libsodium-dev libsqlite3-dev libutf8proc-dev libgumbo-dev
+  libzip-dev
+  libcurl4-openssl-dev
   libcmocka-dev
   nodejs npm
+  python3-aiosmtpd
   sqlite3 wrk
   clang libclang-rt-14-dev clang-format cppcheck
   chromium

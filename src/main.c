@@ -2,6 +2,7 @@
  * pref. Configuration: flags over HEARTH_* environment over defaults. */
 #include <jansson.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "api/hooks.h"
 #include "api/ops_routes.h"
 #include "api/routes.h"
+#include "api/udp_api.h"
 #include "auth/jwt.h"
 #include "auth/jwt_secret.h"
 #include "auth/oauth.h"
@@ -20,11 +22,13 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "domain/account.h"
+#include "domain/data_export.h"
 #include "domain/media.h"
 #include "domain/prefs.h"
 #include "domain/user.h"
 #include "http/metrics.h"
 #include "http/server.h"
+#include "mail/outbox.h"
 #include "store/seed.h"
 #include "store/store.h"
 
@@ -70,7 +74,10 @@ static const char usage[] =
     "  --metrics            serve GET /metrics (Prometheus text format)\n"
     "  --metrics-allow LIST addresses or networks that may read /metrics (127.0.0.1, ::1)\n"
     "  --web-dir DIR        the API explorer's files (installed by the build)\n"
-    "  --platform-url URL   the management site GET /user/me/platform_url/ gives staff (the explorer)\n";
+    "  --platform-url URL   the management site GET /user/me/platform_url/ gives staff (the explorer)\n"
+    "  --smtp-url URL       smtp[s]://user:pass@host:port for mail; without it mail is written\n"
+    "                       to DATA_DIR/mail/*.eml\n"
+    "  --mail-from ADDR     From of the mail sent   (hearth <hearth@localhost>)\n";
 
 struct cli {
     const char *command, *sub;
@@ -524,6 +531,15 @@ static int cmd_serve(struct cli *c, struct store *st)
     else if (m.removed || m.failed)
         log_info("media: removed %ld unreferenced and %ld temporary files left behind%s", m.orphans, m.temporaries,
                  m.failed ? " (some could not be, see above)" : "");
+    /* data exports a stopped server was building go back to the queue */
+    int64_t requeued = 0, failed = 0;
+    housekeeping = (struct err){0};
+    if (!data_export_recover(st, &requeued, &failed, &housekeeping))
+        log_error("cannot recover the interrupted data exports now: %s",
+                  housekeeping.count ? housekeeping.entries[0].message : "?");
+    else if (requeued || failed)
+        log_info("data export: %lld interrupted builds queued again, %lld failed", (long long)requeued,
+                 (long long)failed);
     store_close(st);
     /* the API, then the routes around it (its document, the explorer, metrics) */
     size_t n = api_routes_count + ops_routes_count;
@@ -537,7 +553,29 @@ static int cmd_serve(struct cli *c, struct store *st)
         free(routes);
         return 1;
     }
+    /* the mail sender inherits the blocked signals: only http_serve's
+     * sigwait takes SIGTERM, and the sender is stopped after it returns */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    if (!mail_outbox_start(&c->cfg)) {
+        free(routes);
+        return 1;
+    }
+    struct err pref_err = {0};
+    struct arena *pa = arena_new();
+    struct store *pst = pa ? store_open(c->cfg.db_path, &pref_err) : NULL;
+    if (pst && !prefs_get_bool(pst, pa, "configurations", "signup_enabled", false))
+        printf("hearth: self sign-up is off; to open it: hearth pref set configurations.signup_enabled true\n");
+    store_close(pst);
+    arena_free(pa);
+    data_export_worker_start(&c->cfg, &udp_archive_renderer);
     bool ok = http_serve(&c->cfg, routes, n, &api_hooks);
+    /* a build in progress goes back to the queue */
+    data_export_worker_stop();
+    mail_outbox_stop();
     free(routes); /* the server's threads have stopped */
     return ok ? 0 : 1;
 }

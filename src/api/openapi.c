@@ -356,6 +356,9 @@ static json_t *operation(const struct route *r)
     if (result && !strcmp(result, "image"))
         ok = json_pack("{s:s, s:{s:{s:{s:s, s:s}}}}", "description", "The image.", "content", "image/*", "schema",
                        "type", "string", "contentMediaType", "image/*");
+    else if (result && !strcmp(result, "zip"))
+        ok = json_pack("{s:s, s:{s:{s:{s:s, s:s}}}}", "description", "The zip file.", "content", "application/zip",
+                       "schema", "type", "string", "contentMediaType", "application/zip");
     else if (result)
         ok = json_pack("{s:s, s:o}", "description", "Success.", "content", json_content(result_schema(result)));
     else

@@ -5,6 +5,8 @@
 #include "api/routes.h"
 
 #include "api/account_api.h"
+#include "api/avatar_api.h"
+#include "api/account_service_api.h"
 #include "api/category_api.h"
 #include "api/feature_api.h"
 #include "api/media_api.h"
@@ -14,7 +16,9 @@
 #include "api/provider_api.h"
 #include "api/search_api.h"
 #include "api/sso_api.h"
+#include "api/suggestion_api.h"
 #include "api/tag_api.h"
+#include "api/udp_api.h"
 #include "api/user_api.h"
 #include "api/user_service_api.h"
 #include "auth/oauth.h"
@@ -29,6 +33,14 @@ const struct route api_routes[] = {
     {"POST", "/api/v2/sso/signup/", sso_api_signup, ROUTE_ADMIN | ROUTE_SLOW},
     {"POST", "/api/v2/sso/signin/", sso_api_signin, ROUTE_AUTH},
 
+    /* accounts without an operator: sign-up, verification, recovery */
+    {"POST", "/api/v2/account/create/", account_service_create, ROUTE_SLOW},
+    {"POST", "/api/v2/account/verify/", account_service_verify, ROUTE_PUBLIC},
+    {"POST", "/api/v2/account/verify/validation_code/", account_service_verify_code, ROUTE_PUBLIC},
+    {"POST", "/api/v2/account/recover/", account_service_recover, ROUTE_PUBLIC},
+    {"POST", "/api/v2/account/reset/", account_service_reset, ROUTE_SLOW},
+    {"GET", "/api/v2/account/search/", account_service_search, ROUTE_ADMIN},
+
     /* preferences (contract §6) */
     {"GET", "/api/v2/dynamic_preference/", pref_api_list, ROUTE_PUBLIC},
     {"PATCH", "/api/v2/dynamic_preference/", pref_api_patch, ROUTE_ADMIN},
@@ -42,6 +54,12 @@ const struct route api_routes[] = {
     {"GET", "/api/v2/user/me/", user_api_me, ROUTE_AUTH},
     {"GET", "/api/v2/user/me/permission/", user_api_me_permission, ROUTE_AUTH},
     {"GET", "/api/v2/user/autocomplete/", user_api_autocomplete, ROUTE_AUTH},
+    {"GET", "/api/v2/user/me/avatar/", avatar_api_me, ROUTE_AUTH},
+    {"GET", "/api/v2/user/avatar/", avatar_api_list, ROUTE_AUTH},
+    {"POST", "/api/v2/user/avatar/", avatar_api_add, ROUTE_AUTH | ROUTE_UPLOADS},
+    {"PATCH", "/api/v2/user/avatar/", avatar_api_set_primary, ROUTE_AUTH},
+    {"DELETE", "/api/v2/user/avatar/", avatar_api_remove, ROUTE_AUTH},
+    {"GET", "/api/v2/avatar/{id}", avatar_api_default_image, ROUTE_PUBLIC},
 
     /* users: one user */
     {"GET", "/api/v2/user/{id}/", user_api_get, ROUTE_PUBLIC},
@@ -113,6 +131,12 @@ const struct route api_routes[] = {
     {"POST", "/api/v2/tag/{id}/add/", tag_api_assign, ROUTE_ADMIN},
     {"POST", "/api/v2/tag/{id}/remove/", tag_api_remove, ROUTE_ADMIN},
 
+    /* suggestions (the official client's SuggestionService) and matching usernames */
+    {"GET", "/api/v2/suggestion/", suggestion_api_search, ROUTE_AUTH},
+    {"GET", "/api/v2/suggestion/user/", suggestion_api_users, ROUTE_AUTH},
+    {"GET", "/api/v2/suggestion/category/", suggestion_api_categories, ROUTE_AUTH},
+    {"POST", "/api/v2/user/match/", suggestion_api_match, ROUTE_AUTH},
+
     /* categories, posts and feed */
     {"GET", "/api/v2/category/", category_api_list, ROUTE_ADMIN},
     {"POST", "/api/v2/category/", category_api_create, ROUTE_ADMIN},
@@ -130,6 +154,11 @@ const struct route api_routes[] = {
     {"GET", "/api/v2/discussion/{id}/", post_api_get_discussion, ROUTE_CONTENT},
     {"DELETE", "/api/v2/discussion/{id}/", post_api_delete_discussion, ROUTE_AUTH},
     {"GET", "/api/v2/user/{id}/feed/", post_api_user_feed, ROUTE_CONTENT},
+
+    /* personal data export (GDPR art. 20): the caller's own, no id */
+    {"POST", "/api/v2/udp/", udp_api_start, ROUTE_AUTH},
+    {"GET", "/api/v2/udp/", udp_api_status, ROUTE_AUTH},
+    {"GET", "/api/v2/udp/download/", udp_api_download, ROUTE_AUTH},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

@@ -23,6 +23,25 @@ const struct route_doc route_docs[] = {
      201, "SSOUser", "409"},
     {"POST", "/api/v2/sso/signin/", "sso", "The caller as an SSO user", NULL, NULL, 200, "SSOUser", NULL},
 
+    /* accounts */
+    {"POST", "/api/v2/account/create/", "account",
+     "Sign up (public when configurations.signup_enabled; admins always): the account starts unverified and a "
+     "validation code is mailed",
+     NULL, "username! email! password!", 201, "User", "403 429"},
+    {"POST", "/api/v2/account/verify/", "account",
+     "Verify a new account's email with its code: {token} for the named or default public client, or "
+     "{user_awaiting_approval: true}",
+     NULL, "validation_code! client_id client_secret", 200, "Object", "429"},
+    {"POST", "/api/v2/account/verify/validation_code/", "account",
+     "Whether a validation code is valid now, without using it", NULL, "validation_code!", 200, "bool:is_valid", "429"},
+    {"POST", "/api/v2/account/recover/", "account",
+     "Mail a password reset code if an account uses the address (the same answer either way)", NULL, "email!", 204,
+     NULL, "429"},
+    {"POST", "/api/v2/account/reset/", "account", "Set a new password with a reset code; every token is revoked", NULL,
+     "validation_code! password!", 204, NULL, "429"},
+    {"GET", "/api/v2/account/search/", "account", "Find one account by username, email, or ext_id and provider",
+     "username email ext_id provider", NULL, 200, "User", NULL},
+
     /* preferences */
     {"GET", "/api/v2/dynamic_preference/", "preference", "List the community's preferences",
      "limit offset search section keys", NULL, 200, "page:Preference", NULL},
@@ -41,6 +60,19 @@ const struct route_doc route_docs[] = {
     {"GET", "/api/v2/user/me/permission/", "user", "The caller's permissions", NULL, NULL, 200, "Permission", NULL},
     {"GET", "/api/v2/user/autocomplete/", "user", "Users for autocompletion (short records)", USER_FILTERS " exclude",
      NULL, 200, "page:UserShort", NULL},
+    {"GET", "/api/v2/user/me/avatar/", "user", "The caller's avatar URL: {\"avatar\": url or null}", NULL, NULL, 200,
+     "Object", NULL},
+    {"GET", "/api/v2/user/avatar/", "user",
+     "The caller's avatar gallery, oldest first: {id, primary, avatar, date_uploaded, user}", PAGE, NULL, 200,
+     "page:Object", NULL},
+    {"POST", "/api/v2/user/avatar/", "user", "Add an image to the caller's avatar gallery (the first is the avatar)",
+     NULL, "avatar!", 201, "Object", "413"},
+    {"PATCH", "/api/v2/user/avatar/", "user", "Make a gallery entry the caller's avatar", NULL, "avatar_id!", 204, NULL,
+     "404"},
+    {"DELETE", "/api/v2/user/avatar/", "user", "Remove a gallery entry and its file (the newest left becomes primary)",
+     NULL, "avatar_id!", 204, NULL, "404"},
+    {"GET", "/api/v2/avatar/{id}", "user", "A user's generated default avatar (PNG: initial on a colour)", NULL, NULL,
+     200, "image", NULL},
     {"GET", "/api/v2/user/{id}/", "user", "Get a user", NULL, NULL, 200, "User", NULL},
     {"PUT", "/api/v2/user/{id}/", "user", "Update a user's profile (all fields)", NULL, PROFILE, 200, "User", NULL},
     {"PATCH", "/api/v2/user/{id}/", "user", "Update some of a user's profile", NULL, PROFILE, 200, "User", NULL},
@@ -151,6 +183,19 @@ const struct route_doc route_docs[] = {
     {"POST", "/api/v2/tag/{id}/add/", "tag", "Assign a tag to users (alias of assign)", NULL, "user", 204, NULL, NULL},
     {"POST", "/api/v2/tag/{id}/remove/", "tag", "Remove a tag from users", NULL, "user", 204, NULL, NULL},
 
+    /* suggestions */
+    {"GET", "/api/v2/suggestion/", "suggestion",
+     "Users and categories matching a term, scored, for a search box: {type, score, user | category}", PAGE " search!",
+     NULL, 200, "page:Object", NULL},
+    {"GET", "/api/v2/suggestion/user/", "suggestion",
+     "People to follow or connect with: friends of friends first, then the most followed (default limit 10)", PAGE,
+     NULL, 200, "page:User", NULL},
+    {"GET", "/api/v2/suggestion/category/", "suggestion",
+     "Active categories the caller does not follow, most followed first", PAGE, NULL, 200, "page:Category", NULL},
+    {"POST", "/api/v2/user/match/", "user",
+     "The users named in a JSON array of at most 100 usernames (case-insensitive), as autocomplete items", NULL, NULL,
+     200, "array:UserShort", NULL},
+
     /* categories, posts and feed */
     {"GET", "/api/v2/category/", "category", "List categories", PAGE " search ordering", NULL, 200, "page:Category",
      NULL},
@@ -176,6 +221,13 @@ const struct route_doc route_docs[] = {
     {"DELETE", "/api/v2/discussion/{id}/", "post", "Delete a discussion", NULL, NULL, 204, NULL, NULL},
     {"GET", "/api/v2/user/{id}/feed/", "post", "A user's posts and discussions, newest first", PAGE, NULL, 200,
      "page:FeedItem", NULL},
+
+    /* personal data export */
+    {"POST", "/api/v2/udp/", "export", "Start building the caller's data archive (202; 200 while one is in progress)",
+     NULL, NULL, 202, "Object", "429"},
+    {"GET", "/api/v2/udp/", "export", "The status of the caller's data archive", NULL, NULL, 200, "Object", NULL},
+    {"GET", "/api/v2/udp/download/", "export", "Download the caller's data archive (a zip file)", NULL, NULL, 200,
+     "zip", "404"},
 };
 
 const size_t route_docs_count = sizeof route_docs / sizeof route_docs[0];

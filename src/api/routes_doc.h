@@ -15,8 +15,8 @@ struct route_doc {
     const char *body;    /* request body fields, space-separated; a trailing '!' marks a required one */
     int status;          /* the success status */
     /* The success body: a component name ("User"), "page:NAME" (contract §3
-     * envelope of NAME), "array:NAME", "bool:KEY" ({KEY: boolean}), "image"
-     * (a file) or NULL (no body). */
+     * envelope of NAME), "array:NAME", "bool:KEY" ({KEY: boolean}), "image" or "zip"
+     * (a file), or NULL (no body). */
     const char *result;
     const char *errors; /* further error statuses than the flags imply, space-separated ("409 429") */
 };

@@ -10,6 +10,7 @@
 #include "auth/token.h"
 #include "core/clock.h"
 #include "core/text.h"
+#include "store/account_store.h"
 #include "store/store.h"
 
 /* Answers an RFC 6749 error. Always "succeeds" as a handler. */
@@ -47,8 +48,9 @@ static int load_client(struct request *req, struct oauth_client *c, struct err *
     return 1;
 }
 
-/* Issues a new access/refresh pair and writes the success reply. */
-static bool issue_tokens(struct request *req, struct response *resp, int64_t user_id, int64_t client_row, struct err *e)
+/* Issues a new access/refresh pair: the token object of RFC 6749 §5.1, or
+ * NULL with e filled. */
+static json_t *mint_tokens(struct request *req, int64_t user_id, int64_t client_row, struct err *e)
 {
     char access[TOKEN_STR_LEN + 1], refresh[TOKEN_STR_LEN + 1];
     char access_hash[TOKEN_HASH_HEX + 1], refresh_hash[TOKEN_HASH_HEX + 1];
@@ -62,10 +64,18 @@ static bool issue_tokens(struct request *req, struct response *resp, int64_t use
                             .access_expires = now + OAUTH_ACCESS_TTL_S,
                             .refresh_expires = now + OAUTH_REFRESH_TTL_S};
     if (!store_token_insert(req->store, &t, access_hash, refresh_hash, &id, e))
+        return NULL;
+    return json_pack("{s:s, s:i, s:s, s:s, s:s}", "access_token", access, "expires_in", OAUTH_ACCESS_TTL_S,
+                     "token_type", "Bearer", "scope", "read write", "refresh_token", refresh);
+}
+
+/* Issues a new access/refresh pair and writes the success reply. */
+static bool issue_tokens(struct request *req, struct response *resp, int64_t user_id, int64_t client_row, struct err *e)
+{
+    json_t *t = mint_tokens(req, user_id, client_row, e);
+    if (!t)
         return false;
-    http_json(resp, 200,
-              json_pack("{s:s, s:i, s:s, s:s, s:s}", "access_token", access, "expires_in", OAUTH_ACCESS_TTL_S,
-                        "token_type", "Bearer", "scope", "read write", "refresh_token", refresh));
+    http_json(resp, 200, t);
     http_add_header(resp, "Cache-Control", "no-store");
     return true;
 }
@@ -134,6 +144,18 @@ static bool password_grant(struct request *req, struct response *resp, const str
         return oauth_error(resp, 400, "invalid_grant", "Invalid credentials given.");
     }
     ratelimit_reset(account_key);
+    /* a self sign-up logs in once its email is verified (and, where the
+     * community requires it, an admin approved it by setting status a) */
+    const char *state = NULL;
+    int pending = store_signup_get(req->store, u.id, &state, e);
+    if (pending < 0)
+        return false;
+    if (pending && !strcmp(state, STORE_SIGNUP_UNVERIFIED))
+        return oauth_error(resp, 400, "invalid_grant", "The email address of this account has not been verified yet.");
+    if (pending && u.status == USER_BLOCKED)
+        return oauth_error(resp, 400, "invalid_grant", "This account is waiting for approval by an administrator.");
+    if (pending && !store_signup_delete(req->store, u.id, e))
+        return false;
     return issue_tokens(req, resp, u.id, c->id, e);
 }
 
@@ -220,6 +242,26 @@ bool oauth_jwt_verify(struct request *req, struct response *resp, struct err *e)
         return err_set(e, ERR_UNAUTHENTICATED, "token_not_valid", "Token is invalid or expired.");
     http_json(resp, 200, json_object());
     return true;
+}
+
+bool oauth_request_client(struct request *req, int64_t *client_row, struct err *e)
+{
+    struct oauth_client c;
+    int found;
+    if (field(req, "client_id")) {
+        if ((found = load_client(req, &c, e)) < 0)
+            return false;
+        if (!found)
+            return err_field(e, "client_id", "invalid", "Invalid client.");
+    } else if ((found = store_client_first_public(req->store, req->arena, &c, e)) <= 0)
+        return found < 0 ? false : err_field(e, "client_id", "required", "No public client exists: name one.");
+    *client_row = c.id;
+    return true;
+}
+
+json_t *oauth_tokens_for_user(struct request *req, int64_t user_id, int64_t client_row, struct err *e)
+{
+    return mint_tokens(req, user_id, client_row, e);
 }
 
 bool oauth_client_create(struct store *st, const char *name, bool confidential, char client_id[44], char secret_out[65],

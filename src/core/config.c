@@ -141,6 +141,15 @@ static bool config_apply(struct config *cfg, const char *name, const char *v, ch
         }
         return copy_value(cfg->platform_url, sizeof cfg->platform_url, v, "platform-url", msg, msg_size);
     }
+    if (!strcmp(name, "smtp-url")) {
+        if (*v && strncmp(v, "smtp://", 7) && strncmp(v, "smtps://", 8)) {
+            snprintf(msg, msg_size, "smtp-url must start with smtp:// or smtps://");
+            return false;
+        }
+        return copy_value(cfg->smtp_url, sizeof cfg->smtp_url, v, "smtp-url", msg, msg_size);
+    }
+    if (!strcmp(name, "mail-from"))
+        return copy_value(cfg->mail_from, sizeof cfg->mail_from, v, "mail-from", msg, msg_size);
     if (!strcmp(name, "clock-file"))
         return copy_value(cfg->clock_file, sizeof cfg->clock_file, v, "clock-file", msg, msg_size);
     snprintf(msg, msg_size, "unknown option --%s", name);
@@ -166,6 +175,8 @@ static const struct {
     {"HEARTH_METRICS_ALLOW", "metrics-allow"},
     {"HEARTH_WEB_DIR", "web-dir"},
     {"HEARTH_PLATFORM_URL", "platform-url"},
+    {"HEARTH_SMTP_URL", "smtp-url"},
+    {"HEARTH_MAIL_FROM", "mail-from"},
 };
 
 bool config_load(struct config *cfg, const struct config_option *opts, int nopts, bool *used, char *msg,
@@ -182,6 +193,7 @@ bool config_load(struct config *cfg, const struct config_option *opts, int nopts
     strcpy(cfg->access_log, "stderr");
     strcpy(cfg->metrics_allow, "127.0.0.1, ::1");
     snprintf(cfg->web_dir, sizeof cfg->web_dir, "%s", HEARTH_WEB_DIR);
+    strcpy(cfg->mail_from, "hearth <hearth@localhost>");
 
     for (size_t i = 0; i < sizeof config_env / sizeof config_env[0]; i++) {
         const char *v = getenv(config_env[i].env);

@@ -41,6 +41,8 @@ struct config {
     char metrics_allow[CONFIG_ALLOW_MAX]; /* addresses or networks allowed to read it */
     char web_dir[PATH_MAX];               /* the API explorer's files */
     char platform_url[CONFIG_URL_MAX];    /* the community's management site for staff, "" = the explorer */
+    char smtp_url[CONFIG_URL_MAX];        /* smtp[s]://user:pass@host:port, "" = .eml files */
+    char mail_from[CONFIG_URL_MAX];       /* From of the mail sent: "Name <addr>" or addr */
 };
 
 /* A named option given on the command line: --name value. */

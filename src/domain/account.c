@@ -20,8 +20,10 @@
 #include "auth/token.h"
 #include "core/clock.h"
 #include "core/text.h"
+#include "domain/avatar.h"
 #include "domain/field.h"
 #include "domain/media.h"
+#include "domain/signup.h"
 #include "store/store.h"
 
 /* ================================================================ */
@@ -447,7 +449,10 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
     const char *old_avatar = ok ? cur.avatar : NULL, *old_cover = ok ? cur.cover : NULL;
     if (ok) {
         apply_profile(&c, &cur);
-        ok = store_account_profile_write(st, &cur, e) && store_commit(st, e);
+        /* the gallery's primary entry follows the avatar (avatar.h) */
+        ok = store_account_profile_write(st, &cur, e) &&
+             (!(c.set & PF_AVATAR) || avatar_profile_replace(st, a, id, c.v.avatar, clock_now_us(), e)) &&
+             store_commit(st, e);
     }
     if (!ok) {
         store_rollback(st);
@@ -497,8 +502,10 @@ static bool purge_finish(struct store *st, struct arena *a, const char *data_dir
         return (store_account_purge_unmark(st, id, e) && store_commit(st, e)) || rollback(st);
     int64_t *related = NULL;
     size_t nrelated = 0;
+    const char **gallery = NULL;
+    size_t ngallery = 0;
     if (!store_account_related_users(st, a, id, &related, &nrelated, e) ||
-        !store_account_hard_delete(st, id, clock_now(), e))
+        !store_avatar_purge(st, a, id, &gallery, &ngallery, e) || !store_account_hard_delete(st, id, clock_now(), e))
         return rollback(st);
     for (size_t i = 0; i < nrelated; i++)
         if (!store_user_counters_recompute(st, related[i], e))
@@ -507,6 +514,8 @@ static bool purge_finish(struct store *st, struct arena *a, const char *data_dir
         return rollback(st);
     media_remove(data_dir, u.avatar);
     media_remove(data_dir, u.cover);
+    for (size_t i = 0; i < ngallery; i++)
+        media_remove(data_dir, gallery[i]);
     return true;
 }
 
@@ -620,7 +629,11 @@ bool account_change_email(struct store *st, struct arena *a, const struct princi
     struct email_change c = {.new_email = email,
                              .code_hash = hash,
                              .expires_us = clock_now_us() + (int64_t)ACCOUNT_EMAIL_CODE_TTL_S * 1000000};
-    if (!store_email_change_put(st, id, &c, e) || !store_commit(st, e))
+    /* the code goes out by mail too, committed with it */
+    if (!store_email_change_put(st, id, &c, e) ||
+        !signup_mail_enqueue(st, a, "change_email", email, u.username, plain, email,
+                             signup_change_email_link(a, id, email, plain), e) ||
+        !store_commit(st, e))
         return rollback(st);
     *code = plain;
     return true;

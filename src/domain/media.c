@@ -16,6 +16,7 @@
 
 #include "auth/token.h"
 #include "core/fault.h"
+#include "core/file.h"
 #include "core/log.h"
 #include "store/store.h"
 
@@ -133,42 +134,7 @@ static bool write_all(int fd, const unsigned char *p, size_t len)
         errno = fault == FAULT_FULL ? ENOSPC : EIO;
         return false;
     }
-    while (len) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
-    }
-    return true;
-}
-
-/* fsync of a directory, so that a rename in it is durable. */
-static bool sync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    bool ok = fsync(fd) == 0;
-    close(fd);
-    return ok;
-}
-
-/* Reports a failed file operation (errno set): 507 when the disk is full,
- * 503 on a device error (both logged once per interval), else 500. */
-static bool io_fail(struct err *e, const char *what, const char *path)
-{
-    int err = errno;
-    if (err == ENOSPC || err == EDQUOT || err == EIO) {
-        char detail[MEDIA_PATH_MAX + 64];
-        snprintf(detail, sizeof detail, "media %s %s: %s", what, path, strerror(err));
-        fault_log("media", detail);
-        return err == EIO ? err_unavailable(e) : err_storage_full(e);
-    }
-    log_error("media: %s %s: %s", what, path, strerror(err));
-    return err_internal(e);
+    return file_write_all(fd, p, len);
 }
 
 bool media_save(struct arena *a, const char *data_dir, enum media_type t, const unsigned char *data, size_t len,
@@ -180,7 +146,7 @@ bool media_save(struct arena *a, const char *data_dir, enum media_type t, const 
     if (!ext || !media_dir(data_dir, dir, sizeof dir))
         return err_internal(e);
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        return io_fail(e, "cannot create", dir);
+        return file_fail(e, "media", "cannot create", dir);
     token_random_hex(rnd, MEDIA_NAME_HEX / 2);
     token_random_hex(trnd, MEDIA_TEMP_HEX);
     /* the leading dot keeps temporary files out of media_name_valid's shape */
@@ -190,7 +156,7 @@ bool media_save(struct arena *a, const char *data_dir, enum media_type t, const 
         return err_internal(e);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
-        return io_fail(e, "cannot create", tmp);
+        return file_fail(e, "media", "cannot create", tmp);
     bool ok = write_all(fd, data, len) && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     /* RENAME_NOREPLACE: never overwrite an existing file, however unlikely
@@ -206,9 +172,9 @@ bool media_save(struct arena *a, const char *data_dir, enum media_type t, const 
         int saved = errno;
         unlink(tmp);
         errno = saved;
-        return io_fail(e, "cannot store", final);
+        return file_fail(e, "media", "cannot store", final);
     }
-    if (!sync_dir(dir))
+    if (!file_sync(dir))
         log_error("media: cannot sync %s: %s", dir, strerror(errno));
     *name = arena_printf(a, "%s.%s", rnd, ext);
     return true;

@@ -170,6 +170,10 @@ bool user_signup(struct store *st, struct arena *a, const struct user_signup *in
             store_rollback(st);
             return false;
         }
+    if (in->in_tx && !in->in_tx(in->in_tx_ctx, st, *id, e)) {
+        store_rollback(st);
+        return false;
+    }
     if (!store_commit(st, e)) {
         store_rollback(st);
         return false;

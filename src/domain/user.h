@@ -47,6 +47,10 @@ struct user_signup {
     int64_t ext_id;
     const int64_t *tags; /* tag ids to give, sorted and distinct */
     int ntags;
+    /* NULL, or called inside the creating transaction after the insert: what
+     * must commit with the user (a validation code and its mail) */
+    bool (*in_tx)(void *ctx, struct store *st, int64_t id, struct err *e);
+    void *in_tx_ctx;
 };
 
 /* Validates and creates a user; fills *id. Field errors on username, email,

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/file.h"
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 
@@ -16,16 +17,6 @@ enum {
     BACKUP_PAGES_PER_STEP = 1024, /* pages copied between yields to writers */
     BACKUP_BUSY_SLEEP_US = 20000, /* wait when a writer holds the lock */
 };
-
-static bool sync_file(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    bool ok = fsync(fd) == 0;
-    close(fd);
-    return ok;
-}
 
 bool store_backup(struct store *st, const char *path, bool overwrite, struct err *e)
 {
@@ -67,7 +58,7 @@ bool store_backup(struct store *st, const char *path, bool overwrite, struct err
     else
         log_error("backup: %s", sqlite3_errstr(rc));
     sqlite3_close(dst);
-    if (rc != SQLITE_OK || !sync_file(tmp) || rename(tmp, path) != 0) {
+    if (rc != SQLITE_OK || !file_sync(tmp) || rename(tmp, path) != 0) {
         if (rc == SQLITE_OK)
             log_error("backup: cannot move %s to %s: %s", tmp, path, strerror(errno));
         unlink(tmp);

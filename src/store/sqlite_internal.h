@@ -117,6 +117,9 @@ int sqlite_get_row(struct store *st, sqlite3_stmt *q, sqlite_row_reader *read, s
  * (*out untouched), -1 error. */
 int sqlite_get_int(struct store *st, sqlite3_stmt *q, int64_t *out, struct err *e);
 
+/* The first column of every row of q as strings in a: *out[0..*n). */
+bool sqlite_get_texts(struct store *st, struct arena *a, sqlite3_stmt *q, const char ***out, size_t *n, struct err *e);
+
 /* A count: the first column of q's only row. A missing row is an engine
  * error like any other (e filled). Returns bool. */
 bool sqlite_get_count(struct store *st, sqlite3_stmt *q, int64_t *out, struct err *e);

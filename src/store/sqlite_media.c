@@ -1,5 +1,6 @@
 /* sqlite_media.c - what the media housekeeping needs from SQLite: the file
- * names the rows reference (domain/media.h sweeps the others). */
+ * names the rows reference: avatars, covers and avatar galleries
+ * (domain/media.h sweeps the others). */
 #include "store/store.h"
 
 #include <sqlite3.h>
@@ -13,26 +14,10 @@ bool store_media_referenced(struct store *st, struct arena *a, const char ***nam
      * ASCII names) and removes duplicates */
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT avatar FROM users WHERE avatar IS NOT NULL "
-                                  "UNION SELECT cover FROM users WHERE cover IS NOT NULL ORDER BY 1",
+                                  "UNION SELECT cover FROM users WHERE cover IS NOT NULL "
+                                  "UNION SELECT file FROM user_avatars ORDER BY 1",
                                   e);
     if (!q)
         return false;
-    size_t cap = 64, count = 0;
-    const char **list = arena_alloc(a, cap * sizeof *list);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (count == cap) {
-            const char **bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
-            memcpy(bigger, list, cap * sizeof *list);
-            list = bigger;
-            cap *= 2;
-        }
-        list[count++] = sqlite_col_text(a, q, 0);
-    }
-    sqlite3_reset(q);
-    if (rc != SQLITE_DONE)
-        return sqlite_fail(st, e, "referenced media");
-    *names = list;
-    *n = count;
-    return true;
+    return sqlite_get_texts(st, a, q, names, n, e);
 }

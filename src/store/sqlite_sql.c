@@ -194,6 +194,28 @@ bool sqlite_get_count(struct store *st, sqlite3_stmt *q, int64_t *out, struct er
     return got == 1;
 }
 
+bool sqlite_get_texts(struct store *st, struct arena *a, sqlite3_stmt *q, const char ***out, size_t *n, struct err *e)
+{
+    size_t cap = 16, count = 0;
+    const char **list = arena_alloc(a, cap * sizeof *list);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (count == cap) {
+            const char **bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
+            memcpy(bigger, list, cap * sizeof *list);
+            list = bigger;
+            cap *= 2;
+        }
+        list[count++] = sqlite_col_text(a, q, 0);
+    }
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return sqlite_fail(st, e, "read rows");
+    *out = list;
+    *n = count;
+    return true;
+}
+
 bool sqlite_query_count(struct store *st, struct sql_query *b, int64_t *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_query_prepare(st, b, e);

@@ -37,6 +37,7 @@
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "model/avatar.h"
 #include "model/user.h"
 
 struct store;
@@ -444,6 +445,89 @@ bool store_tag_of_users(struct store *st, struct arena *a, const int64_t *users,
 bool store_search_users(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
                         struct err *e);
 
+/* ---- suggestions (sqlite_suggestion.c) ---- */
+
+/* The graph of user suggestions is the community mode's: follows in follow
+ * mode, connections in friendship mode. A user may be suggested to the
+ * viewer when approved (status a: not blocked, not deleted), not the
+ * viewer, not hidden by the viewer nor hiding the viewer, and not related:
+ * not followed by the viewer (follow mode), or not connected and with no
+ * connection request either way, pending or rejected (friendship mode).
+ * The popularity of a user is the mode's counter: followers_counter, or
+ * connections_counter. Read these in one snapshot (a GET handler runs in
+ * one) for a count and its page to agree. */
+
+/* The users at the end of the viewer's second-degree edges: of the
+ * viewer's newest `first_max` edges to visible users (a, b), each of those
+ * users' newest `second_max` edges; one entry per edge, so a user reached
+ * through k of them appears k times. Entries may be the viewer or users
+ * that may not be suggested. At most first_max * second_max index steps.
+ * Tx: any. Alloc: *ids (at most first_max * second_max) in a. Returns:
+ * bool. */
+bool store_suggestion_second_degree(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
+                                    int first_max, int second_max, int64_t **ids, int *n, struct err *e);
+
+struct suggestion_candidate {
+    int64_t user_id;
+    int64_t popularity; /* the mode's counter */
+    int shared;         /* the domain's: second-degree edges reaching the user */
+};
+/* Those of ids[0..n) (distinct) that may be suggested, in no set order,
+ * with their popularity (shared left 0). One primary-key probe per id.
+ * Tx: any. Alloc: *out (room for n) in a. Returns: bool. */
+bool store_suggestion_eligible(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
+                               const int64_t *ids, int n, struct suggestion_candidate **out, int *nout, struct err *e);
+
+/* How many users may be suggested: approved users (list_counts minus the
+ * blocked, counted in their partial index) minus the approved users among
+ * the viewer and the viewer's relations (the viewer's own edges).
+ * Tx: any. Alloc: none. Returns: count. */
+int64_t store_suggestion_count(struct store *st, int64_t viewer_id, bool follow_mode, struct err *e);
+
+/* Users that may be suggested and are not in skip[0..nskip), most popular
+ * first, then by id; `limit` of them from `offset`, into out (room for
+ * limit). Walks the mode's popularity index (015_suggestion): offset +
+ * limit + the users left out on the way, never the whole table.
+ * Tx: any. Alloc: out's strings in a. Returns: bool. */
+bool store_suggestion_popular(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
+                              const int64_t *skip, int nskip, int limit, int64_t offset, struct user *out, int *n,
+                              struct err *e);
+
+/* How a category's name matches a search term (better first). */
+enum suggestion_category_match {
+    SUGGESTION_CATEGORY_EXACT,    /* the name is the term */
+    SUGGESTION_CATEGORY_PREFIX,   /* the name starts with it */
+    SUGGESTION_CATEGORY_CONTAINS, /* the name contains it */
+    SUGGESTION_CATEGORY_SYNONYM,  /* only its name_synonyms contain it */
+};
+struct suggestion_category_hit {
+    int64_t category_id;
+    enum suggestion_category_match match;
+};
+/* Active categories (not deleted) whose name or name_synonyms contain the
+ * folded term (compared folded: case and accents ignored): *count of them,
+ * and `limit` from `offset` by match, then order, then id.
+ * Tx: snapshot (count and page agree: run inside the caller's). Alloc:
+ * *out (room for limit) in a. Returns: bool. */
+bool store_suggestion_category_search(struct store *st, struct arena *a, const char *term, int limit, int offset,
+                                      struct suggestion_category_hit **out, int *n, int64_t *count, struct err *e);
+
+/* Active categories (not deleted) the viewer does not follow: *count of
+ * them, and the ids of `limit` from `offset`, most active followers first
+ * (005's maintained search_count), then id.
+ * Tx: snapshot (count and page agree: run inside the caller's). Alloc:
+ * *ids (room for limit) in a. Returns: bool. */
+bool store_suggestion_category_unfollowed(struct store *st, struct arena *a, int64_t viewer_id, int limit, int offset,
+                                          int64_t **ids, int *n, int64_t *count, struct err *e);
+
+/* The visible users (a, b) whose folded username is one of folded[0..n)
+ * (already folded, as username_fold), in the order of the names, leaving
+ * out users the viewer hides or who hide the viewer. A user named twice
+ * appears twice. One unique-index probe per name.
+ * Tx: any. Alloc: *out (room for n) and its strings in a. Returns: bool. */
+bool store_suggestion_match_usernames(struct store *st, struct arena *a, int64_t viewer_id, const char *const *folded,
+                                      int n, struct user **out, int *nout, struct err *e);
+
 /* ---- categories, posts and the feed ---- */
 
 /* (posts) */
@@ -555,11 +639,50 @@ bool store_account_purge_pending(struct store *st, struct arena *a, int64_t **id
  * Tx: in (one batch per transaction). Alloc: none. Returns: bool. */
 bool store_account_purge_batch(struct store *st, int64_t user_id, int limit, int64_t *removed, struct err *e);
 
+/* ---- avatar gallery (sqlite_avatar.c) ---- */
+
+/* A user's gallery: rows of user_avatars, at most one primary, whose file
+ * users.avatar always equals (NULL when none is primary). Every function
+ * that changes the primary writes both. */
+
+/* A page of user_id's gallery, oldest first, and its size (*count).
+ * Tx: snapshot. Alloc: *out (up to limit entries) and the files in a.
+ * Returns: bool. */
+bool store_avatar_list(struct store *st, struct arena *a, int64_t user_id, int limit, int offset,
+                       struct user_avatar **out, int *n, int64_t *count, struct err *e);
+/* The number of entries of user_id's gallery.
+ * Tx: any (in, when the count bounds an insert). Alloc: none. Returns: count. */
+int64_t store_avatar_count(struct store *st, int64_t user_id, struct err *e);
+/* Entry avatar_id, if it belongs to user_id (someone else's is "not found").
+ * Tx: any. Alloc: out->file in a. Returns: lookup. */
+int store_avatar_get(struct store *st, struct arena *a, int64_t user_id, int64_t avatar_id, struct user_avatar *out,
+                     struct err *e);
+/* user_id's primary entry / newest entry (highest id).
+ * Tx: any. Alloc: out->file in a. Returns: lookup. */
+int store_avatar_primary(struct store *st, struct arena *a, int64_t user_id, struct user_avatar *out, struct err *e);
+int store_avatar_newest(struct store *st, struct arena *a, int64_t user_id, struct user_avatar *out, struct err *e);
+/* Adds a non-primary entry for `file`; *id is its id.
+ * Tx: in. Alloc: none (file copied). Returns: bool. */
+bool store_avatar_insert(struct store *st, int64_t user_id, const char *file, int64_t uploaded_us, int64_t *id,
+                         struct err *e);
+/* Makes avatar_id (an entry of user_id) the only primary and its file
+ * users.avatar; avatar_id 0: none is primary and users.avatar is NULL.
+ * Tx: in. Alloc: none. Returns: bool. */
+bool store_avatar_set_primary(struct store *st, int64_t user_id, int64_t avatar_id, struct err *e);
+/* Removes entry avatar_id of user_id (users.avatar is the caller's: see
+ * store_avatar_set_primary). Tx: in. Alloc: none. Returns: bool. */
+bool store_avatar_delete(struct store *st, int64_t user_id, int64_t avatar_id, struct err *e);
+/* Removes every entry of user_id (hard delete); *files are their files,
+ * for removal after the commit. Tx: in. Alloc: *files and the strings in a.
+ * Returns: bool. */
+bool store_avatar_purge(struct store *st, struct arena *a, int64_t user_id, const char ***files, size_t *n,
+                        struct err *e);
+
 /* ---- media housekeeping (sqlite_media.c) ---- */
 
 /* Every media file name a row references (avatars and covers of every
- * user, tombstones included), sorted by strcmp and without duplicates, as
- * an arena array of arena strings.
+ * user, tombstones included; the files of avatar galleries), sorted by
+ * strcmp and without duplicates, as an arena array of arena strings.
  * Tx: any (read-only). Alloc: *names and the strings in a. Returns: bool. */
 bool store_media_referenced(struct store *st, struct arena *a, const char ***names, size_t *n, struct err *e);
 

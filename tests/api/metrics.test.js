@@ -68,6 +68,18 @@ describe('metrics', () => {
       assert.ok(samples(r.text).get('hearth_http_open_connections') >= 1);
     });
 
+    // The samples of GET /metrics once `ready(samples)` holds (read at most
+    // 100 times, 20 ms apart), else the last read.
+    async function metricsOnce(ready) {
+      let m;
+      for (let i = 0; i < 100; i++) {
+        m = samples((await s.api('GET', '/metrics')).text);
+        if (ready(m)) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return m;
+    }
+
     it('counts requests by route and status, with a latency histogram', async () => {
       const before = samples((await s.api('GET', '/metrics')).text);
       const n = 7;
@@ -79,12 +91,15 @@ describe('metrics', () => {
       assert.equal(anon.status, 401);
       const missing = await s.api('GET', '/no/such/path/');
       assert.equal(missing.status, 404);
-      const after = samples((await s.api('GET', '/metrics')).text);
-      assert.equal((after.get(ME) || 0) - (before.get(ME) || 0), n);
       const unauth = 'hearth_http_requests_total{method="GET",route="/api/v2/user/me/",status="401"}';
-      assert.equal((after.get(unauth) || 0) - (before.get(unauth) || 0), 1);
       const none = 'hearth_http_requests_total{method="",route="none",status="404"}';
-      assert.equal((after.get(none) || 0) - (before.get(none) || 0), 1);
+      const delta = (m, k) => (m.get(k) || 0) - (before.get(k) || 0);
+      // a request is counted when its connection completes, just after the
+      // client has read the answer: read again until the last one is in
+      const after = await metricsOnce((m) => delta(m, none) >= 1 && delta(m, unauth) >= 1 && delta(m, ME) >= n);
+      assert.equal(delta(after, ME), n);
+      assert.equal(delta(after, unauth), 1);
+      assert.equal(delta(after, none), 1);
       const count = after.get('hearth_http_request_duration_seconds_count{method="GET",route="/api/v2/user/me/",status="200"}');
       assert.equal(count, after.get(ME));
       const inf = after.get('hearth_http_request_duration_seconds_bucket{method="GET",route="/api/v2/user/me/",status="200",le="+Inf"}');
@@ -111,7 +126,8 @@ describe('metrics', () => {
         if (r.status === 429) limited++;
       }
       assert.ok(limited >= 1, 'the rate limit never answered 429');
-      const after = samples((await s.api('GET', '/metrics')).text).get('hearth_ratelimit_rejections_total');
+      const after = (await metricsOnce((m) => m.get('hearth_ratelimit_rejections_total') - before >= limited))
+        .get('hearth_ratelimit_rejections_total');
       assert.ok(after - before >= limited, `rejections ${before} -> ${after}, 429s ${limited}`);
     });
 

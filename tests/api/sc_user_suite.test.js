@@ -23,8 +23,6 @@ const { PreferenceService, UserService, http: client, generateJWTToken } = requi
 // They run, reported as TODO with the reason (node:test does not count a
 // failing TODO test as a failure); every other test must pass.
 const CANNOT_PASS = {
-  'Get user avatars': 'the avatar gallery (GET /user/avatar/) is built on another branch',
-  'Get Current User Avatar': 'GET /user/me/avatar/ comes with the avatar gallery, built on another branch',
   'Get users followed': 'the suite calls UserService.getUserFollowed, which the official client does not have ' +
     '(a TypeError before any request)',
   'Check email ': 'the suite checks the email token of another user (the first of GET /user/); hearth lets only ' +
