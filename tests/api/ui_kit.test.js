@@ -263,12 +263,14 @@ describe('SelfCommunity UI kit in a browser', { skip }, () => {
 
   // uploads two avatars through the dialog, then chooses the first
   async function changeAvatars(dialog) {
-    const input = dialog.locator('input[type=file]');
+    // the dialog's one button opens the file chooser
+    const button = dialog.locator('.SCChangePictureButton-upload button');
     const upload = async (name, seed) => {
+      const [chooser] = await Promise.all([page.waitForEvent('filechooser'), button.click()]);
       const [post, patch] = await Promise.all([
         reply('POST', /^\/api\/v2\/user\/avatar\/$/),
         reply('PATCH', /^\/api\/v2\/user\/avatar\/$/),
-        input.setInputFiles({ name, mimeType: 'image/png', buffer: makePNG(8, 8, seed) }),
+        chooser.setFiles({ name, mimeType: 'image/png', buffer: makePNG(8, 8, seed) }),
       ]);
       assert.equal(post.status(), 201, `POST /user/avatar/: ${await post.text()}${context()}`);
       assert.equal(patch.status(), 204, `PATCH /user/avatar/: ${await patch.text()}${context()}`);
