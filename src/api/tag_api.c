@@ -27,6 +27,25 @@ static int flag_param(struct request *req, const char *name)
     return v && text_parse_bool(v, strlen(v), &b) ? b : -1;
 }
 
+/* Answers the page of tags f selects, with the raw `search` term and the
+ * request's limit and offset. */
+static bool answer_tags(struct request *req, struct response *resp, struct tag_filter *f, const char *search,
+                        struct err *e)
+{
+    if (search && strlen(search) > SEARCH_TERM_MAX)
+        return field_error_query_max(req->arena, e, "search", FIELD_CODE_MAX_LENGTH, SEARCH_TERM_MAX);
+    f->search = search_term(req->arena, search);
+    http_pagination(req, TAG_PAGE_DEFAULT, TAG_PAGE_MAX, &f->limit, &f->offset);
+    struct tag_page page;
+    if (!tag_list(req->store, req->arena, f, &page, e))
+        return false;
+    json_t *results = json_array();
+    for (int i = 0; i < page.n; i++)
+        json_array_append_new(results, tag_json(&page.items[i]));
+    http_json(resp, 200, http_page(req, page.count, f->limit, f->offset, results));
+    return true;
+}
+
 bool tag_api_list(struct request *req, struct response *resp, struct err *e)
 {
     struct tag_filter f = {.visible = flag_param(req, "visible"),
@@ -35,19 +54,8 @@ bool tag_api_list(struct request *req, struct response *resp, struct err *e)
     const char *type = http_query(req, "type"), *search = http_query(req, "search");
     if (type && strlen(type) > TAG_TYPE_MAX)
         return err_field(e, "type", FIELD_CODE_INVALID_CHOICE, TAG_TYPE_CHOICES_MESSAGE);
-    if (search && strlen(search) > SEARCH_TERM_MAX)
-        return field_error_query_max(req->arena, e, "search", FIELD_CODE_MAX_LENGTH, SEARCH_TERM_MAX);
     f.type = type;
-    f.search = search_term(req->arena, search);
-    http_pagination(req, TAG_PAGE_DEFAULT, TAG_PAGE_MAX, &f.limit, &f.offset);
-    struct tag_page page;
-    if (!tag_list(req->store, req->arena, &f, &page, e))
-        return false;
-    json_t *results = json_array();
-    for (int i = 0; i < page.n; i++)
-        json_array_append_new(results, tag_json(&page.items[i]));
-    http_json(resp, 200, http_page(req, page.count, f.limit, f.offset, results));
-    return true;
+    return answer_tags(req, resp, &f, search, e);
 }
 
 bool tag_api_create(struct request *req, struct response *resp, struct err *e)
@@ -95,19 +103,7 @@ bool tag_api_search_user_tags(struct request *req, struct response *resp, struct
                            .visible = admin ? flag_param(req, "visible") : 1,
                            .active = admin ? flag_param(req, "active") : 1,
                            .deleted = 0};
-    const char *search = http_query(req, "search");
-    if (search && strlen(search) > SEARCH_TERM_MAX)
-        return field_error_query_max(req->arena, e, "search", FIELD_CODE_MAX_LENGTH, SEARCH_TERM_MAX);
-    f.search = search_term(req->arena, search);
-    http_pagination(req, TAG_PAGE_DEFAULT, TAG_PAGE_MAX, &f.limit, &f.offset);
-    struct tag_page page;
-    if (!tag_list(req->store, req->arena, &f, &page, e))
-        return false;
-    json_t *results = json_array();
-    for (int i = 0; i < page.n; i++)
-        json_array_append_new(results, tag_json(&page.items[i]));
-    http_json(resp, 200, http_page(req, page.count, f.limit, f.offset, results));
-    return true;
+    return answer_tags(req, resp, &f, http_query(req, "search"), e);
 }
 
 bool tag_api_assign(struct request *req, struct response *resp, struct err *e)
