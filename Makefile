@@ -23,6 +23,7 @@ run: build
 # (again whenever package-lock.json is newer than what node_modules holds)
 npm:
 	@cd tests/api && (test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund)
+	@cd tests/browser && (test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --ignore-scripts)
 
 # Unit tests (cmocka via ctest), then API tests (node --test) against a real server.
 test: build npm
