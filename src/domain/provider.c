@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "domain/field.h"
+#include "domain/user.h"
 #include "domain/user_service.h"
 #include "store/store.h"
 
@@ -18,6 +19,21 @@ static bool require_self_or_admin(struct store *st, struct arena *a, const struc
                                   struct err *e)
 {
     return user_require_self_or_admin(st, a, who, user_id, "You can only manage your own provider associations.", e);
+}
+
+/* As require_self_or_admin, and a blocked caller may not write (contract
+ * §2: 403), as the profile and the avatar gallery refuse them. */
+static bool require_writer(struct store *st, struct arena *a, const struct principal *who, int64_t user_id,
+                           struct err *e)
+{
+    if (!require_self_or_admin(st, a, who, user_id, e))
+        return false;
+    struct user caller;
+    if (!user_get_visible(st, a, who->user_id, &caller, e))
+        return false;
+    if (caller.status == USER_BLOCKED)
+        return err_forbidden(e, "Blocked users cannot change their provider associations.");
+    return true;
 }
 
 /* An http(s) URL without spaces or control characters and with a host. */
@@ -96,7 +112,7 @@ bool provider_list(struct store *st, struct arena *a, const struct principal *wh
 bool provider_create(struct store *st, struct arena *a, const struct principal *who, int64_t user_id, json_t *body,
                      struct provider_assoc *out, struct err *e)
 {
-    if (!require_self_or_admin(st, a, who, user_id, e))
+    if (!require_writer(st, a, who, user_id, e))
         return false;
     if (!json_is_object(body))
         return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
@@ -127,7 +143,7 @@ bool provider_create(struct store *st, struct arena *a, const struct principal *
 bool provider_delete(struct store *st, struct arena *a, const struct principal *who, int64_t user_id, json_t *body,
                      struct err *e)
 {
-    if (!require_self_or_admin(st, a, who, user_id, e))
+    if (!require_writer(st, a, who, user_id, e))
         return false;
     if (!json_is_object(body))
         return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);

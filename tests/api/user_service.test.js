@@ -156,6 +156,27 @@ describe('UserService: the rest', () => {
       }
     });
 
+    it('a blocked user cannot add or remove their associations: 403, nothing changed', async () => {
+      const u = await newUser('pv');
+      const body = { user_id: u.id, provider: 'google', ext_id: 'blk-1' };
+      expectStatus(await s.api('POST', path(u.id), { token: u.token, body }), 201);
+      s.sql(`UPDATE users SET status = 'b' WHERE id = ${u.id}`);
+      try {
+        const c = h.client(s.base, u.token);
+        assert.equal((await c.UserService.getProviderAssociations(u.id)).length, 1, 'reading is still allowed');
+        const post = await s.api('POST', path(u.id), { token: u.token, body: { ...body, provider: 'twitter' } });
+        expectError(post, 403);
+        assert.equal(post.body.errors[0].code, 'permission_denied');
+        expectError(await s.api('DELETE', path(u.id), { token: u.token, body }), 403);
+        assert.equal(rows(u.id), 1);
+        // an admin still manages them
+        expectStatus(await s.api('DELETE', path(u.id), { token: s.admin.token, body }), 204);
+        assert.equal(rows(u.id), 0);
+      } finally {
+        s.sql(`UPDATE users SET status = 'a' WHERE id = ${u.id}`);
+      }
+    });
+
     it('a hard delete of the user removes their associations', async () => {
       const u = await newUser('pv');
       expectStatus(await s.api('POST', path(u.id), { token: u.token, body: { provider: 'keycloak', ext_id: 'kc-9' } }), 201);
