@@ -3,8 +3,8 @@
 
 #include <string.h>
 #include <stdlib.h>
-#include <strings.h>
 
+#include "domain/account.h"
 #include "domain/field.h"
 #include "domain/user.h"
 #include "domain/user_service.h"
@@ -33,18 +33,6 @@ static bool require_writer(struct store *st, struct arena *a, const struct princ
         return false;
     if (caller.status == USER_BLOCKED)
         return err_forbidden(e, "Blocked users cannot change their provider associations.");
-    return true;
-}
-
-/* An http(s) URL without spaces or control characters and with a host. */
-static bool valid_url(const char *s)
-{
-    size_t skip = !strncasecmp(s, "https://", 8) ? 8 : !strncasecmp(s, "http://", 7) ? 7 : 0;
-    if (!skip || !s[skip] || strchr("/?#:@", s[skip]))
-        return false;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p <= ' ' || *p == 0x7f)
-            return false;
     return true;
 }
 
@@ -122,7 +110,7 @@ bool provider_create(struct store *st, struct arena *a, const struct principal *
     read_key(a, body, &out->provider, &out->ext_id, e);
     const char *url = NULL;
     if (field_text(a, body, "profile_url", &url_rule, &url, e) == FIELD_GIVEN && *url) {
-        if (valid_url(url))
+        if (account_valid_website(url)) /* the profile website's rule */
             out->profile_url = url;
         else
             err_field(e, "profile_url", FIELD_CODE_INVALID, "Enter a valid http or https URL.");

@@ -120,6 +120,10 @@ describe('UserService: the rest', () => {
       expectFieldError(await post({ provider: 'google', ext_id: 'a\u0001b' }), 400, 'ext_id');
       expectFieldError(await post({ provider: 'google', ext_id: 'x', profile_url: 'ftp://example.com/' }), 400, 'profile_url', 'invalid');
       expectFieldError(await post({ provider: 'google', ext_id: 'x', profile_url: 'javascript:alert(1)' }), 400, 'profile_url', 'invalid');
+      // the profile website's rule: a plausible host and port
+      for (const url of ['https://example.com:99999/', 'https://exa_mple..com/', 'http://-x-/', 'https://[::zz]/']) {
+        expectFieldError(await post({ provider: 'google', ext_id: 'x', profile_url: url }), 400, 'profile_url', 'invalid');
+      }
       expectFieldError(await post({ provider: 'google', ext_id: 'x', show_in_profile: 'perhaps' }), 400, 'show_in_profile');
       expectFieldError(await post({ provider: 'google', ext_id: 'x', metadata: [1, 2] }), 400, 'metadata', 'invalid');
       expectFieldError(await post({ provider: 'google', ext_id: 'x', metadata: { big: 'y'.repeat(5000) } }), 400, 'metadata', 'max_length');
