@@ -3,9 +3,10 @@
 
 #include <string.h>
 #include <stdlib.h>
-#include <strings.h>
 
+#include "domain/account.h"
 #include "domain/field.h"
+#include "domain/user.h"
 #include "domain/user_service.h"
 #include "store/store.h"
 
@@ -20,15 +21,18 @@ static bool require_self_or_admin(struct store *st, struct arena *a, const struc
     return user_require_self_or_admin(st, a, who, user_id, "You can only manage your own provider associations.", e);
 }
 
-/* An http(s) URL without spaces or control characters and with a host. */
-static bool valid_url(const char *s)
+/* As require_self_or_admin, and a blocked caller may not write (contract
+ * §2: 403), as the profile and the avatar gallery refuse them. */
+static bool require_writer(struct store *st, struct arena *a, const struct principal *who, int64_t user_id,
+                           struct err *e)
 {
-    size_t skip = !strncasecmp(s, "https://", 8) ? 8 : !strncasecmp(s, "http://", 7) ? 7 : 0;
-    if (!skip || !s[skip] || strchr("/?#:@", s[skip]))
+    if (!require_self_or_admin(st, a, who, user_id, e))
         return false;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p <= ' ' || *p == 0x7f)
-            return false;
+    struct user caller;
+    if (!user_get_visible(st, a, who->user_id, &caller, e))
+        return false;
+    if (caller.status == USER_BLOCKED)
+        return err_forbidden(e, "Blocked users cannot change their provider associations.");
     return true;
 }
 
@@ -96,7 +100,7 @@ bool provider_list(struct store *st, struct arena *a, const struct principal *wh
 bool provider_create(struct store *st, struct arena *a, const struct principal *who, int64_t user_id, json_t *body,
                      struct provider_assoc *out, struct err *e)
 {
-    if (!require_self_or_admin(st, a, who, user_id, e))
+    if (!require_writer(st, a, who, user_id, e))
         return false;
     if (!json_is_object(body))
         return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
@@ -106,7 +110,7 @@ bool provider_create(struct store *st, struct arena *a, const struct principal *
     read_key(a, body, &out->provider, &out->ext_id, e);
     const char *url = NULL;
     if (field_text(a, body, "profile_url", &url_rule, &url, e) == FIELD_GIVEN && *url) {
-        if (valid_url(url))
+        if (account_valid_website(url)) /* the profile website's rule */
             out->profile_url = url;
         else
             err_field(e, "profile_url", FIELD_CODE_INVALID, "Enter a valid http or https URL.");
@@ -127,7 +131,7 @@ bool provider_create(struct store *st, struct arena *a, const struct principal *
 bool provider_delete(struct store *st, struct arena *a, const struct principal *who, int64_t user_id, json_t *body,
                      struct err *e)
 {
-    if (!require_self_or_admin(st, a, who, user_id, e))
+    if (!require_writer(st, a, who, user_id, e))
         return false;
     if (!json_is_object(body))
         return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);

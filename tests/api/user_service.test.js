@@ -120,6 +120,10 @@ describe('UserService: the rest', () => {
       expectFieldError(await post({ provider: 'google', ext_id: 'a\u0001b' }), 400, 'ext_id');
       expectFieldError(await post({ provider: 'google', ext_id: 'x', profile_url: 'ftp://example.com/' }), 400, 'profile_url', 'invalid');
       expectFieldError(await post({ provider: 'google', ext_id: 'x', profile_url: 'javascript:alert(1)' }), 400, 'profile_url', 'invalid');
+      // the profile website's rule: a plausible host and port
+      for (const url of ['https://example.com:99999/', 'https://exa_mple..com/', 'http://-x-/', 'https://[::zz]/']) {
+        expectFieldError(await post({ provider: 'google', ext_id: 'x', profile_url: url }), 400, 'profile_url', 'invalid');
+      }
       expectFieldError(await post({ provider: 'google', ext_id: 'x', show_in_profile: 'perhaps' }), 400, 'show_in_profile');
       expectFieldError(await post({ provider: 'google', ext_id: 'x', metadata: [1, 2] }), 400, 'metadata', 'invalid');
       expectFieldError(await post({ provider: 'google', ext_id: 'x', metadata: { big: 'y'.repeat(5000) } }), 400, 'metadata', 'max_length');
@@ -153,6 +157,27 @@ describe('UserService: the rest', () => {
       for (const method of ['GET', 'POST', 'DELETE']) {
         expectError(await s.api(method, path(UNKNOWN), { token: s.admin.token, body: method === 'GET' ? undefined : body }), 404);
         expectError(await s.api(method, path(owner.id), { body: method === 'GET' ? undefined : body }), 401);
+      }
+    });
+
+    it('a blocked user cannot add or remove their associations: 403, nothing changed', async () => {
+      const u = await newUser('pv');
+      const body = { user_id: u.id, provider: 'google', ext_id: 'blk-1' };
+      expectStatus(await s.api('POST', path(u.id), { token: u.token, body }), 201);
+      s.sql(`UPDATE users SET status = 'b' WHERE id = ${u.id}`);
+      try {
+        const c = h.client(s.base, u.token);
+        assert.equal((await c.UserService.getProviderAssociations(u.id)).length, 1, 'reading is still allowed');
+        const post = await s.api('POST', path(u.id), { token: u.token, body: { ...body, provider: 'twitter' } });
+        expectError(post, 403);
+        assert.equal(post.body.errors[0].code, 'permission_denied');
+        expectError(await s.api('DELETE', path(u.id), { token: u.token, body }), 403);
+        assert.equal(rows(u.id), 1);
+        // an admin still manages them
+        expectStatus(await s.api('DELETE', path(u.id), { token: s.admin.token, body }), 204);
+        assert.equal(rows(u.id), 0);
+      } finally {
+        s.sql(`UPDATE users SET status = 'a' WHERE id = ${u.id}`);
       }
     });
 
