@@ -76,7 +76,10 @@ bool avatar_add(struct store *st, struct arena *a, const char *data_dir, const s
     struct user_avatar primary;
     int64_t id = 0, now = clock_now_us();
     int has_primary = -1;
-    bool ok = store_begin(st, e) && (count = store_avatar_count(st, who->user_id, e)) >= 0 &&
+    /* the status again inside the transaction: a block or delete may have
+     * committed while the file was written */
+    bool ok = store_begin(st, e) && require_writer(st, a, who, e) &&
+              (count = store_avatar_count(st, who->user_id, e)) >= 0 &&
               (has_primary = store_avatar_primary(st, a, who->user_id, &primary, e)) >= 0;
     if (ok && count >= AVATAR_GALLERY_MAX)
         ok = gallery_full(e);
