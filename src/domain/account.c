@@ -594,7 +594,7 @@ static const char *read_new_email(struct arena *a, json_t *fields, struct err *e
 }
 
 bool account_change_email(struct store *st, struct arena *a, const struct principal *who, int64_t id, json_t *fields,
-                          const char **code, struct err *e)
+                          const char *client_address, const char **code, struct err *e)
 {
     *code = NULL;
     struct user u;
@@ -615,6 +615,9 @@ bool account_change_email(struct store *st, struct arena *a, const struct princi
         return rollback(st);
     if (taken)
         return err_field(e, "new_email", "unique", "A user with that email already exists.") || rollback(st);
+    /* a mail to an address the caller chose: counted like recover's */
+    if (confirm && !signup_mail_allowed(a, client_address, email, true, e))
+        return rollback(st);
     if (!confirm) {
         if (!store_account_set_email(st, id, email, false, e) || !store_email_change_delete(st, id, e) ||
             !store_commit(st, e))

@@ -51,8 +51,8 @@ static const char *email_key(struct arena *a, const char *email)
  * when count_email against the email address (folded) too; false (429)
  * once either is over its limit. A sign-up counts its email only when it
  * succeeds (mail_sent_to), so that fixing a typo is not throttled. */
-static bool mail_request_allowed(struct arena *a, const char *client_address, const char *email, bool count_email,
-                                 struct err *e)
+bool signup_mail_allowed(struct arena *a, const char *client_address, const char *email, bool count_email,
+                         struct err *e)
 {
     const char *addr_key = arena_printf(a, "account-mail:addr:%s", client_address ? client_address : "-");
     int retry = 0;
@@ -198,7 +198,7 @@ bool signup_create(struct store *st, struct arena *a, const struct principal *wh
     if (err_any(e))
         return false;
     struct user_signup only = {.username = in.username, .email = in.email, .password = in.password};
-    if (!mail_request_allowed(a, client_address, in.email, false, e))
+    if (!signup_mail_allowed(a, client_address, in.email, false, e))
         return false;
     struct create_ctx c = {.a = a, .username = in.username, .email = in.email};
     only.in_tx = create_in_tx;
@@ -322,7 +322,7 @@ bool signup_recover(struct store *st, struct arena *a, json_t *fields, const cha
         return false;
     if (!user_valid_email(email))
         return err_field(e, "email", "invalid", "Enter a valid email address.");
-    if (!mail_request_allowed(a, client_address, email, true, e))
+    if (!signup_mail_allowed(a, client_address, email, true, e))
         return false;
     /* the same work whether or not the address is known: a code, its hash,
      * a lookup and a write transaction */

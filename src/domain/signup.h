@@ -86,6 +86,14 @@ bool signup_mail_enqueue(struct store *st, struct arena *a, const char *kind, co
                          const char *username, const char *code, const char *email, const char *link_path,
                          struct err *e);
 
+/* Counts one request that will send mail to `email` against the client
+ * address and, when count_email, against the email (folded): false with
+ * 429 (Retry-After) once either is over SIGNUP_MAIL_PER_ADDRESS_MAX or
+ * SIGNUP_MAIL_PER_EMAIL_MAX in the window. Every path that mails a
+ * caller-chosen address goes through it, so that none can flood a mailbox. */
+bool signup_mail_allowed(struct arena *a, const char *client_address, const char *email, bool count_email,
+                         struct err *e);
+
 /* The email-change confirmation's link path for user `id`. */
 const char *signup_change_email_link(struct arena *a, int64_t id, const char *new_email, const char *code);
 

@@ -392,6 +392,29 @@ describe('rate limits', () => {
     }
   });
 
+  it('the email-change mail counts against the new address too: no mail bombing through change_email', async () => {
+    const u = await s.createUser({ username: 'bomber', password: PASSWORD, email: 'bomber@example.com' });
+    const token = (await s.login('bomber', PASSWORD)).access_token;
+    s.setClock(120 * 60); // a window of its own
+    try {
+      const change = () => s.api('PATCH', `/api/v2/user/${u.id}/change_email/`,
+        { token, body: { new_email: 'Bombed@example.com', confirm: true } });
+      for (let i = 0; i < 3; i++) expectStatus(await change(), 200);
+      const r = await change();
+      expectError(r, 429, 'throttled');
+      assert.ok(Number(r.headers.get('retry-after')) > 0);
+      // a recover for that address is over its limit as well
+      expectError(await post(s, 'recover', { email: 'bombed@example.com' }), 429, 'throttled');
+      await sink.waitFor('Bombed@example.com', 3);
+      assert.equal(outboxRows(s, "kind = 'change_email' AND recipient = 'Bombed@example.com'").length, 3);
+      // without confirm no mail is sent: not counted
+      expectStatus(await s.api('PATCH', `/api/v2/user/${u.id}/change_email/`,
+        { token, body: { new_email: 'bomber2@example.com' } }), 204);
+    } finally {
+      s.setClock(0);
+    }
+  });
+
   it('mail-sending requests from one address: 20 per window, then 429', async () => {
     s.setClock(80 * 60);
     try {
