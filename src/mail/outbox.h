@@ -29,7 +29,15 @@ enum {
     MAIL_CLAIM_LEASE_S = 120,     /* a claim outlives any attempt (connect + transfer timeouts) */
     MAIL_CONNECT_TIMEOUT_S = 10,  /* SMTP connection */
     MAIL_TRANSFER_TIMEOUT_S = 60, /* one whole SMTP exchange */
+    MAIL_KEEP_DAYS = 7,           /* sent and failed rows, and .eml files, are deleted at this age */
+    MAIL_PRUNE_INTERVAL_S = 3600, /* how often the sender deletes them */
 };
+
+/* Bounds: the per-address and per-email rate limits bound how fast rows
+ * come; a pending row is sent or failed within MAIL_MAX_ATTEMPTS (hours,
+ * even with SMTP down); the sender then deletes sent and failed rows, and
+ * the .eml files of DATA_DIR/mail/, once they are MAIL_KEEP_DAYS old, so
+ * neither the table nor the directory grows without end. */
 
 /* The delay before attempt `attempts` + 1, after `attempts` failures. */
 int64_t mail_retry_delay_s(int attempts);
@@ -56,5 +64,11 @@ bool mail_smtp_send(const char *smtp_url, const char *from, const char *to, cons
  * rename). The path written into path. False with a message in err. */
 bool mail_eml_write(const char *dir, const char *name, const char *message, size_t len, char *path, size_t path_size,
                     char *err, size_t err_size);
+
+/* Deletes from dir the .eml files the sender wrote (NNN-KIND.eml) and the
+ * temporaries of interrupted writes (.NNN-KIND.eml.tmp) last modified
+ * before before_s; nothing else. The count removed, -1 if dir cannot be
+ * read (a missing dir is 0). */
+int64_t mail_eml_prune(const char *dir, int64_t before_s);
 
 #endif

@@ -512,4 +512,36 @@ describe('delivery', () => {
       await s.stop();
     }
   });
+
+  it('sent rows and .eml files are deleted once MAIL_KEEP_DAYS (7) old; pending rows and other files stay', async () => {
+    const s = await h.startServer();
+    try {
+      await setPref(s, 'signup_enabled', true);
+      expectStatus(await post(s, 'create', { username: 'aged', email: 'aged@example.com', password: PASSWORD }), 201);
+      const dir = path.join(s.dir, 'mail');
+      const emls = () => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith('.eml')) : []);
+      const waitUntil = async (what, cond) => {
+        const deadline = Date.now() + 10000;
+        while (!cond()) {
+          assert.ok(Date.now() < deadline, what);
+          await new Promise((res) => setTimeout(res, 50));
+        }
+      };
+      await waitUntil('no .eml file written', () => emls().length === 1 && outboxRows(s, "state = 'sent'").length === 1);
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'the operator\'s own file\n');
+      // a pending row of any age is not touched
+      s.sql("INSERT INTO mail_outbox (kind, recipient, params, next_attempt_us, created_us) VALUES ('verify', 'later@example.com', '{}', 9000000000000000, 0)");
+      s.setClock(6 * 24 * HOUR);
+      await new Promise((res) => setTimeout(res, 500));
+      assert.equal(emls().length, 1, 'six days old: kept');
+      s.setClock(8 * 24 * HOUR);
+      await waitUntil('old sent row and .eml file not deleted', () => emls().length === 0 && outboxRows(s, "state = 'sent'").length === 0);
+      assert.equal(outboxRows(s, "state = 'pending'").length, 1);
+      assert.ok(fs.existsSync(path.join(dir, 'notes.txt')));
+      assert.match(s.stderr(), /deleted 1 outbox rows and 1 \.eml files older than 7 days/);
+    } finally {
+      s.setClock(0);
+      await s.stop();
+    }
+  });
 });

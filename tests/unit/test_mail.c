@@ -11,6 +11,8 @@
 #include <sodium.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+#include <utime.h>
 
 #include "core/buf.h"
 #include "domain/signup.h"
@@ -262,6 +264,54 @@ static void test_code_hash(void **state)
     assert_true(SIGNUP_CODE_BYTES * 8 >= 128);
 }
 
+static void touch(const char *dir, const char *name, time_t mtime)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("x", f);
+    fclose(f);
+    struct utimbuf t = {.actime = mtime, .modtime = mtime};
+    assert_int_equal(utime(path, &t), 0);
+}
+
+static bool exists(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
+}
+
+/* Only the sender's own files, and only old ones, are deleted. */
+static void test_eml_prune(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/hearth-mail-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    time_t old = 1000000, now = 2000000;
+    touch(dir, "000001-verify.eml", old);
+    touch(dir, ".000002-change_email.eml.tmp", old);
+    touch(dir, "000003-reset.eml", now);
+    touch(dir, "notes.eml", old);
+    touch(dir, "000004-verify.eml.bak", old);
+    touch(dir, ".000005-reset.eml", old);
+    touch(dir, "000006-Verify.eml", old);
+    assert_int_equal(mail_eml_prune(dir, now), 2);
+    assert_false(exists(dir, "000001-verify.eml"));
+    assert_false(exists(dir, ".000002-change_email.eml.tmp"));
+    static const char *const kept[] = {"000003-reset.eml", "notes.eml", "000004-verify.eml.bak", ".000005-reset.eml",
+                                       "000006-Verify.eml"};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        assert_true(exists(dir, kept[i]));
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, kept[i]);
+        unlink(path);
+    }
+    assert_int_equal(rmdir(dir), 0);
+    assert_int_equal(mail_eml_prune(dir, now), 0); /* no directory: nothing to do */
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -277,6 +327,7 @@ int main(void)
         cmocka_unit_test(test_templates),
         cmocka_unit_test(test_retry_delay),
         cmocka_unit_test(test_code_hash),
+        cmocka_unit_test(test_eml_prune),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
