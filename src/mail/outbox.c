@@ -180,6 +180,7 @@ int64_t mail_eml_prune(const char *dir, int64_t before_s)
 
 static struct {
     const struct config *cfg;
+    const struct mail_request_handler *requests;
     pthread_t thread;
     bool started;
     atomic_bool stop; /* read by libcurl's progress callback too */
@@ -271,12 +272,21 @@ static void send_due(struct store *st)
             return;
         }
         char err[MAIL_ERROR_MAX] = "";
-        bool permanent;
-        bool ok = deliver(&m, &permanent, err, sizeof err);
-        e = (struct err){0};
-        if (ok)
-            store_mail_sent(st, m.id, clock_now_us(), &e);
-        else {
+        bool permanent = false, ok;
+        if (sender.requests && !strcmp(m.kind, sender.requests->kind)) {
+            /* the handler marks the row sent itself, with what it writes */
+            struct err re = {0};
+            ok = sender.requests->fn(st, a, m.id, m.params, &re);
+            if (!ok)
+                snprintf(err, sizeof err, "%s", re.count && re.entries[0].message ? re.entries[0].message : "?");
+        } else {
+            ok = deliver(&m, &permanent, err, sizeof err);
+            e = (struct err){0};
+            if (ok)
+                store_mail_sent(st, m.id, clock_now_us(), &e);
+        }
+        if (!ok) {
+            e = (struct err){0};
             bool give_up = permanent || m.attempts >= MAIL_MAX_ATTEMPTS;
             /* a transfer cut short by the stop is not the message's fault */
             int64_t delay = atomic_load(&sender.stop) ? 0 : mail_retry_delay_s(m.attempts);
@@ -343,9 +353,10 @@ static void *sender_main(void *arg)
     return NULL;
 }
 
-bool mail_outbox_start(const struct config *cfg)
+bool mail_outbox_start(const struct config *cfg, const struct mail_request_handler *requests)
 {
     sender.cfg = cfg;
+    sender.requests = requests;
     if (!mail_parse_mailbox(cfg->mail_from, sender.from_display, sizeof sender.from_display, sender.from_address,
                             sizeof sender.from_address)) {
         log_error("mail-from '%s' is not an address (Name <user@host> or user@host)", cfg->mail_from);

@@ -42,11 +42,25 @@ enum {
 /* The delay before attempt `attempts` + 1, after `attempts` failures. */
 int64_t mail_retry_delay_s(int attempts);
 
-/* Starts the sender thread with its own store connection (cfg->db_path).
- * Call once, from the main thread, before http_serve; SIGINT and SIGTERM
- * must already be blocked (the thread inherits the mask). False (logged)
- * if it cannot start. */
-bool mail_outbox_start(const struct config *cfg);
+struct arena;
+struct err;
+struct store;
+
+/* A row of kind `kind` is a request that the sender carries out instead of
+ * a message (a recovery: whether the address has an account is looked up
+ * there, not in the HTTP request). fn does it on the sender's connection
+ * and marks the row sent in its own transaction; false leaves the row to
+ * be retried as a failed delivery is. */
+struct mail_request_handler {
+    const char *kind;
+    bool (*fn)(struct store *st, struct arena *a, int64_t row_id, const char *params, struct err *e);
+};
+
+/* Starts the sender thread with its own store connection (cfg->db_path),
+ * with `requests` (may be NULL). Call once, from the main thread, before
+ * http_serve; SIGINT and SIGTERM must already be blocked (the thread
+ * inherits the mask). False (logged) if it cannot start. */
+bool mail_outbox_start(const struct config *cfg, const struct mail_request_handler *requests);
 
 /* Stops the sender: an attempt in progress is cut short (and retried by the
  * next start), the thread is joined. No-op if it was not started. */

@@ -313,6 +313,29 @@ describe('recovery', () => {
     expectFieldError(await post(s, 'recover', {}), 400, 'email', 'required');
   });
 
+  it('recover does the same for a known and an unknown address: one queued row; the sender looks the account up', async () => {
+    await s.createUser({ username: 'queued', password: PASSWORD, email: 'queued@example.com' });
+    const before = Number(s.sql('SELECT coalesce(max(id), 0) FROM mail_outbox'));
+    expectStatus(await post(s, 'recover', { email: 'queued@example.com' }), 204);
+    expectStatus(await post(s, 'recover', { email: 'nobody-here@example.com' }), 204);
+    await sink.waitFor('queued@example.com');
+    const requests = () => outboxRows(s, `id > ${before} AND kind = 'recover'`);
+    const deadline = Date.now() + 10000;
+    while (requests().filter((r) => r.state === 'sent').length < 2) {
+      assert.ok(Date.now() < deadline, JSON.stringify(requests()));
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    // what each request wrote looks the same; the address is gone once done
+    for (const r of requests()) {
+      assert.equal(r.recipient, '');
+      assert.equal(r.params, '{}');
+    }
+    const resets = outboxRows(s, `id > ${before} AND kind = 'reset'`);
+    assert.deepEqual(resets.map((r) => r.recipient), ['queued@example.com']);
+    assert.equal(s.sql("SELECT count(*) FROM mail_outbox WHERE params LIKE '%nobody-here%' OR recipient LIKE '%nobody-here%'"), '0');
+    assert.equal(sink.to('nobody-here@example.com').length, 0);
+  });
+
   it('an expired reset code is refused; a verification code does not reset', async () => {
     await s.createUser({ username: 'slowpoke', password: PASSWORD, email: 'slowpoke@example.com' });
     await post(s, 'recover', { email: 'slowpoke@example.com' });
