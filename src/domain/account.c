@@ -24,6 +24,7 @@
 #include "domain/field.h"
 #include "domain/media.h"
 #include "domain/signup.h"
+#include "store/account_store.h"
 #include "store/store.h"
 
 /* ================================================================ */
@@ -619,8 +620,10 @@ bool account_change_email(struct store *st, struct arena *a, const struct princi
     if (confirm && !signup_mail_allowed(a, client_address, email, true, e))
         return rollback(st);
     if (!confirm) {
+        /* the codes mailed to the old address die with it: a reset or
+         * verification would otherwise mark the new one verified */
         if (!store_account_set_email(st, id, email, false, e) || !store_email_change_delete(st, id, e) ||
-            !store_commit(st, e))
+            !store_code_delete_user(st, id, e) || !store_commit(st, e))
             return rollback(st);
         return true;
     }
@@ -704,7 +707,7 @@ bool account_confirm_email(struct store *st, struct arena *a, int64_t id, json_t
         return err_field(e, "new_email", "unique", "A user with that email already exists.");
     }
     if (!store_account_set_email(st, id, c.new_email, true, e) || !store_email_change_delete(st, id, e) ||
-        !store_commit(st, e))
+        !store_code_delete_user(st, id, e) || !store_commit(st, e))
         return rollback(st);
     return true;
 }

@@ -357,6 +357,19 @@ describe('recovery', () => {
     expectOAuthError(await loginRaw(s, 'fresh', NEW_PASSWORD), 400, 'invalid_grant');
   });
 
+  it('a reset code dies when the email changes: it cannot mark an address it never reached as verified', async () => {
+    const u = await s.createUser({ username: 'mover', password: PASSWORD, email: 'mover@example.com' });
+    const token = (await s.login('mover', PASSWORD)).access_token;
+    await post(s, 'recover', { email: 'mover@example.com' });
+    const code = codeOf((await sink.waitFor('mover@example.com'))[0]);
+    // an address the user does not own, set without confirmation: unverified
+    expectStatus(await s.api('PATCH', `/api/v2/user/${u.id}/change_email/`, { token, body: { new_email: 'someone-else@example.com' } }), 204);
+    assert.equal(s.sql(`SELECT email_isvalid FROM users WHERE id = ${u.id}`), '0');
+    expectFieldError(await post(s, 'reset', { validation_code: code, password: NEW_PASSWORD }), 400, 'validation_code', 'invalid');
+    assert.equal(s.sql(`SELECT email_isvalid FROM users WHERE id = ${u.id}`), '0');
+    expectStatus(await loginRaw(s, 'mover', PASSWORD), 200);
+  });
+
   it('a newer reset code replaces the older', async () => {
     await s.createUser({ username: 'twice', password: PASSWORD, email: 'twice@example.com' });
     await post(s, 'recover', { email: 'twice@example.com' });
