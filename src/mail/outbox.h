@@ -25,7 +25,7 @@ enum {
     MAIL_POLL_MS = 200,           /* how often an idle sender looks for due mail */
     MAIL_RETRY_BASE_S = 2,        /* the first retry's delay; doubles with each failure */
     MAIL_RETRY_MAX_S = 30 * 60,   /* the longest delay between two attempts */
-    MAIL_MAX_ATTEMPTS = 12,       /* then the message is marked failed (about 3 h of trying) */
+    MAIL_MAX_ATTEMPTS = 58,       /* then failed: about 24 h of trying, as long as a code lives */
     MAIL_CLAIM_LEASE_S = 120,     /* a claim outlives any attempt (connect + transfer timeouts) */
     MAIL_CONNECT_TIMEOUT_S = 10,  /* SMTP connection */
     MAIL_TRANSFER_TIMEOUT_S = 60, /* one whole SMTP exchange */
@@ -34,7 +34,7 @@ enum {
 };
 
 /* Bounds: the per-address and per-email rate limits bound how fast rows
- * come; a pending row is sent or failed within MAIL_MAX_ATTEMPTS (hours,
+ * come; a pending row is sent or failed within MAIL_MAX_ATTEMPTS (a day,
  * even with SMTP down); the sender then deletes sent and failed rows, and
  * the .eml files of DATA_DIR/mail/, once they are MAIL_KEEP_DAYS old, so
  * neither the table nor the directory grows without end. */

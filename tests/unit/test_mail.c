@@ -15,6 +15,7 @@
 #include <utime.h>
 
 #include "core/buf.h"
+#include "domain/account.h"
 #include "domain/signup.h"
 #include "mail/message.h"
 #include "mail/outbox.h"
@@ -233,10 +234,26 @@ static void test_retry_delay(void **state)
     assert_int_equal(mail_retry_delay_s(2), 2 * MAIL_RETRY_BASE_S);
     assert_int_equal(mail_retry_delay_s(3), 4 * MAIL_RETRY_BASE_S);
     assert_int_equal(mail_retry_delay_s(MAIL_MAX_ATTEMPTS),
-                     MAIL_RETRY_MAX_S < (MAIL_RETRY_BASE_S << (MAIL_MAX_ATTEMPTS - 1))
+                     MAIL_RETRY_MAX_S < ((int64_t)MAIL_RETRY_BASE_S << (MAIL_MAX_ATTEMPTS - 1))
                          ? MAIL_RETRY_MAX_S
-                         : MAIL_RETRY_BASE_S << (MAIL_MAX_ATTEMPTS - 1));
+                         : (int64_t)MAIL_RETRY_BASE_S << (MAIL_MAX_ATTEMPTS - 1));
     assert_int_equal(mail_retry_delay_s(1000), MAIL_RETRY_MAX_S);
+}
+
+/* A message is tried for as long as the code it carries can be used: a
+ * mail server down for hours (less than a day) delays a verification mail
+ * and loses none. */
+static void test_retries_outlive_codes(void **state)
+{
+    (void)state;
+    int64_t tried_s = 0; /* from the first attempt to the last */
+    for (int i = 1; i < MAIL_MAX_ATTEMPTS; i++)
+        tried_s += mail_retry_delay_s(i);
+    assert_true(tried_s >= SIGNUP_VERIFY_TTL_S);
+    assert_true(tried_s >= SIGNUP_RESET_TTL_S);
+    assert_true(tried_s >= ACCOUNT_EMAIL_CODE_TTL_S);
+    /* and not much longer: the mail is worthless once its code expired */
+    assert_true(tried_s < SIGNUP_VERIFY_TTL_S + MAIL_RETRY_MAX_S);
 }
 
 static void test_code_hash(void **state)
@@ -326,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_compose),
         cmocka_unit_test(test_templates),
         cmocka_unit_test(test_retry_delay),
+        cmocka_unit_test(test_retries_outlive_codes),
         cmocka_unit_test(test_code_hash),
         cmocka_unit_test(test_eml_prune),
     };
