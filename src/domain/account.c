@@ -54,22 +54,6 @@ static const char *required_text(struct arena *a, json_t *fields, const char *na
     return field_required_text(a, fields, name, &profile_text, &s, e) == FIELD_GIVEN ? s : NULL;
 }
 
-/* A password field, taken as sent (no trimming: a space may belong to it):
- * a non-empty string without NUL, else a field error and NULL. */
-static const char *password_field(json_t *fields, const char *name, struct err *e)
-{
-    json_t *v = json_object_get(fields, name);
-    if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
-        field_error_required(e, name);
-        return NULL;
-    }
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-        err_field(e, name, FIELD_CODE_INVALID, FIELD_MSG_STRING);
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
 /* Ends a function that failed inside a transaction. Always false. */
 static bool rollback(struct store *st)
 {
@@ -723,8 +707,8 @@ bool account_change_password(struct store *st, struct arena *a, const struct pri
         return false;
     if (!json_is_object(fields))
         return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
-    const char *password = password_field(fields, "password", e);
-    const char *new_password = password_field(fields, "new_password", e);
+    const char *password = field_password(fields, "password", e);
+    const char *new_password = field_password(fields, "new_password", e);
     if (err_any(e))
         return false;
 

@@ -133,20 +133,6 @@ static const char *code_field(struct arena *a, json_t *fields, struct err *e)
     return field_required_text(a, fields, "validation_code", &as_code, &s, e) == FIELD_GIVEN ? s : NULL;
 }
 
-static const char *password_value(json_t *fields, struct err *e)
-{
-    json_t *v = json_object_get(fields, "password");
-    if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
-        field_error_required(e, "password");
-        return NULL;
-    }
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-        err_field(e, "password", FIELD_CODE_INVALID, FIELD_MSG_STRING);
-        return NULL;
-    }
-    return json_string_value(v);
-}
-
 /* ================================================================ */
 /* sign-up                                                          */
 
@@ -373,7 +359,7 @@ bool signup_reset(struct store *st, struct arena *a, json_t *fields, const char 
     if (!json_is_object(fields))
         return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     const char *code = code_field(a, fields, e);
-    const char *password = password_value(fields, e);
+    const char *password = field_password(fields, "password", e);
     if (err_any(e) || !code_attempt_allowed(a, client_address, e))
         return false;
     /* check the code before the slow hash, then again under the write lock */
