@@ -14,12 +14,17 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
+#include "core/err.h"
 #include "domain/account.h"
 #include "domain/signup.h"
 #include "mail/message.h"
 #include "mail/outbox.h"
 #include "mail/template.h"
+#include "store/account_store.h"
+#include "store/store.h"
+#include "temp_store.h"
 
 /* Whether s has a line (CRLF separated) that starts with `prefix`. */
 static bool has_line(const char *s, const char *prefix)
@@ -329,6 +334,62 @@ static void test_eml_prune(void **state)
     assert_int_equal(mail_eml_prune(dir, now), 0); /* no directory: nothing to do */
 }
 
+/* The outbox's claim rules, on a real database: one live claim per row;
+ * a claim whose sender died (lease over) is taken again, so a message is
+ * never lost; a sent or failed row is never taken; a retry waits for its
+ * time; old sent and failed rows are pruned, pending ones never. */
+static void test_outbox_claims(void **state)
+{
+    (void)state;
+    struct temp_store t;
+    assert_true(temp_store_open(&t));
+    struct arena *a = arena_new();
+    struct err e = {0};
+    const int64_t s = 1000000, lease = 120 * s, t0 = 1000 * s;
+    assert_true(store_mail_enqueue(t.st, "verify", "one@example.com", "{\"code\":\"c1\"}", t0, &e));
+    assert_true(store_mail_enqueue(t.st, "reset", "two@example.com", "{}", t0, &e));
+    assert_int_equal(store_mail_due(t.st, t0 - 1, &e), 0);
+    assert_int_equal(store_mail_due(t.st, t0, &e), 1);
+
+    struct mail_row m1, m2, m3;
+    assert_int_equal(store_mail_claim(t.st, a, t0, lease, &m1, &e), 1);
+    assert_string_equal(m1.recipient, "one@example.com");
+    assert_int_equal(m1.attempts, 1);
+    /* a second sender gets the other row, then nothing: each claimed once */
+    assert_int_equal(store_mail_claim(t.st, a, t0 + s, lease, &m2, &e), 1);
+    assert_string_equal(m2.recipient, "two@example.com");
+    assert_int_equal(store_mail_claim(t.st, a, t0 + 2 * s, lease, &m3, &e), 0);
+    assert_int_equal(store_mail_due(t.st, t0 + 2 * s, &e), 0);
+
+    /* the first is sent: its params (the code) erased, never claimed again */
+    assert_true(store_mail_sent(t.st, m1.id, t0 + 3 * s, &e));
+    /* the second's sender died holding it: after the lease it comes back */
+    assert_int_equal(store_mail_claim(t.st, a, t0 + s + lease - 1, lease, &m3, &e), 0);
+    assert_int_equal(store_mail_claim(t.st, a, t0 + s + lease, lease, &m3, &e), 1);
+    assert_int_equal(m3.id, m2.id);
+    assert_int_equal(m3.attempts, 2);
+    /* a failed attempt releases it until its next time */
+    int64_t t1 = t0 + s + lease;
+    assert_true(store_mail_retry(t.st, m3.id, t1 + 60 * s, false, "down", &e));
+    assert_int_equal(store_mail_claim(t.st, a, t1 + 59 * s, lease, &m3, &e), 0);
+    assert_int_equal(store_mail_claim(t.st, a, t1 + 60 * s, lease, &m3, &e), 1);
+    assert_true(store_mail_retry(t.st, m3.id, t1 + 120 * s, true, "gave up", &e));
+    assert_int_equal(store_mail_claim(t.st, a, t1 + 1000 * s, lease, &m3, &e), 0);
+
+    /* pruning: sent and failed rows created before the bound go */
+    assert_true(store_mail_enqueue(t.st, "verify", "three@example.com", "{}", t0, &e)); /* pending, old */
+    int64_t removed = -1;
+    assert_true(store_mail_prune(t.st, t0, &removed, &e));
+    assert_int_equal(removed, 0);
+    assert_true(store_mail_prune(t.st, t0 + 1, &removed, &e));
+    assert_int_equal(removed, 2);
+    assert_int_equal(store_mail_claim(t.st, a, t1 + 1000 * s, lease, &m3, &e), 1);
+    assert_string_equal(m3.recipient, "three@example.com");
+    assert_int_equal(e.count, 0);
+    arena_free(a);
+    temp_store_close(&t);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -346,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_retries_outlive_codes),
         cmocka_unit_test(test_code_hash),
         cmocka_unit_test(test_eml_prune),
+        cmocka_unit_test(test_outbox_claims),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
