@@ -25,6 +25,7 @@
 #include "domain/data_export.h"
 #include "domain/media.h"
 #include "domain/prefs.h"
+#include "domain/signup.h"
 #include "domain/user.h"
 #include "http/metrics.h"
 #include "http/server.h"
@@ -560,7 +561,8 @@ static int cmd_serve(struct cli *c, struct store *st)
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    if (!mail_outbox_start(&c->cfg)) {
+    static const struct mail_request_handler recover = {SIGNUP_RECOVER_KIND, signup_recover_process};
+    if (!mail_outbox_start(&c->cfg, &recover)) {
         free(routes);
         return 1;
     }

@@ -69,7 +69,8 @@ bool account_api_delete(struct request *req, struct response *resp, struct err *
 bool account_api_change_email(struct request *req, struct response *resp, struct err *e)
 {
     const char *code = NULL;
-    if (!account_change_email(req->store, req->arena, &req->who, req->id, req->body.fields, &code, e))
+    if (!account_change_email(req->store, req->arena, &req->who, req->id, req->body.fields, http_client_address(req),
+                              &code, e))
         return false;
     if (code)
         http_json(resp, 200, json_pack("{s:s}", "validation_code", code));

@@ -24,6 +24,7 @@
 #include "domain/field.h"
 #include "domain/media.h"
 #include "domain/signup.h"
+#include "store/account_store.h"
 #include "store/store.h"
 
 /* ================================================================ */
@@ -51,22 +52,6 @@ static const char *required_text(struct arena *a, json_t *fields, const char *na
 {
     const char *s = NULL;
     return field_required_text(a, fields, name, &profile_text, &s, e) == FIELD_GIVEN ? s : NULL;
-}
-
-/* A password field, taken as sent (no trimming: a space may belong to it):
- * a non-empty string without NUL, else a field error and NULL. */
-static const char *password_field(json_t *fields, const char *name, struct err *e)
-{
-    json_t *v = json_object_get(fields, name);
-    if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
-        field_error_required(e, name);
-        return NULL;
-    }
-    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
-        err_field(e, name, FIELD_CODE_INVALID, FIELD_MSG_STRING);
-        return NULL;
-    }
-    return json_string_value(v);
 }
 
 /* Ends a function that failed inside a transaction. Always false. */
@@ -594,7 +579,7 @@ static const char *read_new_email(struct arena *a, json_t *fields, struct err *e
 }
 
 bool account_change_email(struct store *st, struct arena *a, const struct principal *who, int64_t id, json_t *fields,
-                          const char **code, struct err *e)
+                          const char *client_address, const char **code, struct err *e)
 {
     *code = NULL;
     struct user u;
@@ -615,9 +600,14 @@ bool account_change_email(struct store *st, struct arena *a, const struct princi
         return rollback(st);
     if (taken)
         return err_field(e, "new_email", "unique", "A user with that email already exists.") || rollback(st);
+    /* a mail to an address the caller chose: counted like recover's */
+    if (confirm && !signup_mail_allowed(a, client_address, email, true, e))
+        return rollback(st);
     if (!confirm) {
+        /* the codes mailed to the old address die with it: a reset or
+         * verification would otherwise mark the new one verified */
         if (!store_account_set_email(st, id, email, false, e) || !store_email_change_delete(st, id, e) ||
-            !store_commit(st, e))
+            !store_code_delete_user(st, id, e) || !store_commit(st, e))
             return rollback(st);
         return true;
     }
@@ -701,7 +691,7 @@ bool account_confirm_email(struct store *st, struct arena *a, int64_t id, json_t
         return err_field(e, "new_email", "unique", "A user with that email already exists.");
     }
     if (!store_account_set_email(st, id, c.new_email, true, e) || !store_email_change_delete(st, id, e) ||
-        !store_commit(st, e))
+        !store_code_delete_user(st, id, e) || !store_commit(st, e))
         return rollback(st);
     return true;
 }
@@ -717,8 +707,8 @@ bool account_change_password(struct store *st, struct arena *a, const struct pri
         return false;
     if (!json_is_object(fields))
         return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
-    const char *password = password_field(fields, "password", e);
-    const char *new_password = password_field(fields, "new_password", e);
+    const char *password = field_password(fields, "password", e);
+    const char *new_password = field_password(fields, "new_password", e);
     if (err_any(e))
         return false;
 

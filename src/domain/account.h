@@ -83,9 +83,10 @@ bool account_delete(struct store *st, struct arena *a, const char *data_dir, con
  * insensitively). confirm false or absent: the email is changed at once,
  * unverified, and any pending change is dropped; *code is NULL. confirm
  * true: a pending change replaces any earlier one and *code (arena) is its
- * validation code. */
+ * validation code, also mailed to new_email: that mail is rate limited per
+ * client_address and per new_email as sign-up's and recovery's are (429). */
 bool account_change_email(struct store *st, struct arena *a, const struct principal *who, int64_t id, json_t *fields,
-                          const char **code, struct err *e);
+                          const char *client_address, const char **code, struct err *e);
 
 /* POST /user/{id}/confirm_email/ {new_email, validation_code}: public.
  * 404 for an unknown or hard-deleted user. The pending change must exist,

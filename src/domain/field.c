@@ -268,3 +268,17 @@ void field_ordering(const char *ordering, const char *const *names, size_t n,
             p++;
     }
 }
+
+const char *field_password(json_t *body, const char *name, struct err *e)
+{
+    json_t *v = json_object_get(body, name);
+    if (!v || json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
+        field_error_required(e, name);
+        return NULL;
+    }
+    if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
+        err_field(e, name, FIELD_CODE_INVALID, FIELD_MSG_STRING);
+        return NULL;
+    }
+    return json_string_value(v);
+}

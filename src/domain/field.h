@@ -128,6 +128,10 @@ const char *field_choice(const char *const *values, const char *s);
 void field_ordering(const char *ordering, const char *const *names, size_t n,
                     bool (*add)(void *ctx, size_t index, bool desc), void *ctx);
 
+/* A password field, taken as sent (no trimming: a space may belong to it):
+ * a non-empty string without NUL, else a field error on `name` and NULL. */
+const char *field_password(json_t *body, const char *name, struct err *e);
+
 /* Adders for the errors that state a bound; each returns false. */
 bool field_error_required(struct err *e, const char *name);
 bool field_error_max_chars(struct arena *a, struct err *e, const char *name, long max);

@@ -62,9 +62,21 @@ bool signup_code_check(struct store *st, struct arena *a, json_t *fields, const 
 
 /* POST /account/recover/ {email}: the same answer whether or not an account
  * uses the address (a malformed address is 400 either way); when one does,
- * a reset code is mailed. Both paths do the same work: a code is made and
- * hashed and a write transaction runs. */
+ * a reset code is mailed. The request only queues the address in the
+ * outbox (a row of kind SIGNUP_RECOVER_KIND, recipient "", the address in
+ * its params): the same single insert for every address, so that its time
+ * says nothing; the mail sender looks the account up later
+ * (signup_recover_process). */
 bool signup_recover(struct store *st, struct arena *a, json_t *fields, const char *client_address, struct err *e);
+
+#define SIGNUP_RECOVER_KIND "recover"
+
+/* The sender's half of a recovery, for the claimed outbox row row_id whose
+ * params name the email: in one transaction, when an active account uses
+ * the email, a new reset code and its mail are written, and the row is
+ * marked done (its params, the address, erased); nothing else for an
+ * unknown address. False with e (the row stays claimed and is retried). */
+bool signup_recover_process(struct store *st, struct arena *a, int64_t row_id, const char *params, struct err *e);
 
 /* POST /account/reset/ {validation_code, password}: uses a reset code: the
  * password (policy of contract §4) is set, every token of the user revoked,
@@ -84,6 +96,14 @@ bool signup_search(struct store *st, struct arena *a, const char *username, cons
  * (appended to the base URL by the sender). */
 bool signup_mail_enqueue(struct store *st, struct arena *a, const char *kind, const char *recipient,
                          const char *username, const char *code, const char *email, const char *link_path,
+                         struct err *e);
+
+/* Counts one request that will send mail to `email` against the client
+ * address and, when count_email, against the email (folded): false with
+ * 429 (Retry-After) once either is over SIGNUP_MAIL_PER_ADDRESS_MAX or
+ * SIGNUP_MAIL_PER_EMAIL_MAX in the window. Every path that mails a
+ * caller-chosen address goes through it, so that none can flood a mailbox. */
+bool signup_mail_allowed(struct arena *a, const char *client_address, const char *email, bool count_email,
                          struct err *e);
 
 /* The email-change confirmation's link path for user `id`. */

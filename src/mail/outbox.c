@@ -3,6 +3,7 @@
 #include "mail/outbox.h"
 
 #include <curl/curl.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -137,11 +138,49 @@ bool mail_eml_write(const char *dir, const char *name, const char *message, size
     return true;
 }
 
+/* Whether name is one mail_eml_write makes: digits, '-', a kind of
+ * [a-z_], ".eml", or that with a leading '.' and a ".tmp" suffix. */
+static bool eml_name(const char *name)
+{
+    bool tmp = name[0] == '.';
+    const char *p = name + tmp;
+    size_t digits = strspn(p, "0123456789");
+    if (!digits || p[digits] != '-')
+        return false;
+    p += digits + 1;
+    size_t kind = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+    if (!kind)
+        return false;
+    return !strcmp(p + kind, tmp ? ".eml.tmp" : ".eml");
+}
+
+int64_t mail_eml_prune(const char *dir, int64_t before_s)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : -1;
+    int64_t removed = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        struct stat sb;
+        if (!eml_name(de->d_name) || fstatat(dirfd(d), de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(sb.st_mode) || (int64_t)sb.st_mtime >= before_s)
+            continue;
+        if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+            removed++;
+        else if (errno != ENOENT)
+            log_error("mail: cannot remove %s/%s: %s", dir, de->d_name, strerror(errno));
+    }
+    closedir(d);
+    return removed;
+}
+
 /* ================================================================ */
 /* the sender thread                                                */
 
 static struct {
     const struct config *cfg;
+    const struct mail_request_handler *requests;
     pthread_t thread;
     bool started;
     atomic_bool stop; /* read by libcurl's progress callback too */
@@ -233,12 +272,21 @@ static void send_due(struct store *st)
             return;
         }
         char err[MAIL_ERROR_MAX] = "";
-        bool permanent;
-        bool ok = deliver(&m, &permanent, err, sizeof err);
-        e = (struct err){0};
-        if (ok)
-            store_mail_sent(st, m.id, clock_now_us(), &e);
-        else {
+        bool permanent = false, ok;
+        if (sender.requests && !strcmp(m.kind, sender.requests->kind)) {
+            /* the handler marks the row sent itself, with what it writes */
+            struct err re = {0};
+            ok = sender.requests->fn(st, a, m.id, m.params, &re);
+            if (!ok)
+                snprintf(err, sizeof err, "%s", re.count && re.entries[0].message ? re.entries[0].message : "?");
+        } else {
+            ok = deliver(&m, &permanent, err, sizeof err);
+            e = (struct err){0};
+            if (ok)
+                store_mail_sent(st, m.id, clock_now_us(), &e);
+        }
+        if (!ok) {
+            e = (struct err){0};
             bool give_up = permanent || m.attempts >= MAIL_MAX_ATTEMPTS;
             /* a transfer cut short by the stop is not the message's fault */
             int64_t delay = atomic_load(&sender.stop) ? 0 : mail_retry_delay_s(m.attempts);
@@ -254,6 +302,24 @@ static void send_due(struct store *st)
     }
 }
 
+/* Deletes what is MAIL_KEEP_DAYS old: sent and failed rows, .eml files. */
+static void prune(struct store *st)
+{
+    int64_t before_s = clock_now() - (int64_t)MAIL_KEEP_DAYS * 24 * 3600, rows = 0, files = 0;
+    struct err e = {0};
+    if (!store_mail_prune(st, before_s * 1000000, &rows, &e))
+        log_error("mail: cannot delete old outbox rows: %s", e.count ? e.entries[0].message : "?");
+    if (!sender.cfg->smtp_url[0]) {
+        char dir[PATH_MAX + 8];
+        snprintf(dir, sizeof dir, "%s/mail", sender.cfg->data_dir);
+        if ((files = mail_eml_prune(dir, before_s)) < 0)
+            log_error("mail: cannot read %s: %s", dir, strerror(errno));
+    }
+    if (rows > 0 || files > 0)
+        log_info("mail: deleted %lld outbox rows and %lld .eml files older than %d days", (long long)rows,
+                 (long long)(files > 0 ? files : 0), (int)MAIL_KEEP_DAYS);
+}
+
 static void *sender_main(void *arg)
 {
     (void)arg;
@@ -263,10 +329,15 @@ static void *sender_main(void *arg)
         log_error("mail: cannot open the database: %s", e.count ? e.entries[0].message : "?");
         return NULL;
     }
+    int64_t next_prune_us = 0; /* at start, then every MAIL_PRUNE_INTERVAL_S */
     pthread_mutex_lock(&sender.lock);
     while (!atomic_load(&sender.stop)) {
         pthread_mutex_unlock(&sender.lock);
         send_due(st);
+        if (clock_now_us() >= next_prune_us) {
+            prune(st);
+            next_prune_us = clock_now_us() + (int64_t)MAIL_PRUNE_INTERVAL_S * 1000000;
+        }
         pthread_mutex_lock(&sender.lock);
         if (atomic_load(&sender.stop))
             break;
@@ -282,9 +353,10 @@ static void *sender_main(void *arg)
     return NULL;
 }
 
-bool mail_outbox_start(const struct config *cfg)
+bool mail_outbox_start(const struct config *cfg, const struct mail_request_handler *requests)
 {
     sender.cfg = cfg;
+    sender.requests = requests;
     if (!mail_parse_mailbox(cfg->mail_from, sender.from_display, sizeof sender.from_display, sender.from_address,
                             sizeof sender.from_address)) {
         log_error("mail-from '%s' is not an address (Name <user@host> or user@host)", cfg->mail_from);

@@ -110,5 +110,9 @@ bool store_mail_sent(struct store *st, int64_t id, int64_t now_us, struct err *e
  * Returns: bool. */
 bool store_mail_retry(struct store *st, int64_t id, int64_t next_attempt_us, bool give_up, const char *error,
                       struct err *e);
+/* Deletes the sent and failed messages created before before_us (pending
+ * ones stay whatever their age); *removed says how many. Tx: any. Alloc:
+ * none. Returns: bool. */
+bool store_mail_prune(struct store *st, int64_t before_us, int64_t *removed, struct err *e);
 
 #endif

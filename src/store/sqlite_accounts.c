@@ -265,3 +265,17 @@ bool store_mail_retry(struct store *st, int64_t id, int64_t next_attempt_us, boo
     sqlite_bind_text_or_null(q, 4, error);
     return sqlite_exec_stmt(st, q, e, "mail retry");
 }
+
+bool store_mail_prune(struct store *st, int64_t before_us, int64_t *removed, struct err *e)
+{
+    *removed = 0;
+    sqlite3_stmt *q =
+        sqlite_stmt(st, "DELETE FROM mail_outbox WHERE state IN ('sent', 'failed') AND created_us < $1", e);
+    if (!q)
+        return false;
+    sqlite3_bind_int64(q, 1, before_us);
+    if (!sqlite_exec_stmt(st, q, e, "mail prune"))
+        return false;
+    *removed = sqlite3_changes(st->db);
+    return true;
+}

@@ -313,6 +313,29 @@ describe('recovery', () => {
     expectFieldError(await post(s, 'recover', {}), 400, 'email', 'required');
   });
 
+  it('recover does the same for a known and an unknown address: one queued row; the sender looks the account up', async () => {
+    await s.createUser({ username: 'queued', password: PASSWORD, email: 'queued@example.com' });
+    const before = Number(s.sql('SELECT coalesce(max(id), 0) FROM mail_outbox'));
+    expectStatus(await post(s, 'recover', { email: 'queued@example.com' }), 204);
+    expectStatus(await post(s, 'recover', { email: 'nobody-here@example.com' }), 204);
+    await sink.waitFor('queued@example.com');
+    const requests = () => outboxRows(s, `id > ${before} AND kind = 'recover'`);
+    const deadline = Date.now() + 10000;
+    while (requests().filter((r) => r.state === 'sent').length < 2) {
+      assert.ok(Date.now() < deadline, JSON.stringify(requests()));
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    // what each request wrote looks the same; the address is gone once done
+    for (const r of requests()) {
+      assert.equal(r.recipient, '');
+      assert.equal(r.params, '{}');
+    }
+    const resets = outboxRows(s, `id > ${before} AND kind = 'reset'`);
+    assert.deepEqual(resets.map((r) => r.recipient), ['queued@example.com']);
+    assert.equal(s.sql("SELECT count(*) FROM mail_outbox WHERE params LIKE '%nobody-here%' OR recipient LIKE '%nobody-here%'"), '0');
+    assert.equal(sink.to('nobody-here@example.com').length, 0);
+  });
+
   it('an expired reset code is refused; a verification code does not reset', async () => {
     await s.createUser({ username: 'slowpoke', password: PASSWORD, email: 'slowpoke@example.com' });
     await post(s, 'recover', { email: 'slowpoke@example.com' });
@@ -332,6 +355,19 @@ describe('recovery', () => {
     const verifyCode = codeOf((await sink.waitFor('fresh@example.com'))[0]);
     expectFieldError(await post(s, 'reset', { validation_code: verifyCode, password: NEW_PASSWORD }), 400, 'validation_code', 'invalid');
     expectOAuthError(await loginRaw(s, 'fresh', NEW_PASSWORD), 400, 'invalid_grant');
+  });
+
+  it('a reset code dies when the email changes: it cannot mark an address it never reached as verified', async () => {
+    const u = await s.createUser({ username: 'mover', password: PASSWORD, email: 'mover@example.com' });
+    const token = (await s.login('mover', PASSWORD)).access_token;
+    await post(s, 'recover', { email: 'mover@example.com' });
+    const code = codeOf((await sink.waitFor('mover@example.com'))[0]);
+    // an address the user does not own, set without confirmation: unverified
+    expectStatus(await s.api('PATCH', `/api/v2/user/${u.id}/change_email/`, { token, body: { new_email: 'someone-else@example.com' } }), 204);
+    assert.equal(s.sql(`SELECT email_isvalid FROM users WHERE id = ${u.id}`), '0');
+    expectFieldError(await post(s, 'reset', { validation_code: code, password: NEW_PASSWORD }), 400, 'validation_code', 'invalid');
+    assert.equal(s.sql(`SELECT email_isvalid FROM users WHERE id = ${u.id}`), '0');
+    expectStatus(await loginRaw(s, 'mover', PASSWORD), 200);
   });
 
   it('a newer reset code replaces the older', async () => {
@@ -387,6 +423,29 @@ describe('rate limits', () => {
       expectError(await post(s, 'reset', { validation_code: code, password: NEW_PASSWORD }), 429, 'throttled');
       expectError(await post(s, 'verify/validation_code', { validation_code: code }), 429, 'throttled');
       expectStatus(await loginRaw(s, 'guessed', PASSWORD), 200);
+    } finally {
+      s.setClock(0);
+    }
+  });
+
+  it('the email-change mail counts against the new address too: no mail bombing through change_email', async () => {
+    const u = await s.createUser({ username: 'bomber', password: PASSWORD, email: 'bomber@example.com' });
+    const token = (await s.login('bomber', PASSWORD)).access_token;
+    s.setClock(120 * 60); // a window of its own
+    try {
+      const change = () => s.api('PATCH', `/api/v2/user/${u.id}/change_email/`,
+        { token, body: { new_email: 'Bombed@example.com', confirm: true } });
+      for (let i = 0; i < 3; i++) expectStatus(await change(), 200);
+      const r = await change();
+      expectError(r, 429, 'throttled');
+      assert.ok(Number(r.headers.get('retry-after')) > 0);
+      // a recover for that address is over its limit as well
+      expectError(await post(s, 'recover', { email: 'bombed@example.com' }), 429, 'throttled');
+      await sink.waitFor('Bombed@example.com', 3);
+      assert.equal(outboxRows(s, "kind = 'change_email' AND recipient = 'Bombed@example.com'").length, 3);
+      // without confirm no mail is sent: not counted
+      expectStatus(await s.api('PATCH', `/api/v2/user/${u.id}/change_email/`,
+        { token, body: { new_email: 'bomber2@example.com' } }), 204);
     } finally {
       s.setClock(0);
     }
@@ -486,6 +545,38 @@ describe('delivery', () => {
       expectStatus(await post(s, 'verify', { validation_code: codeOf(m) }), 200);
       expectStatus(await loginRaw(s, 'local', PASSWORD), 200);
     } finally {
+      await s.stop();
+    }
+  });
+
+  it('sent rows and .eml files are deleted once MAIL_KEEP_DAYS (7) old; pending rows and other files stay', async () => {
+    const s = await h.startServer();
+    try {
+      await setPref(s, 'signup_enabled', true);
+      expectStatus(await post(s, 'create', { username: 'aged', email: 'aged@example.com', password: PASSWORD }), 201);
+      const dir = path.join(s.dir, 'mail');
+      const emls = () => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((n) => n.endsWith('.eml')) : []);
+      const waitUntil = async (what, cond) => {
+        const deadline = Date.now() + 10000;
+        while (!cond()) {
+          assert.ok(Date.now() < deadline, what);
+          await new Promise((res) => setTimeout(res, 50));
+        }
+      };
+      await waitUntil('no .eml file written', () => emls().length === 1 && outboxRows(s, "state = 'sent'").length === 1);
+      fs.writeFileSync(path.join(dir, 'notes.txt'), 'the operator\'s own file\n');
+      // a pending row of any age is not touched
+      s.sql("INSERT INTO mail_outbox (kind, recipient, params, next_attempt_us, created_us) VALUES ('verify', 'later@example.com', '{}', 9000000000000000, 0)");
+      s.setClock(6 * 24 * HOUR);
+      await new Promise((res) => setTimeout(res, 500));
+      assert.equal(emls().length, 1, 'six days old: kept');
+      s.setClock(8 * 24 * HOUR);
+      await waitUntil('old sent row and .eml file not deleted', () => emls().length === 0 && outboxRows(s, "state = 'sent'").length === 0);
+      assert.equal(outboxRows(s, "state = 'pending'").length, 1);
+      assert.ok(fs.existsSync(path.join(dir, 'notes.txt')));
+      assert.match(s.stderr(), /deleted 1 outbox rows and 1 \.eml files older than 7 days/);
+    } finally {
+      s.setClock(0);
       await s.stop();
     }
   });

@@ -341,7 +341,7 @@ static void test_email_attempts(void **state)
     struct err e = {0};
     const char *code = NULL;
     json_t *body = json_pack("{s:s, s:b}", "new_email", "next@example.com", "confirm", 1);
-    assert_true(account_change_email(f->st, f->a, &self, id, body, &code, &e));
+    assert_true(account_change_email(f->st, f->a, &self, id, body, "192.0.2.1", &code, &e));
     json_decref(body);
     assert_non_null(code);
     assert_int_equal(strlen(code), 2 * ACCOUNT_EMAIL_CODE_BYTES);

@@ -11,12 +11,20 @@
 #include <sodium.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+#include <utime.h>
 
+#include "core/arena.h"
 #include "core/buf.h"
+#include "core/err.h"
+#include "domain/account.h"
 #include "domain/signup.h"
 #include "mail/message.h"
 #include "mail/outbox.h"
 #include "mail/template.h"
+#include "store/account_store.h"
+#include "store/store.h"
+#include "temp_store.h"
 
 /* Whether s has a line (CRLF separated) that starts with `prefix`. */
 static bool has_line(const char *s, const char *prefix)
@@ -231,10 +239,26 @@ static void test_retry_delay(void **state)
     assert_int_equal(mail_retry_delay_s(2), 2 * MAIL_RETRY_BASE_S);
     assert_int_equal(mail_retry_delay_s(3), 4 * MAIL_RETRY_BASE_S);
     assert_int_equal(mail_retry_delay_s(MAIL_MAX_ATTEMPTS),
-                     MAIL_RETRY_MAX_S < (MAIL_RETRY_BASE_S << (MAIL_MAX_ATTEMPTS - 1))
+                     MAIL_RETRY_MAX_S < ((int64_t)MAIL_RETRY_BASE_S << (MAIL_MAX_ATTEMPTS - 1))
                          ? MAIL_RETRY_MAX_S
-                         : MAIL_RETRY_BASE_S << (MAIL_MAX_ATTEMPTS - 1));
+                         : (int64_t)MAIL_RETRY_BASE_S << (MAIL_MAX_ATTEMPTS - 1));
     assert_int_equal(mail_retry_delay_s(1000), MAIL_RETRY_MAX_S);
+}
+
+/* A message is tried for as long as the code it carries can be used: a
+ * mail server down for hours (less than a day) delays a verification mail
+ * and loses none. */
+static void test_retries_outlive_codes(void **state)
+{
+    (void)state;
+    int64_t tried_s = 0; /* from the first attempt to the last */
+    for (int i = 1; i < MAIL_MAX_ATTEMPTS; i++)
+        tried_s += mail_retry_delay_s(i);
+    assert_true(tried_s >= SIGNUP_VERIFY_TTL_S);
+    assert_true(tried_s >= SIGNUP_RESET_TTL_S);
+    assert_true(tried_s >= ACCOUNT_EMAIL_CODE_TTL_S);
+    /* and not much longer: the mail is worthless once its code expired */
+    assert_true(tried_s < SIGNUP_VERIFY_TTL_S + MAIL_RETRY_MAX_S);
 }
 
 static void test_code_hash(void **state)
@@ -262,6 +286,110 @@ static void test_code_hash(void **state)
     assert_true(SIGNUP_CODE_BYTES * 8 >= 128);
 }
 
+static void touch(const char *dir, const char *name, time_t mtime)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("x", f);
+    fclose(f);
+    struct utimbuf t = {.actime = mtime, .modtime = mtime};
+    assert_int_equal(utime(path, &t), 0);
+}
+
+static bool exists(const char *dir, const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return access(path, F_OK) == 0;
+}
+
+/* Only the sender's own files, and only old ones, are deleted. */
+static void test_eml_prune(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/hearth-mail-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    time_t old = 1000000, now = 2000000;
+    touch(dir, "000001-verify.eml", old);
+    touch(dir, ".000002-change_email.eml.tmp", old);
+    touch(dir, "000003-reset.eml", now);
+    touch(dir, "notes.eml", old);
+    touch(dir, "000004-verify.eml.bak", old);
+    touch(dir, ".000005-reset.eml", old);
+    touch(dir, "000006-Verify.eml", old);
+    assert_int_equal(mail_eml_prune(dir, now), 2);
+    assert_false(exists(dir, "000001-verify.eml"));
+    assert_false(exists(dir, ".000002-change_email.eml.tmp"));
+    static const char *const kept[] = {"000003-reset.eml", "notes.eml", "000004-verify.eml.bak", ".000005-reset.eml",
+                                       "000006-Verify.eml"};
+    for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+        assert_true(exists(dir, kept[i]));
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, kept[i]);
+        unlink(path);
+    }
+    assert_int_equal(rmdir(dir), 0);
+    assert_int_equal(mail_eml_prune(dir, now), 0); /* no directory: nothing to do */
+}
+
+/* The outbox's claim rules, on a real database: one live claim per row;
+ * a claim whose sender died (lease over) is taken again, so a message is
+ * never lost; a sent or failed row is never taken; a retry waits for its
+ * time; old sent and failed rows are pruned, pending ones never. */
+static void test_outbox_claims(void **state)
+{
+    (void)state;
+    struct temp_store t;
+    assert_true(temp_store_open(&t));
+    struct arena *a = arena_new();
+    struct err e = {0};
+    const int64_t s = 1000000, lease = 120 * s, t0 = 1000 * s;
+    assert_true(store_mail_enqueue(t.st, "verify", "one@example.com", "{\"code\":\"c1\"}", t0, &e));
+    assert_true(store_mail_enqueue(t.st, "reset", "two@example.com", "{}", t0, &e));
+    assert_int_equal(store_mail_due(t.st, t0 - 1, &e), 0);
+    assert_int_equal(store_mail_due(t.st, t0, &e), 1);
+
+    struct mail_row m1, m2, m3;
+    assert_int_equal(store_mail_claim(t.st, a, t0, lease, &m1, &e), 1);
+    assert_string_equal(m1.recipient, "one@example.com");
+    assert_int_equal(m1.attempts, 1);
+    /* a second sender gets the other row, then nothing: each claimed once */
+    assert_int_equal(store_mail_claim(t.st, a, t0 + s, lease, &m2, &e), 1);
+    assert_string_equal(m2.recipient, "two@example.com");
+    assert_int_equal(store_mail_claim(t.st, a, t0 + 2 * s, lease, &m3, &e), 0);
+    assert_int_equal(store_mail_due(t.st, t0 + 2 * s, &e), 0);
+
+    /* the first is sent: its params (the code) erased, never claimed again */
+    assert_true(store_mail_sent(t.st, m1.id, t0 + 3 * s, &e));
+    /* the second's sender died holding it: after the lease it comes back */
+    assert_int_equal(store_mail_claim(t.st, a, t0 + s + lease - 1, lease, &m3, &e), 0);
+    assert_int_equal(store_mail_claim(t.st, a, t0 + s + lease, lease, &m3, &e), 1);
+    assert_int_equal(m3.id, m2.id);
+    assert_int_equal(m3.attempts, 2);
+    /* a failed attempt releases it until its next time */
+    int64_t t1 = t0 + s + lease;
+    assert_true(store_mail_retry(t.st, m3.id, t1 + 60 * s, false, "down", &e));
+    assert_int_equal(store_mail_claim(t.st, a, t1 + 59 * s, lease, &m3, &e), 0);
+    assert_int_equal(store_mail_claim(t.st, a, t1 + 60 * s, lease, &m3, &e), 1);
+    assert_true(store_mail_retry(t.st, m3.id, t1 + 120 * s, true, "gave up", &e));
+    assert_int_equal(store_mail_claim(t.st, a, t1 + 1000 * s, lease, &m3, &e), 0);
+
+    /* pruning: sent and failed rows created before the bound go */
+    assert_true(store_mail_enqueue(t.st, "verify", "three@example.com", "{}", t0, &e)); /* pending, old */
+    int64_t removed = -1;
+    assert_true(store_mail_prune(t.st, t0, &removed, &e));
+    assert_int_equal(removed, 0);
+    assert_true(store_mail_prune(t.st, t0 + 1, &removed, &e));
+    assert_int_equal(removed, 2);
+    assert_int_equal(store_mail_claim(t.st, a, t1 + 1000 * s, lease, &m3, &e), 1);
+    assert_string_equal(m3.recipient, "three@example.com");
+    assert_int_equal(e.count, 0);
+    arena_free(a);
+    temp_store_close(&t);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -276,7 +404,10 @@ int main(void)
         cmocka_unit_test(test_compose),
         cmocka_unit_test(test_templates),
         cmocka_unit_test(test_retry_delay),
+        cmocka_unit_test(test_retries_outlive_codes),
         cmocka_unit_test(test_code_hash),
+        cmocka_unit_test(test_eml_prune),
+        cmocka_unit_test(test_outbox_claims),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
