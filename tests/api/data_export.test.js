@@ -37,21 +37,7 @@ const MEMBERS = [
 
 // ---- a minimal zip reader (central directory, stored and deflated) ----
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+const { crc32 } = require('./images');
 
 // Map of member name -> Buffer; every member's size and CRC-32 checked.
 function unzip(buf) {

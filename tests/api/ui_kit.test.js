@@ -17,45 +17,13 @@ const fs = require('node:fs');
 const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
-const zlib = require('node:zlib');
 const h = require('./harness');
 
 const CHROMIUM = '/usr/bin/chromium';
 const BROWSER_DIR = path.join(h.REPO, 'tests', 'browser');
 const WAIT_MS = 20000;
 
-// CRC-32 as PNG chunks use it (zlib.crc32 needs node 20.15; install-deps
-// accepts node 18)
-function crc32(buf) {
-  let c = -1;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return (c ^ -1) >>> 0;
-}
-
-// A valid RGB PNG of w×h pixels (hearth checks what it stores is an image).
-function makePNG(w, hgt, seed) {
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(td));
-    return Buffer.concat([len, td, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(hgt, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // RGB
-  const raw = Buffer.alloc((w * 3 + 1) * hgt);
-  for (let i = 0; i < raw.length; i++) raw[i] = (i * 31 + seed * 17) & 0xff;
-  for (let y = 0; y < hgt; y++) raw[y * (w * 3 + 1)] = 0; // filter: none
-  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
-}
+const { makePNG } = require('./images');
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
@@ -270,7 +238,7 @@ describe('SelfCommunity UI kit in a browser', { skip }, () => {
       const [post, patch] = await Promise.all([
         reply('POST', /^\/api\/v2\/user\/avatar\/$/),
         reply('PATCH', /^\/api\/v2\/user\/avatar\/$/),
-        chooser.setFiles({ name, mimeType: 'image/png', buffer: makePNG(8, 8, seed) }),
+        chooser.setFiles({ name, mimeType: 'image/png', buffer: makePNG(8, 8, { seed }) }),
       ]);
       assert.equal(post.status(), 201, `POST /user/avatar/: ${await post.text()}${context()}`);
       assert.equal(patch.status(), 204, `PATCH /user/avatar/: ${await patch.text()}${context()}`);
