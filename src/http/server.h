@@ -37,8 +37,10 @@ enum {
     HTTP_CONNECTION_TIMEOUT_S = 30,     /* idle keep-alive connections, and bodies in progress */
     HTTP_CONNECTION_LIMIT = 10000,      /* concurrent connections (lowered to fit RLIMIT_NOFILE) */
     HTTP_FD_RESERVE = 256,              /* descriptors kept for the database, media and logs */
-    HTTP_CONNECTION_MEMORY = 64 * 1024, /* libmicrohttpd's per-connection pool: the head within
-                                              the limits above always fits (pages are touched as used) */
+    HTTP_CONNECTION_MEMORY = 32 * 1024, /* libmicrohttpd's per-connection pool: the largest head
+                                              within the limits above (an 8 KiB target and 8 KiB of
+                                              headers, about 17 KiB) fits; libmicrohttpd zeroes the
+                                              whole pool between requests, so it is no larger */
     HTTP_DRAIN_MS = 10 * 1000,          /* at shutdown, in-flight requests get this long to finish */
 };
 

@@ -147,6 +147,18 @@ describe('request limits', () => {
     assert.equal((await exchange(s.port, get('/api/v2/user/1/', `X-Pad: ${'v'.repeat(40000)}\r\n`))).status, 431, 'a 40 kB header');
   });
 
+  it('the largest head within every limit at once is read (it fits libmicrohttpd\'s per-connection memory)', async () => {
+    const prefix = '/api/v2/user/1/?a=';
+    const target = prefix + 'x'.repeat(URI_MAX - prefix.length);
+    // HEADERS_MAX lines (Host and Connection among them) whose names and values
+    // together are HEADER_BYTES_MAX bytes
+    const n = HEADERS_MAX - 2;
+    const names = Array.from({ length: n }, (_, i) => `X-H${String(i).padStart(2, '0')}`);
+    const budget = HEADER_BYTES_MAX - (4 + 9) - (10 + 5) - names.reduce((t, k) => t + k.length, 0);
+    const lines = names.map((k, i) => `${k}: ${'v'.repeat(Math.floor(budget / n) + (i < budget % n ? 1 : 0))}\r\n`).join('');
+    expectOk(await exchange(s.port, get(target, lines)), 200, 'the largest head');
+  });
+
   it(`a JSON body of ${BODY_LIMIT} bytes is read, one more is 413`, async () => {
     const json = (n, name) => {
       const text = JSON.stringify({ username: name });
