@@ -6,6 +6,7 @@
 
 #include "api/tag_api.h"
 #include "core/clock.h"
+#include "core/geo.h"
 #include "core/json_write.h"
 #include "domain/graph.h"
 #include "domain/prefs.h"
@@ -108,8 +109,11 @@ static void put_latlng(struct buf *b, bool has, double lat, double lng)
         buf_append(b, "null", 4);
         return;
     }
-    char s[64];
-    int n = snprintf(s, sizeof s, "\"%.15g,%.15g\"", lat, lng); /* ASCII */
+    char s[2 * GEO_FORMAT_LEN + 4] = "\""; /* ASCII */
+    int n = 1 + geo_format(lat, s + 1);
+    s[n++] = ',';
+    n += geo_format(lng, s + n);
+    s[n++] = '"';
     buf_append(b, s, (size_t)n);
 }
 
@@ -276,8 +280,10 @@ json_t *user_latlng_json(bool has, double lat, double lng)
 {
     if (!has)
         return json_null();
-    char s[64];
-    snprintf(s, sizeof s, "%.15g,%.15g", lat, lng);
+    char s[2 * GEO_FORMAT_LEN + 2];
+    int n = geo_format(lat, s);
+    s[n++] = ',';
+    geo_format(lng, s + n);
     return json_string_nocheck(s); /* ASCII */
 }
 

@@ -2,6 +2,7 @@
 #include "core/geo.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,4 +110,42 @@ void geo_bbox_e7(int64_t lat0, int64_t lng0, double radius_km, struct geo_box *o
         out->lng_min[0] = lo;
         out->lng_max[0] = hi;
     }
+}
+
+int geo_format(double v, char out[GEO_FORMAT_LEN])
+{
+    /* v is the double nearest to a decimal k / 10^6 of at most 15
+     * significant digits: "%.15g" gives back that decimal without its
+     * trailing zeros (in fixed notation for 1e-4 <= |v| < 1e15) */
+    double a = fabs(v);
+    if (a >= 1e-4 && a < 1e9) {
+        int64_t k = llround(v * 1e6);
+        if ((double)k / 1e6 == v) {
+            char *p = out;
+            if (k < 0) {
+                *p++ = '-';
+                k = -k;
+            }
+            char digits_rev[12];
+            int n = 0;
+            for (int64_t ip = k / 1000000; n == 0 || ip; ip /= 10)
+                digits_rev[n++] = (char)('0' + ip % 10);
+            while (n)
+                *p++ = digits_rev[--n];
+            int frac = (int)(k % 1000000), digits = 6;
+            while (frac && frac % 10 == 0) {
+                frac /= 10;
+                digits--;
+            }
+            if (frac) {
+                *p++ = '.';
+                for (int i = digits - 1; i >= 0; i--, frac /= 10)
+                    p[i] = (char)('0' + frac % 10);
+                p += digits;
+            }
+            *p = '\0';
+            return (int)(p - out);
+        }
+    }
+    return snprintf(out, GEO_FORMAT_LEN, "%.15g", v);
 }

@@ -24,6 +24,15 @@ enum { GEO_E7 = 10000000 }; /* fixed-point units per degree */
  * the comma, latitude -90..90 and longitude -180..180 inclusive. */
 bool geo_parse_latlng(const char *s, double *lat, double *lng);
 
+/* Room for one coordinate as geo_format writes it, and its NUL. */
+enum { GEO_FORMAT_LEN = 32 };
+
+/* Writes v as printf's "%.15g" does (how "lat,lng" is echoed back, contract
+ * §9) and returns its length: coordinates of up to six decimals, most of
+ * them, are written without printf, whose floating-point formatting was a
+ * visible share of a page of users; anything else goes to snprintf. */
+int geo_format(double v, char out[GEO_FORMAT_LEN]);
+
 /* Degrees to fixed point (rounded to nearest). */
 int64_t geo_e7(double degrees);
 
