@@ -18,11 +18,12 @@
 #include "domain/graph.h"
 #include "domain/suggestion.h"
 #include "store/store.h"
+#include "temp_store.h"
 
 enum { USERS = 130 };
 
 struct fixture {
-    char path[64];
+    struct temp_store tmp;
     struct store *st;
     struct arena *arena;
     int64_t id[USERS];
@@ -33,14 +34,9 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
     assert_non_null(f);
-    snprintf(f->path, sizeof f->path, "/tmp/hearth-test-suggestion-XXXXXX");
-    int fd = mkstemp(f->path);
-    assert_true(fd >= 0);
-    close(fd);
+    assert_true(temp_store_open(&f->tmp));
+    f->st = f->tmp.st;
     struct err e = {0};
-    f->st = store_open(f->path, &e);
-    assert_non_null(f->st);
-    assert_true(store_migrate(f->st, &e));
     f->arena = arena_new();
     for (int i = 0; i < USERS; i++) {
         char name[16];
@@ -56,14 +52,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    store_close(f->st);
+    temp_store_close(&f->tmp);
     arena_free(f->arena);
-    char other[80];
-    unlink(f->path);
-    snprintf(other, sizeof other, "%s-wal", f->path);
-    unlink(other);
-    snprintf(other, sizeof other, "%s-shm", f->path);
-    unlink(other);
     free(f);
     return 0;
 }
