@@ -31,17 +31,17 @@ bool sqlite_fail(struct store *st, struct err *e, const char *what)
     /* a full disk or a failing device is the operator's to fix, not a bug:
      * the client hears so, with a time to come back, and the log gets a
      * line per interval instead of one per request */
-    switch (sqlite3_errcode(st->db)) {
+    switch (sqlite3_errcode(st->lite->db)) {
     case SQLITE_FULL:
         stats_add(STATS_DB_ERRORS);
-        fault_log(what, sqlite3_errmsg(st->db));
+        fault_log(what, sqlite3_errmsg(st->lite->db));
         return err_storage_full(e);
     case SQLITE_IOERR:
         stats_add(STATS_DB_ERRORS);
-        fault_log(what, sqlite3_errmsg(st->db));
+        fault_log(what, sqlite3_errmsg(st->lite->db));
         return err_unavailable(e);
     default:
-        log_error("sqlite: %s: %s", what, sqlite3_errmsg(st->db));
+        log_error("sqlite: %s: %s", what, sqlite3_errmsg(st->lite->db));
         stats_add(STATS_DB_ERRORS);
         return err_internal(e);
     }
@@ -141,55 +141,59 @@ static int wal_commit(void *ctx, sqlite3 *db, const char *name, int pages)
     return SQLITE_OK;
 }
 
-struct store *store_open(const char *path, struct err *e)
+struct store *sqlite_store_open(const char *path, struct err *e)
 {
     pthread_once(&store_global_once, store_global_init);
     struct store *st = calloc(1, sizeof *st);
+    if (st && !(st->lite = calloc(1, sizeof *st->lite))) {
+        free(st);
+        st = NULL;
+    }
     if (!st) {
         err_internal(e);
         return NULL;
     }
-    st->prefs_version = -1;
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+    st->ops = &sqlite_store_ops;
+    st->lite->prefs_version = -1;
+    if (sqlite3_open_v2(path, &st->lite->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         sqlite_fault_vfs() /* NULL outside tests */) != SQLITE_OK) {
-        log_error("sqlite: cannot open %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
-        store_close(st);
+        log_error("sqlite: cannot open %s: %s", path, st->lite->db ? sqlite3_errmsg(st->lite->db) : "out of memory");
+        sqlite_close(st);
         err_internal(e);
         return NULL;
     }
-    sqlite3_busy_handler(st->db, busy_wait, NULL);
-    sqlite3_wal_hook(st->db, wal_commit, NULL); /* replaces the automatic checkpoint */
+    sqlite3_busy_handler(st->lite->db, busy_wait, NULL);
+    sqlite3_wal_hook(st->lite->db, wal_commit, NULL); /* replaces the automatic checkpoint */
     char setup[256];
     snprintf(setup, sizeof setup,
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
              "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=%d;",
              store_sync_full ? "FULL" : "NORMAL", (int)STORE_MMAP_BYTES);
-    if (sqlite3_exec(st->db, setup, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_create_function(st->db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, fn_fold,
+    if (sqlite3_exec(st->lite->db, setup, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(st->lite->db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, fn_fold,
                                 NULL, NULL) != SQLITE_OK ||
-        sqlite3_create_function(st->db, "word_prefix", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+        sqlite3_create_function(st->lite->db, "word_prefix", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                                 fn_word_prefix, NULL, NULL) != SQLITE_OK ||
-        !sqlite_search_register(st->db) /* the 005_search triggers call them */) {
+        !sqlite_search_register(st->lite->db) /* the 005_search triggers call them */) {
         sqlite_fail(st, e, "setup");
-        store_close(st);
+        sqlite_close(st);
         return NULL;
     }
     return st;
 }
 
-void store_close(struct store *st)
+void sqlite_close(struct store *st)
 {
-    if (!st)
-        return;
     for (size_t i = 0; i < STORE_STMT_CACHE; i++)
-        if (st->cache[i].stmt)
-            sqlite3_finalize(st->cache[i].stmt);
+        if (st->lite->cache[i].stmt)
+            sqlite3_finalize(st->lite->cache[i].stmt);
     for (size_t i = 0; i < STORE_TEXT_STMT_CACHE; i++) {
-        sqlite3_finalize(st->text_cache[i].stmt);
-        free(st->text_cache[i].sql);
+        sqlite3_finalize(st->lite->text_cache[i].stmt);
+        free(st->lite->text_cache[i].sql);
     }
     sqlite_pref_cache_free(st);
-    sqlite3_close(st->db);
+    sqlite3_close(st->lite->db);
+    free(st->lite);
     free(st);
 }
 
@@ -207,13 +211,13 @@ static json_t *column_json(sqlite3_stmt *q, int i)
     }
 }
 
-bool store_exec_script(struct store *st, const char *sql, bool json, FILE *out, struct err *e)
+bool sqlite_exec_script(struct store *st, const char *sql, bool json, FILE *out, struct err *e)
 {
     const char *tail = sql;
     while (tail && *tail) {
         sqlite3_stmt *q = NULL;
-        if (sqlite3_prepare_v2(st->db, tail, -1, &q, &tail) != SQLITE_OK)
-            return err_set(e, ERR_INVALID, "invalid", sqlite3_errmsg(st->db));
+        if (sqlite3_prepare_v2(st->lite->db, tail, -1, &q, &tail) != SQLITE_OK)
+            return err_set(e, ERR_INVALID, "invalid", sqlite3_errmsg(st->lite->db));
         if (!q)
             break; /* only whitespace or comments left */
         int ncol = sqlite3_column_count(q), rc;
@@ -241,7 +245,7 @@ bool store_exec_script(struct store *st, const char *sql, bool json, FILE *out, 
             json_decref(rows);
         }
         if (rc != SQLITE_DONE) {
-            err_set(e, ERR_INVALID, "invalid", sqlite3_errmsg(st->db));
+            err_set(e, ERR_INVALID, "invalid", sqlite3_errmsg(st->lite->db));
             sqlite3_finalize(q);
             return false;
         }
@@ -263,48 +267,48 @@ static bool tx_exec(struct store *st, const char *sql)
     return rc == SQLITE_DONE;
 }
 
-bool store_read_begin(struct store *st, struct err *e)
+bool sqlite_read_begin(struct store *st, struct err *e)
 {
     store_rollback(st);
     if (!tx_exec(st, "BEGIN"))
         return sqlite_fail(st, e, "begin read");
-    st->read_tx = true;
+    st->lite->read_tx = true;
     return true;
 }
 
-void store_read_end(struct store *st)
+void sqlite_read_end(struct store *st)
 {
     /* a statement that wrote outside store_begin (sqlite_exec_stmt ends
      * the read transaction first, but not every write runs through it)
      * made this a write transaction: keep what it wrote, as autocommit
      * would have */
-    if (st->read_tx && sqlite3_txn_state(st->db, NULL) == SQLITE_TXN_WRITE) {
-        st->read_tx = false;
-        st->prefs_checked = false;
+    if (st->lite->read_tx && sqlite3_txn_state(st->lite->db, NULL) == SQLITE_TXN_WRITE) {
+        st->lite->read_tx = false;
+        st->lite->prefs_checked = false;
         if (tx_exec(st, "COMMIT"))
             return;
-        log_error("sqlite: commit at the end of a read transaction: %s", sqlite3_errmsg(st->db));
+        log_error("sqlite: commit at the end of a read transaction: %s", sqlite3_errmsg(st->lite->db));
     }
     store_rollback(st);
 }
 
-bool store_begin(struct store *st, struct err *e)
+bool sqlite_begin(struct store *st, struct err *e)
 {
     /* a read transaction cannot be upgraded once another connection has
      * written (SQLITE_BUSY_SNAPSHOT): end it, and write on the newest state */
-    if (st->read_tx)
+    if (st->lite->read_tx)
         store_rollback(st);
-    st->prefs_checked = false;
-    if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    st->lite->prefs_checked = false;
+    if (sqlite3_exec(st->lite->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return sqlite_fail(st, e, "begin");
     return true;
 }
 
-bool store_commit(struct store *st, struct err *e)
+bool sqlite_commit(struct store *st, struct err *e)
 {
-    st->prefs_checked = false;
-    st->read_tx = false;
-    if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+    st->lite->prefs_checked = false;
+    st->lite->read_tx = false;
+    if (sqlite3_exec(st->lite->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
         sqlite_fail(st, e, "commit");
         store_rollback(st);
         return false;
@@ -312,18 +316,18 @@ bool store_commit(struct store *st, struct err *e)
     return true;
 }
 
-void store_rollback(struct store *st)
+void sqlite_rollback(struct store *st)
 {
-    st->prefs_checked = false;
-    st->read_tx = false;
-    if (!sqlite3_get_autocommit(st->db) && !tx_exec(st, "ROLLBACK"))
-        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->lite->prefs_checked = false;
+    st->lite->read_tx = false;
+    if (!sqlite3_get_autocommit(st->lite->db) && !tx_exec(st, "ROLLBACK"))
+        sqlite3_exec(st->lite->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-bool store_migrate(struct store *st, struct err *e)
+bool sqlite_migrate(struct store *st, struct err *e)
 {
     if (sqlite3_exec(
-            st->db, "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)",
+            st->lite->db, "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)",
             NULL, NULL, NULL) != SQLITE_OK)
         return sqlite_fail(st, e, "migrations table");
     for (const struct migration *m = store_sqlite_migrations; m->name; m++) {
@@ -342,7 +346,7 @@ bool store_migrate(struct store *st, struct err *e)
             continue;
         }
         char *msg = NULL;
-        if (sqlite3_exec(st->db, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
+        if (sqlite3_exec(st->lite->db, m->sql, NULL, NULL, &msg) != SQLITE_OK) {
             log_error("sqlite: migration %s failed: %s", m->name, msg ? msg : "?");
             sqlite3_free(msg);
             store_rollback(st);
@@ -393,7 +397,7 @@ bool sqlite_exec_stmt(struct store *st, sqlite3_stmt *q, struct err *e, const ch
 {
     /* a write outside store_begin in a request's read transaction: as its
      * own transaction, as it would be without the read transaction */
-    if (st->read_tx && !sqlite3_stmt_readonly(q))
+    if (st->lite->read_tx && !sqlite3_stmt_readonly(q))
         store_rollback(st);
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
@@ -448,3 +452,11 @@ void sqlite_user_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user
 }
 
 void sqlite_read_user(struct arena *a, sqlite3_stmt *q, void *out) { sqlite_user_from_row(a, q, 0, out); }
+
+const struct store_ops sqlite_store_ops = {
+#define STORE_FN(ret, name, params, args) .name = sqlite_##name,
+#define STORE_FN_OWN STORE_FN
+#include "store/store_fns.def"
+#undef STORE_FN_OWN
+#undef STORE_FN
+};

@@ -25,7 +25,7 @@ static void bind_latlng(sqlite3_stmt *q, int i, bool has, double lat, double lng
     }
 }
 
-bool store_account_profile_write(struct store *st, const struct user *u, struct err *e)
+bool sqlite_account_profile_write(struct store *st, const struct user *u, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "UPDATE users SET real_name = $1, real_name_fold = fold($1), bio = $2, "
@@ -53,7 +53,7 @@ bool store_account_profile_write(struct store *st, const struct user *u, struct 
 /* ================================================================ */
 /* delete                                                           */
 
-bool store_account_related_users(struct store *st, struct arena *a, int64_t user_id, int64_t **ids, size_t *n,
+bool sqlite_account_related_users(struct store *st, struct arena *a, int64_t user_id, int64_t **ids, size_t *n,
                                  struct err *e)
 {
     /* UNION removes duplicates (a user both following and connected) */
@@ -101,7 +101,7 @@ static bool exec_for_user(struct store *st, const char *sql, int64_t user_id, st
     return sqlite_exec_stmt(st, q, e, what);
 }
 
-bool store_account_soft_delete(struct store *st, int64_t user_id, int64_t now, struct err *e)
+bool sqlite_account_soft_delete(struct store *st, int64_t user_id, int64_t now, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(
         st, "UPDATE users SET status = 'd', tokens_valid_after = max(tokens_valid_after, $1) WHERE id = $2", e);
@@ -114,7 +114,7 @@ bool store_account_soft_delete(struct store *st, int64_t user_id, int64_t now, s
            exec_for_user(st, "DELETE FROM email_changes WHERE user_id = $1", user_id, e, "soft delete email change");
 }
 
-bool store_account_hard_delete(struct store *st, int64_t user_id, int64_t now, struct err *e)
+bool sqlite_account_hard_delete(struct store *st, int64_t user_id, int64_t now, struct err *e)
 {
     /* every table of 001/002 that names a user; post_categories before posts
      * (the foreign keys would cascade, but being explicit keeps this list the
@@ -158,7 +158,7 @@ bool store_account_hard_delete(struct store *st, int64_t user_id, int64_t now, s
 /* ================================================================ */
 /* email and password                                               */
 
-bool store_account_set_email(struct store *st, int64_t user_id, const char *email, bool valid, struct err *e)
+bool sqlite_account_set_email(struct store *st, int64_t user_id, const char *email, bool valid, struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "UPDATE users SET email = $1, email_fold = fold($1), email_isvalid = $2 WHERE id = $3", e);
@@ -174,7 +174,7 @@ bool store_account_set_email(struct store *st, int64_t user_id, const char *emai
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "set email");
 }
 
-bool store_account_set_password(struct store *st, int64_t user_id, const char *hash, int64_t valid_after, struct err *e)
+bool sqlite_account_set_password(struct store *st, int64_t user_id, const char *hash, int64_t valid_after, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "UPDATE users SET password_hash = $1, tokens_valid_after = $2 WHERE id = $3", e);
     if (!q)
@@ -194,7 +194,7 @@ static void read_email_change(struct arena *a, sqlite3_stmt *q, void *out)
     c->attempts = sqlite3_column_int(q, 3);
 }
 
-int store_email_change_get(struct store *st, struct arena *a, int64_t user_id, struct email_change *out, struct err *e)
+int sqlite_email_change_get(struct store *st, struct arena *a, int64_t user_id, struct email_change *out, struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "SELECT new_email, code_hash, expires_us, attempts FROM email_changes WHERE user_id = $1", e);
@@ -204,7 +204,7 @@ int store_email_change_get(struct store *st, struct arena *a, int64_t user_id, s
     return sqlite_get_row(st, q, read_email_change, a, out, e);
 }
 
-bool store_email_change_put(struct store *st, int64_t user_id, const struct email_change *c, struct err *e)
+bool sqlite_email_change_put(struct store *st, int64_t user_id, const struct email_change *c, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "INSERT OR REPLACE INTO email_changes (user_id, new_email, code_hash, expires_us, "
@@ -219,13 +219,13 @@ bool store_email_change_put(struct store *st, int64_t user_id, const struct emai
     return sqlite_exec_stmt(st, q, e, "put email change");
 }
 
-bool store_email_change_count_attempt(struct store *st, int64_t user_id, struct err *e)
+bool sqlite_email_change_count_attempt(struct store *st, int64_t user_id, struct err *e)
 {
     return exec_for_user(st, "UPDATE email_changes SET attempts = attempts + 1 WHERE user_id = $1", user_id, e,
                          "count email change attempt");
 }
 
-bool store_email_change_delete(struct store *st, int64_t user_id, struct err *e)
+bool sqlite_email_change_delete(struct store *st, int64_t user_id, struct err *e)
 {
     return exec_for_user(st, "DELETE FROM email_changes WHERE user_id = $1", user_id, e, "delete email change");
 }
@@ -240,7 +240,7 @@ static void read_settings(struct arena *a, sqlite3_stmt *q, void *out)
         ((int *)out)[i] = sqlite3_column_int(q, i);
 }
 
-int store_settings_get(struct store *st, int64_t user_id, int out[STORE_SETTINGS_COUNT], struct err *e)
+int sqlite_settings_get(struct store *st, int64_t user_id, int out[STORE_SETTINGS_COUNT], struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT qa_frequency, email_notification_not_qa, interests_frequency, "
@@ -253,7 +253,7 @@ int store_settings_get(struct store *st, int64_t user_id, int out[STORE_SETTINGS
     return sqlite_get_row(st, q, read_settings, NULL, out, e);
 }
 
-bool store_settings_put(struct store *st, int64_t user_id, const int values[STORE_SETTINGS_COUNT], struct err *e)
+bool sqlite_settings_put(struct store *st, int64_t user_id, const int values[STORE_SETTINGS_COUNT], struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "INSERT OR REPLACE INTO user_settings (user_id, qa_frequency, "

@@ -13,7 +13,7 @@
 /* ================================================================ */
 /* the marker                                                       */
 
-bool store_account_purge_mark(struct store *st, int64_t user_id, int64_t now_us, struct err *e)
+bool sqlite_account_purge_mark(struct store *st, int64_t user_id, int64_t now_us, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "INSERT OR IGNORE INTO account_purges (user_id, started_us) VALUES ($1, $2)", e);
     if (!q)
@@ -23,7 +23,7 @@ bool store_account_purge_mark(struct store *st, int64_t user_id, int64_t now_us,
     return sqlite_exec_stmt(st, q, e, "mark purge");
 }
 
-int store_account_purge_marked(struct store *st, int64_t user_id, struct err *e)
+int sqlite_account_purge_marked(struct store *st, int64_t user_id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT 1 FROM account_purges WHERE user_id = $1", e);
     if (!q)
@@ -32,7 +32,7 @@ int store_account_purge_marked(struct store *st, int64_t user_id, struct err *e)
     return sqlite_exists(st, q, e);
 }
 
-bool store_account_purge_unmark(struct store *st, int64_t user_id, struct err *e)
+bool sqlite_account_purge_unmark(struct store *st, int64_t user_id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "DELETE FROM account_purges WHERE user_id = $1", e);
     if (!q)
@@ -41,7 +41,7 @@ bool store_account_purge_unmark(struct store *st, int64_t user_id, struct err *e
     return sqlite_exec_stmt(st, q, e, "unmark purge");
 }
 
-bool store_account_purge_pending(struct store *st, struct arena *a, int64_t **ids, size_t *n, struct err *e)
+bool sqlite_account_purge_pending(struct store *st, struct arena *a, int64_t **ids, size_t *n, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT user_id FROM account_purges ORDER BY started_us, user_id", e);
     if (!q)
@@ -171,7 +171,7 @@ static bool purge_direction(struct store *st, const struct purge_edge *pe, int64
     return true;
 }
 
-bool store_account_purge_batch(struct store *st, int64_t user_id, int limit, int64_t *removed, struct err *e)
+bool sqlite_account_purge_batch(struct store *st, int64_t user_id, int limit, int64_t *removed, struct err *e)
 {
     *removed = 0;
     if (limit <= 0)

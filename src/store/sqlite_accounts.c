@@ -8,7 +8,7 @@
 /* ================================================================ */
 /* account codes                                                    */
 
-bool store_code_put(struct store *st, int64_t user_id, const char *purpose, const char *code_hash, int64_t created_us,
+bool sqlite_code_put(struct store *st, int64_t user_id, const char *purpose, const char *code_hash, int64_t created_us,
                     int64_t expires_us, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "DELETE FROM account_codes WHERE user_id = $1 AND purpose = $2", e);
@@ -41,7 +41,7 @@ static void read_code(struct arena *a, sqlite3_stmt *q, void *out)
     c->expires_us = sqlite3_column_int64(q, 3);
 }
 
-int store_code_get(struct store *st, struct arena *a, const char *code_hash, struct account_code *out, struct err *e)
+int sqlite_code_get(struct store *st, struct arena *a, const char *code_hash, struct account_code *out, struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "SELECT id, user_id, purpose, expires_us FROM account_codes WHERE code_hash = $1", e);
@@ -51,7 +51,7 @@ int store_code_get(struct store *st, struct arena *a, const char *code_hash, str
     return sqlite_get_row(st, q, read_code, a, out, e);
 }
 
-bool store_code_delete(struct store *st, int64_t id, struct err *e)
+bool sqlite_code_delete(struct store *st, int64_t id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "DELETE FROM account_codes WHERE id = $1", e);
     if (!q)
@@ -60,7 +60,7 @@ bool store_code_delete(struct store *st, int64_t id, struct err *e)
     return sqlite_exec_stmt(st, q, e, "delete code");
 }
 
-bool store_code_delete_user(struct store *st, int64_t user_id, struct err *e)
+bool sqlite_code_delete_user(struct store *st, int64_t user_id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "DELETE FROM account_codes WHERE user_id = $1", e);
     if (!q)
@@ -72,7 +72,7 @@ bool store_code_delete_user(struct store *st, int64_t user_id, struct err *e)
 /* ================================================================ */
 /* sign-ups                                                         */
 
-bool store_signup_put(struct store *st, int64_t user_id, const char *state, int64_t now_us, struct err *e)
+bool sqlite_signup_put(struct store *st, int64_t user_id, const char *state, int64_t now_us, struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "INSERT OR REPLACE INTO account_signups (user_id, state, created_us) VALUES ($1, $2, $3)", e);
@@ -92,7 +92,7 @@ static void read_state(struct arena *a, sqlite3_stmt *q, void *out)
         s && !strcmp(s, STORE_SIGNUP_AWAITING_APPROVAL) ? STORE_SIGNUP_AWAITING_APPROVAL : STORE_SIGNUP_UNVERIFIED;
 }
 
-int store_signup_get(struct store *st, int64_t user_id, const char **state, struct err *e)
+int sqlite_signup_get(struct store *st, int64_t user_id, const char **state, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT state FROM account_signups WHERE user_id = $1", e);
     if (!q)
@@ -101,7 +101,7 @@ int store_signup_get(struct store *st, int64_t user_id, const char **state, stru
     return sqlite_get_row(st, q, read_state, NULL, state, e);
 }
 
-bool store_signup_delete(struct store *st, int64_t user_id, struct err *e)
+bool sqlite_signup_delete(struct store *st, int64_t user_id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "DELETE FROM account_signups WHERE user_id = $1", e);
     if (!q)
@@ -110,7 +110,7 @@ bool store_signup_delete(struct store *st, int64_t user_id, struct err *e)
     return sqlite_exec_stmt(st, q, e, "delete signup");
 }
 
-bool store_signup_set_status(struct store *st, int64_t user_id, enum user_status status, struct err *e)
+bool sqlite_signup_set_status(struct store *st, int64_t user_id, enum user_status status, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "UPDATE users SET status = $1 WHERE id = $2 AND status IN ('a', 'b')", e);
     if (!q)
@@ -134,14 +134,14 @@ static int find_text(struct store *st, struct arena *a, const char *sql, const c
     return sqlite_get_row(st, q, sqlite_read_user, a, out, e);
 }
 
-int store_account_find_username(struct store *st, struct arena *a, const char *username, struct user *out,
+int sqlite_account_find_username(struct store *st, struct arena *a, const char *username, struct user *out,
                                 struct err *e)
 {
     return find_text(st, a, "SELECT " USER_COLUMNS " FROM users WHERE status <> 'u' AND username_fold = fold($1)",
                      username, out, e);
 }
 
-int store_account_find_email(struct store *st, struct arena *a, const char *email, struct user *out, struct err *e)
+int sqlite_account_find_email(struct store *st, struct arena *a, const char *email, struct user *out, struct err *e)
 {
     return find_text(st, a,
                      "SELECT " USER_COLUMNS " FROM users WHERE status <> 'u' AND email_fold = fold($1) "
@@ -149,7 +149,7 @@ int store_account_find_email(struct store *st, struct arena *a, const char *emai
                      email, out, e);
 }
 
-int store_account_find_ext_id(struct store *st, struct arena *a, int64_t ext_id, struct user *out, struct err *e)
+int sqlite_account_find_ext_id(struct store *st, struct arena *a, int64_t ext_id, struct user *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT " USER_COLUMNS " FROM users WHERE status <> 'u' AND ext_id = $1", e);
     if (!q)
@@ -167,7 +167,7 @@ static void read_client(struct arena *a, sqlite3_stmt *q, void *out)
     c->name = sqlite_col_text(a, q, 2);
 }
 
-int store_client_first_public(struct store *st, struct arena *a, struct oauth_client *out, struct err *e)
+int sqlite_client_first_public(struct store *st, struct arena *a, struct oauth_client *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(
         st, "SELECT id, client_id, name FROM oauth_clients WHERE secret_hash IS NULL ORDER BY id LIMIT 1", e);
@@ -179,7 +179,7 @@ int store_client_first_public(struct store *st, struct arena *a, struct oauth_cl
 /* ================================================================ */
 /* mail outbox                                                      */
 
-bool store_mail_enqueue(struct store *st, const char *kind, const char *recipient, const char *params, int64_t now_us,
+bool sqlite_mail_enqueue(struct store *st, const char *kind, const char *recipient, const char *params, int64_t now_us,
                         struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
@@ -205,7 +205,7 @@ static void read_mail(struct arena *a, sqlite3_stmt *q, void *out)
     m->attempts = sqlite3_column_int(q, 4);
 }
 
-int store_mail_due(struct store *st, int64_t now_us, struct err *e)
+int sqlite_mail_due(struct store *st, int64_t now_us, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT 1 FROM mail_outbox WHERE state = 'pending' AND next_attempt_us <= $1 AND "
@@ -217,7 +217,7 @@ int store_mail_due(struct store *st, int64_t now_us, struct err *e)
     return sqlite_exists(st, q, e);
 }
 
-int store_mail_claim(struct store *st, struct arena *a, int64_t now_us, int64_t lease_us, struct mail_row *out,
+int sqlite_mail_claim(struct store *st, struct arena *a, int64_t now_us, int64_t lease_us, struct mail_row *out,
                      struct err *e)
 {
     /* SQLite has one writer: the UPDATE's own write lock serialises
@@ -236,7 +236,7 @@ int store_mail_claim(struct store *st, struct arena *a, int64_t now_us, int64_t 
     return sqlite_get_row(st, q, read_mail, a, out, e);
 }
 
-bool store_mail_sent(struct store *st, int64_t id, int64_t now_us, struct err *e)
+bool sqlite_mail_sent(struct store *st, int64_t id, int64_t now_us, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "UPDATE mail_outbox SET state = 'sent', sent_us = $2, params = '{}', "
@@ -249,7 +249,7 @@ bool store_mail_sent(struct store *st, int64_t id, int64_t now_us, struct err *e
     return sqlite_exec_stmt(st, q, e, "mail sent");
 }
 
-bool store_mail_retry(struct store *st, int64_t id, int64_t next_attempt_us, bool give_up, const char *error,
+bool sqlite_mail_retry(struct store *st, int64_t id, int64_t next_attempt_us, bool give_up, const char *error,
                       struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
@@ -266,7 +266,7 @@ bool store_mail_retry(struct store *st, int64_t id, int64_t next_attempt_us, boo
     return sqlite_exec_stmt(st, q, e, "mail retry");
 }
 
-bool store_mail_prune(struct store *st, int64_t before_us, int64_t *removed, struct err *e)
+bool sqlite_mail_prune(struct store *st, int64_t before_us, int64_t *removed, struct err *e)
 {
     *removed = 0;
     sqlite3_stmt *q =
@@ -276,6 +276,6 @@ bool store_mail_prune(struct store *st, int64_t before_us, int64_t *removed, str
     sqlite3_bind_int64(q, 1, before_us);
     if (!sqlite_exec_stmt(st, q, e, "mail prune"))
         return false;
-    *removed = sqlite3_changes(st->db);
+    *removed = sqlite3_changes(st->lite->db);
     return true;
 }

@@ -34,7 +34,7 @@ static bool exec_ids(struct store *st, const char *sql, int64_t a, int64_t b, st
 /* ================================================================ */
 /* reads                                                            */
 
-int64_t store_avatar_count(struct store *st, int64_t user_id, struct err *e)
+int64_t sqlite_avatar_count(struct store *st, int64_t user_id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT count(*) FROM user_avatars WHERE user_id = $1", e);
     if (!q)
@@ -69,7 +69,7 @@ static bool avatar_page(struct store *st, struct arena *a, int64_t user_id, int 
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "avatar list");
 }
 
-bool store_avatar_list(struct store *st, struct arena *a, int64_t user_id, int limit, int offset,
+bool sqlite_avatar_list(struct store *st, struct arena *a, int64_t user_id, int limit, int offset,
                        struct user_avatar **out, int *n, int64_t *count, struct err *e)
 {
     bool own;
@@ -81,7 +81,7 @@ bool store_avatar_list(struct store *st, struct arena *a, int64_t user_id, int l
     return ok;
 }
 
-int store_avatar_get(struct store *st, struct arena *a, int64_t user_id, int64_t avatar_id, struct user_avatar *out,
+int sqlite_avatar_get(struct store *st, struct arena *a, int64_t user_id, int64_t avatar_id, struct user_avatar *out,
                      struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT " AVATAR_COLUMNS " FROM user_avatars WHERE id = $1 AND user_id = $2", e);
@@ -92,7 +92,7 @@ int store_avatar_get(struct store *st, struct arena *a, int64_t user_id, int64_t
     return sqlite_get_row(st, q, read_avatar, a, out, e);
 }
 
-int store_avatar_primary(struct store *st, struct arena *a, int64_t user_id, struct user_avatar *out, struct err *e)
+int sqlite_avatar_primary(struct store *st, struct arena *a, int64_t user_id, struct user_avatar *out, struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "SELECT " AVATAR_COLUMNS " FROM user_avatars WHERE user_id = $1 AND is_primary = 1", e);
@@ -102,7 +102,7 @@ int store_avatar_primary(struct store *st, struct arena *a, int64_t user_id, str
     return sqlite_get_row(st, q, read_avatar, a, out, e);
 }
 
-int store_avatar_newest(struct store *st, struct arena *a, int64_t user_id, struct user_avatar *out, struct err *e)
+int sqlite_avatar_newest(struct store *st, struct arena *a, int64_t user_id, struct user_avatar *out, struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "SELECT " AVATAR_COLUMNS " FROM user_avatars WHERE user_id = $1 ORDER BY id DESC LIMIT 1", e);
@@ -115,7 +115,7 @@ int store_avatar_newest(struct store *st, struct arena *a, int64_t user_id, stru
 /* ================================================================ */
 /* writes                                                           */
 
-bool store_avatar_insert(struct store *st, int64_t user_id, const char *file, int64_t uploaded_us, int64_t *id,
+bool sqlite_avatar_insert(struct store *st, int64_t user_id, const char *file, int64_t uploaded_us, int64_t *id,
                          struct err *e)
 {
     sqlite3_stmt *q =
@@ -131,7 +131,7 @@ bool store_avatar_insert(struct store *st, int64_t user_id, const char *file, in
     return true;
 }
 
-bool store_avatar_set_primary(struct store *st, int64_t user_id, int64_t avatar_id, struct err *e)
+bool sqlite_avatar_set_primary(struct store *st, int64_t user_id, int64_t avatar_id, struct err *e)
 {
     /* the old primary first: the partial unique index allows one */
     return exec_ids(st, "UPDATE user_avatars SET is_primary = 0 WHERE user_id = $1 AND is_primary = 1 AND id <> $2",
@@ -144,13 +144,13 @@ bool store_avatar_set_primary(struct store *st, int64_t user_id, int64_t avatar_
                     user_id, avatar_id, e, "avatar of user");
 }
 
-bool store_avatar_delete(struct store *st, int64_t user_id, int64_t avatar_id, struct err *e)
+bool sqlite_avatar_delete(struct store *st, int64_t user_id, int64_t avatar_id, struct err *e)
 {
     return exec_ids(st, "DELETE FROM user_avatars WHERE user_id = $1 AND id = $2", user_id, avatar_id, e,
                     "avatar delete");
 }
 
-bool store_avatar_purge(struct store *st, struct arena *a, int64_t user_id, const char ***files, size_t *n,
+bool sqlite_avatar_purge(struct store *st, struct arena *a, int64_t user_id, const char ***files, size_t *n,
                         struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT file FROM user_avatars WHERE user_id = $1 ORDER BY id", e);

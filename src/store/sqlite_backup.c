@@ -18,7 +18,7 @@ enum {
     BACKUP_BUSY_SLEEP_US = 20000, /* wait when a writer holds the lock */
 };
 
-bool store_backup(struct store *st, const char *path, bool overwrite, struct err *e)
+bool sqlite_backup(struct store *st, const char *path, bool overwrite, struct err *e)
 {
     struct stat sb;
     if (!overwrite && lstat(path, &sb) == 0)
@@ -40,7 +40,7 @@ bool store_backup(struct store *st, const char *path, bool overwrite, struct err
         sqlite3_close(dst);
         return err_set(e, ERR_INVALID, "invalid", "Cannot create the backup file.");
     }
-    sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->db, "main");
+    sqlite3_backup *b = sqlite3_backup_init(dst, "main", st->lite->db, "main");
     if (!b) {
         log_error("backup: %s", sqlite3_errmsg(dst));
         sqlite3_close(dst);

@@ -90,7 +90,7 @@ static bool category_rows(struct store *st, struct arena *a, sqlite3_stmt *q, in
 
 static void read_category(struct arena *a, sqlite3_stmt *q, void *out) { category_from_row(a, q, 0, out); }
 
-int store_category_get(struct store *st, struct arena *a, int64_t id, struct category *out, struct err *e)
+int sqlite_category_get(struct store *st, struct arena *a, int64_t id, struct category *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT " CATEGORY_COLUMNS " FROM categories k WHERE k.id = $1", e);
     if (!q)
@@ -99,18 +99,18 @@ int store_category_get(struct store *st, struct arena *a, int64_t id, struct cat
     return sqlite_get_row(st, q, read_category, a, out, e);
 }
 
-int store_category_name_taken(struct store *st, const char *name, int64_t except_id, struct err *e)
+int sqlite_category_name_taken(struct store *st, const char *name, int64_t except_id, struct err *e)
 {
     /* categories are few (administrators make them): a scan is fine */
     return sqlite_taken(st, "SELECT 1 FROM categories WHERE fold(name) = fold($1) AND id <> $2", name, except_id, e);
 }
 
-int store_category_slug_taken(struct store *st, const char *slug, int64_t except_id, struct err *e)
+int sqlite_category_slug_taken(struct store *st, const char *slug, int64_t except_id, struct err *e)
 {
     return sqlite_taken(st, "SELECT 1 FROM categories WHERE lower(slug) = lower($1) AND id <> $2", slug, except_id, e);
 }
 
-bool store_category_insert(struct store *st, struct category *c, struct err *e)
+bool sqlite_category_insert(struct store *st, struct category *c, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "INSERT INTO categories (\"order\", name, name_synonyms, slug, slogan, html_info, "
@@ -127,11 +127,11 @@ bool store_category_insert(struct store *st, struct category *c, struct err *e)
         return err_set(e, ERR_INVALID, "unique", "A category with this name or slug already exists.");
     if (rc != SQLITE_DONE)
         return sqlite_fail(st, e, "insert category");
-    c->id = sqlite3_last_insert_rowid(st->db);
+    c->id = sqlite3_last_insert_rowid(st->lite->db);
     return true;
 }
 
-bool store_category_update(struct store *st, const struct category *c, struct err *e)
+bool sqlite_category_update(struct store *st, const struct category *c, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "UPDATE categories SET \"order\" = $1, name = $2, name_synonyms = $3, slug = $4, "
@@ -150,7 +150,7 @@ bool store_category_update(struct store *st, const struct category *c, struct er
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "update category");
 }
 
-bool store_category_followers_counter_add(struct store *st, int64_t category_id, int delta, struct err *e)
+bool sqlite_category_followers_counter_add(struct store *st, int64_t category_id, int delta, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "UPDATE users SET categories_counter = categories_counter + $1 WHERE id IN "
@@ -163,7 +163,7 @@ bool store_category_followers_counter_add(struct store *st, int64_t category_id,
     return sqlite_exec_stmt(st, q, e, "category followers counters");
 }
 
-bool store_category_list(struct store *st, struct arena *a, const struct category_filter *f, struct category_page *out,
+bool sqlite_category_list(struct store *st, struct arena *a, const struct category_filter *f, struct category_page *out,
                          struct err *e)
 {
     struct sql_query w = {0};
@@ -203,13 +203,13 @@ done:
     return ok;
 }
 
-int store_category_follow_exists(struct store *st, int64_t user_id, int64_t category_id, struct err *e)
+int sqlite_category_follow_exists(struct store *st, int64_t user_id, int64_t category_id, struct err *e)
 {
     return sqlite_exists_ids(st, "SELECT 1 FROM category_follows WHERE user_id = $1 AND category_id = $2", user_id,
                              category_id, e);
 }
 
-bool store_category_follow_set(struct store *st, int64_t user_id, int64_t category_id, bool follow, struct err *e)
+bool sqlite_category_follow_set(struct store *st, int64_t user_id, int64_t category_id, bool follow, struct err *e)
 {
     sqlite3_stmt *q =
         follow
@@ -231,7 +231,7 @@ bool store_category_follow_set(struct store *st, int64_t user_id, int64_t catego
     return sqlite_exec_stmt(st, q, e, "categories counter");
 }
 
-bool store_category_followed(struct store *st, struct arena *a, int64_t user_id, int max, struct category **out, int *n,
+bool sqlite_category_followed(struct store *st, struct arena *a, int64_t user_id, int max, struct category **out, int *n,
                              struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
@@ -246,7 +246,7 @@ bool store_category_followed(struct store *st, struct arena *a, int64_t user_id,
     return category_rows(st, a, q, max, out, n, e, "followed categories");
 }
 
-bool store_category_of_post(struct store *st, struct arena *a, int64_t post_id, struct category **out, int *n,
+bool sqlite_category_of_post(struct store *st, struct arena *a, int64_t post_id, struct category **out, int *n,
                             struct err *e)
 {
     enum { POST_CATEGORIES_READ_MAX = 100 }; /* more than a post can be given (domain/post.h) */

@@ -61,7 +61,7 @@ static void read_export(struct arena *a, sqlite3_stmt *q, void *out)
         x->base_url = "";
 }
 
-int store_export_get(struct store *st, struct arena *a, int64_t user_id, struct store_export *out, struct err *e)
+int sqlite_export_get(struct store *st, struct arena *a, int64_t user_id, struct store_export *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT " EXPORT_COLUMNS " FROM data_exports WHERE user_id = $1", e);
     if (!q)
@@ -70,7 +70,7 @@ int store_export_get(struct store *st, struct arena *a, int64_t user_id, struct 
     return sqlite_get_row(st, q, read_export, a, out, e);
 }
 
-bool store_export_request(struct store *st, int64_t user_id, int64_t now_us, const char *base_url, struct err *e)
+bool sqlite_export_request(struct store *st, int64_t user_id, int64_t now_us, const char *base_url, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "INSERT OR REPLACE INTO data_exports (user_id, status, requested_us, base_url) "
@@ -84,7 +84,7 @@ bool store_export_request(struct store *st, int64_t user_id, int64_t now_us, con
     return sqlite_exec_stmt(st, q, e, "export request");
 }
 
-int store_export_claim(struct store *st, struct arena *a, int64_t now_us, const char *file_name,
+int sqlite_export_claim(struct store *st, struct arena *a, int64_t now_us, const char *file_name,
                        struct store_export *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
@@ -114,7 +114,7 @@ int store_export_claim(struct store *st, struct arena *a, int64_t now_us, const 
     return got == 1 ? 1 : -1;
 }
 
-int store_export_finish(struct store *st, int64_t user_id, const char *file_name, enum store_export_status status,
+int sqlite_export_finish(struct store *st, int64_t user_id, const char *file_name, enum store_export_status status,
                         int64_t now_us, int64_t size_bytes, const char *error, struct err *e)
 {
     const char *word = status_word(status);
@@ -139,10 +139,10 @@ int store_export_finish(struct store *st, int64_t user_id, const char *file_name
     sqlite_bind_text_or_static(q, 6, error);
     if (!sqlite_exec_stmt(st, q, e, "export finish"))
         return -1;
-    return sqlite3_changes(st->db) > 0;
+    return sqlite3_changes(st->lite->db) > 0;
 }
 
-bool store_export_recover(struct store *st, int max_attempts, const char *error, int64_t now_us, int64_t *requeued,
+bool sqlite_export_recover(struct store *st, int max_attempts, const char *error, int64_t now_us, int64_t *requeued,
                           int64_t *failed, struct err *e)
 {
     *requeued = *failed = 0;
@@ -157,18 +157,18 @@ bool store_export_recover(struct store *st, int max_attempts, const char *error,
     sqlite_bind_text_or_static(q, 3, error);
     if (!sqlite_exec_stmt(st, q, e, "export recover (failed)"))
         return false;
-    *failed = sqlite3_changes(st->db);
+    *failed = sqlite3_changes(st->lite->db);
     q = sqlite_stmt(st,
                     "UPDATE data_exports SET status = 'pending', started_us = NULL, file_name = NULL "
                     "WHERE status = 'running'",
                     e);
     if (!q || !sqlite_exec_stmt(st, q, e, "export recover (pending)"))
         return false;
-    *requeued = sqlite3_changes(st->db);
+    *requeued = sqlite3_changes(st->lite->db);
     return true;
 }
 
-bool store_export_mark_downloaded(struct store *st, int64_t user_id, int64_t now_us, struct err *e)
+bool sqlite_export_mark_downloaded(struct store *st, int64_t user_id, int64_t now_us, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "UPDATE data_exports SET downloaded_us = $2 WHERE user_id = $1", e);
     if (!q)
@@ -178,7 +178,7 @@ bool store_export_mark_downloaded(struct store *st, int64_t user_id, int64_t now
     return sqlite_exec_stmt(st, q, e, "export downloaded");
 }
 
-bool store_export_expire(struct store *st, int64_t before_us, int64_t *removed, struct err *e)
+bool sqlite_export_expire(struct store *st, int64_t before_us, int64_t *removed, struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "DELETE FROM data_exports WHERE status IN ('ready', 'failed') AND completed_us < $1", e);
@@ -187,18 +187,18 @@ bool store_export_expire(struct store *st, int64_t before_us, int64_t *removed, 
     sqlite3_bind_int64(q, 1, before_us);
     if (!sqlite_exec_stmt(st, q, e, "export expire"))
         return false;
-    *removed = sqlite3_changes(st->db);
+    *removed = sqlite3_changes(st->lite->db);
     return true;
 }
 
-bool store_export_file_names(struct store *st, struct arena *a, const char ***names, size_t *n, struct err *e)
+bool sqlite_export_file_names(struct store *st, struct arena *a, const char ***names, size_t *n, struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "SELECT file_name FROM data_exports WHERE file_name IS NOT NULL ORDER BY file_name", e);
     return q && sqlite_get_texts(st, a, q, names, n, e);
 }
 
-bool store_export_media(struct store *st, struct arena *a, int64_t user_id, struct store_export_file **out, size_t *n,
+bool sqlite_export_media(struct store *st, struct arena *a, int64_t user_id, struct store_export_file **out, size_t *n,
                         struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT avatar, cover FROM users WHERE id = $1", e);

@@ -35,7 +35,7 @@ static void bind_null(sqlite3_stmt *q, int n)
 /* ================================================================ */
 /* statuses and counters                                            */
 
-bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, enum user_status *a_status,
+bool sqlite_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, enum user_status *a_status,
                           enum user_status *b_status, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT id, status FROM users WHERE id IN ($1, $2)", e);
@@ -58,7 +58,7 @@ bool store_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, enum use
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "graph statuses");
 }
 
-bool store_graph_counters_add(struct store *st, int64_t user_id, const struct graph_counter_delta *d, struct err *e)
+bool sqlite_graph_counters_add(struct store *st, int64_t user_id, const struct graph_counter_delta *d, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "UPDATE users SET followers_counter = followers_counter + $2, "
@@ -99,38 +99,38 @@ static int pair_stmt(struct store *st, const char *sql, int64_t a_id, int64_t b_
     return sqlite_exec_stmt(st, q, e, "graph edge") ? 1 : -1;
 }
 
-int store_graph_follow_exists(struct store *st, int64_t follower_id, int64_t followed_id, struct err *e)
+int sqlite_graph_follow_exists(struct store *st, int64_t follower_id, int64_t followed_id, struct err *e)
 {
     return pair_stmt(st, "SELECT 1 FROM follows WHERE follower_id = $1 AND followed_id = $2", follower_id, followed_id,
                      false, 0, true, e);
 }
 
-bool store_graph_follow_insert(struct store *st, int64_t follower_id, int64_t followed_id, int64_t now_us,
+bool sqlite_graph_follow_insert(struct store *st, int64_t follower_id, int64_t followed_id, int64_t now_us,
                                struct err *e)
 {
     return pair_stmt(st, "INSERT INTO follows (follower_id, followed_id, created_us) VALUES ($1, $2, $3)", follower_id,
                      followed_id, true, now_us, false, e) == 1;
 }
 
-bool store_graph_follow_delete(struct store *st, int64_t follower_id, int64_t followed_id, struct err *e)
+bool sqlite_graph_follow_delete(struct store *st, int64_t follower_id, int64_t followed_id, struct err *e)
 {
     return pair_stmt(st, "DELETE FROM follows WHERE follower_id = $1 AND followed_id = $2", follower_id, followed_id,
                      false, 0, false, e) == 1;
 }
 
-int store_graph_connected(struct store *st, int64_t user_id, int64_t other_id, struct err *e)
+int sqlite_graph_connected(struct store *st, int64_t user_id, int64_t other_id, struct err *e)
 {
     return pair_stmt(st, "SELECT 1 FROM connections WHERE user_id = $1 AND other_id = $2", user_id, other_id, false, 0,
                      true, e);
 }
 
-bool store_graph_connection_insert(struct store *st, int64_t a_id, int64_t b_id, int64_t now_us, struct err *e)
+bool sqlite_graph_connection_insert(struct store *st, int64_t a_id, int64_t b_id, int64_t now_us, struct err *e)
 {
     return pair_stmt(st, "INSERT INTO connections (user_id, other_id, created_us) VALUES ($1, $2, $3), ($2, $1, $3)",
                      a_id, b_id, true, now_us, false, e) == 1;
 }
 
-bool store_graph_connection_delete(struct store *st, int64_t a_id, int64_t b_id, struct err *e)
+bool sqlite_graph_connection_delete(struct store *st, int64_t a_id, int64_t b_id, struct err *e)
 {
     return pair_stmt(st,
                      "DELETE FROM connections WHERE (user_id = $1 AND other_id = $2) OR "
@@ -148,7 +148,7 @@ static void read_request(struct arena *a, sqlite3_stmt *q, void *out)
                                                           .viewed_us = sqlite3_column_int64(q, 3)};
 }
 
-int store_graph_request_get(struct store *st, int64_t from_id, int64_t to_id, struct graph_request *out, struct err *e)
+int sqlite_graph_request_get(struct store *st, int64_t from_id, int64_t to_id, struct graph_request *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT id, created_us, rejected_us, viewed_us FROM connection_requests "
@@ -166,13 +166,13 @@ int store_graph_request_get(struct store *st, int64_t from_id, int64_t to_id, st
     return found;
 }
 
-bool store_graph_request_insert(struct store *st, int64_t from_id, int64_t to_id, int64_t now_us, struct err *e)
+bool sqlite_graph_request_insert(struct store *st, int64_t from_id, int64_t to_id, int64_t now_us, struct err *e)
 {
     return pair_stmt(st, "INSERT INTO connection_requests (from_user_id, to_user_id, created_us) VALUES ($1, $2, $3)",
                      from_id, to_id, true, now_us, false, e) == 1;
 }
 
-bool store_graph_request_delete(struct store *st, int64_t id, struct err *e)
+bool sqlite_graph_request_delete(struct store *st, int64_t id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "DELETE FROM connection_requests WHERE id = $1", e);
     if (!q)
@@ -181,7 +181,7 @@ bool store_graph_request_delete(struct store *st, int64_t id, struct err *e)
     return sqlite_exec_stmt(st, q, e, "delete request");
 }
 
-bool store_graph_request_set_rejected(struct store *st, int64_t id, int64_t rejected_us, struct err *e)
+bool sqlite_graph_request_set_rejected(struct store *st, int64_t id, int64_t rejected_us, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "UPDATE connection_requests SET rejected_us = $2 WHERE id = $1", e);
     if (!q)
@@ -194,7 +194,7 @@ bool store_graph_request_set_rejected(struct store *st, int64_t id, int64_t reje
     return sqlite_exec_stmt(st, q, e, "reject request");
 }
 
-bool store_graph_request_set_viewed(struct store *st, int64_t id, int64_t now_us, struct err *e)
+bool sqlite_graph_request_set_viewed(struct store *st, int64_t id, int64_t now_us, struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "UPDATE connection_requests SET viewed_us = coalesce(viewed_us, $2) WHERE id = $1", e);
@@ -205,19 +205,19 @@ bool store_graph_request_set_viewed(struct store *st, int64_t id, int64_t now_us
     return sqlite_exec_stmt(st, q, e, "view request");
 }
 
-int store_graph_hide_exists(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e)
+int sqlite_graph_hide_exists(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e)
 {
     return pair_stmt(st, "SELECT 1 FROM hides WHERE user_id = $1 AND hidden_id = $2", user_id, hidden_id, false, 0,
                      true, e);
 }
 
-bool store_graph_hide_insert(struct store *st, int64_t user_id, int64_t hidden_id, int64_t now_us, struct err *e)
+bool sqlite_graph_hide_insert(struct store *st, int64_t user_id, int64_t hidden_id, int64_t now_us, struct err *e)
 {
     return pair_stmt(st, "INSERT INTO hides (user_id, hidden_id, created_us) VALUES ($1, $2, $3)", user_id, hidden_id,
                      true, now_us, false, e) == 1;
 }
 
-bool store_graph_hide_delete(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e)
+bool sqlite_graph_hide_delete(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e)
 {
     return pair_stmt(st, "DELETE FROM hides WHERE user_id = $1 AND hidden_id = $2", user_id, hidden_id, false, 0, false,
                      e) == 1;
@@ -230,7 +230,7 @@ static int64_t count_stmt(struct store *st, sqlite3_stmt *q, struct err *e)
     return sqlite_get_count(st, q, &n, e) ? n : -1;
 }
 
-int64_t store_graph_hide_count(struct store *st, int64_t user_id, struct err *e)
+int64_t sqlite_graph_hide_count(struct store *st, int64_t user_id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT count(*) FROM hides WHERE user_id = $1", e);
     if (!q)
@@ -242,7 +242,7 @@ int64_t store_graph_hide_count(struct store *st, int64_t user_id, struct err *e)
 /* ================================================================ */
 /* relations of a viewer to a set of users                          */
 
-bool store_graph_relations(struct store *st, struct arena *a, int64_t viewer_id, const int64_t *ids, int n,
+bool sqlite_graph_relations(struct store *st, struct arena *a, int64_t viewer_id, const int64_t *ids, int n,
                            struct graph_relation_row **rows, int *nrows, struct err *e)
 {
     *rows = NULL;
@@ -478,7 +478,7 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
     return true;
 }
 
-bool store_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
+bool sqlite_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
                            struct err *e)
 {
     bool handled; /* plain pages seek through the maintained counts (sqlite_list.c) */
@@ -495,7 +495,7 @@ bool store_graph_user_list(struct store *st, struct arena *a, const struct graph
     return ok;
 }
 
-bool store_graph_hidden_ids(struct store *st, struct arena *a, int64_t user_id, int max, int64_t **ids, int *n,
+bool sqlite_graph_hidden_ids(struct store *st, struct arena *a, int64_t user_id, int max, int64_t **ids, int *n,
                             struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
@@ -566,7 +566,7 @@ static bool request_list(struct store *st, struct arena *a, int64_t user_id, boo
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "request list");
 }
 
-bool store_graph_request_list(struct store *st, struct arena *a, int64_t user_id, bool sent, int limit, int offset,
+bool sqlite_graph_request_list(struct store *st, struct arena *a, int64_t user_id, bool sent, int limit, int offset,
                               struct graph_request_page *out, struct err *e)
 {
     bool own;

@@ -20,6 +20,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "model/user.h"
+#include "store/backend.h"
 #include "store/sql.h"
 #include "store/store.h"
 
@@ -51,7 +52,8 @@ struct cached_pref {
     json_t *value;        /* a reference held by the cache */
 };
 
-struct store {
+/* The SQLite backend's connection: st->lite of a struct store (backend.h). */
+struct sqlite_conn {
     sqlite3 *db;
     struct cached_stmt cache[STORE_STMT_CACHE];
     struct text_stmt text_cache[STORE_TEXT_STMT_CACHE];

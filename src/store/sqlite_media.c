@@ -8,7 +8,7 @@
 
 #include "store/sqlite_internal.h"
 
-bool store_media_referenced(struct store *st, struct arena *a, const char ***names, size_t *n, struct err *e)
+bool sqlite_media_referenced(struct store *st, struct arena *a, const char ***names, size_t *n, struct err *e)
 {
     /* UNION sorts (BINARY collation = memcmp order = strcmp order for these
      * ASCII names) and removes duplicates */

@@ -10,7 +10,7 @@
 #include "core/text.h"
 #include "store/sqlite_internal.h"
 
-bool store_client_insert(struct store *st, const char *client_id, const char *secret_hash, const char *name,
+bool sqlite_client_insert(struct store *st, const char *client_id, const char *secret_hash, const char *name,
                          struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(
@@ -33,7 +33,7 @@ static void read_client(struct arena *a, sqlite3_stmt *q, void *out)
     c->name = sqlite_col_text(a, q, 3);
 }
 
-int store_client_get(struct store *st, struct arena *a, const char *client_id, struct oauth_client *out, struct err *e)
+int sqlite_client_get(struct store *st, struct arena *a, const char *client_id, struct oauth_client *out, struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "SELECT id, client_id, secret_hash, name FROM oauth_clients WHERE client_id = $1", e);
@@ -43,7 +43,7 @@ int store_client_get(struct store *st, struct arena *a, const char *client_id, s
     return sqlite_get_row(st, q, read_client, a, out, e);
 }
 
-bool store_token_insert(struct store *st, const struct oauth_token *t, const char *access_hash,
+bool sqlite_token_insert(struct store *st, const struct oauth_token *t, const char *access_hash,
                         const char *refresh_hash, int64_t *id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
@@ -61,7 +61,7 @@ bool store_token_insert(struct store *st, const struct oauth_token *t, const cha
     sqlite3_bind_int64(q, 7, clock_now());
     if (!sqlite_exec_stmt(st, q, e, "insert token"))
         return false;
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = sqlite3_last_insert_rowid(st->lite->db);
     return true;
 }
 
@@ -76,7 +76,7 @@ static void read_token(struct arena *a, sqlite3_stmt *q, void *out)
     t->refresh_expires = sqlite3_column_int64(q, 4);
 }
 
-int store_token_by_access(struct store *st, const char *access_hash, struct oauth_token *out, struct err *e)
+int sqlite_token_by_access(struct store *st, const char *access_hash, struct oauth_token *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT id, user_id, client_id, access_expires, refresh_expires FROM oauth_tokens "
@@ -88,7 +88,7 @@ int store_token_by_access(struct store *st, const char *access_hash, struct oaut
     return sqlite_get_row(st, q, read_token, NULL, out, e);
 }
 
-int store_token_by_refresh(struct store *st, const char *refresh_hash, struct oauth_token *out, struct err *e)
+int sqlite_token_by_refresh(struct store *st, const char *refresh_hash, struct oauth_token *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT id, user_id, client_id, access_expires, refresh_expires FROM oauth_tokens "
@@ -100,7 +100,7 @@ int store_token_by_refresh(struct store *st, const char *refresh_hash, struct oa
     return sqlite_get_row(st, q, read_token, NULL, out, e);
 }
 
-bool store_token_delete(struct store *st, int64_t id, struct err *e)
+bool sqlite_token_delete(struct store *st, int64_t id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "DELETE FROM oauth_tokens WHERE id = $1", e);
     if (!q)
@@ -109,7 +109,7 @@ bool store_token_delete(struct store *st, int64_t id, struct err *e)
     return sqlite_exec_stmt(st, q, e, "delete token");
 }
 
-bool store_token_delete_user(struct store *st, int64_t user_id, int64_t except_id, struct err *e)
+bool sqlite_token_delete_user(struct store *st, int64_t user_id, int64_t except_id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "DELETE FROM oauth_tokens WHERE user_id = $1 AND id <> $2", e);
     if (!q)
@@ -119,7 +119,7 @@ bool store_token_delete_user(struct store *st, int64_t user_id, int64_t except_i
     return sqlite_exec_stmt(st, q, e, "delete user tokens");
 }
 
-bool store_token_purge_expired(struct store *st, int64_t now, struct err *e)
+bool sqlite_token_purge_expired(struct store *st, int64_t now, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "DELETE FROM oauth_tokens WHERE refresh_expires < $1", e);
     if (!q)

@@ -42,7 +42,7 @@ static bool post_counter_add(struct store *st, const struct post *p, int delta, 
     return sqlite_exec_stmt(st, q, e, "post counter");
 }
 
-bool store_post_insert(struct store *st, struct post *p, const int64_t *category_ids, int ncategories, struct err *e)
+bool sqlite_post_insert(struct store *st, struct post *p, const int64_t *category_ids, int ncategories, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "INSERT INTO posts (type, author_id, title, slug, html, summary, added_us, "
@@ -60,7 +60,7 @@ bool store_post_insert(struct store *st, struct post *p, const int64_t *category
     sqlite3_bind_int64(q, 8, p->last_activity_us);
     if (!sqlite_exec_stmt(st, q, e, "insert post"))
         return false;
-    p->id = sqlite3_last_insert_rowid(st->db);
+    p->id = sqlite3_last_insert_rowid(st->lite->db);
     for (int i = 0; i < ncategories; i++) {
         q = sqlite_stmt(st, "INSERT INTO post_categories (post_id, category_id) VALUES ($1, $2)", e);
         if (!q)
@@ -73,7 +73,7 @@ bool store_post_insert(struct store *st, struct post *p, const int64_t *category
     return post_counter_add(st, p, 1, e);
 }
 
-int store_post_get(struct store *st, struct arena *a, int64_t id, struct post *out, struct err *e)
+int sqlite_post_get(struct store *st, struct arena *a, int64_t id, struct post *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT " POST_COLUMNS " FROM posts WHERE id = $1", e);
     if (!q)
@@ -82,7 +82,7 @@ int store_post_get(struct store *st, struct arena *a, int64_t id, struct post *o
     return sqlite_get_row(st, q, post_from_row, a, out, e);
 }
 
-bool store_post_soft_delete(struct store *st, const struct post *p, struct err *e)
+bool sqlite_post_soft_delete(struct store *st, const struct post *p, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "UPDATE posts SET deleted = 1 WHERE id = $1 AND deleted = 0", e);
     if (!q)
@@ -90,7 +90,7 @@ bool store_post_soft_delete(struct store *st, const struct post *p, struct err *
     sqlite3_bind_int64(q, 1, p->id);
     if (!sqlite_exec_stmt(st, q, e, "delete post"))
         return false;
-    if (sqlite3_changes(st->db) != 1)
+    if (sqlite3_changes(st->lite->db) != 1)
         return err_set(e, ERR_INVALID, "already_deleted", "This contribution is already deleted.");
     return post_counter_add(st, p, -1, e);
 }
@@ -125,7 +125,7 @@ static bool post_by_author(struct store *st, struct arena *a, int64_t author_id,
     return true;
 }
 
-bool store_post_by_author(struct store *st, struct arena *a, int64_t author_id, int limit, int offset,
+bool sqlite_post_by_author(struct store *st, struct arena *a, int64_t author_id, int limit, int offset,
                           struct post_page *out, struct err *e)
 {
     bool own;

@@ -30,7 +30,7 @@ static void pref_from_row(struct arena *a, sqlite3_stmt *q, void *out)
     arena_defer(a, (void (*)(void *))json_decref, p->value);
 }
 
-bool store_pref_list(struct store *st, struct arena *a, struct pref **out, int *n, struct err *e)
+bool sqlite_pref_list(struct store *st, struct arena *a, struct pref **out, int *n, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT count(*) FROM prefs", e);
     if (!q)
@@ -56,16 +56,16 @@ bool store_pref_list(struct store *st, struct arena *a, struct pref **out, int *
 
 void sqlite_pref_cache_free(struct store *st)
 {
-    for (int i = 0; i < st->nprefs; i++) {
-        free(st->prefs[i].section);
-        free(st->prefs[i].name);
-        json_decref(st->prefs[i].value);
+    for (int i = 0; i < st->lite->nprefs; i++) {
+        free(st->lite->prefs[i].section);
+        free(st->lite->prefs[i].name);
+        json_decref(st->lite->prefs[i].value);
     }
-    free(st->prefs);
-    st->prefs = NULL;
-    st->nprefs = 0;
-    st->prefs_version = -1;
-    st->prefs_checked = false;
+    free(st->lite->prefs);
+    st->lite->prefs = NULL;
+    st->lite->nprefs = 0;
+    st->lite->prefs_version = -1;
+    st->lite->prefs_checked = false;
 }
 
 /* Reads every row into the cache (replacing it), recorded as `version`. */
@@ -77,17 +77,17 @@ static bool pref_cache_load(struct store *st, int64_t version, struct err *e)
         return false;
     int rc, cap = 0;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (st->nprefs == cap) {
+        if (st->lite->nprefs == cap) {
             cap = cap ? 2 * cap : 32;
-            struct cached_pref *grown = realloc(st->prefs, sizeof *grown * (size_t)cap);
+            struct cached_pref *grown = realloc(st->lite->prefs, sizeof *grown * (size_t)cap);
             if (!grown) {
                 sqlite3_reset(q);
                 sqlite_pref_cache_free(st);
                 return err_internal(e);
             }
-            st->prefs = grown;
+            st->lite->prefs = grown;
         }
-        struct cached_pref *p = &st->prefs[st->nprefs];
+        struct cached_pref *p = &st->lite->prefs[st->lite->nprefs];
         const char *section = (const char *)sqlite3_column_text(q, 1), *name = (const char *)sqlite3_column_text(q, 2),
                    *v = (const char *)sqlite3_column_text(q, 3);
         p->id = sqlite3_column_int64(q, 0);
@@ -96,7 +96,7 @@ static bool pref_cache_load(struct store *st, int64_t version, struct err *e)
         p->value = v ? json_loads(v, JSON_DECODE_ANY, NULL) : NULL;
         if (!p->value)
             p->value = json_null();
-        st->nprefs++;
+        st->lite->nprefs++;
         if (!p->section || !p->name) {
             sqlite3_reset(q);
             sqlite_pref_cache_free(st);
@@ -108,7 +108,7 @@ static bool pref_cache_load(struct store *st, int64_t version, struct err *e)
         sqlite_pref_cache_free(st);
         return sqlite_fail(st, e, "load prefs");
     }
-    st->prefs_version = version;
+    st->lite->prefs_version = version;
     return true;
 }
 
@@ -117,7 +117,7 @@ static bool pref_cache_load(struct store *st, int64_t version, struct err *e)
  * the next check). */
 static bool pref_cache_fresh(struct store *st, struct err *e)
 {
-    if (st->prefs_checked && st->prefs_version >= 0 && !sqlite3_get_autocommit(st->db))
+    if (st->lite->prefs_checked && st->lite->prefs_version >= 0 && !sqlite3_get_autocommit(st->lite->db))
         return true;
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT version FROM pref_version WHERE id = 1", e);
     if (!q)
@@ -125,10 +125,10 @@ static bool pref_cache_fresh(struct store *st, struct err *e)
     int64_t version = 0;
     if (sqlite_get_int(st, q, &version, e) < 0)
         return false;
-    if (version != st->prefs_version && !pref_cache_load(st, version, e))
+    if (version != st->lite->prefs_version && !pref_cache_load(st, version, e))
         return false;
     /* within one transaction nobody else's change can appear */
-    st->prefs_checked = !sqlite3_get_autocommit(st->db);
+    st->lite->prefs_checked = !sqlite3_get_autocommit(st->lite->db);
     return true;
 }
 
@@ -142,32 +142,32 @@ static void pref_from_cache(struct arena *a, const struct cached_pref *p, struct
     arena_defer(a, (void (*)(void *))json_decref, out->value);
 }
 
-int store_pref_get(struct store *st, struct arena *a, const char *section, const char *name, struct pref *out,
+int sqlite_pref_get(struct store *st, struct arena *a, const char *section, const char *name, struct pref *out,
                    struct err *e)
 {
     if (!pref_cache_fresh(st, e))
         return -1;
-    for (int i = 0; i < st->nprefs; i++)
-        if (!strcmp(st->prefs[i].section, section) && !strcmp(st->prefs[i].name, name)) {
-            pref_from_cache(a, &st->prefs[i], out);
+    for (int i = 0; i < st->lite->nprefs; i++)
+        if (!strcmp(st->lite->prefs[i].section, section) && !strcmp(st->lite->prefs[i].name, name)) {
+            pref_from_cache(a, &st->lite->prefs[i], out);
             return 1;
         }
     return 0;
 }
 
-int store_pref_get_id(struct store *st, struct arena *a, int64_t id, struct pref *out, struct err *e)
+int sqlite_pref_get_id(struct store *st, struct arena *a, int64_t id, struct pref *out, struct err *e)
 {
     if (!pref_cache_fresh(st, e))
         return -1;
-    for (int i = 0; i < st->nprefs; i++)
-        if (st->prefs[i].id == id) {
-            pref_from_cache(a, &st->prefs[i], out);
+    for (int i = 0; i < st->lite->nprefs; i++)
+        if (st->lite->prefs[i].id == id) {
+            pref_from_cache(a, &st->lite->prefs[i], out);
             return 1;
         }
     return 0;
 }
 
-bool store_pref_set(struct store *st, int64_t id, const json_t *value, struct err *e)
+bool sqlite_pref_set(struct store *st, int64_t id, const json_t *value, struct err *e)
 {
     char *text = json_dumps(value, JSON_ENCODE_ANY | JSON_COMPACT);
     if (!text)
@@ -179,6 +179,6 @@ bool store_pref_set(struct store *st, int64_t id, const json_t *value, struct er
     }
     sqlite3_bind_text(q, 1, text, -1, free);
     sqlite3_bind_int64(q, 2, id);
-    st->prefs_checked = false; /* the trigger bumps the version */
+    st->lite->prefs_checked = false; /* the trigger bumps the version */
     return sqlite_exec_stmt(st, q, e, "set pref");
 }

@@ -19,7 +19,7 @@ static void provider_from_row(struct arena *a, sqlite3_stmt *q, struct provider_
     p->metadata = sqlite_col_text(a, q, 5);
 }
 
-bool store_provider_list(struct store *st, struct arena *a, int64_t user_id, int max, struct provider_assoc **out,
+bool sqlite_provider_list(struct store *st, struct arena *a, int64_t user_id, int max, struct provider_assoc **out,
                          int *n, struct err *e)
 {
     *out = NULL;
@@ -45,7 +45,7 @@ bool store_provider_list(struct store *st, struct arena *a, int64_t user_id, int
     return true;
 }
 
-bool store_provider_insert(struct store *st, const struct provider_assoc *p, struct err *e)
+bool sqlite_provider_insert(struct store *st, const struct provider_assoc *p, struct err *e)
 {
     /* the two UNIQUE rules, told apart for the error; the caller's write
      * transaction keeps the check true until the insert */
@@ -79,7 +79,7 @@ bool store_provider_insert(struct store *st, const struct provider_assoc *p, str
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "insert provider");
 }
 
-int store_provider_delete(struct store *st, int64_t user_id, const char *provider, const char *ext_id, struct err *e)
+int sqlite_provider_delete(struct store *st, int64_t user_id, const char *provider, const char *ext_id, struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "DELETE FROM user_providers WHERE user_id = $1 AND provider = $2 AND ext_id = $3", e);
@@ -90,5 +90,5 @@ int store_provider_delete(struct store *st, int64_t user_id, const char *provide
     sqlite3_bind_text(q, 3, ext_id, -1, SQLITE_TRANSIENT);
     if (!sqlite_exec_stmt(st, q, e, "delete provider"))
         return -1;
-    return sqlite3_changes(st->db) > 0 ? 1 : 0;
+    return sqlite3_changes(st->lite->db) > 0 ? 1 : 0;
 }

@@ -145,7 +145,7 @@ static bool run_search(struct run *r)
     return search_walk(r, r->conds, NULL, false);
 }
 
-bool store_search_users(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+bool sqlite_search_users(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
                         struct err *e)
 {
     memset(out, 0, sizeof *out);

@@ -82,7 +82,7 @@ static void naive_select(struct sql_query *b, const struct search_query *q, cons
     }
 }
 
-bool store_search_users_naive(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+bool sqlite_search_users_naive(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
                               struct err *e)
 {
     memset(out, 0, sizeof *out);
@@ -207,7 +207,7 @@ static const char *const audits[] = {
     "(SELECT count(*) FROM (SELECT * FROM stored EXCEPT SELECT * FROM nonzero))",
 };
 
-int64_t store_search_check(struct store *st, struct err *e)
+int64_t sqlite_search_check(struct store *st, struct err *e)
 {
     int64_t total = 0;
     for (size_t i = 0; i < sizeof audits / sizeof *audits; i++) {

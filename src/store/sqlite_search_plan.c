@@ -479,7 +479,7 @@ static bool explain(struct store *st, struct arena *a, const char *sql, struct s
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "explain");
 }
 
-bool store_search_plan(struct store *st, struct arena *a, const char *term, const char **plan, struct err *e)
+bool sqlite_search_plan(struct store *st, struct arena *a, const char *term, const char **plan, struct err *e)
 {
     struct search_query q = {.term = term, .limit = 1};
     struct run r = {.st = st, .a = a, .q = &q, .e = e};

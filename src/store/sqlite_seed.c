@@ -46,7 +46,7 @@ __extension__ typedef unsigned __int128 seed_u128;
 static bool exec(struct store *st, const char *sql, struct err *e)
 {
     char *msg = NULL;
-    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(st->lite->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         log_error("seed: %s: %s", sql, msg ? msg : "?");
         sqlite3_free(msg);
         return err_internal(e);
@@ -90,7 +90,7 @@ static bool drop_search(struct store *st, struct err *e)
                        "AND type IN ('trigger', 'view', 'index', 'table') "
                        "ORDER BY CASE type WHEN 'trigger' THEN 0 WHEN 'view' THEN 1 WHEN 'index' THEN 2 "
                        "ELSE CASE WHEN sql LIKE 'CREATE VIRTUAL%' THEN 3 ELSE 4 END END";
-    if (sqlite3_prepare_v2(st->db, list, -1, &q, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(st->lite->db, list, -1, &q, NULL) != SQLITE_OK) {
         store_rollback(st);
         return sqlite_fail(st, e, "list search objects");
     }
@@ -113,11 +113,11 @@ static bool drop_search(struct store *st, struct err *e)
 static bool vocabulary(struct store *st, int64_t *tag_ids, int64_t *category_ids, struct seed_stats *out, struct err *e)
 {
     sqlite3_stmt *ins = NULL, *get = NULL;
-    bool ok = sqlite3_prepare_v2(st->db,
+    bool ok = sqlite3_prepare_v2(st->lite->db,
                                  "INSERT OR IGNORE INTO tags (type, name, description, color, visible, active, "
                                  "created_us) VALUES ('user', $1, $2, $3, $4, $5, $6)",
                                  -1, &ins, NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2(st->db, "SELECT id FROM tags WHERE type = 'user' AND name = $1", -1, &get, NULL) ==
+              sqlite3_prepare_v2(st->lite->db, "SELECT id FROM tags WHERE type = 'user' AND name = $1", -1, &get, NULL) ==
                   SQLITE_OK;
     for (int i = 0; ok && i < N(seed_tags); i++) {
         sqlite3_bind_text(ins, 1, seed_tags[i].name, -1, SQLITE_STATIC);
@@ -138,9 +138,9 @@ static bool vocabulary(struct store *st, int64_t *tag_ids, int64_t *category_ids
     ins = get = NULL;
     ok = ok &&
          sqlite3_prepare_v2(
-             st->db, "INSERT OR IGNORE INTO categories (\"order\", name, slug, lastmod_us) VALUES ($1, $2, $3, $4)", -1,
+             st->lite->db, "INSERT OR IGNORE INTO categories (\"order\", name, slug, lastmod_us) VALUES ($1, $2, $3, $4)", -1,
              &ins, NULL) == SQLITE_OK &&
-         sqlite3_prepare_v2(st->db, "SELECT id FROM categories WHERE name = $1", -1, &get, NULL) == SQLITE_OK;
+         sqlite3_prepare_v2(st->lite->db, "SELECT id FROM categories WHERE name = $1", -1, &get, NULL) == SQLITE_OK;
     for (int i = 0; ok && i < N(seed_categories); i++) {
         char slug[64];
         size_t k = 0;
@@ -190,12 +190,12 @@ struct seed_run {
 static bool seed_existing(struct seed_run *s)
 {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->st->db, "SELECT username_fold FROM users WHERE status <> 'u'", -1, &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->st->lite->db, "SELECT username_fold FROM users WHERE status <> 'u'", -1, &q, NULL) != SQLITE_OK)
         return sqlite_fail(s->st, s->e, "seed names");
     while (sqlite3_step(q) == SQLITE_ROW)
         seed_nameset_add(&s->names, (const char *)sqlite3_column_text(q, 0));
     sqlite3_finalize(q);
-    if (sqlite3_prepare_v2(s->st->db, "SELECT coalesce(max(id), 0) + 1 FROM users", -1, &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->st->lite->db, "SELECT coalesce(max(id), 0) + 1 FROM users", -1, &q, NULL) != SQLITE_OK)
         return sqlite_fail(s->st, s->e, "seed ids");
     if (sqlite3_step(q) == SQLITE_ROW)
         s->first = sqlite3_column_int64(q, 0);
@@ -242,7 +242,7 @@ static void seed_plan_graph(struct seed_run *s)
 
 static bool seed_prepare_inserts(struct seed_run *s)
 {
-    sqlite3 *db = s->st->db;
+    sqlite3 *db = s->st->lite->db;
     bool ok =
         sqlite3_prepare_v2(db,
                            "INSERT INTO users (id, username, username_fold, email, email_fold, real_name, "
@@ -425,7 +425,7 @@ static bool seed_index(struct seed_run *s)
     return exec(s->st, "PRAGMA synchronous = NORMAL;", s->e);
 }
 
-bool store_seed(struct store *st, const struct seed_options *o, struct seed_stats *out, struct err *e)
+bool sqlite_seed(struct store *st, const struct seed_options *o, struct seed_stats *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
     if (o->users <= 0 || o->users > SEED_MAX_USERS)
@@ -458,7 +458,7 @@ bool store_seed(struct store *st, const struct seed_options *o, struct seed_stat
     return seed_index(&s);
 }
 
-bool store_search_reindex(struct store *st, struct err *e)
+bool sqlite_search_reindex(struct store *st, struct err *e)
 {
     return exec(st, "PRAGMA cache_size = -1048576; PRAGMA threads = 2;", e) && drop_search(st, e) &&
            store_migrate(st, e) && exec(st, "PRAGMA wal_checkpoint(TRUNCATE);", e);

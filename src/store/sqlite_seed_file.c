@@ -46,7 +46,7 @@ static int64_t id_by_name(json_t *map, const char *name) { return json_integer_v
 static bool load_tags(struct store *st, json_t *doc, json_t *tags)
 {
     sqlite3_stmt *q = NULL;
-    bool ok = sqlite3_prepare_v2(st->db,
+    bool ok = sqlite3_prepare_v2(st->lite->db,
                                  "INSERT INTO tags (type, name, color, visible, active, deleted, created_us) "
                                  "VALUES (coalesce($1, 'user'), $2, '#3B3B3B', $3, $4, $5, $6)",
                                  -1, &q, NULL) == SQLITE_OK;
@@ -67,7 +67,7 @@ static bool load_tags(struct store *st, json_t *doc, json_t *tags)
         ok = sqlite3_step(q) == SQLITE_DONE;
         sqlite3_reset(q);
         if (ok)
-            json_object_set_new(tags, opt_str(v, "name"), json_integer(sqlite3_last_insert_rowid(st->db)));
+            json_object_set_new(tags, opt_str(v, "name"), json_integer(sqlite3_last_insert_rowid(st->lite->db)));
     }
     sqlite3_finalize(q);
     return ok;
@@ -77,7 +77,7 @@ static bool load_tags(struct store *st, json_t *doc, json_t *tags)
 static bool load_categories(struct store *st, json_t *doc, json_t *categories)
 {
     sqlite3_stmt *q = NULL;
-    bool ok = sqlite3_prepare_v2(st->db, "INSERT INTO categories (name, slug, lastmod_us) VALUES ($1, lower($1), $2)",
+    bool ok = sqlite3_prepare_v2(st->lite->db, "INSERT INTO categories (name, slug, lastmod_us) VALUES ($1, lower($1), $2)",
                                  -1, &q, NULL) == SQLITE_OK;
     size_t i;
     json_t *v;
@@ -90,7 +90,7 @@ static bool load_categories(struct store *st, json_t *doc, json_t *categories)
         ok = sqlite3_step(q) == SQLITE_DONE;
         sqlite3_reset(q);
         if (ok)
-            json_object_set_new(categories, json_string_value(v), json_integer(sqlite3_last_insert_rowid(st->db)));
+            json_object_set_new(categories, json_string_value(v), json_integer(sqlite3_last_insert_rowid(st->lite->db)));
     }
     sqlite3_finalize(q);
     return ok;
@@ -102,7 +102,7 @@ static bool load_users(struct store *st, json_t *doc, json_t *tags, json_t *cate
 {
     sqlite3_stmt *q = NULL, *tag = NULL, *cat = NULL;
     bool ok =
-        sqlite3_prepare_v2(st->db,
+        sqlite3_prepare_v2(st->lite->db,
                            "INSERT INTO users (username, username_fold, real_name, real_name_fold, location, "
                            "location_lat, location_lng, position_lat, position_lng, date_of_birth, description, "
                            "gender, status, role, email, email_fold, date_joined_us) VALUES ($1, fold($1), "
@@ -110,9 +110,9 @@ static bool load_users(struct store *st, json_t *doc, json_t *tags, json_t *cate
                            "coalesce($9, ''), coalesce($10, 'Unspecified'), coalesce($11, 'a'), $12, $13, fold($13), "
                            "$14)",
                            -1, &q, NULL) == SQLITE_OK &&
-        sqlite3_prepare_v2(st->db, "INSERT INTO user_tags (user_id, tag_id) VALUES ($1, $2)", -1, &tag, NULL) ==
+        sqlite3_prepare_v2(st->lite->db, "INSERT INTO user_tags (user_id, tag_id) VALUES ($1, $2)", -1, &tag, NULL) ==
             SQLITE_OK &&
-        sqlite3_prepare_v2(st->db,
+        sqlite3_prepare_v2(st->lite->db,
                            "INSERT INTO category_follows (user_id, category_id, created_us) VALUES ($1, $2, $3)", -1,
                            &cat, NULL) == SQLITE_OK;
     size_t i;
@@ -142,7 +142,7 @@ static bool load_users(struct store *st, json_t *doc, json_t *tags, json_t *cate
         sqlite3_reset(q);
         if (!ok)
             break;
-        int64_t uid = sqlite3_last_insert_rowid(st->db);
+        int64_t uid = sqlite3_last_insert_rowid(st->lite->db);
         json_object_set_new(users, opt_str(v, "username"), json_integer(uid));
         size_t j;
         json_t *x;
@@ -172,7 +172,7 @@ static bool load_users(struct store *st, json_t *doc, json_t *tags, json_t *cate
 static bool load_hides(struct store *st, json_t *doc, json_t *users)
 {
     sqlite3_stmt *q = NULL;
-    bool ok = sqlite3_prepare_v2(st->db, "INSERT INTO hides (user_id, hidden_id, created_us) VALUES ($1, $2, $3)", -1,
+    bool ok = sqlite3_prepare_v2(st->lite->db, "INSERT INTO hides (user_id, hidden_id, created_us) VALUES ($1, $2, $3)", -1,
                                  &q, NULL) == SQLITE_OK;
     size_t i;
     json_t *v;
@@ -190,7 +190,7 @@ static bool load_hides(struct store *st, json_t *doc, json_t *users)
     return ok;
 }
 
-bool store_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
+bool sqlite_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
 {
     *ids = NULL;
     if (!json_is_object(doc))

@@ -42,7 +42,7 @@ int sqlite_prepare(struct store *st, const char *sql, bool persistent, sqlite3_s
         }
         text[i] = c;
     }
-    int rc = sqlite3_prepare_v3(st->db, text, (int)len + 1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
+    int rc = sqlite3_prepare_v3(st->lite->db, text, (int)len + 1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
     free(text);
     return rc;
 }
@@ -52,7 +52,7 @@ sqlite3_stmt *sqlite_stmt(struct store *st, const char *sql, struct err *e)
 {
     size_t h = ((uintptr_t)sql >> 3) % STORE_STMT_CACHE;
     for (size_t i = 0; i < STORE_STMT_CACHE; i++) {
-        struct cached_stmt *c = &st->cache[(h + i) % STORE_STMT_CACHE];
+        struct cached_stmt *c = &st->lite->cache[(h + i) % STORE_STMT_CACHE];
         if (c->sql == sql) {
             sqlite3_reset(c->stmt);
             sqlite3_clear_bindings(c->stmt);
@@ -84,7 +84,7 @@ sqlite3_stmt *sqlite_stmt_text(struct store *st, const char *sql, struct err *e)
 {
     uint64_t h = text_hash(sql);
     for (size_t i = 0; i < STORE_TEXT_STMT_CACHE; i++) {
-        struct text_stmt *t = &st->text_cache[i];
+        struct text_stmt *t = &st->lite->text_cache[i];
         if (t->hash == h && !strcmp(t->sql, sql)) {
             sqlite3_reset(t->stmt);
             sqlite3_clear_bindings(t->stmt);
@@ -98,7 +98,7 @@ sqlite3_stmt *sqlite_stmt_text(struct store *st, const char *sql, struct err *e)
         sqlite_fail(st, e, "prepare");
         return NULL;
     }
-    struct text_stmt *t = &st->text_cache[st->text_next++ % STORE_TEXT_STMT_CACHE];
+    struct text_stmt *t = &st->lite->text_cache[st->lite->text_next++ % STORE_TEXT_STMT_CACHE];
     if (t->stmt)
         sqlite3_finalize(t->stmt);
     free(t->sql);
@@ -261,10 +261,10 @@ int sqlite_exists_ids(struct store *st, const char *sql, int64_t id1, int64_t id
 bool sqlite_snapshot_begin(struct store *st, bool *own, struct err *e)
 {
     /* inside the caller's transaction the reads already share one state */
-    *own = sqlite3_get_autocommit(st->db) != 0;
+    *own = sqlite3_get_autocommit(st->lite->db) != 0;
     if (*own)
-        st->prefs_checked = false;
-    if (*own && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        st->lite->prefs_checked = false;
+    if (*own && sqlite3_exec(st->lite->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
         *own = false;
         return sqlite_fail(st, e, "begin read");
     }
@@ -274,8 +274,8 @@ bool sqlite_snapshot_begin(struct store *st, bool *own, struct err *e)
 void sqlite_snapshot_end(struct store *st, bool own)
 {
     if (own)
-        st->prefs_checked = false;
-    if (own && sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        st->lite->prefs_checked = false;
+    if (own && sqlite3_exec(st->lite->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         store_rollback(st);
 }
 

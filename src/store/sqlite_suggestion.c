@@ -112,7 +112,7 @@ static bool collect_ids(struct store *st, sqlite3_stmt *q, int64_t *ids, int *n,
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "suggestion ids");
 }
 
-bool store_suggestion_second_degree(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
+bool sqlite_suggestion_second_degree(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
                                     int first_max, int second_max, int64_t **ids, int *n, struct err *e)
 {
     const struct suggestion_sql *s = mode_sql(follow_mode);
@@ -141,7 +141,7 @@ bool store_suggestion_second_degree(struct store *st, struct arena *a, int64_t v
     return true;
 }
 
-bool store_suggestion_eligible(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
+bool sqlite_suggestion_eligible(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
                                const int64_t *ids, int n, struct suggestion_candidate **out, int *nout, struct err *e)
 {
     *out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
@@ -167,7 +167,7 @@ bool store_suggestion_eligible(struct store *st, struct arena *a, int64_t viewer
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "suggestion candidates");
 }
 
-int64_t store_suggestion_count(struct store *st, int64_t viewer_id, bool follow_mode, struct err *e)
+int64_t sqlite_suggestion_count(struct store *st, int64_t viewer_id, bool follow_mode, struct err *e)
 {
     /* approved = visible (list_counts, 008) - blocked (their partial index) */
     int64_t visible = 0, blocked = 0, related = 0;
@@ -186,7 +186,7 @@ int64_t store_suggestion_count(struct store *st, int64_t viewer_id, bool follow_
     return n > 0 ? n : 0;
 }
 
-bool store_suggestion_popular(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
+bool sqlite_suggestion_popular(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
                               const int64_t *skip, int nskip, int limit, int64_t offset, struct user *out, int *n,
                               struct err *e)
 {
@@ -229,7 +229,7 @@ bool store_suggestion_popular(struct store *st, struct arena *a, int64_t viewer_
     " FROM categories k WHERE k.active = 1 AND k.deleted = 0 AND NOT " \
     "EXISTS (SELECT 1 FROM category_follows f WHERE f.user_id = $1 AND f.category_id = k.id)"
 
-bool store_suggestion_category_search(struct store *st, struct arena *a, const char *term, int limit, int offset,
+bool sqlite_suggestion_category_search(struct store *st, struct arena *a, const char *term, int limit, int offset,
                                       struct suggestion_category_hit **out, int *n, int64_t *count, struct err *e)
 {
     *n = 0;
@@ -263,7 +263,7 @@ bool store_suggestion_category_search(struct store *st, struct arena *a, const c
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "category suggestions");
 }
 
-bool store_suggestion_category_unfollowed(struct store *st, struct arena *a, int64_t viewer_id, int limit, int offset,
+bool sqlite_suggestion_category_unfollowed(struct store *st, struct arena *a, int64_t viewer_id, int limit, int offset,
                                           int64_t **ids, int *n, int64_t *count, struct err *e)
 {
     *n = 0;
@@ -293,7 +293,7 @@ bool store_suggestion_category_unfollowed(struct store *st, struct arena *a, int
 /* ================================================================ */
 /* usernames                                                        */
 
-bool store_suggestion_match_usernames(struct store *st, struct arena *a, int64_t viewer_id, const char *const *folded,
+bool sqlite_suggestion_match_usernames(struct store *st, struct arena *a, int64_t viewer_id, const char *const *folded,
                                       int n, struct user **out, int *nout, struct err *e)
 {
     *out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));

@@ -44,7 +44,7 @@ static bool tag_write(struct store *st, sqlite3_stmt *q, struct err *e, const ch
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, what);
 }
 
-bool store_tag_insert(struct store *st, const struct tag *t, int64_t *id, struct err *e)
+bool sqlite_tag_insert(struct store *st, const struct tag *t, int64_t *id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "INSERT INTO tags (type, name, description, color, visible, active, deleted, "
@@ -56,13 +56,13 @@ bool store_tag_insert(struct store *st, const struct tag *t, int64_t *id, struct
     sqlite3_bind_int64(q, 8, clock_now_us());
     if (!tag_write(st, q, e, "insert tag"))
         return false;
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = sqlite3_last_insert_rowid(st->lite->db);
     return true;
 }
 
 static void read_tag(struct arena *a, sqlite3_stmt *q, void *out) { tag_from_row(a, q, 0, out); }
 
-int store_tag_get(struct store *st, struct arena *a, int64_t id, struct tag *out, struct err *e)
+int sqlite_tag_get(struct store *st, struct arena *a, int64_t id, struct tag *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT " TAG_COLUMNS " FROM tags t WHERE t.id = $1", e);
     if (!q)
@@ -71,7 +71,7 @@ int store_tag_get(struct store *st, struct arena *a, int64_t id, struct tag *out
     return sqlite_get_row(st, q, read_tag, a, out, e);
 }
 
-bool store_tag_update(struct store *st, const struct tag *t, struct err *e)
+bool sqlite_tag_update(struct store *st, const struct tag *t, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "UPDATE tags SET type = $1, name = $2, description = $3, color = $4, visible = $5, "
@@ -123,7 +123,7 @@ static bool tag_list_read(struct store *st, struct arena *a, const struct tag_fi
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? true : sqlite_fail(st, e, "list tags");
 }
 
-bool store_tag_list(struct store *st, struct arena *a, const struct tag_filter *f, struct tag_page *out, struct err *e)
+bool sqlite_tag_list(struct store *st, struct arena *a, const struct tag_filter *f, struct tag_page *out, struct err *e)
 {
     bool own;
     /* one read snapshot for the count and the page */
@@ -134,7 +134,7 @@ bool store_tag_list(struct store *st, struct arena *a, const struct tag_filter *
     return ok;
 }
 
-bool store_tag_assign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e)
+bool sqlite_tag_assign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "INSERT OR IGNORE INTO user_tags (user_id, tag_id) VALUES ($1, $2)", e);
     if (!q)
@@ -144,7 +144,7 @@ bool store_tag_assign(struct store *st, int64_t tag_id, int64_t user_id, struct 
     return sqlite_exec_stmt(st, q, e, "assign tag");
 }
 
-bool store_tag_unassign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e)
+bool sqlite_tag_unassign(struct store *st, int64_t tag_id, int64_t user_id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "DELETE FROM user_tags WHERE user_id = $1 AND tag_id = $2", e);
     if (!q)
@@ -154,7 +154,7 @@ bool store_tag_unassign(struct store *st, int64_t tag_id, int64_t user_id, struc
     return sqlite_exec_stmt(st, q, e, "remove tag");
 }
 
-bool store_tag_of_users(struct store *st, struct arena *a, const int64_t *users, int n, struct user_tag **out,
+bool sqlite_tag_of_users(struct store *st, struct arena *a, const int64_t *users, int n, struct user_tag **out,
                         int *nout, struct err *e)
 {
     *out = NULL;
@@ -195,7 +195,7 @@ bool store_tag_of_users(struct store *st, struct arena *a, const int64_t *users,
     return true;
 }
 
-bool store_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int max, struct tag **out, int *n,
+bool sqlite_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int max, struct tag **out, int *n,
                            struct err *e)
 {
     *out = NULL;

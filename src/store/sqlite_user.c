@@ -11,7 +11,7 @@
 #include "store/sqlite_internal.h"
 #include "store/sqlite_list.h"
 
-int store_user_get(struct store *st, struct arena *a, int64_t id, struct user *out, struct err *e)
+int sqlite_user_get(struct store *st, struct arena *a, int64_t id, struct user *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT " USER_COLUMNS " FROM users WHERE id = $1", e);
     if (!q)
@@ -20,7 +20,7 @@ int store_user_get(struct store *st, struct arena *a, int64_t id, struct user *o
     return sqlite_get_row(st, q, sqlite_read_user, a, out, e);
 }
 
-int store_user_get_by_login(struct store *st, struct arena *a, const char *login, struct user *out, struct err *e)
+int sqlite_user_get_by_login(struct store *st, struct arena *a, const char *login, struct user *out, struct err *e)
 {
     /* status <> 'u' first: a hard-deleted tombstone may share a released name */
     sqlite3_stmt *q = sqlite_stmt(st,
@@ -33,25 +33,25 @@ int store_user_get_by_login(struct store *st, struct arena *a, const char *login
     return sqlite_get_row(st, q, sqlite_read_user, a, out, e);
 }
 
-int store_user_username_taken(struct store *st, const char *username, int64_t except_id, struct err *e)
+int sqlite_user_username_taken(struct store *st, const char *username, int64_t except_id, struct err *e)
 {
     return sqlite_taken(st, "SELECT 1 FROM users WHERE username_fold = fold($1) AND status <> 'u' AND id <> $2",
                         username, except_id, e);
 }
 
-int store_user_email_taken(struct store *st, const char *email, int64_t except_id, struct err *e)
+int sqlite_user_email_taken(struct store *st, const char *email, int64_t except_id, struct err *e)
 {
     return sqlite_taken(st, "SELECT 1 FROM users WHERE email_fold = fold($1) AND status <> 'u' AND id <> $2", email,
                         except_id, e);
 }
 
-int store_user_ext_id_taken(struct store *st, int64_t ext_id, int64_t except_id, struct err *e)
+int sqlite_user_ext_id_taken(struct store *st, int64_t ext_id, int64_t except_id, struct err *e)
 {
     return sqlite_exists_ids(st, "SELECT 1 FROM users WHERE ext_id = $1 AND status <> 'u' AND id <> $2", ext_id,
                              except_id, e);
 }
 
-bool store_user_insert(struct store *st, const struct user *u, int64_t *id, struct err *e)
+bool sqlite_user_insert(struct store *st, const struct user *u, int64_t *id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "INSERT INTO users (username, username_fold, email, email_fold, password_hash, role, "
@@ -74,11 +74,11 @@ bool store_user_insert(struct store *st, const struct user *u, int64_t *id, stru
         return err_set(e, ERR_INVALID, "unique", "A user with these details already exists.");
     if (rc != SQLITE_DONE)
         return sqlite_fail(st, e, "insert user");
-    *id = sqlite3_last_insert_rowid(st->db);
+    *id = sqlite3_last_insert_rowid(st->lite->db);
     return true;
 }
 
-int64_t store_user_count(struct store *st, struct err *e)
+int64_t sqlite_user_count(struct store *st, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT count(*) FROM users", e);
     int64_t n = -1;
@@ -147,7 +147,7 @@ static int user_list_where(struct sql_query *w, struct arena *a, const struct us
     return search_bind;
 }
 
-bool store_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
+bool sqlite_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
                      struct err *e)
 {
     bool handled; /* plain lists seek through the maintained counts */
@@ -231,7 +231,7 @@ static const char *const counter_columns[] = {
 };
 enum { COUNTER_COUNT = sizeof counter_columns / sizeof counter_columns[0] };
 
-bool store_user_counters_recompute(struct store *st, int64_t user_id, struct err *e)
+bool sqlite_user_counters_recompute(struct store *st, int64_t user_id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "UPDATE users SET (followers_counter, followings_counter, connections_counter, "
@@ -245,7 +245,7 @@ bool store_user_counters_recompute(struct store *st, int64_t user_id, struct err
     return sqlite_exec_stmt(st, q, e, "recompute counters");
 }
 
-int64_t store_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
+int64_t sqlite_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *q = NULL;
     const char *sql = "SELECT u.id, followers_counter, followings_counter, connections_counter, "

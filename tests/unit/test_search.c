@@ -63,10 +63,10 @@ static int64_t rnd_below(int64_t n) { return n <= 1 ? 0 : (int64_t)(rnd() % (uin
 static void exec(const char *sql)
 {
     char *msg = NULL;
-    int rc = sqlite3_exec(fx.st->db, sql, NULL, NULL, &msg);
+    int rc = sqlite3_exec(fx.st->lite->db, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         fprintf(stderr, "SQL failed: %s\n%s\n", msg ? msg : "?", sql);
-        for (sqlite3_stmt *b = sqlite3_next_stmt(fx.st->db, NULL); b; b = sqlite3_next_stmt(fx.st->db, b))
+        for (sqlite3_stmt *b = sqlite3_next_stmt(fx.st->lite->db, NULL); b; b = sqlite3_next_stmt(fx.st->lite->db, b))
             if (sqlite3_stmt_busy(b))
                 fprintf(stderr, "busy: %s\n", sqlite3_sql(b));
     }
@@ -77,7 +77,7 @@ static void exec(const char *sql)
 static int64_t scalar(const char *sql)
 {
     sqlite3_stmt *q = NULL;
-    assert_int_equal(sqlite3_prepare_v2(fx.st->db, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(fx.st->lite->db, sql, -1, &q, NULL), SQLITE_OK);
     int64_t v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
     sqlite3_finalize(q);
     return v;
@@ -90,7 +90,7 @@ static char *random_text(const char *column)
     snprintf(sql, sizeof sql, "SELECT %s FROM users WHERE id >= %lld AND status IN ('a', 'b') ORDER BY id LIMIT 1",
              column, (long long)(1 + rnd_below(fx.max_id)));
     sqlite3_stmt *q = NULL;
-    assert_int_equal(sqlite3_prepare_v2(fx.st->db, sql, -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(fx.st->lite->db, sql, -1, &q, NULL), SQLITE_OK);
     char *s = strdup(
         sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0) ? (const char *)sqlite3_column_text(q, 0) : "");
     sqlite3_finalize(q);
@@ -236,7 +236,7 @@ static void test_trigger_removals_use_keys(void **state)
          "real_name_fold = fold('Maria Mario Marco Anna Alessandro Rossi Ferrari'), "
          "location = 'Milano, Roma, Madrid', description = 'Music, movies and more' WHERE id = 11");
     sqlite3_stmt *q = NULL;
-    assert_int_equal(sqlite3_prepare_v2(fx.st->db, "UPDATE users SET status = 'd' WHERE id = 11", -1, &q, NULL),
+    assert_int_equal(sqlite3_prepare_v2(fx.st->lite->db, "UPDATE users SET status = 'd' WHERE id = 11", -1, &q, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_DONE);
     int steps = sqlite3_stmt_status(q, SQLITE_STMTSTATUS_VM_STEP, 0);
