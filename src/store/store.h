@@ -91,6 +91,16 @@ bool store_read_begin(struct store *st, struct err *e);
  * open is rolled back, as store_rollback. Tx: ends any. Alloc: none. */
 void store_read_end(struct store *st);
 
+/* Locks the rows of the users a write transaction is about to change,
+ * after store_begin and before reading the state the write depends on
+ * (their statuses, an edge, a counter): two writers of the same users then
+ * run one after the other, as they do under SQLite's single writer. `ids`
+ * may hold duplicates and zeros (skipped); they are locked in id order, so
+ * two transactions locking the same users cannot deadlock. SQLite: no-op
+ * (BEGIN IMMEDIATE already serializes writers).
+ * Tx: in. Alloc: none. Returns: bool. */
+bool store_lock_users(struct store *st, const int64_t *ids, size_t n, struct err *e);
+
 /* Durability of commits, for every store_open after the call (set once at
  * start): false (the default) is SQLite's synchronous=NORMAL in WAL mode,
  * which survives a crash of the process but may lose the last commits on
