@@ -719,12 +719,6 @@ bool pg_search_plan(struct store *st, struct arena *a, const char *term, const c
 }
 
 /* pg_seed.c (to port) */
-bool pg_seed(struct store *st, const struct seed_options *o, struct seed_stats *out, struct err *e)
-{
-    (void)st; (void)o; (void)out;
-    return todo(e, "seed");
-}
-
 bool pg_search_reindex(struct store *st, struct err *e)
 {
     (void)st;
