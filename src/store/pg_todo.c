@@ -295,12 +295,6 @@ bool pg_avatar_purge(struct store *st, struct arena *a, int64_t user_id, const c
 }
 
 /* pg_backup.c (to port) */
-bool pg_backup(struct store *st, const char *path, bool overwrite, struct err *e)
-{
-    (void)st; (void)path; (void)overwrite;
-    return todo(e, "backup");
-}
-
 /* pg_category.c (to port) */
 int pg_category_get(struct store *st, struct arena *a, int64_t id, struct category *out, struct err *e)
 {
