@@ -77,15 +77,13 @@ bool pg_graph_follow_delete(struct store *st, int64_t follower_id, int64_t follo
 
 int pg_graph_connected(struct store *st, int64_t user_id, int64_t other_id, struct err *e)
 {
-    return pg_exists(st, e, "SELECT 1 FROM connections WHERE user_id = $1 AND other_id = $2", "ii", user_id,
-                     other_id);
+    return pg_exists(st, e, "SELECT 1 FROM connections WHERE user_id = $1 AND other_id = $2", "ii", user_id, other_id);
 }
 
 bool pg_graph_connection_insert(struct store *st, int64_t a_id, int64_t b_id, int64_t now_us, struct err *e)
 {
-    return pg_exec(st, e,
-                   "INSERT INTO connections (user_id, other_id, created_us) VALUES ($1, $2, $3), ($2, $1, $3)", "iii",
-                   a_id, b_id, now_us);
+    return pg_exec(st, e, "INSERT INTO connections (user_id, other_id, created_us) VALUES ($1, $2, $3), ($2, $1, $3)",
+                   "iii", a_id, b_id, now_us);
 }
 
 bool pg_graph_connection_delete(struct store *st, int64_t a_id, int64_t b_id, struct err *e)
@@ -140,8 +138,8 @@ bool pg_graph_request_set_rejected(struct store *st, int64_t id, int64_t rejecte
 
 bool pg_graph_request_set_viewed(struct store *st, int64_t id, int64_t now_us, struct err *e)
 {
-    return pg_exec(st, e, "UPDATE connection_requests SET viewed_us = coalesce(viewed_us, $2) WHERE id = $1", "ii",
-                   id, now_us);
+    return pg_exec(st, e, "UPDATE connection_requests SET viewed_us = coalesce(viewed_us, $2) WHERE id = $1", "ii", id,
+                   now_us);
 }
 
 int pg_graph_hide_exists(struct store *st, int64_t user_id, int64_t hidden_id, struct err *e)
@@ -233,26 +231,26 @@ struct list_sql {
 /* The mutual part walked from the viewer's side: `vtable v` holds the
  * viewer's relations (v.vself = $2), each probed in the owner's list by
  * primary key. */
-#define VIEWER_FROM(table, owner, other, vtable, vself, vother)                                              \
-    " FROM " vtable " v JOIN " table " e ON e." owner " = $1 AND e." other " = v." vother                    \
+#define VIEWER_FROM(table, owner, other, vtable, vself, vother)                                             \
+    " FROM " vtable " v JOIN " table " e ON e." owner " = $1 AND e." other " = v." vother                   \
     " JOIN users ON users.id = v." vother " WHERE v." vself " = $2 AND users.status IN ('a', 'b') AND NOT " \
     "EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $2 AND h.hidden_id = v." vother ")"
 
-#define LIST_SQL(table, owner, other, counter_col, rel, vtable, vself, vother, vcounter)                              \
-    {                                                                                                                 \
-        counter_col,                                                                                                  \
-            "SELECT count(*) FROM hides h JOIN " table " e ON e." other " = h.hidden_id AND e." owner                 \
-            " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND users.status IN ('a', 'b')",         \
-            "SELECT " PG_USER_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                               \
-            "SELECT count(*)" LIST_FROM(table, owner, other) " AND " rel(other),                                      \
-            "SELECT " PG_USER_COLUMNS LIST_FROM(table, owner, other) " AND " rel(other) LIST_ORDER(other),            \
-            "SELECT " PG_USER_COLUMNS LIST_FROM(table, owner, other) " AND NOT " rel(other) LIST_ORDER(other),        \
-            "SELECT count(*) FROM " table " e WHERE e." owner " = $1",                                                \
-            "SELECT " PG_USER_COLUMNS " FROM (SELECT e." other " AS k_id, e.created_us AS k_created FROM " table      \
+#define LIST_SQL(table, owner, other, counter_col, rel, vtable, vself, vother, vcounter)                            \
+    {                                                                                                               \
+        counter_col,                                                                                                \
+            "SELECT count(*) FROM hides h JOIN " table " e ON e." other " = h.hidden_id AND e." owner               \
+            " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND users.status IN ('a', 'b')",       \
+            "SELECT " PG_USER_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                             \
+            "SELECT count(*)" LIST_FROM(table, owner, other) " AND " rel(other),                                    \
+            "SELECT " PG_USER_COLUMNS LIST_FROM(table, owner, other) " AND " rel(other) LIST_ORDER(other),          \
+            "SELECT " PG_USER_COLUMNS LIST_FROM(table, owner, other) " AND NOT " rel(other) LIST_ORDER(other),      \
+            "SELECT count(*) FROM " table " e WHERE e." owner " = $1",                                              \
+            "SELECT " PG_USER_COLUMNS " FROM (SELECT e." other " AS k_id, e.created_us AS k_created FROM " table    \
             " e WHERE e." owner " = $1" LIST_ORDER(other) ") k JOIN users ON users.id = k.k_id WHERE users.status " \
-                                                          "IN ('a', 'b') ORDER BY k.k_created DESC, k.k_id DESC",     \
-            vcounter, "SELECT count(*)" VIEWER_FROM(table, owner, other, vtable, vself, vother),                      \
-            "SELECT " PG_USER_COLUMNS VIEWER_FROM(table, owner, other, vtable, vself, vother) LIST_ORDER(other),      \
+                                                          "IN ('a', 'b') ORDER BY k.k_created DESC, k.k_id DESC",   \
+            vcounter, "SELECT count(*)" VIEWER_FROM(table, owner, other, vtable, vself, vother),                    \
+            "SELECT " PG_USER_COLUMNS VIEWER_FROM(table, owner, other, vtable, vself, vother) LIST_ORDER(other),    \
     }
 
 static const struct list_sql list_sql[] = {
