@@ -885,12 +885,6 @@ int64_t pg_user_count(struct store *st, struct err *e)
     return -1;
 }
 
-bool pg_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out, struct err *e)
-{
-    (void)st; (void)a; (void)f; (void)out;
-    return todo(e, "user_list");
-}
-
 bool pg_user_counters_recompute(struct store *st, int64_t user_id, struct err *e)
 {
     (void)st; (void)user_id;
