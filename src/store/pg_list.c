@@ -1,21 +1,17 @@
-/* pg_list.c - the user list (store_user_list) on PostgreSQL, and list
- * pages at any offset without walking the rows before them.
+/* pg_list.c - list pages at any offset without walking the rows before
+ * them, on PostgreSQL.
  *
  * The same method as sqlite_list.c (its header comment explains it), over
  * the counts of migration 002_list_counts: a plain user list (no filter
  * but the viewer's hides; ordering id, -id, username or -username) and
  * the followers, followings and connections lists that reached 1000 edges
- * seek through the maintained counts; every other user list is one
- * composed query, counted and paged in one snapshot as in sqlite_user.c,
- * with the same filters, ordering and ties.
+ * seek through the maintained counts; other user lists are pg_user.c's
+ * composed query, other edge lists pg_graph.c's walk.
  *
- * Dialect (pg_internal.h): text keys compare and sort with COLLATE "C"
- * (bytewise, as SQLite and strcmp); SQLite's fold(x) is the stored x_fold
- * column; instr() is strpos(); word_prefix() is a regular expression (the
- * term at the start or after a character that is not an ASCII letter or
- * digit, as sqlite.c's word_prefix decides it byte by byte). The username
- * ranges are keyed by their first characters rather than bytes, so every
- * key is valid text (the migration says why the order is the same).
+ * Text keys compare and sort with COLLATE "C" (bytewise, as SQLite and
+ * strcmp). The username ranges are keyed by their first characters rather
+ * than bytes, so every key is valid text (the migration says why the
+ * order is the same).
  */
 #include "store/pg_list.h"
 
@@ -23,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/buf.h"
 #include "core/text.h"
 #include "store/pg_internal.h"
 #include "store/store.h"
@@ -360,10 +355,8 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
     return true;
 }
 
-/* The page of f from the maintained counts when f is a plain list
- * (sqlite_user_list_seek's contract). */
-static bool user_list_seek(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
-                           bool *handled, struct err *e)
+bool pg_user_list_seek(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
+                       bool *handled, struct err *e)
 {
     int kind;
     bool desc;
@@ -375,151 +368,6 @@ static bool user_list_seek(struct store *st, struct arena *a, const struct user_
         return false;
     bool ok = list_page(st, a, f, kind, desc, out, e);
     pg_snapshot_end(st, own);
-    return ok;
-}
-
-/* ================================================================ */
-/* the composed user list                                            */
-
-/* The regular expression of word_prefix(column, folded): folded at the
- * start of the text or after a character that is not an ASCII letter or
- * digit (non-ASCII characters continue a word), every character of folded
- * taken literally. */
-static const char *word_prefix_pattern(struct arena *a, const char *folded)
-{
-    static const char head[] = "(^|[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f])";
-    size_t len = strlen(folded);
-    char *p = arena_alloc(a, sizeof head + 2 * len);
-    memcpy(p, head, sizeof head - 1);
-    char *o = p + sizeof head - 1;
-    for (const unsigned char *s = (const unsigned char *)folded; *s; s++) {
-        bool alnum = (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z');
-        if (*s < 0x80 && !alnum)
-            *o++ = '\\'; /* an escaped non-alphanumeric character is that character */
-        *o++ = (char)*s;
-    }
-    *o = '\0';
-    return p;
-}
-
-/* " AND <the columns match folded>" into w: one or two characters match
- * the start of a word (contract §3), longer terms anywhere. */
-static void add_match(struct sql_query *w, struct arena *a, const char *const *columns, int ncolumns,
-                      const char *folded)
-{
-    bool word = text_chars(folded) <= 2;
-    int n = sql_text(w, word ? word_prefix_pattern(a, folded) : folded);
-    buf_puts(&w->sql, " AND (");
-    for (int i = 0; i < ncolumns; i++) {
-        if (word)
-            buf_printf(&w->sql, "%s%s ~ $%d", i ? " OR " : "", columns[i], n);
-        else
-            buf_printf(&w->sql, "%sstrpos(%s, $%d) > 0", i ? " OR " : "", columns[i], n);
-    }
-    buf_puts(&w->sql, ")");
-}
-
-static void add_text_filter(struct sql_query *w, struct arena *a, const char *column, const char *term)
-{
-    const char *folded = text_fold(a, term);
-    if (!*folded)
-        return; /* a term that folds to nothing (e.g. U+200B) filters nothing */
-    add_match(w, a, &column, 1, folded);
-}
-
-static const char *order_column(const char *field)
-{
-    if (!strcmp(field, "username"))
-        return "username_fold COLLATE \"C\"";
-    if (!strcmp(field, "real_name"))
-        return "real_name_fold COLLATE \"C\"";
-    if (!strcmp(field, "location"))
-        return "location_fold COLLATE \"C\"";
-    if (!strcmp(field, "date_joined"))
-        return "date_joined_us";
-    if (!strcmp(field, "id"))
-        return "id";
-    return NULL;
-}
-
-/* The FROM and WHERE of f into w (text and values). Sets *search to the
- * folded search term, NULL without one. */
-static void user_list_where(struct sql_query *w, struct arena *a, const struct user_filter *f, const char **search)
-{
-    buf_puts(&w->sql, " FROM users WHERE status IN ('a', 'b')");
-    if (f->username)
-        add_text_filter(w, a, "username_fold", f->username);
-    if (f->real_name)
-        add_text_filter(w, a, "real_name_fold", f->real_name);
-    if (f->location)
-        add_text_filter(w, a, "location_fold", f->location);
-    if (f->description)
-        add_text_filter(w, a, "description_fold", f->description);
-    if (f->gender)
-        buf_printf(&w->sql, " AND gender = $%d", sql_text(w, f->gender));
-    *search = NULL;
-    if (f->search) {
-        static const char *const columns[] = {"username_fold", "real_name_fold"};
-        const char *folded = text_fold(a, f->search);
-        *search = folded;
-        if (!*folded)
-            buf_puts(&w->sql, " AND false"); /* word_prefix matches no empty term */
-        else
-            add_match(w, a, columns, 2, folded);
-    }
-    if (f->exclude_id)
-        buf_printf(&w->sql, " AND id <> $%d", sql_int(w, f->exclude_id));
-    if (f->viewer_id) /* users the viewer hides are left out */
-        buf_printf(&w->sql, " AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $%d)",
-                   sql_int(w, f->viewer_id));
-}
-
-bool pg_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
-                  struct err *e)
-{
-    bool handled; /* plain lists seek through the maintained counts */
-    if (!user_list_seek(st, a, f, out, &handled, e))
-        return false;
-    if (handled)
-        return true;
-    struct sql_query w = {0};
-    struct buf sql = BUF_INIT;
-    const char *search;
-    user_list_where(&w, a, f, &search);
-
-    bool ok = false, own = false;
-    PGresult *r = NULL;
-    if (!pg_page_begin(st, &w, &out->count, &own, e)) {
-        buf_free(&w.sql);
-        return false; /* the snapshot is already ended */
-    }
-
-    /* page */
-    buf_printf(&sql, "SELECT " PG_USER_COLUMNS "%s ORDER BY ", buf_str(&w.sql));
-    if (f->norder == 0 && search) { /* exact username, then username prefix, then the rest */
-        int s = sql_text(&w, search);
-        buf_printf(&sql, "CASE WHEN username_fold = $%d THEN 0 WHEN starts_with(username_fold, $%d) THEN 1 ELSE 2 END, ",
-                   s, s);
-    }
-    for (int i = 0; i < f->norder; i++) {
-        const char *col = order_column(f->order[i].field);
-        if (col)
-            buf_printf(&sql, "%s %s, ", col, f->order[i].desc ? "DESC" : "ASC");
-    }
-    bool id_desc = f->norder > 0 && !strcmp(f->order[f->norder - 1].field, "id") && f->order[f->norder - 1].desc;
-    int limit_bind = sql_int(&w, f->limit > 0 ? f->limit : 0), offset_bind = sql_int(&w, f->offset > 0 ? f->offset : 0);
-    buf_printf(&sql, "id %s LIMIT $%d OFFSET $%d", id_desc ? "DESC" : "ASC", limit_bind, offset_bind);
-    if (!(r = pg_query(st, buf_str(&sql), &w, e)))
-        goto done;
-    out->items = arena_alloc(a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
-    out->n = 0;
-    read_users(a, r, f->limit, out);
-    PQclear(r);
-    ok = true;
-done:
-    pg_snapshot_end(st, own);
-    buf_free(&w.sql);
-    buf_free(&sql);
     return ok;
 }
 
@@ -756,4 +604,23 @@ int64_t pg_list_counts_check(struct store *st, store_counter_fn *fn, void *ctx, 
     }
     PQclear(r);
     return differences;
+}
+
+bool pg_list_counts_rebuild(struct store *st, struct err *e)
+{
+    return pg_exec(st, e, "DELETE FROM list_counts", "") &&
+           pg_exec(st, e, "INSERT INTO list_counts (kind, level, key, prefix, n) " LIST_COUNTS_ACTUAL, "") &&
+           pg_exec(st, e, "DELETE FROM list_edge_counts", "") &&
+           pg_exec(st, e,
+                   "INSERT INTO list_edge_counts (owner, list, level, block, n) SELECT r.owner, r.list, r.level, "
+                   "r.block, count(*) FROM list_edge_ranges r JOIN users o ON o.id = r.owner WHERE (r.list = 0 AND "
+                   "o.followers_counter >= 1000) OR (r.list = 1 AND o.followings_counter >= 1000) OR (r.list = 2 "
+                   "AND o.connections_counter >= 1000) GROUP BY r.owner, r.list, r.level, r.block",
+                   "") &&
+           pg_exec(st, e,
+                   "INSERT INTO list_edge_counts (owner, list, level, block, n) SELECT o.id, l.list, 1, 0, 0 "
+                   "FROM users o CROSS JOIN (VALUES (0), (1), (2)) AS l(list) WHERE (l.list = 0 AND "
+                   "o.followers_counter >= 1000) OR (l.list = 1 AND o.followings_counter >= 1000) OR (l.list = 2 "
+                   "AND o.connections_counter >= 1000) ON CONFLICT (owner, list, level, block) DO NOTHING",
+                   "");
 }

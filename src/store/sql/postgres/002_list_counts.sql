@@ -4,12 +4,7 @@
 -- index range scan instead of counting and walking every row before it
 -- (pg_list.c). The PostgreSQL form of SQLite's 008_list_counts.
 --
--- Also the users' folded location and description (written by C with
--- text_fold, like real_name_fold), which the user list orders and filters
--- by, and the indexes of the list orderings.
-
-ALTER TABLE users ADD COLUMN IF NOT EXISTS location_fold text COLLATE "C" NOT NULL DEFAULT '';
-ALTER TABLE users ADD COLUMN IF NOT EXISTS description_fold text COLLATE "C" NOT NULL DEFAULT '';
+-- Also the indexes of the user list's orderings (visible users only).
 
 CREATE INDEX IF NOT EXISTS list_by_username ON users (username_fold COLLATE "C") WHERE status IN ('a', 'b');
 CREATE INDEX IF NOT EXISTS list_by_real_name ON users (real_name_fold COLLATE "C", id) WHERE status IN ('a', 'b');
