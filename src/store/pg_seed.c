@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "store/pg_internal.h"
+#include "store/pg_list.h"
 #include "store/seed_internal.h"
 
 enum { COPY_FLUSH_BYTES = 1 << 20 }; /* rows are sent in chunks of about this */
@@ -268,6 +269,7 @@ static bool rebuild_derived(struct store *st, struct err *e)
                    "UPDATE categories k SET followers_counter = (SELECT count(*) FROM category_follows f "
                    "JOIN users u ON u.id = f.user_id WHERE f.category_id = k.id AND u.status IN ('a', 'b'))",
                    "") &&
+           pg_list_counts_rebuild(st, e) &&
            pg_exec_simple(st, e,
                           "ALTER TABLE users ENABLE TRIGGER USER; ALTER TABLE user_tags ENABLE TRIGGER USER; "
                           "ALTER TABLE category_follows ENABLE TRIGGER USER; ALTER TABLE follows ENABLE TRIGGER USER");
