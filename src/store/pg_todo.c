@@ -295,12 +295,6 @@ bool pg_avatar_purge(struct store *st, struct arena *a, int64_t user_id, const c
 }
 
 /* pg_backup.c (to port) */
-bool pg_backup(struct store *st, const char *path, bool overwrite, struct err *e)
-{
-    (void)st; (void)path; (void)overwrite;
-    return todo(e, "backup");
-}
-
 /* pg_graph.c (to port) */
 bool pg_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, enum user_status *a_status, enum user_status *b_status, struct err *e)
 {
@@ -486,6 +480,8 @@ bool pg_token_purge_expired(struct store *st, int64_t now, struct err *e)
 }
 
 /* pg_pref.c (to port) */
+void pg_pref_cache_free(struct store *st) { (void)st; }
+
 bool pg_pref_list(struct store *st, struct arena *a, struct pref **out, int *n, struct err *e)
 {
     (void)st; (void)a; (void)out; (void)n;
