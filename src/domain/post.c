@@ -192,8 +192,7 @@ bool post_create(struct store *st, struct arena *a, const struct principal *who,
     if (!store_begin(st, e))
         return false;
     if (!store_lock_users(st, &who->user_id, 1, e) || !check_categories(st, a, in, e) ||
-        !store_post_insert(st, out, in->category_ids, in->ncategories, e) ||
-        !store_commit(st, e)) {
+        !store_post_insert(st, out, in->category_ids, in->ncategories, e) || !store_commit(st, e)) {
         store_rollback(st);
         return false;
     }

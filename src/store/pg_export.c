@@ -82,8 +82,8 @@ bool pg_export_request(struct store *st, int64_t user_id, int64_t now_us, const 
                    "iis", user_id, now_us, base_url ? base_url : "");
 }
 
-int pg_export_claim(struct store *st, struct arena *a, int64_t now_us, const char *file_name,
-                    struct store_export *out, struct err *e)
+int pg_export_claim(struct store *st, struct arena *a, int64_t now_us, const char *file_name, struct store_export *out,
+                    struct err *e)
 {
     return pg_row(st, a, read_export, out, e,
                   "UPDATE data_exports SET status = 'running', started_us = $1, completed_us = NULL, "

@@ -32,8 +32,8 @@ static void read_post(struct arena *a, const PGresult *r, int row, void *out) { 
 static bool post_counter_add(struct store *st, const struct post *p, int delta, struct err *e)
 {
     return !strcmp(p->type, POST_TYPE_DISCUSSION)
-               ? pg_exec(st, e, "UPDATE users SET discussions_counter = discussions_counter + $1 WHERE id = $2",
-                         "ii", (int64_t)delta, p->author_id)
+               ? pg_exec(st, e, "UPDATE users SET discussions_counter = discussions_counter + $1 WHERE id = $2", "ii",
+                         (int64_t)delta, p->author_id)
                : pg_exec(st, e, "UPDATE users SET posts_counter = posts_counter + $1 WHERE id = $2", "ii",
                          (int64_t)delta, p->author_id);
 }
@@ -49,8 +49,8 @@ bool pg_post_insert(struct store *st, struct post *p, const int64_t *category_id
         return got == 0 ? err_internal(e) : false;
     if (ncategories > 0 &&
         !pg_exec(st, e,
-                 "INSERT INTO post_categories (post_id, category_id) SELECT $1, c FROM unnest($2::bigint[]) AS c",
-                 "ia", p->id, category_ids, (size_t)ncategories))
+                 "INSERT INTO post_categories (post_id, category_id) SELECT $1, c FROM unnest($2::bigint[]) AS c", "ia",
+                 p->id, category_ids, (size_t)ncategories))
         return false;
     return post_counter_add(st, p, 1, e);
 }

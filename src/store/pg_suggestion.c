@@ -50,7 +50,7 @@
 #define ELIGIBLE_SQL(suggestable, counter) \
     "SELECT u.id, u." counter " FROM users u WHERE u.id = ANY($2) AND u.status = 'a' AND " suggestable
 /* The tail: walks the popularity index of 004_content from its top. */
-#define POPULAR_SQL(suggestable, counter)                                                                  \
+#define POPULAR_SQL(suggestable, counter)                                                                   \
     "SELECT " PG_USER_COLUMNS " FROM users WHERE status = 'a' AND " suggestable " AND users.id <> ALL($2) " \
     "ORDER BY " counter " DESC, id LIMIT $3 OFFSET $4"
 
@@ -93,8 +93,8 @@ static void collect_ids(PGresult *r, int64_t *ids, int *n, int max)
     PQclear(r);
 }
 
-bool pg_suggestion_second_degree(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
-                                 int first_max, int second_max, int64_t **ids, int *n, struct err *e)
+bool pg_suggestion_second_degree(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode, int first_max,
+                                 int second_max, int64_t **ids, int *n, struct err *e)
 {
     const struct suggestion_sql *s = mode_sql(follow_mode);
     *n = 0;
@@ -116,8 +116,8 @@ bool pg_suggestion_second_degree(struct store *st, struct arena *a, int64_t view
     return true;
 }
 
-bool pg_suggestion_eligible(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
-                            const int64_t *ids, int n, struct suggestion_candidate **out, int *nout, struct err *e)
+bool pg_suggestion_eligible(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode, const int64_t *ids,
+                            int n, struct suggestion_candidate **out, int *nout, struct err *e)
 {
     *out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
     *nout = 0;
@@ -147,9 +147,8 @@ int64_t pg_suggestion_count(struct store *st, int64_t viewer_id, bool follow_mod
     return n > 0 ? n : 0;
 }
 
-bool pg_suggestion_popular(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
-                           const int64_t *skip, int nskip, int limit, int64_t offset, struct user *out, int *n,
-                           struct err *e)
+bool pg_suggestion_popular(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode, const int64_t *skip,
+                           int nskip, int limit, int64_t offset, struct user *out, int *n, struct err *e)
 {
     *n = 0;
     if (limit <= 0)
@@ -212,7 +211,7 @@ bool pg_suggestion_category_search(struct store *st, struct arena *a, const char
         const char *in_name = strstr(name, term);
         int kind;
         if (in_name)
-            kind = !strcmp(name, term) ? SUGGESTION_CATEGORY_EXACT
+            kind = !strcmp(name, term)          ? SUGGESTION_CATEGORY_EXACT
                    : !strncmp(name, term, tlen) ? SUGGESTION_CATEGORY_PREFIX
                                                 : SUGGESTION_CATEGORY_CONTAINS;
         else if (!PQgetisnull(r, i, 3) && strstr(text_fold(a, PQgetvalue(r, i, 3)), term))
@@ -244,10 +243,9 @@ bool pg_suggestion_category_unfollowed(struct store *st, struct arena *a, int64_
     if (limit <= 0 || offset >= *count)
         return true;
     /* followers: the active followers (a, b) followers_counter keeps */
-    PGresult *r = pg_run(st, e,
-                         "SELECT k.id" CATEGORY_UNFOLLOWED_WHERE
-                         " ORDER BY k.followers_counter DESC, k.id LIMIT $2 OFFSET $3",
-                         "iii", viewer_id, (int64_t)limit, (int64_t)offset);
+    PGresult *r = pg_run(
+        st, e, "SELECT k.id" CATEGORY_UNFOLLOWED_WHERE " ORDER BY k.followers_counter DESC, k.id LIMIT $2 OFFSET $3",
+        "iii", viewer_id, (int64_t)limit, (int64_t)offset);
     if (!r)
         return false;
     collect_ids(r, *ids, n, limit);

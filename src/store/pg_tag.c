@@ -80,7 +80,7 @@ bool pg_tag_update(struct store *st, const struct tag *t, struct err *e)
 
 /* The tags table is small (an admin's vocabulary): one statement whose
  * absent filters are NULL or -1. f->search is already folded. */
-#define TAG_WHERE                                                                                 \
+#define TAG_WHERE                                                                                                \
     " FROM tags t WHERE ($1::text IS NULL OR t.type = $1) AND ($2::text IS NULL OR strpos(t.name_fold, $2) > 0)" \
     " AND ($3 < 0 OR t.visible = $3) AND ($4 < 0 OR t.active = $4) AND ($5 < 0 OR t.deleted = $5)"
 
@@ -92,9 +92,9 @@ static bool tag_list_read(struct store *st, struct arena *a, const struct tag_fi
         return false;
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
     out->n = 0;
-    PGresult *r = pg_run(st, e, "SELECT " TAG_COLUMNS TAG_WHERE " ORDER BY t.id LIMIT $6 OFFSET $7", "ssiiiii",
-                         f->type, f->search, (int64_t)f->visible, (int64_t)f->active, (int64_t)f->deleted,
-                         (int64_t)f->limit, (int64_t)f->offset);
+    PGresult *r = pg_run(st, e, "SELECT " TAG_COLUMNS TAG_WHERE " ORDER BY t.id LIMIT $6 OFFSET $7", "ssiiiii", f->type,
+                         f->search, (int64_t)f->visible, (int64_t)f->active, (int64_t)f->deleted, (int64_t)f->limit,
+                         (int64_t)f->offset);
     if (!r)
         return false;
     int rows = PQntuples(r);
