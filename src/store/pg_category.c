@@ -66,11 +66,35 @@ static void category_rows(struct arena *a, PGresult *r, int max, struct category
     *n = rows;
 }
 
-/* The stored fold of a name (malloc'd; the caller frees it). */
+/* The stored fold of a name (malloc'd; the caller frees it): text_fold's,
+ * "" for invalid text. NULL only when memory runs out. */
 static char *name_fold(const char *name)
 {
     char *f = text_fold_malloc(name, strlen(name));
     return f ? f : calloc(1, 1);
+}
+
+/* The folds categories store with c: name_fold and name_synonyms_fold (NULL
+ * with name_synonyms). False when memory runs out. */
+struct category_folds {
+    char *name, *synonyms;
+};
+
+static bool folds_of(const struct category *c, struct category_folds *f, struct err *e)
+{
+    f->name = name_fold(c->name);
+    f->synonyms = c->name_synonyms ? name_fold(c->name_synonyms) : NULL;
+    if (f->name && (f->synonyms || !c->name_synonyms))
+        return true;
+    free(f->name);
+    free(f->synonyms);
+    return err_internal(e);
+}
+
+static void folds_free(struct category_folds *f)
+{
+    free(f->name);
+    free(f->synonyms);
 }
 
 static bool unique_error(struct err *e)
@@ -107,19 +131,21 @@ int pg_category_slug_taken(struct store *st, const char *slug, int64_t except_id
 
 bool pg_category_insert(struct store *st, struct category *c, struct err *e)
 {
-    char *fold = name_fold(c->name);
-    if (!fold)
-        return err_internal(e);
+    struct category_folds f;
+    if (!folds_of(c, &f, e))
+        return false;
     /* a taken name or slug inserts nothing: no row back */
-    int got = pg_int(st, &c->id, e,
-                     "INSERT INTO categories (\"order\", name, name_fold, name_synonyms, slug, slogan, html_info, "
-                     "seo_title, seo_description, auto_follow, active, deleted, emotional_image_position, "
-                     "stream_order_by, lastmod_us, content_only_staff) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                     "$10, $11, $12, $13, $14, $15, $16) ON CONFLICT DO NOTHING RETURNING id",
-                     "isssssssssiiisii", c->order, c->name, fold, c->name_synonyms, c->slug, c->slogan, c->html_info,
-                     c->seo_title, c->seo_description, c->auto_follow, (int64_t)c->active, (int64_t)c->deleted,
-                     c->emotional_image_position, c->stream_order_by, c->lastmod_us, (int64_t)c->content_only_staff);
-    free(fold);
+    int got =
+        pg_int(st, &c->id, e,
+               "INSERT INTO categories (\"order\", name, name_fold, name_synonyms, name_synonyms_fold, slug, "
+               "slogan, html_info, seo_title, seo_description, auto_follow, active, deleted, "
+               "emotional_image_position, stream_order_by, lastmod_us, content_only_staff) VALUES ($1, $2, $3, "
+               "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT DO NOTHING "
+               "RETURNING id",
+               "issssssssssiiisii", c->order, c->name, f.name, c->name_synonyms, f.synonyms, c->slug, c->slogan,
+               c->html_info, c->seo_title, c->seo_description, c->auto_follow, (int64_t)c->active, (int64_t)c->deleted,
+               c->emotional_image_position, c->stream_order_by, c->lastmod_us, (int64_t)c->content_only_staff);
+    folds_free(&f);
     if (got < 0)
         return false;
     return got ? true : unique_error(e);
@@ -127,19 +153,20 @@ bool pg_category_insert(struct store *st, struct category *c, struct err *e)
 
 bool pg_category_update(struct store *st, const struct category *c, struct err *e)
 {
-    char *fold = name_fold(c->name);
-    if (!fold)
-        return err_internal(e);
+    struct category_folds f;
+    if (!folds_of(c, &f, e))
+        return false;
     int done = pg_exec_unique(st, e,
                               "UPDATE categories SET \"order\" = $1, name = $2, name_fold = $3, name_synonyms = $4, "
-                              "slug = $5, slogan = $6, html_info = $7, seo_title = $8, seo_description = $9, "
-                              "auto_follow = $10, active = $11, deleted = $12, emotional_image_position = $13, "
-                              "stream_order_by = $14, lastmod_us = $15, content_only_staff = $16 WHERE id = $17",
-                              "isssssssssiiisiii", c->order, c->name, fold, c->name_synonyms, c->slug, c->slogan,
-                              c->html_info, c->seo_title, c->seo_description, c->auto_follow, (int64_t)c->active,
-                              (int64_t)c->deleted, c->emotional_image_position, c->stream_order_by, c->lastmod_us,
-                              (int64_t)c->content_only_staff, c->id);
-    free(fold);
+                              "name_synonyms_fold = $5, slug = $6, slogan = $7, html_info = $8, seo_title = $9, "
+                              "seo_description = $10, auto_follow = $11, active = $12, deleted = $13, "
+                              "emotional_image_position = $14, stream_order_by = $15, lastmod_us = $16, "
+                              "content_only_staff = $17 WHERE id = $18",
+                              "issssssssssiiisiii", c->order, c->name, f.name, c->name_synonyms, f.synonyms, c->slug,
+                              c->slogan, c->html_info, c->seo_title, c->seo_description, c->auto_follow,
+                              (int64_t)c->active, (int64_t)c->deleted, c->emotional_image_position, c->stream_order_by,
+                              c->lastmod_us, (int64_t)c->content_only_staff, c->id);
+    folds_free(&f);
     if (done < 0)
         return false;
     return done ? true : unique_error(e);
@@ -246,23 +273,4 @@ bool pg_category_of_post(struct store *st, struct arena *a, int64_t post_id, str
         return false;
     category_rows(a, r, POST_CATEGORIES_READ_MAX, out, n);
     return true;
-}
-
-int64_t pg_category_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
-{
-    /* one statement: one snapshot, so concurrent writes cannot show as
-     * differences */
-    PGresult *r = pg_run(st, e,
-                         "SELECT id, followers_counter, actual FROM (SELECT k.id, k.followers_counter, "
-                         "(SELECT count(*) FROM category_follows f JOIN users u ON u.id = f.user_id "
-                         "WHERE f.category_id = k.id AND u.status IN ('a', 'b')) AS actual FROM categories k) c "
-                         "WHERE followers_counter <> actual ORDER BY id",
-                         "");
-    if (!r)
-        return -1;
-    int rows = PQntuples(r);
-    for (int i = 0; fn && i < rows; i++)
-        fn(ctx, "category", pg_col_int(r, i, 0), "followers_counter", pg_col_int(r, i, 1), pg_col_int(r, i, 2));
-    PQclear(r);
-    return rows;
 }

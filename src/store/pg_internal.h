@@ -103,11 +103,6 @@ enum { PG_TX_NONE, PG_TX_WRITE, PG_TX_READ, PG_TX_SNAPSHOT };
 /* Frees the preference cache (pg_close). */
 void pg_pref_cache_free(struct store *st);
 
-/* The categories whose followers_counter differs from their follows by
- * active users, for store_user_counters_check (pg_category.c): calls fn
- * for each, returns how many, -1 on error. */
-int64_t pg_category_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e);
-
 /* ---- errors ---- */
 
 /* Fills e from a failed result r (or the connection's state when r is

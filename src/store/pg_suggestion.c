@@ -4,18 +4,17 @@
  * shapes and indexes, 004_content's).
  *
  * Differences: id sets are bigint[] parameters (= ANY) instead of JSON
- * arrays; the categories' folded names come from name_fold and their
- * synonyms are folded here (categories are few: the table is scanned as in
- * SQLite); the unfollowed categories are ordered by their active followers
- * as categories.followers_counter keeps them (the same number as SQLite's
- * search_count m2:<id>, which belongs to user search). */
+ * arrays; the categories' folded names and synonyms are their stored
+ * name_fold and name_synonyms_fold (the table is scanned, as in SQLite:
+ * categories are few); the unfollowed categories are ordered by their
+ * active followers as categories.followers_counter keeps them (the same
+ * number as SQLite's search_count m2:<id>, which belongs to user search). */
 #include "store/store.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/text.h"
 #include "store/pg_internal.h"
 
 /* ================================================================ */
@@ -173,63 +172,37 @@ bool pg_suggestion_popular(struct store *st, struct arena *a, int64_t viewer_id,
     " FROM categories k WHERE k.active = 1 AND k.deleted = 0 AND NOT " \
     "EXISTS (SELECT 1 FROM category_follows f WHERE f.user_id = $1 AND f.category_id = k.id)"
 
-struct category_match {
-    int64_t id, order;
-    int match; /* enum suggestion_category_match */
-};
-
-static int cmp_match(const void *x, const void *y)
-{
-    const struct category_match *a = x, *b = y;
-    if (a->match != b->match)
-        return a->match < b->match ? -1 : 1;
-    if (a->order != b->order)
-        return a->order < b->order ? -1 : 1;
-    return a->id < b->id ? -1 : a->id > b->id;
-}
+/* Active categories whose folded name or synonyms contain the folded term
+ * $1; `m` is how the name matches (enum suggestion_category_match). */
+#define CATEGORY_MATCH_WHERE                                                                    \
+    " FROM categories k WHERE k.active = 1 AND k.deleted = 0 AND (strpos(k.name_fold, $1) > 0 " \
+    "OR strpos(coalesce(k.name_synonyms_fold, ''), $1) > 0)"
+#define CATEGORY_MATCH_KIND                                                            \
+    "CASE WHEN k.name_fold = $1 THEN 0 WHEN starts_with(k.name_fold, $1) THEN 1 WHEN " \
+    "strpos(k.name_fold, $1) > 0 THEN 2 ELSE 3 END"
 
 bool pg_suggestion_category_search(struct store *st, struct arena *a, const char *term, int limit, int offset,
                                    struct suggestion_category_hit **out, int *n, int64_t *count, struct err *e)
 {
     *n = 0;
-    *count = 0;
     *out = arena_alloc(a, sizeof **out * (size_t)(limit > 0 ? limit : 1));
-    /* the active categories, matched here as SQLite matches them in SQL:
-     * the folded name or synonyms contain the folded term */
+    if (!pg_count(st, count, e, "SELECT count(*)" CATEGORY_MATCH_WHERE, "s", term))
+        return false;
+    if (limit <= 0 || offset >= *count)
+        return true;
     PGresult *r = pg_run(st, e,
-                         "SELECT k.id, k.\"order\", k.name_fold, k.name_synonyms FROM categories k "
-                         "WHERE k.active = 1 AND k.deleted = 0",
-                         "");
+                         "SELECT k.id, " CATEGORY_MATCH_KIND " AS m" CATEGORY_MATCH_WHERE
+                         " ORDER BY m, k.\"order\", k.id LIMIT $2 OFFSET $3",
+                         "sii", term, (int64_t)limit, (int64_t)offset);
     if (!r)
         return false;
     int rows = PQntuples(r);
-    struct category_match *m = arena_alloc(a, sizeof *m * (size_t)(rows > 0 ? rows : 1));
-    int nm = 0;
-    size_t tlen = strlen(term);
-    for (int i = 0; i < rows; i++) {
-        const char *name = PQgetisnull(r, i, 2) ? "" : PQgetvalue(r, i, 2);
-        const char *in_name = strstr(name, term);
-        int kind;
-        if (in_name)
-            kind = !strcmp(name, term)          ? SUGGESTION_CATEGORY_EXACT
-                   : !strncmp(name, term, tlen) ? SUGGESTION_CATEGORY_PREFIX
-                                                : SUGGESTION_CATEGORY_CONTAINS;
-        else if (!PQgetisnull(r, i, 3) && strstr(text_fold(a, PQgetvalue(r, i, 3)), term))
-            kind = SUGGESTION_CATEGORY_SYNONYM;
-        else
-            continue;
-        m[nm++] = (struct category_match){pg_col_int(r, i, 0), pg_col_int(r, i, 1), kind};
-    }
-    PQclear(r);
-    *count = nm;
-    if (limit <= 0 || offset < 0 || offset >= nm)
-        return true;
-    qsort(m, (size_t)nm, sizeof *m, cmp_match);
-    for (int i = offset; i < nm && *n < limit; i++)
+    for (int i = 0; i < rows && *n < limit; i++)
         (*out)[(*n)++] = (struct suggestion_category_hit){
-            .category_id = m[i].id,
-            .match = (enum suggestion_category_match)m[i].match,
+            .category_id = pg_col_int(r, i, 0),
+            .match = (enum suggestion_category_match)pg_col_int(r, i, 1),
         };
+    PQclear(r);
     return true;
 }
 

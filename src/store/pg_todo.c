@@ -428,86 +428,7 @@ bool pg_graph_request_list(struct store *st, struct arena *a, int64_t user_id, b
 }
 
 /* pg_oauth.c (to port) */
-bool pg_client_insert(struct store *st, const char *client_id, const char *secret_hash, const char *name, struct err *e)
-{
-    (void)st; (void)client_id; (void)secret_hash; (void)name;
-    return todo(e, "client_insert");
-}
-
-int pg_client_get(struct store *st, struct arena *a, const char *client_id, struct oauth_client *out, struct err *e)
-{
-    (void)st; (void)a; (void)client_id; (void)out;
-    todo(e, "client_get");
-    return -1;
-}
-
-bool pg_token_insert(struct store *st, const struct oauth_token *t, const char *access_hash, const char *refresh_hash, int64_t *id, struct err *e)
-{
-    (void)st; (void)t; (void)access_hash; (void)refresh_hash; (void)id;
-    return todo(e, "token_insert");
-}
-
-int pg_token_by_access(struct store *st, const char *access_hash, struct oauth_token *out, struct err *e)
-{
-    (void)st; (void)access_hash; (void)out;
-    todo(e, "token_by_access");
-    return -1;
-}
-
-int pg_token_by_refresh(struct store *st, const char *refresh_hash, struct oauth_token *out, struct err *e)
-{
-    (void)st; (void)refresh_hash; (void)out;
-    todo(e, "token_by_refresh");
-    return -1;
-}
-
-bool pg_token_delete(struct store *st, int64_t id, struct err *e)
-{
-    (void)st; (void)id;
-    return todo(e, "token_delete");
-}
-
-bool pg_token_delete_user(struct store *st, int64_t user_id, int64_t except_id, struct err *e)
-{
-    (void)st; (void)user_id; (void)except_id;
-    return todo(e, "token_delete_user");
-}
-
-bool pg_token_purge_expired(struct store *st, int64_t now, struct err *e)
-{
-    (void)st; (void)now;
-    return todo(e, "token_purge_expired");
-}
-
 /* pg_pref.c (to port) */
-void pg_pref_cache_free(struct store *st) { (void)st; }
-
-bool pg_pref_list(struct store *st, struct arena *a, struct pref **out, int *n, struct err *e)
-{
-    (void)st; (void)a; (void)out; (void)n;
-    return todo(e, "pref_list");
-}
-
-int pg_pref_get(struct store *st, struct arena *a, const char *section, const char *name, struct pref *out, struct err *e)
-{
-    (void)st; (void)a; (void)section; (void)name; (void)out;
-    todo(e, "pref_get");
-    return -1;
-}
-
-int pg_pref_get_id(struct store *st, struct arena *a, int64_t id, struct pref *out, struct err *e)
-{
-    (void)st; (void)a; (void)id; (void)out;
-    todo(e, "pref_get_id");
-    return -1;
-}
-
-bool pg_pref_set(struct store *st, int64_t id, const json_t *value, struct err *e)
-{
-    (void)st; (void)id; (void)value;
-    return todo(e, "pref_set");
-}
-
 /* pg_provider.c (to port) */
 bool pg_provider_list(struct store *st, struct arena *a, int64_t user_id, int max, struct provider_assoc **out, int *n, struct err *e)
 {
@@ -557,12 +478,6 @@ bool pg_search_plan(struct store *st, struct arena *a, const char *term, const c
 }
 
 /* pg_seed.c (to port) */
-bool pg_seed(struct store *st, const struct seed_options *o, struct seed_stats *out, struct err *e)
-{
-    (void)st; (void)o; (void)out;
-    return todo(e, "seed");
-}
-
 bool pg_search_reindex(struct store *st, struct err *e)
 {
     (void)st;
@@ -577,70 +492,3 @@ bool pg_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
 }
 
 /* pg_user.c (to port) */
-int pg_user_get(struct store *st, struct arena *a, int64_t id, struct user *out, struct err *e)
-{
-    (void)st; (void)a; (void)id; (void)out;
-    todo(e, "user_get");
-    return -1;
-}
-
-int pg_user_get_by_login(struct store *st, struct arena *a, const char *login, struct user *out, struct err *e)
-{
-    (void)st; (void)a; (void)login; (void)out;
-    todo(e, "user_get_by_login");
-    return -1;
-}
-
-int pg_user_username_taken(struct store *st, const char *username, int64_t except_id, struct err *e)
-{
-    (void)st; (void)username; (void)except_id;
-    todo(e, "user_username_taken");
-    return -1;
-}
-
-int pg_user_email_taken(struct store *st, const char *email, int64_t except_id, struct err *e)
-{
-    (void)st; (void)email; (void)except_id;
-    todo(e, "user_email_taken");
-    return -1;
-}
-
-int pg_user_ext_id_taken(struct store *st, int64_t ext_id, int64_t except_id, struct err *e)
-{
-    (void)st; (void)ext_id; (void)except_id;
-    todo(e, "user_ext_id_taken");
-    return -1;
-}
-
-bool pg_user_insert(struct store *st, const struct user *u, int64_t *id, struct err *e)
-{
-    (void)st; (void)u; (void)id;
-    return todo(e, "user_insert");
-}
-
-int64_t pg_user_count(struct store *st, struct err *e)
-{
-    (void)st;
-    todo(e, "user_count");
-    return -1;
-}
-
-bool pg_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out, struct err *e)
-{
-    (void)st; (void)a; (void)f; (void)out;
-    return todo(e, "user_list");
-}
-
-bool pg_user_counters_recompute(struct store *st, int64_t user_id, struct err *e)
-{
-    (void)st; (void)user_id;
-    return todo(e, "user_counters_recompute");
-}
-
-int64_t pg_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
-{
-    (void)st; (void)fn; (void)ctx;
-    todo(e, "user_counters_check");
-    return -1;
-}
-
