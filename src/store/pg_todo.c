@@ -12,12 +12,6 @@ static bool todo(struct err *e, const char *name)
 
 /* pg.c (to port) */
 /* pg_backup.c (to port) */
-bool pg_backup(struct store *st, const char *path, bool overwrite, struct err *e)
-{
-    (void)st; (void)path; (void)overwrite;
-    return todo(e, "backup");
-}
-
 /* pg_category.c (to port) */
 int pg_category_get(struct store *st, struct arena *a, int64_t id, struct category *out, struct err *e)
 {
@@ -365,6 +359,8 @@ bool pg_post_by_author(struct store *st, struct arena *a, int64_t author_id, int
 }
 
 /* pg_pref.c (to port) */
+void pg_pref_cache_free(struct store *st) { (void)st; }
+
 bool pg_pref_list(struct store *st, struct arena *a, struct pref **out, int *n, struct err *e)
 {
     (void)st; (void)a; (void)out; (void)n;

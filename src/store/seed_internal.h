@@ -1,15 +1,17 @@
-/* sqlite_seed_internal.h - what the files of `hearth seed` share: its
- * bounds, the random streams, one generated person (sqlite_seed_people.c)
- * and the set of usernames taken. Only src/store/sqlite_seed*.c include it. */
-#ifndef HEARTH_STORE_SQLITE_SEED_INTERNAL_H
-#define HEARTH_STORE_SQLITE_SEED_INTERNAL_H
+/* seed_internal.h - what the files of `hearth seed` share: its bounds,
+ * the random streams, one generated person (seed_people.c), the set of
+ * usernames taken, and the plan of a run with its rows (seed_plan.c).
+ * Only the seed files of src/store (seed_*.c, sqlite_seed.c, pg_seed.c)
+ * include it. */
+#ifndef HEARTH_STORE_SEED_INTERNAL_H
+#define HEARTH_STORE_SEED_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "model/user_status.h"
-#include "store/sqlite_seed_data.h"
+#include "store/seed_data.h"
 
 enum {
     SEED_BATCH = 50000,        /* users per transaction */
@@ -76,5 +78,41 @@ void seed_nameset_free(struct nameset *ns);
 /* The categories a user follows: a geometric number (mean about 3), each
  * picked by popularity. Returns how many, written to out. */
 int seed_pick_categories(uint64_t seed, int64_t id, int *out);
+
+/* ---- the plan of one run (seed_plan.c) ---- */
+
+/* Statuses, follows and the counters they make, for users first ..
+ * first + n - 1, K follows each; the arrays are heap-allocated (n can be
+ * 50 million) and freed by seed_plan_free. */
+struct seed_plan {
+    uint64_t seed;
+    int64_t n, K, first;
+    struct nameset names;           /* usernames taken (folded): fill it before making rows */
+    char *status;                   /* [n] */
+    int32_t *follows;               /* [n * K]: targets, as indexes from first */
+    int32_t *nfollows, *nfollowers; /* [n] */
+};
+
+/* Pass 1: statuses; pass 2: follows (popular users are followed more: a
+ * target's rank is log-uniform) and the counters they make. */
+void seed_plan_graph(struct seed_plan *s);
+void seed_plan_free(struct seed_plan *s);
+
+/* User first + i, as the writers store it. */
+struct seed_user_row {
+    int64_t id;
+    struct person p; /* username made unique; positions rounded to 7 decimals */
+    char *username_fold, *real_name_fold; /* heap (real_name_fold may be NULL) */
+    char email[SEED_USERNAME_MAX + 48];
+    int cats[SEED_MAX_CATEGORY_FOLLOWS], ncats; /* indexes into seed_categories */
+    int tags[N(seed_tags)], ntags;              /* indexes into seed_tags */
+};
+
+/* Makes row i of the plan (deterministic; adds its username to s->names). */
+void seed_user_row(struct seed_plan *s, int64_t i, struct seed_user_row *row);
+void seed_user_row_free(struct seed_user_row *row);
+
+/* A category's slug: its name in lower case. */
+void seed_category_slug(const char *name, char *slug, size_t size);
 
 #endif
