@@ -456,6 +456,24 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
 /* ================================================================ */
 /* delete                                                           */
 
+static int compare_ids(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Locks the users related to a deleted one (store_lock_users) in id order,
+ * a bounded slice per statement: a user may have any number of them. */
+static bool lock_related(struct store *st, int64_t *ids, size_t n, struct err *e)
+{
+    enum { SLICE = 1000 };
+    qsort(ids, n, sizeof *ids, compare_ids);
+    for (size_t i = 0; i < n; i += SLICE)
+        if (!store_lock_users(st, ids + i, n - i < SLICE ? n - i : SLICE, e))
+            return false;
+    return true;
+}
+
 static void pause_ms(int64_t ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
@@ -494,9 +512,8 @@ static bool purge_finish(struct store *st, struct arena *a, const char *data_dir
     size_t ngallery = 0;
     /* the related users' locks before their counters are recomputed: the
      * recount then sees every edge committed before it */
-    if (!store_account_related_users(st, a, id, &related, &nrelated, e) ||
-        !store_lock_users(st, related, nrelated, e) || !store_avatar_purge(st, a, id, &gallery, &ngallery, e) ||
-        !store_account_hard_delete(st, id, clock_now(), e))
+    if (!store_account_related_users(st, a, id, &related, &nrelated, e) || !lock_related(st, related, nrelated, e) ||
+        !store_avatar_purge(st, a, id, &gallery, &ngallery, e) || !store_account_hard_delete(st, id, clock_now(), e))
         return rollback(st);
     for (size_t i = 0; i < nrelated; i++)
         if (!store_user_counters_recompute(st, related[i], e))
@@ -539,8 +556,8 @@ bool account_delete(struct store *st, struct arena *a, const char *data_dir, con
     int64_t *related = NULL;
     size_t nrelated = 0;
     int64_t now = clock_now();
-    if (!store_account_related_users(st, a, id, &related, &nrelated, e) ||
-        !store_lock_users(st, related, nrelated, e) || !store_account_soft_delete(st, id, now, e))
+    if (!store_account_related_users(st, a, id, &related, &nrelated, e) || !lock_related(st, related, nrelated, e) ||
+        !store_account_soft_delete(st, id, now, e))
         return rollback(st);
     for (size_t i = 0; i < nrelated; i++)
         if (!store_user_counters_recompute(st, related[i], e))

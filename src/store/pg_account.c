@@ -31,33 +31,40 @@ static char *fold_or_null(const char *s, bool *oom)
 bool pg_account_profile_write(struct store *st, const struct user *u, struct err *e)
 {
     const char *real_name = u->real_name ? u->real_name : "";
+    const char *location = u->location ? u->location : "";
+    const char *description = u->description ? u->description : "";
+    /* the *_fold columns SQLite's triggers and fold() fill */
     bool oom = false;
-    char *fold = fold_or_null(real_name, &oom);
-    if (oom)
-        return err_internal(e);
-    /* coordinates in pairs: NULL unless set */
-    const char *lat = NULL, *lng = NULL, *plat = NULL, *plng = NULL;
+    char *real_name_fold = fold_or_null(real_name, &oom), *location_fold = fold_or_null(location, &oom),
+         *description_fold = fold_or_null(description, &oom);
+    /* coordinates in pairs: NULL unless set; "%.17g" reads back exactly */
+    const char *ll[4] = {NULL, NULL, NULL, NULL};
     char b[4][32];
     if (u->has_location_ll) {
         snprintf(b[0], sizeof b[0], "%.17g", u->location_lat);
         snprintf(b[1], sizeof b[1], "%.17g", u->location_lng);
-        lat = b[0], lng = b[1];
+        ll[0] = b[0], ll[1] = b[1];
     }
     if (u->has_position_ll) {
         snprintf(b[2], sizeof b[2], "%.17g", u->position_lat);
         snprintf(b[3], sizeof b[3], "%.17g", u->position_lng);
-        plat = b[2], plng = b[3];
+        ll[2] = b[2], ll[3] = b[3];
     }
-    bool ok = pg_exec(st, e,
-                      "UPDATE users SET real_name = $1, real_name_fold = $2, bio = $3, location = $4, "
-                      "location_lat = $5::double precision, location_lng = $6::double precision, "
-                      "position_lat = $7::double precision, position_lng = $8::double precision, "
-                      "date_of_birth = $9, description = $10, gender = $11, website = $12, avatar = $13, "
-                      "cover = $14 WHERE id = $15",
-                      "ssssssssssssssi", real_name, fold, u->bio ? u->bio : "", u->location ? u->location : "", lat,
-                      lng, plat, plng, u->date_of_birth, u->description ? u->description : "",
-                      u->gender ? u->gender : "Unspecified", u->website ? u->website : "", u->avatar, u->cover, u->id);
-    free(fold);
+    bool ok =
+        !oom ? pg_exec(st, e,
+                       "UPDATE users SET real_name = $1, real_name_fold = $2, bio = $3, location = $4, "
+                       "location_fold = $5, location_lat = $6::double precision, "
+                       "location_lng = $7::double precision, position_lat = $8::double precision, "
+                       "position_lng = $9::double precision, date_of_birth = $10, description = $11, "
+                       "description_fold = $12, gender = $13, website = $14, avatar = $15, cover = $16 "
+                       "WHERE id = $17",
+                       "ssssssssssssssssi", real_name, real_name_fold, u->bio ? u->bio : "", location, location_fold,
+                       ll[0], ll[1], ll[2], ll[3], u->date_of_birth, description, description_fold,
+                       u->gender ? u->gender : "Unspecified", u->website ? u->website : "", u->avatar, u->cover, u->id)
+             : err_internal(e);
+    free(real_name_fold);
+    free(location_fold);
+    free(description_fold);
     return ok;
 }
 
@@ -130,9 +137,9 @@ bool pg_account_hard_delete(struct store *st, int64_t user_id, int64_t now, stru
     return pg_exec(st, e,
                    "UPDATE users SET status = 'u', email = NULL, email_fold = NULL, "
                    "email_isvalid = 0, password_hash = NULL, real_name = '', real_name_fold = '', "
-                   "bio = '', location = '', location_lat = NULL, location_lng = NULL, "
+                   "bio = '', location = '', location_fold = '', location_lat = NULL, location_lng = NULL, "
                    "position_lat = NULL, position_lng = NULL, date_of_birth = NULL, "
-                   "description = '', gender = 'Unspecified', website = '', avatar = NULL, "
+                   "description = '', description_fold = '', gender = 'Unspecified', website = '', avatar = NULL, "
                    "cover = NULL, ext_id = NULL, reputation = 0, role = NULL, "
                    "tokens_valid_after = GREATEST(tokens_valid_after, $1), followers_counter = 0, "
                    "followings_counter = 0, connections_counter = 0, "
