@@ -185,7 +185,10 @@ static struct store *open_store(struct cli *c)
     struct err e = {0};
     struct store *st = store_open(c->cfg.db_path, &e);
     if (!st || !store_migrate(st, &e)) {
-        fail("cannot open or migrate the database at %s", c->cfg.db_path);
+        char where[1024];
+        store_address_redacted(c->cfg.db_path, where, sizeof where);
+        fail("cannot open or migrate the database at %s%s%s", where, e.count ? ": " : "",
+             e.count ? e.entries[e.count - 1].message : "");
         store_close(st);
         return NULL;
     }
@@ -687,8 +690,7 @@ int main(int argc, char **argv)
         log_set_quiet(1);
     if (!run && !check_unused(&c))
         return 2;
-    if (run == cmd_backup &&
-        (!strncmp(c.cfg.db_path, "postgres://", 11) || !strncmp(c.cfg.db_path, "postgresql://", 13)))
+    if (run == cmd_backup && store_is_postgres(c.cfg.db_path))
         return fail("%s", "backup copies SQLite databases; for PostgreSQL use pg_dump (pg_dump -Fc -f FILE URL) "
                           "and pg_restore");
     struct store *st = open_store(&c);
@@ -696,7 +698,9 @@ int main(int argc, char **argv)
         return 1;
     if (!run) {
         store_close(st);
-        printf("hearth: database %s is up to date\n", c.cfg.db_path);
+        char where[1024];
+        store_address_redacted(c.cfg.db_path, where, sizeof where);
+        printf("hearth: database %s is up to date\n", where);
         return 0;
     }
     int rc = run(&c, st);

@@ -119,6 +119,17 @@ static bool api_handle(struct request *req, const struct route *route, struct re
     read_owner = NULL;
     bool ok = route->handler(req, resp, e);
     store_read_end(req->store); /* the read transaction, or a handler that failed mid-transaction */
+    /* two writers met on PostgreSQL (a serialization failure or deadlock):
+     * the request's transaction was rolled back whole, so it runs again */
+    for (int again = 0; !ok && again < STORE_CONFLICT_RETRIES && store_error_retryable(e) && !resp->status &&
+                        !resp->json && !resp->data;
+         again++) {
+        *e = (struct err){0};
+        if (reads_only(req) && !store_read_begin(req->store, e))
+            return false;
+        ok = route->handler(req, resp, e);
+        store_read_end(req->store);
+    }
     return ok;
 }
 

@@ -57,8 +57,4 @@ extern const struct store_ops pg_store_ops;
 struct store *sqlite_store_open(const char *path, struct err *e);
 struct store *pg_store_open(const char *url, struct err *e);
 
-/* Whether `db` (a --db value) names a PostgreSQL database: a
- * postgresql:// or postgres:// URL. */
-bool store_is_postgres(const char *db);
-
 #endif

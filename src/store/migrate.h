@@ -9,5 +9,6 @@ struct migration {
 };
 
 extern const struct migration store_sqlite_migrations[];
+extern const struct migration store_pg_migrations[];
 
 #endif

@@ -19,7 +19,7 @@
  * to clients. A lost connection is 503 "unavailable" with Retry-After (the
  * next request reconnects); a serialization failure or deadlock (40001,
  * 40P01) is 503 "conflict", which the request layer retries a few times
- * (pg_retryable).
+ * (store_error_retryable).
  *
  * Dialect rules the backend keeps (docs/architecture.md):
  *   - the schema mirrors SQLite's: same tables and column names, integers
@@ -87,8 +87,7 @@ struct pg_conn {
     struct pg_stmt cache[PG_STMT_CACHE];
     struct pg_text_stmt text_cache[PG_TEXT_STMT_CACHE];
     unsigned text_next;            /* round-robin eviction */
-    int tx;                        /* PG_TX_NONE, PG_TX_WRITE or PG_TX_READ */
-    bool wrote;                    /* a statement wrote in the read transaction */
+    int tx;                        /* PG_TX_* below */
     /* preferences, validated against pref_version once per transaction */
     struct pg_cached_pref *prefs;
     int nprefs;
@@ -96,7 +95,10 @@ struct pg_conn {
     bool prefs_checked;            /* validated in the transaction now open */
 };
 
-enum { PG_TX_NONE, PG_TX_WRITE, PG_TX_READ };
+/* What transaction the connection has open: none, store_begin's, a
+ * request's read transaction (store_read_begin), or a snapshot a store
+ * function opened for itself (pg_snapshot_begin). */
+enum { PG_TX_NONE, PG_TX_WRITE, PG_TX_READ, PG_TX_SNAPSHOT };
 
 /* Frees the preference cache (pg_close). */
 void pg_pref_cache_free(struct store *st);
@@ -108,9 +110,10 @@ void pg_pref_cache_free(struct store *st);
  * a logged 500 naming `what`. Returns false. */
 bool pg_fail(struct store *st, const PGresult *r, struct err *e, const char *what);
 
-/* Whether e is a failure worth running the whole request again for
- * (serialization failure or deadlock). */
-bool pg_retryable(const struct err *e);
+/* Makes sure the connection is up, connecting again if it was lost (every
+ * prepared statement is forgotten then). False with e filled (503 with
+ * Retry-After) while the database cannot be reached. */
+bool pg_connection_ok(struct store *st, struct err *e);
 
 /* ---- running statements ---- */
 
@@ -118,6 +121,11 @@ bool pg_retryable(const struct err *e);
  * Returns the result (the caller PQclears it), or NULL with e filled. */
 PGresult *pg_run(struct store *st, struct err *e, const char *sql, const char *types, ...);
 PGresult *pg_runv(struct store *st, struct err *e, const char *sql, const char *types, va_list ap);
+
+/* Runs `sql` without parameters through the simple query protocol: one
+ * or several statements that cannot be prepared (SET, ALTER, ANALYZE,
+ * transaction control). bool. */
+bool pg_exec_simple(struct store *st, struct err *e, const char *sql);
 
 /* Runs a statement expected to finish (INSERT/UPDATE/DELETE). bool. */
 bool pg_exec(struct store *st, struct err *e, const char *sql, const char *types, ...);

@@ -42,11 +42,22 @@
 
 struct store;
 
-/* Opens (creating if needed) the database at `path`: WAL, foreign keys,
+/* Opens the database `path` names: a postgresql:// or postgres:// URL is
+ * a PostgreSQL database (libpq's URL, the password from it or from
+ * PGPASSWORD or ~/.pgpass), anything else an SQLite file.
+ * SQLite: opens (creating if needed) the database at `path`: WAL, foreign keys,
  * busy timeout, and the helper SQL functions. NULL with e filled on failure.
  * Tx: none yet. Alloc: heap (the connection, its statement caches);
  * store_close frees it. Returns: the store, or NULL with e filled. */
 struct store *store_open(const char *path, struct err *e);
+/* Whether `db` (a --db value) names a PostgreSQL database: a
+ * postgresql:// or postgres:// URL. */
+bool store_is_postgres(const char *db);
+
+/* The database address for messages: `db` with the password of a
+ * PostgreSQL URL replaced by "***" (a path is copied as it is). */
+void store_address_redacted(const char *db, char *out, size_t size);
+
 /* Tx: a transaction left open is rolled back by SQLite. Alloc: frees what
  * store_open made; NULL is a no-op. */
 void store_close(struct store *st);
@@ -90,6 +101,14 @@ bool store_read_begin(struct store *st, struct err *e);
  * (committed if a statement wrote in it), and any other transaction left
  * open is rolled back, as store_rollback. Tx: ends any. Alloc: none. */
 void store_read_end(struct store *st);
+
+/* Whether a failed request may simply run again: PostgreSQL rolled its
+ * transaction back because another writer met it (serialization failure,
+ * deadlock, a lock wait past its bound). The request layer retries up to
+ * STORE_CONFLICT_RETRIES times before answering the 503 in e. Never true
+ * on SQLite. */
+enum { STORE_CONFLICT_RETRIES = 3 };
+bool store_error_retryable(const struct err *e);
 
 /* Locks the rows of the users a write transaction is about to change,
  * after store_begin and before reading the state the write depends on
