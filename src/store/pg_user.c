@@ -101,8 +101,8 @@ bool pg_user_insert(struct store *st, const struct user *u, int64_t *id, struct 
                     "INSERT INTO users (username, username_fold, email, email_fold, password_hash, role, ext_id, "
                     "date_joined_us) VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $8 <> 0 THEN $7 END, $9) "
                     "ON CONFLICT DO NOTHING RETURNING id",
-                    "ssssssiii", u->username, username_fold, u->email, email_fold, u->password_hash, u->role,
-                    u->ext_id, (int64_t)u->has_ext_id, clock_now_us());
+                    "ssssssiii", u->username, username_fold, u->email, email_fold, u->password_hash, u->role, u->ext_id,
+                    (int64_t)u->has_ext_id, clock_now_us());
     free(username_fold);
     free(email_fold);
     if (rc < 0)
@@ -169,8 +169,8 @@ static int user_list_where(struct sql_query *w, struct arena *a, const struct us
             buf_printf(&w->sql, " AND (word_prefix(username_fold, $%d) OR word_prefix(real_name_fold, $%d))",
                        search_bind, search_bind);
         else
-            buf_printf(&w->sql, " AND (strpos(username_fold, $%d) > 0 OR strpos(real_name_fold, $%d) > 0)",
-                       search_bind, search_bind);
+            buf_printf(&w->sql, " AND (strpos(username_fold, $%d) > 0 OR strpos(real_name_fold, $%d) > 0)", search_bind,
+                       search_bind);
     }
     if (f->exclude_id)
         buf_printf(&w->sql, " AND id <> $%d", sql_int(w, f->exclude_id));
@@ -180,8 +180,7 @@ static int user_list_where(struct sql_query *w, struct arena *a, const struct us
     return search_bind;
 }
 
-bool pg_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
-                  struct err *e)
+bool pg_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out, struct err *e)
 {
     struct sql_query w = {0};
     struct buf sql = BUF_INIT;
@@ -282,8 +281,7 @@ static int64_t category_counters_check(struct store *st, store_counter_fn *fn, v
         return -1;
     int64_t differences = PQntuples(r);
     for (int row = 0; fn && row < PQntuples(r); row++)
-        fn(ctx, "category", pg_col_int(r, row, 0), "followers_counter", pg_col_int(r, row, 1),
-           pg_col_int(r, row, 2));
+        fn(ctx, "category", pg_col_int(r, row, 0), "followers_counter", pg_col_int(r, row, 1), pg_col_int(r, row, 2));
     PQclear(r);
     return differences;
 }
