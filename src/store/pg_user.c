@@ -288,8 +288,11 @@ static int64_t category_counters_check(struct store *st, store_counter_fn *fn, v
 
 int64_t pg_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
 {
-    /* one statement (one snapshot) for the users; only the differing rows
-     * come back */
+    /* one snapshot for the users and the categories; only the differing
+     * rows come back */
+    bool own = false;
+    if (!pg_snapshot_begin(st, &own, e))
+        return -1;
     PGresult *r = pg_run(st, e,
                          "SELECT * FROM (SELECT u.id, followers_counter, followings_counter, connections_counter, "
                          "connection_requests_sent_counter, connection_requests_received_counter, posts_counter, "
@@ -298,8 +301,10 @@ int64_t pg_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx
                                   "a8) WHERE (s1, s2, s3, s4, s5, s6, s7, s8) IS DISTINCT FROM "
                                   "(a1, a2, a3, a4, a5, a6, a7, a8) ORDER BY id",
                          "");
-    if (!r)
+    if (!r) {
+        pg_snapshot_end(st, own);
         return -1;
+    }
     int64_t differences = 0;
     for (int row = 0; row < PQntuples(r); row++) {
         int64_t id = pg_col_int(r, row, 0);
@@ -314,5 +319,6 @@ int64_t pg_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx
     }
     PQclear(r);
     int64_t categories = category_counters_check(st, fn, ctx, e);
+    pg_snapshot_end(st, own);
     return categories < 0 ? -1 : differences + categories;
 }
