@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "store/pg_internal.h"
+#include "store/pg_list.h"
 
 /* text_fold of s, malloc'd: NULL for NULL; "" for a string that does not
  * fold (as SQLite's fold()). Sets *oom when memory runs out. */
@@ -182,6 +183,11 @@ static int user_list_where(struct sql_query *w, struct arena *a, const struct us
 
 bool pg_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out, struct err *e)
 {
+    bool handled; /* plain lists seek through the maintained counts (pg_list.c) */
+    if (!pg_user_list_seek(st, a, f, out, &handled, e))
+        return false;
+    if (handled)
+        return true;
     struct sql_query w = {0};
     struct buf sql = BUF_INIT;
     int search_bind = user_list_where(&w, a, f);
@@ -318,7 +324,12 @@ int64_t pg_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx
         }
     }
     PQclear(r);
+    int64_t lists = pg_list_counts_check(st, fn, ctx, e); /* the lists' counts by key range */
+    if (lists < 0) {
+        pg_snapshot_end(st, own);
+        return -1;
+    }
     int64_t categories = category_counters_check(st, fn, ctx, e);
     pg_snapshot_end(st, own);
-    return categories < 0 ? -1 : differences + categories;
+    return categories < 0 ? -1 : differences + lists + categories;
 }
