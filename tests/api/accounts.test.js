@@ -43,7 +43,7 @@ function loginRaw(s, username, password) {
   return s.api('POST', '/oauth/token/', { form: { grant_type: 'password', username, password, client_id: s.clientId } });
 }
 
-function outboxRows(s, where = '1') {
+function outboxRows(s, where = '1 = 1') {
   return s.sql(`SELECT id, kind, recipient, state, attempts, params FROM mail_outbox WHERE ${where} ORDER BY id`,
     { json: true });
 }
