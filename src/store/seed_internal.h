@@ -10,7 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/err.h"
 #include "model/user_status.h"
+#include "store/seed.h"
 #include "store/seed_data.h"
 
 enum {
@@ -81,6 +83,15 @@ int seed_pick_categories(uint64_t seed, int64_t id, int *out);
 
 /* ---- the plan of one run (seed_plan.c) ---- */
 
+/* The bounds of --users and --follows-per-user (400 on the field). */
+bool seed_options_check(const struct seed_options *o, struct err *e);
+
+/* Seconds on the monotonic clock, for the phases' timings. */
+double seed_now_s(void);
+
+/* Reports a step through o->progress, if set. */
+void seed_progress(const struct seed_options *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Statuses, follows and the counters they make, for users first ..
  * first + n - 1, K follows each; the arrays are heap-allocated (n can be
  * 50 million) and freed by seed_plan_free. */
@@ -111,6 +122,8 @@ struct seed_user_row {
 /* Makes row i of the plan (deterministic; adds its username to s->names). */
 void seed_user_row(struct seed_plan *s, int64_t i, struct seed_user_row *row);
 void seed_user_row_free(struct seed_user_row *row);
+/* Only row i's tags and categories (they do not depend on the names). */
+void seed_user_links(const struct seed_plan *s, int64_t i, struct seed_user_row *row);
 
 /* A category's slug: its name in lower case. */
 void seed_category_slug(const char *name, char *slug, size_t size);

@@ -5,13 +5,43 @@
  * its tags and its categories. The writers (sqlite_seed.c, pg_seed.c)
  * store what it makes. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/text.h"
 #include "model/user_status.h"
 #include "store/seed_internal.h"
+
+bool seed_options_check(const struct seed_options *o, struct err *e)
+{
+    if (o->users <= 0 || o->users > SEED_MAX_USERS)
+        return err_field(e, "users", "invalid", "--users must be from 1 to 50000000.");
+    if (o->follows_per_user < 0 || o->follows_per_user > SEED_MAX_FOLLOWS)
+        return err_field(e, "follows-per-user", "invalid", "--follows-per-user must be from 0 to 1000.");
+    return true;
+}
+
+double seed_now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void seed_progress(const struct seed_options *o, const char *fmt, ...)
+{
+    if (!o->progress)
+        return;
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    o->progress(msg);
+}
 
 /* a 128-bit product for the follow targets (a GCC and clang extension) */
 __extension__ typedef unsigned __int128 seed_u128;
@@ -92,8 +122,15 @@ void seed_user_row(struct seed_plan *s, int64_t i, struct seed_user_row *row)
         row->p.position_lat = round(row->p.position_lat * 1e7) / 1e7;
         row->p.position_lng = round(row->p.position_lng * 1e7) / 1e7;
     }
-    row->ncats = seed_pick_categories(s->seed, row->id, row->cats);
-    struct rng r = seed_rng_for(s->seed, row->id, 5);
+    seed_user_links(s, i, row);
+}
+
+void seed_user_links(const struct seed_plan *s, int64_t i, struct seed_user_row *row)
+{
+    int64_t id = s->first + i;
+    row->ncats = seed_pick_categories(s->seed, id, row->cats);
+    row->ntags = 0;
+    struct rng r = seed_rng_for(s->seed, id, 5);
     for (int t = 0; t < N(seed_tags); t++)
         if (seed_rng_below(&r, 10000) < seed_tags[t].per10k)
             row->tags[row->ntags++] = t;

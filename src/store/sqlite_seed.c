@@ -52,27 +52,6 @@ static bool exec(struct store *st, const char *sql, struct err *e)
     return true;
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void progress(const struct seed_options *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void progress(const struct seed_options *o, const char *fmt, ...)
-{
-    if (!o->progress)
-        return;
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    o->progress(msg);
-}
-
 /* Drops every search_* object and forgets migration 005, in one
  * transaction: until 005 is applied again the database has no search
  * indexes and no triggers, and the next start (or the end of the seed)
@@ -276,7 +255,7 @@ static bool seed_user(struct seed_run *s, int64_t i)
 static bool seed_users(struct seed_run *s)
 {
     bool ok = true;
-    double started = now_s();
+    double started = seed_now_s();
     const int64_t n = s->plan.n;
     for (int64_t i = 0; ok && i < n; i++) {
         if (i % SEED_BATCH == 0 && !(ok = store_begin(s->st, s->e)))
@@ -284,9 +263,9 @@ static bool seed_users(struct seed_run *s)
         ok = seed_user(s, i);
         if (ok && ((i + 1) % SEED_BATCH == 0 || i + 1 == n)) {
             ok = store_commit(s->st, s->e);
-            double phase = now_s() - started;
-            progress(s->o, "seed: %lld of %lld users, %.0f users/s (%.1f s)", (long long)(i + 1), (long long)n,
-                     phase > 0 ? (double)(i + 1) / phase : 0.0, now_s() - s->t0);
+            double phase = seed_now_s() - started;
+            seed_progress(s->o, "seed: %lld of %lld users, %.0f users/s (%.1f s)", (long long)(i + 1), (long long)n,
+                     phase > 0 ? (double)(i + 1) / phase : 0.0, seed_now_s() - s->t0);
         }
     }
     if (!ok && !err_any(s->e))
@@ -299,7 +278,7 @@ static bool seed_users(struct seed_run *s)
 static bool seed_follows(struct seed_run *s)
 {
     bool ok = true;
-    double started = now_s();
+    double started = seed_now_s();
     const struct seed_plan *plan = &s->plan;
     for (int64_t i = 0; ok && i < plan->n; i++) {
         if (i % SEED_BATCH == 0 && !(ok = store_begin(s->st, s->e)))
@@ -314,9 +293,9 @@ static bool seed_follows(struct seed_run *s)
         }
         if (ok && ((i + 1) % SEED_BATCH == 0 || i + 1 == plan->n)) {
             ok = store_commit(s->st, s->e);
-            double phase = now_s() - started;
-            progress(s->o, "seed: %lld follows, %.0f follows/s (%.1f s)", (long long)s->out->follows,
-                     phase > 0 ? (double)s->out->follows / phase : 0.0, now_s() - s->t0);
+            double phase = seed_now_s() - started;
+            seed_progress(s->o, "seed: %lld follows, %.0f follows/s (%.1f s)", (long long)s->out->follows,
+                     phase > 0 ? (double)s->out->follows / phase : 0.0, seed_now_s() - s->t0);
         }
     }
     if (!ok && !err_any(s->e))
@@ -337,28 +316,26 @@ static void seed_run_free(struct seed_run *s)
 /* The search indexes, rebuilt from the rows by migration 005. */
 static bool seed_index(struct seed_run *s)
 {
-    progress(s->o, "seed: building the search indexes");
-    double t_index = now_s();
+    seed_progress(s->o, "seed: building the search indexes");
+    double t_index = seed_now_s();
     if (!store_migrate(s->st, s->e) || !exec(s->st, "PRAGMA wal_checkpoint(TRUNCATE);", s->e))
         return false;
-    s->out->seconds_index = now_s() - t_index;
-    s->out->seconds_total = now_s() - s->t0;
+    s->out->seconds_index = seed_now_s() - t_index;
+    s->out->seconds_total = seed_now_s() - s->t0;
     return exec(s->st, "PRAGMA synchronous = NORMAL;", s->e);
 }
 
 bool sqlite_seed(struct store *st, const struct seed_options *o, struct seed_stats *out, struct err *e)
 {
     memset(out, 0, sizeof *out);
-    if (o->users <= 0 || o->users > SEED_MAX_USERS)
-        return err_field(e, "users", "invalid", "--users must be from 1 to 50000000.");
-    if (o->follows_per_user < 0 || o->follows_per_user > SEED_MAX_FOLLOWS)
-        return err_field(e, "follows-per-user", "invalid", "--follows-per-user must be from 0 to 1000.");
+    if (!seed_options_check(o, e))
+        return false;
     struct seed_run s = {.st = st,
                          .o = o,
                          .out = out,
                          .e = e,
                          .plan = {.seed = o->seed, .n = o->users, .K = o->follows_per_user, .first = 1}};
-    s.t0 = now_s();
+    s.t0 = seed_now_s();
     /* the rebuild's sorts may use a helper thread */
     if (!exec(st, "PRAGMA synchronous = OFF; PRAGMA cache_size = -1048576; PRAGMA threads = 2;", e) ||
         !drop_search(st, e) || !seed_existing(&s))
@@ -370,16 +347,16 @@ bool sqlite_seed(struct store *st, const struct seed_options *o, struct seed_sta
         seed_plan_free(&s.plan);
         return false;
     }
-    progress(o, "seed: planning %lld users, %lld follows each", (long long)s.plan.n, (long long)s.plan.K);
+    seed_progress(o, "seed: planning %lld users, %lld follows each", (long long)s.plan.n, (long long)s.plan.K);
     seed_plan_graph(&s.plan);
-    double t_users = now_s();
+    double t_users = seed_now_s();
     bool ok = seed_prepare_inserts(&s) && seed_users(&s) && seed_follows(&s);
     seed_run_free(&s);
-    out->seconds_users = now_s() - t_users;
+    out->seconds_users = seed_now_s() - t_users;
     if (!ok)
         return false;
     if (s.plan.K)
-        progress(o, "seed: %lld follows (%.1f s)", (long long)out->follows, now_s() - s.t0);
+        seed_progress(o, "seed: %lld follows (%.1f s)", (long long)out->follows, seed_now_s() - s.t0);
     return seed_index(&s);
 }
 
