@@ -14,6 +14,7 @@ const SEED = 'hearth seed on PostgreSQL comes with search, in the second part of
 
 const tests = {
   'search.test.js': SEARCH,
+  'account_profile.test.js real_name filter': SEARCH,
   'seed_progress.test.js': SEED,
 };
 
