@@ -15,6 +15,7 @@ const SEED = 'hearth seed on PostgreSQL comes with search, in the second part of
 const tests = {
   'search.test.js': SEARCH,
   'account_profile.test.js real_name filter': SEARCH,
+  'account_delete.test.js search': SEARCH,
   'seed_progress.test.js': SEED,
 };
 
