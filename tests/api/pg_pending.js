@@ -17,6 +17,8 @@ const tests = {
   'hostile_auth.test.js private fields in search results': SEARCH,
   'names.test.js real_name filter': SEARCH,
   'names.test.js username filter': SEARCH,
+  'account_profile.test.js real_name filter': SEARCH,
+  'account_delete.test.js search': SEARCH,
   'seed_progress.test.js': SEED,
 };
 
