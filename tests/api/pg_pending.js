@@ -15,6 +15,7 @@ const SEED = 'hearth seed on PostgreSQL comes with search, in the second part of
 const tests = {
   'search.test.js': SEARCH,
   'seed_progress.test.js': SEED,
+  'graph_hide.test.js: /user/ and autocomplete': SEARCH,
 };
 
 module.exports = { tests };
