@@ -20,6 +20,7 @@ const tests = {
   'account_profile.test.js real_name filter': SEARCH,
   'account_delete.test.js search': SEARCH,
   'seed_progress.test.js': SEED,
+  'graph_hide.test.js: /user/ and autocomplete': SEARCH,
 };
 
 module.exports = { tests };
