@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "store/pg_internal.h"
+#include "store/pg_list.h"
 
 /* ================================================================ */
 /* statuses and counters                                            */
@@ -374,6 +375,11 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
 bool pg_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
                         struct err *e)
 {
+    bool handled; /* plain pages of long lists seek through the maintained counts (pg_list.c) */
+    if (!pg_edge_list_seek(st, a, lq, out, &handled, e))
+        return false;
+    if (handled)
+        return true;
     bool own;
     /* one read snapshot for the counters and the page */
     if (!pg_snapshot_begin(st, &own, e))
