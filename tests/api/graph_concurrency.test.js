@@ -1,9 +1,12 @@
 'use strict';
 // Counters under concurrency: 200 follow/unfollow toggles from 20
 // parallel clients leave every counter equal to the edges, and `hearth
-// check` agrees; the same for a burst of connection requests and accepts;
+// check` agrees; the same for a burst of connection requests and accepts,
+// and for 20 clients acting on the connections of the same four users;
 // `hearth check` reports a counter that does not match its edges; and
-// parallel hides by one user never pass the hide limit.
+// parallel hides by one user never pass the hide limit. On
+// PostgreSQL (make test's second run) this is the concurrency test of the
+// locking rule: no 5xx, counters equal edges.
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -108,6 +111,42 @@ describe('graph: counters under concurrency', () => {
     }
     const check = await s.run(['check']);
     assert.equal(check.code, 0, `hearth check: ${check.stdout}${check.stderr}`);
+  });
+
+  it('20 parallel clients requesting, accepting, rejecting, cancelling and removing connections among a few users: no 5xx, exact counters, hearth check clean', async () => {
+    await g.setFollowMode(s, false);
+    const people = await g.makeUsers(s, 'ring', 4); // few users: every pair is hit many times at once
+    const next = rng(20261206);
+    const ACTIONS = ['request', 'accept', 'reject', 'cancel_request', 'remove'];
+    const statuses = [];
+    const lane = async () => {
+      for (let i = 0; i < 12; i++) {
+        const a = people[next() % people.length];
+        let b = people[next() % people.length];
+        if (b === a) b = people[(people.indexOf(a) + 1) % people.length];
+        const action = ACTIONS[next() % ACTIONS.length];
+        const r = await s.api('POST', `/api/v2/user/${b.id}/connection/${action}/`, { token: a.token });
+        statuses.push(`${action} ${r.status}`);
+        assert.ok(r.status < 500, `${action}: ${h.show(r)}`);
+        if (r.status !== 204) h.expectError(r, 400);
+      }
+    };
+    await Promise.all(Array.from({ length: CLIENTS }, lane));
+    assert.equal(statuses.length, CLIENTS * 12);
+    assert.ok(statuses.some((x) => x.endsWith(' 204')), `some actions succeeded: ${statuses.join(', ')}`);
+    // the counters agree with the lists they count
+    for (const u of people) {
+      const c = await g.as(s, null).getUserCounters(u.id);
+      const conns = await s.api('GET', `/api/v2/user/${u.id}/connections/?limit=100`, { token: u.token });
+      expectStatus(conns, 200);
+      assert.equal(c.connections_counter, conns.body.count, `connections of ${u.username}`);
+      const received = await s.api('GET', '/api/v2/user/connection/requests/?limit=100', { token: u.token });
+      expectStatus(received, 200);
+      assert.equal(c.connection_requests_received_counter, received.body.count, `requests to ${u.username}`);
+    }
+    const check = await s.run(['check']);
+    assert.equal(check.code, 0, `hearth check: ${check.stdout}${check.stderr}`);
+    assert.equal(check.stdout.trim(), 'counters: ok');
   });
 
   it('hearth check reports a counter that differs from its edges and exits 1', async () => {
