@@ -366,7 +366,7 @@ static int cmd_check(struct cli *c, struct store *st)
         pending = (int64_t)n;
     }
     int finished = 0;
-    if (fix && pending && !account_purge_resume(st, c->cfg.data_dir, &finished, &e)) {
+    if (fix && pending && !account_purge_resume(st, c->cfg.media_dir, &finished, &e)) {
         print_err(&e);
         return 2;
     }
@@ -389,7 +389,7 @@ static int cmd_check(struct cli *c, struct store *st)
         printf("counters: ok\n");
     }
     struct media_sweep_stats m;
-    if (!media_sweep(st, c->cfg.data_dir, fix, &m, &e)) {
+    if (!media_sweep(st, c->cfg.media_dir, fix, &m, &e)) {
         print_err(&e);
         return 2;
     }
@@ -522,14 +522,14 @@ static int cmd_serve(struct cli *c, struct store *st)
      * the server from serving reads: it is logged, and retried next time */
     int finished = 0;
     struct err housekeeping = {0};
-    if (!account_purge_resume(st, c->cfg.data_dir, &finished, &housekeeping))
+    if (!account_purge_resume(st, c->cfg.media_dir, &finished, &housekeeping))
         log_error("cannot finish the interrupted hard deletes now: %s",
                   housekeeping.count ? housekeeping.entries[0].message : "?");
     if (finished)
         log_info("finished %d interrupted hard delete%s", finished, finished == 1 ? "" : "s");
     struct media_sweep_stats m;
     housekeeping = (struct err){0};
-    if (!media_sweep(st, c->cfg.data_dir, true, &m, &housekeeping))
+    if (!media_sweep(st, c->cfg.media_dir, true, &m, &housekeeping))
         log_error("cannot sweep the media directory now: %s",
                   housekeeping.count ? housekeeping.entries[0].message : "?");
     else if (m.removed || m.failed)

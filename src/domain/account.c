@@ -400,7 +400,7 @@ static void apply_profile(const struct profile_change *c, struct user *u)
         u->cover = v->cover;
 }
 
-bool account_update_profile(struct store *st, struct arena *a, const char *data_dir, const struct principal *who,
+bool account_update_profile(struct store *st, struct arena *a, const char *media_dir, const struct principal *who,
                             int64_t id, json_t *fields, const struct account_upload *uploads, size_t nuploads,
                             struct err *e)
 {
@@ -417,10 +417,10 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
         return false;
 
     /* files first (slow I/O outside the write lock), removed again on failure */
-    if (c.avatar_data && !media_save(a, data_dir, c.avatar_type, c.avatar_data, c.avatar_len, &c.v.avatar, e))
+    if (c.avatar_data && !media_save(a, media_dir, c.avatar_type, c.avatar_data, c.avatar_len, &c.v.avatar, e))
         return false;
-    if (c.cover_data && !media_save(a, data_dir, c.cover_type, c.cover_data, c.cover_len, &c.v.cover, e)) {
-        media_remove(data_dir, c.v.avatar);
+    if (c.cover_data && !media_save(a, media_dir, c.cover_type, c.cover_data, c.cover_len, &c.v.cover, e)) {
+        media_remove(media_dir, c.v.avatar);
         return false;
     }
 
@@ -441,14 +441,14 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
     }
     if (!ok) {
         store_rollback(st);
-        media_remove(data_dir, c.v.avatar);
-        media_remove(data_dir, c.v.cover);
+        media_remove(media_dir, c.v.avatar);
+        media_remove(media_dir, c.v.cover);
         return false;
     }
     if ((c.set & PF_AVATAR) && old_avatar)
-        media_remove(data_dir, old_avatar);
+        media_remove(media_dir, old_avatar);
     if ((c.set & PF_COVER) && old_cover)
-        media_remove(data_dir, old_cover);
+        media_remove(media_dir, old_cover);
     return true;
 }
 
@@ -465,7 +465,7 @@ static void pause_ms(int64_t ms)
 /* The hard delete of a marked user: the edges in batches, then the rest
  * (edges made meanwhile, posts, tokens, the tombstone, the mark) in one
  * transaction, then the files. */
-static bool purge_finish(struct store *st, struct arena *a, const char *data_dir, int64_t id, struct err *e)
+static bool purge_finish(struct store *st, struct arena *a, const char *media_dir, int64_t id, struct err *e)
 {
     for (;;) {
         int64_t removed = 0;
@@ -497,14 +497,14 @@ static bool purge_finish(struct store *st, struct arena *a, const char *data_dir
             return rollback(st);
     if (!store_account_purge_unmark(st, id, e) || !store_commit(st, e))
         return rollback(st);
-    media_remove(data_dir, u.avatar);
-    media_remove(data_dir, u.cover);
+    media_remove(media_dir, u.avatar);
+    media_remove(media_dir, u.cover);
     for (size_t i = 0; i < ngallery; i++)
-        media_remove(data_dir, gallery[i]);
+        media_remove(media_dir, gallery[i]);
     return true;
 }
 
-bool account_delete(struct store *st, struct arena *a, const char *data_dir, const struct principal *who, int64_t id,
+bool account_delete(struct store *st, struct arena *a, const char *media_dir, const struct principal *who, int64_t id,
                     bool hard, struct err *e)
 {
     /* checks and changes under one write lock: two deletes racing see each
@@ -526,7 +526,7 @@ bool account_delete(struct store *st, struct arena *a, const char *data_dir, con
         /* the mark makes a crash between batches resumable */
         if (!store_account_purge_mark(st, id, clock_now_us(), e) || !store_commit(st, e))
             return rollback(st);
-        return purge_finish(st, a, data_dir, id, e);
+        return purge_finish(st, a, media_dir, id, e);
     }
 
     /* the users whose counters count edges with this one: before the edges go */
@@ -543,7 +543,7 @@ bool account_delete(struct store *st, struct arena *a, const char *data_dir, con
     return true;
 }
 
-bool account_purge_resume(struct store *st, const char *data_dir, int *finished, struct err *e)
+bool account_purge_resume(struct store *st, const char *media_dir, int *finished, struct err *e)
 {
     *finished = 0;
     struct arena *a = arena_new();
@@ -554,7 +554,7 @@ bool account_purge_resume(struct store *st, const char *data_dir, int *finished,
     bool ok = store_account_purge_pending(st, a, &ids, &n, e);
     for (size_t i = 0; ok && i < n; i++) {
         struct arena *one = arena_new();
-        ok = one && purge_finish(st, one, data_dir, ids[i], e);
+        ok = one && purge_finish(st, one, media_dir, ids[i], e);
         arena_free(one);
         *finished += ok;
     }
