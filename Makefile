@@ -63,11 +63,12 @@ fuzz: deps
 	    -artifact_prefix=$(BUILD_FUZZ)/ $(BUILD_FUZZ)/corpus/$$name $$seeds || { echo "fuzz: $$f failed"; exit 1; }; \
 	done
 
-# wrk benchmarks (ratios to nginx measured side by side in one run; results
-# in bench/README.md)
+# wrk benchmarks (ratios to nginx measured side by side in one run, then
+# SQLite against PostgreSQL side by side; results in bench/README.md)
 bench: build
 	@bash scripts/install-deps.sh --bench
 	bash bench/http.sh
+	USERS=$${USERS:-100000} bash bench/backends.sh
 
 # System calls per request by kind (strace -c -f under wrk)
 bench-syscalls: build

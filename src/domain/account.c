@@ -424,11 +424,12 @@ bool account_update_profile(struct store *st, struct arena *a, const char *media
         return false;
     }
 
-    /* read-modify-write under the write lock, so concurrent updates of other
-     * fields are not lost */
+    /* read-modify-write under the write lock (and the user's row lock), so
+     * concurrent updates of other fields are not lost */
     struct user cur;
     int found = -1;
-    bool ok = store_begin(st, e) && (found = store_user_get(st, a, id, &cur, e)) >= 0;
+    bool ok =
+        store_begin(st, e) && store_lock_users(st, &id, 1, e) && (found = store_user_get(st, a, id, &cur, e)) >= 0;
     if (ok && (!found || !user_status_active(cur.status)))
         ok = err_not_found(e);
     const char *old_avatar = ok ? cur.avatar : NULL, *old_cover = ok ? cur.cover : NULL;
@@ -455,6 +456,24 @@ bool account_update_profile(struct store *st, struct arena *a, const char *media
 /* ================================================================ */
 /* delete                                                           */
 
+static int compare_ids(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Locks the users related to a deleted one (store_lock_users) in id order,
+ * a bounded slice per statement: a user may have any number of them. */
+static bool lock_related(struct store *st, int64_t *ids, size_t n, struct err *e)
+{
+    enum { SLICE = 1000 };
+    qsort(ids, n, sizeof *ids, compare_ids);
+    for (size_t i = 0; i < n; i += SLICE)
+        if (!store_lock_users(st, ids + i, n - i < SLICE ? n - i : SLICE, e))
+            return false;
+    return true;
+}
+
 static void pause_ms(int64_t ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
@@ -471,7 +490,9 @@ static bool purge_finish(struct store *st, struct arena *a, const char *media_di
         int64_t removed = 0;
         if (!store_begin(st, e))
             return false;
-        if (!store_account_purge_batch(st, id, ACCOUNT_PURGE_BATCH, &removed, e) || !store_commit(st, e))
+        /* the user's lock: no edge of it appears or goes during the batch */
+        if (!store_lock_users(st, &id, 1, e) || !store_account_purge_batch(st, id, ACCOUNT_PURGE_BATCH, &removed, e) ||
+            !store_commit(st, e))
             return rollback(st);
         if (removed < ACCOUNT_PURGE_BATCH)
             break;
@@ -480,7 +501,7 @@ static bool purge_finish(struct store *st, struct arena *a, const char *media_di
     if (!store_begin(st, e))
         return false;
     struct user u;
-    int found = store_user_get(st, a, id, &u, e);
+    int found = store_lock_users(st, &id, 1, e) ? store_user_get(st, a, id, &u, e) : -1;
     if (found < 0)
         return rollback(st);
     if (!found || u.status == USER_TOMBSTONE) /* another request finished it */
@@ -489,7 +510,9 @@ static bool purge_finish(struct store *st, struct arena *a, const char *media_di
     size_t nrelated = 0;
     const char **gallery = NULL;
     size_t ngallery = 0;
-    if (!store_account_related_users(st, a, id, &related, &nrelated, e) ||
+    /* the related users' locks before their counters are recomputed: the
+     * recount then sees every edge committed before it */
+    if (!store_account_related_users(st, a, id, &related, &nrelated, e) || !lock_related(st, related, nrelated, e) ||
         !store_avatar_purge(st, a, id, &gallery, &ngallery, e) || !store_account_hard_delete(st, id, clock_now(), e))
         return rollback(st);
     for (size_t i = 0; i < nrelated; i++)
@@ -507,12 +530,12 @@ static bool purge_finish(struct store *st, struct arena *a, const char *media_di
 bool account_delete(struct store *st, struct arena *a, const char *media_dir, const struct principal *who, int64_t id,
                     bool hard, struct err *e)
 {
-    /* checks and changes under one write lock: two deletes racing see each
-     * other's result */
+    /* checks and changes under one write lock (and the user's row lock):
+     * two deletes racing see each other's result */
     if (!store_begin(st, e))
         return false;
     struct user u;
-    int found = store_user_get(st, a, id, &u, e);
+    int found = store_lock_users(st, &id, 1, e) ? store_user_get(st, a, id, &u, e) : -1;
     if (found < 0)
         return rollback(st);
     if (!found || u.status == USER_TOMBSTONE)
@@ -533,7 +556,8 @@ bool account_delete(struct store *st, struct arena *a, const char *media_dir, co
     int64_t *related = NULL;
     size_t nrelated = 0;
     int64_t now = clock_now();
-    if (!store_account_related_users(st, a, id, &related, &nrelated, e) || !store_account_soft_delete(st, id, now, e))
+    if (!store_account_related_users(st, a, id, &related, &nrelated, e) || !lock_related(st, related, nrelated, e) ||
+        !store_account_soft_delete(st, id, now, e))
         return rollback(st);
     for (size_t i = 0; i < nrelated; i++)
         if (!store_user_counters_recompute(st, related[i], e))
@@ -595,7 +619,7 @@ bool account_change_email(struct store *st, struct arena *a, const struct princi
 
     if (!store_begin(st, e))
         return false;
-    int taken = store_user_email_taken(st, email, id, e);
+    int taken = store_lock_users(st, &id, 1, e) ? store_user_email_taken(st, email, id, e) : -1;
     if (taken < 0)
         return rollback(st);
     if (taken)
@@ -655,10 +679,12 @@ bool account_confirm_email(struct store *st, struct arena *a, int64_t id, json_t
     if (err_any(e))
         return false;
 
+    /* the user's lock: two confirmations count their attempts one after
+     * the other */
     if (!store_begin(st, e))
         return false;
     struct email_change c;
-    int found = store_email_change_get(st, a, id, &c, e);
+    int found = store_lock_users(st, &id, 1, e) ? store_email_change_get(st, a, id, &c, e) : -1;
     if (found < 0)
         return rollback(st);
     if (!found || !user_status_active(u.status))
@@ -737,7 +763,7 @@ bool account_change_password(struct store *st, struct arena *a, const struct pri
     /* JWTs carry whole seconds: those issued before this second die */
     if (!store_begin(st, e))
         return false;
-    if (!store_account_set_password(st, id, hash, clock_now(), e) ||
+    if (!store_lock_users(st, &id, 1, e) || !store_account_set_password(st, id, hash, clock_now(), e) ||
         !store_token_delete_user(st, id, who->token_id, e) || !store_commit(st, e))
         return rollback(st);
     return true;

@@ -78,7 +78,7 @@ bool avatar_add(struct store *st, struct arena *a, const char *media_dir, const 
     int has_primary = -1;
     /* the status again inside the transaction: a block or delete may have
      * committed while the file was written */
-    bool ok = store_begin(st, e) && require_writer(st, a, who, e) &&
+    bool ok = store_begin(st, e) && store_lock_users(st, &who->user_id, 1, e) && require_writer(st, a, who, e) &&
               (count = store_avatar_count(st, who->user_id, e)) >= 0 &&
               (has_primary = store_avatar_primary(st, a, who->user_id, &primary, e)) >= 0;
     if (ok && count >= AVATAR_GALLERY_MAX)
@@ -104,6 +104,8 @@ bool avatar_set_primary(struct store *st, struct arena *a, const struct principa
         return false;
     if (!store_begin(st, e))
         return false;
+    if (!store_lock_users(st, &who->user_id, 1, e))
+        return rollback(st);
     struct user_avatar v;
     int found = store_avatar_get(st, a, who->user_id, id, &v, e);
     if (found < 0)
@@ -123,6 +125,8 @@ bool avatar_remove(struct store *st, struct arena *a, const char *media_dir, con
         return false;
     if (!store_begin(st, e))
         return false;
+    if (!store_lock_users(st, &who->user_id, 1, e))
+        return rollback(st);
     struct user_avatar v, next;
     int found = store_avatar_get(st, a, who->user_id, id, &v, e);
     if (found < 0)

@@ -342,9 +342,10 @@ bool category_follow_toggle(struct store *st, struct arena *a, const struct prin
     if (!prefs_get_bool(st, a, "configurations", "category_follow_enabled", true))
         return err_set(e, ERR_FORBIDDEN, "mode_disabled", "Following categories is disabled in this community.");
     struct category cat;
+    /* the follower's categories_counter moves: lock the follower first */
     if (!store_begin(st, e))
         return false;
-    if (!load_visible(st, a, id, &cat, e)) {
+    if (!store_lock_users(st, &who->user_id, 1, e) || !load_visible(st, a, id, &cat, e)) {
         store_rollback(st);
         return false;
     }

@@ -155,6 +155,13 @@ bool graph_act(struct store *st, const struct principal *who, int64_t target, en
         return err_set(e, ERR_UNAUTHENTICATED, "not_authenticated", "Authentication credentials were not provided.");
     if (!store_begin(st, e))
         return false;
+    /* Both users are locked before anything is read (PostgreSQL; SQLite's
+     * single writer already serializes): two actions on the same pair, or
+     * two hides by the same user (count, then insert), run one after the
+     * other, so edges, counters and the hide limit stay exact. */
+    const int64_t pair[2] = {me, target};
+    if (!store_lock_users(st, pair, 2, e))
+        goto fail;
     /* Statuses are read inside the write transaction: a concurrent soft
      * delete cannot slip between the check and the counter change. */
     enum user_status my_status, their_status;

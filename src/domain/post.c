@@ -188,10 +188,11 @@ bool post_create(struct store *st, struct arena *a, const struct principal *who,
         if (!*out->slug)
             out->slug = POST_TYPE_DISCUSSION;
     }
+    /* the author's counter moves: lock the author first */
     if (!store_begin(st, e))
         return false;
-    if (!check_categories(st, a, in, e) || !store_post_insert(st, out, in->category_ids, in->ncategories, e) ||
-        !store_commit(st, e)) {
+    if (!store_lock_users(st, &who->user_id, 1, e) || !check_categories(st, a, in, e) ||
+        !store_post_insert(st, out, in->category_ids, in->ncategories, e) || !store_commit(st, e)) {
         store_rollback(st);
         return false;
     }
@@ -236,7 +237,10 @@ bool post_delete(struct store *st, struct arena *a, const struct principal *who,
     struct user author;
     if (!store_begin(st, e))
         return false;
-    bool ok = post_get(st, a, who, type, id, &p, &author, e);
+    /* the author's counter moves: lock the author (a post's author never
+     * changes, so reading it first is safe; the delete itself is decided by
+     * one statement) */
+    bool ok = post_get(st, a, who, type, id, &p, &author, e) && store_lock_users(st, &p.author_id, 1, e);
     if (ok && !may_manage(who, &p))
         ok = err_forbidden(e, "Only the author or an administrator may delete this.");
     else if (ok && who->status == USER_BLOCKED)

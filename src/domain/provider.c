@@ -121,7 +121,9 @@ bool provider_create(struct store *st, struct arena *a, const struct principal *
         return false;
     if (!store_begin(st, e))
         return false;
-    if (!store_provider_insert(st, out, e) || !store_commit(st, e)) {
+    /* the user's lock: the check for an account of the same provider holds
+     * until the insert */
+    if (!store_lock_users(st, &user_id, 1, e) || !store_provider_insert(st, out, e) || !store_commit(st, e)) {
         store_rollback(st);
         return false;
     }

@@ -112,7 +112,7 @@ bool settings_update(struct store *st, struct arena *a, const struct principal *
      * different settings both land */
     if (!store_begin(st, e))
         return false;
-    if (!settings_load(st, id, out, e)) {
+    if (!store_lock_users(st, &id, 1, e) || !settings_load(st, id, out, e)) {
         store_rollback(st);
         return false;
     }

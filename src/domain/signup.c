@@ -225,6 +225,20 @@ static int take_code(struct store *st, struct arena *a, const char *code, const 
     return 1;
 }
 
+/* take_code, then the code's user locked (store_lock_users) and the code
+ * read again: a concurrent use of the same code has then committed, and
+ * this one finds the code gone. Same returns. */
+static int take_code_locked(struct store *st, struct arena *a, const char *code, const char *purpose,
+                            const char *client_address, struct account_code *c, struct err *e)
+{
+    int ok = take_code(st, a, code, purpose, client_address, c, e);
+    if (ok <= 0)
+        return ok;
+    if (!store_lock_users(st, &c->user_id, 1, e))
+        return -1;
+    return take_code(st, a, code, purpose, client_address, c, e);
+}
+
 bool signup_verify(struct store *st, struct arena *a, json_t *fields, const char *client_address, int64_t *user_id,
                    bool *awaiting_approval, struct err *e)
 {
@@ -238,7 +252,7 @@ bool signup_verify(struct store *st, struct arena *a, json_t *fields, const char
     if (!store_begin(st, e))
         return false;
     struct account_code c;
-    int ok = take_code(st, a, code, STORE_CODE_VERIFY, client_address, &c, e);
+    int ok = take_code_locked(st, a, code, STORE_CODE_VERIFY, client_address, &c, e);
     if (ok <= 0) {
         store_rollback(st);
         return false;
@@ -339,6 +353,14 @@ bool signup_recover_process(struct store *st, struct arena *a, int64_t row_id, c
     }
     int64_t now = clock_now_us();
     bool ok = true;
+    /* the user's lock, then the user read again (still at that address):
+     * two recoveries of one address leave one code */
+    if (found > 0 && (!store_lock_users(st, &u.id, 1, e) || (found = store_user_get(st, a, u.id, &u, e)) < 0)) {
+        store_rollback(st);
+        return false;
+    }
+    if (found > 0 && (!u.email || strcmp(text_fold(a, u.email), text_fold(a, email))))
+        found = 0;
     if (found && user_status_active(u.status) && u.email) {
         char hash[65];
         const char *code = new_code(a, hash);
@@ -383,7 +405,7 @@ bool signup_reset(struct store *st, struct arena *a, json_t *fields, const char 
 
     if (!store_begin(st, e))
         return false;
-    int ok = take_code(st, a, code, STORE_CODE_RESET, client_address, &c, e);
+    int ok = take_code_locked(st, a, code, STORE_CODE_RESET, client_address, &c, e);
     if (ok <= 0) {
         store_rollback(st);
         return false;

@@ -109,6 +109,25 @@ bool tag_list(struct store *st, struct arena *a, const struct tag_filter *f, str
     return store_tag_list(st, a, f, out, e);
 }
 
+/* Gives t to the user or takes it away, in the caller's transaction. */
+static bool set_user_tag(struct store *st, struct arena *a, const struct tag *t, int64_t user_id, bool add,
+                         struct err *e)
+{
+    struct user u;
+    int found = store_user_get(st, a, user_id, &u, e);
+    if (found < 0)
+        return false;
+    if (!found || u.status == USER_TOMBSTONE)
+        return field_error_does_not_exist(a, e, "user", user_id);
+    if (!add)
+        return store_tag_unassign(st, t->id, user_id, e);
+    if (t->deleted)
+        return err_set(e, ERR_INVALID, "deleted", "This tag is deleted.");
+    if (strcmp(t->type, "user"))
+        return err_set(e, ERR_INVALID, "invalid_type", "Only tags of type user can be given to users.");
+    return store_tag_assign(st, t->id, user_id, e);
+}
+
 bool tag_set_user(struct store *st, struct arena *a, int64_t tag_id, json_t *body, bool add, struct err *e)
 {
     struct tag t;
@@ -120,19 +139,15 @@ bool tag_set_user(struct store *st, struct arena *a, int64_t tag_id, json_t *bod
     int64_t user_id;
     if (!field_parse_id(v, &user_id))
         return err_field(e, "user", FIELD_CODE_INCORRECT_TYPE, FIELD_MSG_PK_TYPE);
-    struct user u;
-    int found = store_user_get(st, a, user_id, &u, e);
-    if (found < 0)
+    /* the user's tags change: lock the user, then read its status (a hard
+     * delete takes the tags with it) */
+    if (!store_begin(st, e))
         return false;
-    if (!found || u.status == USER_TOMBSTONE)
-        return field_error_does_not_exist(a, e, "user", user_id);
-    if (!add)
-        return store_tag_unassign(st, tag_id, user_id, e);
-    if (t.deleted)
-        return err_set(e, ERR_INVALID, "deleted", "This tag is deleted.");
-    if (strcmp(t.type, "user"))
-        return err_set(e, ERR_INVALID, "invalid_type", "Only tags of type user can be given to users.");
-    return store_tag_assign(st, tag_id, user_id, e);
+    if (!store_lock_users(st, &user_id, 1, e) || !set_user_tag(st, a, &t, user_id, add, e) || !store_commit(st, e)) {
+        store_rollback(st);
+        return false;
+    }
+    return true;
 }
 
 static int cmp_id(const void *a, const void *b)

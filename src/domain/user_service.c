@@ -38,7 +38,7 @@ bool email_token_check(struct store *st, struct arena *a, const struct principal
     if (!store_begin(st, e))
         return false;
     struct email_change c;
-    int found = store_email_change_get(st, a, user_id, &c, e);
+    int found = store_lock_users(st, &user_id, 1, e) ? store_email_change_get(st, a, user_id, &c, e) : -1;
     if (found < 0) {
         store_rollback(st);
         return false;

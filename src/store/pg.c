@@ -166,8 +166,7 @@ void pg_close(struct store *st)
 /* ================================================================ */
 /* transactions                                                     */
 
-/* Runs a statement without parameters or rows (transaction control). */
-static bool simple(struct store *st, const char *sql, struct err *e)
+bool pg_exec_simple(struct store *st, struct err *e, const char *sql)
 {
     PGresult *r = PQexec(st->pg->conn, sql);
     bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -182,7 +181,7 @@ bool pg_read_begin(struct store *st, struct err *e)
     store_rollback(st);
     if (!pg_connection_ok(st, e))
         return false;
-    if (!simple(st, "BEGIN ISOLATION LEVEL REPEATABLE READ", e))
+    if (!pg_exec_simple(st, e, "BEGIN ISOLATION LEVEL REPEATABLE READ"))
         return false;
     st->pg->tx = PG_TX_READ;
     return true;
@@ -197,7 +196,7 @@ void pg_read_end(struct store *st)
         struct err e = {0};
         p->tx = PG_TX_NONE;
         p->prefs_checked = false;
-        if (simple(st, "COMMIT", &e))
+        if (pg_exec_simple(st, &e, "COMMIT"))
             return;
     }
     store_rollback(st);
@@ -213,7 +212,7 @@ bool pg_begin(struct store *st, struct err *e)
         return false;
     if (PQtransactionStatus(p->conn) != PQTRANS_IDLE)
         store_rollback(st);
-    if (!simple(st, "BEGIN", e))
+    if (!pg_exec_simple(st, e, "BEGIN"))
         return false;
     p->tx = PG_TX_WRITE;
     return true;
@@ -224,7 +223,7 @@ bool pg_commit(struct store *st, struct err *e)
     struct pg_conn *p = st->pg;
     p->prefs_checked = false;
     p->tx = PG_TX_NONE;
-    if (!simple(st, "COMMIT", e)) {
+    if (!pg_exec_simple(st, e, "COMMIT")) {
         store_rollback(st);
         return false;
     }
@@ -286,8 +285,7 @@ static bool known_migration(const char *name)
 
 static bool migrate_locked(struct store *st, struct err *e)
 {
-    if (!simple(st, "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at bigint NOT NULL)",
-                e))
+    if (!pg_exec_simple(st, e, "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at bigint NOT NULL)"))
         return false;
     PGresult *r = pg_run(st, e, "SELECT name FROM schema_migrations ORDER BY name", "");
     if (!r)
@@ -310,7 +308,7 @@ static bool migrate_locked(struct store *st, struct err *e)
             return false;
         if (applied)
             continue;
-        if (!simple(st, "BEGIN", e))
+        if (!pg_exec_simple(st, e, "BEGIN"))
             return false;
         /* several statements: the simple query protocol runs them all */
         PGresult *res = PQexec(st->pg->conn, m->sql);
@@ -327,7 +325,7 @@ static bool migrate_locked(struct store *st, struct err *e)
         PQclear(res);
         if (!pg_exec(st, e, "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)", "si", m->name,
                      clock_now()) ||
-            !simple(st, "COMMIT", e)) {
+            !pg_exec_simple(st, e, "COMMIT")) {
             store_rollback(st);
             return false;
         }

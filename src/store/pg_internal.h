@@ -122,6 +122,11 @@ bool pg_connection_ok(struct store *st, struct err *e);
 PGresult *pg_run(struct store *st, struct err *e, const char *sql, const char *types, ...);
 PGresult *pg_runv(struct store *st, struct err *e, const char *sql, const char *types, va_list ap);
 
+/* Runs `sql` without parameters through the simple query protocol: one
+ * or several statements that cannot be prepared (SET, ALTER, ANALYZE,
+ * transaction control). bool. */
+bool pg_exec_simple(struct store *st, struct err *e, const char *sql);
+
 /* Runs a statement expected to finish (INSERT/UPDATE/DELETE). bool. */
 bool pg_exec(struct store *st, struct err *e, const char *sql, const char *types, ...);
 

@@ -79,7 +79,7 @@ describe('access log', () => {
 });
 
 describe('durability setting', () => {
-  it('--sync full sets synchronous=FULL; normal is the default; anything else is refused', async () => {
+  it('--sync full sets synchronous=FULL; normal is the default; anything else is refused', { skip: h.sqliteOnly('--sync is SQLite\'s PRAGMA synchronous') }, async () => {
     const s = await h.startServer({ env: { HEARTH_SYNC: 'full' } });
     try {
       assert.equal((await s.run(['sql', 'PRAGMA synchronous'])).stdout.trim(), '2');

@@ -88,7 +88,7 @@ describe('delete (DELETE /user/{id}/)', () => {
          INSERT INTO categories (name, slug, lastmod_us) VALUES ('cat-${u.id}', 'cat-${u.id}', ${t});
          INSERT INTO category_follows VALUES (${u.id}, (SELECT id FROM categories WHERE name = 'cat-${u.id}'), ${t});
          INSERT INTO posts (type, author_id, html, summary, added_us, last_activity_us) VALUES ('post', ${u.id}, '<p>hi</p>', 'hi', ${t}, ${t});
-         INSERT INTO post_categories VALUES (last_insert_rowid(), (SELECT id FROM categories WHERE name = 'cat-${u.id}'));
+         INSERT INTO post_categories VALUES ((SELECT max(id) FROM posts), (SELECT id FROM categories WHERE name = 'cat-${u.id}'));
          UPDATE users SET posts_counter = 1, categories_counter = 1 WHERE id = ${u.id};`);
     return { avatar: r.body.avatar.split('/media/')[1], cover: r.body.cover.split('/media/')[1] };
   }
@@ -212,7 +212,7 @@ describe('delete (DELETE /user/{id}/)', () => {
       const files = await contentOf(u);
       // a post by someone else in the same category must survive
       sql(`INSERT INTO posts (type, author_id, html, summary, added_us, last_activity_us) VALUES ('discussion', ${x.id}, 'x', 'x', 1, 1);
-           INSERT INTO post_categories VALUES (last_insert_rowid(), (SELECT id FROM categories WHERE name = 'cat-${u.id}'));`);
+           INSERT INTO post_categories VALUES ((SELECT max(id) FROM posts), (SELECT id FROM categories WHERE name = 'cat-${u.id}'));`);
       const second = (await s.login(u.username, u.password)).access_token;
       const jwt = await s.token(u.id);
       for (const t of [u.token, second, jwt]) {

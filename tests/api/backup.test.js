@@ -10,7 +10,7 @@ const path = require('node:path');
 const { execFileSync } = require('node:child_process');
 const h = require('./harness');
 
-describe('hearth backup', () => {
+describe('hearth backup', { skip: h.sqliteOnly('hearth backup copies the SQLite file (on PostgreSQL: pg_dump)') }, () => {
   let s;
   let names;
   before(async () => {

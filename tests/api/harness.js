@@ -6,6 +6,16 @@
 // an OS-chosen port and returns helpers to talk to it. Always stop it in an
 // after() hook: stop() also fails the suite if the server (or any CLI run)
 // reported a sanitizer error.
+//
+// PostgreSQL: with HEARTH_TEST_PG set to a base URL (database `postgres`, a
+// role that may create databases; scripts/pg-cluster.sh prints one), every
+// server gets its own fresh database (CREATE DATABASE through psql, dropped
+// when the server stops) and HEARTH_DB (= --db) is that database's URL, for
+// the server and for every CLI command run with s.env. Otherwise each server
+// has an SQLite file in its data directory, as before. h.pg / s.pg tell a
+// test which one runs; h.sqliteOnly(reason) skips a test that is about
+// SQLite itself, and h.pgPending(key) one whose PostgreSQL part is not there
+// yet (the list is pg_pending.js).
 
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -31,14 +41,86 @@ const SANITIZER_RE = /AddressSanitizer|LeakSanitizer|runtime error:/;
 const LISTEN_RE = /hearth: listening on (http:\/\/127\.0\.0\.1:(\d+))/;
 const REQUEST_TIMEOUT_MS = 20000;
 
+// PostgreSQL: the base URL, or '' for SQLite.
+const PG_BASE = process.env.HEARTH_TEST_PG || '';
+const pg = PG_BASE !== '';
+const PSQL = process.env.HEARTH_TEST_PSQL || 'psql';
+const pgLive = new Set(); // databases created and not dropped yet
+let pgSeq = 0;
+
 // Servers still running when the process exits are killed (a crashed test
-// must never leave one behind).
+// must never leave one behind), and their databases dropped.
 const live = new Set();
 process.on('exit', () => {
   for (const child of live) {
     try { child.kill('SIGKILL'); } catch (_) { /* already gone */ }
   }
+  for (const name of pgLive) {
+    try {
+      require('node:child_process').execFileSync(PSQL, psqlArgs(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+        { env: psqlEnv(), stdio: 'ignore', timeout: 10000 });
+    } catch (_) { /* the cluster is removed with its databases anyway */ }
+  }
 });
+
+function pgUrl(name) {
+  const u = new URL(PG_BASE);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+function psqlArgs(sql) {
+  return ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', PG_BASE, '-c', sql];
+}
+
+function psqlEnv() {
+  const env = { ...process.env };
+  if (!env.PGCONNECT_TIMEOUT) env.PGCONNECT_TIMEOUT = '10';
+  return env;
+}
+
+// Runs one statement on the cluster's `postgres` database with psql.
+async function psql(sql) {
+  const r = await runProcess(PSQL, psqlArgs(sql), psqlEnv());
+  if (r.code !== 0) throw new Error(`psql ${JSON.stringify(sql)} exited ${r.code}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/**
+ * PostgreSQL only: creates a fresh, empty database and returns
+ * {name, url}; dropDatabase(name) removes it (the harness drops whatever is
+ * left when the process exits).
+ */
+async function createDatabase() {
+  if (!pg) throw new Error('createDatabase: HEARTH_TEST_PG is not set');
+  pgSeq += 1;
+  const name = `hearth_t${process.pid}_${pgSeq}_${crypto.randomBytes(3).toString('hex')}`;
+  await psql(`CREATE DATABASE "${name}"`);
+  pgLive.add(name);
+  return { name, url: pgUrl(name) };
+}
+
+async function dropDatabase(name) {
+  await psql(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  pgLive.delete(name);
+}
+
+// Skip options for node:test ({ skip: h.sqliteOnly('why') }): a test about
+// SQLite itself (a database file, sqlite3 internals, hearth backup, faults
+// injected through SQLite's VFS) does not run on PostgreSQL.
+function sqliteOnly(reason) {
+  return pg ? `SQLite only: ${reason}` : false;
+}
+
+// Skip options for a test whose PostgreSQL part is not there yet: the key
+// must be in pg_pending.js, the one list of them (an unknown key throws).
+function pgPending(key) {
+  const pending = require('./pg_pending');
+  if (!Object.prototype.hasOwnProperty.call(pending.tests, key)) {
+    throw new Error(`pgPending: ${JSON.stringify(key)} is not listed in tests/api/pg_pending.js`);
+  }
+  return pg ? `not on PostgreSQL yet: ${pending.tests[key]}` : false;
+}
 
 function tail(text, lines = 60) {
   return text.split('\n').slice(-lines).join('\n');
@@ -139,6 +221,18 @@ async function startServer(opts = {}) {
   if (!fs.existsSync(bin)) throw new Error(`hearth binary not found at ${bin} (set HEARTH_BIN)`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-api-'));
   const secret = crypto.randomBytes(32).toString('hex');
+  const databases = []; // PostgreSQL databases this server owns (dropped by stop)
+  let db = path.join(dir, 'hearth.db');
+  if (pg && !(opts.env && opts.env.HEARTH_DB)) {
+    try {
+      const d = await createDatabase();
+      databases.push(d.name);
+      db = d.url;
+    } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
   const baseEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (!k.startsWith('HEARTH_')) baseEnv[k] = v; // never inherit a developer's HEARTH_* settings
@@ -146,7 +240,7 @@ async function startServer(opts = {}) {
   const env = {
     ...baseEnv,
     HEARTH_DATA_DIR: dir,
-    HEARTH_DB: path.join(dir, 'hearth.db'),
+    HEARTH_DB: db,
     HEARTH_JWT_SECRET: secret,
     HEARTH_PASSWORD_COST: 'min',
     HEARTH_CLOCK_FILE: path.join(dir, 'clock'),
@@ -187,6 +281,16 @@ async function startServer(opts = {}) {
 
   function cleanupDir() {
     try { fs.rmSync(dir, { recursive: true, force: true }); } catch (_) { /* ignore */ }
+  }
+
+  // Drops this server's databases; returns the errors (PostgreSQL only).
+  async function dropDatabases() {
+    const errors = [];
+    while (databases.length) {
+      const name = databases.pop();
+      try { await dropDatabase(name); } catch (err) { errors.push(`dropping database ${name}: ${err.message}`); }
+    }
+    return errors;
   }
 
   let s;
@@ -274,6 +378,18 @@ async function startServer(opts = {}) {
       secret,
       bin,
       env,
+      // the --db value every hearth command of this server uses (a file
+      // path, or a postgresql:// URL with HEARTH_TEST_PG)
+      db: env.HEARTH_DB,
+      pg,
+      // Another fresh, empty database (a path in the data directory, or a
+      // new PostgreSQL database dropped with the server); returns its --db value.
+      async newDatabase() {
+        if (!pg) return path.join(dir, `hearth-${crypto.randomBytes(4).toString('hex')}.db`);
+        const d = await createDatabase();
+        databases.push(d.name);
+        return d.url;
+      },
       clientId: clientInfo.client_id,
       admin: { id: created.id, username: created.username, password: ADMIN_PASSWORD, token: adminLogin.access_token },
       run,
@@ -306,7 +422,7 @@ async function startServer(opts = {}) {
         fs.writeFileSync(path.join(dir, 'clock'), `${Math.trunc(seconds)}\n`);
       },
       stderr: () => serverStderr,
-      // Starts a second server on the same data directory, waits for its
+      // Starts a second server on the same data directory and database, waits for its
       // listening line (the work it does before listening is then done),
       // stops it and returns everything it printed.
       async startSecondServer() {
@@ -343,6 +459,7 @@ async function startServer(opts = {}) {
           }
         }
         cleanupDir();
+        problems.push(...await dropDatabases());
         if (sanitizerSeenOnStderr || SANITIZER_RE.test(serverStderr)) {
           problems.push(`sanitizer report in server stderr:\n${tail(serverStderr, 80)}`);
         }
@@ -361,6 +478,7 @@ async function startServer(opts = {}) {
       await new Promise((r) => (exitInfo ? r() : child.once('exit', r)));
     }
     cleanupDir();
+    await dropDatabases();
     throw err;
   }
 }
@@ -490,6 +608,7 @@ function expectJSONType(res) {
 }
 
 module.exports = {
+  pg, pgBase: PG_BASE, psql, createDatabase, dropDatabase, sqliteOnly, pgPending,
   startServer, client, clientError, signJWT, b64url, nowS, rawRequest, ADMIN_PASSWORD, REPO,
   show, expectStatus, errorCodes, fieldCodes, expectErrorShape, expectError, expectFieldError,
   expectOAuthError, expectJSONType,

@@ -65,7 +65,7 @@ describe('the first user made by the CLI', () => {
       const fs = require('node:fs');
       const os = require('node:os');
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-first-'));
-      const env = { ...s.env, HEARTH_DATA_DIR: dir, HEARTH_DB: path.join(dir, 'h.db') };
+      const env = { ...s.env, HEARTH_DATA_DIR: dir, HEARTH_DB: await s.newDatabase() };
       const out = execFileSync(s.bin, ['user', 'create', '--username', 'first', '--password', 'F1rst!pass'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       assert.equal(JSON.parse(out).id, 1);
       const role = execFileSync(s.bin, ['sql', 'SELECT role FROM users WHERE id = 1;'], { env, encoding: 'utf8' }).trim();

@@ -14,7 +14,7 @@ const h = require('./harness');
 const BIN = process.env.HEARTH_BIN || path.join(h.REPO, 'build', 'hearth');
 const SCRIPT = '/usr/bin/script';
 
-describe('hearth seed progress', () => {
+describe('hearth seed progress', { skip: h.pgPending('seed_progress.test.js') }, () => {
   let dir;
   let env;
   before(() => {

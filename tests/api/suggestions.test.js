@@ -467,7 +467,8 @@ describe('matching usernames (POST /user/match/)', () => {
   const match = (user, body, opts = {}) => s.api('POST', '/api/v2/user/match/', { token: user.token, body, ...opts });
   // rows of the tables a request could write, to show a refused one wrote nothing
   const state = () => s.sql("SELECT (SELECT count(*) FROM users) || ',' || (SELECT count(*) FROM hides) || ',' || " +
-    "(SELECT count(*) FROM follows) || ',' || (SELECT group_concat(id || status, ';') FROM users)");
+    "(SELECT count(*) FROM follows) || ',' || " +
+    (h.pg ? "(SELECT string_agg(id || status, ';' ORDER BY id) FROM users)" : "(SELECT group_concat(id || status, ';') FROM users)"));
 
   before(async () => {
     s = await h.startServer();

@@ -380,6 +380,8 @@ static void test_check_reports_drift(void **state)
 
 int main(void)
 {
+    if (temp_store_sqlite_only("writes through its own sqlite3 connection and checks sqlite_list_counts"))
+        return 0;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_random_writes_and_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_reports_drift, setup, teardown),

@@ -482,6 +482,8 @@ static void test_geo(void **state)
 
 int main(void)
 {
+    if (temp_store_sqlite_only("the SQLite search engine's indexes, triggers and plans (st->lite)"))
+        return 0;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_word_start),
         cmocka_unit_test(test_geo),

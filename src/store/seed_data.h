@@ -1,7 +1,7 @@
-/* sqlite_seed_data.h - the vocabulary of `hearth seed`: first names,
+/* seed_data.h - the vocabulary of `hearth seed`: first names,
  * surnames and cities of 17 communities written in 9 scripts, tags,
  * categories and profile descriptions. Included through
- * sqlite_seed_internal.h only.
+ * seed_internal.h only.
  *
  * Names are listed most common first (the generator draws them with a Zipf
  * weight). `ascii` is the transliteration usernames are made from ('_'

@@ -1,15 +1,16 @@
-/* sqlite_seed_people.c - the population generator of `hearth seed`: random
+/* seed_people.c - the population generator of `hearth seed`: random
  * streams, one realistic person per id (culture, names, city, age, gender,
  * description, role), the categories a user follows, and the set of
  * usernames taken. Deterministic: the same (seed, id) gives the same
- * person. The bulk writer (sqlite_seed.c) stores them. */
+ * person. seed_plan.c makes the rows of a run from them; each backend's bulk
+ * writer (sqlite_seed.c, pg_seed.c) stores them. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/text.h"
-#include "store/sqlite_seed_internal.h"
+#include "store/seed_internal.h"
 
 /* Ages are 16-90 as of this fixed day. */
 static const int SEED_AGE_REFERENCE[3] = {2026, 1, 1};

@@ -1,0 +1,626 @@
+/* pg_list.c - list pages at any offset without walking the rows before
+ * them, on PostgreSQL.
+ *
+ * The same method as sqlite_list.c (its header comment explains it), over
+ * the counts of migration 002_list_counts: a plain user list (no filter
+ * but the viewer's hides; ordering id, -id, username or -username) and
+ * the followers, followings and connections lists that reached 1000 edges
+ * seek through the maintained counts; other user lists are pg_user.c's
+ * composed query, other edge lists pg_graph.c's walk.
+ *
+ * Text keys compare and sort with COLLATE "C" (bytewise, as SQLite and
+ * strcmp). The username ranges are keyed by their first characters rather
+ * than bytes, so every key is valid text (the migration says why the
+ * order is the same).
+ */
+#include "store/pg_list.h"
+
+#include <libpq-fe.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+#include "store/pg_internal.h"
+#include "store/store.h"
+
+enum list_kind { LIST_ID = 0, LIST_USERNAME = 1 };
+
+enum {
+    USERNAME_LEVELS = 6,
+    PREFIX_BYTES = USERNAME_LEVELS * 4 + 8, /* a prefix, or its successor (one byte longer at most) */
+};
+
+struct list_key {
+    int64_t id;    /* LIST_ID */
+    const char *s; /* LIST_USERNAME: username_fold */
+};
+
+static int key_cmp(int kind, const struct list_key *x, const struct list_key *y)
+{
+    if (kind == LIST_ID)
+        return x->id < y->id ? -1 : x->id > y->id;
+    return strcmp(x->s, y->s); /* bytewise, as COLLATE "C" */
+}
+
+/* The ordering of f when it is a plain list this file can page. */
+static bool plain_list(const struct user_filter *f, int *kind, bool *desc)
+{
+    if (f->search || f->username || f->real_name || f->location || f->description || f->gender || f->exclude_id)
+        return false;
+    *desc = false;
+    if (f->norder == 0) {
+        *kind = LIST_ID;
+        return true;
+    }
+    if (f->norder != 1)
+        return false;
+    *desc = f->order[0].desc;
+    if (!strcmp(f->order[0].field, "id"))
+        *kind = LIST_ID;
+    else if (!strcmp(f->order[0].field, "username"))
+        *kind = LIST_USERNAME;
+    else
+        return false;
+    return true;
+}
+
+/* Walks r's (key, n) rows in order until the one holding position *k: *k
+ * becomes the position inside it. Returns that row, -1 when the rows end
+ * first. */
+static int pick(const PGresult *r, int64_t *k)
+{
+    int rows = PQntuples(r);
+    for (int i = 0; i < rows; i++) {
+        int64_t n = pg_col_int(r, i, 1);
+        if (*k < n)
+            return i;
+        *k -= n;
+    }
+    return -1;
+}
+
+/* The id of the k-th (from 0) visible user by id. Returns lookup. */
+static int seek_id(struct store *st, int64_t k, int64_t *out, struct err *e)
+{
+    PGresult *r = pg_run(st, e,
+                         "SELECT key, n FROM list_counts WHERE kind = 0 AND level = 1 AND prefix = '' ORDER BY key", "");
+    if (!r)
+        return -1;
+    int row = pick(r, &k);
+    int64_t block = row >= 0 ? pg_col_int(r, row, 0) : 0;
+    PQclear(r);
+    if (row < 0)
+        return 0;
+
+    r = pg_run(st, e,
+               "SELECT key, n FROM list_counts WHERE kind = 0 AND level = 2 AND key >= $1 AND key < $2 "
+               "AND prefix = '' ORDER BY key",
+               "ii", block << 8, (block + 1) << 8);
+    if (!r)
+        return -1;
+    row = pick(r, &k);
+    block = row >= 0 ? pg_col_int(r, row, 0) : 0;
+    PQclear(r);
+    if (row < 0)
+        return 0;
+
+    return pg_int(st, out, e,
+                  "SELECT id FROM users WHERE id >= $1 AND id < $2 AND status IN ('a', 'b') ORDER BY id "
+                  "LIMIT 1 OFFSET $3",
+                  "iii", block << 8, (block + 1) << 8, k);
+}
+
+/* The code point of the UTF-8 character at s (len bytes). */
+static uint32_t utf8_decode(const unsigned char *s, size_t len)
+{
+    if (len == 1)
+        return s[0];
+    uint32_t cp = s[0] & (0x7F >> len);
+    for (size_t i = 1; i < len; i++)
+        cp = (cp << 6) | (s[i] & 0x3F);
+    return cp;
+}
+
+/* Writes cp as UTF-8 at out; returns its length. */
+static size_t utf8_encode(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* The smallest text above every text that starts with p (valid UTF-8, at
+ * most PREFIX_BYTES - 2 bytes): p with its last character raised by one
+ * code point, into out. False when there is none (p empty, or only
+ * U+10FFFF). UTF-8 orders bytewise as code points, so the texts starting
+ * with p are exactly those in [p, out). */
+static bool prefix_successor(const char *p, char out[PREFIX_BYTES])
+{
+    size_t len = strlen(p);
+    memcpy(out, p, len + 1);
+    while (len > 0) {
+        size_t start = len - 1;
+        while (start > 0 && ((unsigned char)out[start] & 0xC0) == 0x80)
+            start--;
+        uint32_t cp = utf8_decode((const unsigned char *)out + start, len - start) + 1;
+        if (cp == 0xD800)
+            cp = 0xE000; /* no surrogates in UTF-8 */
+        if (cp <= 0x10FFFF) {
+            len = start + utf8_encode(cp, out + start);
+            out[len] = '\0';
+            return true;
+        }
+        len = start;
+        out[len] = '\0';
+    }
+    return false;
+}
+
+static void read_text(struct arena *a, const PGresult *r, int row, void *out)
+{
+    *(const char **)out = pg_col_text(a, r, row, 0);
+}
+
+/* The username_fold of the k-th (from 0) visible user by username, in a.
+ * Returns lookup. */
+static int seek_username(struct store *st, struct arena *a, int64_t k, const char **out, struct err *e)
+{
+    char prefix[PREFIX_BYTES] = "";
+    for (int level = 1; level <= USERNAME_LEVELS; level++) {
+        char hi[PREFIX_BYTES];
+        PGresult *r;
+        /* the ranges of this level inside the parent range (prefix) */
+        if (level == 1)
+            r = pg_run(st, e,
+                       "SELECT prefix, n FROM list_counts WHERE kind = 1 AND level = 1 AND key = 0 ORDER BY prefix",
+                       "");
+        else if (prefix_successor(prefix, hi))
+            r = pg_run(st, e,
+                       "SELECT prefix, n FROM list_counts WHERE kind = 1 AND level = $1 AND key = 0 AND "
+                       "prefix >= $2 AND prefix < $3 ORDER BY prefix",
+                       "iss", (int64_t)level, prefix, hi);
+        else
+            r = pg_run(st, e,
+                       "SELECT prefix, n FROM list_counts WHERE kind = 1 AND level = $1 AND key = 0 AND "
+                       "prefix >= $2 ORDER BY prefix",
+                       "is", (int64_t)level, prefix);
+        if (!r)
+            return -1;
+        int row = pick(r, &k);
+        if (row >= 0) {
+            const char *key = PQgetvalue(r, row, 0);
+            size_t len = strlen(key);
+            if (len > PREFIX_BYTES - 8) { /* more than USERNAME_LEVELS characters: not a key of ours */
+                PQclear(r);
+                return 0;
+            }
+            memcpy(prefix, key, len + 1);
+        }
+        PQclear(r);
+        if (row < 0)
+            return 0; /* counts behind the rows */
+        if (text_chars(prefix) < level)
+            break; /* a whole name, shorter than the level: the range is that one user */
+    }
+    return pg_row(st, a, read_text, out, e,
+                  "SELECT username_fold FROM users WHERE status IN ('a', 'b') AND username_fold COLLATE \"C\" >= $1 "
+                  "ORDER BY username_fold COLLATE \"C\" LIMIT 1 OFFSET $2",
+                  "si", prefix, k);
+}
+
+static int seek(struct store *st, struct arena *a, int kind, int64_t k, struct list_key *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    return kind == LIST_ID ? seek_id(st, k, &out->id, e) : seek_username(st, a, k, &out->s, e);
+}
+
+/* The viewer's hidden visible users' keys in key order (malloc'd). */
+static bool hidden_keys(struct store *st, struct arena *a, int kind, int64_t viewer, struct list_key **out, int64_t *n,
+                        struct err *e)
+{
+    *out = NULL;
+    *n = 0;
+    if (!viewer)
+        return true;
+    PGresult *r = kind == LIST_ID
+                      ? pg_run(st, e,
+                               "SELECT u.id FROM hides h JOIN users u ON u.id = h.hidden_id WHERE h.user_id = $1 "
+                               "AND u.status IN ('a', 'b') ORDER BY u.id",
+                               "i", viewer)
+                      : pg_run(st, e,
+                               "SELECT u.username_fold FROM hides h JOIN users u ON u.id = h.hidden_id "
+                               "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.username_fold COLLATE \"C\"",
+                               "i", viewer);
+    if (!r)
+        return false;
+    int rows = PQntuples(r);
+    if (rows > 0) {
+        *out = calloc((size_t)rows, sizeof **out);
+        if (!*out) {
+            PQclear(r);
+            return err_internal(e);
+        }
+    }
+    for (int i = 0; i < rows; i++) {
+        struct list_key *k = &(*out)[i];
+        if (kind == LIST_ID)
+            k->id = pg_col_int(r, i, 0);
+        else
+            k->s = pg_col_text(a, r, i, 0);
+    }
+    *n = rows;
+    PQclear(r);
+    return true;
+}
+
+/* The number of keys in h[0..n) that are <= x. */
+static int64_t count_upto(int kind, const struct list_key *h, int64_t n, const struct list_key *x)
+{
+    int64_t lo = 0, hi = n;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (key_cmp(kind, &h[mid], x) <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Copies the users of r (PG_USER_COLUMNS from column 0) into out, up to limit. */
+static void read_users(struct arena *a, const PGresult *r, int limit, struct user_page *out)
+{
+    int rows = PQntuples(r);
+    for (int i = 0; i < rows && out->n < limit; i++)
+        pg_user_from_row(a, r, i, 0, &out->items[out->n++]);
+}
+
+static bool list_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
+                      struct user_page *out, struct err *e)
+{
+    int64_t total = 0;
+    if (pg_int(st, &total, e, "SELECT n FROM list_counts WHERE kind = 0 AND level = 0 AND key = 0 AND prefix = ''",
+               "") < 0)
+        return false;
+    struct list_key *hidden = NULL;
+    int64_t nh = 0;
+    if (!hidden_keys(st, a, kind, f->viewer_id, &hidden, &nh, e))
+        return false;
+    out->count = total - nh;
+    out->n = 0;
+    out->items = arena_alloc(a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
+    if (f->limit <= 0 || f->offset < 0 || f->offset >= out->count) {
+        free(hidden);
+        return true;
+    }
+    /* the position among the unhidden users in ascending order */
+    int64_t t = desc ? out->count - 1 - f->offset : f->offset, j = 0;
+    struct list_key x;
+    for (;;) {
+        int found = seek(st, a, kind, t + j, &x, e);
+        if (found <= 0) { /* 0: counts behind the rows: an empty page, which `hearth check` reports */
+            free(hidden);
+            return found == 0;
+        }
+        int64_t c = count_upto(kind, hidden, nh, &x);
+        if (c == j)
+            break;
+        j = c;
+    }
+    free(hidden);
+
+    PGresult *r;
+    if (kind == LIST_ID)
+        r = desc ? pg_run(st, e,
+                          "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND id <= $1 AND id NOT IN "
+                          "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY id DESC LIMIT $3",
+                          "iii", x.id, f->viewer_id, (int64_t)f->limit)
+                 : pg_run(st, e,
+                          "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND id >= $1 AND id NOT IN "
+                          "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY id LIMIT $3",
+                          "iii", x.id, f->viewer_id, (int64_t)f->limit);
+    else
+        r = desc ? pg_run(st, e,
+                          "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND "
+                          "username_fold COLLATE \"C\" <= $1 AND id NOT IN (SELECT hidden_id FROM hides WHERE "
+                          "user_id = $2) ORDER BY username_fold COLLATE \"C\" DESC LIMIT $3",
+                          "sii", x.s, f->viewer_id, (int64_t)f->limit)
+                 : pg_run(st, e,
+                          "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND "
+                          "username_fold COLLATE \"C\" >= $1 AND id NOT IN (SELECT hidden_id FROM hides WHERE "
+                          "user_id = $2) ORDER BY username_fold COLLATE \"C\" LIMIT $3",
+                          "sii", x.s, f->viewer_id, (int64_t)f->limit);
+    if (!r)
+        return false;
+    read_users(a, r, f->limit, out);
+    PQclear(r);
+    return true;
+}
+
+bool pg_user_list_seek(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
+                       bool *handled, struct err *e)
+{
+    int kind;
+    bool desc;
+    *handled = plain_list(f, &kind, &desc);
+    if (!*handled)
+        return true;
+    bool own = false;
+    if (!pg_snapshot_begin(st, &own, e))
+        return false;
+    bool ok = list_page(st, a, f, kind, desc, out, e);
+    pg_snapshot_end(st, own);
+    return ok;
+}
+
+/* ================================================================ */
+/* followers, followings, connections                                */
+
+/* One edge list's statements: `e` the edge, `owner` and `other` its
+ * columns. */
+#define EDGE_FROM(table, owner, other)                                                                       \
+    " FROM " table " e JOIN users ON users.id = e." other " WHERE e." owner " = $1 AND users.status IN " \
+    "('a', 'b')"
+#define EDGE_ORDER(other) " ORDER BY e.created_us DESC, e." other " DESC"
+#define EDGE_SQL(table, owner, other)                                                                                \
+    {                                                                                                                \
+        "SELECT e.created_us, e." other EDGE_FROM(table, owner, other) " AND e.created_us >= $2 AND e.created_us < " \
+                                                                       "$3" EDGE_ORDER(other) " LIMIT 1 OFFSET $4",  \
+            "SELECT e.created_us, e." other " FROM hides h JOIN " table " e ON e." other " = h.hidden_id AND e."     \
+            owner " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND users.status IN "             \
+            "('a', 'b')" EDGE_ORDER(other),                                                                          \
+            "SELECT " PG_USER_COLUMNS EDGE_FROM(table, owner, other) " AND e.created_us <= $3 AND (e.created_us < "  \
+                                                                     "$3 OR e." other " <= $4) AND NOT EXISTS "      \
+                                                                     "(SELECT 1 FROM hides h WHERE h.user_id = $2 "  \
+                                                                     "AND h.hidden_id = e." other                    \
+                                                                     ")" EDGE_ORDER(other) " LIMIT $5",              \
+    }
+
+struct edge_sql {
+    const char *walk;   /* ($1 owner) the ($4)-th listed edge with created_us in [$2, $3), newest first */
+    const char *hidden; /* ($1 owner, $2 viewer) the viewer's hidden users in the list, newest edge first */
+    const char *page;   /* ($1 owner, $2 viewer) $5 users from the edge ($3 created_us, $4 other id) on */
+};
+
+static const struct edge_sql edge_sql[] = {
+    [GRAPH_LIST_FOLLOWERS] = EDGE_SQL("follows", "followed_id", "follower_id"),
+    [GRAPH_LIST_FOLLOWINGS] = EDGE_SQL("follows", "follower_id", "followed_id"),
+    [GRAPH_LIST_CONNECTIONS] = EDGE_SQL("connections", "user_id", "other_id"),
+};
+
+/* the created_us shift of each level of list_edge_counts (its view list_edge_levels) */
+static const int edge_shift[] = {40, 32, 24};
+
+struct edge_key {
+    int64_t created, other;
+};
+
+/* Newest first: x before y is x > y. */
+static bool edge_after_or_at(const struct edge_key *x, const struct edge_key *y)
+{
+    return x->created > y->created || (x->created == y->created && x->other >= y->other);
+}
+
+static void read_edge_key(struct arena *a, const PGresult *r, int row, void *out)
+{
+    (void)a;
+    *(struct edge_key *)out = (struct edge_key){pg_col_int(r, row, 0), pg_col_int(r, row, 1)};
+}
+
+/* The k-th (from 0, newest first) edge to a visible user of the list.
+ * Returns lookup. */
+static int seek_edge(struct store *st, const struct graph_list_query *lq, int64_t k, struct edge_key *out,
+                     struct err *e)
+{
+    int64_t lo = INT64_MIN, hi = INT64_MAX, block = 0;
+    for (int level = 1; level <= 3; level++) {
+        PGresult *r = pg_run(st, e,
+                             "SELECT block, n FROM list_edge_counts WHERE owner = $1 AND list = $2 AND "
+                             "level = $3 AND block >= $4 AND block < $5 ORDER BY block DESC",
+                             "iiiii", lq->user_id, (int64_t)lq->kind, (int64_t)level, lo, hi);
+        if (!r)
+            return -1;
+        int row = pick(r, &k);
+        block = row >= 0 ? pg_col_int(r, row, 0) : 0;
+        PQclear(r);
+        if (row < 0)
+            return 0;
+        if (level < 3) { /* its ranges at the next level */
+            int step = edge_shift[level - 1] - edge_shift[level];
+            lo = block * ((int64_t)1 << step);
+            hi = (block + 1) * ((int64_t)1 << step);
+        }
+    }
+    return pg_row(st, NULL, read_edge_key, out, e, edge_sql[lq->kind].walk, "iiii", lq->user_id,
+                  block * ((int64_t)1 << edge_shift[2]), (block + 1) * ((int64_t)1 << edge_shift[2]), k);
+}
+
+static bool edge_page(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
+                      struct err *e)
+{
+    int64_t total = 0;
+    if (pg_int(st, &total, e,
+               "SELECT coalesce(sum(n), 0)::bigint FROM list_edge_counts WHERE owner = $1 AND list = $2 "
+               "AND level = 1",
+               "ii", lq->user_id, (int64_t)lq->kind) < 0)
+        return false;
+
+    /* the viewer's hidden users in the list, newest edge first (at most 10,000) */
+    struct edge_key *hidden = NULL;
+    int64_t nh = 0;
+    if (lq->viewer_id) {
+        PGresult *r = pg_run(st, e, edge_sql[lq->kind].hidden, "ii", lq->user_id, lq->viewer_id);
+        if (!r)
+            return false;
+        int rows = PQntuples(r);
+        if (rows > 0 && !(hidden = malloc((size_t)rows * sizeof *hidden))) {
+            PQclear(r);
+            return err_internal(e);
+        }
+        for (int i = 0; i < rows; i++)
+            hidden[i] = (struct edge_key){pg_col_int(r, i, 0), pg_col_int(r, i, 1)};
+        nh = rows;
+        PQclear(r);
+    }
+    out->count = total > nh ? total - nh : 0;
+    if (lq->limit <= 0 || lq->offset < 0 || lq->offset >= out->count) {
+        free(hidden);
+        return true;
+    }
+    /* as for the user list: seek offset + j, j the hidden users up to there */
+    int64_t j = 0;
+    struct edge_key x;
+    for (;;) {
+        int found = seek_edge(st, lq, lq->offset + j, &x, e);
+        if (found <= 0) {
+            free(hidden);
+            return found == 0; /* counts behind the rows: an empty page, which `hearth check` reports */
+        }
+        int64_t lo = 0, hi = nh; /* hidden[0..lo) are at or before x */
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (edge_after_or_at(&hidden[mid], &x))
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == j)
+            break;
+        j = lo;
+    }
+    free(hidden);
+
+    PGresult *r = pg_run(st, e, edge_sql[lq->kind].page, "iiiii", lq->user_id, lq->viewer_id, x.created, x.other,
+                         (int64_t)lq->limit);
+    if (!r)
+        return false;
+    read_users(a, r, lq->limit, out);
+    PQclear(r);
+    return true;
+}
+
+bool pg_edge_list_seek(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
+                       bool *handled, struct err *e)
+{
+    *handled = false;
+    if (lq->kind == GRAPH_LIST_HIDDEN || (lq->mutual && lq->viewer_id))
+        return true;
+    bool own = false;
+    if (!pg_snapshot_begin(st, &own, e))
+        return false;
+    /* only long lists are kept (migration 002); shorter ones walk */
+    int kept = pg_exists(st, e, "SELECT 1 FROM list_edge_counts WHERE owner = $1 AND list = $2 AND level = 1 LIMIT 1",
+                         "ii", lq->user_id, (int64_t)lq->kind);
+    bool ok = kept >= 0;
+    if (kept > 0) {
+        *handled = true;
+        out->n = 0;
+        out->count = 0;
+        out->items = arena_alloc(a, sizeof *out->items * (size_t)(lq->limit > 0 ? lq->limit : 1));
+        ok = edge_page(st, a, lq, out, e);
+    }
+    pg_snapshot_end(st, own);
+    return ok;
+}
+
+/* ================================================================ */
+/* the audit                                                         */
+
+/* list_counts as migration 002 computes it from users */
+#define LIST_COUNTS_ACTUAL                                                                                        \
+    "SELECT 0 AS kind, 0 AS level, 0::bigint AS key, ''::text COLLATE \"C\" AS prefix, count(*) AS n FROM users " \
+    "WHERE status IN ('a', 'b') "                                                                                 \
+    "UNION ALL SELECT 0, 1, id >> 16, '', count(*) FROM users WHERE status IN ('a', 'b') GROUP BY id >> 16 "      \
+    "UNION ALL SELECT 0, 2, id >> 8, '', count(*) FROM users WHERE status IN ('a', 'b') GROUP BY id >> 8 "        \
+    "UNION ALL SELECT 1, l.level, 0, substring(u.username_fold FROM 1 FOR l.level), count(*) FROM users u "       \
+    "CROSS JOIN generate_series(1, 6) AS l(level) WHERE u.status IN ('a', 'b') GROUP BY 2, 4"
+
+int64_t pg_list_counts_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
+{
+    PGresult *r = pg_run(st, e,
+                         "SELECT kind, level, key, coalesce(s.n, 0), coalesce(a.n, 0) FROM list_counts s "
+                         "FULL JOIN (" LIST_COUNTS_ACTUAL ") a USING (kind, level, key, prefix) "
+                         "WHERE coalesce(s.n, 0) <> coalesce(a.n, 0) ORDER BY kind, level, key, prefix",
+                         "");
+    if (!r)
+        return -1;
+    /* reported at the range's first id (0: every user, or a username prefix) */
+    static const char *const names[] = {"list_counts (every visible user)",
+                                        "list_counts (visible users of the 65536 ids from this one)",
+                                        "list_counts (visible users of the 256 ids from this one)",
+                                        "list_counts (visible users by username prefix)"};
+    int64_t differences = 0;
+    int rows = PQntuples(r);
+    for (int i = 0; i < rows; i++) {
+        differences++;
+        int64_t kind = pg_col_int(r, i, 0), level = pg_col_int(r, i, 1), first = 0;
+        if (kind == LIST_ID)
+            first = pg_col_int(r, i, 2) * (level == 1 ? 65536 : level == 2 ? 256 : 0);
+        if (fn)
+            fn(ctx, "user", first, names[kind == LIST_ID && level >= 0 && level <= 2 ? level : 3],
+               pg_col_int(r, i, 3), pg_col_int(r, i, 4));
+    }
+    PQclear(r);
+
+    static const char *const edge_names[] = {"list_edge_counts (followers)", "list_edge_counts (followings)",
+                                             "list_edge_counts (connections)"};
+    /* the kept lists' ranges, and the long lists that are not kept (0 stored: "is 0, the edges give 1000+") */
+    r = pg_run(st, e,
+               "SELECT owner, list, sum(s)::bigint, sum(a)::bigint FROM (SELECT owner, list, level, block, n AS s, "
+               "0 AS a FROM list_edge_counts UNION ALL SELECT r.owner, r.list, r.level, r.block, 0, 1 "
+               "FROM list_edge_ranges r WHERE EXISTS (SELECT 1 FROM list_edge_counts c WHERE c.owner = r.owner "
+               "AND c.list = r.list AND c.level = 1)) x GROUP BY owner, list, level, block HAVING sum(s) <> sum(a) "
+               "UNION ALL SELECT u.id, l.list, 0, l.n FROM users u CROSS JOIN LATERAL (VALUES "
+               "(0, u.followers_counter::bigint), (1, u.followings_counter::bigint), "
+               "(2, u.connections_counter::bigint)) AS l(list, n) WHERE l.n >= 1000 AND NOT EXISTS (SELECT 1 "
+               "FROM list_edge_counts c WHERE c.owner = u.id AND c.list = l.list AND c.level = 1) ORDER BY 1, 2",
+               "");
+    if (!r)
+        return -1;
+    rows = PQntuples(r);
+    for (int i = 0; i < rows; i++) {
+        differences++;
+        int64_t list = pg_col_int(r, i, 1);
+        if (fn && list >= 0 && list < 3)
+            fn(ctx, "user", pg_col_int(r, i, 0), edge_names[list], pg_col_int(r, i, 2), pg_col_int(r, i, 3));
+    }
+    PQclear(r);
+    return differences;
+}
+
+bool pg_list_counts_rebuild(struct store *st, struct err *e)
+{
+    return pg_exec(st, e, "DELETE FROM list_counts", "") &&
+           pg_exec(st, e, "INSERT INTO list_counts (kind, level, key, prefix, n) " LIST_COUNTS_ACTUAL, "") &&
+           pg_exec(st, e, "DELETE FROM list_edge_counts", "") &&
+           pg_exec(st, e,
+                   "INSERT INTO list_edge_counts (owner, list, level, block, n) SELECT r.owner, r.list, r.level, "
+                   "r.block, count(*) FROM list_edge_ranges r JOIN users o ON o.id = r.owner WHERE (r.list = 0 AND "
+                   "o.followers_counter >= 1000) OR (r.list = 1 AND o.followings_counter >= 1000) OR (r.list = 2 "
+                   "AND o.connections_counter >= 1000) GROUP BY r.owner, r.list, r.level, r.block",
+                   "") &&
+           pg_exec(st, e,
+                   "INSERT INTO list_edge_counts (owner, list, level, block, n) SELECT o.id, l.list, 1, 0, 0 "
+                   "FROM users o CROSS JOIN (VALUES (0), (1), (2)) AS l(list) WHERE (l.list = 0 AND "
+                   "o.followers_counter >= 1000) OR (l.list = 1 AND o.followings_counter >= 1000) OR (l.list = 2 "
+                   "AND o.connections_counter >= 1000) ON CONFLICT (owner, list, level, block) DO NOTHING",
+                   "");
+}

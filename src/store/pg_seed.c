@@ -1,0 +1,323 @@
+/* pg_seed.c - `hearth seed` on PostgreSQL: the same population as on
+ * SQLite for the same options (seed_plan.c makes it), written with COPY
+ * in one transaction: users with their counters already right, their tags
+ * and categories, then the follows. The identity sequence is moved past
+ * the new ids, and the tables are analyzed for the planner. */
+#include "store/seed.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "store/pg_internal.h"
+#include "store/pg_list.h"
+#include "store/seed_internal.h"
+
+enum { COPY_FLUSH_BYTES = 1 << 20 }; /* rows are sent in chunks of about this */
+
+/* ---- COPY in text format ---- */
+
+struct copy {
+    struct store *st;
+    struct buf b;
+    bool failed;
+};
+
+static bool copy_begin(struct copy *c, const char *sql, struct err *e)
+{
+    PGresult *r = PQexec(c->st->pg->conn, sql);
+    bool ok = r && PQresultStatus(r) == PGRES_COPY_IN;
+    if (!ok)
+        pg_fail(c->st, r, e, "seed copy");
+    PQclear(r);
+    return ok;
+}
+
+static void copy_flush(struct copy *c)
+{
+    if (c->b.len && !c->failed && PQputCopyData(c->st->pg->conn, c->b.data, (int)c->b.len) != 1)
+        c->failed = true;
+    buf_reset(&c->b);
+}
+
+/* Ends the row: a newline, and a flush when the chunk is full. */
+static void copy_row_end(struct copy *c)
+{
+    c->b.data[c->b.len - 1] = '\n'; /* the last field's tab */
+    if (c->b.len >= COPY_FLUSH_BYTES)
+        copy_flush(c);
+}
+
+/* A text field (NULL is \N), escaped for COPY's text format. */
+static void copy_text(struct copy *c, const char *s)
+{
+    if (!s) {
+        buf_puts(&c->b, "\\N\t");
+        return;
+    }
+    for (; *s; s++) {
+        switch (*s) {
+        case '\\': buf_puts(&c->b, "\\\\"); break;
+        case '\t': buf_puts(&c->b, "\\t"); break;
+        case '\n': buf_puts(&c->b, "\\n"); break;
+        case '\r': buf_puts(&c->b, "\\r"); break;
+        default: buf_append(&c->b, s, 1);
+        }
+    }
+    buf_puts(&c->b, "\t");
+}
+
+static void copy_int(struct copy *c, int64_t v) { buf_printf(&c->b, "%" PRId64 "\t", v); }
+
+static void copy_real(struct copy *c, bool has, double v)
+{
+    if (has)
+        buf_printf(&c->b, "%.17g\t", v);
+    else
+        buf_puts(&c->b, "\\N\t");
+}
+
+static bool copy_end(struct copy *c, struct err *e)
+{
+    copy_flush(c);
+    buf_free(&c->b);
+    PGconn *conn = c->st->pg->conn;
+    bool ok = PQputCopyEnd(conn, c->failed ? "seed failed" : NULL) == 1;
+    PGresult *r;
+    while ((r = PQgetResult(conn))) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+            if (ok)
+                pg_fail(c->st, r, e, "seed copy");
+            ok = false;
+        }
+        PQclear(r);
+    }
+    return ok && !c->failed ? true : (err_any(e) ? false : pg_fail(c->st, NULL, e, "seed copy"));
+}
+
+/* ---- the run ---- */
+
+struct seed_run {
+    struct store *st;
+    const struct seed_options *o;
+    struct seed_stats *out;
+    struct err *e;
+    double t0;
+    struct seed_plan plan;
+    int64_t tag_ids[N(seed_tags)], category_ids[N(seed_categories)];
+};
+
+/* The first free id and the usernames already taken. */
+static bool seed_existing(struct seed_run *s)
+{
+    PGresult *r = pg_run(s->st, s->e, "SELECT username_fold FROM users WHERE status <> 'u'", "");
+    if (!r)
+        return false;
+    for (int i = 0; i < PQntuples(r); i++)
+        seed_nameset_add(&s->plan.names, PQgetvalue(r, i, 0));
+    PQclear(r);
+    return pg_int(s->st, &s->plan.first, s->e, "SELECT coalesce(max(id), 0) + 1 FROM users", "") == 1;
+}
+
+/* The seed's tags and categories (kept if they exist) and their ids. */
+static bool vocabulary(struct seed_run *s)
+{
+    for (int i = 0; i < N(seed_tags); i++) {
+        char *fold = text_fold_malloc(seed_tags[i].name, strlen(seed_tags[i].name));
+        bool ok = fold &&
+                  pg_exec(s->st, s->e,
+                          "INSERT INTO tags (type, name, name_fold, description, color, visible, active, created_us) "
+                          "VALUES ('user', $1, $2, 'Given by the seed generator.', $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                          "ssiiii", seed_tags[i].name, fold, seed_tags[i].color, (int64_t)seed_tags[i].visible,
+                          (int64_t)seed_tags[i].active, clock_now_us()) &&
+                  pg_int(s->st, &s->tag_ids[i], s->e, "SELECT id FROM tags WHERE type = 'user' AND name = $1", "s",
+                         seed_tags[i].name) == 1;
+        free(fold);
+        if (!ok)
+            return err_any(s->e) ? false : err_internal(s->e);
+    }
+    for (int i = 0; i < N(seed_categories); i++) {
+        char slug[64];
+        seed_category_slug(seed_categories[i], slug, sizeof slug);
+        char *fold = text_fold_malloc(seed_categories[i], strlen(seed_categories[i]));
+        bool ok = fold &&
+                  pg_exec(s->st, s->e,
+                          "INSERT INTO categories (\"order\", name, name_fold, slug, lastmod_us) "
+                          "VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                          "isssi", (int64_t)i, seed_categories[i], fold, slug, clock_now_us()) &&
+                  pg_int(s->st, &s->category_ids[i], s->e, "SELECT id FROM categories WHERE name = $1", "s",
+                         seed_categories[i]) == 1;
+        free(fold);
+        if (!ok)
+            return err_any(s->e) ? false : err_internal(s->e);
+    }
+    s->out->tags = N(seed_tags);
+    s->out->categories = N(seed_categories);
+    return true;
+}
+
+/* Users, then their tags and categories (three COPYs over the same rows). */
+static bool seed_users(struct seed_run *s)
+{
+    const struct seed_plan *plan = &s->plan;
+    struct copy c = {.st = s->st};
+    if (!copy_begin(&c,
+                    "COPY users (id, username, username_fold, email, email_fold, real_name, real_name_fold, "
+                    "location, location_lat, location_lng, position_lat, position_lng, date_of_birth, description, "
+                    "gender, status, role, date_joined_us, followers_counter, followings_counter, "
+                    "categories_counter) FROM STDIN",
+                    s->e))
+        return false;
+    double started = seed_now_s();
+    for (int64_t i = 0; i < plan->n; i++) {
+        struct seed_user_row row;
+        seed_user_row(&s->plan, i, &row);
+        const struct person *p = &row.p;
+        copy_int(&c, row.id);
+        copy_text(&c, p->username);
+        copy_text(&c, row.username_fold);
+        copy_text(&c, row.email);
+        copy_text(&c, row.email);
+        copy_text(&c, p->real_name);
+        copy_text(&c, row.real_name_fold ? row.real_name_fold : "");
+        copy_text(&c, p->location ? p->location : "");
+        copy_real(&c, p->has_location_ll, p->location_lat);
+        copy_real(&c, p->has_location_ll, p->location_lng);
+        copy_real(&c, p->has_position_ll, p->position_lat);
+        copy_real(&c, p->has_position_ll, p->position_lng);
+        copy_text(&c, p->date_of_birth[0] ? p->date_of_birth : NULL);
+        copy_text(&c, p->description ? p->description : "");
+        copy_text(&c, p->gender);
+        copy_text(&c, (char[]){p->status, 0});
+        copy_text(&c, p->role);
+        copy_int(&c, p->joined_us);
+        copy_int(&c, plan->nfollowers[i]);
+        copy_int(&c, plan->nfollows[i]);
+        copy_int(&c, row.ncats);
+        copy_row_end(&c);
+        seed_user_row_free(&row);
+        s->out->users++;
+        if ((i + 1) % SEED_BATCH == 0 || i + 1 == plan->n) {
+            double phase = seed_now_s() - started;
+            seed_progress(s->o, "seed: %lld of %lld users, %.0f users/s (%.1f s)", (long long)(i + 1),
+                          (long long)plan->n, phase > 0 ? (double)(i + 1) / phase : 0.0, seed_now_s() - s->t0);
+        }
+    }
+    bool ok = copy_end(&c, s->e);
+    /* their tags, then their categories: one COPY at a time on a
+     * connection, so a pass each, making the same rows again */
+    struct copy tags = {.st = s->st};
+    ok = ok && copy_begin(&tags, "COPY user_tags (user_id, tag_id) FROM STDIN", s->e);
+    for (int64_t i = 0; ok && i < plan->n; i++) {
+        struct seed_user_row row;
+        seed_user_links(plan, i, &row);
+        for (int t = 0; t < row.ntags; t++) {
+            copy_int(&tags, plan->first + i);
+            copy_int(&tags, s->tag_ids[row.tags[t]]);
+            copy_row_end(&tags);
+            s->out->user_tags++;
+        }
+    }
+    ok = ok && copy_end(&tags, s->e);
+    struct copy cats = {.st = s->st};
+    ok = ok && copy_begin(&cats, "COPY category_follows (user_id, category_id, created_us) FROM STDIN", s->e);
+    for (int64_t i = 0; ok && i < plan->n; i++) {
+        struct seed_user_row row;
+        seed_user_links(plan, i, &row);
+        struct person p;
+        seed_make_person(plan->seed, plan->first + i, plan->first, plan->n, &p);
+        for (int k = 0; k < row.ncats; k++) {
+            copy_int(&cats, plan->first + i);
+            copy_int(&cats, s->category_ids[row.cats[k]]);
+            copy_int(&cats, p.joined_us);
+            copy_row_end(&cats);
+            s->out->category_follows++;
+        }
+    }
+    return ok && copy_end(&cats, s->e);
+}
+
+/* The follows, after every user exists. */
+static bool seed_follows(struct seed_run *s)
+{
+    const struct seed_plan *plan = &s->plan;
+    struct copy c = {.st = s->st};
+    if (!copy_begin(&c, "COPY follows (follower_id, followed_id, created_us) FROM STDIN", s->e))
+        return false;
+    for (int64_t i = 0; i < plan->n; i++) {
+        for (int j = 0; j < plan->nfollows[i]; j++) {
+            copy_int(&c, plan->first + i);
+            copy_int(&c, plan->first + plan->follows[i * plan->K + j]);
+            copy_int(&c, (SEED_JOINED_TO + i) * 1000000);
+            copy_row_end(&c);
+            s->out->follows++;
+        }
+    }
+    return copy_end(&c, s->e);
+}
+
+/* What the disabled triggers keep, computed once from the rows, and the
+ * triggers back on. */
+static bool rebuild_derived(struct store *st, struct err *e)
+{
+    return pg_exec(st, e,
+                   "UPDATE categories k SET followers_counter = (SELECT count(*) FROM category_follows f "
+                   "JOIN users u ON u.id = f.user_id WHERE f.category_id = k.id AND u.status IN ('a', 'b'))",
+                   "") &&
+           pg_list_counts_rebuild(st, e) &&
+           pg_exec_simple(st, e,
+                          "ALTER TABLE users ENABLE TRIGGER USER; ALTER TABLE user_tags ENABLE TRIGGER USER; "
+                          "ALTER TABLE category_follows ENABLE TRIGGER USER; ALTER TABLE follows ENABLE TRIGGER USER");
+}
+
+bool pg_seed(struct store *st, const struct seed_options *o, struct seed_stats *out, struct err *e)
+{
+    memset(out, 0, sizeof *out);
+    if (!seed_options_check(o, e))
+        return false;
+    struct seed_run s = {.st = st,
+                         .o = o,
+                         .out = out,
+                         .e = e,
+                         .plan = {.seed = o->seed, .n = o->users, .K = o->follows_per_user, .first = 1}};
+    s.t0 = seed_now_s();
+    if (!store_begin(st, e))
+        return false;
+    /* a bulk load: no statement bound, and the triggers that keep derived
+     * counts off until rebuild_derived recomputes them once (ALTER TABLE
+     * also keeps every other writer out until the commit) */
+    if (!pg_exec_simple(st, e,
+                        "SET LOCAL statement_timeout = 0; ALTER TABLE users DISABLE TRIGGER USER; "
+                        "ALTER TABLE user_tags DISABLE TRIGGER USER; ALTER TABLE category_follows DISABLE TRIGGER USER; "
+                        "ALTER TABLE follows DISABLE TRIGGER USER") ||
+        !seed_existing(&s) || !vocabulary(&s)) {
+        store_rollback(st);
+        seed_plan_free(&s.plan);
+        return false;
+    }
+    seed_progress(o, "seed: planning %lld users, %lld follows each", (long long)s.plan.n, (long long)s.plan.K);
+    seed_plan_graph(&s.plan);
+    double t_users = seed_now_s();
+    bool ok = seed_users(&s) && seed_follows(&s) &&
+              pg_exec(st, e, "SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users))", "") &&
+              rebuild_derived(st, e) && store_commit(st, e);
+    seed_plan_free(&s.plan);
+    out->seconds_users = seed_now_s() - t_users;
+    if (!ok) {
+        store_rollback(st);
+        return false;
+    }
+    if (s.plan.K)
+        seed_progress(o, "seed: %lld follows (%.1f s)", (long long)out->follows, seed_now_s() - s.t0);
+    seed_progress(o, "seed: analyzing the tables");
+    double t_index = seed_now_s();
+    ok = pg_exec_simple(st, e, "ANALYZE");
+    out->seconds_index = seed_now_s() - t_index;
+    out->seconds_total = seed_now_s() - s.t0;
+    return ok;
+}
