@@ -625,7 +625,7 @@ bool account_change_email(struct store *st, struct arena *a, const struct princi
     if (taken)
         return err_field(e, "new_email", "unique", "A user with that email already exists.") || rollback(st);
     /* a mail to an address the caller chose: counted like recover's */
-    if (confirm && !signup_mail_allowed(a, client_address, email, true, e))
+    if (confirm && !signup_mail_allowed(st, a, client_address, email, true, e))
         return rollback(st);
     if (!confirm) {
         /* the codes mailed to the old address die with it: a reset or
@@ -741,21 +741,19 @@ bool account_change_password(struct store *st, struct arena *a, const struct pri
     const char *account_key = arena_printf(a, "pwchange:%lld", (long long)id);
     const char *address_key = arena_printf(a, "addr:%s", client_address ? client_address : "-");
     int retry = 0;
-    if (!ratelimit_allow(account_key, RATELIMIT_ACCOUNT_MAX, &retry) ||
-        !ratelimit_allow(address_key, RATELIMIT_ADDRESS_MAX, &retry)) {
-        err_set(e, ERR_THROTTLED, "throttled", "Too many failed password checks. Try again later.");
-        e->retry_after = retry > 0 ? retry : 1;
-        return false;
-    }
+    if (!ratelimit_allow(st, account_key, RATELIMIT_ACCOUNT_MAX, &retry))
+        return ratelimit_throttled(e, RATELIMIT_ACCOUNT_MAX, retry, "Too many failed password checks. Try again later.");
+    if (!ratelimit_allow(st, address_key, RATELIMIT_ADDRESS_MAX, &retry))
+        return ratelimit_throttled(e, RATELIMIT_ADDRESS_MAX, retry, "Too many failed password checks. Try again later.");
     password_policy_check(new_password, u.username, "new_password", e);
     if (!password_verify(u.password_hash, password)) {
-        ratelimit_fail(account_key);
-        ratelimit_fail(address_key);
+        ratelimit_fail(st, account_key);
+        ratelimit_fail(st, address_key);
         err_field(e, "password", "invalid", "Your current password was entered incorrectly.");
     }
     if (err_any(e))
         return false;
-    ratelimit_reset(account_key);
+    ratelimit_reset(st, account_key);
 
     char hash[PASSWORD_HASH_MAX];
     if (!password_hash(new_password, hash))
