@@ -20,7 +20,7 @@ enum {
     CONFIG_NAME_MAX = 32,             /* a value chosen from a few names, such as the password cost */
     CONFIG_PER_IP_LIMIT_DEFAULT = 64, /* open connections per client address */
     CONFIG_PER_IP_LIMIT_MAX = 100000,
-    CONFIG_ALLOW_MAX = 1024, /* a list of addresses and networks */
+    CONFIG_ALLOW_MAX = 1024,      /* a list of addresses and networks */
     CONFIG_DRAIN_DELAY_MAX = 300, /* seconds a stopping server may keep serving with /health 503 */
 };
 

@@ -742,9 +742,11 @@ bool account_change_password(struct store *st, struct arena *a, const struct pri
     const char *address_key = arena_printf(a, "addr:%s", client_address ? client_address : "-");
     int retry = 0;
     if (!ratelimit_allow(st, account_key, RATELIMIT_ACCOUNT_MAX, &retry))
-        return ratelimit_throttled(e, RATELIMIT_ACCOUNT_MAX, retry, "Too many failed password checks. Try again later.");
+        return ratelimit_throttled(e, RATELIMIT_ACCOUNT_MAX, retry,
+                                   "Too many failed password checks. Try again later.");
     if (!ratelimit_allow(st, address_key, RATELIMIT_ADDRESS_MAX, &retry))
-        return ratelimit_throttled(e, RATELIMIT_ADDRESS_MAX, retry, "Too many failed password checks. Try again later.");
+        return ratelimit_throttled(e, RATELIMIT_ADDRESS_MAX, retry,
+                                   "Too many failed password checks. Try again later.");
     password_policy_check(new_password, u.username, "new_password", e);
     if (!password_verify(u.password_hash, password)) {
         ratelimit_fail(st, account_key);

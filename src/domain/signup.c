@@ -35,7 +35,6 @@ static const char *new_code(struct arena *a, char hash[65])
     return plain;
 }
 
-
 static const char *email_key(struct arena *a, const char *email)
 {
     return arena_printf(a, "account-mail:email:%s", text_fold(a, email));
@@ -70,7 +69,8 @@ static bool code_attempt_allowed(struct store *st, struct arena *a, const char *
 {
     int retry = 0;
     if (!ratelimit_allow(st, wrong_code_key(a, client_address), SIGNUP_WRONG_CODES_MAX, &retry))
-        return ratelimit_throttled(e, SIGNUP_WRONG_CODES_MAX, retry, "Too many wrong validation codes. Try again later.");
+        return ratelimit_throttled(e, SIGNUP_WRONG_CODES_MAX, retry,
+                                   "Too many wrong validation codes. Try again later.");
     return true;
 }
 

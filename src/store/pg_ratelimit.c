@@ -81,8 +81,7 @@ static void read_text(struct arena *a, const PGresult *r, int row, void *out)
     *(const char **)out = PQgetvalue(r, row, 0);
 }
 
-int pg_server_secret(struct store *st, const char *name, const char *candidate, char *out, size_t size,
-                     struct err *e)
+int pg_server_secret(struct store *st, const char *name, const char *candidate, char *out, size_t size, struct err *e)
 {
     /* the first server to insert wins; every server then reads the winner */
     if (!pg_exec(st, e,

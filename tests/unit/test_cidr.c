@@ -54,8 +54,8 @@ static void test_addresses(void **state)
     a = addr("::ffff:198.51.100.7"); /* mapped: the IPv4 address */
     assert_int_equal(a.family, 4);
     assert_string_equal(text_of(&a, t), "198.51.100.7");
-    static const char *const bad[] = {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1.2.3.4 ", " 1.2.3.4", "1.2.3.4/8",
-                                      "[::1]", "::1%eth0", "example.com", "1.2.3.4:80", "::g"};
+    static const char *const bad[] = {"",          "1.2.3", "1.2.3.4.5", "256.1.1.1",   "1.2.3.4 ",   " 1.2.3.4",
+                                      "1.2.3.4/8", "[::1]", "::1%eth0",  "example.com", "1.2.3.4:80", "::g"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct cidr_addr x;
         if (cidr_addr_parse(bad[i], strlen(bad[i]), &x))
@@ -98,8 +98,9 @@ static void test_list_parse(void **state)
     a = addr("2001:db8::9");
     assert_false(cidr_list_contains(&l, &a));
 
-    static const char *const bad[] = {"10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/x", "10.0.0.0/-1",
-                                      "10.0.0.0/0008", "example.com", "10.0.0.0/8/8", "::ffff:10.0.0.0/95", "1.2.3"};
+    static const char *const bad[] = {"10.0.0.0/33",        "::/129",        "10.0.0.0/",   "10.0.0.0/x",
+                                      "10.0.0.0/-1",        "10.0.0.0/0008", "example.com", "10.0.0.0/8/8",
+                                      "::ffff:10.0.0.0/95", "1.2.3"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct cidr_list x;
         char msg[160] = "";
@@ -127,8 +128,8 @@ static void test_contains(void **state)
 {
     (void)state;
     struct cidr_list l = list("10.0.0.0/8, 192.0.2.128/25, 2001:db8::/32, ::1");
-    static const char *const in[] = {"10.0.0.1", "10.255.255.255", "192.0.2.128", "192.0.2.255",
-                                     "2001:db8::", "2001:db8:ffff::1", "::1", "::ffff:10.1.1.1"};
+    static const char *const in[] = {"10.0.0.1",   "10.255.255.255",   "192.0.2.128", "192.0.2.255",
+                                     "2001:db8::", "2001:db8:ffff::1", "::1",         "::ffff:10.1.1.1"};
     static const char *const out[] = {"11.0.0.1", "192.0.2.127", "2001:db9::1", "::2", "127.0.0.1", "0.0.0.0"};
     for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
         struct cidr_addr a = addr(in[i]);
@@ -161,8 +162,7 @@ static void test_forwarded_walk(void **state)
     /* a client's own (forged) entries are left of it and never read */
     assert_string_equal(client(proxies, "127.0.0.1", "1.1.1.1, 2.2.2.2, 198.51.100.1", t), "198.51.100.1");
     /* trusted hops are walked over, from the right */
-    assert_string_equal(client(proxies, "127.0.0.1", "1.1.1.1, 198.51.100.1, 10.0.0.7, 10.1.1.1", t),
-                        "198.51.100.1");
+    assert_string_equal(client(proxies, "127.0.0.1", "1.1.1.1, 198.51.100.1, 10.0.0.7, 10.1.1.1", t), "198.51.100.1");
     /* all trusted: the leftmost (the client is one of ours) */
     assert_string_equal(client(proxies, "127.0.0.1", "10.0.0.9, 10.0.0.7", t), "10.0.0.9");
     /* garbage written right of the first untrusted entry: the last trusted hop reached */
