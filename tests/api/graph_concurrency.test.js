@@ -2,8 +2,9 @@
 // Counters under concurrency: 200 follow/unfollow toggles from 20
 // parallel clients leave every counter equal to the edges, and `hearth
 // check` agrees; the same for a burst of connection requests and accepts,
-// and for 20 clients acting on the connections of the same four users; and
-// `hearth check` reports a counter that does not match its edges. On
+// and for 20 clients acting on the connections of the same four users;
+// `hearth check` reports a counter that does not match its edges; and
+// parallel hides by one user never pass the hide limit. On
 // PostgreSQL (make test's second run) this is the concurrency test of the
 // locking rule: no 5xx, counters equal edges.
 
@@ -157,5 +158,27 @@ describe('graph: counters under concurrency', () => {
     assert.match(check.stdout, /counters: 1 difference/);
     g.sql(s, `UPDATE users SET followers_counter = 0 WHERE id = ${u.id};`);
     assert.equal((await s.run(['check'])).code, 0);
+  });
+
+  it('parallel hides near the limit: exactly the room left succeeds, the others are limit_reached', async () => {
+    const LIMIT = 10000; // GRAPH_HIDES_MAX
+    const ROOM = 2;
+    const [me] = await g.makeUsers(s, 'hider', 1);
+    const targets = await g.makeUsers(s, 'hidee', CLIENTS);
+    // LIMIT - ROOM hides of users made in SQL (status u: no list, no search row)
+    g.sql(s, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${LIMIT - ROOM}) `
+      + 'INSERT INTO users (username, username_fold, status, date_joined_us) '
+      + `SELECT 'gone' || i, 'gone' || i, 'u', 0 FROM n;`);
+    g.sql(s, `INSERT INTO hides (user_id, hidden_id, created_us) SELECT ${me.id}, id, 0 FROM users WHERE username LIKE 'gone%';`);
+    assert.equal(Number(g.sql(s, `SELECT count(*) FROM hides WHERE user_id = ${me.id};`)), LIMIT - ROOM);
+    const rs = await Promise.all(targets.map((t) => s.api('POST', `/api/v2/user/${t.id}/hide/`, { token: me.token })));
+    const ok = rs.filter((r) => r.status === 204).length;
+    const refused = rs.filter((r) => r.status === 400);
+    assert.equal(ok, ROOM, `statuses: ${rs.map((r) => r.status).join(',')}`);
+    assert.equal(refused.length, CLIENTS - ROOM);
+    refused.forEach((r) => assert.deepEqual(h.errorCodes(r.body), ['limit_reached']));
+    assert.equal(Number(g.sql(s, `SELECT count(*) FROM hides WHERE user_id = ${me.id};`)), LIMIT);
+    // the active users hidden are the ones that succeeded
+    assert.equal((await g.as(s, me).getHiddenUsersId()).length, ROOM);
   });
 });
