@@ -4,8 +4,10 @@
  * requests. The same statements, order and pages as sqlite_graph.c.
  *
  * Lists are driven by the edge indexes in index order, joining users by
- * primary key, so a page costs its offset plus its length in index steps.
- * Counts come from the counters in the user row.
+ * primary key, so a page costs its offset plus its length in index steps;
+ * plain pages of lists of 1000+ edges seek through the maintained counts
+ * of 002_list_counts.sql (pg_list.c). Counts come from the counters in
+ * the user row.
  *
  * Writes: the domain locks both users (store_lock_users) right after
  * store_begin, so the reads a write depends on (statuses, whether an edge
