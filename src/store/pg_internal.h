@@ -88,6 +88,8 @@ struct pg_conn {
     struct pg_text_stmt text_cache[PG_TEXT_STMT_CACHE];
     unsigned text_next;            /* round-robin eviction */
     int tx;                        /* PG_TX_* below */
+    bool quiet;                    /* pg_fail leaves the log alone (the caller reports) */
+    char last_error[512];          /* the engine's last message, first line */
     /* preferences, validated against pref_version once per transaction */
     struct pg_cached_pref *prefs;
     int nprefs;
