@@ -291,8 +291,8 @@ bool pg_lock_users(struct store *st, const int64_t *ids, size_t n, struct err *e
     qsort(sorted, m, sizeof *sorted, compare_ids);
     /* one statement, in id order: two writers of the same users queue on
      * the first of them instead of deadlocking */
-    PGresult *r = pg_run(st, e, "SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", "a",
-                         sorted, m);
+    PGresult *r =
+        pg_run(st, e, "SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", "a", sorted, m);
     PQclear(r);
     return r != NULL;
 }
@@ -324,8 +324,8 @@ static bool migrate_fail(struct err *e, const char *what, const char *detail)
 
 static bool migrate_locked(struct store *st, struct err *e)
 {
-    if (!pg_exec_simple(st, e,
-                        "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at bigint NOT NULL)"))
+    if (!pg_exec_simple(
+            st, e, "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at bigint NOT NULL)"))
         return migrate_fail(e, "cannot create the table schema_migrations", st->pg->last_error);
     PGresult *r = pg_run(st, e, "SELECT name FROM schema_migrations ORDER BY name", "");
     if (!r)
@@ -415,8 +415,8 @@ static json_t *value_json(const PGresult *r, int row, int c)
     case 21: /* int2 */
     case 23: /* int4 */
     case 26: /* oid */ return json_integer(strtoll(v, NULL, 10));
-    case 700:  /* float4 */
-    case 701:  /* float8 */
+    case 700: /* float4 */
+    case 701: /* float8 */
     case 1700: /* numeric */ return json_real(strtod(v, NULL));
     case 16: /* bool */ return json_boolean(v[0] == 't');
     default: return json_stringn(v, (size_t)PQgetlength(r, row, c));

@@ -137,14 +137,15 @@ static bool vocabulary(struct seed_run *s)
 {
     for (int i = 0; i < N(seed_tags); i++) {
         char *fold = text_fold_malloc(seed_tags[i].name, strlen(seed_tags[i].name));
-        bool ok = fold &&
-                  pg_exec(s->st, s->e,
-                          "INSERT INTO tags (type, name, name_fold, description, color, visible, active, created_us) "
-                          "VALUES ('user', $1, $2, 'Given by the seed generator.', $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                          "ssiiii", seed_tags[i].name, fold, seed_tags[i].color, (int64_t)seed_tags[i].visible,
-                          (int64_t)seed_tags[i].active, clock_now_us()) &&
-                  pg_int(s->st, &s->tag_ids[i], s->e, "SELECT id FROM tags WHERE type = 'user' AND name = $1", "s",
-                         seed_tags[i].name) == 1;
+        bool ok =
+            fold &&
+            pg_exec(s->st, s->e,
+                    "INSERT INTO tags (type, name, name_fold, description, color, visible, active, created_us) "
+                    "VALUES ('user', $1, $2, 'Given by the seed generator.', $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                    "ssiiii", seed_tags[i].name, fold, seed_tags[i].color, (int64_t)seed_tags[i].visible,
+                    (int64_t)seed_tags[i].active, clock_now_us()) &&
+            pg_int(s->st, &s->tag_ids[i], s->e, "SELECT id FROM tags WHERE type = 'user' AND name = $1", "s",
+                   seed_tags[i].name) == 1;
         free(fold);
         if (!ok)
             return err_any(s->e) ? false : err_internal(s->e);
@@ -301,10 +302,11 @@ bool pg_seed(struct store *st, const struct seed_options *o, struct seed_stats *
     /* a bulk load: no statement bound, and the triggers that keep derived
      * counts off until rebuild_derived recomputes them once (ALTER TABLE
      * also keeps every other writer out until the commit) */
-    if (!pg_exec_simple(st, e,
-                        "SET LOCAL statement_timeout = 0; ALTER TABLE users DISABLE TRIGGER USER; "
-                        "ALTER TABLE user_tags DISABLE TRIGGER USER; ALTER TABLE category_follows DISABLE TRIGGER USER; "
-                        "ALTER TABLE follows DISABLE TRIGGER USER") ||
+    if (!pg_exec_simple(
+            st, e,
+            "SET LOCAL statement_timeout = 0; ALTER TABLE users DISABLE TRIGGER USER; "
+            "ALTER TABLE user_tags DISABLE TRIGGER USER; ALTER TABLE category_follows DISABLE TRIGGER USER; "
+            "ALTER TABLE follows DISABLE TRIGGER USER") ||
         !seed_existing(&s) || !vocabulary(&s)) {
         store_rollback(st);
         seed_plan_free(&s.plan);

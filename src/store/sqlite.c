@@ -170,10 +170,10 @@ struct store *sqlite_store_open(const char *path, struct err *e)
              "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=%d;",
              store_sync_full ? "FULL" : "NORMAL", (int)STORE_MMAP_BYTES);
     if (sqlite3_exec(st->lite->db, setup, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_create_function(st->lite->db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, fn_fold,
-                                NULL, NULL) != SQLITE_OK ||
-        sqlite3_create_function(st->lite->db, "word_prefix", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                fn_word_prefix, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(st->lite->db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                fn_fold, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(st->lite->db, "word_prefix", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                NULL, fn_word_prefix, NULL, NULL) != SQLITE_OK ||
         !sqlite_search_register(st->lite->db) /* the 005_search triggers call them */) {
         sqlite_fail(st, e, "setup");
         sqlite_close(st);
@@ -327,8 +327,9 @@ void sqlite_rollback(struct store *st)
 bool sqlite_migrate(struct store *st, struct err *e)
 {
     if (sqlite3_exec(
-            st->lite->db, "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)",
-            NULL, NULL, NULL) != SQLITE_OK)
+            st->lite->db,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)", NULL,
+            NULL, NULL) != SQLITE_OK)
         return sqlite_fail(st, e, "migrations table");
     for (const struct migration *m = store_sqlite_migrations; m->name; m++) {
         if (!store_begin(st, e))

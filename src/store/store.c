@@ -5,10 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-bool store_is_postgres(const char *db)
-{
-    return !strncmp(db, "postgresql://", 13) || !strncmp(db, "postgres://", 11);
-}
+bool store_is_postgres(const char *db) { return !strncmp(db, "postgresql://", 13) || !strncmp(db, "postgres://", 11); }
 
 void store_address_redacted(const char *db, char *out, size_t size)
 {
