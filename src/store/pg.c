@@ -537,7 +537,9 @@ void pg_read_user(struct arena *a, const PGresult *r, int row, void *out) { pg_u
 const struct store_ops pg_store_ops = {
 #define STORE_FN(ret, name, params, args) .name = pg_##name,
 #define STORE_FN_OWN STORE_FN
+#define STORE_FN_VOID(name, params, args) STORE_FN(void, name, params, args)
 #include "store/store_fns.def"
+#undef STORE_FN_VOID
 #undef STORE_FN_OWN
 #undef STORE_FN
 };

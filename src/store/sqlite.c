@@ -463,7 +463,9 @@ bool sqlite_lock_users(struct store *st, const int64_t *ids, size_t n, struct er
 const struct store_ops sqlite_store_ops = {
 #define STORE_FN(ret, name, params, args) .name = sqlite_##name,
 #define STORE_FN_OWN STORE_FN
+#define STORE_FN_VOID(name, params, args) STORE_FN(void, name, params, args)
 #include "store/store_fns.def"
+#undef STORE_FN_VOID
 #undef STORE_FN_OWN
 #undef STORE_FN
 };
