@@ -15,6 +15,11 @@ const SEED = 'hearth seed on PostgreSQL comes with search, in the second part of
 const tests = {
   'search.test.js': SEARCH,
   'seed_progress.test.js': SEED,
+  // the user list's username filter, the tag filter of /user/search/ (3 tests)
+  'tags.test.js: user search': SEARCH,
+  // GET /suggestion/?search= (its users are /user/search/'s: 5 tests) and
+  // the /user/autocomplete/ item POST /user/match/ is compared with (1 test)
+  'suggestions.test.js: user search': SEARCH,
 };
 
 module.exports = { tests };
