@@ -69,3 +69,4 @@ bool pg_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
 /* pg_suggestion.c (to port) */
 /* pg_tag.c (to port) */
 /* pg_user.c (to port) */
+/* pg_ratelimit.c (to port) */

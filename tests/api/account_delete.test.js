@@ -83,9 +83,13 @@ describe('delete (DELETE /user/{id}/)', () => {
       multipart: { avatar: new File([PNG], 'a.png'), cover: new File([GIF], 'c.gif'), real_name: 'Real Name', bio: 'bio', location: 'Rome', location_lat_lng: '41.9,12.5', position_lat_lng: '1,2', date_of_birth: '1990-01-01', description: 'desc', gender: 'Male', website: 'https://example.com' },
     });
     expectStatus(r, 200);
-    sql(`INSERT INTO tags (name, created_us) VALUES ('tag-${u.id}', ${t});
+    // PostgreSQL keeps the folded names in columns hearth writes (SQLite
+    // folds them in SQL): the names here are their own folds
+    const fold = (name) => (s.pg ? `, '${name}'` : '');
+    const foldCol = s.pg ? ', name_fold' : '';
+    sql(`INSERT INTO tags (name${foldCol}, created_us) VALUES ('tag-${u.id}'${fold(`tag-${u.id}`)}, ${t});
          INSERT INTO user_tags VALUES (${u.id}, (SELECT id FROM tags WHERE name = 'tag-${u.id}'));
-         INSERT INTO categories (name, slug, lastmod_us) VALUES ('cat-${u.id}', 'cat-${u.id}', ${t});
+         INSERT INTO categories (name${foldCol}, slug, lastmod_us) VALUES ('cat-${u.id}'${fold(`cat-${u.id}`)}, 'cat-${u.id}', ${t});
          INSERT INTO category_follows VALUES (${u.id}, (SELECT id FROM categories WHERE name = 'cat-${u.id}'), ${t});
          INSERT INTO posts (type, author_id, html, summary, added_us, last_activity_us) VALUES ('post', ${u.id}, '<p>hi</p>', 'hi', ${t}, ${t});
          INSERT INTO post_categories VALUES ((SELECT max(id) FROM posts), (SELECT id FROM categories WHERE name = 'cat-${u.id}'));
@@ -123,7 +127,9 @@ describe('delete (DELETE /user/{id}/)', () => {
       const files = await contentOf(u);
       const jwt = await s.token(u.id);
       expectStatus(await s.api('GET', '/api/v2/user/me/', { token: jwt }), 200);
-      assert.ok((await listIds(`&search=${u.username}`)).includes(u.id));
+      // the user list's search and autocomplete are user search (pg_pending.js)
+      const search = !h.pgPending('account_delete.test.js search');
+      if (search) assert.ok((await listIds(`&search=${u.username}`)).includes(u.id));
 
       const c = h.client(s.base, u.token);
       assert.equal(await c.UserService.userDelete(u.id), '');
@@ -133,9 +139,11 @@ describe('delete (DELETE /user/{id}/)', () => {
       assert.equal(r.body.status, 'd');
       assert.equal(r.body.real_name, 'Real Name', 'a soft delete keeps the profile');
       assert.ok(!(await listIds()).includes(u.id), 'gone from /user/');
-      assert.ok(!(await listIds(`&search=${u.username}`)).includes(u.id), 'gone from search');
-      const ac = await s.api('GET', `/api/v2/user/autocomplete/?search=${u.username}`, { token: s.admin.token });
-      assert.ok(!ac.body.results.some((v) => v.id === u.id), 'gone from autocomplete');
+      if (search) {
+        assert.ok(!(await listIds(`&search=${u.username}`)).includes(u.id), 'gone from search');
+        const ac = await s.api('GET', `/api/v2/user/autocomplete/?search=${u.username}`, { token: s.admin.token });
+        assert.ok(!ac.body.results.some((v) => v.id === u.id), 'gone from autocomplete');
+      }
 
       // every token of the user is dead, OAuth and JWT, old and new
       expectError(await s.api('GET', '/api/v2/user/me/', { token: u.token }), 401, 'authentication_failed');

@@ -81,7 +81,7 @@ describe('names and free text', () => {
     assert.deepEqual(await readAlice(), before);
   });
 
-  it('a decomposed é is stored and returned as NFC', async () => {
+  it('a decomposed é is stored and returned as NFC', { skip: h.pgPending('names.test.js real_name filter') }, async () => {
     const decomposed = 'Rene\u0301e Lo\u0301pez';
     const r = await patch({ real_name: decomposed, location: 'Sa\u0303o Paulo', bio: 'Cafe\u0301' });
     expectStatus(r, 200);
@@ -127,7 +127,8 @@ describe('names and free text', () => {
     assert.equal(r.body.real_name, 'Alice');
   });
 
-  it('signup: a username with a control, bidirectional or zero-width character is refused', async () => {
+  it('signup: a username with a control, bidirectional or zero-width character is refused',
+    { skip: h.pgPending('names.test.js username filter') }, async () => {
     for (const [what, ch] of FORBIDDEN) {
       const r = await s.api('POST', '/api/v2/sso/signup/', { token: s.admin.token, body: { username: `bad${ch}name` } });
       expectFieldError(r, 400, 'username', 'invalid');

@@ -14,7 +14,13 @@ const SEED = 'hearth seed on PostgreSQL comes with search, in the second part of
 
 const tests = {
   'search.test.js': SEARCH,
+  'hostile_auth.test.js private fields in search results': SEARCH,
+  'names.test.js real_name filter': SEARCH,
+  'names.test.js username filter': SEARCH,
+  'account_profile.test.js real_name filter': SEARCH,
+  'account_delete.test.js search': SEARCH,
   'seed_progress.test.js': SEED,
+  'graph_hide.test.js: /user/ and autocomplete': SEARCH,
   // the user list's username filter, the tag filter of /user/search/ (3 tests)
   'tags.test.js: user search': SEARCH,
   // GET /suggestion/?search= (its users are /user/search/'s: 5 tests) and
