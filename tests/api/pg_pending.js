@@ -21,6 +21,11 @@ const tests = {
   'account_delete.test.js search': SEARCH,
   'seed_progress.test.js': SEED,
   'graph_hide.test.js: /user/ and autocomplete': SEARCH,
+  // the user list's username filter, the tag filter of /user/search/ (3 tests)
+  'tags.test.js: user search': SEARCH,
+  // GET /suggestion/?search= (its users are /user/search/'s: 5 tests) and
+  // the /user/autocomplete/ item POST /user/match/ is compared with (1 test)
+  'suggestions.test.js: user search': SEARCH,
 };
 
 module.exports = { tests };
