@@ -26,10 +26,11 @@ const tests = {
   'names.test.js real_name filter': `${LIST} (found by either spelling)`,
   'sc_user_suite.test.js: User Autocomplete': AUTOCOMPLETE,
   'sc_user_suite.test.js: Search user': SEARCH,
-  'suggestions.test.js: suggestions: search (users and categories)': 'the users part ranks them as /user/search/ does',
-  'suggestions.test.js: answers the autocomplete items of the names that exist, case-insensitive, in the order given, once each': 'POST /user/match/ looks the names up with user search',
-  'tags.test.js: in lists and searches too': `${LIST}; ${SEARCH}`,
-  'tags.test.js: the tag filter of search follows the same visibility': SEARCH,
+  // GET /suggestion/?search= (its users are /user/search/'s: 5 tests) and
+  // the /user/autocomplete/ item POST /user/match/ is compared with (1 test)
+  'suggestions.test.js: user search': `${SEARCH}; ${AUTOCOMPLETE}`,
+  // the user list's username filter and /user/search/ with its tag filter (2 tests)
+  'tags.test.js: user search': `${LIST}; ${SEARCH}`,
   'ui_kit.test.js: SearchAutocomplete: typing a name asks hearth and shows the user': 'the widget asks /suggestion/ ?search=, whose users part is user search',
   'user_filters.test.js: a 200-character multibyte term is accepted and matches': LIST,
   'users.test.js: count and absolute next/previous URLs carrying limit, offset and the other parameters': `${LIST} (pages of ?username=pg)`,
