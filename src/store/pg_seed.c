@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "store/pg_internal.h"
+#include "store/pg_search.h"
 #include "store/pg_list.h"
 #include "store/seed_internal.h"
 
@@ -168,9 +169,9 @@ static bool seed_users(struct seed_run *s)
     struct copy c = {.st = s->st};
     if (!copy_begin(&c,
                     "COPY users (id, username, username_fold, email, email_fold, real_name, real_name_fold, "
-                    "location, location_lat, location_lng, position_lat, position_lng, date_of_birth, description, "
-                    "gender, status, role, date_joined_us, followers_counter, followings_counter, "
-                    "categories_counter) FROM STDIN",
+                    "location, location_fold, location_lat, location_lng, position_lat, position_lng, date_of_birth, "
+                    "description, description_fold, gender, status, role, date_joined_us, followers_counter, "
+                    "followings_counter, categories_counter, search_words) FROM STDIN",
                     s->e))
         return false;
     double started = seed_now_s();
@@ -186,12 +187,18 @@ static bool seed_users(struct seed_run *s)
         copy_text(&c, p->real_name);
         copy_text(&c, row.real_name_fold ? row.real_name_fold : "");
         copy_text(&c, p->location ? p->location : "");
+        /* the folds and words user writes store (pg_search.h) */
+        char *location_fold = text_fold_malloc(p->location ? p->location : "", p->location ? strlen(p->location) : 0);
+        char *description_fold =
+            text_fold_malloc(p->description ? p->description : "", p->description ? strlen(p->description) : 0);
+        copy_text(&c, location_fold ? location_fold : "");
         copy_real(&c, p->has_location_ll, p->location_lat);
         copy_real(&c, p->has_location_ll, p->location_lng);
         copy_real(&c, p->has_position_ll, p->position_lat);
         copy_real(&c, p->has_position_ll, p->position_lng);
         copy_text(&c, p->date_of_birth[0] ? p->date_of_birth : NULL);
         copy_text(&c, p->description ? p->description : "");
+        copy_text(&c, description_fold ? description_fold : "");
         copy_text(&c, p->gender);
         copy_text(&c, (char[]){p->status, 0});
         copy_text(&c, p->role);
@@ -199,6 +206,12 @@ static bool seed_users(struct seed_run *s)
         copy_int(&c, plan->nfollowers[i]);
         copy_int(&c, plan->nfollows[i]);
         copy_int(&c, row.ncats);
+        char *words = pg_search_words_dup(row.username_fold, row.real_name_fold, location_fold ? location_fold : "",
+                                          description_fold ? description_fold : "");
+        copy_text(&c, words);
+        free(words);
+        free(location_fold);
+        free(description_fold);
         copy_row_end(&c);
         seed_user_row_free(&row);
         s->out->users++;

@@ -13,8 +13,6 @@ const SEARCH = 'user search on PostgreSQL is the second part of the PostgreSQL b
 const SEED = 'hearth seed on PostgreSQL comes with search, in the second part of the PostgreSQL backend';
 
 const tests = {
-  'search.test.js': SEARCH,
-  'seed_progress.test.js': SEED,
 };
 
 module.exports = { tests };

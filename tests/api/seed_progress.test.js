@@ -14,7 +14,7 @@ const h = require('./harness');
 const BIN = process.env.HEARTH_BIN || path.join(h.REPO, 'build', 'hearth');
 const SCRIPT = '/usr/bin/script';
 
-describe('hearth seed progress', { skip: h.pgPending('seed_progress.test.js') }, () => {
+describe('hearth seed progress', () => {
   let dir;
   let env;
   before(() => {
