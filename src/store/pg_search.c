@@ -69,20 +69,19 @@ static void text_condition(struct pg_search_sql *s, int fields, const char *term
         s->short_fields[s->nshort] = fields;
         s->short_terms[s->nshort++] = term;
     } else if (pg_search_short(term)) {
-        struct buf lit = BUF_INIT;
-        buf_puts(&lit, "{");
+        /* ARRAY[...] of values, not a text[] value: the planner sees its
+         * elements and estimates from the GIN's statistics */
+        buf_puts(&b->sql, "u.search_words && ARRAY[");
         for (int f = 0; f < PG_SEARCH_FIELDS; f++)
             if (fields & (1 << f)) {
-                const char *one = pg_search_words_term(s->a, f + 1, term);
-                if (!first)
-                    buf_puts(&lit, ",");
-                buf_append(&lit, one + 1, strlen(one) - 2); /* without its braces */
+                size_t n = strlen(term);
+                char *el = arena_alloc(s->a, n + 2);
+                el[0] = (char)('1' + f);
+                memcpy(el + 1, term, n + 1);
+                buf_printf(&b->sql, "%s$%d", first ? "" : ", ", sql_text(b, el));
                 first = false;
             }
-        buf_puts(&lit, "}");
-        int k = sql_text(b, arena_strdup(s->a, buf_str(&lit)));
-        buf_free(&lit);
-        buf_printf(&b->sql, "u.search_words && $%d::text[]", k);
+        buf_puts(&b->sql, "]::text[]");
     } else if (s->naive) {
         int k = sql_text(b, term);
         for (int f = 0; f < PG_SEARCH_FIELDS; f++)
@@ -151,19 +150,15 @@ void pg_search_where(struct pg_search_sql *s)
                    sql_int(b, q->category_id));
     if (q->has_origin) {
         buf_puts(&b->sql, " AND " LAT_E7 " IS NOT NULL");
-        if (q->has_radius) {
-            if (!s->naive) {
-                struct geo_box box;
-                geo_bbox_e7(geo_e7(q->lat), geo_e7(q->lng), q->radius_km, &box);
-                buf_printf(&b->sql, " AND " LAT_E7 " BETWEEN $%d AND $%d", sql_int(b, box.lat_min),
-                           sql_int(b, box.lat_max));
-                buf_puts(&b->sql, " AND (");
-                for (int i = 0; i < box.nlng; i++)
-                    buf_printf(&b->sql, "%s" LNG_E7 " BETWEEN $%d AND $%d", i ? " OR " : "",
-                               sql_int(b, box.lng_min[i]), sql_int(b, box.lng_max[i]));
-                buf_puts(&b->sql, ")");
-            }
-            buf_printf(&b->sql, " AND search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ") <= $%d", s->lat_bind, s->lng_bind,
+        if (q->has_radius && !s->naive) {
+            struct geo_box box;
+            geo_bbox_e7(geo_e7(q->lat), geo_e7(q->lng), q->radius_km, &box);
+            buf_printf(&b->sql, " AND " LAT_E7 " BETWEEN $%d AND $%d", sql_int(b, box.lat_min), sql_int(b, box.lat_max));
+            buf_puts(&b->sql, " AND (");
+            for (int i = 0; i < box.nlng; i++)
+                buf_printf(&b->sql, "%s" LNG_E7 " BETWEEN $%d AND $%d", i ? " OR " : "", sql_int(b, box.lng_min[i]),
+                           sql_int(b, box.lng_max[i]));
+            buf_printf(&b->sql, ") AND search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ") <= $%d", s->lat_bind, s->lng_bind,
                        sql_real(b, q->radius_km));
         }
     }

@@ -27,10 +27,6 @@ void pg_search_words(struct buf *out, const char *username_fold, const char *rea
 char *pg_search_words_dup(const char *username_fold, const char *real_name_fold, const char *location_fold,
                           const char *description_fold);
 
-/* The search_words element of a term of one or two characters in field
- * `field` (1..4), as a text[] literal of one element, in a. */
-const char *pg_search_words_term(struct arena *a, int field, const char *term);
-
 /* 1 if `term` occurs in `text` at a word start (the start of the text, or
  * after a character that is not a letter, mark or digit). Both folded,
  * valid UTF-8. */

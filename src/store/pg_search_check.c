@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/geo.h"
 #include "core/text.h"
 #include "model/search.h"
 #include "store/pg_internal.h"
@@ -19,6 +20,11 @@
 
 /* ================================================================ */
 /* the reference                                                    */
+
+/* The query's rows in its order, from statements that use no search index
+ * form: short terms matched as substrings here and narrowed by the C
+ * word-start test, the radius tested on the distance C computes (columns
+ * 5..8 are the raw coordinates), the rest counted and paged in C. */
 
 /* Whether the row passes the short terms' word-start tests (columns 1..4
  * of r are the folded fields). */
@@ -44,7 +50,8 @@ bool pg_search_users_naive(struct store *st, struct arena *a, const struct searc
     struct pg_search_sql s;
     pg_search_begin(&s, a, q, true);
     struct buf sql = BUF_INIT;
-    buf_puts(&sql, "SELECT u.id, u.username_fold, u.real_name_fold, u.location_fold, u.description_fold");
+    buf_puts(&sql, "SELECT u.id, u.username_fold, u.real_name_fold, u.location_fold, u.description_fold, "
+                   "u.position_lat, u.position_lng, u.location_lat, u.location_lng");
     pg_search_dist_column(&s, &sql);
     buf_puts(&sql, buf_str(&s.w.sql));
     pg_search_order(&s, &sql);
@@ -60,6 +67,15 @@ bool pg_search_users_naive(struct store *st, struct arena *a, const struct searc
     for (int i = 0; i < PQntuples(r); i++) {
         if (!short_terms_pass(&s, r, i))
             continue;
+        double dist = 0;
+        if (q->has_origin) {
+            /* in C, as results show it: the SQL distance is what is checked */
+            bool pos = !pg_col_null(r, i, 5) && !pg_col_null(r, i, 6);
+            dist = geo_round_km(geo_distance_e7(geo_e7(q->lat), geo_e7(q->lng), geo_e7(pg_col_real(r, i, pos ? 5 : 7)),
+                                                geo_e7(pg_col_real(r, i, pos ? 6 : 8))));
+            if (q->has_radius && !(dist <= q->radius_km))
+                continue;
+        }
         if (out->count++ < q->offset || out->n >= q->limit)
             continue;
         int found = store_user_get(st, a, pg_col_int(r, i, 0), &out->items[out->n], e);
@@ -69,7 +85,7 @@ bool pg_search_users_naive(struct store *st, struct arena *a, const struct searc
             goto end;
         }
         if (out->distance)
-            out->distance[out->n] = pg_col_real(r, i, 5);
+            out->distance[out->n] = dist;
         out->n++;
     }
     ok = true;

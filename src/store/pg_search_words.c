@@ -149,14 +149,3 @@ char *pg_search_words_dup(const char *username_fold, const char *real_name_fold,
     pg_search_words(&b, username_fold, real_name_fold, location_fold, description_fold);
     return buf_detach(&b, NULL);
 }
-
-const char *pg_search_words_term(struct arena *a, int field, const char *term)
-{
-    struct buf b = BUF_INIT;
-    buf_puts(&b, "{");
-    put_element(&b, (char)('0' + field), term, strlen(term));
-    buf_puts(&b, "}");
-    const char *r = arena_strdup(a, buf_str(&b));
-    buf_free(&b);
-    return r;
-}
