@@ -4,7 +4,7 @@ BUILD_SAN ?= build-san
 BUILD_FUZZ ?= build-fuzz
 GEN       := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: all deps build run test unit api san fuzz bench bench-syscalls soak clean npm format lint
+.PHONY: all deps build run test test-pg unit api san fuzz bench bench-syscalls soak clean npm format lint
 
 all: build
 
@@ -25,10 +25,17 @@ npm:
 	@cd tests/api && (test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund)
 	@cd tests/browser && (test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund --ignore-scripts)
 
-# Unit tests (cmocka via ctest), then API tests (node --test) against a real server.
+# Unit tests (cmocka via ctest), then API tests (node --test) against a real
+# server on SQLite; then the store unit tests and the API suite again on
+# PostgreSQL, on a throwaway cluster (scripts/test-pg.sh).
 test: build npm
 	cd $(BUILD) && ctest --output-on-failure
 	HEARTH_BIN=$(CURDIR)/$(BUILD)/hearth node --test tests/api/
+	bash scripts/test-pg.sh $(BUILD)
+
+# Only the PostgreSQL part of make test.
+test-pg: build npm
+	bash scripts/test-pg.sh $(BUILD)
 
 unit: build
 	cd $(BUILD) && ctest --output-on-failure

@@ -8,17 +8,19 @@ cd "$(dirname "$0")/.."
 
 # ---- the layers: the files of each, first matching pattern wins ----------
 #
-# auth/ holds two levels: primitives the domain uses (argon2id, opaque
-# tokens, JWTs and their secret file, rate limits; no store, no HTTP), and
-# the code that reads a request to find the caller and answers /oauth/
-# (API level).
+# auth/ holds three levels: primitives the domain uses (argon2id, opaque
+# tokens, JWTs and their secret file; no store, no HTTP), the rate limits
+# (primitives too, whose counters the store keeps when several servers
+# share a database), and the code that reads a request to find the caller
+# and answers /oauth/ (API level).
 #
 #   layer       files
 LAYERS='
     core        src/core/*
     model       src/model/*
     store       src/store/*
-    auth        src/auth/password.* src/auth/token.* src/auth/jwt.* src/auth/jwt_secret.* src/auth/ratelimit.*
+    auth        src/auth/password.* src/auth/token.* src/auth/jwt.* src/auth/jwt_secret.*
+    auth-limits src/auth/ratelimit.*
     auth-http   src/auth/*
     domain      src/domain/*
     mail        src/mail/*
@@ -39,17 +41,19 @@ ALLOWED='
     model       core
     store       model core
     auth        core
-    domain      model store auth core
+    auth-limits store model core
+    domain      model store auth auth-limits core
     mail        store model core
     http        core model/principal.h
-    auth-http   http store model auth core
-    api         auth-http auth http domain store model core
+    auth-http   http store model auth auth-limits core
+    api         auth-http auth auth-limits http domain store model core
     main        *
 '
 # Directions the diagram of DESIGN.md does not draw, and why they hold:
 # - domain -> auth: the account rules hash and check passwords, make
 #   validation codes and rate-limit attempts; those primitives depend on
-#   core only, so the domain stays free of HTTP and SQL.
+#   core only (the rate limits on the store too, for their shared
+#   counters), so the domain stays free of HTTP and SQL.
 # - http -> model/principal.h: struct request carries the authenticated
 #   caller (DESIGN.md, "a request is parsed once into a struct request ...
 #   the authenticated principal"); the record is all http needs of model.

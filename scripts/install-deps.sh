@@ -9,6 +9,9 @@ packages=(
   libzip-dev
   libcurl4-openssl-dev
   libcmocka-dev
+  # PostgreSQL 15: libpq to build; the server and psql (postgresql-client-15)
+  # for the throwaway test clusters of scripts/pg-cluster.sh
+  libpq-dev postgresql-15
   nodejs npm
   python3-aiosmtpd
   sqlite3 wrk

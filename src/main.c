@@ -17,6 +17,7 @@
 #include "auth/jwt_secret.h"
 #include "auth/oauth.h"
 #include "auth/password.h"
+#include "auth/ratelimit.h"
 #include "auth/token.h"
 #include "core/clock.h"
 #include "core/config.h"
@@ -66,7 +67,8 @@ static const char usage[] =
     "  --listen HOST:PORT   (127.0.0.1:8000)   --data-dir DIR   (./var)\n"
     "  --db PATH            (DATA_DIR/hearth.db) --threads N    (4)\n"
     "  --base-url URL       public base URL for absolute links\n"
-    "  --jwt-secret S       HS256 secret (generated into DATA_DIR/jwt_secret if absent)\n"
+    "  --jwt-secret S       HS256 secret (if absent: generated once into DATA_DIR/jwt_secret with SQLite,\n"
+    "                       into the database with PostgreSQL, where every server reads it)\n"
     "  --cors-origins LIST  comma-separated allowed origins, or *\n"
     "  --password-cost interactive|moderate|min\n"
     "  --per-ip-limit N     (64)               open connections per client address, 0 = no limit\n"
@@ -78,7 +80,10 @@ static const char usage[] =
     "  --platform-url URL   the management site GET /user/me/platform_url/ gives staff (the explorer)\n"
     "  --smtp-url URL       smtp[s]://user:pass@host:port for mail; without it mail is written\n"
     "                       to DATA_DIR/mail/*.eml\n"
-    "  --mail-from ADDR     From of the mail sent   (hearth <hearth@localhost>)\n";
+    "  --mail-from ADDR     From of the mail sent   (hearth <hearth@localhost>)\n"
+    "  --media-dir DIR      uploaded images (DATA_DIR/media); several servers may share one directory\n"
+    "  --trusted-proxies LIST addresses or networks (CIDR) of proxies whose X-Forwarded-For names the client\n"
+    "  --drain-delay S      (0) on SIGTERM keep serving S seconds with GET /health 503, then drain\n";
 
 struct cli {
     const char *command, *sub;
@@ -174,11 +179,42 @@ static bool check_unused(struct cli *c)
     return true;
 }
 
+/* The secrets every server on one database must agree on: the JWT secret
+ * when none is configured, and the rate-limit counters' hash key. A
+ * database that keeps secrets (PostgreSQL) stores them once, the first
+ * server to start winning, and every server reads them from it; with
+ * SQLite (one server per file) the JWT secret is the data directory's
+ * file and the hash key stays per process. */
+static bool shared_secrets(struct cli *c, struct store *st)
+{
+    char candidate[2 * JWT_SECRET_BYTES + 1], value[CONFIG_SECRET_MAX];
+    struct err e = {0};
+    token_random_hex(candidate, JWT_SECRET_BYTES);
+    int kept = store_server_secret(st, "ratelimit_key", candidate, value, sizeof value, &e);
+    if (kept > 0) {
+        ratelimit_set_hash_key((const unsigned char *)value, strlen(value));
+        if (!c->cfg.jwt_secret[0]) {
+            token_random_hex(candidate, JWT_SECRET_BYTES);
+            kept = store_server_secret(st, "jwt_secret", candidate, c->cfg.jwt_secret, sizeof c->cfg.jwt_secret, &e);
+        }
+    }
+    if (kept < 0) {
+        fail("cannot read the server secrets from the database%s%s", e.count ? ": " : "",
+             e.count ? e.entries[e.count - 1].message : "");
+        return false;
+    }
+    char msg[512];
+    if (!kept && !jwt_secret_prepare(c->cfg.data_dir, c->cfg.jwt_secret, sizeof c->cfg.jwt_secret, msg, sizeof msg)) {
+        fail("%s", msg);
+        return false;
+    }
+    return true;
+}
+
 static struct store *open_store(struct cli *c)
 {
     char msg[512];
-    if (!config_prepare_data(&c->cfg, msg, sizeof msg) ||
-        !jwt_secret_prepare(c->cfg.data_dir, c->cfg.jwt_secret, sizeof c->cfg.jwt_secret, msg, sizeof msg)) {
+    if (!config_prepare_data(&c->cfg, msg, sizeof msg)) {
         fail("%s", msg);
         return NULL;
     }
@@ -189,6 +225,10 @@ static struct store *open_store(struct cli *c)
         store_address_redacted(c->cfg.db_path, where, sizeof where);
         fail("cannot open or migrate the database at %s%s%s", where, e.count ? ": " : "",
              e.count ? e.entries[e.count - 1].message : "");
+        store_close(st);
+        return NULL;
+    }
+    if (!shared_secrets(c, st)) {
         store_close(st);
         return NULL;
     }
@@ -366,7 +406,7 @@ static int cmd_check(struct cli *c, struct store *st)
         pending = (int64_t)n;
     }
     int finished = 0;
-    if (fix && pending && !account_purge_resume(st, c->cfg.data_dir, &finished, &e)) {
+    if (fix && pending && !account_purge_resume(st, c->cfg.media_dir, &finished, &e)) {
         print_err(&e);
         return 2;
     }
@@ -389,7 +429,7 @@ static int cmd_check(struct cli *c, struct store *st)
         printf("counters: ok\n");
     }
     struct media_sweep_stats m;
-    if (!media_sweep(st, c->cfg.data_dir, fix, &m, &e)) {
+    if (!media_sweep(st, c->cfg.media_dir, fix, &m, &e)) {
         print_err(&e);
         return 2;
     }
@@ -481,13 +521,18 @@ static int cmd_seed(struct cli *c, struct store *st)
     return 0;
 }
 
-/* On the very first start: the admin user (id 1) and a default client. */
-static bool bootstrap(struct store *st)
+/* On the very first start: the admin user (id 1) and a default client.
+ * Several servers starting at once on an empty database take turns
+ * (store_bootstrap_lock): the first creates them, the others find users. */
+static bool bootstrap_locked(struct store *st)
 {
     struct err e = {0};
     int64_t users = store_user_count(st, &e);
-    if (users != 0)
+    if (users != 0) {
+        if (users < 0)
+            print_err(&e);
         return users > 0;
+    }
     char password[2 * ADMIN_PASSWORD_BYTES + 8];
     token_random_hex(password, ADMIN_PASSWORD_BYTES);
     strcat(password, "Aa1!"); /* four classes, whatever the hex gave */
@@ -498,6 +543,11 @@ static bool bootstrap(struct store *st)
     bool ok = user_signup(st, a, &in, &id, &e) && oauth_client_create(st, "default", false, client_id, secret, &e);
     arena_free(a);
     if (!ok) {
+        /* SQLite has no lock to take: another server on the same file may
+         * have made the admin first */
+        struct err again = {0};
+        if (store_user_count(st, &again) > 0)
+            return true;
         print_err(&e);
         return false;
     }
@@ -506,6 +556,18 @@ static bool bootstrap(struct store *st)
            (long long)id, password, client_id);
     fflush(stdout);
     return true;
+}
+
+static bool bootstrap(struct store *st)
+{
+    struct err e = {0};
+    if (!store_bootstrap_lock(st, &e)) {
+        print_err(&e);
+        return false;
+    }
+    bool ok = bootstrap_locked(st);
+    store_bootstrap_unlock(st);
+    return ok;
 }
 
 static int cmd_serve(struct cli *c, struct store *st)
@@ -522,14 +584,14 @@ static int cmd_serve(struct cli *c, struct store *st)
      * the server from serving reads: it is logged, and retried next time */
     int finished = 0;
     struct err housekeeping = {0};
-    if (!account_purge_resume(st, c->cfg.data_dir, &finished, &housekeeping))
+    if (!account_purge_resume(st, c->cfg.media_dir, &finished, &housekeeping))
         log_error("cannot finish the interrupted hard deletes now: %s",
                   housekeeping.count ? housekeeping.entries[0].message : "?");
     if (finished)
         log_info("finished %d interrupted hard delete%s", finished, finished == 1 ? "" : "s");
     struct media_sweep_stats m;
     housekeeping = (struct err){0};
-    if (!media_sweep(st, c->cfg.data_dir, true, &m, &housekeeping))
+    if (!media_sweep(st, c->cfg.media_dir, true, &m, &housekeeping))
         log_error("cannot sweep the media directory now: %s",
                   housekeeping.count ? housekeeping.entries[0].message : "?");
     else if (m.removed || m.failed)

@@ -39,7 +39,7 @@ bool account_api_update(struct request *req, struct response *resp, struct err *
     for (size_t i = 0; i < req->body.nuploads && n < HTTP_MAX_UPLOADS; i++)
         uploads[n++] = (struct account_upload){
             .field = req->body.uploads[i].field, .data = req->body.uploads[i].data, .len = req->body.uploads[i].len};
-    if (!account_update_profile(req->store, req->arena, req->cfg->data_dir, &req->who, req->id, req->body.fields,
+    if (!account_update_profile(req->store, req->arena, req->cfg->media_dir, &req->who, req->id, req->body.fields,
                                 uploads, n, e) ||
         !user_get_visible(req->store, req->arena, req->id, &u, e))
         return false;
@@ -60,7 +60,7 @@ bool account_api_delete(struct request *req, struct response *resp, struct err *
             hard = false;
         json_decref(v);
     }
-    if (!account_delete(req->store, req->arena, req->cfg->data_dir, &req->who, req->id, hard, e))
+    if (!account_delete(req->store, req->arena, req->cfg->media_dir, &req->who, req->id, hard, e))
         return false;
     http_no_content(resp);
     return true;

@@ -48,7 +48,7 @@ bool avatar_api_add(struct request *req, struct response *resp, struct err *e)
         if (!strcmp(req->body.uploads[i].field, "avatar"))
             up = &req->body.uploads[i];
     struct user_avatar v;
-    if (!avatar_add(req->store, req->arena, req->cfg->data_dir, &req->who, up ? up->data : NULL, up ? up->len : 0,
+    if (!avatar_add(req->store, req->arena, req->cfg->media_dir, &req->who, up ? up->data : NULL, up ? up->len : 0,
                     up != NULL, &v, e))
         return false;
     http_json(resp, 201, avatar_json(req, &v));
@@ -65,7 +65,7 @@ bool avatar_api_set_primary(struct request *req, struct response *resp, struct e
 
 bool avatar_api_remove(struct request *req, struct response *resp, struct err *e)
 {
-    if (!avatar_remove(req->store, req->arena, req->cfg->data_dir, &req->who, req->body.fields, e))
+    if (!avatar_remove(req->store, req->arena, req->cfg->media_dir, &req->who, req->body.fields, e))
         return false;
     http_no_content(resp);
     return true;

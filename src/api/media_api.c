@@ -18,7 +18,7 @@ bool media_api_get(struct request *req, struct response *resp, struct err *e)
         return err_not_found(e);
     unsigned char *data = NULL;
     size_t len = 0;
-    int found = media_read(req->cfg->data_dir, req->param, &data, &len, e);
+    int found = media_read(req->cfg->media_dir, req->param, &data, &len, e);
     if (found < 0)
         return false;
     if (!found)

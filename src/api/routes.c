@@ -11,6 +11,7 @@
 #include "api/feature_api.h"
 #include "api/media_api.h"
 #include "api/graph_api.h"
+#include "api/health_api.h"
 #include "api/post_api.h"
 #include "api/pref_api.h"
 #include "api/provider_api.h"
@@ -159,6 +160,9 @@ const struct route api_routes[] = {
     {"POST", "/api/v2/udp/", udp_api_start, ROUTE_AUTH},
     {"GET", "/api/v2/udp/", udp_api_status, ROUTE_AUTH},
     {"GET", "/api/v2/udp/download/", udp_api_download, ROUTE_AUTH},
+
+    /* for load balancers: whether this server and its database answer */
+    {"GET", "/health", health_api_get, ROUTE_PUBLIC | ROUTE_NO_AUTH},
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

@@ -228,6 +228,12 @@ const struct route_doc route_docs[] = {
     {"GET", "/api/v2/udp/", "export", "The status of the caller's data archive", NULL, NULL, 200, "Object", NULL},
     {"GET", "/api/v2/udp/download/", "export", "Download the caller's data archive (a zip file)", NULL, NULL, 200,
      "zip", "404"},
+
+    /* operations */
+    {"GET", "/health", "ops",
+     "Whether this server and its database answer: 200 {\"status\":\"ok\"}, or 503 with status \"unavailable\" "
+     "or \"draining\" (stopping); for load balancers, no authentication",
+     NULL, NULL, 200, "Object", "503"},
 };
 
 const size_t route_docs_count = sizeof route_docs / sizeof route_docs[0];

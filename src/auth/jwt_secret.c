@@ -36,18 +36,31 @@ bool jwt_secret_prepare(const char *data_dir, char *secret, size_t size, char *m
         snprintf(msg, msg_size, "no room for a JWT secret");
         return false;
     }
-    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    /* written whole under a temporary name, then linked to its own: a
+     * server starting at the same moment reads either no file or the
+     * whole secret, never an empty one; link() refuses to replace */
+    char tmp[PATH_MAX + 48], rnd[17];
+    token_random_hex(rnd, 8);
+    snprintf(tmp, sizeof tmp, "%s/.jwt_secret-%s", data_dir, rnd);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0) {
-        /* another process may have just written it */
-        if (errno == EEXIST && read_secret_file(path, secret, size))
-            return true;
-        snprintf(msg, msg_size, "cannot write %s: %s", path, strerror(errno));
+        snprintf(msg, msg_size, "cannot write %s: %s", tmp, strerror(errno));
         return false;
     }
-    bool ok = write(fd, fresh, strlen(fresh)) == (ssize_t)strlen(fresh) && write(fd, "\n", 1) == 1;
-    close(fd);
+    bool ok = write(fd, fresh, strlen(fresh)) == (ssize_t)strlen(fresh) && write(fd, "\n", 1) == 1 && fsync(fd) == 0;
+    ok = close(fd) == 0 && ok;
+    int linked = ok ? link(tmp, path) : -1;
+    int saved = errno;
+    unlink(tmp);
     if (!ok) {
-        snprintf(msg, msg_size, "cannot write %s", path);
+        snprintf(msg, msg_size, "cannot write %s", tmp);
+        return false;
+    }
+    if (linked != 0) {
+        /* another process won the race: its secret is the one */
+        if (saved == EEXIST && read_secret_file(path, secret, size))
+            return true;
+        snprintf(msg, msg_size, "cannot write %s: %s", path, strerror(saved));
         return false;
     }
     strcpy(secret, fresh);

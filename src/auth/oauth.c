@@ -80,10 +80,10 @@ static bool issue_tokens(struct request *req, struct response *resp, int64_t use
     return true;
 }
 
-static bool throttled(struct response *resp, int retry_after, struct request *req)
+static bool throttled(struct response *resp, int limit, int retry_after)
 {
     oauth_error(resp, 429, "slow_down", "Too many failed attempts. Try again later.");
-    http_add_header(resp, "Retry-After", arena_printf(req->arena, "%d", retry_after > 0 ? retry_after : 1));
+    http_rate_limited(resp, limit, retry_after);
     return true;
 }
 
@@ -122,8 +122,8 @@ static bool password_grant(struct request *req, struct response *resp, const str
         return oauth_error(resp, 400, "invalid_request", "username and password are required.");
     const char *address_key = arena_printf(req->arena, "addr:%s", http_client_address(req));
     int retry = 0;
-    if (!ratelimit_allow(address_key, RATELIMIT_ADDRESS_MAX, &retry))
-        return throttled(resp, retry, req);
+    if (!ratelimit_allow(req->store, address_key, RATELIMIT_ADDRESS_MAX, &retry))
+        return throttled(resp, RATELIMIT_ADDRESS_MAX, retry);
     struct user u;
     int found = store_user_get_by_login(req->store, req->arena, username, &u, e);
     if (found < 0)
@@ -132,18 +132,18 @@ static bool password_grant(struct request *req, struct response *resp, const str
      * email); unknown logins are counted by their folded text */
     const char *account_key = found ? arena_printf(req->arena, "login:#%lld", (long long)u.id)
                                     : arena_printf(req->arena, "login:%s", text_fold(req->arena, username));
-    if (!ratelimit_allow(account_key, RATELIMIT_ACCOUNT_MAX, &retry))
-        return throttled(resp, retry, req);
+    if (!ratelimit_allow(req->store, account_key, RATELIMIT_ACCOUNT_MAX, &retry))
+        return throttled(resp, RATELIMIT_ACCOUNT_MAX, retry);
     bool can_login = found && user_status_active(u.status) && u.password_hash && *u.password_hash;
     bool ok = can_login && password_verify(u.password_hash, password);
     if (!can_login)
         burn_password_check(password);
     if (!ok) {
-        ratelimit_fail(account_key);
-        ratelimit_fail(address_key);
+        ratelimit_fail(req->store, account_key);
+        ratelimit_fail(req->store, address_key);
         return oauth_error(resp, 400, "invalid_grant", "Invalid credentials given.");
     }
-    ratelimit_reset(account_key);
+    ratelimit_reset(req->store, account_key);
     /* a self sign-up logs in once its email is verified (and, where the
      * community requires it, an admin approved it by setting status a) */
     const char *state = NULL;

@@ -1,11 +1,15 @@
-/* ratelimit.c - fixed-window failure counters in a set-associative table.
+/* ratelimit.c - fixed-window failure counters: in the database when the
+ * store shares them (PostgreSQL), else in a set-associative table in
+ * memory.
  *
- * Keys are hashed with SipHash (crypto_shorthash) under a random per-process
- * key, so a client cannot compute which keys share a bucket. Only a failure
- * creates an entry; checking a key never disturbs another key's entry. When
- * a bucket is full, the entry with the fewest failures (then the oldest) is
- * evicted: pushing out an account's count takes more failures than the
- * account has. */
+ * Keys are hashed with keyed BLAKE2b (crypto_generichash) under a secret
+ * key, so a client cannot compute which keys share a bucket, and the
+ * database holds no account name or address. The key is random per
+ * process unless ratelimit_set_hash_key gave the one every server shares.
+ * In memory, only a failure creates an entry; checking a key never
+ * disturbs another key's entry. When a bucket is full, the entry with the
+ * fewest failures (then the oldest) is evicted: pushing out an account's
+ * count takes more failures than the account has. */
 #include "auth/ratelimit.h"
 
 #include <arpa/inet.h>
@@ -17,7 +21,9 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/fault.h"
 #include "core/stats.h"
+#include "store/store.h"
 
 enum {
     RATELIMIT_WAYS = 8, /* entries per bucket */
@@ -32,7 +38,7 @@ struct slot {
 
 static struct slot slots[RATELIMIT_BUCKETS][RATELIMIT_WAYS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned char hash_secret[crypto_shorthash_KEYBYTES];
+static unsigned char hash_secret[crypto_generichash_KEYBYTES];
 static bool hash_secret_ready;
 
 static const char ADDRESS_PREFIX[] = "addr:";
@@ -68,23 +74,55 @@ static size_t address_identity(const char *key, unsigned char *out, size_t cap)
     return n < cap ? n : 0;
 }
 
-/* Called with the lock held. */
-static uint64_t hash_key(const char *s)
+void ratelimit_set_hash_key(const unsigned char *key, size_t len)
 {
+    pthread_mutex_lock(&lock);
+    /* any length in, the hash's key size out */
+    crypto_generichash(hash_secret, sizeof hash_secret, key, len, NULL, 0);
+    hash_secret_ready = true;
+    pthread_mutex_unlock(&lock);
+}
+
+/* The keyed hash of `s` (its identity) into out. */
+static void hash_key(const char *s, unsigned char out[RATELIMIT_KEY_BYTES])
+{
+    pthread_mutex_lock(&lock);
     if (!hash_secret_ready) {
         randombytes_buf(hash_secret, sizeof hash_secret);
         hash_secret_ready = true;
     }
+    pthread_mutex_unlock(&lock);
     unsigned char identity[64];
     size_t n = address_identity(s, identity, sizeof identity);
-    unsigned char out[crypto_shorthash_BYTES];
     if (n)
-        crypto_shorthash(out, identity, n, hash_secret);
+        crypto_generichash(out, RATELIMIT_KEY_BYTES, identity, n, hash_secret, sizeof hash_secret);
     else
-        crypto_shorthash(out, (const unsigned char *)s, strlen(s), hash_secret);
+        crypto_generichash(out, RATELIMIT_KEY_BYTES, (const unsigned char *)s, strlen(s), hash_secret,
+                           sizeof hash_secret);
+}
+
+/* The memory table's key: the hash's first 8 bytes, never 0 (empty). */
+static uint64_t slot_key(const unsigned char hash[RATELIMIT_KEY_BYTES])
+{
     uint64_t h;
-    memcpy(&h, out, sizeof h);
+    memcpy(&h, hash, sizeof h);
     return h ? h : 1;
+}
+
+/* The hash as the store's key: hex. */
+static void hash_hex(const unsigned char hash[RATELIMIT_KEY_BYTES], char out[2 * RATELIMIT_KEY_BYTES + 1])
+{
+    sodium_bin2hex(out, 2 * RATELIMIT_KEY_BYTES + 1, hash, RATELIMIT_KEY_BYTES);
+}
+
+/* Whether the counters are the database's (else memory's). */
+static bool shared(struct store *st) { return st && store_ratelimit_shared(st); }
+
+/* A database failure: logged (at most once an interval), and the memory
+ * table used for this call. */
+static void shared_failed(const struct err *e)
+{
+    fault_log("rate limit counters", e->count ? e->entries[0].message : "database error");
 }
 
 static bool slot_live(const struct slot *s, int64_t now)
@@ -131,34 +169,88 @@ static struct slot *lookup_or_create(uint64_t k, int64_t now)
     return victim;
 }
 
-bool ratelimit_allow(const char *key, int max, int *retry_after)
+static bool memory_allow(const unsigned char hash[RATELIMIT_KEY_BYTES], int max, int64_t now, int *retry_after)
 {
-    int64_t now = clock_now();
     pthread_mutex_lock(&lock);
-    struct slot *s = lookup(hash_key(key), now);
+    struct slot *s = lookup(slot_key(hash), now);
     bool ok = !s || s->count < max;
     if (!ok && retry_after)
         *retry_after = (int)(s->window_start + RATELIMIT_WINDOW_S - now);
     pthread_mutex_unlock(&lock);
+    return ok;
+}
+
+bool ratelimit_allow(struct store *st, const char *key, int max, int *retry_after)
+{
+    int64_t now = clock_now();
+    unsigned char hash[RATELIMIT_KEY_BYTES];
+    hash_key(key, hash);
+    bool ok = true, counted = false;
+    if (shared(st)) {
+        char hex[2 * RATELIMIT_KEY_BYTES + 1];
+        hash_hex(hash, hex);
+        struct err e = {0};
+        int count = 0;
+        int64_t start = 0;
+        int found = store_ratelimit_get(st, hex, now - RATELIMIT_WINDOW_S, &count, &start, &e);
+        if (found >= 0) {
+            counted = true;
+            ok = !found || count < max;
+            if (!ok && retry_after)
+                *retry_after = (int)(start + RATELIMIT_WINDOW_S - now);
+        } else {
+            shared_failed(&e);
+        }
+    }
+    if (!counted)
+        ok = memory_allow(hash, max, now, retry_after);
     if (!ok)
         stats_add(STATS_RATELIMIT_REJECTIONS);
     return ok;
 }
 
-void ratelimit_fail(const char *key)
+void ratelimit_fail(struct store *st, const char *key)
 {
     int64_t now = clock_now();
+    unsigned char hash[RATELIMIT_KEY_BYTES];
+    hash_key(key, hash);
+    if (shared(st)) {
+        char hex[2 * RATELIMIT_KEY_BYTES + 1];
+        hash_hex(hash, hex);
+        struct err e = {0};
+        if (store_ratelimit_fail(st, hex, now, now - RATELIMIT_WINDOW_S, &e))
+            return;
+        shared_failed(&e);
+    }
     pthread_mutex_lock(&lock);
-    lookup_or_create(hash_key(key), now)->count++;
+    lookup_or_create(slot_key(hash), now)->count++;
     pthread_mutex_unlock(&lock);
 }
 
-void ratelimit_reset(const char *key)
+void ratelimit_reset(struct store *st, const char *key)
 {
     int64_t now = clock_now();
+    unsigned char hash[RATELIMIT_KEY_BYTES];
+    hash_key(key, hash);
+    if (shared(st)) {
+        char hex[2 * RATELIMIT_KEY_BYTES + 1];
+        hash_hex(hash, hex);
+        struct err e = {0};
+        if (!store_ratelimit_reset(st, hex, &e))
+            shared_failed(&e);
+    }
+    /* and in memory, where a database failure may have counted it */
     pthread_mutex_lock(&lock);
-    struct slot *s = lookup(hash_key(key), now);
+    struct slot *s = lookup(slot_key(hash), now);
     if (s)
         memset(s, 0, sizeof *s);
     pthread_mutex_unlock(&lock);
+}
+
+bool ratelimit_throttled(struct err *e, int max, int retry_after, const char *message)
+{
+    err_set(e, ERR_THROTTLED, "throttled", message);
+    e->retry_after = retry_after > 0 ? retry_after : 1;
+    e->rate_limit = max;
+    return false;
 }

@@ -152,6 +152,23 @@ static bool config_apply(struct config *cfg, const char *name, const char *v, ch
         return copy_value(cfg->mail_from, sizeof cfg->mail_from, v, "mail-from", msg, msg_size);
     if (!strcmp(name, "clock-file"))
         return copy_value(cfg->clock_file, sizeof cfg->clock_file, v, "clock-file", msg, msg_size);
+    if (!strcmp(name, "media-dir"))
+        return copy_value(cfg->media_dir, sizeof cfg->media_dir, v, "media-dir", msg, msg_size);
+    if (!strcmp(name, "trusted-proxies")) {
+        char why[160];
+        if (!cidr_list_parse(v, &cfg->trusted_proxies, why, sizeof why)) {
+            snprintf(msg, msg_size, "trusted-proxies: %s", why);
+            return false;
+        }
+        return true;
+    }
+    if (!strcmp(name, "drain-delay")) {
+        if (!parse_int(v, 0, CONFIG_DRAIN_DELAY_MAX, &cfg->drain_delay_s)) {
+            snprintf(msg, msg_size, "drain-delay must be 0..%d seconds, got '%s'", CONFIG_DRAIN_DELAY_MAX, v);
+            return false;
+        }
+        return true;
+    }
     snprintf(msg, msg_size, "unknown option --%s", name);
     return false;
 }
@@ -177,6 +194,9 @@ static const struct {
     {"HEARTH_PLATFORM_URL", "platform-url"},
     {"HEARTH_SMTP_URL", "smtp-url"},
     {"HEARTH_MAIL_FROM", "mail-from"},
+    {"HEARTH_MEDIA_DIR", "media-dir"},
+    {"HEARTH_TRUSTED_PROXIES", "trusted-proxies"},
+    {"HEARTH_DRAIN_DELAY", "drain-delay"},
 };
 
 bool config_load(struct config *cfg, const struct config_option *opts, int nopts, bool *used, char *msg,
@@ -212,6 +232,11 @@ bool config_load(struct config *cfg, const struct config_option *opts, int nopts
     }
     if (!cfg->db_path[0] &&
         (size_t)snprintf(cfg->db_path, sizeof cfg->db_path, "%s/hearth.db", cfg->data_dir) >= sizeof cfg->db_path) {
+        snprintf(msg, msg_size, "data-dir is too long");
+        return false;
+    }
+    if (!cfg->media_dir[0] &&
+        (size_t)snprintf(cfg->media_dir, sizeof cfg->media_dir, "%s/media", cfg->data_dir) >= sizeof cfg->media_dir) {
         snprintf(msg, msg_size, "data-dir is too long");
         return false;
     }

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/cidr.h"
+
 enum {
     CONFIG_MAX_THREADS = 64,
     CONFIG_URL_MAX = 512,
@@ -18,7 +20,8 @@ enum {
     CONFIG_NAME_MAX = 32,             /* a value chosen from a few names, such as the password cost */
     CONFIG_PER_IP_LIMIT_DEFAULT = 64, /* open connections per client address */
     CONFIG_PER_IP_LIMIT_MAX = 100000,
-    CONFIG_ALLOW_MAX = 1024, /* a list of addresses and networks */
+    CONFIG_ALLOW_MAX = 1024,      /* a list of addresses and networks */
+    CONFIG_DRAIN_DELAY_MAX = 300, /* seconds a stopping server may keep serving with /health 503 */
 };
 
 struct config {
@@ -43,6 +46,9 @@ struct config {
     char platform_url[CONFIG_URL_MAX];    /* the community's management site for staff, "" = the explorer */
     char smtp_url[CONFIG_URL_MAX];        /* smtp[s]://user:pass@host:port, "" = .eml files */
     char mail_from[CONFIG_URL_MAX];       /* From of the mail sent: "Name <addr>" or addr */
+    char media_dir[PATH_MAX];             /* uploaded images, "" = DATA_DIR/media (several servers share one) */
+    struct cidr_list trusted_proxies;     /* peers whose X-Forwarded-For is read (none by default) */
+    int drain_delay_s;                    /* on SIGTERM: serve this long with /health 503, then drain */
 };
 
 /* A named option given on the command line: --name value. */

@@ -48,6 +48,7 @@ struct err {
     int count;
     struct err_entry entries[ERR_MAX_ENTRIES];
     int retry_after; /* seconds, for 429, 503 and 507 (sent as Retry-After); 0 otherwise */
+    int rate_limit;  /* for 429: the limit that refused (sent as RateLimit-Limit); 0 = 1 */
 };
 
 /* Sets a non-field error (replacing the kind). Returns false so that

@@ -400,7 +400,7 @@ static void apply_profile(const struct profile_change *c, struct user *u)
         u->cover = v->cover;
 }
 
-bool account_update_profile(struct store *st, struct arena *a, const char *data_dir, const struct principal *who,
+bool account_update_profile(struct store *st, struct arena *a, const char *media_dir, const struct principal *who,
                             int64_t id, json_t *fields, const struct account_upload *uploads, size_t nuploads,
                             struct err *e)
 {
@@ -417,10 +417,10 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
         return false;
 
     /* files first (slow I/O outside the write lock), removed again on failure */
-    if (c.avatar_data && !media_save(a, data_dir, c.avatar_type, c.avatar_data, c.avatar_len, &c.v.avatar, e))
+    if (c.avatar_data && !media_save(a, media_dir, c.avatar_type, c.avatar_data, c.avatar_len, &c.v.avatar, e))
         return false;
-    if (c.cover_data && !media_save(a, data_dir, c.cover_type, c.cover_data, c.cover_len, &c.v.cover, e)) {
-        media_remove(data_dir, c.v.avatar);
+    if (c.cover_data && !media_save(a, media_dir, c.cover_type, c.cover_data, c.cover_len, &c.v.cover, e)) {
+        media_remove(media_dir, c.v.avatar);
         return false;
     }
 
@@ -442,14 +442,14 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
     }
     if (!ok) {
         store_rollback(st);
-        media_remove(data_dir, c.v.avatar);
-        media_remove(data_dir, c.v.cover);
+        media_remove(media_dir, c.v.avatar);
+        media_remove(media_dir, c.v.cover);
         return false;
     }
     if ((c.set & PF_AVATAR) && old_avatar)
-        media_remove(data_dir, old_avatar);
+        media_remove(media_dir, old_avatar);
     if ((c.set & PF_COVER) && old_cover)
-        media_remove(data_dir, old_cover);
+        media_remove(media_dir, old_cover);
     return true;
 }
 
@@ -484,7 +484,7 @@ static void pause_ms(int64_t ms)
 /* The hard delete of a marked user: the edges in batches, then the rest
  * (edges made meanwhile, posts, tokens, the tombstone, the mark) in one
  * transaction, then the files. */
-static bool purge_finish(struct store *st, struct arena *a, const char *data_dir, int64_t id, struct err *e)
+static bool purge_finish(struct store *st, struct arena *a, const char *media_dir, int64_t id, struct err *e)
 {
     for (;;) {
         int64_t removed = 0;
@@ -520,14 +520,14 @@ static bool purge_finish(struct store *st, struct arena *a, const char *data_dir
             return rollback(st);
     if (!store_account_purge_unmark(st, id, e) || !store_commit(st, e))
         return rollback(st);
-    media_remove(data_dir, u.avatar);
-    media_remove(data_dir, u.cover);
+    media_remove(media_dir, u.avatar);
+    media_remove(media_dir, u.cover);
     for (size_t i = 0; i < ngallery; i++)
-        media_remove(data_dir, gallery[i]);
+        media_remove(media_dir, gallery[i]);
     return true;
 }
 
-bool account_delete(struct store *st, struct arena *a, const char *data_dir, const struct principal *who, int64_t id,
+bool account_delete(struct store *st, struct arena *a, const char *media_dir, const struct principal *who, int64_t id,
                     bool hard, struct err *e)
 {
     /* checks and changes under one write lock (and the user's row lock):
@@ -549,7 +549,7 @@ bool account_delete(struct store *st, struct arena *a, const char *data_dir, con
         /* the mark makes a crash between batches resumable */
         if (!store_account_purge_mark(st, id, clock_now_us(), e) || !store_commit(st, e))
             return rollback(st);
-        return purge_finish(st, a, data_dir, id, e);
+        return purge_finish(st, a, media_dir, id, e);
     }
 
     /* the users whose counters count edges with this one: before the edges go */
@@ -567,7 +567,7 @@ bool account_delete(struct store *st, struct arena *a, const char *data_dir, con
     return true;
 }
 
-bool account_purge_resume(struct store *st, const char *data_dir, int *finished, struct err *e)
+bool account_purge_resume(struct store *st, const char *media_dir, int *finished, struct err *e)
 {
     *finished = 0;
     struct arena *a = arena_new();
@@ -578,7 +578,7 @@ bool account_purge_resume(struct store *st, const char *data_dir, int *finished,
     bool ok = store_account_purge_pending(st, a, &ids, &n, e);
     for (size_t i = 0; ok && i < n; i++) {
         struct arena *one = arena_new();
-        ok = one && purge_finish(st, one, data_dir, ids[i], e);
+        ok = one && purge_finish(st, one, media_dir, ids[i], e);
         arena_free(one);
         *finished += ok;
     }
@@ -625,7 +625,7 @@ bool account_change_email(struct store *st, struct arena *a, const struct princi
     if (taken)
         return err_field(e, "new_email", "unique", "A user with that email already exists.") || rollback(st);
     /* a mail to an address the caller chose: counted like recover's */
-    if (confirm && !signup_mail_allowed(a, client_address, email, true, e))
+    if (confirm && !signup_mail_allowed(st, a, client_address, email, true, e))
         return rollback(st);
     if (!confirm) {
         /* the codes mailed to the old address die with it: a reset or
@@ -741,21 +741,21 @@ bool account_change_password(struct store *st, struct arena *a, const struct pri
     const char *account_key = arena_printf(a, "pwchange:%lld", (long long)id);
     const char *address_key = arena_printf(a, "addr:%s", client_address ? client_address : "-");
     int retry = 0;
-    if (!ratelimit_allow(account_key, RATELIMIT_ACCOUNT_MAX, &retry) ||
-        !ratelimit_allow(address_key, RATELIMIT_ADDRESS_MAX, &retry)) {
-        err_set(e, ERR_THROTTLED, "throttled", "Too many failed password checks. Try again later.");
-        e->retry_after = retry > 0 ? retry : 1;
-        return false;
-    }
+    if (!ratelimit_allow(st, account_key, RATELIMIT_ACCOUNT_MAX, &retry))
+        return ratelimit_throttled(e, RATELIMIT_ACCOUNT_MAX, retry,
+                                   "Too many failed password checks. Try again later.");
+    if (!ratelimit_allow(st, address_key, RATELIMIT_ADDRESS_MAX, &retry))
+        return ratelimit_throttled(e, RATELIMIT_ADDRESS_MAX, retry,
+                                   "Too many failed password checks. Try again later.");
     password_policy_check(new_password, u.username, "new_password", e);
     if (!password_verify(u.password_hash, password)) {
-        ratelimit_fail(account_key);
-        ratelimit_fail(address_key);
+        ratelimit_fail(st, account_key);
+        ratelimit_fail(st, address_key);
         err_field(e, "password", "invalid", "Your current password was entered incorrectly.");
     }
     if (err_any(e))
         return false;
-    ratelimit_reset(account_key);
+    ratelimit_reset(st, account_key);
 
     char hash[PASSWORD_HASH_MAX];
     if (!password_hash(new_password, hash))

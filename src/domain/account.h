@@ -57,9 +57,9 @@ struct account_upload {
  * date_of_birth, description, gender, website, avatar, cover) are checked
  * and written; read-only and unknown keys are ignored. avatar/cover come as
  * uploads (PNG, JPEG, GIF or WebP by content, ≤ 5 MiB, stored under
- * <data_dir>/media/) or as null/"" to clear them; the files they replace are
+ * the media directory) or as null/"" to clear them; the files they replace are
  * removed. Own profile only (admins included); a blocked user gets 403. */
-bool account_update_profile(struct store *st, struct arena *a, const char *data_dir, const struct principal *who,
+bool account_update_profile(struct store *st, struct arena *a, const char *media_dir, const struct principal *who,
                             int64_t id, json_t *fields, const struct account_upload *uploads, size_t nuploads,
                             struct err *e);
 
@@ -75,7 +75,7 @@ bool account_update_profile(struct store *st, struct arena *a, const char *data_
  * visible, losing edges, until the last one, which makes the tombstone. A
  * hard delete that stopped half-way (crash, full disk) is finished by the
  * next one, by account_purge_resume() or by repeating the request. */
-bool account_delete(struct store *st, struct arena *a, const char *data_dir, const struct principal *who, int64_t id,
+bool account_delete(struct store *st, struct arena *a, const char *media_dir, const struct principal *who, int64_t id,
                     bool hard, struct err *e);
 
 /* PATCH /user/{id}/change_email/ {new_email, confirm?}: own account only.
@@ -115,6 +115,6 @@ bool account_valid_birth_date(const char *s);
 /* Finishes every hard delete that began and did not finish (a crash or a
  * storage fault between batches); *finished counts them. Run at start
  * (before serving) and by `hearth check --fix`. */
-bool account_purge_resume(struct store *st, const char *data_dir, int *finished, struct err *e);
+bool account_purge_resume(struct store *st, const char *media_dir, int *finished, struct err *e);
 
 #endif

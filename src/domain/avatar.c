@@ -55,7 +55,7 @@ bool avatar_list(struct store *st, struct arena *a, const struct principal *who,
     return store_avatar_list(st, a, who->user_id, limit, offset, &out->items, &out->n, &out->count, e);
 }
 
-bool avatar_add(struct store *st, struct arena *a, const char *data_dir, const struct principal *who,
+bool avatar_add(struct store *st, struct arena *a, const char *media_dir, const struct principal *who,
                 const unsigned char *data, size_t len, bool given, struct user_avatar *out, struct err *e)
 {
     if (!given)
@@ -71,7 +71,7 @@ bool avatar_add(struct store *st, struct arena *a, const char *data_dir, const s
 
     /* the file first (slow I/O outside the write lock), removed on failure */
     const char *file = NULL;
-    if (!media_save(a, data_dir, t, data, len, &file, e))
+    if (!media_save(a, media_dir, t, data, len, &file, e))
         return false;
     struct user_avatar primary;
     int64_t id = 0, now = clock_now_us();
@@ -89,7 +89,7 @@ bool avatar_add(struct store *st, struct arena *a, const char *data_dir, const s
         ok = store_avatar_set_primary(st, who->user_id, id, e);
     if (!ok || !store_commit(st, e)) {
         store_rollback(st);
-        media_remove(data_dir, file);
+        media_remove(media_dir, file);
         return false;
     }
     *out = (struct user_avatar){
@@ -117,7 +117,7 @@ bool avatar_set_primary(struct store *st, struct arena *a, const struct principa
     return true;
 }
 
-bool avatar_remove(struct store *st, struct arena *a, const char *data_dir, const struct principal *who, json_t *body,
+bool avatar_remove(struct store *st, struct arena *a, const char *media_dir, const struct principal *who, json_t *body,
                    struct err *e)
 {
     int64_t id;
@@ -143,7 +143,7 @@ bool avatar_remove(struct store *st, struct arena *a, const char *data_dir, cons
     }
     if (!store_commit(st, e))
         return rollback(st);
-    media_remove(data_dir, v.file); /* only now: a rollback keeps the file the row names */
+    media_remove(media_dir, v.file); /* only now: a rollback keeps the file the row names */
     return true;
 }
 

@@ -49,7 +49,7 @@ bool avatar_list(struct store *st, struct arena *a, const struct principal *who,
  * unless the caller has no avatar: then it becomes it. *out is the new
  * entry as stored. Errors: 400 field errors (also "max_items" when the
  * gallery is full), 403 for a blocked user, media_save's 5xx. */
-bool avatar_add(struct store *st, struct arena *a, const char *data_dir, const struct principal *who,
+bool avatar_add(struct store *st, struct arena *a, const char *media_dir, const struct principal *who,
                 const unsigned char *data, size_t len, bool given, struct user_avatar *out, struct err *e);
 
 /* {"avatar_id"}: makes the caller's entry the only primary and the
@@ -60,7 +60,7 @@ bool avatar_set_primary(struct store *st, struct arena *a, const struct principa
 /* {"avatar_id"}: removes the caller's entry and, after the commit, its
  * file. Removing the primary one promotes the newest remaining entry, or
  * leaves the caller without an avatar. Errors as avatar_set_primary. */
-bool avatar_remove(struct store *st, struct arena *a, const char *data_dir, const struct principal *who, json_t *body,
+bool avatar_remove(struct store *st, struct arena *a, const char *media_dir, const struct principal *who, json_t *body,
                    struct err *e);
 
 /* The profile update's half: user_id's avatar became `file` (a new stored

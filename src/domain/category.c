@@ -342,10 +342,13 @@ bool category_follow_toggle(struct store *st, struct arena *a, const struct prin
     if (!prefs_get_bool(st, a, "configurations", "category_follow_enabled", true))
         return err_set(e, ERR_FORBIDDEN, "mode_disabled", "Following categories is disabled in this community.");
     struct category cat;
-    /* the follower's categories_counter moves: lock the follower first */
+    /* the follower's categories_counter moves: lock the follower before
+     * reading the follow. The category comes first (on PostgreSQL reading
+     * it in a write transaction locks it): its deleted flag decides the
+     * counters, and a delete locks the category, then its followers */
     if (!store_begin(st, e))
         return false;
-    if (!store_lock_users(st, &who->user_id, 1, e) || !load_visible(st, a, id, &cat, e)) {
+    if (!load_visible(st, a, id, &cat, e) || !store_lock_users(st, &who->user_id, 1, e)) {
         store_rollback(st);
         return false;
     }

@@ -517,7 +517,7 @@ bool data_export_archive_close(struct data_export_archive *ar, const char *path,
 
 /* The uploaded files, as media/<role>.<ext>, read in the build's read
  * transaction (a file replaced meanwhile is still the one the row names). */
-static bool add_uploads(struct store *st, struct arena *a, const char *data_dir, int64_t user_id,
+static bool add_uploads(struct store *st, struct arena *a, const char *media_dir, int64_t user_id,
                         struct data_export_archive *ar, struct err *e)
 {
     struct store_export_file *files;
@@ -530,7 +530,7 @@ static bool add_uploads(struct store *st, struct arena *a, const char *data_dir,
             continue;
         unsigned char *data = NULL;
         size_t len = 0;
-        int found = media_read(data_dir, files[i].name, &data, &len, e);
+        int found = media_read(media_dir, files[i].name, &data, &len, e);
         if (found < 0)
             return false;
         if (!found) { /* the row names a file the disk lost: the archive says so in its manifest */
@@ -602,7 +602,7 @@ static bool build_archive(struct store *st, struct arena *a, const struct config
         else
             ok = found == 1;
     }
-    ok = ok && r->render(r->ctx, st, a, cfg, job, ar, e) && add_uploads(st, a, cfg->data_dir, job->user_id, ar, e);
+    ok = ok && r->render(r->ctx, st, a, cfg, job, ar, e) && add_uploads(st, a, cfg->media_dir, job->user_id, ar, e);
     store_read_end(st);
     ok = ok && add_manifest(ar, job, e);
     if (!ok) {

@@ -1,5 +1,5 @@
 /* media.c - uploaded images: detection by content, atomic storage under
- * <data_dir>/media/, reading and removal (see media.h). */
+ * the media directory, reading and removal (see media.h). */
 #define _GNU_SOURCE
 #include "domain/media.h"
 
@@ -21,7 +21,7 @@
 #include "store/store.h"
 
 enum {
-    MEDIA_PATH_MAX = PATH_MAX + 64, /* data_dir, "/media/", a name */
+    MEDIA_PATH_MAX = PATH_MAX + 64, /* the media directory, "/", a name */
     MEDIA_TEMP_HEX = 16,            /* random part of a temporary file name */
 };
 
@@ -121,9 +121,9 @@ bool media_name_valid(const char *name, enum media_type *t)
 /* ================================================================ */
 /* files                                                            */
 
-static bool media_dir(const char *data_dir, char *out, size_t size)
+static bool dir_copy(const char *media_dir, char *out, size_t size)
 {
-    int n = snprintf(out, size, "%s/media", data_dir);
+    int n = snprintf(out, size, "%s", media_dir);
     return n > 0 && (size_t)n < size;
 }
 
@@ -137,13 +137,13 @@ static bool write_all(int fd, const unsigned char *p, size_t len)
     return file_write_all(fd, p, len);
 }
 
-bool media_save(struct arena *a, const char *data_dir, enum media_type t, const unsigned char *data, size_t len,
+bool media_save(struct arena *a, const char *media_dir, enum media_type t, const unsigned char *data, size_t len,
                 const char **name, struct err *e)
 {
     const char *ext = media_type_ext(t);
     char dir[MEDIA_PATH_MAX], tmp[MEDIA_PATH_MAX], final[MEDIA_PATH_MAX];
     char rnd[MEDIA_NAME_HEX + 1], trnd[MEDIA_TEMP_HEX * 2 + 1];
-    if (!ext || !media_dir(data_dir, dir, sizeof dir))
+    if (!ext || !dir_copy(media_dir, dir, sizeof dir))
         return err_internal(e);
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         return file_fail(e, "media", "cannot create", dir);
@@ -180,10 +180,10 @@ bool media_save(struct arena *a, const char *data_dir, enum media_type t, const 
     return true;
 }
 
-void media_remove(const char *data_dir, const char *name)
+void media_remove(const char *media_dir, const char *name)
 {
     char dir[MEDIA_PATH_MAX], path[MEDIA_PATH_MAX];
-    if (!media_name_valid(name, NULL) || !media_dir(data_dir, dir, sizeof dir))
+    if (!media_name_valid(name, NULL) || !dir_copy(media_dir, dir, sizeof dir))
         return;
     int n = snprintf(path, sizeof path, "%s/%s", dir, name);
     if (n < 0 || (size_t)n >= sizeof path)
@@ -192,10 +192,10 @@ void media_remove(const char *data_dir, const char *name)
         log_error("media: cannot remove %s: %s", path, strerror(errno));
 }
 
-int media_read(const char *data_dir, const char *name, unsigned char **data, size_t *len, struct err *e)
+int media_read(const char *media_dir, const char *name, unsigned char **data, size_t *len, struct err *e)
 {
     char dir[MEDIA_PATH_MAX], path[MEDIA_PATH_MAX];
-    if (!media_name_valid(name, NULL) || !media_dir(data_dir, dir, sizeof dir))
+    if (!media_name_valid(name, NULL) || !dir_copy(media_dir, dir, sizeof dir))
         return 0;
     int n = snprintf(path, sizeof path, "%s/%s", dir, name);
     if (n < 0 || (size_t)n >= sizeof path)
@@ -252,11 +252,11 @@ static int compare_names(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-bool media_sweep(struct store *st, const char *data_dir, bool remove, struct media_sweep_stats *out, struct err *e)
+bool media_sweep(struct store *st, const char *media_dir, bool remove, struct media_sweep_stats *out, struct err *e)
 {
     *out = (struct media_sweep_stats){0};
     char dir[MEDIA_PATH_MAX];
-    if (!media_dir(data_dir, dir, sizeof dir))
+    if (!dir_copy(media_dir, dir, sizeof dir))
         return err_internal(e);
     struct arena *a = arena_new();
     const char **referenced = NULL;

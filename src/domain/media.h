@@ -1,5 +1,6 @@
 /* media.h - uploaded images (avatar, cover): recognising them by their
- * bytes, storing them atomically under <data_dir>/media/ with unguessable
+ * bytes, storing them atomically in the media directory (--media-dir,
+ * DATA_DIR/media by default; one directory several servers may share) with unguessable
  * names, reading them back for serving, and removing them.
  *
  * Names are MEDIA_NAME_HEX random hex characters plus the extension of the
@@ -37,17 +38,17 @@ const char *media_type_mime(enum media_type t);
  * "file_too_large", "invalid_image") and returns false. */
 bool media_check_upload(const char *field, const unsigned char *data, size_t len, enum media_type *type, struct err *e);
 
-/* Writes data to a new file <data_dir>/media/<random>.<ext>: a temporary
+/* Writes data to a new file <media_dir>/<random>.<ext>: a temporary
  * file in the same directory, fsync, rename, fsync of the directory, so a
  * crash leaves either no file or the whole file. *name (arena) is the file
  * name. 507 when the disk is full, 503 on a device error, 500 on other
  * I/O errors (details logged). */
-bool media_save(struct arena *a, const char *data_dir, enum media_type t, const unsigned char *data, size_t len,
+bool media_save(struct arena *a, const char *media_dir, enum media_type t, const unsigned char *data, size_t len,
                 const char **name, struct err *e);
 
 /* Removes a stored file. Names not of the stored shape and files already
  * gone are ignored; other failures are logged. */
-void media_remove(const char *data_dir, const char *name);
+void media_remove(const char *media_dir, const char *name);
 
 /* True if `name` has the shape of a stored file name; *t its type. */
 bool media_name_valid(const char *name, enum media_type *t);
@@ -57,7 +58,7 @@ bool media_name_valid(const char *name, enum media_type *t);
  * of at most MEDIA_MAX_BYTES: whatever an operator's restore or a shared
  * volume put there otherwise is "no such file".
  * 1 found, 0 no such file (or an invalid name), -1 I/O error (e filled). */
-int media_read(const char *data_dir, const char *name, unsigned char **data, size_t *len, struct err *e);
+int media_read(const char *media_dir, const char *name, unsigned char **data, size_t *len, struct err *e);
 
 /* ================================================================ */
 /* housekeeping                                                     */
@@ -78,13 +79,13 @@ struct media_sweep_stats {
 
 struct store;
 
-/* Finds, in <data_dir>/media/, the files at least MEDIA_SWEEP_MIN_AGE_S old
+/* Finds, in media_dir, the files at least MEDIA_SWEEP_MIN_AGE_S old
  * that a crash left behind: temporary upload files, and stored names no
  * user row references (avatar, cover). Removes them when `remove`. Reads
  * the references from st (no transaction needed: a file referenced after
  * the read is younger than the age bound). Entries of any other name,
  * directories and referenced files are never touched. False (e filled) if
  * the references cannot be read; a missing media directory is empty. */
-bool media_sweep(struct store *st, const char *data_dir, bool remove, struct media_sweep_stats *out, struct err *e);
+bool media_sweep(struct store *st, const char *media_dir, bool remove, struct media_sweep_stats *out, struct err *e);
 
 #endif

@@ -188,10 +188,12 @@ bool post_create(struct store *st, struct arena *a, const struct principal *who,
         if (!*out->slug)
             out->slug = POST_TYPE_DISCUSSION;
     }
-    /* the author's counter moves: lock the author first */
+    /* the author's counter moves: lock the author. The categories come
+     * first (on PostgreSQL reading them in a write transaction locks them),
+     * as in a category delete, which locks the category, then its followers */
     if (!store_begin(st, e))
         return false;
-    if (!store_lock_users(st, &who->user_id, 1, e) || !check_categories(st, a, in, e) ||
+    if (!check_categories(st, a, in, e) || !store_lock_users(st, &who->user_id, 1, e) ||
         !store_post_insert(st, out, in->category_ids, in->ncategories, e) || !store_commit(st, e)) {
         store_rollback(st);
         return false;

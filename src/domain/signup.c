@@ -35,13 +35,6 @@ static const char *new_code(struct arena *a, char hash[65])
     return plain;
 }
 
-static bool throttled(struct err *e, int retry, const char *message)
-{
-    err_set(e, ERR_THROTTLED, "throttled", message);
-    e->retry_after = retry > 0 ? retry : 1;
-    return false;
-}
-
 static const char *email_key(struct arena *a, const char *email)
 {
     return arena_printf(a, "account-mail:email:%s", text_fold(a, email));
@@ -51,17 +44,18 @@ static const char *email_key(struct arena *a, const char *email)
  * when count_email against the email address (folded) too; false (429)
  * once either is over its limit. A sign-up counts its email only when it
  * succeeds (mail_sent_to), so that fixing a typo is not throttled. */
-bool signup_mail_allowed(struct arena *a, const char *client_address, const char *email, bool count_email,
-                         struct err *e)
+bool signup_mail_allowed(struct store *st, struct arena *a, const char *client_address, const char *email,
+                         bool count_email, struct err *e)
 {
     const char *addr_key = arena_printf(a, "account-mail:addr:%s", client_address ? client_address : "-");
     int retry = 0;
-    if (!ratelimit_allow(addr_key, SIGNUP_MAIL_PER_ADDRESS_MAX, &retry) ||
-        !ratelimit_allow(email_key(a, email), SIGNUP_MAIL_PER_EMAIL_MAX, &retry))
-        return throttled(e, retry, "Too many requests. Try again later.");
-    ratelimit_fail(addr_key);
+    if (!ratelimit_allow(st, addr_key, SIGNUP_MAIL_PER_ADDRESS_MAX, &retry))
+        return ratelimit_throttled(e, SIGNUP_MAIL_PER_ADDRESS_MAX, retry, "Too many requests. Try again later.");
+    if (!ratelimit_allow(st, email_key(a, email), SIGNUP_MAIL_PER_EMAIL_MAX, &retry))
+        return ratelimit_throttled(e, SIGNUP_MAIL_PER_EMAIL_MAX, retry, "Too many requests. Try again later.");
+    ratelimit_fail(st, addr_key);
     if (count_email)
-        ratelimit_fail(email_key(a, email));
+        ratelimit_fail(st, email_key(a, email));
     return true;
 }
 
@@ -71,18 +65,21 @@ static const char *wrong_code_key(struct arena *a, const char *client_address)
 }
 
 /* Whether the client may submit another code (429 if not). */
-static bool code_attempt_allowed(struct arena *a, const char *client_address, struct err *e)
+static bool code_attempt_allowed(struct store *st, struct arena *a, const char *client_address, struct err *e)
 {
     int retry = 0;
-    if (!ratelimit_allow(wrong_code_key(a, client_address), SIGNUP_WRONG_CODES_MAX, &retry))
-        return throttled(e, retry, "Too many wrong validation codes. Try again later.");
+    if (!ratelimit_allow(st, wrong_code_key(a, client_address), SIGNUP_WRONG_CODES_MAX, &retry))
+        return ratelimit_throttled(e, SIGNUP_WRONG_CODES_MAX, retry,
+                                   "Too many wrong validation codes. Try again later.");
     return true;
 }
 
-static bool wrong_code(struct arena *a, const char *client_address, const char *code, const char *message,
-                       struct err *e)
+/* Counts a wrong code (outside any transaction: on PostgreSQL the count is
+ * a statement of its own, which a rollback would undo). */
+static bool wrong_code(struct store *st, struct arena *a, const char *client_address, const char *code,
+                       const char *message, struct err *e)
 {
-    ratelimit_fail(wrong_code_key(a, client_address));
+    ratelimit_fail(st, wrong_code_key(a, client_address));
     return err_field(e, "validation_code", code, message);
 }
 
@@ -184,14 +181,14 @@ bool signup_create(struct store *st, struct arena *a, const struct principal *wh
     if (err_any(e))
         return false;
     struct user_signup only = {.username = in.username, .email = in.email, .password = in.password};
-    if (!signup_mail_allowed(a, client_address, in.email, false, e))
+    if (!signup_mail_allowed(st, a, client_address, in.email, false, e))
         return false;
     struct create_ctx c = {.a = a, .username = in.username, .email = in.email};
     only.in_tx = create_in_tx;
     only.in_tx_ctx = &c;
     if (!user_signup(st, a, &only, id, e))
         return false;
-    ratelimit_fail(email_key(a, in.email));
+    ratelimit_fail(st, email_key(a, in.email));
     return true;
 }
 
@@ -210,7 +207,8 @@ static int take_code(struct store *st, struct arena *a, const char *code, const 
     if (found < 0)
         return -1;
     if (!found || (purpose && strcmp(c->purpose, purpose))) {
-        wrong_code(a, client_address, "invalid", "The validation code is not valid, or has been used.", e);
+        store_rollback(st); /* nothing written yet; the count must not roll back with it */
+        wrong_code(st, a, client_address, "invalid", "The validation code is not valid, or has been used.", e);
         return 0;
     }
     if (clock_now_us() >= c->expires_us) {
@@ -246,7 +244,7 @@ bool signup_verify(struct store *st, struct arena *a, json_t *fields, const char
     if (!json_is_object(fields))
         return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     const char *code = code_field(a, fields, e);
-    if (!code || !code_attempt_allowed(a, client_address, e))
+    if (!code || !code_attempt_allowed(st, a, client_address, e))
         return false;
     bool approval = prefs_get_bool(st, a, "configurations", "signup_requires_approval", false);
     if (!store_begin(st, e))
@@ -267,7 +265,7 @@ bool signup_verify(struct store *st, struct arena *a, json_t *fields, const char
         struct err io = {0};
         if (!store_commit(st, &io))
             return err_internal(e);
-        return wrong_code(a, client_address, "invalid", "The validation code is not valid, or has been used.", e);
+        return wrong_code(st, a, client_address, "invalid", "The validation code is not valid, or has been used.", e);
     }
     const char *state = NULL;
     int pending = store_signup_get(st, u.id, &state, e);
@@ -293,7 +291,7 @@ bool signup_code_check(struct store *st, struct arena *a, json_t *fields, const 
     if (!json_is_object(fields))
         return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     const char *code = code_field(a, fields, e);
-    if (!code || !code_attempt_allowed(a, client_address, e))
+    if (!code || !code_attempt_allowed(st, a, client_address, e))
         return false;
     char hash[65];
     signup_code_hash(code, hash);
@@ -302,7 +300,7 @@ bool signup_code_check(struct store *st, struct arena *a, json_t *fields, const 
     if (found < 0)
         return false;
     if (!found) {
-        ratelimit_fail(wrong_code_key(a, client_address));
+        ratelimit_fail(st, wrong_code_key(a, client_address));
         return true;
     }
     *valid = clock_now_us() < c.expires_us;
@@ -322,7 +320,7 @@ bool signup_recover(struct store *st, struct arena *a, json_t *fields, const cha
         return false;
     if (!user_valid_email(email))
         return err_field(e, "email", "invalid", "Enter a valid email address.");
-    if (!signup_mail_allowed(a, client_address, email, true, e))
+    if (!signup_mail_allowed(st, a, client_address, email, true, e))
         return false;
     /* no lookup here: a known address made this request slower (a code and
      * a mail written) than an unknown one, measurably (bench/
@@ -382,7 +380,7 @@ bool signup_reset(struct store *st, struct arena *a, json_t *fields, const char 
         return err_set(e, ERR_INVALID, FIELD_CODE_INVALID, FIELD_MSG_OBJECT);
     const char *code = code_field(a, fields, e);
     const char *password = field_password(fields, "password", e);
-    if (err_any(e) || !code_attempt_allowed(a, client_address, e))
+    if (err_any(e) || !code_attempt_allowed(st, a, client_address, e))
         return false;
     /* check the code before the slow hash, then again under the write lock */
     char hash_code[65];
@@ -392,7 +390,7 @@ bool signup_reset(struct store *st, struct arena *a, json_t *fields, const char 
     if (found < 0)
         return false;
     if (!found || strcmp(c.purpose, STORE_CODE_RESET))
-        return wrong_code(a, client_address, "invalid", "The validation code is not valid, or has been used.", e);
+        return wrong_code(st, a, client_address, "invalid", "The validation code is not valid, or has been used.", e);
     struct user u;
     found = store_user_get(st, a, c.user_id, &u, e);
     if (found < 0)
@@ -419,7 +417,7 @@ bool signup_reset(struct store *st, struct arena *a, json_t *fields, const char 
         struct err io = {0};
         if (!store_commit(st, &io))
             return err_internal(e);
-        return wrong_code(a, client_address, "invalid", "The validation code is not valid, or has been used.", e);
+        return wrong_code(st, a, client_address, "invalid", "The validation code is not valid, or has been used.", e);
     }
     /* the code reached the mailbox: the address is verified; a sign-up
      * waiting for approval keeps waiting */

@@ -103,8 +103,8 @@ bool signup_mail_enqueue(struct store *st, struct arena *a, const char *kind, co
  * 429 (Retry-After) once either is over SIGNUP_MAIL_PER_ADDRESS_MAX or
  * SIGNUP_MAIL_PER_EMAIL_MAX in the window. Every path that mails a
  * caller-chosen address goes through it, so that none can flood a mailbox. */
-bool signup_mail_allowed(struct arena *a, const char *client_address, const char *email, bool count_email,
-                         struct err *e);
+bool signup_mail_allowed(struct store *st, struct arena *a, const char *client_address, const char *email,
+                         bool count_email, struct err *e);
 
 /* The email-change confirmation's link path for user `id`. */
 const char *signup_change_email_link(struct arena *a, int64_t id, const char *new_email, const char *code);

@@ -121,6 +121,19 @@ bool user_signup_from_json(struct arena *a, json_t *body, struct user_signup *in
     return !err_any(e);
 }
 
+/* The field errors of a sign-up whose username, email or ext_id another
+ * user holds, in the write transaction. */
+static void taken_fields(struct store *st, const struct user_signup *in, struct err *e)
+{
+    int taken = store_user_username_taken(st, in->username, 0, e);
+    if (taken > 0)
+        err_field(e, "username", "unique", "A user with that username already exists.");
+    if (taken >= 0 && in->email && (taken = store_user_email_taken(st, in->email, 0, e)) > 0)
+        err_field(e, "email", "unique", "A user with that email already exists.");
+    if (taken >= 0 && in->has_ext_id && (taken = store_user_ext_id_taken(st, in->ext_id, 0, e)) > 0)
+        err_field(e, "ext_id", "unique", "A user with that ext_id already exists.");
+}
+
 bool user_signup(struct store *st, struct arena *a, const struct user_signup *in, int64_t *id, struct err *e)
 {
     if (!in->username)
@@ -145,13 +158,7 @@ bool user_signup(struct store *st, struct arena *a, const struct user_signup *in
 
     if (!store_begin(st, e))
         return false;
-    int taken = store_user_username_taken(st, in->username, 0, e);
-    if (taken > 0)
-        err_field(e, "username", "unique", "A user with that username already exists.");
-    if (taken >= 0 && in->email && (taken = store_user_email_taken(st, in->email, 0, e)) > 0)
-        err_field(e, "email", "unique", "A user with that email already exists.");
-    if (taken >= 0 && in->has_ext_id && (taken = store_user_ext_id_taken(st, in->ext_id, 0, e)) > 0)
-        err_field(e, "ext_id", "unique", "A user with that ext_id already exists.");
+    taken_fields(st, in, e);
     struct user u = {.username = in->username,
                      .email = in->email,
                      .password_hash = in->password ? arena_strdup(a, hash) : NULL,
@@ -160,7 +167,18 @@ bool user_signup(struct store *st, struct arena *a, const struct user_signup *in
                      .ext_id = in->ext_id};
     if (!err_any(e))
         tag_ids_check(st, a, in->tags, in->ntags, "tags", e);
-    if (err_any(e) || !store_user_insert(st, &u, id, e)) {
+    if (!err_any(e) && !store_user_insert(st, &u, id, e) && e->count == 1 && !e->entries[0].field &&
+        !strcmp(e->entries[0].code, "unique")) {
+        /* a sign-up of the same name committed between the checks and the
+         * insert (PostgreSQL, READ COMMITTED; SQLite's single writer keeps
+         * the checks true): the checks again name the field, as they would
+         * have after it */
+        struct err again = {0};
+        taken_fields(st, in, &again);
+        if (err_any(&again))
+            *e = again;
+    }
+    if (err_any(e)) {
         store_rollback(st);
         return false;
     }

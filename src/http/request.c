@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include "core/cidr.h"
 
 const char *http_header(const struct request *req, const char *name)
 {
@@ -67,6 +70,20 @@ const char *http_body_string(const struct request *req, const char *name, bool *
     return NULL;
 }
 
+struct forwarded {
+    struct arena *arena;
+    char *text; /* every X-Forwarded-For value, in order, joined with commas */
+};
+
+static enum MHD_Result collect_forwarded(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    (void)kind;
+    struct forwarded *f = cls;
+    if (value && !strcasecmp(key, "X-Forwarded-For"))
+        f->text = f->text ? arena_printf(f->arena, "%s,%s", f->text, value) : arena_strdup(f->arena, value);
+    return MHD_YES;
+}
+
 const char *http_client_address(const struct request *req)
 {
     if (!req->conn)
@@ -75,11 +92,29 @@ const char *http_client_address(const struct request *req)
         MHD_get_connection_info((struct MHD_Connection *)req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (!info || !info->client_addr)
         return "-";
-    char host[64];
     const struct sockaddr *sa = info->client_addr;
-    const void *addr = sa->sa_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr
-                                                 : (const void *)&((const struct sockaddr_in *)sa)->sin_addr;
-    if (!inet_ntop(sa->sa_family, addr, host, sizeof host))
+    struct cidr_addr peer = {0};
+    if (sa->sa_family == AF_INET6) {
+        peer.family = 6;
+        memcpy(peer.bytes, &((const struct sockaddr_in6 *)sa)->sin6_addr, 16);
+    } else if (sa->sa_family == AF_INET) {
+        peer.family = 4;
+        memcpy(peer.bytes, &((const struct sockaddr_in *)sa)->sin_addr, 4);
+    } else {
         return "-";
+    }
+    struct cidr_addr client = peer;
+    if (req->cfg && req->cfg->trusted_proxies.n) {
+        /* the canonical form first (a mapped IPv6 peer is its IPv4 address) */
+        char text[CIDR_TEXT_MAX];
+        cidr_addr_format(&peer, text);
+        if (!cidr_addr_parse(text, strlen(text), &peer))
+            return "-";
+        struct forwarded f = {.arena = req->arena};
+        MHD_get_connection_values((struct MHD_Connection *)req->conn, MHD_HEADER_KIND, collect_forwarded, &f);
+        cidr_forwarded_client(&req->cfg->trusted_proxies, &peer, f.text, &client);
+    }
+    char host[CIDR_TEXT_MAX];
+    cidr_addr_format(&client, host);
     return arena_strdup(req->arena, host);
 }

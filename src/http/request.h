@@ -48,6 +48,8 @@ void http_pagination(const struct request *req, int default_limit, int max_limit
  * out), NULL when absent or JSON null. *present tells absent from null. */
 const char *http_body_string(const struct request *req, const char *name, bool *present);
 
-/* The client's IP address as text (for rate limits and logs). */
+/* The client's IP address as text (for rate limits and logs): the TCP
+ * peer, or when the peer is one of --trusted-proxies the client it names in
+ * X-Forwarded-For (cidr_forwarded_client). Allocated in req->arena. */
 const char *http_client_address(const struct request *req);
 #endif

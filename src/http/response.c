@@ -91,10 +91,22 @@ void http_error(struct response *resp, const struct err *e)
     http_json(resp, status, json_pack("{s:o}", "errors", list));
     if (status == 401)
         http_add_header(resp, "WWW-Authenticate", "Bearer");
-    if (status == 429 || (status >= 500 && e->retry_after > 0)) {
-        snprintf(resp->retry_after, sizeof resp->retry_after, "%d", e->retry_after > 0 ? e->retry_after : 1);
+    if (status == 429) {
+        http_rate_limited(resp, e->rate_limit, e->retry_after);
+    } else if (status >= 500 && e->retry_after > 0) {
+        snprintf(resp->retry_after, sizeof resp->retry_after, "%d", e->retry_after);
         http_add_header(resp, "Retry-After", resp->retry_after);
     }
+}
+
+void http_rate_limited(struct response *resp, int limit, int retry_after)
+{
+    snprintf(resp->retry_after, sizeof resp->retry_after, "%d", retry_after > 0 ? retry_after : 1);
+    snprintf(resp->rate_limit, sizeof resp->rate_limit, "%d", limit > 0 ? limit : 1);
+    http_add_header(resp, "Retry-After", resp->retry_after);
+    http_add_header(resp, "RateLimit-Limit", resp->rate_limit);
+    http_add_header(resp, "RateLimit-Remaining", "0");
+    http_add_header(resp, "RateLimit-Reset", resp->retry_after);
 }
 
 /* Appends application/x-www-form-urlencoded escaping of s. */

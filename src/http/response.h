@@ -30,6 +30,7 @@ struct response {
     char retry_after[24]; /* Retry-After value rendered by http_error:
                              owned here, as the response may be queued on
                              another thread than the one that rendered it */
+    char rate_limit[24];  /* RateLimit-Limit of a 429, owned here as retry_after */
 };
 
 struct request;
@@ -42,9 +43,15 @@ void http_no_content(struct response *resp);
 
 void http_add_header(struct response *resp, const char *name, const char *value);
 
-/* Renders `e` (contract §2 shape) into resp, with WWW-Authenticate on 401
- * and Retry-After on 429 and on a 5xx that carries one (storage faults). */
+/* Renders `e` (contract §2 shape) into resp, with WWW-Authenticate on 401,
+ * Retry-After on 429 and on a 5xx that carries one (storage faults), and
+ * on 429 the rate-limit headers of http_rate_limited. */
 void http_error(struct response *resp, const struct err *e);
+
+/* The headers of a 429 (every one carries them): Retry-After and
+ * RateLimit-Reset `retry_after` seconds (at least 1), RateLimit-Limit
+ * `limit` (at least 1), RateLimit-Remaining 0 (the IETF draft's names). */
+void http_rate_limited(struct response *resp, int limit, int retry_after);
 
 /* The HTTP status of an error's kind (500 for ERR_NONE: an error path that
  * forgot to say what went wrong). The one place kinds become statuses. */

@@ -86,6 +86,8 @@ struct conn_state {
 
 /* Requests between the URI callback and completion, for draining. */
 static atomic_int server_in_flight;
+/* Set by the stop signal: GET /health answers 503 from then on. */
+static atomic_bool server_draining;
 /* Body bytes held (memory or spool) by requests being read. */
 static atomic_size_t bodies_in_flight;
 
@@ -109,6 +111,8 @@ static void run_slow(void *job)
     s->response_ready = true;
     MHD_resume_connection(s->conn);
 }
+
+bool http_server_draining(void) { return atomic_load(&server_draining); }
 
 void http_server_gauges(struct http_gauges *g)
 {
@@ -558,8 +562,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (s->req.method)
         metrics_observe(s->match.route, s->resp.status, clock_now_us() - s->started_us);
     if (s->req.method && access_log_enabled())
-        access_log_line("%s %s %d %zu %lldus", s->req.method, s->req.path ? s->req.path : s->uri, s->resp.status,
-                        s->bytes_sent, (long long)(clock_now_us() - s->started_us));
+        access_log_line("%s %s %d %zu %lldus %s", s->req.method, s->req.path ? s->req.path : s->uri, s->resp.status,
+                        s->bytes_sent, (long long)(clock_now_us() - s->started_us), http_client_address(&s->req));
     if (s->resp.json)
         json_decref(s->resp.json);
     if (s->resp.free_data)
@@ -577,12 +581,20 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 /* ================================================================ */
 /* start and drain                                                  */
 
+/* Upload bodies are spooled into unnamed files (O_TMPFILE) in the media
+ * directory, or in the data directory when --media-dir puts the media on a
+ * shared volume: spooled bodies are this server's own, and network file
+ * systems may not have O_TMPFILE. */
 static bool spool_dir_prepare(const struct config *cfg)
 {
-    int n = snprintf(server_spool_dir, sizeof server_spool_dir, "%s/media", cfg->data_dir);
+    char local_media[PATH_MAX + 8];
+    snprintf(local_media, sizeof local_media, "%s/media", cfg->data_dir);
+    const char *dir = strcmp(cfg->media_dir, local_media) ? cfg->data_dir : cfg->media_dir;
+    int n = snprintf(server_spool_dir, sizeof server_spool_dir, "%s", dir);
     if (n < 0 || (size_t)n >= sizeof server_spool_dir)
         return false;
-    return mkdir(server_spool_dir, 0755) == 0 || errno == EEXIST;
+    return (mkdir(cfg->media_dir, 0755) == 0 || errno == EEXIST) &&
+           (mkdir(server_spool_dir, 0755) == 0 || errno == EEXIST);
 }
 
 /* The listening socket for `ai`, or -1 (errno set). */
@@ -642,7 +654,7 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
     server_hooks = hooks;
     unsigned connection_limit = http_connections_start(cfg->per_ip_limit);
     if (!spool_dir_prepare(cfg)) {
-        log_error("cannot create the media directory under %s", cfg->data_dir);
+        log_error("cannot create the media directory %s", cfg->media_dir);
         return false;
     }
 
@@ -722,6 +734,15 @@ bool http_serve(const struct config *cfg, const struct route *routes, size_t nro
 
     int sig = 0;
     sigwait(&sigs, &sig);
+    atomic_store(&server_draining, true);
+    if (cfg->drain_delay_s > 0) {
+        /* still serving, /health 503: the load balancer takes this server
+         * out before its listening socket closes */
+        log_info("signal %d: draining in %d s (GET /health answers 503)", sig, cfg->drain_delay_s);
+        struct timespec delay = {.tv_sec = cfg->drain_delay_s};
+        if (sigtimedwait(&sigs, NULL, &delay) > 0)
+            log_info("second signal: draining now");
+    }
     log_info("signal %d: draining", sig);
     /* stop accepting: the blocked accept returns */
     atomic_store(&acc.stopping, true);

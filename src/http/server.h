@@ -58,8 +58,15 @@ struct http_hooks {
 
 /* Serves `routes` until SIGTERM or SIGINT, then drains in-flight requests
  * and returns. Prints "hearth: listening on http://HOST:PORT" to stdout when
- * ready. Returns false if the server could not start. */
+ * ready. Returns false if the server could not start. On the signal the
+ * server is draining (http_server_draining): with cfg->drain_delay_s it
+ * first keeps accepting and serving for that long, so that a load balancer
+ * polling GET /health sees 503 and stops sending new clients, then stops
+ * accepting (a second signal ends the delay early). */
 bool http_serve(const struct config *cfg, const struct route *routes, size_t nroutes, const struct http_hooks *hooks);
+
+/* True from the stop signal on (GET /health answers 503). Thread-safe. */
+bool http_server_draining(void);
 
 /* Gauges of the running server, read by /metrics (takes the password
  * pool's lock briefly; not for the request path). */

@@ -4,8 +4,10 @@
  * requests. The same statements, order and pages as sqlite_graph.c.
  *
  * Lists are driven by the edge indexes in index order, joining users by
- * primary key, so a page costs its offset plus its length in index steps.
- * Counts come from the counters in the user row.
+ * primary key, so a page costs its offset plus its length in index steps;
+ * plain pages of lists of 1000+ edges seek through the maintained counts
+ * of 002_list_counts.sql (pg_list.c). Counts come from the counters in
+ * the user row.
  *
  * Writes: the domain locks both users (store_lock_users) right after
  * store_begin, so the reads a write depends on (statuses, whether an edge
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "store/pg_internal.h"
+#include "store/pg_list.h"
 
 /* ================================================================ */
 /* statuses and counters                                            */
@@ -374,6 +377,11 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
 bool pg_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
                         struct err *e)
 {
+    bool handled; /* plain pages of long lists seek through the maintained counts (pg_list.c) */
+    if (!pg_edge_list_seek(st, a, lq, out, &handled, e))
+        return false;
+    if (handled)
+        return true;
     bool own;
     /* one read snapshot for the counters and the page */
     if (!pg_snapshot_begin(st, &own, e))

@@ -82,8 +82,8 @@ static int pick(const PGresult *r, int64_t *k)
 /* The id of the k-th (from 0) visible user by id. Returns lookup. */
 static int seek_id(struct store *st, int64_t k, int64_t *out, struct err *e)
 {
-    PGresult *r = pg_run(st, e,
-                         "SELECT key, n FROM list_counts WHERE kind = 0 AND level = 1 AND prefix = '' ORDER BY key", "");
+    PGresult *r =
+        pg_run(st, e, "SELECT key, n FROM list_counts WHERE kind = 0 AND level = 1 AND prefix = '' ORDER BY key", "");
     if (!r)
         return -1;
     int row = pick(r, &k);
@@ -376,22 +376,22 @@ bool pg_user_list_seek(struct store *st, struct arena *a, const struct user_filt
 
 /* One edge list's statements: `e` the edge, `owner` and `other` its
  * columns. */
-#define EDGE_FROM(table, owner, other)                                                                       \
+#define EDGE_FROM(table, owner, other)                                                                   \
     " FROM " table " e JOIN users ON users.id = e." other " WHERE e." owner " = $1 AND users.status IN " \
     "('a', 'b')"
 #define EDGE_ORDER(other) " ORDER BY e.created_us DESC, e." other " DESC"
-#define EDGE_SQL(table, owner, other)                                                                                \
-    {                                                                                                                \
-        "SELECT e.created_us, e." other EDGE_FROM(table, owner, other) " AND e.created_us >= $2 AND e.created_us < " \
-                                                                       "$3" EDGE_ORDER(other) " LIMIT 1 OFFSET $4",  \
-            "SELECT e.created_us, e." other " FROM hides h JOIN " table " e ON e." other " = h.hidden_id AND e."     \
-            owner " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND users.status IN "             \
-            "('a', 'b')" EDGE_ORDER(other),                                                                          \
-            "SELECT " PG_USER_COLUMNS EDGE_FROM(table, owner, other) " AND e.created_us <= $3 AND (e.created_us < "  \
-                                                                     "$3 OR e." other " <= $4) AND NOT EXISTS "      \
-                                                                     "(SELECT 1 FROM hides h WHERE h.user_id = $2 "  \
-                                                                     "AND h.hidden_id = e." other                    \
-                                                                     ")" EDGE_ORDER(other) " LIMIT $5",              \
+#define EDGE_SQL(table, owner, other)                                                                                  \
+    {                                                                                                                  \
+        "SELECT e.created_us, e." other EDGE_FROM(table, owner, other) " AND e.created_us >= $2 AND e.created_us < "   \
+                                                                       "$3" EDGE_ORDER(other) " LIMIT 1 OFFSET $4",    \
+            "SELECT e.created_us, e." other " FROM hides h JOIN " table " e ON e." other " = h.hidden_id AND e." owner \
+            " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND users.status IN "                     \
+            "('a', 'b')" EDGE_ORDER(other),                                                                            \
+            "SELECT " PG_USER_COLUMNS EDGE_FROM(table, owner, other) " AND e.created_us <= $3 AND (e.created_us < "    \
+                                                                     "$3 OR e." other " <= $4) AND NOT EXISTS "        \
+                                                                     "(SELECT 1 FROM hides h WHERE h.user_id = $2 "    \
+                                                                     "AND h.hidden_id = e." other                      \
+                                                                     ")" EDGE_ORDER(other) " LIMIT $5",                \
     }
 
 struct edge_sql {
@@ -563,10 +563,9 @@ int64_t pg_list_counts_check(struct store *st, store_counter_fn *fn, void *ctx, 
     if (!r)
         return -1;
     /* reported at the range's first id (0: every user, or a username prefix) */
-    static const char *const names[] = {"list_counts (every visible user)",
-                                        "list_counts (visible users of the 65536 ids from this one)",
-                                        "list_counts (visible users of the 256 ids from this one)",
-                                        "list_counts (visible users by username prefix)"};
+    static const char *const names[] = {
+        "list_counts (every visible user)", "list_counts (visible users of the 65536 ids from this one)",
+        "list_counts (visible users of the 256 ids from this one)", "list_counts (visible users by username prefix)"};
     int64_t differences = 0;
     int rows = PQntuples(r);
     for (int i = 0; i < rows; i++) {
@@ -575,8 +574,8 @@ int64_t pg_list_counts_check(struct store *st, store_counter_fn *fn, void *ctx, 
         if (kind == LIST_ID)
             first = pg_col_int(r, i, 2) * (level == 1 ? 65536 : level == 2 ? 256 : 0);
         if (fn)
-            fn(ctx, "user", first, names[kind == LIST_ID && level >= 0 && level <= 2 ? level : 3],
-               pg_col_int(r, i, 3), pg_col_int(r, i, 4));
+            fn(ctx, "user", first, names[kind == LIST_ID && level >= 0 && level <= 2 ? level : 3], pg_col_int(r, i, 3),
+               pg_col_int(r, i, 4));
     }
     PQclear(r);
 

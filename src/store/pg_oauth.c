@@ -4,10 +4,10 @@
 #include "core/clock.h"
 #include "store/pg_internal.h"
 
-bool pg_client_insert(struct store *st, const char *client_id, const char *secret_hash, const char *name,
-                      struct err *e)
+bool pg_client_insert(struct store *st, const char *client_id, const char *secret_hash, const char *name, struct err *e)
 {
-    return pg_exec(st, e, "INSERT INTO oauth_clients (client_id, secret_hash, name, created_at) VALUES ($1, $2, $3, $4)",
+    return pg_exec(st, e,
+                   "INSERT INTO oauth_clients (client_id, secret_hash, name, created_at) VALUES ($1, $2, $3, $4)",
                    "sssi", client_id, secret_hash, name, clock_now());
 }
 

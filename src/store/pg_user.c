@@ -102,11 +102,18 @@ bool pg_user_insert(struct store *st, const struct user *u, int64_t *id, struct 
      * insert) returns no row instead of aborting the transaction */
     int rc = pg_row(st, NULL, read_id, id, e,
                     "INSERT INTO users (username, username_fold, email, email_fold, password_hash, role, ext_id, "
+<<<<<<< HEAD
                     "date_joined_us, search_words) VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $8 <> 0 THEN $7 END, "
                     "$9, $10::text[]) ON CONFLICT DO NOTHING RETURNING id",
                     "ssssssiiis", u->username, username_fold, u->email, email_fold, u->password_hash, u->role,
                     u->ext_id, (int64_t)u->has_ext_id, clock_now_us(), words);
     free(words);
+=======
+                    "date_joined_us) VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $8 <> 0 THEN $7 END, $9) "
+                    "ON CONFLICT DO NOTHING RETURNING id",
+                    "ssssssiii", u->username, username_fold, u->email, email_fold, u->password_hash, u->role, u->ext_id,
+                    (int64_t)u->has_ext_id, clock_now_us());
+>>>>>>> main
     free(username_fold);
     free(email_fold);
     if (rc < 0)
@@ -173,8 +180,8 @@ static int user_list_where(struct sql_query *w, struct arena *a, const struct us
             buf_printf(&w->sql, " AND (word_prefix(username_fold, $%d) OR word_prefix(real_name_fold, $%d))",
                        search_bind, search_bind);
         else
-            buf_printf(&w->sql, " AND (strpos(username_fold, $%d) > 0 OR strpos(real_name_fold, $%d) > 0)",
-                       search_bind, search_bind);
+            buf_printf(&w->sql, " AND (strpos(username_fold, $%d) > 0 OR strpos(real_name_fold, $%d) > 0)", search_bind,
+                       search_bind);
     }
     if (f->exclude_id)
         buf_printf(&w->sql, " AND id <> $%d", sql_int(w, f->exclude_id));
@@ -184,8 +191,7 @@ static int user_list_where(struct sql_query *w, struct arena *a, const struct us
     return search_bind;
 }
 
-bool pg_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
-                  struct err *e)
+bool pg_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out, struct err *e)
 {
     bool handled; /* plain lists seek through the maintained counts (pg_list.c) */
     if (!pg_user_list_seek(st, a, f, out, &handled, e))
@@ -291,16 +297,18 @@ static int64_t category_counters_check(struct store *st, store_counter_fn *fn, v
         return -1;
     int64_t differences = PQntuples(r);
     for (int row = 0; fn && row < PQntuples(r); row++)
-        fn(ctx, "category", pg_col_int(r, row, 0), "followers_counter", pg_col_int(r, row, 1),
-           pg_col_int(r, row, 2));
+        fn(ctx, "category", pg_col_int(r, row, 0), "followers_counter", pg_col_int(r, row, 1), pg_col_int(r, row, 2));
     PQclear(r);
     return differences;
 }
 
 int64_t pg_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
 {
-    /* one statement (one snapshot) for the users; only the differing rows
-     * come back */
+    /* one snapshot for the users and the categories; only the differing
+     * rows come back */
+    bool own = false;
+    if (!pg_snapshot_begin(st, &own, e))
+        return -1;
     PGresult *r = pg_run(st, e,
                          "SELECT * FROM (SELECT u.id, followers_counter, followings_counter, connections_counter, "
                          "connection_requests_sent_counter, connection_requests_received_counter, posts_counter, "
@@ -309,8 +317,10 @@ int64_t pg_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx
                                   "a8) WHERE (s1, s2, s3, s4, s5, s6, s7, s8) IS DISTINCT FROM "
                                   "(a1, a2, a3, a4, a5, a6, a7, a8) ORDER BY id",
                          "");
-    if (!r)
+    if (!r) {
+        pg_snapshot_end(st, own);
         return -1;
+    }
     int64_t differences = 0;
     for (int row = 0; row < PQntuples(r); row++) {
         int64_t id = pg_col_int(r, row, 0);
@@ -325,8 +335,11 @@ int64_t pg_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx
     }
     PQclear(r);
     int64_t lists = pg_list_counts_check(st, fn, ctx, e); /* the lists' counts by key range */
-    if (lists < 0)
+    if (lists < 0) {
+        pg_snapshot_end(st, own);
         return -1;
+    }
     int64_t categories = category_counters_check(st, fn, ctx, e);
+    pg_snapshot_end(st, own);
     return categories < 0 ? -1 : differences + lists + categories;
 }

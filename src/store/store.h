@@ -741,4 +741,48 @@ int store_provider_delete(struct store *st, int64_t user_id, const char *provide
 bool store_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int max, struct tag **out, int *n,
                            struct err *e);
 
+/* ---- state several servers share (health, rate limits, secrets, first start) ---- */
+
+/* A trivial query on this connection (GET /health): the database answers.
+ * Tx: any. Alloc: none. Returns: bool (503 when it does not answer). */
+bool store_ping(struct store *st, struct err *e);
+
+/* Whether this backend keeps the failed-attempt counters of auth/ratelimit.h
+ * for every server on the database: PostgreSQL (an UNLOGGED table,
+ * auth_failures), not SQLite (one server per database file: the counters
+ * stay in the process's memory, and store_ratelimit_* are not called). */
+bool store_ratelimit_shared(struct store *st);
+
+/* The counter of `key_hex` (a hash of the key, hex) if its window started
+ * after `live_after` (now minus the window): 1 with *count and
+ * *window_start, 0 none live, -1 error. Tx: none (each call commits on its
+ * own: a failure counts even when the request's transaction rolls back;
+ * call outside a transaction). Alloc: none. */
+int store_ratelimit_get(struct store *st, const char *key_hex, int64_t live_after, int *count, int64_t *window_start,
+                        struct err *e);
+/* Counts one failure of `key_hex`: a new window starting at `now` when it
+ * has none live (started at or before live_after), else one more. One
+ * statement (an upsert), so concurrent servers never lose a count. Now and
+ * then also deletes the expired counters. Tx: none, as above. Returns: bool. */
+bool store_ratelimit_fail(struct store *st, const char *key_hex, int64_t now, int64_t live_after, struct err *e);
+/* Forgets the counter of `key_hex`. Tx: none, as above. Returns: bool. */
+bool store_ratelimit_reset(struct store *st, const char *key_hex, struct err *e);
+
+/* The server secret `name`, shared by every server on the database: the
+ * stored value, or `candidate` stored as it when there is none yet (the
+ * first server to store one wins; the others read its value). Copied into
+ * out[size]. Returns 1 with out filled, 0 when this backend keeps no
+ * secrets (SQLite: one server per file; the data directory keeps them),
+ * -1 error. Tx: none (own statements; call outside a transaction). */
+int store_server_secret(struct store *st, const char *name, const char *candidate, char *out, size_t size,
+                        struct err *e);
+
+/* Around the first-start bootstrap (the first admin and OAuth client):
+ * several servers starting at once on an empty database take turns, so
+ * exactly one creates them (PostgreSQL: a session advisory lock; SQLite:
+ * nothing: one server per database file). Tx: none.
+ * Returns: bool (lock); unlock is safe without a lock. */
+bool store_bootstrap_lock(struct store *st, struct err *e);
+void store_bootstrap_unlock(struct store *st);
+
 #endif

@@ -239,6 +239,33 @@ describe('email change', () => {
     });
   });
 
+  // Requests racing for one address or one pending change: run one after
+  // the other (SQLite's single writer, PostgreSQL's row locks), never a 5xx.
+  describe('concurrent requests', () => {
+    it('users changing to one address at once: one gets it, the others 400 unique', async () => {
+      const users = [];
+      for (let i = 0; i < 8; i++) users.push(await newUser('race'));
+      const rs = await Promise.all(users.map((u) => change(u, { new_email: 'Raced.Address@example.com' })));
+      assert.deepEqual(rs.filter((r) => r.status >= 500).map((r) => r.text), []);
+      const won = rs.filter((r) => r.status === 204).length;
+      assert.equal(won, 1, rs.map((r) => r.status).join(','));
+      for (const r of rs.filter((x) => x.status !== 204)) expectFieldError(r, 400, 'new_email', 'unique');
+      assert.equal(Number(s.sql("SELECT count(*) FROM users WHERE lower(email) = 'raced.address@example.com'")), 1);
+    });
+
+    it('wrong codes sent at once are each counted: the fifth kills the change', async () => {
+      const u = await newUser();
+      const r = await change(u, { new_email: 'burst@example.net', confirm: true });
+      expectStatus(r, 200);
+      const rs = await Promise.all(Array.from({ length: 8 }, (_, i) =>
+        confirm(u, { new_email: 'burst@example.net', validation_code: `wrong${i}` })));
+      for (const x of rs) expectFieldError(x, 400, 'validation_code', 'invalid');
+      assert.equal(pendingRows(u), 0);
+      expectFieldError(await confirm(u, { new_email: 'burst@example.net', validation_code: r.body.validation_code }), 400, 'validation_code');
+      assert.equal((await me(u)).email, u.email);
+    });
+  });
+
   describe('who may change', () => {
     it('another user, even an admin, gets 403; missing id 404; anonymous 401', async () => {
       const a = await newUser();

@@ -32,16 +32,17 @@ describe('hard deletes of users with many edges', () => {
     s.sql(`WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ${n})
       INSERT INTO users (username, username_fold, date_joined_us) SELECT '${prefix}' || i, '${prefix}' || i, 1 FROM k`);
     const fans = `(SELECT id FROM users WHERE username LIKE '${prefix}%')`;
-    s.sql(`INSERT INTO follows (follower_id, followed_id, created_us) SELECT id, ${u.id}, id FROM ${fans};
-      INSERT INTO follows (follower_id, followed_id, created_us) SELECT ${u.id}, id, id FROM ${fans} WHERE id % 2 = 0;
-      INSERT INTO connections (user_id, other_id, created_us) SELECT ${u.id}, id, id FROM ${fans} WHERE id % 7 = 0;
-      INSERT INTO connections (user_id, other_id, created_us) SELECT id, ${u.id}, id FROM ${fans} WHERE id % 7 = 0;
+    const fansFrom = `${fans} AS fan`; // PostgreSQL names every subquery in FROM
+    s.sql(`INSERT INTO follows (follower_id, followed_id, created_us) SELECT id, ${u.id}, id FROM ${fansFrom};
+      INSERT INTO follows (follower_id, followed_id, created_us) SELECT ${u.id}, id, id FROM ${fansFrom} WHERE id % 2 = 0;
+      INSERT INTO connections (user_id, other_id, created_us) SELECT ${u.id}, id, id FROM ${fansFrom} WHERE id % 7 = 0;
+      INSERT INTO connections (user_id, other_id, created_us) SELECT id, ${u.id}, id FROM ${fansFrom} WHERE id % 7 = 0;
       INSERT INTO connection_requests (from_user_id, to_user_id, created_us, rejected_us)
-        SELECT ${u.id}, id, id, CASE WHEN id % 3 = 0 THEN id END FROM ${fans} WHERE id % 5 = 1;
+        SELECT ${u.id}, id, id, CASE WHEN id % 3 = 0 THEN id END FROM ${fansFrom} WHERE id % 5 = 1;
       INSERT INTO connection_requests (from_user_id, to_user_id, created_us, rejected_us)
-        SELECT id, ${u.id}, id, CASE WHEN id % 3 = 0 THEN id END FROM ${fans} WHERE id % 5 = 2;
-      INSERT INTO hides (user_id, hidden_id, created_us) SELECT ${u.id}, id, id FROM ${fans} WHERE id % 11 = 0;
-      INSERT INTO hides (user_id, hidden_id, created_us) SELECT id, ${u.id}, id FROM ${fans} WHERE id % 13 = 0;
+        SELECT id, ${u.id}, id, CASE WHEN id % 3 = 0 THEN id END FROM ${fansFrom} WHERE id % 5 = 2;
+      INSERT INTO hides (user_id, hidden_id, created_us) SELECT ${u.id}, id, id FROM ${fansFrom} WHERE id % 11 = 0;
+      INSERT INTO hides (user_id, hidden_id, created_us) SELECT id, ${u.id}, id FROM ${fansFrom} WHERE id % 13 = 0;
       UPDATE users SET status = 'd' WHERE id IN ${fans} AND id % 17 = 0;`);
     s.sql(`UPDATE users SET
       followers_counter = (SELECT count(*) FROM follows f JOIN users o ON o.id = f.follower_id WHERE f.followed_id = users.id AND o.status IN ('a', 'b')),

@@ -43,7 +43,7 @@ function loginRaw(s, username, password) {
   return s.api('POST', '/oauth/token/', { form: { grant_type: 'password', username, password, client_id: s.clientId } });
 }
 
-function outboxRows(s, where = '1') {
+function outboxRows(s, where = '1 = 1') {
   return s.sql(`SELECT id, kind, recipient, state, attempts, params FROM mail_outbox WHERE ${where} ORDER BY id`,
     { json: true });
 }
@@ -256,6 +256,28 @@ describe('sign-up and verification', () => {
     assert.ok(m.text.includes(`validation_code=${r.body.validation_code}`));
     assert.ok(m.text.includes('new_email=Changer%2Bnew%40example.org'));
     assert.equal(sink.to('changer@example.com').length, 0);
+  });
+
+  // requests racing for one name or one code run one after the other
+  // (SQLite's single writer, PostgreSQL's row locks), never a 5xx
+  it('sign-ups racing for one username: one is created, the others 400 unique on username', async () => {
+    const name = next();
+    const rs = await Promise.all(Array.from({ length: 6 }, (_, i) => s.api('POST', '/api/v2/sso/signup/',
+      { token: s.admin.token, body: { username: name, email: `${name}.${i}@example.com`, password: PASSWORD } })));
+    assert.deepEqual(rs.filter((r) => r.status >= 500).map((r) => r.text), []);
+    assert.equal(rs.filter((r) => r.status === 201).length, 1, rs.map((r) => r.status).join(','));
+    for (const r of rs.filter((x) => x.status !== 201)) expectFieldError(r, 400, 'username', 'unique');
+    assert.equal(s.sql(`SELECT count(*) FROM users WHERE username = '${name}'`), '1');
+  });
+
+  it('one code verified by several requests at once verifies once', async () => {
+    const name = next();
+    expectStatus(await post(s, 'create', { username: name, email: `${name}@example.com`, password: PASSWORD }, s.admin.token), 201);
+    const code = codeOf((await sink.waitFor(`${name}@example.com`))[0]);
+    const rs = await Promise.all([0, 1, 2].map(() => post(s, 'verify', { validation_code: code })));
+    assert.equal(rs.filter((r) => r.status === 200).length, 1, rs.map((r) => `${r.status} ${r.text}`).join('; '));
+    for (const r of rs.filter((x) => x.status !== 200)) expectFieldError(r, 400, 'validation_code', 'invalid');
+    expectStatus(await loginRaw(s, name, PASSWORD), 200);
   });
 });
 

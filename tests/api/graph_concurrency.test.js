@@ -1,8 +1,12 @@
 'use strict';
 // Counters under concurrency: 200 follow/unfollow toggles from 20
 // parallel clients leave every counter equal to the edges, and `hearth
-// check` agrees; the same for a burst of connection requests and accepts;
-// and `hearth check` reports a counter that does not match its edges.
+// check` agrees; the same for a burst of connection requests and accepts,
+// and for 20 clients acting on the connections of the same four users;
+// `hearth check` reports a counter that does not match its edges; and
+// parallel hides by one user never pass the hide limit. On
+// PostgreSQL (make test's second run) this is the concurrency test of the
+// locking rule: no 5xx, counters equal edges.
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -109,6 +113,42 @@ describe('graph: counters under concurrency', () => {
     assert.equal(check.code, 0, `hearth check: ${check.stdout}${check.stderr}`);
   });
 
+  it('20 parallel clients requesting, accepting, rejecting, cancelling and removing connections among a few users: no 5xx, exact counters, hearth check clean', async () => {
+    await g.setFollowMode(s, false);
+    const people = await g.makeUsers(s, 'ring', 4); // few users: every pair is hit many times at once
+    const next = rng(20261206);
+    const ACTIONS = ['request', 'accept', 'reject', 'cancel_request', 'remove'];
+    const statuses = [];
+    const lane = async () => {
+      for (let i = 0; i < 12; i++) {
+        const a = people[next() % people.length];
+        let b = people[next() % people.length];
+        if (b === a) b = people[(people.indexOf(a) + 1) % people.length];
+        const action = ACTIONS[next() % ACTIONS.length];
+        const r = await s.api('POST', `/api/v2/user/${b.id}/connection/${action}/`, { token: a.token });
+        statuses.push(`${action} ${r.status}`);
+        assert.ok(r.status < 500, `${action}: ${h.show(r)}`);
+        if (r.status !== 204) h.expectError(r, 400);
+      }
+    };
+    await Promise.all(Array.from({ length: CLIENTS }, lane));
+    assert.equal(statuses.length, CLIENTS * 12);
+    assert.ok(statuses.some((x) => x.endsWith(' 204')), `some actions succeeded: ${statuses.join(', ')}`);
+    // the counters agree with the lists they count
+    for (const u of people) {
+      const c = await g.as(s, null).getUserCounters(u.id);
+      const conns = await s.api('GET', `/api/v2/user/${u.id}/connections/?limit=100`, { token: u.token });
+      expectStatus(conns, 200);
+      assert.equal(c.connections_counter, conns.body.count, `connections of ${u.username}`);
+      const received = await s.api('GET', '/api/v2/user/connection/requests/?limit=100', { token: u.token });
+      expectStatus(received, 200);
+      assert.equal(c.connection_requests_received_counter, received.body.count, `requests to ${u.username}`);
+    }
+    const check = await s.run(['check']);
+    assert.equal(check.code, 0, `hearth check: ${check.stdout}${check.stderr}`);
+    assert.equal(check.stdout.trim(), 'counters: ok');
+  });
+
   it('hearth check reports a counter that differs from its edges and exits 1', async () => {
     const [u] = await g.makeUsers(s, 'drift', 1);
     g.sql(s, `UPDATE users SET followers_counter = followers_counter + 7 WHERE id = ${u.id};`);
@@ -118,5 +158,27 @@ describe('graph: counters under concurrency', () => {
     assert.match(check.stdout, /counters: 1 difference/);
     g.sql(s, `UPDATE users SET followers_counter = 0 WHERE id = ${u.id};`);
     assert.equal((await s.run(['check'])).code, 0);
+  });
+
+  it('parallel hides near the limit: exactly the room left succeeds, the others are limit_reached', async () => {
+    const LIMIT = 10000; // GRAPH_HIDES_MAX
+    const ROOM = 2;
+    const [me] = await g.makeUsers(s, 'hider', 1);
+    const targets = await g.makeUsers(s, 'hidee', CLIENTS);
+    // LIMIT - ROOM hides of users made in SQL (status u: no list, no search row)
+    g.sql(s, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${LIMIT - ROOM}) `
+      + 'INSERT INTO users (username, username_fold, status, date_joined_us) '
+      + `SELECT 'gone' || i, 'gone' || i, 'u', 0 FROM n;`);
+    g.sql(s, `INSERT INTO hides (user_id, hidden_id, created_us) SELECT ${me.id}, id, 0 FROM users WHERE username LIKE 'gone%';`);
+    assert.equal(Number(g.sql(s, `SELECT count(*) FROM hides WHERE user_id = ${me.id};`)), LIMIT - ROOM);
+    const rs = await Promise.all(targets.map((t) => s.api('POST', `/api/v2/user/${t.id}/hide/`, { token: me.token })));
+    const ok = rs.filter((r) => r.status === 204).length;
+    const refused = rs.filter((r) => r.status === 400);
+    assert.equal(ok, ROOM, `statuses: ${rs.map((r) => r.status).join(',')}`);
+    assert.equal(refused.length, CLIENTS - ROOM);
+    refused.forEach((r) => assert.deepEqual(h.errorCodes(r.body), ['limit_reached']));
+    assert.equal(Number(g.sql(s, `SELECT count(*) FROM hides WHERE user_id = ${me.id};`)), LIMIT);
+    // the active users hidden are the ones that succeeded
+    assert.equal((await g.as(s, me).getHiddenUsersId()).length, ROOM);
   });
 });

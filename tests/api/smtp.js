@@ -29,7 +29,15 @@ function spawnSink(dir, port) {
     child.stdout.setEncoding('utf8').on('data', (d) => {
       out += d;
       const m = /port (\d+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ child, port: Number(m[1]) }); }
+      if (m) {
+        clearTimeout(timer);
+        // a sink a failed test never stops must not keep the test process
+        // alive (it is killed at exit); stopChild holds it again
+        child.unref();
+        child.stdout.unref();
+        child.stderr.unref();
+        resolve({ child, port: Number(m[1]) });
+      }
     });
     child.on('exit', (code) => { live.delete(child); clearTimeout(timer); reject(new Error(`smtp sink exited ${code}: ${err}`)); });
   });
@@ -38,6 +46,7 @@ function spawnSink(dir, port) {
 function stopChild(child) {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) { resolve(); return; }
+    child.ref();
     child.once('exit', () => resolve());
     process.kill(child.pid, 'SIGTERM');
   });

@@ -198,7 +198,7 @@ describe('UserService: the rest', () => {
   describe('check_email_token', () => {
     const check = (u, code, token = u.token) => s.api('GET',
       `/api/v2/user/${u.id}/check_email_token/${code === undefined ? '' : `?email_token=${encodeURIComponent(code)}`}`, { token });
-    const pending = (u) => s.sql(`SELECT count(*) || ':' || coalesce(max(attempts), '') FROM email_changes WHERE user_id = ${u.id}`);
+    const pending = (u) => s.sql(`SELECT count(*) || ':' || coalesce(CAST(max(attempts) AS TEXT), '') FROM email_changes WHERE user_id = ${u.id}`);
     async function withPending(prefix = 'et') {
       const u = await newUser(prefix);
       const r = await s.api('PATCH', `/api/v2/user/${u.id}/change_email/`, {

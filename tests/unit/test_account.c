@@ -288,12 +288,14 @@ static void test_settings(void **state)
 static void test_profile_update(void **state)
 {
     struct fixture *f = *state;
+    char media[160]; /* the media directory: dir/media, as the server's default */
+    snprintf(media, sizeof media, "%s/media", f->dir);
     int64_t id = make_user(f, "profile", NULL);
     struct principal self = {.user_id = id};
     struct err e = {0};
     json_t *body = json_pack("{s:s, s:s, s:s, s:n}", "real_name", "  Ada  ", "location_lat_lng", "10.5,  -20", "gender",
                              "Female", "date_of_birth");
-    assert_true(account_update_profile(f->st, f->a, f->dir, &self, id, body, NULL, 0, &e));
+    assert_true(account_update_profile(f->st, f->a, media, &self, id, body, NULL, 0, &e));
     json_decref(body);
     struct user u;
     assert_int_equal(store_user_get(f->st, f->a, id, &u, &e), 1);
@@ -306,17 +308,15 @@ static void test_profile_update(void **state)
     static const unsigned char gif[13] = "GIF89a\1\0\1\0\0\0";
     struct account_upload up = {.field = "avatar", .data = gif, .len = sizeof gif};
     body = json_pack("{s:s}", "gender", "robot");
-    assert_false(account_update_profile(f->st, f->a, f->dir, &self, id, body, &up, 1, &e));
+    assert_false(account_update_profile(f->st, f->a, media, &self, id, body, &up, 1, &e));
     json_decref(body);
     assert_int_equal(e.kind, ERR_INVALID);
-    char media[160];
-    snprintf(media, sizeof media, "%s/media", f->dir);
     struct stat sb;
     assert_true(stat(media, &sb) != 0); /* never even created */
 
     e = (struct err){0};
     body = json_object();
-    assert_true(account_update_profile(f->st, f->a, f->dir, &self, id, body, &up, 1, &e));
+    assert_true(account_update_profile(f->st, f->a, media, &self, id, body, &up, 1, &e));
     assert_int_equal(store_user_get(f->st, f->a, id, &u, &e), 1);
     assert_true(media_name_valid(u.avatar, NULL));
     char path[256];
@@ -326,7 +326,7 @@ static void test_profile_update(void **state)
 
     /* clearing removes the file */
     json_object_set_new(body, "avatar", json_null());
-    assert_true(account_update_profile(f->st, f->a, f->dir, &self, id, body, NULL, 0, &e));
+    assert_true(account_update_profile(f->st, f->a, media, &self, id, body, NULL, 0, &e));
     json_decref(body);
     assert_true(stat(path, &sb) != 0);
     assert_int_equal(store_user_get(f->st, f->a, id, &u, &e), 1);

@@ -28,6 +28,7 @@ struct fixture {
     struct store *st;
     struct arena *a;
     char dir[64];
+    char media[80]; /* the media directory: dir/media, as the server's default */
     struct principal alice, bob;
 };
 
@@ -49,6 +50,7 @@ static int setup(void **state)
     snprintf(f->dir, sizeof f->dir, "/tmp/hearth-avatar-XXXXXX");
     if (!f->st || !f->a || !store_migrate(f->st, &e) || !mkdtemp(f->dir))
         return -1;
+    snprintf(f->media, sizeof f->media, "%s/media", f->dir);
     f->alice = (struct principal){.user_id = add_user(f->st, "alice"), .status = USER_ACTIVE};
     f->bob = (struct principal){.user_id = add_user(f->st, "bob"), .status = USER_ACTIVE};
     *state = f;
@@ -80,7 +82,7 @@ static struct user_avatar add(struct fixture *f, const struct principal *who)
 {
     struct err e = {0};
     struct user_avatar v;
-    assert_true(avatar_add(f->st, f->a, f->dir, who, GIF, sizeof GIF - 1, true, &v, &e));
+    assert_true(avatar_add(f->st, f->a, f->media, who, GIF, sizeof GIF - 1, true, &v, &e));
     return v;
 }
 
@@ -140,7 +142,7 @@ static void test_add_choose_remove(void **state)
 
     /* removing the primary promotes the newest remaining (a3), file gone */
     body = id_body(a2.id);
-    assert_true(avatar_remove(f->st, f->a, f->dir, &f->alice, body, &e));
+    assert_true(avatar_remove(f->st, f->a, f->media, &f->alice, body, &e));
     json_decref(body);
     assert_false(on_disk(f, a2.file));
     assert_string_equal(avatar_of(f, f->alice.user_id), a3.file);
@@ -148,14 +150,14 @@ static void test_add_choose_remove(void **state)
 
     /* a non-primary: the avatar stays */
     body = id_body(a1.id);
-    assert_true(avatar_remove(f->st, f->a, f->dir, &f->alice, body, &e));
+    assert_true(avatar_remove(f->st, f->a, f->media, &f->alice, body, &e));
     json_decref(body);
     assert_false(on_disk(f, a1.file));
     assert_string_equal(avatar_of(f, f->alice.user_id), a3.file);
 
     /* the last: no avatar */
     body = id_body(a3.id);
-    assert_true(avatar_remove(f->st, f->a, f->dir, &f->alice, body, &e));
+    assert_true(avatar_remove(f->st, f->a, f->media, &f->alice, body, &e));
     json_decref(body);
     assert_null(avatar_of(f, f->alice.user_id));
     check_invariant(f, f->alice.user_id);
@@ -170,7 +172,7 @@ static void test_other_users_entry(void **state)
     assert_false(avatar_set_primary(f->st, f->a, &f->alice, body, &e));
     assert_int_equal(e.kind, ERR_NOT_FOUND);
     struct err e2 = {0};
-    assert_false(avatar_remove(f->st, f->a, f->dir, &f->alice, body, &e2));
+    assert_false(avatar_remove(f->st, f->a, f->media, &f->alice, body, &e2));
     assert_int_equal(e2.kind, ERR_NOT_FOUND);
     json_decref(body);
     assert_true(on_disk(f, theirs.file));
@@ -193,11 +195,11 @@ static void test_bad_upload(void **state)
     struct fixture *f = *state;
     struct err e = {0};
     struct user_avatar v;
-    assert_false(avatar_add(f->st, f->a, f->dir, &f->alice, (const unsigned char *)"text", 4, true, &v, &e));
+    assert_false(avatar_add(f->st, f->a, f->media, &f->alice, (const unsigned char *)"text", 4, true, &v, &e));
     assert_int_equal(e.kind, ERR_INVALID);
     assert_string_equal(e.entries[0].field, "avatar");
     struct err e2 = {0};
-    assert_false(avatar_add(f->st, f->a, f->dir, &f->alice, NULL, 0, false, &v, &e2));
+    assert_false(avatar_add(f->st, f->a, f->media, &f->alice, NULL, 0, false, &v, &e2));
     assert_int_equal(e2.kind, ERR_INVALID);
     assert_int_equal(store_avatar_count(f->st, f->alice.user_id, &e), 0);
 }
@@ -209,7 +211,7 @@ static void test_bound(void **state)
         add(f, &f->alice);
     struct err e = {0};
     struct user_avatar v;
-    assert_false(avatar_add(f->st, f->a, f->dir, &f->alice, GIF, sizeof GIF - 1, true, &v, &e));
+    assert_false(avatar_add(f->st, f->a, f->media, &f->alice, GIF, sizeof GIF - 1, true, &v, &e));
     assert_int_equal(e.kind, ERR_INVALID);
     assert_string_equal(e.entries[0].field, "avatar");
     struct err e2 = {0};

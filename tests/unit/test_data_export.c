@@ -93,6 +93,7 @@ static int setup(void **state)
         return -1;
     snprintf(f->exports, sizeof f->exports, "%s/exports", f->dir);
     snprintf(f->cfg.data_dir, sizeof f->cfg.data_dir, "%s", f->dir);
+    snprintf(f->cfg.media_dir, sizeof f->cfg.media_dir, "%s/media", f->dir); /* as config_load's default */
     snprintf(f->cfg.db_path, sizeof f->cfg.db_path, "%s/hearth.db", f->dir);
     log_set_quiet(1);
     struct err e = {0};

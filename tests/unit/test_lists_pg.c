@@ -25,10 +25,10 @@
 #include "store/store.h"
 
 struct fixture {
-    PGconn *admin;   /* the server's base database: creates and drops ours */
-    PGconn *db;      /* the writer and the naive reference */
+    PGconn *admin; /* the server's base database: creates and drops ours */
+    PGconn *db;    /* the writer and the naive reference */
     struct store *st;
-    char name[64];   /* our database */
+    char name[64]; /* our database */
     struct arena *arena;
     uint64_t rng;
 };
@@ -223,8 +223,7 @@ static void random_write(struct fixture *f)
         break;
     default: /* a hide (or its removal) by one of the first users */
         if (below(f, 3))
-            exec(f,
-                 "INSERT INTO hides (user_id, hidden_id, created_us) VALUES (%d, %lld, 0) ON CONFLICT DO NOTHING",
+            exec(f, "INSERT INTO hides (user_id, hidden_id, created_us) VALUES (%d, %lld, 0) ON CONFLICT DO NOTHING",
                  1 + below(f, 3), (long long)id);
         else
             exec(f, "DELETE FROM hides WHERE user_id = %d AND hidden_id = %lld", 1 + below(f, 3), (long long)id);
@@ -324,9 +323,9 @@ static void compare_pages(struct fixture *f, int pages)
         struct user_filter uf = {0};
         int o = below(f, 11);
         /* the seeking orderings (1-4) and the composed ones (5-10) */
-        static const char *const fields[] = {NULL,        "id",        "id",       "username", "username",
-                                             "real_name", "real_name", "location", "location", "date_joined",
-                                             "date_joined"};
+        static const char *const fields[] = {NULL,       "id",          "id",         "username",
+                                             "username", "real_name",   "real_name",  "location",
+                                             "location", "date_joined", "date_joined"};
         static const char *const columns[] = {"id",
                                               "id",
                                               "id",
@@ -430,19 +429,32 @@ static void test_filters(void **state)
     exec(f, "INSERT INTO users (id, username, username_fold, real_name_fold, location_fold, description_fold, gender, "
             "date_joined_us) VALUES "
             "(1, 'ab', 'ab', 'x', '', '', 'Male', 0), (2, 'xab', 'xab', 'the ab', 'rome', 'a.b', 'Female', 0), "
-            "(3, 'the_ab', 'the_ab', '\xc3\xa9""ab', 'ab rome', 'ab', 'Male', 0), "
+            "(3, 'the_ab', 'the_ab', '\xc3\xa9"
+            "ab', 'ab rome', 'ab', 'Male', 0), "
             "(4, 'mab', 'mab', 'ma', '', 'x-ab', 'Unspecified', 0), (5, 'a%%b', 'a%%b', 'a_b', '', '', 'Male', 0), "
             "(6, 'zz', 'zz', '\xc3\xa9', '', '', 'Male', 0)");
     struct {
         const char *field, *term;
         int64_t expect[6];
     } cases[] = {
-        {"username", "ab", {1, 3}},       {"username", "AB", {1, 3}},     {"username", "xab", {2}},
-        {"username", "_ab", {3}},         {"username", "a%", {5}},        {"username", "%", {0}},
-        {"username", "a_", {0}},           {"real_name", "ab", {2}},       {"real_name", "b", {5}},
-        {"real_name", "ma", {4}},         {"real_name", "_b", {0}},       {"location", "rome", {2, 3}},
-        {"location", "ab", {3}},          {"description", ".b", {0}},      {"description", "ab", {3, 4}},
-        {"description", "a.b", {2}},      {"search", "ab", {1, 2, 3}},    {"search", "\xe2\x80\x8b", {0}},
+        {"username", "ab", {1, 3}},
+        {"username", "AB", {1, 3}},
+        {"username", "xab", {2}},
+        {"username", "_ab", {3}},
+        {"username", "a%", {5}},
+        {"username", "%", {0}},
+        {"username", "a_", {0}},
+        {"real_name", "ab", {2}},
+        {"real_name", "b", {5}},
+        {"real_name", "ma", {4}},
+        {"real_name", "_b", {0}},
+        {"location", "rome", {2, 3}},
+        {"location", "ab", {3}},
+        {"description", ".b", {0}},
+        {"description", "ab", {3, 4}},
+        {"description", "a.b", {2}},
+        {"search", "ab", {1, 2, 3}},
+        {"search", "\xe2\x80\x8b", {0}},
         {"username", "\xe2\x80\x8b", {1, 2, 3, 4, 5, 6}},
     };
     struct err e = {0};

@@ -390,6 +390,43 @@ static void test_outbox_claims(void **state)
     temp_store_close(&t);
 }
 
+/* Several servers sending from one PostgreSQL database: a row another
+ * sender's open transaction has claimed is skipped, not waited for (FOR
+ * UPDATE SKIP LOCKED), and once that claim commits nobody takes it again.
+ * SQLite has one writer: nothing to test there. */
+static void test_outbox_claims_two_senders(void **state)
+{
+    (void)state;
+    if (!temp_store_pg())
+        return;
+    struct temp_store t;
+    assert_true(temp_store_open(&t));
+    struct err e = {0};
+    struct store *other = store_open(t.path, &e);
+    assert_non_null(other);
+    struct arena *a = arena_new();
+    const int64_t s = 1000000, lease = 120 * s, t0 = 1000 * s;
+    assert_true(store_mail_enqueue(t.st, "verify", "one@example.com", "{}", t0, &e));
+    assert_true(store_mail_enqueue(t.st, "reset", "two@example.com", "{}", t0, &e));
+
+    struct mail_row m1, m2, m3;
+    assert_true(store_begin(t.st, &e));
+    assert_int_equal(store_mail_claim(t.st, a, t0, lease, &m1, &e), 1);
+    assert_string_equal(m1.recipient, "one@example.com");
+    /* the first claim is not committed: the other sender passes over it */
+    assert_int_equal(store_mail_claim(other, a, t0, lease, &m2, &e), 1);
+    assert_string_equal(m2.recipient, "two@example.com");
+    assert_int_equal(store_mail_claim(other, a, t0, lease, &m3, &e), 0);
+    assert_true(store_commit(t.st, &e));
+    /* committed: still nothing for anyone until a lease ends */
+    assert_int_equal(store_mail_claim(other, a, t0 + s, lease, &m3, &e), 0);
+    assert_int_equal(store_mail_claim(t.st, a, t0 + s, lease, &m3, &e), 0);
+    assert_int_equal(e.count, 0);
+    arena_free(a);
+    store_close(other);
+    temp_store_close(&t);
+}
+
 int main(void)
 {
     if (sodium_init() < 0)
@@ -408,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_code_hash),
         cmocka_unit_test(test_eml_prune),
         cmocka_unit_test(test_outbox_claims),
+        cmocka_unit_test(test_outbox_claims_two_senders),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -357,3 +357,53 @@ CREATE TRIGGER category_followers_user_enter AFTER UPDATE OF status ON users FOR
 CREATE TRIGGER category_followers_user_delete BEFORE DELETE ON users FOR EACH ROW
     WHEN (OLD.status IN ('a', 'b'))
     EXECUTE FUNCTION category_followers_user();
+
+-- ---- folds written by SQL that is not hearth's ----
+-- hearth writes every *_fold column itself (text_fold: NFKC, case folded,
+-- marks stripped). Rows inserted by other SQL (`hearth sql`, psql, tests)
+-- that leave out a fold column only PostgreSQL has get an approximation
+-- (lower case instead of case folding), so that they still sort and match
+-- sensibly. Inserts only: an update cannot tell a fold left alone from one
+-- written again unchanged.
+CREATE FUNCTION fold_fallback(s text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT normalize(regexp_replace(normalize(lower(s), NFKD),
+                                    '[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]', '', 'g'), NFKC)
+$$;
+
+CREATE FUNCTION users_fold_fallback() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.location_fold = '' AND NEW.location <> '' THEN
+        NEW.location_fold := fold_fallback(NEW.location);
+    END IF;
+    IF NEW.description_fold = '' AND NEW.description <> '' THEN
+        NEW.description_fold := fold_fallback(NEW.description);
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER users_fold_fallback BEFORE INSERT ON users FOR EACH ROW EXECUTE FUNCTION users_fold_fallback();
+
+CREATE FUNCTION name_fold_fallback() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.name_fold IS NULL THEN
+        NEW.name_fold := fold_fallback(NEW.name);
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER tags_fold_fallback BEFORE INSERT ON tags FOR EACH ROW EXECUTE FUNCTION name_fold_fallback();
+
+CREATE FUNCTION categories_fold_fallback() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.name_fold IS NULL THEN
+        NEW.name_fold := fold_fallback(NEW.name);
+    END IF;
+    IF NEW.name_synonyms_fold IS NULL AND NEW.name_synonyms IS NOT NULL THEN
+        NEW.name_synonyms_fold := fold_fallback(NEW.name_synonyms);
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER categories_fold_fallback BEFORE INSERT ON categories FOR EACH ROW
+    EXECUTE FUNCTION categories_fold_fallback();

@@ -114,10 +114,14 @@ FOR EACH ROW WHEN (OLD.status IN ('a', 'b')) EXECUTE FUNCTION list_users_change(
 -- lists walk at most 1000 edges for any page, and most users' follows then
 -- cost no maintenance.
 --
--- Exact under concurrent writers because every write that changes an edge
--- or a status locks the users concerned first (store_lock_users), as the
--- counters themselves need: the owner's list is then built, and its edges
--- counted, by one transaction at a time.
+-- Exact under concurrent writers (READ COMMITTED): the ranges change by
+-- upserts that add to n, and what a trigger reads before writing (a
+-- listed user's status, whether a list is kept, the edges of a list being
+-- built) is behind row locks on the users concerned (FOR SHARE), so a
+-- concurrent status change or build commits before the read or after the
+-- write. Writers that lock their users first (store_lock_users) already
+-- hold stronger locks; the others may meet a deadlock, which PostgreSQL
+-- detects and the request layer retries.
 CREATE TABLE list_edge_counts (
     owner bigint NOT NULL,
     list integer NOT NULL,
@@ -175,6 +179,19 @@ BEGIN
     FOR i IN 0 .. 2 LOOP
         IF counters[i + 1] >= 1000
            AND NOT EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.id AND list = i AND level = 1) THEN
+            -- the listed users' rows: a concurrent status change of one of
+            -- them commits before the count (which then sees it) or waits
+            -- until this list is kept (and then updates it)
+            IF i = 0 THEN
+                PERFORM 1 FROM follows e JOIN users u ON u.id = e.follower_id WHERE e.followed_id = NEW.id
+                ORDER BY u.id FOR SHARE OF u;
+            ELSIF i = 1 THEN
+                PERFORM 1 FROM follows e JOIN users u ON u.id = e.followed_id WHERE e.follower_id = NEW.id
+                ORDER BY u.id FOR SHARE OF u;
+            ELSE
+                PERFORM 1 FROM connections e JOIN users u ON u.id = e.other_id WHERE e.user_id = NEW.id
+                ORDER BY u.id FOR SHARE OF u;
+            END IF;
             INSERT INTO list_edge_counts (owner, list, level, block, n)
             SELECT r.owner, r.list, r.level, r.block, count(*) FROM list_edge_ranges r
             WHERE r.owner = NEW.id AND r.list = i
@@ -205,6 +222,11 @@ BEGIN
         r := OLD;
         d := -1;
     END IF;
+    -- both users' rows: a concurrent status change of either, or a build of
+    -- either's list (list_edge_keep), commits before or after this, never
+    -- between what it reads and what it writes (a no-op under the
+    -- stronger lock store_lock_users already took)
+    PERFORM 1 FROM users WHERE id IN (r.follower_id, r.followed_id) ORDER BY id FOR SHARE;
     IF (SELECT status FROM users WHERE id = r.follower_id) IN ('a', 'b') THEN
         PERFORM list_edge_add(r.followed_id, 0, r.created_us, d);
     END IF;
@@ -230,6 +252,7 @@ BEGIN
         r := OLD;
         d := -1;
     END IF;
+    PERFORM 1 FROM users WHERE id IN (r.user_id, r.other_id) ORDER BY id FOR SHARE; -- as for follows
     IF (SELECT status FROM users WHERE id = r.other_id) IN ('a', 'b') THEN
         PERFORM list_edge_add(r.user_id, 2, r.created_us, d);
     END IF;

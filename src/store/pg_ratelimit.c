@@ -1,0 +1,122 @@
+/* pg_ratelimit.c - what several servers on one PostgreSQL database share
+ * beyond the data: the health check's query, the failed-attempt counters
+ * of auth/ratelimit.h (the UNLOGGED table auth_failures: a crash empties
+ * it, which only forgives a few failures of a 15-minute window), server
+ * secrets (server_secrets: the JWT secret when none is configured, the
+ * counters' hash key), and the lock around the first-start bootstrap.
+ * Tables: sql/postgres/005_shared.sql. */
+#include <sodium.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "store/pg_internal.h"
+
+/* The advisory lock the first-start bootstrap is made under: "hearth.b"
+ * as a big-endian integer (the migrations hold "hearth.m"). */
+#define PG_BOOTSTRAP_LOCK 0x6865617274682e62LL
+
+enum {
+    /* one failure in this many also deletes the expired counters: the
+     * table stays about as large as the failures of one window */
+    PG_RATELIMIT_PURGE_EVERY = 64,
+};
+
+bool pg_ping(struct store *st, struct err *e)
+{
+    int64_t one = 0;
+    return pg_int(st, &one, e, "SELECT 1", "") == 1 && one == 1;
+}
+
+bool pg_ratelimit_shared(struct store *st)
+{
+    (void)st;
+    return true;
+}
+
+int pg_ratelimit_get(struct store *st, const char *key_hex, int64_t live_after, int *count, int64_t *window_start,
+                     struct err *e)
+{
+    PGresult *r = pg_run(st, e,
+                         "SELECT count, window_start FROM auth_failures WHERE key_hash = decode($1, 'hex') "
+                         "AND window_start > $2",
+                         "si", key_hex, live_after);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0;
+    if (found) {
+        *count = (int)pg_col_int(r, 0, 0);
+        *window_start = pg_col_int(r, 0, 1);
+    }
+    PQclear(r);
+    return found;
+}
+
+bool pg_ratelimit_fail(struct store *st, const char *key_hex, int64_t now, int64_t live_after, struct err *e)
+{
+    /* one statement: servers counting the same key at once queue on its
+     * row, and none of their failures is lost */
+    if (!pg_exec(st, e,
+                 "INSERT INTO auth_failures (key_hash, window_start, count) VALUES (decode($1, 'hex'), $2, 1) "
+                 "ON CONFLICT (key_hash) DO UPDATE SET "
+                 "count = CASE WHEN auth_failures.window_start <= $3 THEN 1 ELSE auth_failures.count + 1 END, "
+                 "window_start = CASE WHEN auth_failures.window_start <= $3 THEN $2 "
+                 "ELSE auth_failures.window_start END",
+                 "sii", key_hex, now, live_after))
+        return false;
+    if (randombytes_uniform(PG_RATELIMIT_PURGE_EVERY) == 0) {
+        struct err ignored = {0}; /* the next purge tries again */
+        pg_exec(st, &ignored, "DELETE FROM auth_failures WHERE window_start <= $1", "i", live_after);
+    }
+    return true;
+}
+
+bool pg_ratelimit_reset(struct store *st, const char *key_hex, struct err *e)
+{
+    return pg_exec(st, e, "DELETE FROM auth_failures WHERE key_hash = decode($1, 'hex')", "s", key_hex);
+}
+
+static void read_text(struct arena *a, const PGresult *r, int row, void *out)
+{
+    (void)a;
+    *(const char **)out = PQgetvalue(r, row, 0);
+}
+
+int pg_server_secret(struct store *st, const char *name, const char *candidate, char *out, size_t size, struct err *e)
+{
+    /* the first server to insert wins; every server then reads the winner */
+    if (!pg_exec(st, e,
+                 "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) "
+                 "ON CONFLICT (name) DO NOTHING",
+                 "ssi", name, candidate, clock_now()))
+        return -1;
+    PGresult *r = pg_run(st, e, "SELECT value FROM server_secrets WHERE name = $1", "s", name);
+    if (!r)
+        return -1;
+    const char *value = NULL;
+    if (PQntuples(r) > 0)
+        read_text(NULL, r, 0, &value);
+    bool ok = value && strlen(value) < size;
+    if (ok)
+        strcpy(out, value);
+    PQclear(r);
+    if (!ok) {
+        err_internal(e);
+        return -1;
+    }
+    return 1;
+}
+
+bool pg_bootstrap_lock(struct store *st, struct err *e)
+{
+    store_rollback(st);
+    PGresult *r = pg_run(st, e, "SELECT pg_advisory_lock($1)", "i", (int64_t)PG_BOOTSTRAP_LOCK);
+    PQclear(r);
+    return r != NULL;
+}
+
+void pg_bootstrap_unlock(struct store *st)
+{
+    struct err ignored = {0}; /* the lock ends with the session anyway */
+    PGresult *r = pg_run(st, &ignored, "SELECT pg_advisory_unlock($1)", "i", (int64_t)PG_BOOTSTRAP_LOCK);
+    PQclear(r);
+}
