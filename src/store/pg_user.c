@@ -102,18 +102,11 @@ bool pg_user_insert(struct store *st, const struct user *u, int64_t *id, struct 
      * insert) returns no row instead of aborting the transaction */
     int rc = pg_row(st, NULL, read_id, id, e,
                     "INSERT INTO users (username, username_fold, email, email_fold, password_hash, role, ext_id, "
-<<<<<<< HEAD
                     "date_joined_us, search_words) VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $8 <> 0 THEN $7 END, "
                     "$9, $10::text[]) ON CONFLICT DO NOTHING RETURNING id",
                     "ssssssiiis", u->username, username_fold, u->email, email_fold, u->password_hash, u->role,
                     u->ext_id, (int64_t)u->has_ext_id, clock_now_us(), words);
     free(words);
-=======
-                    "date_joined_us) VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $8 <> 0 THEN $7 END, $9) "
-                    "ON CONFLICT DO NOTHING RETURNING id",
-                    "ssssssiii", u->username, username_fold, u->email, email_fold, u->password_hash, u->role, u->ext_id,
-                    (int64_t)u->has_ext_id, clock_now_us());
->>>>>>> main
     free(username_fold);
     free(email_fold);
     if (rc < 0)
