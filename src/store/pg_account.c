@@ -30,7 +30,7 @@ static char *fold_or_null(const char *s, bool *oom)
 /* profile                                                          */
 
 /* The username's elements of search_words (pg_search.h), in order. */
-#define USERNAME_WORDS                                                                                \
+#define USERNAME_WORDS                                                                             \
     "ARRAY(SELECT w FROM unnest(search_words) WITH ORDINALITY AS x (w, n) WHERE left(w, 1) = '1' " \
     "ORDER BY n)"
 
@@ -59,19 +59,18 @@ bool pg_account_profile_write(struct store *st, const struct user *u, struct err
         snprintf(b[3], sizeof b[3], "%.17g", u->position_lng);
         ll[2] = b[2], ll[3] = b[3];
     }
-    bool ok =
-        !oom ? pg_exec(st, e,
-                       "UPDATE users SET real_name = $1, real_name_fold = $2, bio = $3, location = $4, "
-                       "location_fold = $5, location_lat = $6::double precision, "
-                       "location_lng = $7::double precision, position_lat = $8::double precision, "
-                       "position_lng = $9::double precision, date_of_birth = $10, description = $11, "
-                       "description_fold = $12, gender = $13, website = $14, avatar = $15, cover = $16, "
-                       "search_words = " USERNAME_WORDS " || $18::text[] WHERE id = $17",
-                       "ssssssssssssssssis", real_name, real_name_fold, u->bio ? u->bio : "", location, location_fold,
-                       ll[0], ll[1], ll[2], ll[3], u->date_of_birth, description, description_fold,
-                       u->gender ? u->gender : "Unspecified", u->website ? u->website : "", u->avatar, u->cover, u->id,
-                       words)
-             : err_internal(e);
+    bool ok = !oom ? pg_exec(st, e,
+                             "UPDATE users SET real_name = $1, real_name_fold = $2, bio = $3, location = $4, "
+                             "location_fold = $5, location_lat = $6::double precision, "
+                             "location_lng = $7::double precision, position_lat = $8::double precision, "
+                             "position_lng = $9::double precision, date_of_birth = $10, description = $11, "
+                             "description_fold = $12, gender = $13, website = $14, avatar = $15, cover = $16, "
+                             "search_words = " USERNAME_WORDS " || $18::text[] WHERE id = $17",
+                             "ssssssssssssssssis", real_name, real_name_fold, u->bio ? u->bio : "", location,
+                             location_fold, ll[0], ll[1], ll[2], ll[3], u->date_of_birth, description, description_fold,
+                             u->gender ? u->gender : "Unspecified", u->website ? u->website : "", u->avatar, u->cover,
+                             u->id, words)
+                   : err_internal(e);
     free(words);
     free(real_name_fold);
     free(location_fold);

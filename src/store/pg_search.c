@@ -31,8 +31,8 @@
 /* ================================================================ */
 /* conditions                                                       */
 
-static const char *const field_columns[PG_SEARCH_FIELDS] = {"u.username_fold", "u.real_name_fold",
-                                                            "u.location_fold", "u.description_fold"};
+static const char *const field_columns[PG_SEARCH_FIELDS] = {"u.username_fold", "u.real_name_fold", "u.location_fold",
+                                                            "u.description_fold"};
 
 /* LIKE's pattern of "contains term": its %, _ and \ escaped. */
 static const char *like_contains(struct arena *a, const char *term)
@@ -132,8 +132,7 @@ void pg_search_where(struct pg_search_sql *s)
                 buf_printf(&b->sql, " AND replace(u.date_of_birth, '-', '')::bigint <= $%d", sql_int(b, q->dob_upto));
         } else {
             /* dates are YYYY-MM-DD: their bytes order as their numbers */
-            buf_printf(&b->sql, " AND u.date_of_birth COLLATE \"C\" > $%d",
-                       sql_text(b, dob_text(s->a, q->dob_after)));
+            buf_printf(&b->sql, " AND u.date_of_birth COLLATE \"C\" > $%d", sql_text(b, dob_text(s->a, q->dob_after)));
             if (q->dob_upto)
                 buf_printf(&b->sql, " AND u.date_of_birth COLLATE \"C\" <= $%d",
                            sql_text(b, dob_text(s->a, q->dob_upto)));
@@ -153,7 +152,8 @@ void pg_search_where(struct pg_search_sql *s)
         if (q->has_radius && !s->naive) {
             struct geo_box box;
             geo_bbox_e7(geo_e7(q->lat), geo_e7(q->lng), q->radius_km, &box);
-            buf_printf(&b->sql, " AND " LAT_E7 " BETWEEN $%d AND $%d", sql_int(b, box.lat_min), sql_int(b, box.lat_max));
+            buf_printf(&b->sql, " AND " LAT_E7 " BETWEEN $%d AND $%d", sql_int(b, box.lat_min),
+                       sql_int(b, box.lat_max));
             buf_puts(&b->sql, " AND (");
             for (int i = 0; i < box.nlng; i++)
                 buf_printf(&b->sql, "%s" LNG_E7 " BETWEEN $%d AND $%d", i ? " OR " : "", sql_int(b, box.lng_min[i]),

@@ -20,8 +20,8 @@ enum {
  * start, led by its field's digit (1..4), sorted bytewise, without
  * repeats, as a text[] literal spelled as PostgreSQL writes it back (so
  * the stored value reads back as these bytes). Appends to out. */
-void pg_search_words(struct buf *out, const char *username_fold, const char *real_name_fold,
-                     const char *location_fold, const char *description_fold);
+void pg_search_words(struct buf *out, const char *username_fold, const char *real_name_fold, const char *location_fold,
+                     const char *description_fold);
 
 /* As pg_search_words, malloc'd (the caller frees). */
 char *pg_search_words_dup(const char *username_fold, const char *real_name_fold, const char *location_fold,

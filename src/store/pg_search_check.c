@@ -131,10 +131,10 @@ static int row_drift(struct store *st, const PGresult *r, int i, bool fix, struc
         err_internal(e);
         rc = -1;
     } else if (!same && fix &&
-             !pg_exec(st, e,
-                      "UPDATE users SET username_fold = $1, real_name_fold = $2, location_fold = $3, "
-                      "description_fold = $4, search_words = $5::text[] WHERE id = $6",
-                      "sssssi", fold[0], fold[1], fold[2], fold[3], words, pg_col_int(r, i, 0))) {
+               !pg_exec(st, e,
+                        "UPDATE users SET username_fold = $1, real_name_fold = $2, location_fold = $3, "
+                        "description_fold = $4, search_words = $5::text[] WHERE id = $6",
+                        "sssssi", fold[0], fold[1], fold[2], fold[3], words, pg_col_int(r, i, 0))) {
         rc = -1;
     }
     for (int f = 0; f < PG_SEARCH_FIELDS; f++)

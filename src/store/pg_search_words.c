@@ -96,8 +96,8 @@ static void put_element(struct buf *out, char field, const char *s, size_t len)
         buf_puts(out, "\"");
 }
 
-void pg_search_words(struct buf *out, const char *username_fold, const char *real_name_fold,
-                     const char *location_fold, const char *description_fold)
+void pg_search_words(struct buf *out, const char *username_fold, const char *real_name_fold, const char *location_fold,
+                     const char *description_fold)
 {
     const char *text[PG_SEARCH_FIELDS] = {username_fold, real_name_fold, location_fold, description_fold};
     size_t cap = 0;

@@ -88,8 +88,8 @@ static bool load_categories(struct store *st, struct arena *a, json_t *doc, json
 
 /* users, with their folds and words, tags and categories (by name); their
  * ids go into `users` by username. */
-static bool load_users(struct store *st, struct arena *a, json_t *doc, json_t *tags, json_t *categories,
-                       json_t *users, struct err *e)
+static bool load_users(struct store *st, struct arena *a, json_t *doc, json_t *tags, json_t *categories, json_t *users,
+                       struct err *e)
 {
     size_t i, total = json_array_size(json_object_get(doc, "users"));
     json_t *v;
@@ -116,10 +116,9 @@ static bool load_users(struct store *st, struct arena *a, json_t *doc, json_t *t
                         "$7::double precision, $8::double precision, $9::double precision, $10::double precision, "
                         "$11, coalesce($12, ''), $13, coalesce($14, 'Unspecified'), coalesce($15, 'a'), $16, $17, "
                         "$18, $19, $20::text[]) RETURNING id",
-                        "ssssssssssssssssssis", username, uf, real_name, rf, location, lf, ll[0], ll[1], pl[0],
-                        pl[1], opt_str(v, "date_of_birth"), description, df, opt_str(v, "gender"),
-                        opt_str(v, "status"), opt_str(v, "role"), email, email ? text_fold(a, email) : NULL,
-                        joined, words);
+                        "ssssssssssssssssssis", username, uf, real_name, rf, location, lf, ll[0], ll[1], pl[0], pl[1],
+                        opt_str(v, "date_of_birth"), description, df, opt_str(v, "gender"), opt_str(v, "status"),
+                        opt_str(v, "role"), email, email ? text_fold(a, email) : NULL, joined, words);
         free(words);
         if (rc != 1)
             return false;

@@ -206,18 +206,18 @@ static void mutate(void)
             snprintf(sql, sizeof sql,
                      "INSERT %s INTO user_tags (user_id, tag_id) VALUES (%lld, %lld) %s; "
                      "DELETE FROM user_tags WHERE user_id = %lld AND tag_id = %lld",
-                     on_pg ? "" : "OR IGNORE", (long long)id, (long long)(1 + rnd_below(22)), on_pg ? "ON CONFLICT DO NOTHING" : "",
-                     (long long)(2 + rnd_below(fx.max_id - 1)), (long long)(1 + rnd_below(22)));
+                     on_pg ? "" : "OR IGNORE", (long long)id, (long long)(1 + rnd_below(22)),
+                     on_pg ? "ON CONFLICT DO NOTHING" : "", (long long)(2 + rnd_below(fx.max_id - 1)),
+                     (long long)(1 + rnd_below(22)));
             exec(sql);
             break;
         case 6: /* categories */
-            snprintf(
-                sql, sizeof sql,
-                "INSERT %s INTO category_follows (user_id, category_id, created_us) VALUES (%lld, %lld, 0) %s; "
-                "DELETE FROM category_follows WHERE user_id = %lld AND category_id = %lld",
-                on_pg ? "" : "OR IGNORE", (long long)id, (long long)(1 + rnd_below(30)),
-                on_pg ? "ON CONFLICT DO NOTHING" : "", (long long)(2 + rnd_below(fx.max_id - 1)),
-                (long long)(1 + rnd_below(30)));
+            snprintf(sql, sizeof sql,
+                     "INSERT %s INTO category_follows (user_id, category_id, created_us) VALUES (%lld, %lld, 0) %s; "
+                     "DELETE FROM category_follows WHERE user_id = %lld AND category_id = %lld",
+                     on_pg ? "" : "OR IGNORE", (long long)id, (long long)(1 + rnd_below(30)),
+                     on_pg ? "ON CONFLICT DO NOTHING" : "", (long long)(2 + rnd_below(fx.max_id - 1)),
+                     (long long)(1 + rnd_below(30)));
             exec(sql);
             break;
         case 7: /* a role */
@@ -226,9 +226,9 @@ static void mutate(void)
             exec(sql);
             break;
         default: /* hides */
-            snprintf(sql, sizeof sql,
-                     "INSERT %s INTO hides (user_id, hidden_id, created_us) VALUES (%lld, %lld, 0) %s",
-                     on_pg ? "" : "OR IGNORE", (long long)fx.hider, (long long)id, on_pg ? "ON CONFLICT DO NOTHING" : "");
+            snprintf(sql, sizeof sql, "INSERT %s INTO hides (user_id, hidden_id, created_us) VALUES (%lld, %lld, 0) %s",
+                     on_pg ? "" : "OR IGNORE", (long long)fx.hider, (long long)id,
+                     on_pg ? "ON CONFLICT DO NOTHING" : "");
             exec(sql);
             break;
         }
