@@ -12,8 +12,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:?usage: scripts/test-pg.sh BUILD_DIR}
 
-# The cmocka tests that open their store with temp_store (test_lists and
-# test_search use it too, but reach into SQLite and skip themselves).
+# The cmocka tests that open their store with temp_store (test_lists uses
+# it too, but reaches into SQLite and skips itself).
 PG_UNIT_TESTS='^test_(account|graph|lists_pg|mail|search|suggestion)$'
 
 if [ "${HEARTH_TEST_PG_INSIDE:-}" != 1 ]; then

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "auth/authenticate.h"
+#include "core/fault.h"
 #include "domain/account.h"
 #include "domain/prefs.h"
 #include "http/request.h"
@@ -38,6 +39,8 @@ static struct store *thread_store(const struct config *cfg)
         st = store_open(cfg->db_path, &e);
         if (st)
             pthread_setspecific(store_key, st);
+        else /* a line per interval, not per request */
+            fault_log("database", e.count ? e.entries[e.count - 1].message : "cannot open");
     }
     return st;
 }

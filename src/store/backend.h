@@ -23,7 +23,9 @@
 struct store_ops {
 #define STORE_FN(ret, name, params, args) ret(*name) params;
 #define STORE_FN_OWN STORE_FN
+#define STORE_FN_VOID(name, params, args) STORE_FN(void, name, params, args)
 #include "store/store_fns.def"
+#undef STORE_FN_VOID
 #undef STORE_FN_OWN
 #undef STORE_FN
 };
@@ -41,12 +43,16 @@ struct store {
  * (sqlite_user_get is store_user_get on SQLite), and its table. */
 #define STORE_FN(ret, name, params, args) ret sqlite_##name params;
 #define STORE_FN_OWN STORE_FN
+#define STORE_FN_VOID(name, params, args) STORE_FN(void, name, params, args)
 #include "store/store_fns.def"
+#undef STORE_FN_VOID
 #undef STORE_FN_OWN
 #undef STORE_FN
 #define STORE_FN(ret, name, params, args) ret pg_##name params;
 #define STORE_FN_OWN STORE_FN
+#define STORE_FN_VOID(name, params, args) STORE_FN(void, name, params, args)
 #include "store/store_fns.def"
+#undef STORE_FN_VOID
 #undef STORE_FN_OWN
 #undef STORE_FN
 

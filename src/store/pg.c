@@ -89,11 +89,22 @@ bool pg_connection_ok(struct store *st, struct err *e)
     return false;
 }
 
+/* The first line of an engine message, into out. */
+static void first_line(const char *msg, char *out, size_t size)
+{
+    snprintf(out, size, "%s", msg ? msg : "");
+    out[strcspn(out, "\n")] = '\0';
+    size_t n = strlen(out);
+    while (n && out[n - 1] == ' ')
+        out[--n] = '\0';
+}
+
 bool pg_fail(struct store *st, const PGresult *r, struct err *e, const char *what)
 {
     struct pg_conn *p = st->pg;
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(p->conn);
+    first_line(msg, p->last_error, sizeof p->last_error);
     stats_add(STATS_DB_ERRORS);
     if (PQstatus(p->conn) != CONNECTION_OK || (state && (!strncmp(state, "08", 2) || !strcmp(state, "57P01") ||
                                                          !strcmp(state, "57P02") || !strcmp(state, "57P03")))) {
@@ -115,7 +126,8 @@ bool pg_fail(struct store *st, const PGresult *r, struct err *e, const char *wha
         e->retry_after = PG_RETRY_AFTER_S;
         return false;
     }
-    log_error("postgresql: %s: [%s] %s", what, state ? state : "-", msg ? msg : "?");
+    if (!p->quiet)
+        log_error("postgresql: %s: [%s] %s", what, state ? state : "-", msg ? msg : "?");
     return err_internal(e);
 }
 
@@ -137,9 +149,9 @@ struct store *pg_store_open(const char *url, struct err *e)
     char msg[512];
     p->conn = connect_url(url, msg, sizeof msg);
     if (!p->conn) {
-        log_error("postgresql: cannot connect: %s", msg);
         pg_close(st);
-        /* the reason, for the command line (clients hear only 503) */
+        /* the reason, for the command line and the server's log (clients
+         * hear only 503) */
         static _Thread_local char reason[600];
         snprintf(reason, sizeof reason, "cannot connect to PostgreSQL: %s", msg);
         err_set(e, ERR_UNAVAILABLE, "unavailable", reason);
@@ -168,12 +180,26 @@ void pg_close(struct store *st)
 
 bool pg_exec_simple(struct store *st, struct err *e, const char *sql)
 {
-    PGresult *r = PQexec(st->pg->conn, sql);
-    bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok)
+    /* outside a transaction a lost connection is made again, once (see
+     * run() in pg_sql.c): a request's BEGIN meets a restart first */
+    for (int attempt = 0;; attempt++) {
+        bool idle = PQtransactionStatus(st->pg->conn) == PQTRANS_IDLE || PQstatus(st->pg->conn) != CONNECTION_OK;
+        if (!pg_connection_ok(st, e))
+            return false;
+        PGresult *r = PQexec(st->pg->conn, sql);
+        bool ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
+        if (ok) {
+            PQclear(r);
+            return true;
+        }
+        if (attempt == 0 && idle && PQstatus(st->pg->conn) != CONNECTION_OK) {
+            PQclear(r);
+            continue;
+        }
         pg_fail(st, r, e, sql);
-    PQclear(r);
-    return ok;
+        PQclear(r);
+        return false;
+    }
 }
 
 bool pg_read_begin(struct store *st, struct err *e)
@@ -252,23 +278,27 @@ static int compare_ids(const void *a, const void *b)
 
 bool pg_lock_users(struct store *st, const int64_t *ids, size_t n, struct err *e)
 {
-    enum { MAX_LOCKED = 4096 };
-    if (n > MAX_LOCKED)
+    enum { LOCK_SLICE = 1000 }; /* ids per statement */
+    int64_t *sorted = n ? malloc(n * sizeof *sorted) : NULL;
+    if (n && !sorted)
         return err_internal(e);
-    int64_t sorted[MAX_LOCKED];
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (ids[i] > 0)
             sorted[m++] = ids[i];
-    if (!m)
-        return true;
     qsort(sorted, m, sizeof *sorted, compare_ids);
-    /* one statement, in id order: two writers of the same users queue on
-     * the first of them instead of deadlocking */
-    PGresult *r = pg_run(st, e, "SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", "a",
-                         sorted, m);
-    PQclear(r);
-    return r != NULL;
+    /* in id order, a slice at a time: two writers of the same users queue
+     * on the first of them instead of deadlocking */
+    bool ok = true;
+    for (size_t at = 0; ok && at < m; at += LOCK_SLICE) {
+        size_t k = m - at < LOCK_SLICE ? m - at : LOCK_SLICE;
+        PGresult *r = pg_run(st, e, "SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", "a",
+                             sorted + at, k);
+        ok = r != NULL;
+        PQclear(r);
+    }
+    free(sorted);
+    return ok;
 }
 
 /* ================================================================ */
@@ -283,43 +313,60 @@ static bool known_migration(const char *name)
     return false;
 }
 
+/* Replaces e's message with one line for the command line: "what:
+ * detail" (the engine's message, when the failure was the engine's). */
+static bool migrate_fail(struct err *e, const char *what, const char *detail)
+{
+    static _Thread_local char msg[640];
+    snprintf(msg, sizeof msg, "%s%s%s", what, detail && *detail ? ": " : "", detail ? detail : "");
+    if (e->count)
+        e->entries[e->count - 1].message = msg;
+    else
+        err_set(e, ERR_INTERNAL, "internal", msg);
+    return false;
+}
+
 static bool migrate_locked(struct store *st, struct err *e)
 {
-    if (!pg_exec_simple(st, e, "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at bigint NOT NULL)"))
-        return false;
+    if (!pg_exec_simple(
+            st, e, "CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at bigint NOT NULL)"))
+        return migrate_fail(e, "cannot create the table schema_migrations", st->pg->last_error);
     PGresult *r = pg_run(st, e, "SELECT name FROM schema_migrations ORDER BY name", "");
     if (!r)
-        return false;
+        return migrate_fail(e, "cannot read schema_migrations", st->pg->last_error);
     for (int i = 0; i < PQntuples(r); i++) {
         const char *name = PQgetvalue(r, i, 0);
         if (!known_migration(name)) {
-            log_error("postgresql: the database has migration %s, which this hearth does not know: it was "
-                      "migrated by a newer hearth; run that version (or a newer one)",
-                      name);
+            static _Thread_local char msg[512];
+            snprintf(msg, sizeof msg,
+                     "the database has migration %s, which this hearth does not know: a newer hearth migrated it; "
+                     "run that version (or a newer one)",
+                     name);
             PQclear(r);
-            return err_set(e, ERR_INVALID, "unknown_migration",
-                           "The database was migrated by a newer hearth; run that version.");
+            return err_set(e, ERR_INVALID, "unknown_migration", msg);
         }
     }
     PQclear(r);
     for (const struct migration *m = store_pg_migrations; m->name; m++) {
         int applied = pg_exists(st, e, "SELECT 1 FROM schema_migrations WHERE name = $1", "s", m->name);
         if (applied < 0)
-            return false;
+            return migrate_fail(e, "cannot read schema_migrations", st->pg->last_error);
         if (applied)
             continue;
         if (!pg_exec_simple(st, e, "BEGIN"))
-            return false;
+            return migrate_fail(e, "cannot begin a migration", st->pg->last_error);
         /* several statements: the simple query protocol runs them all */
         PGresult *res = PQexec(st->pg->conn, m->sql);
         if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
             if (res && PQresultStatus(res) == PGRES_TUPLES_OK)
                 goto recorded; /* a script ending in a SELECT */
-            log_error("postgresql: migration %s failed: %s", m->name,
-                      res ? PQresultErrorMessage(res) : PQerrorMessage(st->pg->conn));
+            char what[128], detail[512];
+            snprintf(what, sizeof what, "migration %s failed", m->name);
+            first_line(res ? PQresultErrorMessage(res) : PQerrorMessage(st->pg->conn), detail, sizeof detail);
             PQclear(res);
             store_rollback(st);
-            return err_internal(e);
+            err_internal(e);
+            return migrate_fail(e, what, detail);
         }
     recorded:
         PQclear(res);
@@ -327,7 +374,7 @@ static bool migrate_locked(struct store *st, struct err *e)
                      clock_now()) ||
             !pg_exec_simple(st, e, "COMMIT")) {
             store_rollback(st);
-            return false;
+            return migrate_fail(e, "cannot record a migration", st->pg->last_error);
         }
         log_info("applied migration %s", m->name);
     }
@@ -341,11 +388,16 @@ bool pg_migrate(struct store *st, struct err *e)
     store_rollback(st);
     /* several servers starting at once: one migrates, the others wait and
      * then find every migration applied */
+    /* failures go to the caller in e, in one line, not to the log */
+    st->pg->quiet = true;
     PGresult *r = pg_run(st, e, "SELECT pg_advisory_lock($1)", "i", (int64_t)PG_MIGRATE_LOCK);
-    if (!r)
-        return false;
+    if (!r) {
+        st->pg->quiet = false;
+        return migrate_fail(e, "cannot take the migration lock", st->pg->last_error);
+    }
     PQclear(r);
     bool ok = migrate_locked(st, e);
+    st->pg->quiet = false;
     struct err ignored = {0};
     r = pg_run(st, &ignored, "SELECT pg_advisory_unlock($1)", "i", (int64_t)PG_MIGRATE_LOCK);
     PQclear(r);
@@ -367,8 +419,8 @@ static json_t *value_json(const PGresult *r, int row, int c)
     case 21: /* int2 */
     case 23: /* int4 */
     case 26: /* oid */ return json_integer(strtoll(v, NULL, 10));
-    case 700:  /* float4 */
-    case 701:  /* float8 */
+    case 700: /* float4 */
+    case 701: /* float8 */
     case 1700: /* numeric */ return json_real(strtod(v, NULL));
     case 16: /* bool */ return json_boolean(v[0] == 't');
     default: return json_stringn(v, (size_t)PQgetlength(r, row, c));
@@ -489,7 +541,9 @@ void pg_read_user(struct arena *a, const PGresult *r, int row, void *out) { pg_u
 const struct store_ops pg_store_ops = {
 #define STORE_FN(ret, name, params, args) .name = pg_##name,
 #define STORE_FN_OWN STORE_FN
+#define STORE_FN_VOID(name, params, args) STORE_FN(void, name, params, args)
 #include "store/store_fns.def"
+#undef STORE_FN_VOID
 #undef STORE_FN_OWN
 #undef STORE_FN
 };

@@ -51,14 +51,14 @@
 #include "store/sql.h"
 
 enum {
-    PG_STMT_CACHE = 256,                /* distinct literal statements per connection */
-    PG_TEXT_STMT_CACHE = 64,            /* composed statements per connection */
-    PG_STATEMENT_TIMEOUT_MS = 30000,    /* any one statement */
-    PG_LOCK_TIMEOUT_MS = 5000,          /* waiting for a row or table lock */
-    PG_IDLE_TX_TIMEOUT_MS = 60000,      /* a transaction left open by a stuck client */
-    PG_CONNECT_TIMEOUT_S = 5,           /* connecting, at start and on reconnects */
-    PG_MAX_PARAMS = SQL_MAX_BINDS,      /* parameters of one statement */
-    PG_RETRY_AFTER_S = 2,               /* Retry-After of a lost connection */
+    PG_STMT_CACHE = 256,             /* distinct literal statements per connection */
+    PG_TEXT_STMT_CACHE = 64,         /* composed statements per connection */
+    PG_STATEMENT_TIMEOUT_MS = 30000, /* any one statement */
+    PG_LOCK_TIMEOUT_MS = 5000,       /* waiting for a row or table lock */
+    PG_IDLE_TX_TIMEOUT_MS = 60000,   /* a transaction left open by a stuck client */
+    PG_CONNECT_TIMEOUT_S = 5,        /* connecting, at start and on reconnects */
+    PG_MAX_PARAMS = SQL_MAX_BINDS,   /* parameters of one statement */
+    PG_RETRY_AFTER_S = 2,            /* Retry-After of a lost connection */
 };
 
 struct pg_stmt {
@@ -82,17 +82,19 @@ struct pg_cached_pref {
 /* The PostgreSQL backend's connection: st->pg of a struct store. */
 struct pg_conn {
     PGconn *conn;
-    char *url;                     /* for reconnecting */
-    unsigned next_name;            /* prepared statement names */
+    char *url;          /* for reconnecting */
+    unsigned next_name; /* prepared statement names */
     struct pg_stmt cache[PG_STMT_CACHE];
     struct pg_text_stmt text_cache[PG_TEXT_STMT_CACHE];
-    unsigned text_next;            /* round-robin eviction */
-    int tx;                        /* PG_TX_* below */
+    unsigned text_next;   /* round-robin eviction */
+    int tx;               /* PG_TX_* below */
+    bool quiet;           /* pg_fail leaves the log alone (the caller reports) */
+    char last_error[512]; /* the engine's last message, first line */
     /* preferences, validated against pref_version once per transaction */
     struct pg_cached_pref *prefs;
     int nprefs;
-    int64_t prefs_version;         /* of the cached rows; -1: none cached */
-    bool prefs_checked;            /* validated in the transaction now open */
+    int64_t prefs_version; /* of the cached rows; -1: none cached */
+    bool prefs_checked;    /* validated in the transaction now open */
 };
 
 /* What transaction the connection has open: none, store_begin's, a

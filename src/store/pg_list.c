@@ -581,12 +581,26 @@ int64_t pg_list_counts_check(struct store *st, store_counter_fn *fn, void *ctx, 
 
     static const char *const edge_names[] = {"list_edge_counts (followers)", "list_edge_counts (followings)",
                                              "list_edge_counts (connections)"};
-    /* the kept lists' ranges, and the long lists that are not kept (0 stored: "is 0, the edges give 1000+") */
+    /* the kept lists' ranges (the finest level counted from their edges,
+     * the coarser ones summed from it), and the long lists that are not
+     * kept (0 stored: "is 0, the edges give 1000+") */
     r = pg_run(st, e,
-               "SELECT owner, list, sum(s)::bigint, sum(a)::bigint FROM (SELECT owner, list, level, block, n AS s, "
-               "0 AS a FROM list_edge_counts UNION ALL SELECT r.owner, r.list, r.level, r.block, 0, 1 "
-               "FROM list_edge_ranges r WHERE EXISTS (SELECT 1 FROM list_edge_counts c WHERE c.owner = r.owner "
-               "AND c.list = r.list AND c.level = 1)) x GROUP BY owner, list, level, block HAVING sum(s) <> sum(a) "
+               "WITH kept AS (SELECT owner, list FROM list_edge_counts WHERE level = 1 GROUP BY owner, list), "
+               "fine AS (SELECT e.followed_id AS owner, 0 AS list, e.created_us >> 24 AS block, count(*) AS n "
+               "FROM kept k JOIN follows e ON e.followed_id = k.owner JOIN users u ON u.id = e.follower_id "
+               "WHERE k.list = 0 AND u.status IN ('a', 'b') GROUP BY 1, 3 "
+               "UNION ALL SELECT e.follower_id, 1, e.created_us >> 24, count(*) FROM kept k JOIN follows e "
+               "ON e.follower_id = k.owner JOIN users u ON u.id = e.followed_id WHERE k.list = 1 AND "
+               "u.status IN ('a', 'b') GROUP BY 1, 3 "
+               "UNION ALL SELECT e.user_id, 2, e.created_us >> 24, count(*) FROM kept k JOIN connections e "
+               "ON e.user_id = k.owner JOIN users u ON u.id = e.other_id WHERE k.list = 2 AND "
+               "u.status IN ('a', 'b') GROUP BY 1, 3), "
+               "actual AS (SELECT owner, list, 3 AS level, block, n FROM fine UNION ALL SELECT owner, list, 2, "
+               "block >> 8, sum(n) FROM fine GROUP BY owner, list, block >> 8 UNION ALL SELECT owner, list, 1, "
+               "block >> 16, sum(n) FROM fine GROUP BY owner, list, block >> 16) "
+               "SELECT owner, list, sum(s)::bigint, sum(a)::bigint FROM (SELECT owner, list, level, block, "
+               "n AS s, 0 AS a FROM list_edge_counts UNION ALL SELECT owner, list, level, block, 0, n FROM actual) x "
+               "GROUP BY owner, list, level, block HAVING sum(s) <> sum(a) "
                "UNION ALL SELECT u.id, l.list, 0, l.n FROM users u CROSS JOIN LATERAL (VALUES "
                "(0, u.followers_counter::bigint), (1, u.followings_counter::bigint), "
                "(2, u.connections_counter::bigint)) AS l(list, n) WHERE l.n >= 1000 AND NOT EXISTS (SELECT 1 "

@@ -75,12 +75,6 @@ bool pg_ratelimit_reset(struct store *st, const char *key_hex, struct err *e)
     return pg_exec(st, e, "DELETE FROM auth_failures WHERE key_hash = decode($1, 'hex')", "s", key_hex);
 }
 
-static void read_text(struct arena *a, const PGresult *r, int row, void *out)
-{
-    (void)a;
-    *(const char **)out = PQgetvalue(r, row, 0);
-}
-
 int pg_server_secret(struct store *st, const char *name, const char *candidate, char *out, size_t size, struct err *e)
 {
     /* the first server to insert wins; every server then reads the winner */
@@ -92,9 +86,7 @@ int pg_server_secret(struct store *st, const char *name, const char *candidate, 
     PGresult *r = pg_run(st, e, "SELECT value FROM server_secrets WHERE name = $1", "s", name);
     if (!r)
         return -1;
-    const char *value = NULL;
-    if (PQntuples(r) > 0)
-        read_text(NULL, r, 0, &value);
+    const char *value = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : NULL;
     bool ok = value && strlen(value) < size;
     if (ok)
         strcpy(out, value);

@@ -73,6 +73,14 @@ static void copy_text(struct copy *c, const char *s)
     buf_puts(&c->b, "\t");
 }
 
+/* The fold of s (text_fold; "" for none), as the *_fold columns hold it. */
+static void copy_fold(struct copy *c, const char *s)
+{
+    char *fold = s && *s ? text_fold_malloc(s, strlen(s)) : NULL;
+    copy_text(c, fold ? fold : "");
+    free(fold);
+}
+
 static void copy_int(struct copy *c, int64_t v) { buf_printf(&c->b, "%" PRId64 "\t", v); }
 
 static void copy_real(struct copy *c, bool has, double v)
@@ -130,14 +138,15 @@ static bool vocabulary(struct seed_run *s)
 {
     for (int i = 0; i < N(seed_tags); i++) {
         char *fold = text_fold_malloc(seed_tags[i].name, strlen(seed_tags[i].name));
-        bool ok = fold &&
-                  pg_exec(s->st, s->e,
-                          "INSERT INTO tags (type, name, name_fold, description, color, visible, active, created_us) "
-                          "VALUES ('user', $1, $2, 'Given by the seed generator.', $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                          "ssiiii", seed_tags[i].name, fold, seed_tags[i].color, (int64_t)seed_tags[i].visible,
-                          (int64_t)seed_tags[i].active, clock_now_us()) &&
-                  pg_int(s->st, &s->tag_ids[i], s->e, "SELECT id FROM tags WHERE type = 'user' AND name = $1", "s",
-                         seed_tags[i].name) == 1;
+        bool ok =
+            fold &&
+            pg_exec(s->st, s->e,
+                    "INSERT INTO tags (type, name, name_fold, description, color, visible, active, created_us) "
+                    "VALUES ('user', $1, $2, 'Given by the seed generator.', $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                    "ssiiii", seed_tags[i].name, fold, seed_tags[i].color, (int64_t)seed_tags[i].visible,
+                    (int64_t)seed_tags[i].active, clock_now_us()) &&
+            pg_int(s->st, &s->tag_ids[i], s->e, "SELECT id FROM tags WHERE type = 'user' AND name = $1", "s",
+                   seed_tags[i].name) == 1;
         free(fold);
         if (!ok)
             return err_any(s->e) ? false : err_internal(s->e);
@@ -169,9 +178,9 @@ static bool seed_users(struct seed_run *s)
     struct copy c = {.st = s->st};
     if (!copy_begin(&c,
                     "COPY users (id, username, username_fold, email, email_fold, real_name, real_name_fold, "
-                    "location, location_fold, location_lat, location_lng, position_lat, position_lng, date_of_birth, "
-                    "description, description_fold, gender, status, role, date_joined_us, followers_counter, "
-                    "followings_counter, categories_counter, search_words) FROM STDIN",
+                    "location, location_fold, location_lat, location_lng, position_lat, position_lng, "
+                    "date_of_birth, description, description_fold, gender, status, role, date_joined_us, "
+                    "followers_counter, followings_counter, categories_counter, search_words) FROM STDIN",
                     s->e))
         return false;
     double started = seed_now_s();
@@ -187,18 +196,14 @@ static bool seed_users(struct seed_run *s)
         copy_text(&c, p->real_name);
         copy_text(&c, row.real_name_fold ? row.real_name_fold : "");
         copy_text(&c, p->location ? p->location : "");
-        /* the folds and words user writes store (pg_search.h) */
-        char *location_fold = text_fold_malloc(p->location ? p->location : "", p->location ? strlen(p->location) : 0);
-        char *description_fold =
-            text_fold_malloc(p->description ? p->description : "", p->description ? strlen(p->description) : 0);
-        copy_text(&c, location_fold ? location_fold : "");
+        copy_fold(&c, p->location);
         copy_real(&c, p->has_location_ll, p->location_lat);
         copy_real(&c, p->has_location_ll, p->location_lng);
         copy_real(&c, p->has_position_ll, p->position_lat);
         copy_real(&c, p->has_position_ll, p->position_lng);
         copy_text(&c, p->date_of_birth[0] ? p->date_of_birth : NULL);
         copy_text(&c, p->description ? p->description : "");
-        copy_text(&c, description_fold ? description_fold : "");
+        copy_fold(&c, p->description);
         copy_text(&c, p->gender);
         copy_text(&c, (char[]){p->status, 0});
         copy_text(&c, p->role);
@@ -206,8 +211,11 @@ static bool seed_users(struct seed_run *s)
         copy_int(&c, plan->nfollowers[i]);
         copy_int(&c, plan->nfollows[i]);
         copy_int(&c, row.ncats);
-        char *words = pg_search_words_dup(row.username_fold, row.real_name_fold, location_fold ? location_fold : "",
-                                          description_fold ? description_fold : "");
+        /* the words user writes store (pg_search.h), from the same folds */
+        char *location_fold = p->location && *p->location ? text_fold_malloc(p->location, strlen(p->location)) : NULL;
+        char *description_fold =
+            p->description && *p->description ? text_fold_malloc(p->description, strlen(p->description)) : NULL;
+        char *words = pg_search_words_dup(row.username_fold, row.real_name_fold, location_fold, description_fold);
         copy_text(&c, words);
         free(words);
         free(location_fold);
@@ -262,6 +270,7 @@ static bool seed_follows(struct seed_run *s)
     struct copy c = {.st = s->st};
     if (!copy_begin(&c, "COPY follows (follower_id, followed_id, created_us) FROM STDIN", s->e))
         return false;
+    double started = seed_now_s();
     for (int64_t i = 0; i < plan->n; i++) {
         for (int j = 0; j < plan->nfollows[i]; j++) {
             copy_int(&c, plan->first + i);
@@ -269,6 +278,11 @@ static bool seed_follows(struct seed_run *s)
             copy_int(&c, (SEED_JOINED_TO + i) * 1000000);
             copy_row_end(&c);
             s->out->follows++;
+        }
+        if ((i + 1) % SEED_BATCH == 0 || i + 1 == plan->n) {
+            double phase = seed_now_s() - started;
+            seed_progress(s->o, "seed: %lld follows, %.0f follows/s (%.1f s)", (long long)s->out->follows,
+                          phase > 0 ? (double)s->out->follows / phase : 0.0, seed_now_s() - s->t0);
         }
     }
     return copy_end(&c, s->e);
@@ -304,10 +318,11 @@ bool pg_seed(struct store *st, const struct seed_options *o, struct seed_stats *
     /* a bulk load: no statement bound, and the triggers that keep derived
      * counts off until rebuild_derived recomputes them once (ALTER TABLE
      * also keeps every other writer out until the commit) */
-    if (!pg_exec_simple(st, e,
-                        "SET LOCAL statement_timeout = 0; ALTER TABLE users DISABLE TRIGGER USER; "
-                        "ALTER TABLE user_tags DISABLE TRIGGER USER; ALTER TABLE category_follows DISABLE TRIGGER USER; "
-                        "ALTER TABLE follows DISABLE TRIGGER USER") ||
+    if (!pg_exec_simple(
+            st, e,
+            "SET LOCAL statement_timeout = 0; ALTER TABLE users DISABLE TRIGGER USER; "
+            "ALTER TABLE user_tags DISABLE TRIGGER USER; ALTER TABLE category_follows DISABLE TRIGGER USER; "
+            "ALTER TABLE follows DISABLE TRIGGER USER") ||
         !seed_existing(&s) || !vocabulary(&s)) {
         store_rollback(st);
         seed_plan_free(&s.plan);

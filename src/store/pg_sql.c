@@ -212,8 +212,23 @@ static bool text_name(struct store *st, const char *sql, const struct params *p,
     return true;
 }
 
-/* Runs sql with p: through the named statement, or unnamed (name 0). */
+static PGresult *run_once(struct store *st, const char *sql, bool literal, const struct params *p, struct err *e);
+
+/* Runs sql with p. A connection found lost outside a transaction (the
+ * server restarted since the last request) is made again and the
+ * statement run once more: nothing of the request was on the old one. */
 static PGresult *run(struct store *st, const char *sql, bool literal, const struct params *p, struct err *e)
+{
+    bool idle = st->pg->tx == PG_TX_NONE;
+    PGresult *r = run_once(st, sql, literal, p, e);
+    if (r || !idle || PQstatus(st->pg->conn) == CONNECTION_OK)
+        return r;
+    *e = (struct err){0};
+    return run_once(st, sql, literal, p, e);
+}
+
+/* Runs sql with p: through the named statement, or unnamed (name 0). */
+static PGresult *run_once(struct store *st, const char *sql, bool literal, const struct params *p, struct err *e)
 {
     if (!pg_connection_ok(st, e))
         return NULL;

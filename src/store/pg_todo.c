@@ -25,16 +25,24 @@ static bool todo(struct err *e, const char *name)
 /* pg_pref.c (to port) */
 /* pg_provider.c (to port) */
 /* pg_search.c (to port) */
-bool pg_search_users(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out, struct err *e)
+bool pg_search_users(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+                     struct err *e)
 {
-    (void)st; (void)a; (void)q; (void)out;
+    (void)st;
+    (void)a;
+    (void)q;
+    (void)out;
     return todo(e, "search_users");
 }
 
 /* pg_search_check.c (to port) */
-bool pg_search_users_naive(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out, struct err *e)
+bool pg_search_users_naive(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+                           struct err *e)
 {
-    (void)st; (void)a; (void)q; (void)out;
+    (void)st;
+    (void)a;
+    (void)q;
+    (void)out;
     return todo(e, "search_users_naive");
 }
 
@@ -48,7 +56,10 @@ int64_t pg_search_check(struct store *st, struct err *e)
 /* pg_search_plan.c (to port) */
 bool pg_search_plan(struct store *st, struct arena *a, const char *term, const char **plan, struct err *e)
 {
-    (void)st; (void)a; (void)term; (void)plan;
+    (void)st;
+    (void)a;
+    (void)term;
+    (void)plan;
     return todo(e, "search_plan");
 }
 
@@ -62,7 +73,9 @@ bool pg_search_reindex(struct store *st, struct err *e)
 /* pg_seed_file.c (to port) */
 bool pg_seed_file(struct store *st, json_t *doc, json_t **ids, struct err *e)
 {
-    (void)st; (void)doc; (void)ids;
+    (void)st;
+    (void)doc;
+    (void)ids;
     return todo(e, "seed_file");
 }
 

@@ -302,6 +302,11 @@ int64_t pg_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx
     bool own = false;
     if (!pg_snapshot_begin(st, &own, e))
         return -1;
+    /* an audit reads every row: no statement bound (until the snapshot ends) */
+    if (!pg_exec_simple(st, e, "SET LOCAL statement_timeout = 0")) {
+        pg_snapshot_end(st, own);
+        return -1;
+    }
     PGresult *r = pg_run(st, e,
                          "SELECT * FROM (SELECT u.id, followers_counter, followings_counter, connections_counter, "
                          "connection_requests_sent_counter, connection_requests_received_counter, posts_counter, "

@@ -112,7 +112,7 @@ void seed_plan_free(struct seed_plan *s);
 /* User first + i, as the writers store it. */
 struct seed_user_row {
     int64_t id;
-    struct person p; /* username made unique; positions rounded to 7 decimals */
+    struct person p;                      /* username made unique; positions rounded to 7 decimals */
     char *username_fold, *real_name_fold; /* heap (real_name_fold may be NULL) */
     char email[SEED_USERNAME_MAX + 48];
     int cats[SEED_MAX_CATEGORY_FOLLOWS], ncats; /* indexes into seed_categories */

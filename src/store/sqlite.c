@@ -170,10 +170,10 @@ struct store *sqlite_store_open(const char *path, struct err *e)
              "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=%d;",
              store_sync_full ? "FULL" : "NORMAL", (int)STORE_MMAP_BYTES);
     if (sqlite3_exec(st->lite->db, setup, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_create_function(st->lite->db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL, fn_fold,
-                                NULL, NULL) != SQLITE_OK ||
-        sqlite3_create_function(st->lite->db, "word_prefix", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
-                                fn_word_prefix, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(st->lite->db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                fn_fold, NULL, NULL) != SQLITE_OK ||
+        sqlite3_create_function(st->lite->db, "word_prefix", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                                NULL, fn_word_prefix, NULL, NULL) != SQLITE_OK ||
         !sqlite_search_register(st->lite->db) /* the 005_search triggers call them */) {
         sqlite_fail(st, e, "setup");
         sqlite_close(st);
@@ -327,8 +327,9 @@ void sqlite_rollback(struct store *st)
 bool sqlite_migrate(struct store *st, struct err *e)
 {
     if (sqlite3_exec(
-            st->lite->db, "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)",
-            NULL, NULL, NULL) != SQLITE_OK)
+            st->lite->db,
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)", NULL,
+            NULL, NULL) != SQLITE_OK)
         return sqlite_fail(st, e, "migrations table");
     for (const struct migration *m = store_sqlite_migrations; m->name; m++) {
         if (!store_begin(st, e))
@@ -462,7 +463,9 @@ bool sqlite_lock_users(struct store *st, const int64_t *ids, size_t n, struct er
 const struct store_ops sqlite_store_ops = {
 #define STORE_FN(ret, name, params, args) .name = sqlite_##name,
 #define STORE_FN_OWN STORE_FN
+#define STORE_FN_VOID(name, params, args) STORE_FN(void, name, params, args)
 #include "store/store_fns.def"
+#undef STORE_FN_VOID
 #undef STORE_FN_OWN
 #undef STORE_FN
 };

@@ -54,7 +54,7 @@ bool sqlite_account_profile_write(struct store *st, const struct user *u, struct
 /* delete                                                           */
 
 bool sqlite_account_related_users(struct store *st, struct arena *a, int64_t user_id, int64_t **ids, size_t *n,
-                                 struct err *e)
+                                  struct err *e)
 {
     /* UNION removes duplicates (a user both following and connected) */
     sqlite3_stmt *q = sqlite_stmt(st,
@@ -174,7 +174,8 @@ bool sqlite_account_set_email(struct store *st, int64_t user_id, const char *ema
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "set email");
 }
 
-bool sqlite_account_set_password(struct store *st, int64_t user_id, const char *hash, int64_t valid_after, struct err *e)
+bool sqlite_account_set_password(struct store *st, int64_t user_id, const char *hash, int64_t valid_after,
+                                 struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "UPDATE users SET password_hash = $1, tokens_valid_after = $2 WHERE id = $3", e);
     if (!q)

@@ -9,7 +9,7 @@
 /* account codes                                                    */
 
 bool sqlite_code_put(struct store *st, int64_t user_id, const char *purpose, const char *code_hash, int64_t created_us,
-                    int64_t expires_us, struct err *e)
+                     int64_t expires_us, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "DELETE FROM account_codes WHERE user_id = $1 AND purpose = $2", e);
     if (!q)
@@ -135,7 +135,7 @@ static int find_text(struct store *st, struct arena *a, const char *sql, const c
 }
 
 int sqlite_account_find_username(struct store *st, struct arena *a, const char *username, struct user *out,
-                                struct err *e)
+                                 struct err *e)
 {
     return find_text(st, a, "SELECT " USER_COLUMNS " FROM users WHERE status <> 'u' AND username_fold = fold($1)",
                      username, out, e);
@@ -180,7 +180,7 @@ int sqlite_client_first_public(struct store *st, struct arena *a, struct oauth_c
 /* mail outbox                                                      */
 
 bool sqlite_mail_enqueue(struct store *st, const char *kind, const char *recipient, const char *params, int64_t now_us,
-                        struct err *e)
+                         struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "INSERT INTO mail_outbox (kind, recipient, params, next_attempt_us, created_us) "
@@ -218,7 +218,7 @@ int sqlite_mail_due(struct store *st, int64_t now_us, struct err *e)
 }
 
 int sqlite_mail_claim(struct store *st, struct arena *a, int64_t now_us, int64_t lease_us, struct mail_row *out,
-                     struct err *e)
+                      struct err *e)
 {
     /* SQLite has one writer: the UPDATE's own write lock serialises
      * claimers. PostgreSQL: "... WHERE id = (SELECT id FROM mail_outbox
@@ -250,7 +250,7 @@ bool sqlite_mail_sent(struct store *st, int64_t id, int64_t now_us, struct err *
 }
 
 bool sqlite_mail_retry(struct store *st, int64_t id, int64_t next_attempt_us, bool give_up, const char *error,
-                      struct err *e)
+                       struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "UPDATE mail_outbox SET state = CASE WHEN $3 THEN 'failed' ELSE 'pending' END, "

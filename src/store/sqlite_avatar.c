@@ -70,7 +70,7 @@ static bool avatar_page(struct store *st, struct arena *a, int64_t user_id, int 
 }
 
 bool sqlite_avatar_list(struct store *st, struct arena *a, int64_t user_id, int limit, int offset,
-                       struct user_avatar **out, int *n, int64_t *count, struct err *e)
+                        struct user_avatar **out, int *n, int64_t *count, struct err *e)
 {
     bool own;
     /* one read snapshot for the count and the page */
@@ -82,7 +82,7 @@ bool sqlite_avatar_list(struct store *st, struct arena *a, int64_t user_id, int 
 }
 
 int sqlite_avatar_get(struct store *st, struct arena *a, int64_t user_id, int64_t avatar_id, struct user_avatar *out,
-                     struct err *e)
+                      struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT " AVATAR_COLUMNS " FROM user_avatars WHERE id = $1 AND user_id = $2", e);
     if (!q)
@@ -116,7 +116,7 @@ int sqlite_avatar_newest(struct store *st, struct arena *a, int64_t user_id, str
 /* writes                                                           */
 
 bool sqlite_avatar_insert(struct store *st, int64_t user_id, const char *file, int64_t uploaded_us, int64_t *id,
-                         struct err *e)
+                          struct err *e)
 {
     sqlite3_stmt *q =
         sqlite_stmt(st, "INSERT INTO user_avatars (user_id, file, is_primary, uploaded_us) VALUES ($1, $2, 0, $3)", e);
@@ -151,7 +151,7 @@ bool sqlite_avatar_delete(struct store *st, int64_t user_id, int64_t avatar_id, 
 }
 
 bool sqlite_avatar_purge(struct store *st, struct arena *a, int64_t user_id, const char ***files, size_t *n,
-                        struct err *e)
+                         struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT file FROM user_avatars WHERE user_id = $1 ORDER BY id", e);
     if (!q)

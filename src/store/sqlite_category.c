@@ -164,7 +164,7 @@ bool sqlite_category_followers_counter_add(struct store *st, int64_t category_id
 }
 
 bool sqlite_category_list(struct store *st, struct arena *a, const struct category_filter *f, struct category_page *out,
-                         struct err *e)
+                          struct err *e)
 {
     struct sql_query w = {0};
     struct buf sql = BUF_INIT;
@@ -231,8 +231,8 @@ bool sqlite_category_follow_set(struct store *st, int64_t user_id, int64_t categ
     return sqlite_exec_stmt(st, q, e, "categories counter");
 }
 
-bool sqlite_category_followed(struct store *st, struct arena *a, int64_t user_id, int max, struct category **out, int *n,
-                             struct err *e)
+bool sqlite_category_followed(struct store *st, struct arena *a, int64_t user_id, int max, struct category **out,
+                              int *n, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT " CATEGORY_COLUMNS " FROM category_follows f "
@@ -247,7 +247,7 @@ bool sqlite_category_followed(struct store *st, struct arena *a, int64_t user_id
 }
 
 bool sqlite_category_of_post(struct store *st, struct arena *a, int64_t post_id, struct category **out, int *n,
-                            struct err *e)
+                             struct err *e)
 {
     enum { POST_CATEGORIES_READ_MAX = 100 }; /* more than a post can be given (domain/post.h) */
     sqlite3_stmt *q = sqlite_stmt(st,

@@ -85,7 +85,7 @@ bool sqlite_export_request(struct store *st, int64_t user_id, int64_t now_us, co
 }
 
 int sqlite_export_claim(struct store *st, struct arena *a, int64_t now_us, const char *file_name,
-                       struct store_export *out, struct err *e)
+                        struct store_export *out, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT user_id FROM data_exports WHERE status = 'pending' "
@@ -115,7 +115,7 @@ int sqlite_export_claim(struct store *st, struct arena *a, int64_t now_us, const
 }
 
 int sqlite_export_finish(struct store *st, int64_t user_id, const char *file_name, enum store_export_status status,
-                        int64_t now_us, int64_t size_bytes, const char *error, struct err *e)
+                         int64_t now_us, int64_t size_bytes, const char *error, struct err *e)
 {
     const char *word = status_word(status);
     if (!word || status == STORE_EXPORT_RUNNING)
@@ -143,7 +143,7 @@ int sqlite_export_finish(struct store *st, int64_t user_id, const char *file_nam
 }
 
 bool sqlite_export_recover(struct store *st, int max_attempts, const char *error, int64_t now_us, int64_t *requeued,
-                          int64_t *failed, struct err *e)
+                           int64_t *failed, struct err *e)
 {
     *requeued = *failed = 0;
     sqlite3_stmt *q = sqlite_stmt(st,
@@ -199,7 +199,7 @@ bool sqlite_export_file_names(struct store *st, struct arena *a, const char ***n
 }
 
 bool sqlite_export_media(struct store *st, struct arena *a, int64_t user_id, struct store_export_file **out, size_t *n,
-                        struct err *e)
+                         struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT avatar, cover FROM users WHERE id = $1", e);
     if (!q)

@@ -36,7 +36,7 @@ static void bind_null(sqlite3_stmt *q, int n)
 /* statuses and counters                                            */
 
 bool sqlite_graph_statuses(struct store *st, int64_t a_id, int64_t b_id, enum user_status *a_status,
-                          enum user_status *b_status, struct err *e)
+                           enum user_status *b_status, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT id, status FROM users WHERE id IN ($1, $2)", e);
     if (!q)
@@ -106,7 +106,7 @@ int sqlite_graph_follow_exists(struct store *st, int64_t follower_id, int64_t fo
 }
 
 bool sqlite_graph_follow_insert(struct store *st, int64_t follower_id, int64_t followed_id, int64_t now_us,
-                               struct err *e)
+                                struct err *e)
 {
     return pair_stmt(st, "INSERT INTO follows (follower_id, followed_id, created_us) VALUES ($1, $2, $3)", follower_id,
                      followed_id, true, now_us, false, e) == 1;
@@ -243,7 +243,7 @@ int64_t sqlite_graph_hide_count(struct store *st, int64_t user_id, struct err *e
 /* relations of a viewer to a set of users                          */
 
 bool sqlite_graph_relations(struct store *st, struct arena *a, int64_t viewer_id, const int64_t *ids, int n,
-                           struct graph_relation_row **rows, int *nrows, struct err *e)
+                            struct graph_relation_row **rows, int *nrows, struct err *e)
 {
     *rows = NULL;
     *nrows = 0;
@@ -479,7 +479,7 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
 }
 
 bool sqlite_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
-                           struct err *e)
+                            struct err *e)
 {
     bool handled; /* plain pages seek through the maintained counts (sqlite_list.c) */
     if (!sqlite_edge_list_seek(st, a, lq, out, &handled, e))
@@ -496,7 +496,7 @@ bool sqlite_graph_user_list(struct store *st, struct arena *a, const struct grap
 }
 
 bool sqlite_graph_hidden_ids(struct store *st, struct arena *a, int64_t user_id, int max, int64_t **ids, int *n,
-                            struct err *e)
+                             struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT e.hidden_id FROM hides e CROSS JOIN users ON users.id = e.hidden_id "
@@ -567,7 +567,7 @@ static bool request_list(struct store *st, struct arena *a, int64_t user_id, boo
 }
 
 bool sqlite_graph_request_list(struct store *st, struct arena *a, int64_t user_id, bool sent, int limit, int offset,
-                              struct graph_request_page *out, struct err *e)
+                               struct graph_request_page *out, struct err *e)
 {
     bool own;
     /* one read snapshot for the counter and the page */

@@ -11,7 +11,7 @@
 #include "store/sqlite_internal.h"
 
 bool sqlite_client_insert(struct store *st, const char *client_id, const char *secret_hash, const char *name,
-                         struct err *e)
+                          struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(
         st, "INSERT INTO oauth_clients (client_id, secret_hash, name, created_at) VALUES ($1, $2, $3, $4)", e);
@@ -44,7 +44,7 @@ int sqlite_client_get(struct store *st, struct arena *a, const char *client_id, 
 }
 
 bool sqlite_token_insert(struct store *st, const struct oauth_token *t, const char *access_hash,
-                        const char *refresh_hash, int64_t *id, struct err *e)
+                         const char *refresh_hash, int64_t *id, struct err *e)
 {
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "INSERT INTO oauth_tokens (user_id, client_id, access_hash, refresh_hash, "

@@ -126,7 +126,7 @@ static bool post_by_author(struct store *st, struct arena *a, int64_t author_id,
 }
 
 bool sqlite_post_by_author(struct store *st, struct arena *a, int64_t author_id, int limit, int offset,
-                          struct post_page *out, struct err *e)
+                           struct post_page *out, struct err *e)
 {
     bool own;
     /* one read snapshot for the count and the page */

@@ -143,7 +143,7 @@ static void pref_from_cache(struct arena *a, const struct cached_pref *p, struct
 }
 
 int sqlite_pref_get(struct store *st, struct arena *a, const char *section, const char *name, struct pref *out,
-                   struct err *e)
+                    struct err *e)
 {
     if (!pref_cache_fresh(st, e))
         return -1;

@@ -20,7 +20,7 @@ static void provider_from_row(struct arena *a, sqlite3_stmt *q, struct provider_
 }
 
 bool sqlite_provider_list(struct store *st, struct arena *a, int64_t user_id, int max, struct provider_assoc **out,
-                         int *n, struct err *e)
+                          int *n, struct err *e)
 {
     *out = NULL;
     *n = 0;

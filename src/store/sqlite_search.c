@@ -146,7 +146,7 @@ static bool run_search(struct run *r)
 }
 
 bool sqlite_search_users(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
-                        struct err *e)
+                         struct err *e)
 {
     memset(out, 0, sizeof *out);
     if (q->nothing)

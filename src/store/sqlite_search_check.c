@@ -83,7 +83,7 @@ static void naive_select(struct sql_query *b, const struct search_query *q, cons
 }
 
 bool sqlite_search_users_naive(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
-                              struct err *e)
+                               struct err *e)
 {
     memset(out, 0, sizeof *out);
     if (q->nothing)

@@ -94,8 +94,8 @@ static bool vocabulary(struct store *st, int64_t *tag_ids, int64_t *category_ids
                                  "INSERT OR IGNORE INTO tags (type, name, description, color, visible, active, "
                                  "created_us) VALUES ('user', $1, $2, $3, $4, $5, $6)",
                                  -1, &ins, NULL) == SQLITE_OK &&
-              sqlite3_prepare_v2(st->lite->db, "SELECT id FROM tags WHERE type = 'user' AND name = $1", -1, &get, NULL) ==
-                  SQLITE_OK;
+              sqlite3_prepare_v2(st->lite->db, "SELECT id FROM tags WHERE type = 'user' AND name = $1", -1, &get,
+                                 NULL) == SQLITE_OK;
     for (int i = 0; ok && i < N(seed_tags); i++) {
         sqlite3_bind_text(ins, 1, seed_tags[i].name, -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 2, "Given by the seed generator.", -1, SQLITE_STATIC);
@@ -115,8 +115,9 @@ static bool vocabulary(struct store *st, int64_t *tag_ids, int64_t *category_ids
     ins = get = NULL;
     ok = ok &&
          sqlite3_prepare_v2(
-             st->lite->db, "INSERT OR IGNORE INTO categories (\"order\", name, slug, lastmod_us) VALUES ($1, $2, $3, $4)", -1,
-             &ins, NULL) == SQLITE_OK &&
+             st->lite->db,
+             "INSERT OR IGNORE INTO categories (\"order\", name, slug, lastmod_us) VALUES ($1, $2, $3, $4)", -1, &ins,
+             NULL) == SQLITE_OK &&
          sqlite3_prepare_v2(st->lite->db, "SELECT id FROM categories WHERE name = $1", -1, &get, NULL) == SQLITE_OK;
     for (int i = 0; ok && i < N(seed_categories); i++) {
         char slug[64];
@@ -159,7 +160,8 @@ struct seed_run {
 static bool seed_existing(struct seed_run *s)
 {
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->st->lite->db, "SELECT username_fold FROM users WHERE status <> 'u'", -1, &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(s->st->lite->db, "SELECT username_fold FROM users WHERE status <> 'u'", -1, &q, NULL) !=
+        SQLITE_OK)
         return sqlite_fail(s->st, s->e, "seed names");
     while (sqlite3_step(q) == SQLITE_ROW)
         seed_nameset_add(&s->plan.names, (const char *)sqlite3_column_text(q, 0));
@@ -265,7 +267,7 @@ static bool seed_users(struct seed_run *s)
             ok = store_commit(s->st, s->e);
             double phase = seed_now_s() - started;
             seed_progress(s->o, "seed: %lld of %lld users, %.0f users/s (%.1f s)", (long long)(i + 1), (long long)n,
-                     phase > 0 ? (double)(i + 1) / phase : 0.0, seed_now_s() - s->t0);
+                          phase > 0 ? (double)(i + 1) / phase : 0.0, seed_now_s() - s->t0);
         }
     }
     if (!ok && !err_any(s->e))
@@ -295,7 +297,7 @@ static bool seed_follows(struct seed_run *s)
             ok = store_commit(s->st, s->e);
             double phase = seed_now_s() - started;
             seed_progress(s->o, "seed: %lld follows, %.0f follows/s (%.1f s)", (long long)s->out->follows,
-                     phase > 0 ? (double)s->out->follows / phase : 0.0, seed_now_s() - s->t0);
+                          phase > 0 ? (double)s->out->follows / phase : 0.0, seed_now_s() - s->t0);
         }
     }
     if (!ok && !err_any(s->e))

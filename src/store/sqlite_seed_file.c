@@ -77,8 +77,9 @@ static bool load_tags(struct store *st, json_t *doc, json_t *tags)
 static bool load_categories(struct store *st, json_t *doc, json_t *categories)
 {
     sqlite3_stmt *q = NULL;
-    bool ok = sqlite3_prepare_v2(st->lite->db, "INSERT INTO categories (name, slug, lastmod_us) VALUES ($1, lower($1), $2)",
-                                 -1, &q, NULL) == SQLITE_OK;
+    bool ok =
+        sqlite3_prepare_v2(st->lite->db, "INSERT INTO categories (name, slug, lastmod_us) VALUES ($1, lower($1), $2)",
+                           -1, &q, NULL) == SQLITE_OK;
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(doc, "categories"), i, v)
@@ -90,7 +91,8 @@ static bool load_categories(struct store *st, json_t *doc, json_t *categories)
         ok = sqlite3_step(q) == SQLITE_DONE;
         sqlite3_reset(q);
         if (ok)
-            json_object_set_new(categories, json_string_value(v), json_integer(sqlite3_last_insert_rowid(st->lite->db)));
+            json_object_set_new(categories, json_string_value(v),
+                                json_integer(sqlite3_last_insert_rowid(st->lite->db)));
     }
     sqlite3_finalize(q);
     return ok;
@@ -172,8 +174,8 @@ static bool load_users(struct store *st, json_t *doc, json_t *tags, json_t *cate
 static bool load_hides(struct store *st, json_t *doc, json_t *users)
 {
     sqlite3_stmt *q = NULL;
-    bool ok = sqlite3_prepare_v2(st->lite->db, "INSERT INTO hides (user_id, hidden_id, created_us) VALUES ($1, $2, $3)", -1,
-                                 &q, NULL) == SQLITE_OK;
+    bool ok = sqlite3_prepare_v2(st->lite->db, "INSERT INTO hides (user_id, hidden_id, created_us) VALUES ($1, $2, $3)",
+                                 -1, &q, NULL) == SQLITE_OK;
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(doc, "hides"), i, v)

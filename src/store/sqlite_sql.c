@@ -42,7 +42,8 @@ int sqlite_prepare(struct store *st, const char *sql, bool persistent, sqlite3_s
         }
         text[i] = c;
     }
-    int rc = sqlite3_prepare_v3(st->lite->db, text, (int)len + 1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
+    int rc =
+        sqlite3_prepare_v3(st->lite->db, text, (int)len + 1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
     free(text);
     return rc;
 }

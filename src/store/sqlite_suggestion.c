@@ -113,7 +113,7 @@ static bool collect_ids(struct store *st, sqlite3_stmt *q, int64_t *ids, int *n,
 }
 
 bool sqlite_suggestion_second_degree(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
-                                    int first_max, int second_max, int64_t **ids, int *n, struct err *e)
+                                     int first_max, int second_max, int64_t **ids, int *n, struct err *e)
 {
     const struct suggestion_sql *s = mode_sql(follow_mode);
     *n = 0;
@@ -142,7 +142,7 @@ bool sqlite_suggestion_second_degree(struct store *st, struct arena *a, int64_t 
 }
 
 bool sqlite_suggestion_eligible(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
-                               const int64_t *ids, int n, struct suggestion_candidate **out, int *nout, struct err *e)
+                                const int64_t *ids, int n, struct suggestion_candidate **out, int *nout, struct err *e)
 {
     *out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
     *nout = 0;
@@ -187,8 +187,8 @@ int64_t sqlite_suggestion_count(struct store *st, int64_t viewer_id, bool follow
 }
 
 bool sqlite_suggestion_popular(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode,
-                              const int64_t *skip, int nskip, int limit, int64_t offset, struct user *out, int *n,
-                              struct err *e)
+                               const int64_t *skip, int nskip, int limit, int64_t offset, struct user *out, int *n,
+                               struct err *e)
 {
     *n = 0;
     if (limit <= 0)
@@ -230,7 +230,7 @@ bool sqlite_suggestion_popular(struct store *st, struct arena *a, int64_t viewer
     "EXISTS (SELECT 1 FROM category_follows f WHERE f.user_id = $1 AND f.category_id = k.id)"
 
 bool sqlite_suggestion_category_search(struct store *st, struct arena *a, const char *term, int limit, int offset,
-                                      struct suggestion_category_hit **out, int *n, int64_t *count, struct err *e)
+                                       struct suggestion_category_hit **out, int *n, int64_t *count, struct err *e)
 {
     *n = 0;
     *out = arena_alloc(a, sizeof **out * (size_t)(limit > 0 ? limit : 1));
@@ -264,7 +264,7 @@ bool sqlite_suggestion_category_search(struct store *st, struct arena *a, const 
 }
 
 bool sqlite_suggestion_category_unfollowed(struct store *st, struct arena *a, int64_t viewer_id, int limit, int offset,
-                                          int64_t **ids, int *n, int64_t *count, struct err *e)
+                                           int64_t **ids, int *n, int64_t *count, struct err *e)
 {
     *n = 0;
     *ids = arena_alloc(a, sizeof **ids * (size_t)(limit > 0 ? limit : 1));
@@ -294,7 +294,7 @@ bool sqlite_suggestion_category_unfollowed(struct store *st, struct arena *a, in
 /* usernames                                                        */
 
 bool sqlite_suggestion_match_usernames(struct store *st, struct arena *a, int64_t viewer_id, const char *const *folded,
-                                      int n, struct user **out, int *nout, struct err *e)
+                                       int n, struct user **out, int *nout, struct err *e)
 {
     *out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
     *nout = 0;

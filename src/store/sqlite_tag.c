@@ -155,7 +155,7 @@ bool sqlite_tag_unassign(struct store *st, int64_t tag_id, int64_t user_id, stru
 }
 
 bool sqlite_tag_of_users(struct store *st, struct arena *a, const int64_t *users, int n, struct user_tag **out,
-                        int *nout, struct err *e)
+                         int *nout, struct err *e)
 {
     *out = NULL;
     *nout = 0;
@@ -196,7 +196,7 @@ bool sqlite_tag_of_users(struct store *st, struct arena *a, const int64_t *users
 }
 
 bool sqlite_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int max, struct tag **out, int *n,
-                           struct err *e)
+                            struct err *e)
 {
     *out = NULL;
     *n = 0;

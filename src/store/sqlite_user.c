@@ -148,7 +148,7 @@ static int user_list_where(struct sql_query *w, struct arena *a, const struct us
 }
 
 bool sqlite_user_list(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
-                     struct err *e)
+                      struct err *e)
 {
     bool handled; /* plain lists seek through the maintained counts */
     if (!sqlite_user_list_seek(st, a, f, out, &handled, e))

@@ -5,10 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-bool store_is_postgres(const char *db)
-{
-    return !strncmp(db, "postgresql://", 13) || !strncmp(db, "postgres://", 11);
-}
+bool store_is_postgres(const char *db) { return !strncmp(db, "postgresql://", 13) || !strncmp(db, "postgres://", 11); }
 
 void store_address_redacted(const char *db, char *out, size_t size)
 {
@@ -45,6 +42,9 @@ void store_close(struct store *st)
 #define STORE_FN_OWN(ret, name, params, args)
 #define STORE_FN(ret, name, params, args) \
     ret store_##name params { return st->ops->name args; }
+#define STORE_FN_VOID(name, params, args) \
+    void store_##name params { st->ops->name args; }
 #include "store/store_fns.def"
+#undef STORE_FN_VOID
 #undef STORE_FN
 #undef STORE_FN_OWN

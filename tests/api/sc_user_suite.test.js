@@ -41,7 +41,8 @@ const CANNOT_PASS = {
     'no_request',
 };
 function test(name, fn) {
-  return CANNOT_PASS[name] ? nodeTest(name, { todo: CANNOT_PASS[name] }, fn) : nodeTest(name, fn);
+  if (CANNOT_PASS[name]) return nodeTest(name, { todo: CANNOT_PASS[name] }, fn);
+  return nodeTest(name, fn);
 }
 test.skip = nodeTest.skip;
 

@@ -152,7 +152,7 @@ describe('SelfCommunity UI kit in a browser', { skip }, () => {
   });
 
   // marks the run failed (the temporary directory is then kept)
-  const step = (name, fn, { needsBoot = true } = {}) => it(name, async () => {
+  const step = (name, fn, { needsBoot = true, skip = false } = {}) => it(name, { skip }, async () => {
     try {
       if (needsBoot && !booted) assert.fail('the page did not show the components (see the first test)');
       await fn();

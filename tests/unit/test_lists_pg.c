@@ -508,6 +508,15 @@ static void test_check_reports_drift(void **state)
     assert_int_equal(pg_list_counts_check(f->st, NULL, NULL, &e), 1);
     exec(f, "DELETE FROM list_counts WHERE kind = 1 AND level = 3");
     assert_int_equal(pg_list_counts_check(f->st, NULL, NULL, &e), 2);
+    /* the edge lists: a kept (empty) list, a range it does not have, then no longer kept */
+    exec(f, "UPDATE users SET followers_counter = 1000 WHERE id = 70000");
+    assert_int_equal(pg_list_counts_check(f->st, NULL, NULL, &e), 2);
+    exec(f, "INSERT INTO list_edge_counts (owner, list, level, block, n) VALUES (70000, 0, 3, 5, 1)");
+    assert_int_equal(pg_list_counts_check(f->st, NULL, NULL, &e), 3);
+    exec(f, "DELETE FROM list_edge_counts WHERE owner = 70000 AND level = 1");
+    assert_int_equal(pg_list_counts_check(f->st, NULL, NULL, &e), 4);
+    /* and `hearth check` reports them with the users' counters */
+    assert_int_equal(store_user_counters_check(f->st, NULL, NULL, &e), 4 + 1); /* + followers_counter 1000 */
 }
 
 int main(void)

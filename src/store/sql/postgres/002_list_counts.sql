@@ -158,19 +158,6 @@ WHERE (l.list = 0 AND o.followers_counter >= 1000) OR (l.list = 1 AND o.followin
    OR (l.list = 2 AND o.connections_counter >= 1000)
 ON CONFLICT (owner, list, level, block) DO NOTHING;
 
--- Adds d to the ranges of the edge created at `created` in the kept list
--- (owner, list); nothing when the list is not kept.
-CREATE FUNCTION list_edge_add(p_owner bigint, p_list integer, created bigint, d bigint) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = p_owner AND list = p_list AND level = 1) THEN
-        INSERT INTO list_edge_counts AS c (owner, list, level, block, n)
-        SELECT p_owner, p_list, l.level, created >> l.shift, d FROM list_edge_levels l ORDER BY l.level
-        ON CONFLICT (owner, list, level, block) DO UPDATE SET n = c.n + excluded.n;
-    END IF;
-END;
-$$;
-
 -- a list reaching 1000: its ranges from its edges (once)
 CREATE FUNCTION list_edge_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -210,10 +197,18 @@ FOR EACH ROW WHEN (NEW.followers_counter >= 1000 OR NEW.followings_counter >= 10
                    OR NEW.connections_counter >= 1000)
 EXECUTE FUNCTION list_edge_keep();
 
+-- An edge added or removed: the ranges of the kept lists it is in (to a
+-- visible user). Both users' rows are locked first (FOR SHARE; a no-op
+-- under the stronger lock store_lock_users already took), so a
+-- concurrent status change of either, or a build of either's list
+-- (list_edge_keep), commits before what this reads or after what it
+-- writes. Most lists are not kept: then one lookup is all.
 CREATE FUNCTION list_follows_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     r follows%ROWTYPE;
     d bigint;
+    kept_followers boolean;
+    kept_followings boolean;
 BEGIN
     IF TG_OP = 'INSERT' THEN
         r := NEW;
@@ -222,16 +217,23 @@ BEGIN
         r := OLD;
         d := -1;
     END IF;
-    -- both users' rows: a concurrent status change of either, or a build of
-    -- either's list (list_edge_keep), commits before or after this, never
-    -- between what it reads and what it writes (a no-op under the
-    -- stronger lock store_lock_users already took)
     PERFORM 1 FROM users WHERE id IN (r.follower_id, r.followed_id) ORDER BY id FOR SHARE;
-    IF (SELECT status FROM users WHERE id = r.follower_id) IN ('a', 'b') THEN
-        PERFORM list_edge_add(r.followed_id, 0, r.created_us, d);
+    SELECT EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = r.followed_id AND list = 0 AND level = 1),
+           EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = r.follower_id AND list = 1 AND level = 1)
+    INTO kept_followers, kept_followings;
+    IF kept_followers THEN
+        IF (SELECT status FROM users WHERE id = r.follower_id) IN ('a', 'b') THEN
+            INSERT INTO list_edge_counts AS c (owner, list, level, block, n)
+            SELECT r.followed_id, 0, l.level, r.created_us >> l.shift, d FROM list_edge_levels l ORDER BY l.level
+            ON CONFLICT (owner, list, level, block) DO UPDATE SET n = c.n + excluded.n;
+        END IF;
     END IF;
-    IF (SELECT status FROM users WHERE id = r.followed_id) IN ('a', 'b') THEN
-        PERFORM list_edge_add(r.follower_id, 1, r.created_us, d);
+    IF kept_followings THEN
+        IF (SELECT status FROM users WHERE id = r.followed_id) IN ('a', 'b') THEN
+            INSERT INTO list_edge_counts AS c (owner, list, level, block, n)
+            SELECT r.follower_id, 1, l.level, r.created_us >> l.shift, d FROM list_edge_levels l ORDER BY l.level
+            ON CONFLICT (owner, list, level, block) DO UPDATE SET n = c.n + excluded.n;
+        END IF;
     END IF;
     RETURN NULL;
 END;
@@ -253,8 +255,12 @@ BEGIN
         d := -1;
     END IF;
     PERFORM 1 FROM users WHERE id IN (r.user_id, r.other_id) ORDER BY id FOR SHARE; -- as for follows
-    IF (SELECT status FROM users WHERE id = r.other_id) IN ('a', 'b') THEN
-        PERFORM list_edge_add(r.user_id, 2, r.created_us, d);
+    IF EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = r.user_id AND list = 2 AND level = 1) THEN
+        IF (SELECT status FROM users WHERE id = r.other_id) IN ('a', 'b') THEN
+            INSERT INTO list_edge_counts AS c (owner, list, level, block, n)
+            SELECT r.user_id, 2, l.level, r.created_us >> l.shift, d FROM list_edge_levels l ORDER BY l.level
+            ON CONFLICT (owner, list, level, block) DO UPDATE SET n = c.n + excluded.n;
+        END IF;
     END IF;
     RETURN NULL;
 END;
