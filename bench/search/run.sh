@@ -11,8 +11,18 @@
 #    compared with a full scan of every user (exact count and first page).
 # 5. The table, with the server's peak RSS, goes to stdout and
 #    bench/search/results.md. The server is stopped by its PID.
+#
+# On PostgreSQL: `run.sh --db postgresql://USER:PASS@127.0.0.1:PORT/DB` (the
+# database must exist; it is seeded once and reused the same way, with the
+# population recorded next to the SQLite data) writes results_postgres.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+
+PG_URL=""
+if [ "${1:-}" = "--db" ]; then
+  PG_URL=${2:?usage: run.sh [--db postgresql://...]}
+  case "$PG_URL" in postgresql://* | postgres://*) ;; *) echo "bench: --db takes a PostgreSQL URL"; exit 2 ;; esac
+fi
 
 BIN=${HEARTH_BIN:-build/hearth}
 USERS=${USERS:-1000000}
@@ -27,7 +37,7 @@ DATA=bench/search/data
 DB=$DATA/hearth.db
 OUT=bench/search/results.md
 
-for tool in wrk sqlite3 cc; do
+for tool in wrk cc $([ -n "$PG_URL" ] && echo psql || echo sqlite3); do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh)"; exit 1; }
 done
 [ -x "$BIN" ] || { echo "bench: build first (make build)"; exit 1; }
@@ -37,22 +47,40 @@ unset HEARTH_DB HEARTH_CLOCK_FILE
 mkdir -p "$DATA"
 index_sum=$(sha256sum src/store/sql/sqlite/005_search.sql | cut -c1-16)
 want="users=$USERS follows=$FOLLOWS seed=$SEED"
+population=$DATA/population
+seed_out=$DATA/seed.json
+if [ -n "$PG_URL" ]; then
+  # every hearth command below uses the PostgreSQL database
+  export HEARTH_DB=$PG_URL
+  DB=$PG_URL
+  OUT=bench/search/results_postgres.md
+  index_sum=$(cat src/store/sql/postgres/*.sql | sha256sum | cut -c1-16)
+  population=$DATA/population_postgres
+  seed_out=$DATA/seed_postgres.json
+  want="$want db=${PG_URL##*@}"
+fi
 
 # ---- 1. the data ----
-if [ ! -f "$DB" ] || [ "$(cat "$DATA/population" 2>/dev/null)" != "$want" ]; then
+if { [ -z "$PG_URL" ] && [ ! -f "$DB" ]; } || [ "$(cat "$population" 2>/dev/null)" != "$want" ]; then
   echo "bench: generating $USERS users (once; reused afterwards)"
-  rm -f "$DATA"/hearth.db*
+  if [ -n "$PG_URL" ]; then
+    [ "$(psql "$PG_URL" -Atc "SELECT count(*) FROM pg_tables WHERE tablename = 'users'")" = 0 ] ||
+      { echo "bench: $PG_URL already holds a hearth database: give an empty one"; exit 1; }
+  else
+    rm -f "$DATA"/hearth.db*
+  fi
   "$BIN" migrate >/dev/null
   "$BIN" user create --username admin --password 'Adm1n!pass' --role admin >/dev/null
   start=$(date +%s)
-  "$BIN" seed --users "$USERS" --follows-per-user "$FOLLOWS" --seed "$SEED" >"$DATA/seed.json"
-  echo "{\"wall_seconds\": $(( $(date +%s) - start ))}" >"$DATA/seed_wall.json"
-  echo "$want" >"$DATA/population"
-  echo "$index_sum" >"$DATA/index"
-elif [ "$(cat "$DATA/index" 2>/dev/null)" != "$index_sum" ]; then
-  echo "bench: 005_search.sql changed: rebuilding the search indexes"
+  "$BIN" seed --users "$USERS" --follows-per-user "$FOLLOWS" --seed "$SEED" >"$seed_out"
+  echo "{\"wall_seconds\": $(( $(date +%s) - start ))}" >"${seed_out%.json}_wall.json"
+  echo "$want" >"$population"
+  echo "$index_sum" >"$population.index"
+elif [ "$(cat "$population.index" 2>/dev/null)" != "$index_sum" ]; then
+  echo "bench: the search migrations changed: rebuilding the search indexes"
+  "$BIN" migrate >/dev/null
   "$BIN" seed --reindex >/dev/null
-  echo "$index_sum" >"$DATA/index"
+  echo "$index_sum" >"$population.index"
 fi
 
 # ---- 2. the server ----
@@ -72,7 +100,11 @@ base=$(sed -nE 's/.*listening on (http:[^ ]+).*/\1/p' "$tmp/out" "$tmp/err" | he
 # ---- 3. the requests ----
 # callers: active users, sampled deterministically; geo callers have coordinates
 sample() { # sql -> lines
-  sqlite3 -separator $'\t' "$DB" "$1"
+  if [ -n "$PG_URL" ]; then
+    psql "$PG_URL" -XAt -F $'\t' -c "$1"
+  else
+    sqlite3 -separator $'\t' "$DB" "$1"
+  fi
 }
 callers=$(sample "SELECT id FROM users WHERE status = 'a' AND role IS NULL ORDER BY (id * 2654435761) % 1000003 LIMIT 32")
 geo_callers=$(sample "SELECT id FROM users WHERE status = 'a' AND role IS NULL AND (position_lat IS NOT NULL OR location_lat IS NOT NULL) ORDER BY (id * 2654435761) % 1000033 LIMIT 64")
@@ -98,7 +130,7 @@ emit prefix2 "${prefix2[@]/#/user=}"
 fragment3=(mar ann ari ell ros ska ina and ale son ett ria ian ova lia eli ard ber ice uel)
 emit fragment3 "${fragment3[@]/#/user=}"
 # rare: full names that at most three users share
-mapfile -t rare < <(sample "SELECT real_name FROM users WHERE status = 'a' AND real_name <> '' AND id % 97 = 0 GROUP BY real_name_fold HAVING count(*) <= 3 ORDER BY (min(id) * 2654435761) % 1000003 LIMIT 200")
+mapfile -t rare < <(sample "SELECT min(real_name) FROM users WHERE status = 'a' AND real_name <> '' AND id % 97 = 0 GROUP BY real_name_fold HAVING count(*) <= 3 ORDER BY (min(id) * 2654435761) % 1000003 LIMIT 200")
 emit rare "${rare[@]/#/user=}"
 nga=()
 for age in -30 30-45 45+; do
@@ -131,7 +163,7 @@ declare -A label=(
 verify_bin=build/search_verify
 if [ ! -x "$verify_bin" ] || [ bench/search/verify.c -nt "$verify_bin" ] || [ build/libhearthlib.a -nt "$verify_bin" ]; then
   cc -O2 -Isrc bench/search/verify.c -o "$verify_bin" build/libhearthlib.a \
-    $(pkg-config --libs libmicrohttpd jansson libsodium sqlite3 libutf8proc) -lm -lpthread
+    $(pkg-config --libs libmicrohttpd jansson libsodium sqlite3 libpq libutf8proc gumbo libzip libcurl) -lm -lpthread
 fi
 declare -A exact engine
 for kind in "${kinds[@]}"; do
@@ -168,7 +200,7 @@ rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   echo "# Search benchmark"
   echo
   echo "$(date -u +%Y-%m-%d) · hearth $(git rev-parse --short HEAD 2>/dev/null || echo '?') · $(nproc) cores ($(uname -m)) shared with other work ·" \
-    "$USERS users (\`hearth seed --users $USERS --follows-per-user $FOLLOWS --seed $SEED\`, $(du -h "$DB" | cut -f1) database) ·" \
+    "$USERS users (\`hearth seed --users $USERS --follows-per-user $FOLLOWS --seed $SEED\`, $(if [ -n "$PG_URL" ]; then echo "PostgreSQL, $(sample "SELECT pg_size_pretty(pg_database_size(current_database()))")"; else du -h "$DB" | cut -f1; fi) database) ·" \
     "server: $SERVER_THREADS threads · wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s per kind"
   echo
   echo "| query kind | distinct requests | req/s | p50 ms | p99 ms | non-2xx |"
@@ -187,8 +219,8 @@ rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   echo "Counts and first pages checked against a full scan of every user ($VERIFY requests per kind):"
   echo
   for kind in "${kinds[@]}"; do echo "- ${label[$kind]}: ${exact[$kind]}"; done
-  if [ -f "$DATA/seed.json" ]; then
+  if [ -f "$seed_out" ]; then
     echo
-    echo "Generation (\`hearth seed\`, once): $(cat "$DATA/seed.json")"
+    echo "Generation (\`hearth seed\`, once): $(cat "$seed_out")"
   fi
 } | tee "$OUT"

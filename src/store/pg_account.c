@@ -9,6 +9,7 @@
 
 #include "core/text.h"
 #include "store/pg_internal.h"
+#include "store/pg_search.h"
 
 /* SQL's fold() of SQLite, in C: NULL stays NULL, a string that is not
  * valid UTF-8 folds to "". The result is malloc'd (free it). *oom is set
@@ -28,6 +29,11 @@ static char *fold_or_null(const char *s, bool *oom)
 /* ================================================================ */
 /* profile                                                          */
 
+/* The username's elements of search_words (pg_search.h), in order. */
+#define USERNAME_WORDS                                                                             \
+    "ARRAY(SELECT w FROM unnest(search_words) WITH ORDINALITY AS x (w, n) WHERE left(w, 1) = '1' " \
+    "ORDER BY n)"
+
 bool pg_account_profile_write(struct store *st, const struct user *u, struct err *e)
 {
     const char *real_name = u->real_name ? u->real_name : "";
@@ -37,6 +43,9 @@ bool pg_account_profile_write(struct store *st, const struct user *u, struct err
     bool oom = false;
     char *real_name_fold = fold_or_null(real_name, &oom), *location_fold = fold_or_null(location, &oom),
          *description_fold = fold_or_null(description, &oom);
+    /* search_words: the username's words kept (they lead, field 1), the
+     * others recomputed */
+    char *words = oom ? NULL : pg_search_words_dup(NULL, real_name_fold, location_fold, description_fold);
     /* coordinates in pairs: NULL unless set; "%.17g" reads back exactly */
     const char *ll[4] = {NULL, NULL, NULL, NULL};
     char b[4][32];
@@ -50,18 +59,19 @@ bool pg_account_profile_write(struct store *st, const struct user *u, struct err
         snprintf(b[3], sizeof b[3], "%.17g", u->position_lng);
         ll[2] = b[2], ll[3] = b[3];
     }
-    bool ok =
-        !oom ? pg_exec(st, e,
-                       "UPDATE users SET real_name = $1, real_name_fold = $2, bio = $3, location = $4, "
-                       "location_fold = $5, location_lat = $6::double precision, "
-                       "location_lng = $7::double precision, position_lat = $8::double precision, "
-                       "position_lng = $9::double precision, date_of_birth = $10, description = $11, "
-                       "description_fold = $12, gender = $13, website = $14, avatar = $15, cover = $16 "
-                       "WHERE id = $17",
-                       "ssssssssssssssssi", real_name, real_name_fold, u->bio ? u->bio : "", location, location_fold,
-                       ll[0], ll[1], ll[2], ll[3], u->date_of_birth, description, description_fold,
-                       u->gender ? u->gender : "Unspecified", u->website ? u->website : "", u->avatar, u->cover, u->id)
-             : err_internal(e);
+    bool ok = !oom ? pg_exec(st, e,
+                             "UPDATE users SET real_name = $1, real_name_fold = $2, bio = $3, location = $4, "
+                             "location_fold = $5, location_lat = $6::double precision, "
+                             "location_lng = $7::double precision, position_lat = $8::double precision, "
+                             "position_lng = $9::double precision, date_of_birth = $10, description = $11, "
+                             "description_fold = $12, gender = $13, website = $14, avatar = $15, cover = $16, "
+                             "search_words = " USERNAME_WORDS " || $18::text[] WHERE id = $17",
+                             "ssssssssssssssssis", real_name, real_name_fold, u->bio ? u->bio : "", location,
+                             location_fold, ll[0], ll[1], ll[2], ll[3], u->date_of_birth, description, description_fold,
+                             u->gender ? u->gender : "Unspecified", u->website ? u->website : "", u->avatar, u->cover,
+                             u->id, words)
+                   : err_internal(e);
+    free(words);
     free(real_name_fold);
     free(location_fold);
     free(description_fold);
@@ -139,7 +149,8 @@ bool pg_account_hard_delete(struct store *st, int64_t user_id, int64_t now, stru
                    "email_isvalid = 0, password_hash = NULL, real_name = '', real_name_fold = '', "
                    "bio = '', location = '', location_fold = '', location_lat = NULL, location_lng = NULL, "
                    "position_lat = NULL, position_lng = NULL, date_of_birth = NULL, "
-                   "description = '', description_fold = '', gender = 'Unspecified', website = '', avatar = NULL, "
+                   "description = '', description_fold = '', search_words = " USERNAME_WORDS ", "
+                   "gender = 'Unspecified', website = '', avatar = NULL, "
                    "cover = NULL, ext_id = NULL, reputation = 0, role = NULL, "
                    "tokens_valid_after = GREATEST(tokens_valid_after, $1), followers_counter = 0, "
                    "followings_counter = 0, connections_counter = 0, "

@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "store/pg_internal.h"
+#include "store/pg_search.h"
 #include "store/pg_list.h"
 #include "store/seed_internal.h"
 
@@ -179,7 +180,7 @@ static bool seed_users(struct seed_run *s)
                     "COPY users (id, username, username_fold, email, email_fold, real_name, real_name_fold, "
                     "location, location_fold, location_lat, location_lng, position_lat, position_lng, "
                     "date_of_birth, description, description_fold, gender, status, role, date_joined_us, "
-                    "followers_counter, followings_counter, categories_counter) FROM STDIN",
+                    "followers_counter, followings_counter, categories_counter, search_words) FROM STDIN",
                     s->e))
         return false;
     double started = seed_now_s();
@@ -210,6 +211,15 @@ static bool seed_users(struct seed_run *s)
         copy_int(&c, plan->nfollowers[i]);
         copy_int(&c, plan->nfollows[i]);
         copy_int(&c, row.ncats);
+        /* the words user writes store (pg_search.h), from the same folds */
+        char *location_fold = p->location && *p->location ? text_fold_malloc(p->location, strlen(p->location)) : NULL;
+        char *description_fold =
+            p->description && *p->description ? text_fold_malloc(p->description, strlen(p->description)) : NULL;
+        char *words = pg_search_words_dup(row.username_fold, row.real_name_fold, location_fold, description_fold);
+        copy_text(&c, words);
+        free(words);
+        free(location_fold);
+        free(description_fold);
         copy_row_end(&c);
         seed_user_row_free(&row);
         s->out->users++;

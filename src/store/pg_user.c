@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/text.h"
 #include "store/pg_internal.h"
+#include "store/pg_search.h"
 #include "store/pg_list.h"
 
 /* text_fold of s, malloc'd: NULL for NULL; "" for a string that does not
@@ -96,14 +97,16 @@ bool pg_user_insert(struct store *st, const struct user *u, int64_t *id, struct 
         free(email_fold);
         return err_internal(e);
     }
+    char *words = pg_search_words_dup(username_fold, NULL, NULL, NULL);
     /* ON CONFLICT DO NOTHING: a unique clash (also with a concurrent
      * insert) returns no row instead of aborting the transaction */
     int rc = pg_row(st, NULL, read_id, id, e,
                     "INSERT INTO users (username, username_fold, email, email_fold, password_hash, role, ext_id, "
-                    "date_joined_us) VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $8 <> 0 THEN $7 END, $9) "
-                    "ON CONFLICT DO NOTHING RETURNING id",
-                    "ssssssiii", u->username, username_fold, u->email, email_fold, u->password_hash, u->role, u->ext_id,
-                    (int64_t)u->has_ext_id, clock_now_us());
+                    "date_joined_us, search_words) VALUES ($1, $2, $3, $4, $5, $6, CASE WHEN $8 <> 0 THEN $7 END, "
+                    "$9, $10::text[]) ON CONFLICT DO NOTHING RETURNING id",
+                    "ssssssiiis", u->username, username_fold, u->email, email_fold, u->password_hash, u->role,
+                    u->ext_id, (int64_t)u->has_ext_id, clock_now_us(), words);
+    free(words);
     free(username_fold);
     free(email_fold);
     if (rc < 0)

@@ -82,7 +82,7 @@ for (let i = 1; i <= 25; i++) {
   population.users.push({ username: `pager${String(i).padStart(2, '0')}`, real_name: 'Pager Person', gender: 'Unspecified' });
 }
 
-describe('user search', { skip: h.pgPending('search.test.js') }, () => {
+describe('user search', () => {
   let s;
   let ids; // {users: {username: id}, tags: {...}, categories: {...}}
   let viewerTok;

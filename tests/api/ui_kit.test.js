@@ -284,5 +284,5 @@ describe('SelfCommunity UI kit in a browser', { skip }, () => {
     await option.first().waitFor({ state: 'visible', timeout: WAIT_MS });
     await shot('search.png');
     assert.deepEqual(problems, [], context());
-  }, { skip: h.pgPending('ui_kit.test.js: SearchAutocomplete: typing a name asks hearth and shows the user') });
+  });
 });
