@@ -292,8 +292,8 @@ bool pg_lock_users(struct store *st, const int64_t *ids, size_t n, struct err *e
     bool ok = true;
     for (size_t at = 0; ok && at < m; at += LOCK_SLICE) {
         size_t k = m - at < LOCK_SLICE ? m - at : LOCK_SLICE;
-        PGresult *r = pg_run(st, e, "SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", "a",
-                             sorted + at, k);
+        PGresult *r =
+            pg_run(st, e, "SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", "a", sorted + at, k);
         ok = r != NULL;
         PQclear(r);
     }
