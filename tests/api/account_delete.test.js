@@ -83,13 +83,9 @@ describe('delete (DELETE /user/{id}/)', () => {
       multipart: { avatar: new File([PNG], 'a.png'), cover: new File([GIF], 'c.gif'), real_name: 'Real Name', bio: 'bio', location: 'Rome', location_lat_lng: '41.9,12.5', position_lat_lng: '1,2', date_of_birth: '1990-01-01', description: 'desc', gender: 'Male', website: 'https://example.com' },
     });
     expectStatus(r, 200);
-    // PostgreSQL keeps the folded names in columns hearth writes (SQLite
-    // folds them in SQL): the names here are their own folds
-    const fold = (name) => (s.pg ? `, '${name}'` : '');
-    const foldCol = s.pg ? ', name_fold' : '';
-    sql(`INSERT INTO tags (name${foldCol}, created_us) VALUES ('tag-${u.id}'${fold(`tag-${u.id}`)}, ${t});
+    sql(`INSERT INTO tags (name, created_us) VALUES ('tag-${u.id}', ${t});
          INSERT INTO user_tags VALUES (${u.id}, (SELECT id FROM tags WHERE name = 'tag-${u.id}'));
-         INSERT INTO categories (name${foldCol}, slug, lastmod_us) VALUES ('cat-${u.id}'${fold(`cat-${u.id}`)}, 'cat-${u.id}', ${t});
+         INSERT INTO categories (name, slug, lastmod_us) VALUES ('cat-${u.id}', 'cat-${u.id}', ${t});
          INSERT INTO category_follows VALUES (${u.id}, (SELECT id FROM categories WHERE name = 'cat-${u.id}'), ${t});
          INSERT INTO posts (type, author_id, html, summary, added_us, last_activity_us) VALUES ('post', ${u.id}, '<p>hi</p>', 'hi', ${t}, ${t});
          INSERT INTO post_categories VALUES ((SELECT max(id) FROM posts), (SELECT id FROM categories WHERE name = 'cat-${u.id}'));
