@@ -278,23 +278,27 @@ static int compare_ids(const void *a, const void *b)
 
 bool pg_lock_users(struct store *st, const int64_t *ids, size_t n, struct err *e)
 {
-    enum { MAX_LOCKED = 4096 };
-    if (n > MAX_LOCKED)
+    enum { LOCK_SLICE = 1000 }; /* ids per statement */
+    int64_t *sorted = n ? malloc(n * sizeof *sorted) : NULL;
+    if (n && !sorted)
         return err_internal(e);
-    int64_t sorted[MAX_LOCKED];
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
         if (ids[i] > 0)
             sorted[m++] = ids[i];
-    if (!m)
-        return true;
     qsort(sorted, m, sizeof *sorted, compare_ids);
-    /* one statement, in id order: two writers of the same users queue on
-     * the first of them instead of deadlocking */
-    PGresult *r =
-        pg_run(st, e, "SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", "a", sorted, m);
-    PQclear(r);
-    return r != NULL;
+    /* in id order, a slice at a time: two writers of the same users queue
+     * on the first of them instead of deadlocking */
+    bool ok = true;
+    for (size_t at = 0; ok && at < m; at += LOCK_SLICE) {
+        size_t k = m - at < LOCK_SLICE ? m - at : LOCK_SLICE;
+        PGresult *r = pg_run(st, e, "SELECT id FROM users WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE", "a",
+                             sorted + at, k);
+        ok = r != NULL;
+        PQclear(r);
+    }
+    free(sorted);
+    return ok;
 }
 
 /* ================================================================ */

@@ -260,6 +260,7 @@ static bool seed_follows(struct seed_run *s)
     struct copy c = {.st = s->st};
     if (!copy_begin(&c, "COPY follows (follower_id, followed_id, created_us) FROM STDIN", s->e))
         return false;
+    double started = seed_now_s();
     for (int64_t i = 0; i < plan->n; i++) {
         for (int j = 0; j < plan->nfollows[i]; j++) {
             copy_int(&c, plan->first + i);
@@ -267,6 +268,11 @@ static bool seed_follows(struct seed_run *s)
             copy_int(&c, (SEED_JOINED_TO + i) * 1000000);
             copy_row_end(&c);
             s->out->follows++;
+        }
+        if ((i + 1) % SEED_BATCH == 0 || i + 1 == plan->n) {
+            double phase = seed_now_s() - started;
+            seed_progress(s->o, "seed: %lld follows, %.0f follows/s (%.1f s)", (long long)s->out->follows,
+                          phase > 0 ? (double)s->out->follows / phase : 0.0, seed_now_s() - s->t0);
         }
     }
     return copy_end(&c, s->e);

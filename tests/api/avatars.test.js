@@ -503,7 +503,7 @@ describe('avatar gallery', () => {
   });
 });
 
-describe('migration 010: existing avatars enter the gallery as primary', () => {
+describe('migration 010: existing avatars enter the gallery as primary', { skip: h.sqliteOnly('SQLite\'s migration 010 undone and applied again (PostgreSQL\'s schema starts with the gallery)') }, () => {
   let s;
   after(async () => { if (s) await s.stop(); });
 

@@ -14,14 +14,22 @@ const h = require('./harness');
 const BIN = process.env.HEARTH_BIN || path.join(h.REPO, 'build', 'hearth');
 const SCRIPT = '/usr/bin/script';
 
-describe('hearth seed progress', { skip: h.pgPending('seed_progress.test.js') }, () => {
+describe('hearth seed progress', () => {
   let dir;
   let env;
-  before(() => {
+  let pgDb = null; // with HEARTH_TEST_PG: a fresh database of its own
+  before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-seed-'));
     env = { PATH: process.env.PATH, HEARTH_DATA_DIR: dir, HEARTH_PASSWORD_COST: 'min' };
+    if (h.pg) {
+      pgDb = await h.createDatabase();
+      env.HEARTH_DB = pgDb.url;
+    }
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (pgDb) await h.dropDatabase(pgDb.name);
+  });
 
   it('is quiet when stderr is not a terminal', () => {
     const r = spawnSync(BIN, ['seed', '--users', '20', '--follows-per-user', '2'], { env, encoding: 'utf8' });

@@ -275,7 +275,7 @@ describe('suggestions: people, friendship mode', () => {
   });
 });
 
-describe('suggestions: search (users and categories)', () => {
+describe('suggestions: search (users and categories)', { skip: h.pgPending('suggestions.test.js: user search') }, () => {
   let s;
   let me; let mus; let musician; let amuse; let xavier; let musketeer; let mushy;
   const cats = {};
@@ -488,7 +488,7 @@ describe('matching usernames (POST /user/match/)', () => {
   });
   after(async () => { if (s) await s.stop(); });
 
-  it('answers the autocomplete items of the names that exist, case-insensitive, in the order given, once each', async () => {
+  it('answers the autocomplete items of the names that exist, case-insensitive, in the order given, once each', { skip: h.pgPending('suggestions.test.js: user search') }, async () => {
     h.client(s.base, me.token);
     const out = await sc.UserService.matchUsernames(['BOB_M', 'nobody', 'alice_m', 'carol_m', 'dave_m', 'erin_m',
       'frank_m', 'Bob_m', ' alice_M ']);

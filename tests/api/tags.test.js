@@ -209,7 +209,7 @@ describe('tags', () => {
       assert.deepEqual(tagNames(asAdmin.body), ['mentor', 'retired', 'secret']);
     });
 
-    it('in lists and searches too', async () => {
+    it('in lists and searches too', { skip: h.pgPending('tags.test.js: user search') }, async () => {
       const list = await s.api('GET', '/api/v2/user/?username=alice', { token: bobTok });
       assert.deepEqual(tagNames(list.body.results[0]), ['mentor']);
       const found = await s.api('GET', '/api/v2/user/search/?user=alice', { token: bobTok });
@@ -221,7 +221,7 @@ describe('tags', () => {
       assert.deepEqual(page.results[0].tags.map((t) => t.name), ['mentor']);
     });
 
-    it('the tag filter of search follows the same visibility', async () => {
+    it('the tag filter of search follows the same visibility', { skip: h.pgPending('tags.test.js: user search') }, async () => {
       const asBob = await s.api('GET', `/api/v2/user/search/?tag=${tags.secret.id}`, { token: bobTok });
       assert.equal(asBob.body.count, 0);
       const asAdmin = await api('GET', `/api/v2/user/search/?tag=${tags.secret.id}`);
@@ -274,6 +274,10 @@ describe('tags', () => {
       for (const [value, code] of bad) {
         const res = await api('POST', '/api/v2/sso/signup/', { body: { username: 'mallory', tags: value } });
         expectFieldError(res, 400, 'tags', code);
+        if (h.pg) { // the list's text filter is user search, which comes later on PostgreSQL
+          assert.equal(s.sql("SELECT count(*) FROM users WHERE username = 'mallory'"), '0', `no user after tags=${JSON.stringify(value)}`);
+          continue;
+        }
         const found = await api('GET', '/api/v2/user/?username=mallory');
         assert.equal(found.body.count, 0, `no user after tags=${JSON.stringify(value)}`);
       }

@@ -152,7 +152,7 @@ describe('SelfCommunity UI kit in a browser', { skip }, () => {
   });
 
   // marks the run failed (the temporary directory is then kept)
-  const step = (name, fn, { needsBoot = true } = {}) => it(name, async () => {
+  const step = (name, fn, { needsBoot = true, skip = false } = {}) => it(name, { skip }, async () => {
     try {
       if (needsBoot && !booted) assert.fail('the page did not show the components (see the first test)');
       await fn();
@@ -284,5 +284,5 @@ describe('SelfCommunity UI kit in a browser', { skip }, () => {
     await option.first().waitFor({ state: 'visible', timeout: WAIT_MS });
     await shot('search.png');
     assert.deepEqual(problems, [], context());
-  });
+  }, { skip: h.pgPending('ui_kit.test.js: SearchAutocomplete: typing a name asks hearth and shows the user') });
 });
