@@ -15,6 +15,8 @@ packages=(
   nodejs npm
   python3-aiosmtpd
   sqlite3 wrk
+  # the cluster API test's load balancer (tests/api/cluster.test.js)
+  haproxy
   clang libclang-rt-14-dev clang-format cppcheck
   chromium
 )
