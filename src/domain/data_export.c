@@ -122,11 +122,11 @@ bool data_export_request(struct store *st, struct arena *a, const struct princip
         return err_set(e, ERR_UNAUTHENTICATED, "not_authenticated", "Authentication credentials were not provided.");
     if (!base_url || strlen(base_url) >= DATA_EXPORT_BASE_MAX)
         base_url = "";
-    /* the decision and the new row under one write lock: two requests at
-     * once queue one build */
+    /* the decision and the new row under one write lock (the user's row
+     * on PostgreSQL): two requests at once queue one build */
     if (!store_begin(st, e))
         return false;
-    if (!data_export_status_get(st, a, who->user_id, out, e))
+    if (!store_lock_users(st, &who->user_id, 1, e) || !data_export_status_get(st, a, who->user_id, out, e))
         return rollback(st);
     int retry_after = 0;
     int64_t now = clock_now_us();
