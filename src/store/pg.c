@@ -15,8 +15,9 @@
 #include "core/stats.h"
 #include "store/migrate.h"
 
-/* The advisory lock key every hearth holds while it migrates (and while
- * it creates the first admin): "hearth.m" as a big-endian integer. */
+/* The advisory lock key every hearth holds while it migrates: "hearth.m"
+ * as a big-endian integer (the first admin is made under "hearth.b",
+ * pg_ratelimit.c). */
 #define PG_MIGRATE_LOCK 0x6865617274682e6dLL
 
 /* ================================================================ */
@@ -387,8 +388,8 @@ bool pg_migrate(struct store *st, struct err *e)
         return false;
     store_rollback(st);
     /* several servers starting at once: one migrates, the others wait and
-     * then find every migration applied */
-    /* failures go to the caller in e, in one line, not to the log */
+     * then find every migration applied; failures go to the caller in e,
+     * in one line, not to the log */
     st->pg->quiet = true;
     PGresult *r = pg_run(st, e, "SELECT pg_advisory_lock($1)", "i", (int64_t)PG_MIGRATE_LOCK);
     if (!r) {
