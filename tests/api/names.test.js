@@ -131,10 +131,6 @@ describe('names and free text', () => {
     for (const [what, ch] of FORBIDDEN) {
       const r = await s.api('POST', '/api/v2/sso/signup/', { token: s.admin.token, body: { username: `bad${ch}name` } });
       expectFieldError(r, 400, 'username', 'invalid');
-      if (h.pg) { // the list's text filter is user search, which comes later on PostgreSQL
-        assert.equal(s.sql("SELECT count(*) FROM users WHERE username LIKE 'bad%name'"), '0', what);
-        continue;
-      }
       const gone = await s.api('GET', `/api/v2/user/?username=${encodeURIComponent('badname')}`, { token: s.admin.token });
       expectStatus(gone, 200);
       assert.equal(gone.body.count, 0, what);

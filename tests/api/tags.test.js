@@ -274,10 +274,6 @@ describe('tags', () => {
       for (const [value, code] of bad) {
         const res = await api('POST', '/api/v2/sso/signup/', { body: { username: 'mallory', tags: value } });
         expectFieldError(res, 400, 'tags', code);
-        if (h.pg) { // the list's text filter is user search, which comes later on PostgreSQL
-          assert.equal(s.sql("SELECT count(*) FROM users WHERE username = 'mallory'"), '0', `no user after tags=${JSON.stringify(value)}`);
-          continue;
-        }
         const found = await api('GET', '/api/v2/user/?username=mallory');
         assert.equal(found.body.count, 0, `no user after tags=${JSON.stringify(value)}`);
       }
