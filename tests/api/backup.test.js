@@ -68,3 +68,18 @@ describe('hearth backup', { skip: h.sqliteOnly('hearth backup copies the SQLite 
     assert.match(r.stderr, /usage: hearth backup PATH/);
   });
 });
+
+describe('hearth backup on PostgreSQL', { skip: !h.pg && 'PostgreSQL only: there the copy is pg_dump\'s' }, () => {
+  let s;
+  before(async () => { s = await h.startServer(); });
+  after(async () => { if (s) await s.stop(); });
+
+  it('refuses, names pg_dump and writes no file', async () => {
+    const file = path.join(s.dir, 'copy.db');
+    const r = await s.run(['backup', file]);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /pg_dump/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.equal(fs.existsSync(file), false);
+  });
+});
