@@ -20,6 +20,9 @@
 #include "store/store.h"
 #include "store/test_hooks.h"
 
+/* store_set_sync_full's setting, for the backends' connection setup. */
+bool store_sync_full(void);
+
 struct store_ops {
 #define STORE_FN(ret, name, params, args) ret(*name) params;
 #define STORE_FN_OWN STORE_FN

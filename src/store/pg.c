@@ -29,8 +29,9 @@ static PGconn *connect_url(const char *url, char *msg, size_t msg_size)
     char options[256];
     snprintf(options, sizeof options,
              "-c statement_timeout=%d -c lock_timeout=%d -c idle_in_transaction_session_timeout=%d "
-             "-c client_min_messages=warning -c TimeZone=UTC",
-             (int)PG_STATEMENT_TIMEOUT_MS, (int)PG_LOCK_TIMEOUT_MS, (int)PG_IDLE_TX_TIMEOUT_MS);
+             "-c client_min_messages=warning -c TimeZone=UTC%s",
+             (int)PG_STATEMENT_TIMEOUT_MS, (int)PG_LOCK_TIMEOUT_MS, (int)PG_IDLE_TX_TIMEOUT_MS,
+             store_sync_full() ? " -c synchronous_commit=on" : "");
     char timeout[16];
     snprintf(timeout, sizeof timeout, "%d", (int)PG_CONNECT_TIMEOUT_S);
     /* the URL first (expand_dbname), then what hearth adds to it */

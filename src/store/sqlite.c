@@ -96,7 +96,6 @@ enum {
     STORE_MMAP_BYTES = 256 * 1024 * 1024,
 };
 
-static bool store_sync_full;
 static pthread_once_t store_global_once = PTHREAD_ONCE_INIT;
 
 /* Before SQLite initialises: every connection is used by one thread at a
@@ -107,8 +106,6 @@ static void store_global_init(void)
     sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
-
-void store_set_sync_full(bool full) { store_sync_full = full; }
 
 /* Waiting for the write lock: SQLite's own busy timeout retries after 1, 2,
  * 5, 10 ... 100 ms, so a writer that waited a little retries rarely and can
@@ -168,7 +165,7 @@ struct store *sqlite_store_open(const char *path, struct err *e)
     snprintf(setup, sizeof setup,
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
              "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536; PRAGMA mmap_size=%d;",
-             store_sync_full ? "FULL" : "NORMAL", (int)STORE_MMAP_BYTES);
+             store_sync_full() ? "FULL" : "NORMAL", (int)STORE_MMAP_BYTES);
     if (sqlite3_exec(st->lite->db, setup, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_create_function(st->lite->db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                                 fn_fold, NULL, NULL) != SQLITE_OK ||

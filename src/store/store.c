@@ -5,6 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+static bool sync_full;
+
+void store_set_sync_full(bool full) { sync_full = full; }
+
+bool store_sync_full(void) { return sync_full; }
+
 bool store_is_postgres(const char *db) { return !strncmp(db, "postgresql://", 13) || !strncmp(db, "postgres://", 11); }
 
 void store_address_redacted(const char *db, char *out, size_t size)

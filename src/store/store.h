@@ -124,7 +124,8 @@ bool store_lock_users(struct store *st, const int64_t *ids, size_t n, struct err
  * start): false (the default) is SQLite's synchronous=NORMAL in WAL mode,
  * which survives a crash of the process but may lose the last commits on
  * a power loss or OS crash; true is synchronous=FULL, which syncs the log
- * on every commit. */
+ * on every commit. On PostgreSQL, false keeps the server's
+ * synchronous_commit and true sets it to on for hearth's sessions. */
 void store_set_sync_full(bool full);
 
 /* ---- users ---- */

@@ -79,7 +79,7 @@ describe('access log', () => {
 });
 
 describe('durability setting', () => {
-  it('--sync full sets synchronous=FULL; normal is the default; anything else is refused', { skip: h.sqliteOnly('--sync is SQLite\'s PRAGMA synchronous') }, async () => {
+  it('--sync full sets synchronous=FULL; normal is the default; anything else is refused', { skip: h.pg && 'SQLite: PRAGMA synchronous (PostgreSQL: below)' }, async () => {
     const s = await h.startServer({ env: { HEARTH_SYNC: 'full' } });
     try {
       assert.equal((await s.run(['sql', 'PRAGMA synchronous'])).stdout.trim(), '2');
@@ -88,6 +88,20 @@ describe('durability setting', () => {
       assert.equal(bad.code, 2);
       assert.match(bad.stderr, /sync must be normal or full/);
       // the server itself serves and writes with it
+      const alice = await s.createUser({ username: 'alice', password: 'Al1ce-secret' });
+      assert.equal((await s.api('GET', `/api/v2/user/${alice.id}/`)).status, 200);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('on PostgreSQL --sync full sets synchronous_commit=on; normal keeps the server\'s setting', { skip: !h.pg && 'PostgreSQL only' }, async () => {
+    const s = await h.startServer({ env: { HEARTH_SYNC: 'full' } });
+    try {
+      const db = s.sql('SELECT current_database()');
+      s.sql(`ALTER DATABASE "${db}" SET synchronous_commit = off`);
+      assert.equal((await s.run(['sql', 'SHOW synchronous_commit'])).stdout.trim(), 'on');
+      assert.equal((await s.run(['sql', 'SHOW synchronous_commit', '--sync', 'normal'])).stdout.trim(), 'off');
       const alice = await s.createUser({ username: 'alice', password: 'Al1ce-secret' });
       assert.equal((await s.api('GET', `/api/v2/user/${alice.id}/`)).status, 200);
     } finally {
