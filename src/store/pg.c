@@ -122,6 +122,15 @@ bool pg_fail(struct store *st, const PGresult *r, struct err *e, const char *wha
         e->retry_after = 1;
         return false;
     }
+    if (state && (!strncmp(state, "53", 2) || !strncmp(state, "58", 2))) {
+        /* the database server's disk is full (53100), it is out of memory
+         * or connections, or its device fails (class 58): the operator's
+         * to fix, as sqlite_fail says; logged once per interval */
+        fault_log(what, msg && *msg ? msg : state);
+        if (!strcmp(state, "53100"))
+            return err_storage_full(e);
+        return err_unavailable(e);
+    }
     if (state && !strcmp(state, "57014")) { /* statement_timeout */
         log_error("postgresql: %s: %s", what, msg);
         err_set(e, ERR_UNAVAILABLE, "timeout", "The database took too long; try again shortly.");

@@ -75,27 +75,41 @@ bool pg_ratelimit_reset(struct store *st, const char *key_hex, struct err *e)
     return pg_exec(st, e, "DELETE FROM auth_failures WHERE key_hash = decode($1, 'hex')", "s", key_hex);
 }
 
+/* The secret stored under name: 1 copied to out, 0 none yet, -1 error. */
+static int read_secret(struct store *st, const char *name, char *out, size_t size, struct err *e)
+{
+    PGresult *r = pg_run(st, e, "SELECT value FROM server_secrets WHERE name = $1", "s", name);
+    if (!r)
+        return -1;
+    const char *value = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : NULL;
+    int found = value ? 1 : 0;
+    if (value && strlen(value) < size)
+        strcpy(out, value);
+    else if (value)
+        found = -1;
+    PQclear(r);
+    if (found < 0)
+        err_internal(e);
+    return found;
+}
+
 int pg_server_secret(struct store *st, const char *name, const char *candidate, char *out, size_t size, struct err *e)
 {
-    /* the first server to insert wins; every server then reads the winner */
+    /* read first, so a start writes nothing once the secret exists (a
+     * database whose disk is full still starts); otherwise the first
+     * server to insert wins and every server then reads the winner */
+    int found = read_secret(st, name, out, size, e);
+    if (found != 0)
+        return found;
     if (!pg_exec(st, e,
                  "INSERT INTO server_secrets (name, value, created_at) VALUES ($1, $2, $3) "
                  "ON CONFLICT (name) DO NOTHING",
                  "ssi", name, candidate, clock_now()))
         return -1;
-    PGresult *r = pg_run(st, e, "SELECT value FROM server_secrets WHERE name = $1", "s", name);
-    if (!r)
-        return -1;
-    const char *value = PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : NULL;
-    bool ok = value && strlen(value) < size;
-    if (ok)
-        strcpy(out, value);
-    PQclear(r);
-    if (!ok) {
+    found = read_secret(st, name, out, size, e);
+    if (found == 0)
         err_internal(e);
-        return -1;
-    }
-    return 1;
+    return found == 1 ? 1 : -1;
 }
 
 bool pg_bootstrap_lock(struct store *st, struct err *e)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/fault.h"
 #include "core/log.h"
 
 /* PostgreSQL's type oids for the parameter letters. */
@@ -212,6 +213,35 @@ static bool text_name(struct store *st, const char *sql, const struct params *p,
     return true;
 }
 
+/* Whether sql changes data: it starts with a writing verb, or is a WITH
+ * whose parts write. (The store's statements are upper-case literals.) */
+static bool statement_writes(const char *sql)
+{
+    sql += strspn(sql, " \t\n");
+    static const char *const verbs[] = {"INSERT", "UPDATE", "DELETE", "COPY", "TRUNCATE", "MERGE"};
+    for (size_t i = 0; i < sizeof verbs / sizeof *verbs; i++)
+        if (!strncmp(sql, verbs[i], strlen(verbs[i])))
+            return true;
+    return !strncmp(sql, "WITH", 4) && (strstr(sql, "INSERT ") || strstr(sql, "UPDATE ") || strstr(sql, "DELETE "));
+}
+
+/* The test switch (core/fault.h): while it is on, a statement that writes
+ * fails as a full disk (SQLSTATE 53100) or a failing device (58030) would
+ * make it fail, through the same error pg_fail gives for those. */
+static bool fault_refuses(const char *sql, struct err *e)
+{
+    enum fault_kind k = fault_injected();
+    if (k == FAULT_NONE || !statement_writes(sql))
+        return false;
+    fault_log("statement", k == FAULT_FULL ? "could not extend file: No space left on device (test switch)"
+                                           : "could not write block: Input/output error (test switch)");
+    if (k == FAULT_FULL)
+        err_storage_full(e);
+    else
+        err_unavailable(e);
+    return true;
+}
+
 static PGresult *run_once(struct store *st, const char *sql, bool literal, const struct params *p, struct err *e);
 
 /* Runs sql with p. A connection found lost outside a transaction (the
@@ -230,7 +260,7 @@ static PGresult *run(struct store *st, const char *sql, bool literal, const stru
 /* Runs sql with p: through the named statement, or unnamed (name 0). */
 static PGresult *run_once(struct store *st, const char *sql, bool literal, const struct params *p, struct err *e)
 {
-    if (!pg_connection_ok(st, e))
+    if (!pg_connection_ok(st, e) || fault_refuses(sql, e))
         return NULL;
     unsigned name;
     if (!(literal ? literal_name(st, sql, p, &name, e) : text_name(st, sql, p, &name, e)))
@@ -320,7 +350,7 @@ int pg_exec_unique(struct store *st, struct err *e, const char *sql, const char 
      * answer, not an error to log */
     int result = -1;
     unsigned name;
-    if (pg_connection_ok(st, e) && literal_name(st, sql, &p, &name, e)) {
+    if (pg_connection_ok(st, e) && !fault_refuses(sql, e) && literal_name(st, sql, &p, &name, e)) {
         char id[16];
         snprintf(id, sizeof id, "s%u", name);
         PGresult *r = name ? PQexecPrepared(st->pg->conn, id, p.n, p.values, NULL, NULL, 0)

@@ -106,8 +106,8 @@ async function dropDatabase(name) {
 }
 
 // Skip options for node:test ({ skip: h.sqliteOnly('why') }): a test about
-// SQLite itself (a database file, sqlite3 internals, hearth backup, faults
-// injected through SQLite's VFS) does not run on PostgreSQL.
+// SQLite itself (a database file, sqlite3 internals, hearth backup, a
+// database file on a full tmpfs) does not run on PostgreSQL.
 function sqliteOnly(reason) {
   return pg ? `SQLite only: ${reason}` : false;
 }
