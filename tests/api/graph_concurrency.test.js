@@ -160,6 +160,24 @@ describe('graph: counters under concurrency', () => {
     assert.equal((await s.run(['check'])).code, 0);
   });
 
+  it('hearth check finds a drift in each of the eight counters, on the user it drifted on', async () => {
+    const [u, v] = await g.makeUsers(s, 'drift8', 2);
+    // real edges on u, so a drift is told from a true count that is not 0
+    expectStatus(await s.api('POST', `/api/v2/user/${u.id}/connection/request/`, { token: v.token }), 204);
+    const columns = ['followers_counter', 'followings_counter', 'connections_counter', 'connection_requests_sent_counter',
+      'connection_requests_received_counter', 'posts_counter', 'discussions_counter', 'categories_counter'];
+    for (const col of columns) {
+      const stored = Number(g.sql(s, `SELECT ${col} FROM users WHERE id = ${u.id};`));
+      g.sql(s, `UPDATE users SET ${col} = ${col} + 3 WHERE id = ${u.id};`);
+      const check = await s.run(['check']);
+      assert.equal(check.code, 1, `${col}: ${check.stdout}`);
+      assert.match(check.stdout, new RegExp(`user ${u.id}: ${col} is ${stored + 3}, the edges give ${stored}`));
+      assert.match(check.stdout, /counters: 1 difference/, col);
+      g.sql(s, `UPDATE users SET ${col} = ${stored} WHERE id = ${u.id};`);
+    }
+    assert.equal((await s.run(['check'])).code, 0);
+  });
+
   it('parallel hides near the limit: exactly the room left succeeds, the others are limit_reached', async () => {
     const LIMIT = 10000; // GRAPH_HIDES_MAX
     const ROOM = 2;
