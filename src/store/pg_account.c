@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "store/pg_internal.h"
 #include "store/pg_search.h"
+#include "store/portable_sql.h"
 
 /* SQL's fold() of SQLite, in C: NULL stays NULL, a string that is not
  * valid UTF-8 folds to "". The result is malloc'd (free it). *oom is set
@@ -123,24 +124,11 @@ bool pg_account_soft_delete(struct store *st, int64_t user_id, int64_t now, stru
 
 bool pg_account_hard_delete(struct store *st, int64_t user_id, int64_t now, struct err *e)
 {
-    /* every table of the core schema that names a user; post_categories
-     * before posts (the foreign keys would cascade, but being explicit keeps
-     * this list the one place to read). The avatar gallery, provider
+    /* every table of the core schema that names a user (portable_sql.h).
+     * The avatar gallery, provider
      * associations and sign-up rows go elsewhere (store_avatar_purge, the
      * tombstone trigger of 003_accounts, the codes' caller). */
-    static const char *const deletes[] = {
-        "DELETE FROM follows WHERE follower_id = $1 OR followed_id = $1",
-        "DELETE FROM connections WHERE user_id = $1 OR other_id = $1",
-        "DELETE FROM connection_requests WHERE from_user_id = $1 OR to_user_id = $1",
-        "DELETE FROM hides WHERE user_id = $1 OR hidden_id = $1",
-        "DELETE FROM user_tags WHERE user_id = $1",
-        "DELETE FROM category_follows WHERE user_id = $1",
-        "DELETE FROM post_categories WHERE post_id IN (SELECT id FROM posts WHERE author_id = $1)",
-        "DELETE FROM posts WHERE author_id = $1",
-        "DELETE FROM user_settings WHERE user_id = $1",
-        "DELETE FROM email_changes WHERE user_id = $1",
-        "DELETE FROM oauth_tokens WHERE user_id = $1",
-    };
+    static const char *const deletes[] = {USER_ROW_DELETES};
     for (size_t i = 0; i < sizeof deletes / sizeof deletes[0]; i++)
         if (!pg_exec(st, e, deletes[i], "i", user_id))
             return false;

@@ -9,49 +9,17 @@
 
 #include <string.h>
 
+#include "store/export_rows.h"
 #include "store/pg_internal.h"
 
 /* ================================================================ */
-/* status words                                                     */
-
-static const struct {
-    enum store_export_status status;
-    const char *word;
-} status_words[] = {
-    {STORE_EXPORT_PENDING, "pending"},
-    {STORE_EXPORT_RUNNING, "running"},
-    {STORE_EXPORT_READY, "ready"},
-    {STORE_EXPORT_FAILED, "failed"},
-};
-
-static const char *status_word(enum store_export_status s)
-{
-    for (size_t i = 0; i < sizeof status_words / sizeof status_words[0]; i++)
-        if (status_words[i].status == s)
-            return status_words[i].word;
-    return NULL;
-}
-
-static enum store_export_status status_of(const char *word)
-{
-    for (size_t i = 0; word && i < sizeof status_words / sizeof status_words[0]; i++)
-        if (!strcmp(status_words[i].word, word))
-            return status_words[i].status;
-    return STORE_EXPORT_NONE;
-}
-
-/* ================================================================ */
 /* rows                                                             */
-
-#define EXPORT_COLUMNS                                                                                       \
-    "user_id, status, requested_us, started_us, completed_us, downloaded_us, file_name, size_bytes, error, " \
-    "attempts, base_url"
 
 static void read_export(struct arena *a, const PGresult *r, int row, void *out)
 {
     struct store_export *x = out;
     x->user_id = pg_col_int(r, row, 0);
-    x->status = status_of(PQgetisnull(r, row, 1) ? NULL : PQgetvalue(r, row, 1));
+    x->status = export_status_of(PQgetisnull(r, row, 1) ? NULL : PQgetvalue(r, row, 1));
     x->requested_us = pg_col_int(r, row, 2);
     x->started_us = pg_col_int(r, row, 3);
     x->completed_us = pg_col_int(r, row, 4);
@@ -97,7 +65,7 @@ int pg_export_claim(struct store *st, struct arena *a, int64_t now_us, const cha
 int pg_export_finish(struct store *st, int64_t user_id, const char *file_name, enum store_export_status status,
                      int64_t now_us, int64_t size_bytes, const char *error, struct err *e)
 {
-    const char *word = status_word(status);
+    const char *word = export_status_word(status);
     if (!word || status == STORE_EXPORT_RUNNING)
         return err_internal(e), -1;
     int64_t changed =

@@ -16,34 +16,10 @@
 #include <string.h>
 
 #include "store/pg_internal.h"
+#include "store/portable_sql.h"
 
 /* ================================================================ */
 /* who may be suggested                                             */
-
-/* As SQLite's: a user X may be suggested to the viewer $1 when X is
- * approved (status a), is not the viewer, neither hides the other, and
- * (follow mode) the viewer does not follow X, or (friendship mode) they are
- * not connected and no connection request exists between them. */
-#define NOT_HIDDEN_EITHER_WAY(x)                                                     \
-    "NOT EXISTS (SELECT 1 FROM hides sh WHERE sh.user_id = $1 AND sh.hidden_id = " x \
-    ") AND NOT EXISTS (SELECT 1 FROM hides sh WHERE sh.user_id = " x " AND sh.hidden_id = $1)"
-#define SUGGESTABLE_FOLLOW(x)                                                                             \
-    x " <> $1 AND NOT EXISTS (SELECT 1 FROM follows sf WHERE sf.follower_id = $1 AND sf.followed_id = " x \
-      ") AND " NOT_HIDDEN_EITHER_WAY(x)
-#define SUGGESTABLE_FRIEND(x)                                                                                    \
-    x " <> $1 AND NOT EXISTS (SELECT 1 FROM connections sc WHERE sc.user_id = $1 AND sc.other_id = " x           \
-      ") AND NOT EXISTS (SELECT 1 FROM connection_requests sr WHERE sr.from_user_id = $1 AND sr.to_user_id = " x \
-      ") AND NOT EXISTS (SELECT 1 FROM connection_requests sr WHERE sr.from_user_id = " x                        \
-      " AND sr.to_user_id = $1) AND " NOT_HIDDEN_EITHER_WAY(x)
-
-/* The same users as a set: the viewer and everyone the viewer relates to. */
-#define RELATED_HIDES \
-    " UNION SELECT hidden_id FROM hides WHERE user_id = $1 UNION SELECT user_id FROM hides WHERE hidden_id = $1"
-#define RELATED_FOLLOW "SELECT $1 UNION SELECT followed_id FROM follows WHERE follower_id = $1" RELATED_HIDES
-#define RELATED_FRIEND                                                                                      \
-    "SELECT $1 UNION SELECT other_id FROM connections WHERE user_id = $1 UNION SELECT to_user_id FROM "     \
-    "connection_requests WHERE from_user_id = $1 UNION SELECT from_user_id FROM connection_requests WHERE " \
-    "to_user_id = $1" RELATED_HIDES
 
 /* The candidates among the ids $2 (bigint[]), with their popularity. */
 #define ELIGIBLE_SQL(suggestable, counter) \

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "store/portable_sql.h"
 #include "store/sqlite_internal.h"
 
 /* SQLite numbers `$N` parameters in order of first appearance, not by N:
@@ -116,22 +117,8 @@ bool sqlite_account_soft_delete(struct store *st, int64_t user_id, int64_t now, 
 
 bool sqlite_account_hard_delete(struct store *st, int64_t user_id, int64_t now, struct err *e)
 {
-    /* every table of 001/002 that names a user; post_categories before posts
-     * (the foreign keys would cascade, but being explicit keeps this list the
-     * one place to read) */
-    static const char *const deletes[] = {
-        "DELETE FROM follows WHERE follower_id = $1 OR followed_id = $1",
-        "DELETE FROM connections WHERE user_id = $1 OR other_id = $1",
-        "DELETE FROM connection_requests WHERE from_user_id = $1 OR to_user_id = $1",
-        "DELETE FROM hides WHERE user_id = $1 OR hidden_id = $1",
-        "DELETE FROM user_tags WHERE user_id = $1",
-        "DELETE FROM category_follows WHERE user_id = $1",
-        "DELETE FROM post_categories WHERE post_id IN (SELECT id FROM posts WHERE author_id = $1)",
-        "DELETE FROM posts WHERE author_id = $1",
-        "DELETE FROM user_settings WHERE user_id = $1",
-        "DELETE FROM email_changes WHERE user_id = $1",
-        "DELETE FROM oauth_tokens WHERE user_id = $1",
-    };
+    /* every table of 001/002 that names a user (portable_sql.h) */
+    static const char *const deletes[] = {USER_ROW_DELETES};
     for (size_t i = 0; i < sizeof deletes / sizeof deletes[0]; i++)
         if (!exec_for_user(st, deletes[i], user_id, e, "hard delete"))
             return false;

@@ -5,49 +5,17 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "store/export_rows.h"
 #include "store/sqlite_internal.h"
 
 /* ================================================================ */
-/* status words                                                     */
-
-static const struct {
-    enum store_export_status status;
-    const char *word;
-} status_words[] = {
-    {STORE_EXPORT_PENDING, "pending"},
-    {STORE_EXPORT_RUNNING, "running"},
-    {STORE_EXPORT_READY, "ready"},
-    {STORE_EXPORT_FAILED, "failed"},
-};
-
-static const char *status_word(enum store_export_status s)
-{
-    for (size_t i = 0; i < sizeof status_words / sizeof status_words[0]; i++)
-        if (status_words[i].status == s)
-            return status_words[i].word;
-    return NULL;
-}
-
-static enum store_export_status status_of(const char *word)
-{
-    for (size_t i = 0; word && i < sizeof status_words / sizeof status_words[0]; i++)
-        if (!strcmp(status_words[i].word, word))
-            return status_words[i].status;
-    return STORE_EXPORT_NONE;
-}
-
-/* ================================================================ */
 /* rows                                                             */
-
-#define EXPORT_COLUMNS                                                                                       \
-    "user_id, status, requested_us, started_us, completed_us, downloaded_us, file_name, size_bytes, error, " \
-    "attempts, base_url"
 
 static void read_export(struct arena *a, sqlite3_stmt *q, void *out)
 {
     struct store_export *x = out;
     x->user_id = sqlite3_column_int64(q, 0);
-    x->status = status_of((const char *)sqlite3_column_text(q, 1));
+    x->status = export_status_of((const char *)sqlite3_column_text(q, 1));
     x->requested_us = sqlite3_column_int64(q, 2);
     x->started_us = sqlite3_column_int64(q, 3);
     x->completed_us = sqlite3_column_int64(q, 4);
@@ -117,7 +85,7 @@ int sqlite_export_claim(struct store *st, struct arena *a, int64_t now_us, const
 int sqlite_export_finish(struct store *st, int64_t user_id, const char *file_name, enum store_export_status status,
                          int64_t now_us, int64_t size_bytes, const char *error, struct err *e)
 {
-    const char *word = status_word(status);
+    const char *word = export_status_word(status);
     if (!word || status == STORE_EXPORT_RUNNING)
         return err_internal(e), -1;
     sqlite3_stmt *q = sqlite_stmt(st,
