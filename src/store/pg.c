@@ -66,9 +66,27 @@ static void forget_statements(struct pg_conn *p)
     }
 }
 
+/* Reads the answer to a COMMIT sent without waiting (pg_read_end), so
+ * the connection is free for the next statement; a failure is logged (the
+ * request that ended the transaction was answered already). */
+static void finish_commit(struct pg_conn *p)
+{
+    if (!p->commit_pending)
+        return;
+    p->commit_pending = false;
+    PGresult *r;
+    while ((r = PQgetResult(p->conn))) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK)
+            log_error("postgresql: commit of a read transaction: %s", PQresultErrorMessage(r));
+        PQclear(r);
+    }
+}
+
 bool pg_connection_ok(struct store *st, struct err *e)
 {
     struct pg_conn *p = st->pg;
+    if (p->conn)
+        finish_commit(p);
     if (p->conn && PQstatus(p->conn) == CONNECTION_OK)
         return true;
     /* lost (the server restarted, or a network fault): connect again, as
@@ -194,6 +212,7 @@ bool pg_exec_simple(struct store *st, struct err *e, const char *sql)
     /* outside a transaction a lost connection is made again, once (see
      * run() in pg_sql.c): a request's BEGIN meets a restart first */
     for (int attempt = 0;; attempt++) {
+        finish_commit(st->pg);
         bool idle = PQtransactionStatus(st->pg->conn) == PQTRANS_IDLE || PQstatus(st->pg->conn) != CONNECTION_OK;
         if (!pg_connection_ok(st, e))
             return false;
@@ -218,10 +237,7 @@ bool pg_read_begin(struct store *st, struct err *e)
     store_rollback(st);
     if (!pg_connection_ok(st, e))
         return false;
-    if (!pg_exec_simple(st, e, "BEGIN ISOLATION LEVEL REPEATABLE READ"))
-        return false;
-    st->pg->tx = PG_TX_READ;
-    return true;
+    return pg_pref_begin(st, "BEGIN ISOLATION LEVEL REPEATABLE READ", PG_TX_READ, e);
 }
 
 void pg_read_end(struct store *st)
@@ -229,10 +245,17 @@ void pg_read_end(struct store *st)
     struct pg_conn *p = st->pg;
     if (p->tx == PG_TX_READ && PQtransactionStatus(p->conn) == PQTRANS_INTRANS) {
         /* a statement may have written in it (a purge, a counter): keep
-         * it, as autocommit would have */
+         * it, as autocommit would have. The COMMIT is sent, not waited
+         * for: the server runs it before anything sent after it on this
+         * connection, whose next use reads its answer (finish_commit), so
+         * a request is answered without that round trip. */
         struct err e = {0};
         p->tx = PG_TX_NONE;
         p->prefs_checked = false;
+        if (PQsendQuery(p->conn, "COMMIT")) {
+            p->commit_pending = true;
+            return;
+        }
         if (pg_exec_simple(st, &e, "COMMIT"))
             return;
     }
@@ -249,10 +272,7 @@ bool pg_begin(struct store *st, struct err *e)
         return false;
     if (PQtransactionStatus(p->conn) != PQTRANS_IDLE)
         store_rollback(st);
-    if (!pg_exec_simple(st, e, "BEGIN"))
-        return false;
-    p->tx = PG_TX_WRITE;
-    return true;
+    return pg_pref_begin(st, "BEGIN", PG_TX_WRITE, e);
 }
 
 bool pg_commit(struct store *st, struct err *e)

@@ -88,6 +88,7 @@ struct pg_conn {
     struct pg_text_stmt text_cache[PG_TEXT_STMT_CACHE];
     unsigned text_next;   /* round-robin eviction */
     int tx;               /* PG_TX_* below */
+    bool commit_pending;  /* a read transaction's COMMIT sent, its answer unread */
     bool quiet;           /* pg_fail leaves the log alone (the caller reports) */
     char last_error[512]; /* the engine's last message, first line */
     /* preferences, validated against pref_version once per transaction */
@@ -101,6 +102,11 @@ struct pg_conn {
  * request's read transaction (store_read_begin), or a snapshot a store
  * function opened for itself (pg_snapshot_begin). */
 enum { PG_TX_NONE, PG_TX_WRITE, PG_TX_READ, PG_TX_SNAPSHOT };
+
+/* Opens a transaction (`begin` is its BEGIN statement; `tx` a PG_TX_*) and
+ * validates the preference cache in it, both in one round trip: a request
+ * then reads no pref_version of its own (pg_pref.c). bool. */
+bool pg_pref_begin(struct store *st, const char *begin, int tx, struct err *e);
 
 /* Frees the preference cache (pg_close). */
 void pg_pref_cache_free(struct store *st);
@@ -128,6 +134,10 @@ PGresult *pg_runv(struct store *st, struct err *e, const char *sql, const char *
  * or several statements that cannot be prepared (SET, ALTER, ANALYZE,
  * transaction control). bool. */
 bool pg_exec_simple(struct store *st, struct err *e, const char *sql);
+/* Opens a transaction with `begin` (its BEGIN statement) and runs the
+ * literal `sql` (no parameters) in it, in one round trip (a pipeline).
+ * Returns sql's rows (the caller PQclears them), or NULL with e filled. */
+PGresult *pg_begin_run(struct store *st, const char *begin, const char *sql, struct err *e);
 
 /* Runs a statement expected to finish (INSERT/UPDATE/DELETE). bool. */
 bool pg_exec(struct store *st, struct err *e, const char *sql, const char *types, ...);

@@ -123,6 +123,24 @@ static bool pref_cache_fresh(struct store *st, struct err *e)
     return true;
 }
 
+bool pg_pref_begin(struct store *st, const char *begin, int tx, struct err *e)
+{
+    /* the SELECT runs in the transaction the BEGIN opens (and takes its
+     * snapshot); nothing has written in it yet */
+    struct pg_conn *c = st->pg;
+    c->prefs_checked = false;
+    PGresult *r = pg_begin_run(st, begin, "SELECT version FROM pref_version WHERE id = 1", e);
+    if (!r)
+        return false;
+    c->tx = tx;
+    int64_t version = PQntuples(r) > 0 ? pg_col_int(r, 0, 0) : -1;
+    PQclear(r);
+    if ((version < 0 || version != c->prefs_version) && !pref_cache_load(st, version, e))
+        return false;
+    c->prefs_checked = version >= 0;
+    return true;
+}
+
 /* out from cached row p: strings copied into a, the value referenced. */
 static void pref_from_cache(struct arena *a, const struct pg_cached_pref *p, struct pref *out)
 {

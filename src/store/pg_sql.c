@@ -276,6 +276,86 @@ static PGresult *run_once(struct store *st, const char *sql, bool literal, const
     return NULL;
 }
 
+/* ---- a transaction's first statement ---- */
+
+/* Sends `begin` and the prepared "s<name>" (no parameters) as one pipeline
+ * and reads every answer: the statement's rows, or the first error (an
+ * error leaves the rest of the pipeline aborted). NULL when the
+ * connection failed before any answer. */
+static PGresult *pipeline_begin(struct pg_conn *p, const char *begin, unsigned name)
+{
+    PGconn *c = p->conn;
+    char id[16];
+    snprintf(id, sizeof id, "s%u", name);
+    if (!PQenterPipelineMode(c))
+        return NULL;
+    PGresult *keep = NULL;
+    if (PQsendQueryParams(c, begin, 0, NULL, NULL, NULL, NULL, 0) &&
+        PQsendQueryPrepared(c, id, 0, NULL, NULL, NULL, 0) && PQpipelineSync(c)) {
+        /* BEGIN's answer, NULL, the statement's, NULL, then the sync; a
+         * lost connection ends it early with an error and NULLs */
+        int query = 0, nulls = 0;
+        for (;;) {
+            PGresult *r = PQgetResult(c);
+            if (!r) {
+                if (++nulls > 1 || PQstatus(c) != CONNECTION_OK)
+                    break;
+                query++;
+                continue;
+            }
+            nulls = 0;
+            ExecStatusType s = PQresultStatus(r);
+            if (s == PGRES_PIPELINE_SYNC) {
+                PQclear(r);
+                break;
+            }
+            bool failed = s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK;
+            if ((failed && s != PGRES_PIPELINE_ABORTED && (!keep || PQresultStatus(keep) == PGRES_TUPLES_OK)) ||
+                (!keep && query == 1 && !failed)) {
+                PQclear(keep);
+                keep = r;
+            } else {
+                PQclear(r);
+            }
+        }
+    }
+    if (!PQexitPipelineMode(c)) {
+        /* answers left unread: the connection is of no further use, and
+         * pg_connection_ok makes a new one */
+        PQfinish(c);
+        p->conn = NULL;
+        PQclear(keep);
+        return NULL;
+    }
+    return keep;
+}
+
+PGresult *pg_begin_run(struct store *st, const char *begin, const char *sql, struct err *e)
+{
+    struct params p = {0};
+    /* outside a transaction a lost connection is made again, once, as
+     * pg_exec_simple does */
+    for (int attempt = 0;; attempt++) {
+        if (!pg_connection_ok(st, e))
+            return NULL;
+        unsigned name;
+        if (!literal_name(st, sql, &p, &name, e))
+            return NULL;
+        if (!name) /* no room in the cache: two round trips */
+            return pg_exec_simple(st, e, begin) ? pg_run(st, e, sql, "") : NULL;
+        PGresult *r = pipeline_begin(st->pg, begin, name);
+        if (r && PQresultStatus(r) == PGRES_TUPLES_OK)
+            return r;
+        if (attempt == 0 && PQstatus(st->pg->conn) != CONNECTION_OK) {
+            PQclear(r);
+            continue;
+        }
+        pg_fail(st, r, e, begin);
+        PQclear(r);
+        return NULL;
+    }
+}
+
 /* ---- running statements ---- */
 
 PGresult *pg_runv(struct store *st, struct err *e, const char *sql, const char *types, va_list ap)
