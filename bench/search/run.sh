@@ -33,7 +33,7 @@ CONNECTIONS=8
 WRK_THREADS=2
 SERVER_THREADS=${SERVER_THREADS:-4}
 VERIFY=${VERIFY:-3}
-DATA=bench/search/data
+DATA=${DATA:-bench/search/data}
 DB=$DATA/hearth.db
 OUT=bench/search/results.md
 

@@ -1,8 +1,11 @@
 /* pg_seed.c - `hearth seed` on PostgreSQL: the same population as on
  * SQLite for the same options (seed_plan.c makes it), written with COPY
  * in one transaction: users with their counters already right, their tags
- * and categories, then the follows. The identity sequence is moved past
- * the new ids, and the tables are analyzed for the planner. */
+ * and categories, then the follows. The secondary indexes and foreign keys
+ * of those tables are dropped for the load and made again after it from
+ * their own definitions (one sorted build each, not a row at a time), so
+ * a failed seed rolls back to the schema it found. The identity sequence
+ * is moved past the new ids, and the tables are analyzed for the planner. */
 #include "store/seed.h"
 
 #include <inttypes.h>
@@ -119,6 +122,7 @@ struct seed_run {
     double t0;
     struct seed_plan plan;
     int64_t tag_ids[N(seed_tags)], category_ids[N(seed_categories)];
+    PGresult *deferred; /* the dropped indexes and constraints (defer_drop) */
 };
 
 /* The first free id and the usernames already taken. */
@@ -288,6 +292,53 @@ static bool seed_follows(struct seed_run *s)
     return copy_end(&c, s->e);
 }
 
+/* ---- indexes and constraints, deferred past the load ---- */
+
+/* The loaded tables' indexes that no constraint owns, their primary keys
+ * (the link tables': nothing refers to them) and their foreign keys: per
+ * row its name, the statement that drops it and the one that makes it
+ * again, in the order they are dropped (foreign keys first). */
+static const char DEFERRED_SQL[] =
+    "SELECT conname::text, format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname), "
+    "format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)), "
+    "0 AS step FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('users'::regclass, "
+    "'user_tags'::regclass, 'category_follows'::regclass, 'follows'::regclass) "
+    "UNION ALL SELECT conname::text, format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname), "
+    "format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)), 1 "
+    "FROM pg_constraint WHERE contype = 'p' AND conrelid IN ('user_tags'::regclass, "
+    "'category_follows'::regclass, 'follows'::regclass) "
+    "UNION ALL SELECT i.indexrelid::regclass::text, format('DROP INDEX %s', i.indexrelid::regclass), "
+    "pg_get_indexdef(i.indexrelid), 2 FROM pg_index i WHERE i.indrelid IN ('users'::regclass, "
+    "'user_tags'::regclass, 'category_follows'::regclass, 'follows'::regclass) "
+    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+    "ORDER BY step, 1";
+
+static bool defer_drop(struct seed_run *s)
+{
+    s->deferred = pg_run(s->st, s->e, DEFERRED_SQL, "");
+    if (!s->deferred)
+        return false;
+    for (int i = 0; i < PQntuples(s->deferred); i++)
+        if (!pg_exec_simple(s->st, s->e, PQgetvalue(s->deferred, i, 1)))
+            return false;
+    return true;
+}
+
+/* Makes them again, in the reverse order: indexes and keys, then the
+ * foreign keys (each checked by one join over the loaded rows). */
+static bool defer_restore(struct seed_run *s)
+{
+    const int n = PQntuples(s->deferred);
+    for (int i = n - 1; i >= 0; i--) {
+        double started = seed_now_s();
+        if (!pg_exec_simple(s->st, s->e, PQgetvalue(s->deferred, i, 2)))
+            return false;
+        seed_progress(s->o, "seed: %s made again, %d of %d (%.1f s, %.1f s)", PQgetvalue(s->deferred, i, 0), n - i,
+                      n, seed_now_s() - started, seed_now_s() - s->t0);
+    }
+    return true;
+}
+
 /* What the disabled triggers keep, computed once from the rows, and the
  * triggers back on. */
 static bool rebuild_derived(struct store *st, struct err *e)
@@ -315,37 +366,45 @@ bool pg_seed(struct store *st, const struct seed_options *o, struct seed_stats *
     s.t0 = seed_now_s();
     if (!store_begin(st, e))
         return false;
-    /* a bulk load: no statement bound, and the triggers that keep derived
-     * counts off until rebuild_derived recomputes them once (ALTER TABLE
-     * also keeps every other writer out until the commit) */
+    /* a bulk load: no statement bound, memory for the index builds, and
+     * the triggers that keep derived counts off until rebuild_derived
+     * recomputes them once (ALTER TABLE also keeps every other writer out
+     * until the commit) */
     if (!pg_exec_simple(
             st, e,
-            "SET LOCAL statement_timeout = 0; ALTER TABLE users DISABLE TRIGGER USER; "
+            "SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '1GB'; "
+            "ALTER TABLE users DISABLE TRIGGER USER; "
             "ALTER TABLE user_tags DISABLE TRIGGER USER; ALTER TABLE category_follows DISABLE TRIGGER USER; "
             "ALTER TABLE follows DISABLE TRIGGER USER") ||
-        !seed_existing(&s) || !vocabulary(&s)) {
+        !seed_existing(&s) || !vocabulary(&s) || !defer_drop(&s)) {
         store_rollback(st);
+        PQclear(s.deferred);
         seed_plan_free(&s.plan);
         return false;
     }
     seed_progress(o, "seed: planning %lld users, %lld follows each", (long long)s.plan.n, (long long)s.plan.K);
     seed_plan_graph(&s.plan);
     double t_users = seed_now_s();
-    bool ok = seed_users(&s) && seed_follows(&s) &&
-              pg_exec(st, e, "SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users))", "") &&
-              rebuild_derived(st, e) && store_commit(st, e);
+    bool ok = seed_users(&s) && seed_follows(&s);
     seed_plan_free(&s.plan);
     out->seconds_users = seed_now_s() - t_users;
+    if (ok && s.plan.K)
+        seed_progress(o, "seed: %lld follows (%.1f s)", (long long)out->follows, seed_now_s() - s.t0);
+    double t_index = seed_now_s();
+    ok = ok && defer_restore(&s) &&
+         pg_exec(st, e, "SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users))", "");
+    if (ok)
+        seed_progress(o, "seed: counts (%.1f s)", seed_now_s() - s.t0);
+    ok = ok && rebuild_derived(st, e) && store_commit(st, e);
+    PQclear(s.deferred);
     if (!ok) {
         store_rollback(st);
         return false;
     }
-    if (s.plan.K)
-        seed_progress(o, "seed: %lld follows (%.1f s)", (long long)out->follows, seed_now_s() - s.t0);
-    seed_progress(o, "seed: analyzing the tables");
-    double t_index = seed_now_s();
+    seed_progress(o, "seed: analyzing the tables (%.1f s)", seed_now_s() - s.t0);
     ok = pg_exec_simple(st, e, "ANALYZE");
     out->seconds_index = seed_now_s() - t_index;
     out->seconds_total = seed_now_s() - s.t0;
+    seed_progress(o, "seed: done (%.1f s)", out->seconds_total);
     return ok;
 }
