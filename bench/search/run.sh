@@ -15,6 +15,9 @@
 # On PostgreSQL: `run.sh --db postgresql://USER:PASS@127.0.0.1:PORT/DB` (the
 # database must exist; it is seeded once and reused the same way, with the
 # population recorded next to the SQLite data) writes results_postgres.md.
+# DATA (bench/search/data) is where the SQLite database and the population
+# records live, OUT where the table goes; both.sh runs both backends and
+# puts their tables side by side.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -35,7 +38,7 @@ SERVER_THREADS=${SERVER_THREADS:-4}
 VERIFY=${VERIFY:-3}
 DATA=${DATA:-bench/search/data}
 DB=$DATA/hearth.db
-OUT=bench/search/results.md
+OUT=${OUT:-bench/search/results.md} # OUT: where the table goes
 
 for tool in wrk cc $([ -n "$PG_URL" ] && echo psql || echo sqlite3); do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh)"; exit 1; }
@@ -53,7 +56,7 @@ if [ -n "$PG_URL" ]; then
   # every hearth command below uses the PostgreSQL database
   export HEARTH_DB=$PG_URL
   DB=$PG_URL
-  OUT=bench/search/results_postgres.md
+  [ "$OUT" != bench/search/results.md ] || OUT=bench/search/results_postgres.md
   index_sum=$(cat src/store/sql/postgres/*.sql | sha256sum | cut -c1-16)
   population=$DATA/population_postgres
   seed_out=$DATA/seed_postgres.json

@@ -76,14 +76,6 @@ static void copy_text(struct copy *c, const char *s)
     buf_puts(&c->b, "\t");
 }
 
-/* The fold of s (text_fold; "" for none), as the *_fold columns hold it. */
-static void copy_fold(struct copy *c, const char *s)
-{
-    char *fold = s && *s ? text_fold_malloc(s, strlen(s)) : NULL;
-    copy_text(c, fold ? fold : "");
-    free(fold);
-}
-
 static void copy_int(struct copy *c, int64_t v) { buf_printf(&c->b, "%" PRId64 "\t", v); }
 
 static void copy_real(struct copy *c, bool has, double v)
@@ -147,7 +139,7 @@ static bool vocabulary(struct seed_run *s)
             pg_exec(s->st, s->e,
                     "INSERT INTO tags (type, name, name_fold, description, color, visible, active, created_us) "
                     "VALUES ('user', $1, $2, 'Given by the seed generator.', $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                    "ssiiii", seed_tags[i].name, fold, seed_tags[i].color, (int64_t)seed_tags[i].visible,
+                    "sssiii", seed_tags[i].name, fold, seed_tags[i].color, (int64_t)seed_tags[i].visible,
                     (int64_t)seed_tags[i].active, clock_now_us()) &&
             pg_int(s->st, &s->tag_ids[i], s->e, "SELECT id FROM tags WHERE type = 'user' AND name = $1", "s",
                    seed_tags[i].name) == 1;
@@ -187,11 +179,16 @@ static bool seed_users(struct seed_run *s)
                     "followers_counter, followings_counter, categories_counter, search_words) FROM STDIN",
                     s->e))
         return false;
+    /* the joining times, for the categories' rows */
+    int64_t *joined = malloc(sizeof *joined * (size_t)(plan->n ? plan->n : 1));
+    if (!joined)
+        abort();
     double started = seed_now_s();
     for (int64_t i = 0; i < plan->n; i++) {
         struct seed_user_row row;
         seed_user_row(&s->plan, i, &row);
         const struct person *p = &row.p;
+        joined[i] = p->joined_us;
         copy_int(&c, row.id);
         copy_text(&c, p->username);
         copy_text(&c, row.username_fold);
@@ -199,15 +196,20 @@ static bool seed_users(struct seed_run *s)
         copy_text(&c, row.email);
         copy_text(&c, p->real_name);
         copy_text(&c, row.real_name_fold ? row.real_name_fold : "");
+        /* the location's and description's folds, for their columns and
+         * the words user writes store (pg_search.h) */
+        char *location_fold = p->location && *p->location ? text_fold_malloc(p->location, strlen(p->location)) : NULL;
+        char *description_fold =
+            p->description && *p->description ? text_fold_malloc(p->description, strlen(p->description)) : NULL;
         copy_text(&c, p->location ? p->location : "");
-        copy_fold(&c, p->location);
+        copy_text(&c, location_fold ? location_fold : "");
         copy_real(&c, p->has_location_ll, p->location_lat);
         copy_real(&c, p->has_location_ll, p->location_lng);
         copy_real(&c, p->has_position_ll, p->position_lat);
         copy_real(&c, p->has_position_ll, p->position_lng);
         copy_text(&c, p->date_of_birth[0] ? p->date_of_birth : NULL);
         copy_text(&c, p->description ? p->description : "");
-        copy_fold(&c, p->description);
+        copy_text(&c, description_fold ? description_fold : "");
         copy_text(&c, p->gender);
         copy_text(&c, (char[]){p->status, 0});
         copy_text(&c, p->role);
@@ -215,10 +217,6 @@ static bool seed_users(struct seed_run *s)
         copy_int(&c, plan->nfollowers[i]);
         copy_int(&c, plan->nfollows[i]);
         copy_int(&c, row.ncats);
-        /* the words user writes store (pg_search.h), from the same folds */
-        char *location_fold = p->location && *p->location ? text_fold_malloc(p->location, strlen(p->location)) : NULL;
-        char *description_fold =
-            p->description && *p->description ? text_fold_malloc(p->description, strlen(p->description)) : NULL;
         char *words = pg_search_words_dup(row.username_fold, row.real_name_fold, location_fold, description_fold);
         copy_text(&c, words);
         free(words);
@@ -254,16 +252,15 @@ static bool seed_users(struct seed_run *s)
     for (int64_t i = 0; ok && i < plan->n; i++) {
         struct seed_user_row row;
         seed_user_links(plan, i, &row);
-        struct person p;
-        seed_make_person(plan->seed, plan->first + i, plan->first, plan->n, &p);
         for (int k = 0; k < row.ncats; k++) {
             copy_int(&cats, plan->first + i);
             copy_int(&cats, s->category_ids[row.cats[k]]);
-            copy_int(&cats, p.joined_us);
+            copy_int(&cats, joined[i]);
             copy_row_end(&cats);
             s->out->category_follows++;
         }
     }
+    free(joined);
     return ok && copy_end(&cats, s->e);
 }
 

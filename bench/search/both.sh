@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# bench/search/both.sh - the search benchmark on SQLite, then on PostgreSQL
+# (run.sh twice, same requests, same settings), and the two tables side by
+# side per query kind: requests per second, p50 and p99 for each backend,
+# and the engine alone. Writes bench/search/results.md (both runs in full
+# below the joint table, with the machine's load around each run).
+#
+#   bench/search/both.sh postgresql://USER:PASS@127.0.0.1:PORT/DB
+#
+# The environment is run.sh's: USERS, DATA (where the SQLite database and
+# the population records are), DURATION, SERVER_THREADS, HEARTH_BIN.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PG_URL=${1:?usage: both.sh postgresql://USER:PASS@HOST:PORT/DB}
+OUT=bench/search/results.md
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+load0=$(uptime)
+OUT=$tmp/sqlite.md bash bench/search/run.sh >"$tmp/sqlite.log"
+load1=$(uptime)
+OUT=$tmp/pg.md bash bench/search/run.sh --db "$PG_URL" >"$tmp/pg.log"
+load2=$(uptime)
+
+rows() { # a run's table -> kind|requests|req/s|p50|p99 per line
+  grep -E '^\| ' "$1" | grep -vE '^\| query kind|^\|---' |
+    awk -F'|' '{ for (i = 2; i <= 6; i++) gsub(/^ +| +$/, "", $i); print $2 "|" $3 "|" $4 "|" $5 "|" $6 }'
+}
+engine() { # "- kind: engine alone over N requests: median A ms, worst B ms" -> "A / B"
+  sed -nE "s/^- $(sed 's/[][().+*?^$|\\/]/\\&/g' <<<"$2"): engine alone over [0-9]+ requests: median ([0-9.]+) ms, worst ([0-9.]+) ms/\1 \/ \2/p" "$1" | head -1
+}
+{
+  echo "# Search benchmark: SQLite and PostgreSQL side by side"
+  echo
+  sed -n 3p "$tmp/sqlite.md"
+  echo
+  echo "\`bench/search/both.sh postgresql://…/DB\` ($([ -n "${DATA:-}" ] && echo "DATA=$DATA ")\`run.sh\`, then \`run.sh --db URL\`)." \
+    "Load (uptime) before, between and after the runs:"
+  echo
+  for l in "$load0" "$load1" "$load2"; do echo "- \`${l# }\`"; done
+  echo
+  echo "| query kind | requests | SQLite req/s | p50 ms | p99 ms | PostgreSQL req/s | p50 ms | p99 ms | engine alone, median / worst ms: SQLite | PostgreSQL |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  paste -d'|' <(rows "$tmp/sqlite.md") <(rows "$tmp/pg.md") | while IFS='|' read -r kind n rps p50 p99 _ _ prps pp50 pp99; do
+    echo "| $kind | $n | $rps | $p50 | $p99 | $prps | $pp50 | $pp99 |" \
+      "$(engine "$tmp/sqlite.md" "$kind") | $(engine "$tmp/pg.md" "$kind") |"
+  done
+  echo
+  echo "## SQLite"
+  echo
+  tail -n +3 "$tmp/sqlite.md"
+  echo
+  echo "## PostgreSQL"
+  echo
+  tail -n +3 "$tmp/pg.md"
+} | tee "$OUT"
