@@ -341,8 +341,9 @@ static bool defer_restore(struct seed_run *s)
 static bool rebuild_derived(struct store *st, struct err *e)
 {
     return pg_exec(st, e,
-                   "UPDATE categories k SET followers_counter = (SELECT count(*) FROM category_follows f "
-                   "JOIN users u ON u.id = f.user_id WHERE f.category_id = k.id AND u.status IN ('a', 'b'))",
+                   "UPDATE categories k SET followers_counter = coalesce(c.n, 0) FROM categories k0 LEFT JOIN "
+                   "(SELECT f.category_id, count(*) AS n FROM category_follows f JOIN users u ON u.id = f.user_id "
+                   "WHERE u.status IN ('a', 'b') GROUP BY f.category_id) c ON c.category_id = k0.id WHERE k.id = k0.id",
                    "") &&
            pg_list_counts_rebuild(st, e) &&
            pg_exec_simple(st, e,
@@ -363,13 +364,13 @@ bool pg_seed(struct store *st, const struct seed_options *o, struct seed_stats *
     s.t0 = seed_now_s();
     if (!store_begin(st, e))
         return false;
-    /* a bulk load: no statement bound, memory for the index builds, and
-     * the triggers that keep derived counts off until rebuild_derived
+    /* a bulk load: no statement bound, memory for the index builds and
+     * the grouped counts, and the triggers that keep derived counts off until rebuild_derived
      * recomputes them once (ALTER TABLE also keeps every other writer out
      * until the commit) */
     if (!pg_exec_simple(
             st, e,
-            "SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '1GB'; "
+            "SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '1GB'; SET LOCAL work_mem = '256MB'; "
             "ALTER TABLE users DISABLE TRIGGER USER; "
             "ALTER TABLE user_tags DISABLE TRIGGER USER; ALTER TABLE category_follows DISABLE TRIGGER USER; "
             "ALTER TABLE follows DISABLE TRIGGER USER") ||
