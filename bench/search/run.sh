@@ -16,8 +16,8 @@
 # database must exist; it is seeded once and reused the same way, with the
 # population recorded next to the SQLite data) writes results_postgres.md.
 # DATA (bench/search/data) is where the SQLite database and the population
-# records live, OUT where the table goes; both.sh runs both backends and
-# puts their tables side by side.
+# records live, OUT where the table goes, KINDS which query kinds run (all);
+# both.sh runs both backends and puts their tables side by side.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -151,7 +151,9 @@ tags=$(sample "SELECT id FROM tags WHERE type = 'user' AND visible = 1 AND activ
 emit tag $(for t in $tags; do echo "tag=$t"; done)
 categories=$(sample "SELECT id FROM categories ORDER BY id")
 emit category $(for c in $categories; do echo "category=$c"; done)
-kinds=(prefix2 fragment3 rare name_gender_age geo tag category)
+kinds=(${KINDS:-prefix2 fragment3 rare name_gender_age geo tag category})
+# KEEP_REQUESTS=DIR keeps the request files (to drive the server by hand)
+[ -z "${KEEP_REQUESTS:-}" ] || { mkdir -p "$KEEP_REQUESTS" && cp "$tmp"/*.txt "$KEEP_REQUESTS"/; }
 declare -A label=(
   [prefix2]="2-letter prefix (user=ma)"
   [fragment3]="3-letter fragment (user=ari)"
