@@ -6,21 +6,32 @@
 # below the joint table, with the machine's load around each run).
 #
 #   bench/search/both.sh postgresql://USER:PASS@127.0.0.1:PORT/DB
+#   bench/search/both.sh --join SQLITE.md POSTGRES.md   (two tables run.sh
+#                                        wrote, OUT=...: joined, nothing run)
 #
 # The environment is run.sh's: USERS, DATA (where the SQLite database and
 # the population records are), DURATION, SERVER_THREADS, HEARTH_BIN.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-PG_URL=${1:?usage: both.sh postgresql://USER:PASS@HOST:PORT/DB}
+usage="usage: both.sh postgresql://USER:PASS@HOST:PORT/DB | both.sh --join SQLITE.md POSTGRES.md"
 OUT=bench/search/results.md
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-load0=$(uptime)
-OUT=$tmp/sqlite.md bash bench/search/run.sh >"$tmp/sqlite.log"
-load1=$(uptime)
-OUT=$tmp/pg.md bash bench/search/run.sh --db "$PG_URL" >"$tmp/pg.log"
-load2=$(uptime)
+if [ "${1:-}" = --join ]; then
+  cp "${2:?$usage}" "$tmp/sqlite.md"
+  cp "${3:?$usage}" "$tmp/pg.md"
+  loads=()
+  command="\`bench/search/both.sh --join\` of two \`run.sh\` tables (\`OUT=... run.sh\`, \`OUT=... run.sh --db URL\`)"
+else
+  PG_URL=${1:?$usage}
+  loads=("$(uptime)")
+  OUT=$tmp/sqlite.md bash bench/search/run.sh >"$tmp/sqlite.log"
+  loads+=("$(uptime)")
+  OUT=$tmp/pg.md bash bench/search/run.sh --db "$PG_URL" >"$tmp/pg.log"
+  loads+=("$(uptime)")
+  command="\`bench/search/both.sh postgresql://…/DB\` ($([ -n "${DATA:-}" ] && echo "DATA=$DATA ")\`run.sh\`, then \`run.sh --db URL\`)"
+fi
 
 rows() { # a run's table -> kind|requests|req/s|p50|p99 per line
   grep -E '^\| ' "$1" | grep -vE '^\| query kind|^\|---' |
@@ -34,10 +45,12 @@ engine() { # "- kind: engine alone over N requests: median A ms, worst B ms" -> 
   echo
   sed -n 3p "$tmp/sqlite.md"
   echo
-  echo "\`bench/search/both.sh postgresql://…/DB\` ($([ -n "${DATA:-}" ] && echo "DATA=$DATA ")\`run.sh\`, then \`run.sh --db URL\`)." \
-    "Load (uptime) before, between and after the runs:"
-  echo
-  for l in "$load0" "$load1" "$load2"; do echo "- \`${l# }\`"; done
+  echo "$command."
+  if [ ${#loads[@]} -gt 0 ]; then
+    echo "Load (uptime) before, between and after the runs:"
+    echo
+    for l in "${loads[@]}"; do echo "- \`${l# }\`"; done
+  fi
   echo
   echo "| query kind | requests | SQLite req/s | p50 ms | p99 ms | PostgreSQL req/s | p50 ms | p99 ms | engine alone, median / worst ms: SQLite | PostgreSQL |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
