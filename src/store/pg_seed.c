@@ -330,8 +330,8 @@ static bool defer_restore(struct seed_run *s)
         double started = seed_now_s();
         if (!pg_exec_simple(s->st, s->e, PQgetvalue(s->deferred, i, 2)))
             return false;
-        seed_progress(s->o, "seed: %s made again, %d of %d (%.1f s, %.1f s)", PQgetvalue(s->deferred, i, 0), n - i,
-                      n, seed_now_s() - started, seed_now_s() - s->t0);
+        seed_progress(s->o, "seed: %s made again, %d of %d (%.1f s, %.1f s)", PQgetvalue(s->deferred, i, 0), n - i, n,
+                      seed_now_s() - started, seed_now_s() - s->t0);
     }
     return true;
 }
