@@ -33,9 +33,9 @@ else
   command="\`bench/search/both.sh postgresql://…/DB\` ($([ -n "${DATA:-}" ] && echo "DATA=$DATA ")\`run.sh\`, then \`run.sh --db URL\`)"
 fi
 
-rows() { # a run's table -> kind|requests|req/s|p50|p99 per line
+rows() { # a run's table -> kind|requests|req/s|p50|p99|timeouts per line
   grep -E '^\| ' "$1" | grep -vE '^\| query kind|^\|---' |
-    awk -F'|' '{ for (i = 2; i <= 6; i++) gsub(/^ +| +$/, "", $i); print $2 "|" $3 "|" $4 "|" $5 "|" $6 }'
+    awk -F'|' '{ for (i = 2; i <= 9; i++) gsub(/^ +| +$/, "", $i); print $2 "|" $3 "|" $4 "|" $5 "|" $6 "|" ($8 == "" ? "?" : $8) }'
 }
 engine() { # "- kind: engine alone over N requests: median A ms, worst B ms" -> "A / B"
   sed -nE "s/^- $(sed 's/[][().+*?^$|\\/]/\\&/g' <<<"$2"): engine alone over [0-9]+ requests: median ([0-9.]+) ms, worst ([0-9.]+) ms/\1 \/ \2/p" "$1" | head -1
@@ -52,12 +52,15 @@ engine() { # "- kind: engine alone over N requests: median A ms, worst B ms" -> 
     for l in "${loads[@]}"; do echo "- \`${l# }\`"; done
   fi
   echo
-  echo "| query kind | requests | SQLite req/s | p50 ms | p99 ms | PostgreSQL req/s | p50 ms | p99 ms | engine alone, median / worst ms: SQLite | PostgreSQL |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-  paste -d'|' <(rows "$tmp/sqlite.md") <(rows "$tmp/pg.md") | while IFS='|' read -r kind n rps p50 p99 _ _ prps pp50 pp99; do
-    echo "| $kind | $n | $rps | $p50 | $p99 | $prps | $pp50 | $pp99 |" \
+  echo "| query kind | requests | SQLite req/s | p50 ms | p99 ms | timeouts | PostgreSQL req/s | p50 ms | p99 ms | timeouts |" \
+    "engine alone, median / worst ms: SQLite | PostgreSQL |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  paste -d'|' <(rows "$tmp/sqlite.md") <(rows "$tmp/pg.md") | while IFS='|' read -r kind n rps p50 p99 to _ _ prps pp50 pp99 pto; do
+    echo "| $kind | $n | $rps | $p50 | $p99 | $to | $prps | $pp50 | $pp99 | $pto |" \
       "$(engine "$tmp/sqlite.md" "$kind") | $(engine "$tmp/pg.md" "$kind") |"
   done
+  echo
+  echo "Latencies are wrk's over the requests that finished within its 2 s timeout (timeouts: the others)."
   echo
   echo "## SQLite"
   echo

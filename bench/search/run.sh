@@ -200,8 +200,9 @@ for kind in "${kinds[@]}"; do
   p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
   p99=$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
   non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  timeouts=$(awk '/Socket errors/ {print $NF}' <<<"$out") # wrk's 2 s: left out of the latencies
   n=$(wc -l <"$tmp/$kind.txt")
-  rows+=("${label[$kind]}|$n|$rps|$p50|$p99|${non2xx:-0}")
+  rows+=("${label[$kind]}|$n|$rps|$p50|$p99|${non2xx:-0}|${timeouts:-0}")
 done
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
 load_after=$(uptime)
@@ -214,11 +215,11 @@ load_after=$(uptime)
     "$USERS users (\`hearth seed --users $USERS --follows-per-user $FOLLOWS --seed $SEED\`, $(if [ -n "$PG_URL" ]; then echo "PostgreSQL, $(sample "SELECT pg_size_pretty(pg_database_size(current_database()))")"; else du -h "$DB" | cut -f1; fi) database) ·" \
     "server: $SERVER_THREADS threads · wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s per kind"
   echo
-  echo "| query kind | distinct requests | req/s | p50 ms | p99 ms | non-2xx |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| query kind | distinct requests | req/s | p50 ms | p99 ms | non-2xx | timeouts (2 s) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   for r in "${rows[@]}"; do
-    IFS='|' read -r name n rps p50 p99 non2xx <<<"$r"
-    echo "| $name | $n | $rps | $p50 | $p99 | $non2xx |"
+    IFS='|' read -r name n rps p50 p99 non2xx timeouts <<<"$r"
+    echo "| $name | $n | $rps | $p50 | $p99 | $non2xx | $timeouts |"
   done
   echo
   echo "Server peak RSS: $((rss_kb / 1024)) MiB (VmHWM). Load (uptime) before and after the wrk runs:" \
