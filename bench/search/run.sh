@@ -15,6 +15,11 @@
 # On PostgreSQL: `run.sh --db postgresql://USER:PASS@127.0.0.1:PORT/DB` (the
 # database must exist; it is seeded once and reused the same way, with the
 # population recorded next to the SQLite data) writes results_postgres.md.
+# DATA (bench/search/data) is where the SQLite database and the population
+# records live, OUT where the table goes, KINDS which query kinds run (all),
+# ENGINE=0 and VERIFY=0 skip the engine's timing and its check (slow where
+# a request takes seconds);
+# both.sh runs both backends and puts their tables side by side.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -33,9 +38,10 @@ CONNECTIONS=8
 WRK_THREADS=2
 SERVER_THREADS=${SERVER_THREADS:-4}
 VERIFY=${VERIFY:-3}
-DATA=bench/search/data
+ENGINE=${ENGINE:-1} # 0: the engine alone is not timed (three runs of every request)
+DATA=${DATA:-bench/search/data}
 DB=$DATA/hearth.db
-OUT=bench/search/results.md
+OUT=${OUT:-bench/search/results.md} # OUT: where the table goes
 
 for tool in wrk cc $([ -n "$PG_URL" ] && echo psql || echo sqlite3); do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing (scripts/install-deps.sh)"; exit 1; }
@@ -53,7 +59,7 @@ if [ -n "$PG_URL" ]; then
   # every hearth command below uses the PostgreSQL database
   export HEARTH_DB=$PG_URL
   DB=$PG_URL
-  OUT=bench/search/results_postgres.md
+  [ "$OUT" != bench/search/results.md ] || OUT=bench/search/results_postgres.md
   index_sum=$(cat src/store/sql/postgres/*.sql | sha256sum | cut -c1-16)
   population=$DATA/population_postgres
   seed_out=$DATA/seed_postgres.json
@@ -148,7 +154,9 @@ tags=$(sample "SELECT id FROM tags WHERE type = 'user' AND visible = 1 AND activ
 emit tag $(for t in $tags; do echo "tag=$t"; done)
 categories=$(sample "SELECT id FROM categories ORDER BY id")
 emit category $(for c in $categories; do echo "category=$c"; done)
-kinds=(prefix2 fragment3 rare name_gender_age geo tag category)
+kinds=(${KINDS:-prefix2 fragment3 rare name_gender_age geo tag category})
+# KEEP_REQUESTS=DIR keeps the request files (to drive the server by hand)
+[ -z "${KEEP_REQUESTS:-}" ] || { mkdir -p "$KEEP_REQUESTS" && cp "$tmp"/*.txt "$KEEP_REQUESTS"/; }
 declare -A label=(
   [prefix2]="2-letter prefix (user=ma)"
   [fragment3]="3-letter fragment (user=ari)"
@@ -167,7 +175,8 @@ if [ ! -x "$verify_bin" ] || [ bench/search/verify.c -nt "$verify_bin" ] || [ bu
 fi
 declare -A exact engine
 for kind in "${kinds[@]}"; do
-  engine[$kind]=$("$verify_bin" "$DB" "$tmp/$kind.txt" --time 2>/dev/null || echo "?")
+  engine[$kind]="not timed"
+  [ "$ENGINE" = 0 ] || engine[$kind]=$("$verify_bin" "$DB" "$tmp/$kind.txt" --time 2>/dev/null || echo "?")
   if [ "$VERIFY" -gt 0 ]; then
     if line=$("$verify_bin" "$DB" "$tmp/$kind.txt" "$VERIFY" 2>"$tmp/verify.err"); then
       exact[$kind]="yes ($line)"
@@ -184,16 +193,19 @@ ms() { # wrk latency ("850.00us", "12.31ms", "1.02s") -> milliseconds
   awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'
 }
 rows=()
+load_before=$(uptime)
 for kind in "${kinds[@]}"; do
   out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/search/search.lua "$base" -- "$tmp/$kind.txt")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
   p99=$(ms "$(awk '$1=="99%" {print $2}' <<<"$out")")
   non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
+  timeouts=$(awk '/Socket errors/ {print $NF}' <<<"$out") # wrk's 2 s: left out of the latencies
   n=$(wc -l <"$tmp/$kind.txt")
-  rows+=("${label[$kind]}|$n|$rps|$p50|$p99|${non2xx:-0}")
+  rows+=("${label[$kind]}|$n|$rps|$p50|$p99|${non2xx:-0}|${timeouts:-0}")
 done
 rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
+load_after=$(uptime)
 
 # ---- 6. the table ----
 {
@@ -203,14 +215,15 @@ rss_kb=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
     "$USERS users (\`hearth seed --users $USERS --follows-per-user $FOLLOWS --seed $SEED\`, $(if [ -n "$PG_URL" ]; then echo "PostgreSQL, $(sample "SELECT pg_size_pretty(pg_database_size(current_database()))")"; else du -h "$DB" | cut -f1; fi) database) ·" \
     "server: $SERVER_THREADS threads · wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s per kind"
   echo
-  echo "| query kind | distinct requests | req/s | p50 ms | p99 ms | non-2xx |"
-  echo "|---|---:|---:|---:|---:|---:|"
+  echo "| query kind | distinct requests | req/s | p50 ms | p99 ms | non-2xx | timeouts (2 s) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   for r in "${rows[@]}"; do
-    IFS='|' read -r name n rps p50 p99 non2xx <<<"$r"
-    echo "| $name | $n | $rps | $p50 | $p99 | $non2xx |"
+    IFS='|' read -r name n rps p50 p99 non2xx timeouts <<<"$r"
+    echo "| $name | $n | $rps | $p50 | $p99 | $non2xx | $timeouts |"
   done
   echo
-  echo "Server peak RSS: $((rss_kb / 1024)) MiB (VmHWM)."
+  echo "Server peak RSS: $((rss_kb / 1024)) MiB (VmHWM). Load (uptime) before and after the wrk runs:" \
+    "\`${load_before# }\`, \`${load_after# }\`."
   echo
   echo "The engine alone (one thread, no HTTP, best of three per request, every request of the kind):"
   echo

@@ -1,8 +1,11 @@
 /* pg_seed.c - `hearth seed` on PostgreSQL: the same population as on
  * SQLite for the same options (seed_plan.c makes it), written with COPY
  * in one transaction: users with their counters already right, their tags
- * and categories, then the follows. The identity sequence is moved past
- * the new ids, and the tables are analyzed for the planner. */
+ * and categories, then the follows. The secondary indexes and foreign keys
+ * of those tables are dropped for the load and made again after it from
+ * their own definitions (one sorted build each, not a row at a time), so
+ * a failed seed rolls back to the schema it found. The identity sequence
+ * is moved past the new ids, and the tables are analyzed for the planner. */
 #include "store/seed.h"
 
 #include <inttypes.h>
@@ -73,14 +76,6 @@ static void copy_text(struct copy *c, const char *s)
     buf_puts(&c->b, "\t");
 }
 
-/* The fold of s (text_fold; "" for none), as the *_fold columns hold it. */
-static void copy_fold(struct copy *c, const char *s)
-{
-    char *fold = s && *s ? text_fold_malloc(s, strlen(s)) : NULL;
-    copy_text(c, fold ? fold : "");
-    free(fold);
-}
-
 static void copy_int(struct copy *c, int64_t v) { buf_printf(&c->b, "%" PRId64 "\t", v); }
 
 static void copy_real(struct copy *c, bool has, double v)
@@ -119,6 +114,7 @@ struct seed_run {
     double t0;
     struct seed_plan plan;
     int64_t tag_ids[N(seed_tags)], category_ids[N(seed_categories)];
+    PGresult *deferred; /* the dropped indexes and constraints (defer_drop) */
 };
 
 /* The first free id and the usernames already taken. */
@@ -143,7 +139,7 @@ static bool vocabulary(struct seed_run *s)
             pg_exec(s->st, s->e,
                     "INSERT INTO tags (type, name, name_fold, description, color, visible, active, created_us) "
                     "VALUES ('user', $1, $2, 'Given by the seed generator.', $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                    "ssiiii", seed_tags[i].name, fold, seed_tags[i].color, (int64_t)seed_tags[i].visible,
+                    "sssiii", seed_tags[i].name, fold, seed_tags[i].color, (int64_t)seed_tags[i].visible,
                     (int64_t)seed_tags[i].active, clock_now_us()) &&
             pg_int(s->st, &s->tag_ids[i], s->e, "SELECT id FROM tags WHERE type = 'user' AND name = $1", "s",
                    seed_tags[i].name) == 1;
@@ -183,11 +179,16 @@ static bool seed_users(struct seed_run *s)
                     "followers_counter, followings_counter, categories_counter, search_words) FROM STDIN",
                     s->e))
         return false;
+    /* the joining times, for the categories' rows */
+    int64_t *joined = malloc(sizeof *joined * (size_t)(plan->n ? plan->n : 1));
+    if (!joined)
+        abort();
     double started = seed_now_s();
     for (int64_t i = 0; i < plan->n; i++) {
         struct seed_user_row row;
         seed_user_row(&s->plan, i, &row);
         const struct person *p = &row.p;
+        joined[i] = p->joined_us;
         copy_int(&c, row.id);
         copy_text(&c, p->username);
         copy_text(&c, row.username_fold);
@@ -195,15 +196,20 @@ static bool seed_users(struct seed_run *s)
         copy_text(&c, row.email);
         copy_text(&c, p->real_name);
         copy_text(&c, row.real_name_fold ? row.real_name_fold : "");
+        /* the location's and description's folds, for their columns and
+         * the words user writes store (pg_search.h) */
+        char *location_fold = p->location && *p->location ? text_fold_malloc(p->location, strlen(p->location)) : NULL;
+        char *description_fold =
+            p->description && *p->description ? text_fold_malloc(p->description, strlen(p->description)) : NULL;
         copy_text(&c, p->location ? p->location : "");
-        copy_fold(&c, p->location);
+        copy_text(&c, location_fold ? location_fold : "");
         copy_real(&c, p->has_location_ll, p->location_lat);
         copy_real(&c, p->has_location_ll, p->location_lng);
         copy_real(&c, p->has_position_ll, p->position_lat);
         copy_real(&c, p->has_position_ll, p->position_lng);
         copy_text(&c, p->date_of_birth[0] ? p->date_of_birth : NULL);
         copy_text(&c, p->description ? p->description : "");
-        copy_fold(&c, p->description);
+        copy_text(&c, description_fold ? description_fold : "");
         copy_text(&c, p->gender);
         copy_text(&c, (char[]){p->status, 0});
         copy_text(&c, p->role);
@@ -211,10 +217,6 @@ static bool seed_users(struct seed_run *s)
         copy_int(&c, plan->nfollowers[i]);
         copy_int(&c, plan->nfollows[i]);
         copy_int(&c, row.ncats);
-        /* the words user writes store (pg_search.h), from the same folds */
-        char *location_fold = p->location && *p->location ? text_fold_malloc(p->location, strlen(p->location)) : NULL;
-        char *description_fold =
-            p->description && *p->description ? text_fold_malloc(p->description, strlen(p->description)) : NULL;
         char *words = pg_search_words_dup(row.username_fold, row.real_name_fold, location_fold, description_fold);
         copy_text(&c, words);
         free(words);
@@ -250,16 +252,15 @@ static bool seed_users(struct seed_run *s)
     for (int64_t i = 0; ok && i < plan->n; i++) {
         struct seed_user_row row;
         seed_user_links(plan, i, &row);
-        struct person p;
-        seed_make_person(plan->seed, plan->first + i, plan->first, plan->n, &p);
         for (int k = 0; k < row.ncats; k++) {
             copy_int(&cats, plan->first + i);
             copy_int(&cats, s->category_ids[row.cats[k]]);
-            copy_int(&cats, p.joined_us);
+            copy_int(&cats, joined[i]);
             copy_row_end(&cats);
             s->out->category_follows++;
         }
     }
+    free(joined);
     return ok && copy_end(&cats, s->e);
 }
 
@@ -288,13 +289,61 @@ static bool seed_follows(struct seed_run *s)
     return copy_end(&c, s->e);
 }
 
+/* ---- indexes and constraints, deferred past the load ---- */
+
+/* The loaded tables' indexes that no constraint owns, their primary keys
+ * (the link tables': nothing refers to them) and their foreign keys: per
+ * row its name, the statement that drops it and the one that makes it
+ * again, in the order they are dropped (foreign keys first). */
+static const char DEFERRED_SQL[] =
+    "SELECT conname::text, format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname), "
+    "format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)), "
+    "0 AS step FROM pg_constraint WHERE contype = 'f' AND conrelid IN ('users'::regclass, "
+    "'user_tags'::regclass, 'category_follows'::regclass, 'follows'::regclass) "
+    "UNION ALL SELECT conname::text, format('ALTER TABLE %s DROP CONSTRAINT %I', conrelid::regclass, conname), "
+    "format('ALTER TABLE %s ADD CONSTRAINT %I %s', conrelid::regclass, conname, pg_get_constraintdef(oid)), 1 "
+    "FROM pg_constraint WHERE contype = 'p' AND conrelid IN ('user_tags'::regclass, "
+    "'category_follows'::regclass, 'follows'::regclass) "
+    "UNION ALL SELECT i.indexrelid::regclass::text, format('DROP INDEX %s', i.indexrelid::regclass), "
+    "pg_get_indexdef(i.indexrelid), 2 FROM pg_index i WHERE i.indrelid IN ('users'::regclass, "
+    "'user_tags'::regclass, 'category_follows'::regclass, 'follows'::regclass) "
+    "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+    "ORDER BY step, 1";
+
+static bool defer_drop(struct seed_run *s)
+{
+    s->deferred = pg_run(s->st, s->e, DEFERRED_SQL, "");
+    if (!s->deferred)
+        return false;
+    for (int i = 0; i < PQntuples(s->deferred); i++)
+        if (!pg_exec_simple(s->st, s->e, PQgetvalue(s->deferred, i, 1)))
+            return false;
+    return true;
+}
+
+/* Makes them again, in the reverse order: indexes and keys, then the
+ * foreign keys (each checked by one join over the loaded rows). */
+static bool defer_restore(struct seed_run *s)
+{
+    const int n = PQntuples(s->deferred);
+    for (int i = n - 1; i >= 0; i--) {
+        double started = seed_now_s();
+        if (!pg_exec_simple(s->st, s->e, PQgetvalue(s->deferred, i, 2)))
+            return false;
+        seed_progress(s->o, "seed: %s made again, %d of %d (%.1f s, %.1f s)", PQgetvalue(s->deferred, i, 0), n - i, n,
+                      seed_now_s() - started, seed_now_s() - s->t0);
+    }
+    return true;
+}
+
 /* What the disabled triggers keep, computed once from the rows, and the
  * triggers back on. */
 static bool rebuild_derived(struct store *st, struct err *e)
 {
     return pg_exec(st, e,
-                   "UPDATE categories k SET followers_counter = (SELECT count(*) FROM category_follows f "
-                   "JOIN users u ON u.id = f.user_id WHERE f.category_id = k.id AND u.status IN ('a', 'b'))",
+                   "UPDATE categories k SET followers_counter = coalesce(c.n, 0) FROM categories k0 LEFT JOIN "
+                   "(SELECT f.category_id, count(*) AS n FROM category_follows f JOIN users u ON u.id = f.user_id "
+                   "WHERE u.status IN ('a', 'b') GROUP BY f.category_id) c ON c.category_id = k0.id WHERE k.id = k0.id",
                    "") &&
            pg_list_counts_rebuild(st, e) &&
            pg_exec_simple(st, e,
@@ -315,37 +364,45 @@ bool pg_seed(struct store *st, const struct seed_options *o, struct seed_stats *
     s.t0 = seed_now_s();
     if (!store_begin(st, e))
         return false;
-    /* a bulk load: no statement bound, and the triggers that keep derived
-     * counts off until rebuild_derived recomputes them once (ALTER TABLE
-     * also keeps every other writer out until the commit) */
+    /* a bulk load: no statement bound, memory for the index builds and
+     * the grouped counts, and the triggers that keep derived counts off until rebuild_derived
+     * recomputes them once (ALTER TABLE also keeps every other writer out
+     * until the commit) */
     if (!pg_exec_simple(
             st, e,
-            "SET LOCAL statement_timeout = 0; ALTER TABLE users DISABLE TRIGGER USER; "
+            "SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '1GB'; SET LOCAL work_mem = '256MB'; "
+            "ALTER TABLE users DISABLE TRIGGER USER; "
             "ALTER TABLE user_tags DISABLE TRIGGER USER; ALTER TABLE category_follows DISABLE TRIGGER USER; "
             "ALTER TABLE follows DISABLE TRIGGER USER") ||
-        !seed_existing(&s) || !vocabulary(&s)) {
+        !seed_existing(&s) || !vocabulary(&s) || !defer_drop(&s)) {
         store_rollback(st);
+        PQclear(s.deferred);
         seed_plan_free(&s.plan);
         return false;
     }
     seed_progress(o, "seed: planning %lld users, %lld follows each", (long long)s.plan.n, (long long)s.plan.K);
     seed_plan_graph(&s.plan);
     double t_users = seed_now_s();
-    bool ok = seed_users(&s) && seed_follows(&s) &&
-              pg_exec(st, e, "SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users))", "") &&
-              rebuild_derived(st, e) && store_commit(st, e);
+    bool ok = seed_users(&s) && seed_follows(&s);
     seed_plan_free(&s.plan);
     out->seconds_users = seed_now_s() - t_users;
+    if (ok && s.plan.K)
+        seed_progress(o, "seed: %lld follows (%.1f s)", (long long)out->follows, seed_now_s() - s.t0);
+    double t_index = seed_now_s();
+    ok = ok && defer_restore(&s) &&
+         pg_exec(st, e, "SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users))", "");
+    if (ok)
+        seed_progress(o, "seed: counts (%.1f s)", seed_now_s() - s.t0);
+    ok = ok && rebuild_derived(st, e) && store_commit(st, e);
+    PQclear(s.deferred);
     if (!ok) {
         store_rollback(st);
         return false;
     }
-    if (s.plan.K)
-        seed_progress(o, "seed: %lld follows (%.1f s)", (long long)out->follows, seed_now_s() - s.t0);
-    seed_progress(o, "seed: analyzing the tables");
-    double t_index = seed_now_s();
+    seed_progress(o, "seed: analyzing the tables (%.1f s)", seed_now_s() - s.t0);
     ok = pg_exec_simple(st, e, "ANALYZE");
     out->seconds_index = seed_now_s() - t_index;
     out->seconds_total = seed_now_s() - s.t0;
+    seed_progress(o, "seed: done (%.1f s)", out->seconds_total);
     return ok;
 }
