@@ -1,6 +1,6 @@
 /* pg_search.h - what the PostgreSQL backend's user search (pg_search*.c)
  * shares with the files that write users: the search_words column
- * (006_search.sql) computed in C, and the exact word-start test. Only
+ * (006_search.sql) computed in C. Only
  * src/store/pg*.c include it. */
 #ifndef HEARTH_STORE_PG_SEARCH_H
 #define HEARTH_STORE_PG_SEARCH_H
@@ -26,10 +26,5 @@ void pg_search_words(struct buf *out, const char *username_fold, const char *rea
 /* As pg_search_words, malloc'd (the caller frees). */
 char *pg_search_words_dup(const char *username_fold, const char *real_name_fold, const char *location_fold,
                           const char *description_fold);
-
-/* 1 if `term` occurs in `text` at a word start (the start of the text, or
- * after a character that is not a letter, mark or digit). Both folded,
- * valid UTF-8. */
-bool pg_search_word_start(const char *text, const char *term);
 
 #endif

@@ -15,6 +15,7 @@
 #include "store/pg_internal.h"
 #include "store/pg_search.h"
 #include "store/pg_search_internal.h"
+#include "store/search_words.h"
 #include "store/seed.h"
 #include "store/test_hooks.h"
 
@@ -34,7 +35,7 @@ static bool short_terms_pass(const struct pg_search_sql *s, const PGresult *r, i
         bool any = false;
         for (int f = 0; f < PG_SEARCH_FIELDS && !any; f++)
             if (s->short_fields[i] & (1 << f))
-                any = pg_search_word_start(PQgetvalue(r, row, 1 + f), s->short_terms[i]);
+                any = search_word_start(PQgetvalue(r, row, 1 + f), s->short_terms[i]);
         if (!any)
             return false;
     }
