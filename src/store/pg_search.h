@@ -9,6 +9,9 @@
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/err.h"
+
+struct store;
 
 enum {
     PG_SEARCH_PREFIX_CHARS = 2, /* terms this short match word starts (contract §3) */
@@ -26,5 +29,9 @@ void pg_search_words(struct buf *out, const char *username_fold, const char *rea
 /* As pg_search_words, malloc'd (the caller frees). */
 char *pg_search_words_dup(const char *username_fold, const char *real_name_fold, const char *location_fold,
                           const char *description_fold);
+
+/* Recomputes every search_count row (008_search_counts.sql) from the
+ * tables, in the caller's transaction: after a bulk load or a repair. */
+bool pg_search_counts_rebuild(struct store *st, struct err *e);
 
 #endif

@@ -296,7 +296,7 @@ static bool rebuild_derived(struct store *st, struct err *e)
                    "UPDATE categories k SET followers_counter = (SELECT count(*) FROM category_follows f "
                    "JOIN users u ON u.id = f.user_id WHERE f.category_id = k.id AND u.status IN ('a', 'b'))",
                    "") &&
-           pg_list_counts_rebuild(st, e) && pg_exec(st, e, "SELECT search_count_rebuild()", "") &&
+           pg_list_counts_rebuild(st, e) && pg_search_counts_rebuild(st, e) &&
            pg_exec_simple(st, e,
                           "ALTER TABLE users ENABLE TRIGGER USER; ALTER TABLE user_tags ENABLE TRIGGER USER; "
                           "ALTER TABLE category_follows ENABLE TRIGGER USER; ALTER TABLE follows ENABLE TRIGGER USER");

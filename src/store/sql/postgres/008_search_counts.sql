@@ -20,6 +20,9 @@
 -- one upsert in key order, so concurrent writers take the rows' locks in
 -- the same order.
 
+-- filling the counts and building the indexes reads every user
+SET LOCAL statement_timeout = 0;
+
 CREATE EXTENSION IF NOT EXISTS cube;
 
 CREATE TABLE search_count (
