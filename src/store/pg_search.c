@@ -182,13 +182,11 @@ void pg_search_where(struct pg_search_sql *s)
         }
     }
     if (s->skipped) {
-        buf_puts(&b->sql, " AND (false");
-        if (q->viewer_id)
-            buf_printf(&b->sql, " OR u.id IN (SELECT h.hidden_id FROM hides h WHERE h.user_id = $%d)",
-                       sql_int(b, q->viewer_id));
-        if (q->exclude_id)
-            buf_printf(&b->sql, " OR u.id = $%d", sql_int(b, q->exclude_id));
-        buf_puts(&b->sql, ")");
+        /* an array computed first: the few users are read by primary key */
+        buf_printf(&b->sql,
+                   " AND u.id = ANY(ARRAY(SELECT h.hidden_id FROM hides h WHERE h.user_id = $%d UNION ALL "
+                   "SELECT $%d::bigint))",
+                   sql_int(b, q->viewer_id), sql_int(b, q->exclude_id));
         return;
     }
     if (q->viewer_id)
@@ -289,6 +287,8 @@ static bool search_count(struct store *st, struct arena *a, const struct search_
 }
 
 /* ---- pages that stop after offset + limit rows ---- */
+
+enum { COLLECT_MAX = 2000 }; /* matches few enough to read all and sort */
 
 /* Whether q is ordered by relevance (a term, no ordering key that
  * applies), or by distance alone (then id). */
@@ -518,9 +518,19 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
         ok = nearest_page(st, a, q, out, e);
         goto done;
     }
-    buf_puts(&sql, "SELECT " PG_USER_COLUMNS);
-    pg_search_dist_column(&s, &sql);
-    buf_puts(&sql, buf_str(&s.w.sql));
+    if (out->count <= COLLECT_MAX) {
+        /* few matches: read them all through the filters' indexes, then
+         * sort (the fence keeps the planner from walking an ordering
+         * index that would pass over every other user to find them) */
+        buf_puts(&sql, "SELECT " PG_USER_COLUMNS ", dist FROM (SELECT u.*");
+        pg_search_dist_column(&s, &sql);
+        buf_puts(&sql, buf_str(&s.w.sql));
+        buf_puts(&sql, " OFFSET 0) u");
+    } else {
+        buf_puts(&sql, "SELECT " PG_USER_COLUMNS);
+        pg_search_dist_column(&s, &sql);
+        buf_puts(&sql, buf_str(&s.w.sql));
+    }
     pg_search_order(&s, &sql);
     int lim = sql_int(&s.w, q->limit), off = sql_int(&s.w, q->offset);
     buf_printf(&sql, " LIMIT $%d OFFSET $%d", lim, off);
