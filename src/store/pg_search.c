@@ -288,7 +288,7 @@ static bool search_count(struct store *st, struct arena *a, const struct search_
 
 /* ---- pages that stop after offset + limit rows ---- */
 
-enum { COLLECT_MAX = 2000 }; /* matches few enough to read all and sort */
+int64_t pg_search_collect_max = 2000;
 
 /* Whether q is ordered by relevance (a term, no ordering key that
  * applies), or by distance alone (then id). */
@@ -510,7 +510,8 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
         ok = true;
         goto done;
     }
-    if (relevance_order(q)) {
+    /* many matches: walks that stop once the page is full */
+    if (out->count > pg_search_collect_max && relevance_order(q)) {
         ok = ranked_page(st, a, q, out, e);
         goto done;
     }
@@ -518,7 +519,7 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
         ok = nearest_page(st, a, q, out, e);
         goto done;
     }
-    if (out->count <= COLLECT_MAX) {
+    if (out->count <= pg_search_collect_max) {
         /* few matches: read them all through the filters' indexes, then
          * sort (the fence keeps the planner from walking an ordering
          * index that would pass over every other user to find them) */

@@ -6,6 +6,7 @@
 #define HEARTH_STORE_PG_SEARCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -29,6 +30,11 @@ void pg_search_words(struct buf *out, const char *username_fold, const char *rea
 /* As pg_search_words, malloc'd (the caller frees). */
 char *pg_search_words_dup(const char *username_fold, const char *real_name_fold, const char *location_fold,
                           const char *description_fold);
+
+/* A search with at most this many matches reads them all and sorts them;
+ * with more, its page walks indexes in order and stops once full (tests
+ * lower it to try the walks on small data). */
+extern int64_t pg_search_collect_max;
 
 /* Recomputes every search_count row (008_search_counts.sql) from the
  * tables, in the caller's transaction: after a bulk load or a repair. */
