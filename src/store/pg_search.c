@@ -113,7 +113,8 @@ static void text_condition(struct pg_search_sql *s, int fields, const char *term
 /* The origin on the unit sphere, as search_point computes a user's. */
 static const char *origin_cube(struct arena *a, const struct search_query *q)
 {
-    double p = (double)geo_e7(q->lat) / GEO_E7 * (SEARCH_PI / 180), l = (double)geo_e7(q->lng) / GEO_E7 * (SEARCH_PI / 180);
+    double p = (double)geo_e7(q->lat) / GEO_E7 * (SEARCH_PI / 180),
+           l = (double)geo_e7(q->lng) / GEO_E7 * (SEARCH_PI / 180);
     return arena_printf(a, "(%.17g, %.17g, %.17g)", cos(p) * cos(l), cos(p) * sin(l), sin(p));
 }
 
@@ -353,8 +354,8 @@ static bool page_rows(struct store *st, struct arena *a, const struct search_que
 
 /* Appends to ids the ids of q's users that also pass `extra` (SQL on u,
  * $T the term), in id order, from `offset`, at most `limit`. */
-static bool ids_where(struct store *st, struct arena *a, const struct search_query *q, const char *extra,
-                      int64_t limit, int64_t offset, int64_t *ids, int *n, struct err *e)
+static bool ids_where(struct store *st, struct arena *a, const struct search_query *q, const char *extra, int64_t limit,
+                      int64_t offset, int64_t *ids, int *n, struct err *e)
 {
     struct pg_search_sql s;
     begin(&s, a, q, false, false);
@@ -394,10 +395,10 @@ static bool ranked_page(struct store *st, struct arena *a, const struct search_q
     int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(need + 1));
     int n = 0;
     long chars = text_chars(q->term);
-    const char *prefix =
-        chars <= 3 ? arena_printf(a, " AND left(u.username_fold, %ld) = $T AND u.username_fold <> $T", chars)
-                   : " AND left(u.username_fold, 3) = left($T, 3) AND starts_with(u.username_fold, $T) "
-                     "AND u.username_fold <> $T";
+    const char *prefix = chars <= 3
+                             ? arena_printf(a, " AND left(u.username_fold, %ld) = $T AND u.username_fold <> $T", chars)
+                             : " AND left(u.username_fold, 3) = left($T, 3) AND starts_with(u.username_fold, $T) "
+                               "AND u.username_fold <> $T";
     if (!ids_where(st, a, q, " AND u.username_fold = $T", 1, 0, ids, &n, e) ||
         !ids_where(st, a, q, prefix, need - n, 0, ids, &n, e))
         return false;

@@ -356,12 +356,11 @@ done:
 static int64_t key_range(struct store *st, const char *lo, bool lo_open, const char *hi, struct err *e)
 {
     int64_t n = -1;
-    bool ok = lo_open ? pg_count(st, &n, e,
-                                 "SELECT coalesce(sum(n), 0) FROM search_count WHERE key > $1 AND key <= $2", "ss",
-                                 lo, hi)
-                      : pg_count(st, &n, e,
-                                 "SELECT coalesce(sum(n), 0) FROM search_count WHERE key >= $1 AND key <= $2", "ss",
-                                 lo, hi);
+    bool ok = lo_open
+                  ? pg_count(st, &n, e, "SELECT coalesce(sum(n), 0) FROM search_count WHERE key > $1 AND key <= $2",
+                             "ss", lo, hi)
+                  : pg_count(st, &n, e, "SELECT coalesce(sum(n), 0) FROM search_count WHERE key >= $1 AND key <= $2",
+                             "ss", lo, hi);
     return ok ? n : -1;
 }
 

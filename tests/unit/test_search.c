@@ -482,8 +482,8 @@ static void pg_fix_words(void)
                                           "search_words::text FROM users ORDER BY id");
     assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
     for (int i = 0; i < PQntuples(r); i++) {
-        char *w = pg_search_words_dup(PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), PQgetvalue(r, i, 3),
-                                      PQgetvalue(r, i, 4));
+        char *w =
+            pg_search_words_dup(PQgetvalue(r, i, 1), PQgetvalue(r, i, 2), PQgetvalue(r, i, 3), PQgetvalue(r, i, 4));
         if (strcmp(w, PQgetvalue(r, i, 5))) {
             struct err e = {0};
             assert_true(pg_exec(fx.st, &e, "UPDATE users SET search_words = $1::text[] WHERE id = $2", "si", w,
