@@ -414,7 +414,7 @@ int64_t pg_search_keyed_count(struct store *st, const struct search_query *q, st
     int upto = q->dob_upto ? q->dob_upto : 99999999;
     if (!staff && !geo) {
         /* a sum over the birth days in the range */
-        char lo[32], hi[32];
+        char lo[48], hi[48];
         if (g < 0) {
             snprintf(lo, sizeof lo, "d%08d", q->dob_after);
             snprintf(hi, sizeof hi, "d%08d", upto);
@@ -433,7 +433,7 @@ int64_t pg_search_keyed_count(struct store *st, const struct search_query *q, st
     for (int gg = g0; gg <= g1; gg++)
         for (int s = s0; s <= s1; s++)
             for (int k = k0; k <= 1; k++) {
-                char lo[32], hi[32];
+                char lo[48], hi[48];
                 snprintf(lo, sizeof lo, "c%d%d%d%08d", gg, s, k, dob_lo);
                 snprintf(hi, sizeof hi, "c%d%d%d%08d", gg, s, k, dob_hi);
                 int64_t n = key_range(st, lo, false, hi, e);
