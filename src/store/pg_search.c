@@ -1,21 +1,24 @@
-/* pg_search.c - answering a search_query (model/search.h) on PostgreSQL:
- * one count and one page, both one statement over indexes the database
- * keeps itself (006_search.sql), in one snapshot.
+/* pg_search.c - answering a search_query (model/search.h) on PostgreSQL,
+ * in one snapshot: the count, then the page.
  *
- * Each condition is written so that an index can serve it and the
- * planner combines them (BitmapAnd/BitmapOr):
+ * The count comes from search_count (008_search_counts.sql, pg_search_
+ * count.c) when keys answer the conditions; otherwise it is one count
+ * over indexes the planner combines (BitmapAnd/BitmapOr):
  *   - a text term of 3+ characters: LIKE '%term%' on the folded column,
  *     pg_trgm GIN (the trigram match is rechecked on the row, so it is
  *     exact: both sides are folded in C, LIKE compares bytes);
  *   - a term of 1-2 characters: its word-start elements in search_words
  *     (GIN; exact, since hearth computed them with utf8proc);
  *   - age: the birth date's btree; tag and category: their link tables;
- *   - an origin: the search point's btree (lat, lng in 1e-7 degree) within
- *     geo_bbox_e7's box, and search_km, the same haversine as C, rounded
+ *   - a radius: the GiST of the search point on the unit sphere (a cube
+ *     around the origin), then search_km, the same haversine as C, rounded
  *     to the metre, compared with the radius.
- * The order is the one contract §3 states and store_search_users_naive
- * writes: the keys given, else relevance (exact username, username
- * prefix, other) with a term, else the fallback; then id ascending. */
+ * The page: with few matches, all read and sorted; with many, relevance
+ * and distance pages walk indexes in order and stop after offset + limit
+ * rows. The order is the one contract §3 states and
+ * store_search_users_naive writes: the keys given, else relevance (exact
+ * username, username prefix, other) with a term, else the fallback; then
+ * id ascending. */
 #include "store/store.h"
 
 #include <math.h>
