@@ -1,23 +1,27 @@
-/* pg_search.c - answering a search_query (model/search.h) on PostgreSQL:
- * one count and one page, both one statement over indexes the database
- * keeps itself (006_search.sql), in one snapshot.
+/* pg_search.c - answering a search_query (model/search.h) on PostgreSQL,
+ * in one snapshot: the count, then the page.
  *
- * Each condition is written so that an index can serve it and the
- * planner combines them (BitmapAnd/BitmapOr):
+ * The count comes from search_count (008_search_counts.sql, pg_search_
+ * count.c) when keys answer the conditions; otherwise it is one count
+ * over indexes the planner combines (BitmapAnd/BitmapOr):
  *   - a text term of 3+ characters: LIKE '%term%' on the folded column,
  *     pg_trgm GIN (the trigram match is rechecked on the row, so it is
  *     exact: both sides are folded in C, LIKE compares bytes);
  *   - a term of 1-2 characters: its word-start elements in search_words
  *     (GIN; exact, since hearth computed them with utf8proc);
  *   - age: the birth date's btree; tag and category: their link tables;
- *   - an origin: the search point's btree (lat, lng in 1e-7 degree) within
- *     geo_bbox_e7's box, and search_km, the same haversine as C, rounded
+ *   - a radius: the GiST of the search point on the unit sphere (a cube
+ *     around the origin), then search_km, the same haversine as C, rounded
  *     to the metre, compared with the radius.
- * The order is the one contract §3 states and store_search_users_naive
- * writes: the keys given, else relevance (exact username, username
- * prefix, other) with a term, else the fallback; then id ascending. */
+ * The page: with few matches, all read and sorted; with many, relevance
+ * and distance pages walk indexes in order and stop after offset + limit
+ * rows. The order is the one contract §3 states and
+ * store_search_users_naive writes: the keys given, else relevance (exact
+ * username, username prefix, other) with a term, else the fallback; then
+ * id ascending. */
 #include "store/store.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -104,6 +108,29 @@ static void text_condition(struct pg_search_sql *s, int fields, const char *term
 #define LAT_E7 "search_lat_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng)"
 #define LNG_E7 "search_lng_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng)"
 
+#define SEARCH_PI 3.14159265358979323846
+
+/* The point the GiST indexes (008_search_counts.sql). */
+#define POINT "search_point(" LAT_E7 ", " LNG_E7 ")"
+
+/* The origin on the unit sphere, as search_point computes a user's. */
+static const char *origin_cube(struct arena *a, const struct search_query *q)
+{
+    double p = (double)geo_e7(q->lat) / GEO_E7 * (SEARCH_PI / 180),
+           l = (double)geo_e7(q->lng) / GEO_E7 * (SEARCH_PI / 180);
+    return arena_printf(a, "(%.17g, %.17g, %.17g)", cos(p) * cos(l), cos(p) * sin(l), sin(p));
+}
+
+/* The chord of a great-circle distance on the unit sphere, a little
+ * longer (the cube is a prefilter: it may hold more, never less). */
+static double chord_of(double km)
+{
+    double angle = km / GEO_EARTH_RADIUS_KM;
+    if (angle > SEARCH_PI)
+        angle = SEARCH_PI;
+    return 2 * sin(angle / 2) + 1e-9;
+}
+
 /* A birth date bound as the column spells it. */
 static const char *dob_text(struct arena *a, int yyyymmdd)
 {
@@ -150,17 +177,21 @@ void pg_search_where(struct pg_search_sql *s)
     if (q->has_origin) {
         buf_puts(&b->sql, " AND " LAT_E7 " IS NOT NULL");
         if (q->has_radius && !s->naive) {
-            struct geo_box box;
-            geo_bbox_e7(geo_e7(q->lat), geo_e7(q->lng), q->radius_km, &box);
-            buf_printf(&b->sql, " AND " LAT_E7 " BETWEEN $%d AND $%d", sql_int(b, box.lat_min),
-                       sql_int(b, box.lat_max));
-            buf_puts(&b->sql, " AND (");
-            for (int i = 0; i < box.nlng; i++)
-                buf_printf(&b->sql, "%s" LNG_E7 " BETWEEN $%d AND $%d", i ? " OR " : "", sql_int(b, box.lng_min[i]),
-                           sql_int(b, box.lng_max[i]));
-            buf_printf(&b->sql, ") AND search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ") <= $%d", s->lat_bind, s->lng_bind,
+            /* the GiST's cube around the origin holds every point within
+             * the radius's chord; the exact distance then decides */
+            buf_printf(&b->sql, " AND " POINT " <@ cube_enlarge($%d::cube, $%d, 3)", sql_text(b, origin_cube(s->a, q)),
+                       sql_real(b, chord_of(q->radius_km)));
+            buf_printf(&b->sql, " AND search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ") <= $%d", s->lat_bind, s->lng_bind,
                        sql_real(b, q->radius_km));
         }
+    }
+    if (s->skipped) {
+        /* an array computed first: the few users are read by primary key */
+        buf_printf(&b->sql,
+                   " AND u.id = ANY(ARRAY(SELECT h.hidden_id FROM hides h WHERE h.user_id = $%d UNION ALL "
+                   "SELECT $%d::bigint))",
+                   sql_int(b, q->viewer_id), sql_int(b, q->exclude_id));
+        return;
     }
     if (q->viewer_id)
         buf_printf(&b->sql, " AND NOT EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $%d AND h.hidden_id = u.id)",
@@ -169,17 +200,23 @@ void pg_search_where(struct pg_search_sql *s)
         buf_printf(&b->sql, " AND u.id <> $%d", sql_int(b, q->exclude_id));
 }
 
-void pg_search_begin(struct pg_search_sql *s, struct arena *a, const struct search_query *q, bool naive)
+static void begin(struct pg_search_sql *s, struct arena *a, const struct search_query *q, bool naive, bool skipped)
 {
     memset(s, 0, sizeof *s);
     s->a = a;
     s->q = q;
     s->naive = naive;
+    s->skipped = skipped;
     if (q->has_origin) {
         s->lat_bind = sql_int(&s->w, geo_e7(q->lat));
         s->lng_bind = sql_int(&s->w, geo_e7(q->lng));
     }
     pg_search_where(s);
+}
+
+void pg_search_begin(struct pg_search_sql *s, struct arena *a, const struct search_query *q, bool naive)
+{
+    begin(s, a, q, naive, false);
 }
 
 void pg_search_order(struct pg_search_sql *s, struct buf *out)
@@ -228,6 +265,241 @@ void pg_search_dist_column(const struct pg_search_sql *s, struct buf *out)
 /* ================================================================ */
 /* the answer                                                       */
 
+/* The exact count: from the maintained counts when keys answer the
+ * conditions (less the viewer's hidden users and the excluded one that
+ * pass them), else counted over the indexes. */
+static bool search_count(struct store *st, struct arena *a, const struct search_query *q, struct pg_search_sql *s,
+                         int64_t *out, struct err *e)
+{
+    int64_t n = pg_search_keyed_count(st, q, e);
+    if (n == -1)
+        return false;
+    if (n < 0)
+        return pg_query_count_where(st, &s->w, out, e);
+    if (q->viewer_id || q->exclude_id) {
+        struct pg_search_sql k;
+        begin(&k, a, q, false, true);
+        int64_t skipped = 0;
+        bool ok = pg_query_count_where(st, &k.w, &skipped, e);
+        buf_free(&k.w.sql);
+        if (!ok)
+            return false;
+        n -= skipped;
+    }
+    *out = n;
+    return true;
+}
+
+/* ---- pages that stop after offset + limit rows ---- */
+
+int64_t pg_search_collect_max = 2000;
+
+/* Whether q is ordered by relevance (a term, no ordering key that
+ * applies), or by distance alone (then id). */
+static bool relevance_order(const struct search_query *q)
+{
+    if (!q->term)
+        return false;
+    for (int i = 0; i < q->norder; i++)
+        if (q->order[i].key != SEARCH_KEY_RELEVANCE && (q->order[i].key != SEARCH_KEY_DISTANCE || q->has_origin))
+            return false;
+    return true;
+}
+
+static bool distance_order(const struct search_query *q)
+{
+    int k = 0;
+    while (k < q->norder && q->order[k].key == SEARCH_KEY_RELEVANCE)
+        k++;
+    return q->has_origin && k < q->norder && q->order[k].key == SEARCH_KEY_DISTANCE && !q->order[k].desc &&
+           (k + 1 == q->norder || (q->order[k + 1].key == SEARCH_KEY_ID && !q->order[k + 1].desc));
+}
+
+/* Fills the page's rows, in the order of ids[0..n), with their distances. */
+static bool page_rows(struct store *st, struct arena *a, const struct search_query *q, const int64_t *ids, int n,
+                      struct search_page *out, struct err *e)
+{
+    out->items = arena_alloc(a, sizeof *out->items * (size_t)(n ? n : 1));
+    out->distance = q->has_origin ? arena_alloc(a, sizeof *out->distance * (size_t)(n ? n : 1)) : NULL;
+    if (!n)
+        return true;
+    struct sql_query b = {0};
+    struct buf list = BUF_INIT;
+    for (int i = 0; i < n; i++)
+        buf_printf(&list, "%s%lld", i ? "," : "{", (long long)ids[i]);
+    buf_puts(&list, "}");
+    buf_puts(&b.sql, "SELECT " PG_USER_COLUMNS);
+    if (q->has_origin) {
+        int lat = sql_int(&b, geo_e7(q->lat)), lng = sql_int(&b, geo_e7(q->lng));
+        buf_printf(&b.sql, ", search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ")", lat, lng);
+    } else {
+        buf_puts(&b.sql, ", NULL::double precision");
+    }
+    buf_printf(&b.sql, " FROM users u WHERE u.id = ANY($%d::bigint[])", sql_text(&b, buf_str(&list)));
+    PGresult *r = pg_query(st, buf_str(&b.sql), &b, e);
+    buf_free(&b.sql);
+    buf_free(&list);
+    if (!r)
+        return false;
+    int rows = PQntuples(r), dcol = PQnfields(r) - 1;
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < rows; j++)
+            if (pg_col_int(r, j, 0) == ids[i]) {
+                pg_user_from_row(a, r, j, 0, &out->items[out->n]);
+                if (out->distance)
+                    out->distance[out->n] = pg_col_real(r, j, dcol);
+                out->n++;
+                break;
+            }
+    PQclear(r);
+    return out->n == n || err_internal(e);
+}
+
+/* Appends to ids the ids of q's users that also pass `extra` (SQL on u,
+ * $T the term), in id order, from `offset`, at most `limit`. */
+static bool ids_where(struct store *st, struct arena *a, const struct search_query *q, const char *extra, int64_t limit,
+                      int64_t offset, int64_t *ids, int *n, struct err *e)
+{
+    struct pg_search_sql s;
+    begin(&s, a, q, false, false);
+    int t = sql_text(&s.w, q->term ? q->term : "");
+    struct buf sql = BUF_INIT;
+    buf_puts(&sql, "SELECT u.id");
+    buf_puts(&sql, buf_str(&s.w.sql));
+    for (const char *p = extra; *p; p++) {
+        if (*p == '$' && p[1] == 'T') {
+            buf_printf(&sql, "$%d", t);
+            p++;
+        } else {
+            buf_append(&sql, p, 1);
+        }
+    }
+    int lim = sql_int(&s.w, limit), off = sql_int(&s.w, offset);
+    buf_printf(&sql, " ORDER BY u.id LIMIT $%d OFFSET $%d", lim, off);
+    PGresult *r = pg_query(st, buf_str(&sql), &s.w, e);
+    buf_free(&sql);
+    buf_free(&s.w.sql);
+    if (!r)
+        return false;
+    for (int i = 0; i < PQntuples(r); i++)
+        ids[(*n)++] = pg_col_int(r, i, 0);
+    PQclear(r);
+    return true;
+}
+
+/* Relevance: the exact username, then the usernames that start with the
+ * term, then the others, each in id order. Each part is walked in id
+ * order (the username_start indexes, users_pkey) and stops once the page
+ * is full, so a page costs its offset plus limit, not the matches. */
+static bool ranked_page(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+                        struct err *e)
+{
+    int64_t need = (int64_t)q->offset + q->limit;
+    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(need + 1));
+    int n = 0;
+    long chars = text_chars(q->term);
+    const char *prefix = chars <= 3
+                             ? arena_printf(a, " AND left(u.username_fold, %ld) = $T AND u.username_fold <> $T", chars)
+                             : " AND left(u.username_fold, 3) = left($T, 3) AND starts_with(u.username_fold, $T) "
+                               "AND u.username_fold <> $T";
+    if (!ids_where(st, a, q, " AND u.username_fold = $T", 1, 0, ids, &n, e) ||
+        !ids_where(st, a, q, prefix, need - n, 0, ids, &n, e))
+        return false;
+    int first = 0; /* where the page starts in ids */
+    if (n < need) {
+        /* the others: all of the first two parts are in ids */
+        int64_t have = n, skip = q->offset > have ? q->offset - have : 0;
+        if (q->offset >= have) {
+            n = 0;
+        } else {
+            first = q->offset;
+        }
+        if (!ids_where(st, a, q, " AND NOT starts_with(u.username_fold, $T)", need - (skip ? q->offset : have), skip,
+                       ids, &n, e))
+            return false;
+    } else {
+        first = q->offset;
+    }
+    return page_rows(st, a, q, ids + first, n - first, out, e);
+}
+
+struct near {
+    int64_t id;
+    double km;
+};
+
+static int near_cmp(const void *x, const void *y)
+{
+    const struct near *a = x, *b = y;
+    if (a->km != b->km)
+        return a->km < b->km ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Rows of q (or, with `within`, of q within `within` km) as (id, km):
+ * with `knn`, nearest first (the GiST), else by km then id; at most
+ * `limit`. */
+static struct near *near_rows(struct store *st, struct arena *a, const struct search_query *q, bool knn, int64_t limit,
+                              int *rows, struct err *e)
+{
+    struct pg_search_sql s;
+    begin(&s, a, q, false, false);
+    struct buf sql = BUF_INIT;
+    buf_printf(&sql, "SELECT u.id, search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ") AS km", s.lat_bind, s.lng_bind);
+    buf_puts(&sql, buf_str(&s.w.sql));
+    if (knn)
+        buf_printf(&sql, " ORDER BY " POINT " <-> $%d::cube", sql_text(&s.w, origin_cube(a, q)));
+    else
+        buf_puts(&sql, " ORDER BY km, u.id");
+    buf_printf(&sql, " LIMIT $%d", sql_int(&s.w, limit));
+    PGresult *r = pg_query(st, buf_str(&sql), &s.w, e);
+    buf_free(&sql);
+    buf_free(&s.w.sql);
+    if (!r)
+        return NULL;
+    *rows = PQntuples(r);
+    struct near *v = arena_alloc(a, sizeof *v * (size_t)(*rows ? *rows : 1));
+    for (int i = 0; i < *rows; i++)
+        v[i] = (struct near){pg_col_int(r, i, 0), pg_col_real(r, i, 1)};
+    PQclear(r);
+    return v;
+}
+
+/* Distance, then id. The GiST hands rows nearest first (the chord grows
+ * with the distance), so the first offset + limit of them reach the page's
+ * last distance D; they are the page unless the next rows tie at D (users
+ * share points). Then the rows within D are read in (distance, id) order:
+ * no more rows than the page reaches. */
+static bool nearest_page(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+                         struct err *e)
+{
+    int64_t need = (int64_t)q->offset + q->limit;
+    int rows = 0;
+    struct near *v = near_rows(st, a, q, true, need + 1, &rows, e);
+    if (!v)
+        return false;
+    if (rows > need) {
+        double next = v[need].km; /* the first row after the page, nearest first */
+        qsort(v, (size_t)need, sizeof *v, near_cmp);
+        if (!(next > v[need - 1].km)) {
+            struct search_query within = *q;
+            within.has_radius = true;
+            within.radius_km = q->has_radius && q->radius_km < v[need - 1].km ? q->radius_km : v[need - 1].km;
+            if (!(v = near_rows(st, a, &within, false, need, &rows, e)))
+                return false;
+        } else {
+            rows = (int)need;
+        }
+    } else {
+        qsort(v, (size_t)rows, sizeof *v, near_cmp);
+    }
+    int from = (int)(q->offset < rows ? q->offset : rows);
+    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(rows - from + 1));
+    for (int i = from; i < rows; i++)
+        ids[i - from] = v[i].id;
+    return page_rows(st, a, q, ids, rows - from, out, e);
+}
+
 static bool search_page(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
                         struct err *e)
 {
@@ -236,15 +508,34 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
     bool ok = false;
     struct buf sql = BUF_INIT;
     PGresult *r = NULL;
-    if (!pg_query_count_where(st, &s.w, &out->count, e))
+    if (!search_count(st, a, q, &s, &out->count, e))
         goto done;
     if (q->offset >= out->count || q->limit <= 0) {
         ok = true;
         goto done;
     }
-    buf_puts(&sql, "SELECT " PG_USER_COLUMNS);
-    pg_search_dist_column(&s, &sql);
-    buf_puts(&sql, buf_str(&s.w.sql));
+    /* many matches: walks that stop once the page is full */
+    if (out->count > pg_search_collect_max && relevance_order(q)) {
+        ok = ranked_page(st, a, q, out, e);
+        goto done;
+    }
+    if (distance_order(q)) {
+        ok = nearest_page(st, a, q, out, e);
+        goto done;
+    }
+    if (out->count <= pg_search_collect_max) {
+        /* few matches: read them all through the filters' indexes, then
+         * sort (the fence keeps the planner from walking an ordering
+         * index that would pass over every other user to find them) */
+        buf_puts(&sql, "SELECT " PG_USER_COLUMNS ", dist FROM (SELECT u.*");
+        pg_search_dist_column(&s, &sql);
+        buf_puts(&sql, buf_str(&s.w.sql));
+        buf_puts(&sql, " OFFSET 0) u");
+    } else {
+        buf_puts(&sql, "SELECT " PG_USER_COLUMNS);
+        pg_search_dist_column(&s, &sql);
+        buf_puts(&sql, buf_str(&s.w.sql));
+    }
     pg_search_order(&s, &sql);
     int lim = sql_int(&s.w, q->limit), off = sql_int(&s.w, q->offset);
     buf_printf(&sql, " LIMIT $%d OFFSET $%d", lim, off);

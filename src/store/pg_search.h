@@ -1,14 +1,18 @@
 /* pg_search.h - what the PostgreSQL backend's user search (pg_search*.c)
  * shares with the files that write users: the search_words column
- * (006_search.sql) computed in C, and the exact word-start test. Only
+ * (006_search.sql) computed in C. Only
  * src/store/pg*.c include it. */
 #ifndef HEARTH_STORE_PG_SEARCH_H
 #define HEARTH_STORE_PG_SEARCH_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/err.h"
+
+struct store;
 
 enum {
     PG_SEARCH_PREFIX_CHARS = 2, /* terms this short match word starts (contract §3) */
@@ -27,9 +31,13 @@ void pg_search_words(struct buf *out, const char *username_fold, const char *rea
 char *pg_search_words_dup(const char *username_fold, const char *real_name_fold, const char *location_fold,
                           const char *description_fold);
 
-/* 1 if `term` occurs in `text` at a word start (the start of the text, or
- * after a character that is not a letter, mark or digit). Both folded,
- * valid UTF-8. */
-bool pg_search_word_start(const char *text, const char *term);
+/* A search with at most this many matches reads them all and sorts them;
+ * with more, its page walks indexes in order and stops once full (tests
+ * lower it to try the walks on small data). */
+extern int64_t pg_search_collect_max;
+
+/* Recomputes every search_count row (008_search_counts.sql) from the
+ * tables, in the caller's transaction: after a bulk load or a repair. */
+bool pg_search_counts_rebuild(struct store *st, struct err *e);
 
 #endif

@@ -2,8 +2,9 @@
  * query answered without the search indexes (every active user's row read,
  * word starts tested in C with utf8proc), the audit of what hearth
  * maintains for search (the folded columns and search_words against their
- * recomputation), and its rebuild. Slow on purpose; for tests, audits and
- * `hearth seed --reindex`, never for requests. */
+ * recomputation, search_count against a recount), and its rebuild. Slow
+ * on purpose; for tests, audits and `hearth seed --reindex`, never for
+ * requests. */
 #include "store/store.h"
 
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "store/pg_internal.h"
 #include "store/pg_search.h"
 #include "store/pg_search_internal.h"
+#include "store/search_words.h"
 #include "store/seed.h"
 #include "store/test_hooks.h"
 
@@ -34,7 +36,7 @@ static bool short_terms_pass(const struct pg_search_sql *s, const PGresult *r, i
         bool any = false;
         for (int f = 0; f < PG_SEARCH_FIELDS && !any; f++)
             if (s->short_fields[i] & (1 << f))
-                any = pg_search_word_start(PQgetvalue(r, row, 1 + f), s->short_terms[i]);
+                any = search_word_start(PQgetvalue(r, row, 1 + f), s->short_terms[i]);
         if (!any)
             return false;
     }
@@ -178,16 +180,18 @@ int64_t pg_search_check(struct store *st, struct err *e)
     bool own;
     if (!pg_snapshot_begin(st, &own, e))
         return -1;
-    int64_t n = walk_users(st, false, e);
+    int64_t n = walk_users(st, false, e), counts = n < 0 ? -1 : pg_search_counts_check(st, e);
     pg_snapshot_end(st, own);
-    return n;
+    return counts < 0 ? -1 : n + counts;
 }
 
 bool pg_search_reindex(struct store *st, struct err *e)
 {
     if (!store_begin(st, e))
         return false;
-    if (walk_users(st, true, e) < 0 || !store_commit(st, e)) {
+    /* writers wait: the counts are recomputed from one state of the tables */
+    if (!pg_exec_simple(st, e, "LOCK TABLE users, user_tags, category_follows IN SHARE MODE") ||
+        walk_users(st, true, e) < 0 || !pg_search_counts_rebuild(st, e) || !store_commit(st, e)) {
         store_rollback(st);
         return false;
     }
@@ -195,6 +199,6 @@ bool pg_search_reindex(struct store *st, struct err *e)
     return pg_exec_simple(st, e,
                           "REINDEX INDEX users_search_words; REINDEX INDEX users_search_username_trgm; "
                           "REINDEX INDEX users_search_real_name_trgm; REINDEX INDEX users_search_location_trgm; "
-                          "REINDEX INDEX users_search_description_trgm; REINDEX INDEX users_search_geo; "
+                          "REINDEX INDEX users_search_description_trgm; REINDEX INDEX users_search_point; "
                           "ANALYZE users");
 }

@@ -6,6 +6,7 @@
 #define HEARTH_STORE_PG_SEARCH_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
@@ -23,6 +24,7 @@ struct pg_search_sql {
     struct arena *a;
     const struct search_query *q;
     bool naive;
+    bool skipped; /* only the users the viewer hides and the excluded one */
     struct sql_query w;
     int lat_bind, lng_bind; /* the origin in 1e-7 degree; 0 without one */
     const char *short_terms[PG_SEARCH_MAX_SHORT];
@@ -43,5 +45,30 @@ void pg_search_dist_column(const struct pg_search_sql *s, struct buf *out);
 
 /* " ORDER BY ...": the query's order, then u.id. May add values to s->w. */
 void pg_search_order(struct pg_search_sql *s, struct buf *out);
+
+/* ---- pg_search_count.c: the maintained counts (search_count) ---- */
+
+/* What a user's count keys depend on: the four folds, the gender, the
+ * birth date as stored, staff, whether it has search coordinates. */
+struct pg_search_user {
+    const char *fold[PG_SEARCH_FIELDS];
+    const char *gender, *date_of_birth;
+    bool staff, geo;
+};
+typedef void pg_search_key_fn(void *arg, const char *key);
+
+/* Calls fn with each count key of an active user, as the triggers of
+ * 008_search_counts.sql write them (its tags and categories aside). */
+void pg_search_user_keys(const struct pg_search_user *u, pg_search_key_fn *fn, void *arg);
+
+/* The number of search_count keys whose n differs from a recount of the
+ * tables (missing keys included); -1 on error. */
+int64_t pg_search_counts_check(struct store *st, struct err *e);
+
+/* The exact count of q without its viewer's hides and exclude, when its
+ * conditions are one that a key counts (a lone text term of up to three
+ * characters, a tag, a category) or a mix of gender, age, staff and "has
+ * coordinates"; -2 when no key answers, -1 on error. */
+int64_t pg_search_keyed_count(struct store *st, const struct search_query *q, struct err *e);
 
 #endif

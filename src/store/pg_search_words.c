@@ -1,59 +1,13 @@
 /* pg_search_words.c - the word starts of a user (users.search_words,
  * 006_search.sql), computed in C because SQL cannot classify characters
- * as utf8proc does, and the word-start test the reference search uses. */
+ * as utf8proc does (search_words.c). */
 #include "store/pg_search.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
-/* Letters, marks and digits continue a word (contract §9); anything else
- * (space, punctuation, symbols) ends it. */
-static bool is_word_cp(int32_t cp)
-{
-    utf8proc_category_t c = utf8proc_category(cp);
-    return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME) ||
-           (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
-}
-
-/* Length of the UTF-8 sequence at s (1 for an invalid byte, so a walk
- * always advances), its code point in *cp (-1 when invalid). */
-static size_t cp_len(const unsigned char *s, size_t left, int32_t *cp)
-{
-    utf8proc_int32_t c;
-    utf8proc_ssize_t n = utf8proc_iterate(s, (utf8proc_ssize_t)left, &c);
-    if (n <= 0) {
-        *cp = -1;
-        return 1;
-    }
-    *cp = c;
-    return (size_t)n;
-}
-
-/* The code point that ends right before p (p > s). */
-static int32_t cp_before(const unsigned char *s, const unsigned char *p)
-{
-    const unsigned char *q = p - 1;
-    while (q > s && (*q & 0xC0) == 0x80 && p - q < 4)
-        q--;
-    int32_t cp;
-    cp_len(q, (size_t)(p - q), &cp);
-    return cp;
-}
-
-bool pg_search_word_start(const char *text, const char *term)
-{
-    if (!text || !term || !*term)
-        return false;
-    const unsigned char *s = (const unsigned char *)text;
-    /* a valid UTF-8 needle starts with a lead byte, so strstr only matches
-     * at character boundaries */
-    for (const char *p = strstr(text, term); p; p = strstr(p + 1, term))
-        if (p == text || !is_word_cp(cp_before(s, (const unsigned char *)p)))
-            return true;
-    return false;
-}
+#include "store/search_words.h"
 
 struct word {
     char field;
@@ -115,16 +69,16 @@ void pg_search_words(struct buf *out, const char *username_fold, const char *rea
         bool prev_word = false;
         for (size_t i = 0; i < len;) {
             int32_t cp;
-            size_t l1 = cp_len(s + i, len - i, &cp);
+            size_t l1 = search_cp_len(s + i, len - i, &cp);
             if (!prev_word) {
                 w[n++] = (struct word){(char)('1' + k), (const char *)s + i, l1};
                 if (i + l1 < len) {
                     int32_t next;
-                    size_t l2 = cp_len(s + i + l1, len - i - l1, &next);
+                    size_t l2 = search_cp_len(s + i + l1, len - i - l1, &next);
                     w[n++] = (struct word){(char)('1' + k), (const char *)s + i, l1 + l2};
                 }
             }
-            prev_word = is_word_cp(cp);
+            prev_word = search_word_cp(cp);
             i += l1;
         }
     }

@@ -345,7 +345,7 @@ static bool rebuild_derived(struct store *st, struct err *e)
                    "(SELECT f.category_id, count(*) AS n FROM category_follows f JOIN users u ON u.id = f.user_id "
                    "WHERE u.status IN ('a', 'b') GROUP BY f.category_id) c ON c.category_id = k0.id WHERE k.id = k0.id",
                    "") &&
-           pg_list_counts_rebuild(st, e) &&
+           pg_list_counts_rebuild(st, e) && pg_search_counts_rebuild(st, e) &&
            pg_exec_simple(st, e,
                           "ALTER TABLE users ENABLE TRIGGER USER; ALTER TABLE user_tags ENABLE TRIGGER USER; "
                           "ALTER TABLE category_follows ENABLE TRIGGER USER; ALTER TABLE follows ENABLE TRIGGER USER");

@@ -29,60 +29,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <utf8proc.h>
 
 #include "core/buf.h"
 #include "core/geo.h"
+#include "store/search_words.h"
 
 /* ================================================================ */
 /* characters                                                       */
 
-/* Letters, marks and digits continue a word (contract §9); anything else
- * (space, punctuation, symbols) ends it. */
-static bool is_word_cp(int32_t cp)
-{
-    utf8proc_category_t c = utf8proc_category(cp);
-    return (c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_ME) ||
-           (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_NO);
-}
-
-/* Length of the UTF-8 sequence starting at s (1 for invalid bytes, so a
- * walk always advances). */
-static size_t cp_len(const unsigned char *s, size_t left, int32_t *cp)
-{
-    utf8proc_int32_t c;
-    utf8proc_ssize_t n = utf8proc_iterate(s, (utf8proc_ssize_t)left, &c);
-    if (n <= 0) {
-        *cp = -1;
-        return 1;
-    }
-    *cp = c;
-    return (size_t)n;
-}
-
-/* The code point that ends right before p (p > s). */
-static int32_t cp_before(const unsigned char *s, const unsigned char *p)
-{
-    const unsigned char *q = p - 1;
-    while (q > s && (*q & 0xC0) == 0x80 && p - q < 4)
-        q--;
-    int32_t cp;
-    cp_len(q, (size_t)(p - q), &cp);
-    return cp;
-}
-
-bool sqlite_search_word_start(const char *text, const char *term)
-{
-    if (!text || !term || !*term)
-        return false;
-    const unsigned char *s = (const unsigned char *)text;
-    /* a valid UTF-8 needle starts with a lead byte, so strstr only matches
-     * at character boundaries */
-    for (const char *p = strstr(text, term); p; p = strstr(p + 1, term))
-        if (p == text || !is_word_cp(cp_before(s, (const unsigned char *)p)))
-            return true;
-    return false;
-}
+bool sqlite_search_word_start(const char *text, const char *term) { return search_word_start(text, term); }
 
 int sqlite_search_gender_code(const char *g)
 {
@@ -164,7 +119,7 @@ static size_t cp_offsets(const char *s, size_t **offs)
     for (size_t i = 0; i < len;) {
         int32_t cp;
         (*offs)[n++] = i;
-        i += cp_len((const unsigned char *)s + i, len - i, &cp);
+        i += search_cp_len((const unsigned char *)s + i, len - i, &cp);
     }
     (*offs)[n] = len;
     return n;
@@ -181,11 +136,11 @@ static void collect_prefixes(const struct fields4 *f, struct entries *out)
         bool prev_word = false;
         for (size_t i = 0; i < n; i++) {
             int32_t cp;
-            cp_len((const unsigned char *)s + off[i], off[i + 1] - off[i], &cp);
+            search_cp_len((const unsigned char *)s + off[i], off[i + 1] - off[i], &cp);
             if (!prev_word)
                 for (size_t c = 1; c <= SEARCH_PREFIX_CHARS && i + c <= n; c++)
                     entries_add(out, s + off[i], off[i + c] - off[i], field_bits[k]);
-            prev_word = is_word_cp(cp);
+            prev_word = search_word_cp(cp);
         }
         /* the username's first three characters, with no field bit: the
          * username prefixes of a 3-character term, in id order (rank 1 of
@@ -223,7 +178,7 @@ static void collect_trigrams(const struct entries *suffixes, struct entries *out
         size_t len = 0;
         for (int c = 0; c < SEARCH_TRIGRAM_CHARS && len < x->len; c++) {
             int32_t cp;
-            len += cp_len((const unsigned char *)x->s + len, x->len - len, &cp);
+            len += search_cp_len((const unsigned char *)x->s + len, x->len - len, &cp);
         }
         entries_add(out, x->s, len, x->fields & 15);
     }
