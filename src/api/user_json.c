@@ -21,7 +21,8 @@ void user_view_init(struct request *req, struct user_view *v)
     v->relations = NULL;
     v->tags_loaded = false;
     v->tags = NULL;
-    v->tag_objects = NULL;
+    v->tag_text = NULL;
+    v->tag_len = NULL;
     v->ntags = 0;
 }
 
@@ -52,8 +53,6 @@ static const char *connection_status_name(struct request *req, const struct user
     return graph_status_name(s);
 }
 
-static void json_release(void *p) { json_decref(p); }
-
 bool user_view_load_tags(struct request *req, struct user_view *v, const struct user *users, int n, struct err *e)
 {
     int64_t *ids = arena_alloc(req->arena, sizeof *ids * (size_t)(n > 0 ? n : 1));
@@ -62,20 +61,33 @@ bool user_view_load_tags(struct request *req, struct user_view *v, const struct 
     struct user_tag *tags;
     if (!store_tag_of_users(req->store, req->arena, ids, n, &tags, &v->ntags, e))
         return false;
-    /* one Tag object per distinct tag of the page (a page shares a few) */
-    v->tag_objects = arena_alloc(req->arena, sizeof *v->tag_objects * (size_t)(v->ntags > 0 ? v->ntags : 1));
-    for (int i = 0; i < v->ntags; i++) {
-        for (int j = 0; j < i && !v->tag_objects[i]; j++)
-            if (tags[j].tag.id == tags[i].tag.id)
-                v->tag_objects[i] = v->tag_objects[j];
-        if (!v->tag_objects[i]) {
-            v->tag_objects[i] = tag_json(&tags[i].tag);
-            arena_defer(req->arena, json_release, v->tag_objects[i]);
-        }
-    }
+    size_t slots = (size_t)(v->ntags > 0 ? v->ntags : 1);
+    v->tag_text = arena_alloc(req->arena, sizeof *v->tag_text * slots);
+    v->tag_len = arena_alloc(req->arena, sizeof *v->tag_len * slots);
     v->tags = tags;
     v->tags_loaded = true;
     return true;
+}
+
+/* The text of the page's tag i: written once per distinct tag (a page
+ * shares a few), and only for tags someone sees. */
+static void put_page_tag(struct buf *b, struct request *req, const struct user_view *v, int i)
+{
+    if (!v->tag_text[i]) {
+        for (int j = 0; j < v->ntags && !v->tag_text[i]; j++)
+            if (v->tag_text[j] && v->tags[j].tag.id == v->tags[i].tag.id) {
+                v->tag_text[i] = v->tag_text[j];
+                v->tag_len[i] = v->tag_len[j];
+            }
+        if (!v->tag_text[i]) {
+            size_t at = b->len;
+            tag_write(b, &v->tags[i].tag);
+            v->tag_len[i] = b->len - at;
+            v->tag_text[i] = arena_strndup(req->arena, b->data + at, v->tag_len[i]);
+            return;
+        }
+    }
+    buf_append(b, v->tag_text[i], v->tag_len[i]);
 }
 
 /* ---- writing ---- */
@@ -139,13 +151,10 @@ static void put_tags(struct buf *b, struct request *req, const struct user_view 
         if (!first)
             buf_append(b, ",", 1);
         first = false;
-        if (v->tags_loaded) {
-            json_write(b, v->tag_objects[i]);
-        } else {
-            json_t *t = tag_json(&tags[i].tag);
-            json_write(b, t);
-            json_decref(t);
-        }
+        if (v->tags_loaded)
+            put_page_tag(b, req, v, i);
+        else
+            tag_write(b, &tags[i].tag);
     }
     buf_append(b, "]", 1);
 }
