@@ -92,6 +92,9 @@ static void put_page_tag(struct buf *b, struct request *req, const struct user_v
 
 /* ---- writing ---- */
 
+/* A literal of known length: no strlen per key. */
+#define PUT_LITERAL(b, s) buf_append((b), (s), sizeof(s) - 1)
+
 /* A string value; one that is not UTF-8 (only a hand-edited database holds
  * such) is written as "", so the document stays valid. */
 static void put_str(struct buf *b, const char *s)
@@ -108,7 +111,7 @@ static void put_str_or_null(struct buf *b, const char *s)
         buf_append(b, "null", 4);
 }
 
-static void put_bool(struct buf *b, bool v) { buf_puts(b, v ? "true" : "false"); }
+static void put_bool(struct buf *b, bool v) { buf_append(b, v ? "true" : "false", v ? 4 : 5); }
 
 static char *media_url(struct request *req, const char *file)
 {
@@ -164,78 +167,78 @@ void user_write_members(struct buf *b, struct request *req, const struct user_vi
     char joined[CLOCK_RFC3339_LEN];
     clock_format(u->date_joined_us, joined);
     bool private_ok = req->who.user_id && (req->who.user_id == u->id || principal_is_admin(&req->who));
-    buf_puts(b, "\"id\":");
+    PUT_LITERAL(b, "\"id\":");
     json_write_int(b, u->id);
-    buf_puts(b, ",\"username\":");
+    PUT_LITERAL(b, ",\"username\":");
     put_str(b, u->username);
-    buf_puts(b, ",\"real_name\":");
+    PUT_LITERAL(b, ",\"real_name\":");
     put_str(b, u->real_name);
     if (private_ok) {
-        buf_puts(b, ",\"email\":");
+        PUT_LITERAL(b, ",\"email\":");
         put_str_or_null(b, u->email);
-        buf_puts(b, ",\"email_isvalid\":");
+        PUT_LITERAL(b, ",\"email_isvalid\":");
         put_bool(b, u->email_isvalid);
     }
-    buf_puts(b, ",\"date_joined\":");
+    PUT_LITERAL(b, ",\"date_joined\":");
     put_str(b, joined);
-    buf_puts(b, ",\"bio\":");
+    PUT_LITERAL(b, ",\"bio\":");
     put_str(b, u->bio);
-    buf_puts(b, ",\"location\":");
+    PUT_LITERAL(b, ",\"location\":");
     put_str(b, u->location);
-    buf_puts(b, ",\"location_lat_lng\":");
+    PUT_LITERAL(b, ",\"location_lat_lng\":");
     put_latlng(b, u->has_location_ll, u->location_lat, u->location_lng);
     if (private_ok) {
-        buf_puts(b, ",\"position_lat_lng\":");
+        PUT_LITERAL(b, ",\"position_lat_lng\":");
         put_latlng(b, u->has_position_ll, u->position_lat, u->position_lng);
     }
-    buf_puts(b, ",\"date_of_birth\":");
+    PUT_LITERAL(b, ",\"date_of_birth\":");
     put_str_or_null(b, u->date_of_birth);
-    buf_puts(b, ",\"description\":");
+    PUT_LITERAL(b, ",\"description\":");
     put_str(b, u->description);
-    buf_puts(b, ",\"gender\":");
+    PUT_LITERAL(b, ",\"gender\":");
     put_str(b, u->gender);
     const char status[2] = {(char)u->status, '\0'}; /* the letter the contract shows */
-    buf_puts(b, ",\"status\":");
+    PUT_LITERAL(b, ",\"status\":");
     put_str(b, status);
-    buf_puts(b, ",\"website\":");
+    PUT_LITERAL(b, ",\"website\":");
     put_str(b, u->website);
-    buf_puts(b, ",\"avatar\":");
+    PUT_LITERAL(b, ",\"avatar\":");
     put_str_or_null(b, media_url(req, u->avatar));
-    buf_puts(b, ",\"cover\":");
+    PUT_LITERAL(b, ",\"cover\":");
     put_str_or_null(b, media_url(req, u->cover));
-    buf_puts(b, ",\"ext_id\":");
+    PUT_LITERAL(b, ",\"ext_id\":");
     if (u->has_ext_id)
         json_write_int(b, u->ext_id);
     else
         buf_append(b, "null", 4);
-    buf_puts(b, ",\"tags\":");
+    PUT_LITERAL(b, ",\"tags\":");
     put_tags(b, req, v, u);
-    buf_puts(b, ",\"reputation\":");
+    PUT_LITERAL(b, ",\"reputation\":");
     json_write_int(b, u->reputation);
-    buf_puts(b, ",\"community_badge\":");
+    PUT_LITERAL(b, ",\"community_badge\":");
     put_bool(b, u->role != NULL);
-    buf_puts(b, ",\"deleted\":");
+    PUT_LITERAL(b, ",\"deleted\":");
     put_bool(b, u->status == USER_DELETED);
-    buf_puts(b, ",\"connection_status\":");
+    PUT_LITERAL(b, ",\"connection_status\":");
     put_str_or_null(b, connection_status_name(req, v, u));
     if (v->follow_mode) {
-        buf_puts(b, ",\"followers_counter\":");
+        PUT_LITERAL(b, ",\"followers_counter\":");
         json_write_int(b, u->followers_counter);
-        buf_puts(b, ",\"followings_counter\":");
+        PUT_LITERAL(b, ",\"followings_counter\":");
         json_write_int(b, u->followings_counter);
     } else {
-        buf_puts(b, ",\"connections_counter\":");
+        PUT_LITERAL(b, ",\"connections_counter\":");
         json_write_int(b, u->connections_counter);
-        buf_puts(b, ",\"connection_requests_sent_counter\":");
+        PUT_LITERAL(b, ",\"connection_requests_sent_counter\":");
         json_write_int(b, u->connection_requests_sent_counter);
-        buf_puts(b, ",\"connection_requests_received_counter\":");
+        PUT_LITERAL(b, ",\"connection_requests_received_counter\":");
         json_write_int(b, u->connection_requests_received_counter);
     }
-    buf_puts(b, ",\"posts_counter\":");
+    PUT_LITERAL(b, ",\"posts_counter\":");
     json_write_int(b, u->posts_counter);
-    buf_puts(b, ",\"discussions_counter\":");
+    PUT_LITERAL(b, ",\"discussions_counter\":");
     json_write_int(b, u->discussions_counter);
-    buf_puts(b, ",\"categories_counter\":");
+    PUT_LITERAL(b, ",\"categories_counter\":");
     json_write_int(b, u->categories_counter);
 }
 
