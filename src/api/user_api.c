@@ -93,11 +93,19 @@ static void permission_write(struct buf *b, struct request *req, const struct us
         const char *name;
         bool on;
     } members[] = {
-        {"upload_video", false},      {"create_contribute", posts},       {"create_poll", false},
-        {"locate_post", false},       {"create_post", posts},             {"create_post_with_category", posts},
-        {"follow_user", active && follow}, {"request_connection", active && !follow},
-        {"accept_connection", active && !follow}, {"create_group", false}, {"create_event", false},
-        {"create_course", false},     {"create_live_stream", false},
+        {"upload_video", false},
+        {"create_contribute", posts},
+        {"create_poll", false},
+        {"locate_post", false},
+        {"create_post", posts},
+        {"create_post_with_category", posts},
+        {"follow_user", active && follow},
+        {"request_connection", active && !follow},
+        {"accept_connection", active && !follow},
+        {"create_group", false},
+        {"create_event", false},
+        {"create_course", false},
+        {"create_live_stream", false},
     };
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
         buf_append(b, i ? ",\"" : "{\"", 2);
