@@ -26,6 +26,9 @@ start() { # BIN: prints "PID BASE"
 read -r opid obase < <(start "$OLD")
 read -r npid nbase < <(start "$NEW")
 trap 'kill $opid $npid 2>/dev/null || true; bench_cleanup' EXIT
+# an OAuth token (a row in the shared database: both builds accept it)
+oauth=$(curl -s -X POST "$nbase/oauth/token/" -d grant_type=password -d username=benchadmin \
+  -d 'password=Adm1n!pass' -d "client_id=$client" | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
 tck=$(getconf CLK_TCK)
 
 cpu_us() { # PID URL [wrk args]: CPU microseconds per request
@@ -40,14 +43,16 @@ cpu_us() { # PID URL [wrk args]: CPU microseconds per request
 }
 
 scenarios=("GET user|/api/v2/user/2/" "followers page, 20|/api/v2/user/$popular/followers/?limit=20"
-  "user list page, 20|/api/v2/user/?limit=20" "GET me, JWT|/api/v2/user/me/")
+  "user list page, 20|/api/v2/user/?limit=20" "GET me, JWT|/api/v2/user/me/" "GET me, OAuth token|/api/v2/user/me/")
 echo "| scenario | round | old µs/request | new µs/request | new/old |"
 echo "|---|---|---|---|---|"
 for r in $(seq "$ROUNDS"); do
   for s in "${scenarios[@]}"; do
     name=${s%%|*} path=${s#*|}
-    o=$(cpu_us "$opid" "$obase$path" -H "Authorization: Bearer $jwt")
-    n=$(cpu_us "$npid" "$nbase$path" -H "Authorization: Bearer $jwt")
+    token=$jwt
+    [[ $name == *OAuth* ]] && token=$oauth
+    o=$(cpu_us "$opid" "$obase$path" -H "Authorization: Bearer $token")
+    n=$(cpu_us "$npid" "$nbase$path" -H "Authorization: Bearer $token")
     echo "| $name | $r | $o | $n | $(awk -v o="$o" -v n="$n" 'BEGIN {printf "%.2f", n / o}') |"
   done
 done

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/json_write.h"
 #include "core/text.h"
 #include "domain/field.h"
 #include "domain/search.h"
@@ -17,6 +18,46 @@ json_t *tag_json(const struct tag *t)
                      "name", t->name, "type", t->type, "description",
                      t->description ? json_string(t->description) : json_null(), "color", t->color, "visible",
                      t->visible, "created_at", created, "deleted", t->deleted);
+}
+
+/* A string member's value; one that is not UTF-8 (only a hand-edited
+ * database holds such) is written as "". */
+static void put_str(struct buf *b, const char *s)
+{
+    if (!json_write_string(b, s ? s : "", s ? strlen(s) : 0))
+        buf_append(b, "\"\"", 2);
+}
+
+static void put_bool(struct buf *b, bool v) { buf_append(b, v ? "true" : "false", v ? 4 : 5); }
+
+#define PUT_LITERAL(b, s) buf_append((b), (s), sizeof(s) - 1)
+
+void tag_write(struct buf *b, const struct tag *t)
+{
+    char created[CLOCK_RFC3339_LEN];
+    clock_format(t->created_us, created);
+    PUT_LITERAL(b, "{\"id\":");
+    json_write_int(b, t->id);
+    PUT_LITERAL(b, ",\"active\":");
+    put_bool(b, t->active);
+    PUT_LITERAL(b, ",\"name\":");
+    put_str(b, t->name);
+    PUT_LITERAL(b, ",\"type\":");
+    put_str(b, t->type);
+    PUT_LITERAL(b, ",\"description\":");
+    if (t->description)
+        put_str(b, t->description);
+    else
+        PUT_LITERAL(b, "null");
+    PUT_LITERAL(b, ",\"color\":");
+    put_str(b, t->color);
+    PUT_LITERAL(b, ",\"visible\":");
+    put_bool(b, t->visible);
+    PUT_LITERAL(b, ",\"created_at\":");
+    put_str(b, created);
+    PUT_LITERAL(b, ",\"deleted\":");
+    put_bool(b, t->deleted);
+    PUT_LITERAL(b, "}");
 }
 
 /* A boolean query filter: -1 when absent or not a boolean. */

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "core/buf.h"
 #include "domain/tag.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -28,5 +29,8 @@ bool tag_api_user_tags(struct request *req, struct response *resp, struct err *e
 
 /* The Tag object of schemas/tag.md (a new reference). */
 json_t *tag_json(const struct tag *t);
+/* The same object's compact text (the bytes json_write gives of tag_json),
+ * written straight into b. */
+void tag_write(struct buf *b, const struct tag *t);
 
 #endif

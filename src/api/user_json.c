@@ -21,7 +21,8 @@ void user_view_init(struct request *req, struct user_view *v)
     v->relations = NULL;
     v->tags_loaded = false;
     v->tags = NULL;
-    v->tag_objects = NULL;
+    v->tag_text = NULL;
+    v->tag_len = NULL;
     v->ntags = 0;
 }
 
@@ -52,8 +53,6 @@ static const char *connection_status_name(struct request *req, const struct user
     return graph_status_name(s);
 }
 
-static void json_release(void *p) { json_decref(p); }
-
 bool user_view_load_tags(struct request *req, struct user_view *v, const struct user *users, int n, struct err *e)
 {
     int64_t *ids = arena_alloc(req->arena, sizeof *ids * (size_t)(n > 0 ? n : 1));
@@ -62,30 +61,59 @@ bool user_view_load_tags(struct request *req, struct user_view *v, const struct 
     struct user_tag *tags;
     if (!store_tag_of_users(req->store, req->arena, ids, n, &tags, &v->ntags, e))
         return false;
-    /* one Tag object per distinct tag of the page (a page shares a few) */
-    v->tag_objects = arena_alloc(req->arena, sizeof *v->tag_objects * (size_t)(v->ntags > 0 ? v->ntags : 1));
-    for (int i = 0; i < v->ntags; i++) {
-        for (int j = 0; j < i && !v->tag_objects[i]; j++)
-            if (tags[j].tag.id == tags[i].tag.id)
-                v->tag_objects[i] = v->tag_objects[j];
-        if (!v->tag_objects[i]) {
-            v->tag_objects[i] = tag_json(&tags[i].tag);
-            arena_defer(req->arena, json_release, v->tag_objects[i]);
-        }
-    }
+    size_t slots = (size_t)(v->ntags > 0 ? v->ntags : 1);
+    v->tag_text = arena_alloc(req->arena, sizeof *v->tag_text * slots);
+    v->tag_len = arena_alloc(req->arena, sizeof *v->tag_len * slots);
     v->tags = tags;
     v->tags_loaded = true;
     return true;
 }
 
+/* The text of the page's tag i: written once per distinct tag (a page
+ * shares a few), and only for tags someone sees. */
+static void put_page_tag(struct buf *b, struct request *req, const struct user_view *v, int i)
+{
+    if (!v->tag_text[i]) {
+        for (int j = 0; j < v->ntags && !v->tag_text[i]; j++)
+            if (v->tag_text[j] && v->tags[j].tag.id == v->tags[i].tag.id) {
+                v->tag_text[i] = v->tag_text[j];
+                v->tag_len[i] = v->tag_len[j];
+            }
+        if (!v->tag_text[i]) {
+            size_t at = b->len;
+            tag_write(b, &v->tags[i].tag);
+            v->tag_len[i] = b->len - at;
+            v->tag_text[i] = arena_strndup(req->arena, b->data + at, v->tag_len[i]);
+            return;
+        }
+    }
+    buf_append(b, v->tag_text[i], v->tag_len[i]);
+}
+
 /* ---- writing ---- */
+
+/* Appends n bytes; inlined, so a literal's copy is a few moves when the
+ * buffer has room (it grows in buf_append otherwise). */
+static inline void put_bytes(struct buf *b, const char *s, size_t n)
+{
+    if (b->data && b->cap - b->len > n) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+    } else {
+        buf_append(b, s, n);
+    }
+}
+
+/* A literal of known length: no strlen per key. */
+#define PUT_LITERAL(b, s) put_bytes((b), (s), sizeof(s) - 1)
 
 /* A string value; one that is not UTF-8 (only a hand-edited database holds
  * such) is written as "", so the document stays valid. */
 static void put_str(struct buf *b, const char *s)
 {
     if (!json_write_string(b, s ? s : "", s ? strlen(s) : 0))
-        buf_append(b, "\"\"", 2);
+        put_bytes(b, "\"\"", 2);
 }
 
 static void put_str_or_null(struct buf *b, const char *s)
@@ -93,10 +121,10 @@ static void put_str_or_null(struct buf *b, const char *s)
     if (s)
         put_str(b, s);
     else
-        buf_append(b, "null", 4);
+        put_bytes(b, "null", 4);
 }
 
-static void put_bool(struct buf *b, bool v) { buf_puts(b, v ? "true" : "false"); }
+static void put_bool(struct buf *b, bool v) { put_bytes(b, v ? "true" : "false", v ? 4 : 5); }
 
 static char *media_url(struct request *req, const char *file)
 {
@@ -106,7 +134,7 @@ static char *media_url(struct request *req, const char *file)
 static void put_latlng(struct buf *b, bool has, double lat, double lng)
 {
     if (!has) {
-        buf_append(b, "null", 4);
+        put_bytes(b, "null", 4);
         return;
     }
     char s[2 * GEO_FORMAT_LEN + 4] = "\""; /* ASCII */
@@ -114,7 +142,7 @@ static void put_latlng(struct buf *b, bool has, double lat, double lng)
     s[n++] = ',';
     n += geo_format(lng, s + n);
     s[n++] = '"';
-    buf_append(b, s, (size_t)n);
+    put_bytes(b, s, (size_t)n);
 }
 
 /* The Tag objects of u the caller may see (contract §5): visible and
@@ -131,23 +159,20 @@ static void put_tags(struct buf *b, struct request *req, const struct user_view 
             n = 0;
         tags = own;
     }
-    buf_append(b, "[", 1);
+    put_bytes(b, "[", 1);
     bool first = true;
     for (int i = 0; i < n; i++) {
         if (tags[i].user_id != u->id || !tag_visible_to(&tags[i].tag, &req->who, u->id))
             continue;
         if (!first)
-            buf_append(b, ",", 1);
+            put_bytes(b, ",", 1);
         first = false;
-        if (v->tags_loaded) {
-            json_write(b, v->tag_objects[i]);
-        } else {
-            json_t *t = tag_json(&tags[i].tag);
-            json_write(b, t);
-            json_decref(t);
-        }
+        if (v->tags_loaded)
+            put_page_tag(b, req, v, i);
+        else
+            tag_write(b, &tags[i].tag);
     }
-    buf_append(b, "]", 1);
+    put_bytes(b, "]", 1);
 }
 
 void user_write_members(struct buf *b, struct request *req, const struct user_view *v, const struct user *u)
@@ -155,97 +180,97 @@ void user_write_members(struct buf *b, struct request *req, const struct user_vi
     char joined[CLOCK_RFC3339_LEN];
     clock_format(u->date_joined_us, joined);
     bool private_ok = req->who.user_id && (req->who.user_id == u->id || principal_is_admin(&req->who));
-    buf_puts(b, "\"id\":");
+    PUT_LITERAL(b, "\"id\":");
     json_write_int(b, u->id);
-    buf_puts(b, ",\"username\":");
+    PUT_LITERAL(b, ",\"username\":");
     put_str(b, u->username);
-    buf_puts(b, ",\"real_name\":");
+    PUT_LITERAL(b, ",\"real_name\":");
     put_str(b, u->real_name);
     if (private_ok) {
-        buf_puts(b, ",\"email\":");
+        PUT_LITERAL(b, ",\"email\":");
         put_str_or_null(b, u->email);
-        buf_puts(b, ",\"email_isvalid\":");
+        PUT_LITERAL(b, ",\"email_isvalid\":");
         put_bool(b, u->email_isvalid);
     }
-    buf_puts(b, ",\"date_joined\":");
+    PUT_LITERAL(b, ",\"date_joined\":");
     put_str(b, joined);
-    buf_puts(b, ",\"bio\":");
+    PUT_LITERAL(b, ",\"bio\":");
     put_str(b, u->bio);
-    buf_puts(b, ",\"location\":");
+    PUT_LITERAL(b, ",\"location\":");
     put_str(b, u->location);
-    buf_puts(b, ",\"location_lat_lng\":");
+    PUT_LITERAL(b, ",\"location_lat_lng\":");
     put_latlng(b, u->has_location_ll, u->location_lat, u->location_lng);
     if (private_ok) {
-        buf_puts(b, ",\"position_lat_lng\":");
+        PUT_LITERAL(b, ",\"position_lat_lng\":");
         put_latlng(b, u->has_position_ll, u->position_lat, u->position_lng);
     }
-    buf_puts(b, ",\"date_of_birth\":");
+    PUT_LITERAL(b, ",\"date_of_birth\":");
     put_str_or_null(b, u->date_of_birth);
-    buf_puts(b, ",\"description\":");
+    PUT_LITERAL(b, ",\"description\":");
     put_str(b, u->description);
-    buf_puts(b, ",\"gender\":");
+    PUT_LITERAL(b, ",\"gender\":");
     put_str(b, u->gender);
     const char status[2] = {(char)u->status, '\0'}; /* the letter the contract shows */
-    buf_puts(b, ",\"status\":");
+    PUT_LITERAL(b, ",\"status\":");
     put_str(b, status);
-    buf_puts(b, ",\"website\":");
+    PUT_LITERAL(b, ",\"website\":");
     put_str(b, u->website);
-    buf_puts(b, ",\"avatar\":");
+    PUT_LITERAL(b, ",\"avatar\":");
     put_str_or_null(b, media_url(req, u->avatar));
-    buf_puts(b, ",\"cover\":");
+    PUT_LITERAL(b, ",\"cover\":");
     put_str_or_null(b, media_url(req, u->cover));
-    buf_puts(b, ",\"ext_id\":");
+    PUT_LITERAL(b, ",\"ext_id\":");
     if (u->has_ext_id)
         json_write_int(b, u->ext_id);
     else
-        buf_append(b, "null", 4);
-    buf_puts(b, ",\"tags\":");
+        put_bytes(b, "null", 4);
+    PUT_LITERAL(b, ",\"tags\":");
     put_tags(b, req, v, u);
-    buf_puts(b, ",\"reputation\":");
+    PUT_LITERAL(b, ",\"reputation\":");
     json_write_int(b, u->reputation);
-    buf_puts(b, ",\"community_badge\":");
+    PUT_LITERAL(b, ",\"community_badge\":");
     put_bool(b, u->role != NULL);
-    buf_puts(b, ",\"deleted\":");
+    PUT_LITERAL(b, ",\"deleted\":");
     put_bool(b, u->status == USER_DELETED);
-    buf_puts(b, ",\"connection_status\":");
+    PUT_LITERAL(b, ",\"connection_status\":");
     put_str_or_null(b, connection_status_name(req, v, u));
     if (v->follow_mode) {
-        buf_puts(b, ",\"followers_counter\":");
+        PUT_LITERAL(b, ",\"followers_counter\":");
         json_write_int(b, u->followers_counter);
-        buf_puts(b, ",\"followings_counter\":");
+        PUT_LITERAL(b, ",\"followings_counter\":");
         json_write_int(b, u->followings_counter);
     } else {
-        buf_puts(b, ",\"connections_counter\":");
+        PUT_LITERAL(b, ",\"connections_counter\":");
         json_write_int(b, u->connections_counter);
-        buf_puts(b, ",\"connection_requests_sent_counter\":");
+        PUT_LITERAL(b, ",\"connection_requests_sent_counter\":");
         json_write_int(b, u->connection_requests_sent_counter);
-        buf_puts(b, ",\"connection_requests_received_counter\":");
+        PUT_LITERAL(b, ",\"connection_requests_received_counter\":");
         json_write_int(b, u->connection_requests_received_counter);
     }
-    buf_puts(b, ",\"posts_counter\":");
+    PUT_LITERAL(b, ",\"posts_counter\":");
     json_write_int(b, u->posts_counter);
-    buf_puts(b, ",\"discussions_counter\":");
+    PUT_LITERAL(b, ",\"discussions_counter\":");
     json_write_int(b, u->discussions_counter);
-    buf_puts(b, ",\"categories_counter\":");
+    PUT_LITERAL(b, ",\"categories_counter\":");
     json_write_int(b, u->categories_counter);
 }
 
 void user_write(struct buf *b, struct request *req, const struct user_view *v, const struct user *u)
 {
-    buf_append(b, "{", 1);
+    put_bytes(b, "{", 1);
     user_write_members(b, req, v, u);
-    buf_append(b, "}", 1);
+    put_bytes(b, "}", 1);
 }
 
 void user_write_array(struct buf *b, struct request *req, const struct user_view *v, const struct user *users, int n)
 {
-    buf_append(b, "[", 1);
+    put_bytes(b, "[", 1);
     for (int i = 0; i < n; i++) {
         if (i)
-            buf_append(b, ",", 1);
+            put_bytes(b, ",", 1);
         user_write(b, req, v, &users[i]);
     }
-    buf_append(b, "]", 1);
+    put_bytes(b, "]", 1);
 }
 
 void user_page_respond(struct request *req, struct response *resp, struct user_view *v, const struct user *users, int n,

@@ -28,7 +28,10 @@ struct user_view {
      * by user; without them user_json reads each user's tags itself */
     bool tags_loaded;
     const struct user_tag *tags;
-    json_t **tag_objects; /* tags[i] as a Tag object, shared by equal tags */
+    /* tags[i] as Tag object text, written at its first use and shared by
+     * equal tags (NULL until then) */
+    const char **tag_text;
+    size_t *tag_len;
     int ntags;
 };
 

@@ -28,6 +28,9 @@ static bool load_principal(struct request *req, int64_t user_id, int64_t token_i
         return invalid(e, "Token is no longer valid.");
     req->who = (struct principal){
         .user_id = u.id, .status = u.status, .role = u.role, .username = u.username, .token_id = token_id};
+    struct user *copy = arena_alloc(req->arena, sizeof *copy);
+    *copy = u;
+    req->who_user = copy;
     return true;
 }
 

@@ -18,6 +18,7 @@
 #include "model/principal.h"
 
 struct store;
+struct user;
 
 struct request {
     struct arena *arena;
@@ -30,6 +31,9 @@ struct request {
     int64_t id;        /* {id} path parameter, 0 if the route has none */
     const char *param; /* {name} path parameter, NULL if none */
     struct principal who;
+    /* the caller's row as authentication read it in this request's read
+     * snapshot (NULL when anonymous): handlers about the caller reuse it */
+    const struct user *who_user;
     const char *base; /* absolute base URL: configured, or scheme://Host */
     void *conn;       /* the libmicrohttpd connection, for headers */
 };

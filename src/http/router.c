@@ -110,6 +110,14 @@ void router_match(const struct route *routes, size_t n, const char *method, cons
     if (strstr(path, "//"))
         return;
     for (size_t i = 0; i < n; i++) {
+        /* most routes differ from the path before their first {placeholder}:
+         * compare that literal prefix before splitting into segments (a
+         * trailing slash is optional) */
+        const char *pp = routes[i].pattern, *xp = path;
+        while (*pp && *pp != '{' && *pp == *xp)
+            pp++, xp++;
+        if (*pp != '{' && (*pp || *xp) && strcmp(*pp ? pp : xp, "/"))
+            continue;
         struct route_match tmp = {0};
         if (!path_matches(routes[i].pattern, path, &tmp))
             continue;

@@ -293,10 +293,11 @@ bool sqlite_graph_relations(struct store *st, struct arena *a, int64_t viewer_id
  * limit, $4 = offset. `e` is the edge row, `other` the listed user's
  * column in it. CROSS JOIN keeps the edge index as the outer loop, so
  * rows come in index order (no sort) and a page stops after
- * offset + limit index steps. */
+ * offset + limit index steps. An anonymous viewer ($2 = 0) hides nobody:
+ * no probe of hides per row. */
 #define LIST_FROM(table, owner, other)                                                                         \
     " FROM " table " e CROSS JOIN users ON users.id = e." other " WHERE e." owner " = $1 AND users.status IN " \
-    "('a', 'b') AND NOT EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $2 AND h.hidden_id = e." other ")"
+    "('a', 'b') AND ($2 = 0 OR NOT EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $2 AND h.hidden_id = e." other "))"
 #define LIST_ORDER(other) " ORDER BY e.created_us DESC, e." other " DESC LIMIT $3 OFFSET $4"
 #define FOLLOWS_VIEWER(other) \
     "EXISTS (SELECT 1 FROM follows m WHERE m.follower_id = $2 AND m.followed_id = e." other ")"

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/clock.h"
 #include "model/tag.h"
 #include "store/sqlite_internal.h"
@@ -154,45 +155,78 @@ bool sqlite_tag_unassign(struct store *st, int64_t tag_id, int64_t user_id, stru
     return sqlite_exec_stmt(st, q, e, "remove tag");
 }
 
+/* The ids as a JSON array, for json_each. */
+static void id_list(struct buf *b, const int64_t *ids, int n)
+{
+    buf_append(b, "[", 1);
+    for (int i = 0; i < n; i++) {
+        char tmp[24], *end = tmp + sizeof tmp, *p = end;
+        uint64_t u = ids[i] < 0 ? (uint64_t)0 - (uint64_t)ids[i] : (uint64_t)ids[i];
+        do {
+            *--p = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        if (ids[i] < 0)
+            *--p = '-';
+        if (i)
+            buf_append(b, ",", 1);
+        buf_append(b, p, (size_t)(end - p));
+    }
+    buf_append(b, "]", 1);
+}
+
 bool sqlite_tag_of_users(struct store *st, struct arena *a, const int64_t *users, int n, struct user_tag **out,
                          int *nout, struct err *e)
 {
     *out = NULL;
     *nout = 0;
-    /* one primary-key probe per user: cheaper than one statement over an
-     * IN list for a page of users */
-    sqlite3_stmt *q =
-        sqlite_stmt(st,
-                    "SELECT ut.user_id, " TAG_COLUMNS " FROM user_tags ut JOIN tags t ON t.id = ut.tag_id "
-                    "WHERE ut.user_id = $1 AND t.deleted = 0 ORDER BY ut.tag_id",
-                    e);
+    if (n <= 0)
+        return true;
+    /* one statement for a page: the users in the order given (json_each
+     * walks the array in order), each user's tags in tag order (the
+     * primary key's); a lone user is one primary-key probe */
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  n == 1 ? "SELECT ut.user_id, " TAG_COLUMNS " FROM user_tags ut CROSS JOIN tags t ON "
+                                           "t.id = ut.tag_id WHERE ut.user_id = $1 AND t.deleted = 0"
+                                         : "SELECT ut.user_id, " TAG_COLUMNS " FROM json_each($1) j CROSS JOIN "
+                                           "user_tags ut ON ut.user_id = j.value CROSS JOIN tags t ON t.id = "
+                                           "ut.tag_id WHERE t.deleted = 0",
+                                  e);
     if (!q)
         return false;
+    struct buf list = BUF_INIT;
+    if (n == 1) {
+        sqlite3_bind_int64(q, 1, users[0]);
+    } else {
+        id_list(&list, users, n);
+        sqlite3_bind_text(q, 1, buf_str(&list), (int)list.len, SQLITE_STATIC);
+    }
     size_t cap = 16;
     struct user_tag *v = arena_alloc(a, cap * sizeof *v);
-    for (int i = 0; i < n; i++) {
-        sqlite3_reset(q);
-        sqlite3_bind_int64(q, 1, users[i]);
-        int rc;
-        while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-            if ((size_t)*nout == cap) {
-                struct user_tag *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
-                memcpy(bigger, v, cap * sizeof *v);
-                v = bigger;
-                cap *= 2;
-            }
-            v[*nout].user_id = sqlite3_column_int64(q, 0);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if ((size_t)*nout == cap) {
+            struct user_tag *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
+            memcpy(bigger, v, cap * sizeof *v);
+            v = bigger;
+            cap *= 2;
+        }
+        v[*nout].user_id = sqlite3_column_int64(q, 0);
+        /* a page shares a few tags: a tag read before is not copied again */
+        int64_t id = sqlite3_column_int64(q, 1);
+        int seen = 0;
+        while (seen < *nout && v[seen].tag.id != id)
+            seen++;
+        if (seen < *nout)
+            v[*nout].tag = v[seen].tag;
+        else
             tag_from_row(a, q, 1, &v[*nout].tag);
-            (*nout)++;
-        }
-        if (rc != SQLITE_DONE) {
-            sqlite3_reset(q);
-            return sqlite_fail(st, e, "tags of users");
-        }
+        (*nout)++;
     }
     sqlite3_reset(q);
+    buf_free(&list);
     *out = v;
-    return true;
+    return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "tags of users");
 }
 
 bool sqlite_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int max, struct tag **out, int *n,
