@@ -21,9 +21,10 @@ packages=(
   chromium
 )
 # `install-deps.sh --bench` (make bench, make bench-syscalls): nginx as the
-# reference server, strace for the system-call counts
+# reference server, strace for the system-call counts, valgrind for the
+# instruction counts (bench/instructions.sh)
 if [ "${1:-}" = "--bench" ]; then
-  packages+=(nginx-light strace)
+  packages+=(nginx-light strace valgrind)
 fi
 
 missing=()
