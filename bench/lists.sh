@@ -12,7 +12,9 @@
 # run, not absolute numbers across runs.
 #
 #   BEFORE=/tmp/base/build/hearth AFTER=build/hearth USERS=100000 bench/lists.sh
-# Set DB=path to reuse (or keep) the seeded database of the BEFORE binary.
+# Set DB=path to reuse (or keep) the seeded database of the BEFORE binary,
+# ONLY=regex to run only the endpoints whose names match (GET /user/{id}/,
+# the reference of the ratios, always runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -83,6 +85,7 @@ names=()
 before=()
 after=()
 both() { # name token method pattern lo hi [body]
+  [[ ${#names[@]} -eq 0 || -z ${ONLY:-} || $1 =~ $ONLY ]] || return 0
   names+=("$1")
   before+=("$(run "$base_before" "${@:2}")")
   after+=("$(run "$base_after" "${@:2}")")
