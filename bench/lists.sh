@@ -12,7 +12,9 @@
 # run, not absolute numbers across runs.
 #
 #   BEFORE=/tmp/base/build/hearth AFTER=build/hearth USERS=100000 bench/lists.sh
-# Set DB=path to reuse (or keep) the seeded database of the BEFORE binary.
+# Set DB=path to reuse (or keep) the seeded database of the BEFORE binary,
+# ONLY=regex to run only the endpoints whose names match (GET /user/{id}/,
+# the reference of the ratios, always runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -83,6 +85,7 @@ names=()
 before=()
 after=()
 both() { # name token method pattern lo hi [body]
+  [[ ${#names[@]} -eq 0 || -z ${ONLY:-} || $1 =~ $ONLY ]] || return 0
   names+=("$1")
   before+=("$(run "$base_before" "${@:2}")")
   after+=("$(run "$base_after" "${@:2}")")
@@ -93,6 +96,9 @@ both "GET /user/{id}/" "$tok" GET "/api/v2/user/{r}/" 1 "$maxid"
 both "GET /user/?offset=random" "$tok" GET "/api/v2/user/?limit=20&offset={r}" 0 "$span"
 both "GET /user/?ordering=username&offset=random" "$tok" GET "/api/v2/user/?limit=20&ordering=username&offset={r}" 0 "$span"
 both "GET /user/?ordering=-id&offset=random" "$tok" GET "/api/v2/user/?limit=20&ordering=-id&offset={r}" 0 "$span"
+both "GET /user/?ordering=real_name&offset=random" "$tok" GET "/api/v2/user/?limit=20&ordering=real_name&offset={r}" 0 "$span"
+both "GET /user/?ordering=-location&offset=random" "$tok" GET "/api/v2/user/?limit=20&ordering=-location&offset={r}" 0 "$span"
+both "GET /user/?ordering=-date_joined&offset=random" "$tok" GET "/api/v2/user/?limit=20&ordering=-date_joined&offset={r}" 0 "$span"
 both "GET /user/{hub}/followers/?offset=random" "$tok" GET "/api/v2/user/$hub/followers/?limit=20&offset={r}" 0 "$((hubn > 20 ? hubn - 20 : 1))"
 both "POST /user/{id}/follow/ (toggle)" "$tok" POST "/api/v2/user/{r}/follow/" 1 "$maxid"
 both "POST /sso/signup/" "$admintok" POST "/api/v2/sso/signup/" 0 0 '{"username": "b{n}"}'
@@ -100,12 +106,12 @@ both "PATCH /user/{me}/ (real_name)" "$tok" PATCH "/api/v2/user/$me/" 0 1000000 
 
 ref_before=$(cut -d'|' -f1 <<<"${before[0]}")
 ref_after=$(cut -d'|' -f1 <<<"${after[0]}")
-printf '\n%-44s %10s %9s %9s %7s %6s | %10s %9s %9s %7s %6s\n' endpoint "before r/s" p50 p99 "×get" non2xx \
+printf '\n%-50s %10s %9s %9s %7s %6s | %10s %9s %9s %7s %6s\n' endpoint "before r/s" p50 p99 "×get" non2xx \
   "after r/s" p50 p99 "×get" non2xx
 for i in "${!names[@]}"; do
   IFS='|' read -r r1 a1 b1 c1 <<<"${before[$i]}"
   IFS='|' read -r r2 a2 b2 c2 <<<"${after[$i]}"
-  printf '%-44s %10s %9s %9s %7.2f %6s | %10s %9s %9s %7.2f %6s\n' "${names[$i]}" "$r1" "$a1" "$b1" \
+  printf '%-50s %10s %9s %9s %7.2f %6s | %10s %9s %9s %7.2f %6s\n' "${names[$i]}" "$r1" "$a1" "$b1" \
     "$(echo "$r1 / $ref_before" | bc -l)" "$c1" "$r2" "$a2" "$b2" "$(echo "$r2 / $ref_after" | bc -l)" "$c2"
 done
 "$AFTER" check --data-dir "$dir/after" | tail -2

@@ -6,7 +6,10 @@
  * but the viewer's hides; ordering id, -id, username or -username) and
  * the followers, followings and connections lists that reached 1000 edges
  * seek through the maintained counts; other user lists are pg_user.c's
- * composed query, other edge lists pg_graph.c's walk.
+ * composed query, other edge lists pg_graph.c's walk. The orderings
+ * real_name, location and date_joined (migration 007_list_orders) seek
+ * through list_plan.c, which also decides which lists seek (for both
+ * engines).
  *
  * Text keys compare and sort with COLLATE "C" (bytewise, as SQLite and
  * strcmp). The username ranges are keyed by their first characters rather
@@ -20,49 +23,14 @@
 #include <string.h>
 
 #include "core/text.h"
+#include "store/list_plan.h"
 #include "store/pg_internal.h"
 #include "store/store.h"
-
-enum list_kind { LIST_ID = 0, LIST_USERNAME = 1 };
 
 enum {
     USERNAME_LEVELS = 6,
     PREFIX_BYTES = USERNAME_LEVELS * 4 + 8, /* a prefix, or its successor (one byte longer at most) */
 };
-
-struct list_key {
-    int64_t id;    /* LIST_ID */
-    const char *s; /* LIST_USERNAME: username_fold */
-};
-
-static int key_cmp(int kind, const struct list_key *x, const struct list_key *y)
-{
-    if (kind == LIST_ID)
-        return x->id < y->id ? -1 : x->id > y->id;
-    return strcmp(x->s, y->s); /* bytewise, as COLLATE "C" */
-}
-
-/* The ordering of f when it is a plain list this file can page. */
-static bool plain_list(const struct user_filter *f, int *kind, bool *desc)
-{
-    if (f->search || f->username || f->real_name || f->location || f->description || f->gender || f->exclude_id)
-        return false;
-    *desc = false;
-    if (f->norder == 0) {
-        *kind = LIST_ID;
-        return true;
-    }
-    if (f->norder != 1)
-        return false;
-    *desc = f->order[0].desc;
-    if (!strcmp(f->order[0].field, "id"))
-        *kind = LIST_ID;
-    else if (!strcmp(f->order[0].field, "username"))
-        *kind = LIST_USERNAME;
-    else
-        return false;
-    return true;
-}
 
 /* Walks r's (key, n) rows in order until the one holding position *k: *k
  * becomes the position inside it. Returns that row, -1 when the rows end
@@ -110,70 +78,6 @@ static int seek_id(struct store *st, int64_t k, int64_t *out, struct err *e)
                   "iii", block << 8, (block + 1) << 8, k);
 }
 
-/* The code point of the UTF-8 character at s (len bytes). */
-static uint32_t utf8_decode(const unsigned char *s, size_t len)
-{
-    if (len == 1)
-        return s[0];
-    uint32_t cp = s[0] & (0x7F >> len);
-    for (size_t i = 1; i < len; i++)
-        cp = (cp << 6) | (s[i] & 0x3F);
-    return cp;
-}
-
-/* Writes cp as UTF-8 at out; returns its length. */
-static size_t utf8_encode(uint32_t cp, char *out)
-{
-    unsigned char *o = (unsigned char *)out;
-    if (cp < 0x80) {
-        o[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        o[0] = (unsigned char)(0xC0 | (cp >> 6));
-        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (unsigned char)(0xE0 | (cp >> 12));
-        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (unsigned char)(0xF0 | (cp >> 18));
-    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-/* The smallest text above every text that starts with p (valid UTF-8, at
- * most PREFIX_BYTES - 2 bytes): p with its last character raised by one
- * code point, into out. False when there is none (p empty, or only
- * U+10FFFF). UTF-8 orders bytewise as code points, so the texts starting
- * with p are exactly those in [p, out). */
-static bool prefix_successor(const char *p, char out[PREFIX_BYTES])
-{
-    size_t len = strlen(p);
-    memcpy(out, p, len + 1);
-    while (len > 0) {
-        size_t start = len - 1;
-        while (start > 0 && ((unsigned char)out[start] & 0xC0) == 0x80)
-            start--;
-        uint32_t cp = utf8_decode((const unsigned char *)out + start, len - start) + 1;
-        if (cp == 0xD800)
-            cp = 0xE000; /* no surrogates in UTF-8 */
-        if (cp <= 0x10FFFF) {
-            len = start + utf8_encode(cp, out + start);
-            out[len] = '\0';
-            return true;
-        }
-        len = start;
-        out[len] = '\0';
-    }
-    return false;
-}
-
 static void read_text(struct arena *a, const PGresult *r, int row, void *out)
 {
     *(const char **)out = pg_col_text(a, r, row, 0);
@@ -192,7 +96,7 @@ static int seek_username(struct store *st, struct arena *a, int64_t k, const cha
             r = pg_run(st, e,
                        "SELECT prefix, n FROM list_counts WHERE kind = 1 AND level = 1 AND key = 0 ORDER BY prefix",
                        "");
-        else if (prefix_successor(prefix, hi))
+        else if (list_prefix_successor(prefix, hi, sizeof hi))
             r = pg_run(st, e,
                        "SELECT prefix, n FROM list_counts WHERE kind = 1 AND level = $1 AND key = 0 AND "
                        "prefix >= $2 AND prefix < $3 ORDER BY prefix",
@@ -226,29 +130,110 @@ static int seek_username(struct store *st, struct arena *a, int64_t k, const cha
                   "si", prefix, k);
 }
 
-static int seek(struct store *st, struct arena *a, int kind, int64_t k, struct list_key *out, struct err *e)
+/* ---- list_plan's engine: list_order_counts and the orderings' rows ---- */
+
+static void query_args(struct sql_query *b, const struct list_arg *args, int nargs)
 {
-    memset(out, 0, sizeof *out);
-    return kind == LIST_ID ? seek_id(st, k, &out->id, e) : seek_username(st, a, k, &out->s, e);
+    for (int i = 0; i < nargs; i++)
+        if (args[i].s)
+            sql_text(b, args[i].s);
+        else
+            sql_int(b, args[i].i);
 }
 
-/* The viewer's hidden visible users' keys in key order (malloc'd). */
-static bool hidden_keys(struct store *st, struct arena *a, int kind, int64_t viewer, struct list_key **out, int64_t *n,
-                        struct err *e)
+static int engine_pick(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs, int64_t *k,
+                       const char **prefix, int64_t *block, struct err *e)
+{
+    struct sql_query b = {0};
+    query_args(&b, args, nargs);
+    PGresult *r = pg_query(ctx, sql, &b, e);
+    if (!r)
+        return -1;
+    int row = pick(r, k);
+    if (row >= 0) {
+        *prefix = pg_col_text(a, r, row, 0);
+        *block = pg_col_int(r, row, 2);
+    }
+    PQclear(r);
+    return row >= 0;
+}
+
+static int engine_get_int(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out,
+                          struct err *e)
+{
+    struct sql_query b = {0};
+    query_args(&b, args, nargs);
+    PGresult *r = pg_query(ctx, sql, &b, e);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0);
+    if (found)
+        *out = pg_col_int(r, 0, 0);
+    PQclear(r);
+    return found;
+}
+
+static const char *const order_row_sql[LIST_KINDS] = {
+    [LIST_REAL_NAME] = "SELECT id FROM users WHERE status IN ('a', 'b') AND real_name_fold = $1 AND id >= $2 "
+                       "AND id < $3 ORDER BY id LIMIT 1 OFFSET $4",
+    [LIST_LOCATION] = "SELECT id FROM users WHERE status IN ('a', 'b') AND location_fold = $1 AND id >= $2 "
+                      "AND id < $3 ORDER BY id LIMIT 1 OFFSET $4",
+    [LIST_JOINED] = "SELECT id FROM users WHERE status IN ('a', 'b') AND date_joined_us = $1 AND id >= $2 "
+                    "AND id < $3 ORDER BY id LIMIT 1 OFFSET $4",
+};
+
+struct seek_ctx {
+    struct store *st;
+    struct arena *a;
+    int kind;
+    bool desc;
+};
+
+static int seek(void *ctx, int64_t k, struct list_key *out, struct err *e)
+{
+    struct seek_ctx *c = ctx;
+    memset(out, 0, sizeof *out);
+    if (c->kind == LIST_ID)
+        return seek_id(c->st, k, &out->id, e);
+    if (c->kind == LIST_USERNAME)
+        return seek_username(c->st, c->a, k, &out->s, e);
+    struct list_engine en = {
+        .ctx = c->st, .a = c->a, .pick = engine_pick, .get_int = engine_get_int, .row_sql = order_row_sql};
+    return list_order_seek(&en, c->kind, c->desc, k, out, e);
+}
+
+/* The viewer's hidden visible users' keys in the list's order (ascending
+ * for id and username), malloc'd. */
+static const char *const hidden_sql[LIST_KINDS][2] = {
+    [LIST_ID] = {"SELECT u.id, NULL FROM hides h JOIN users u ON u.id = h.hidden_id WHERE h.user_id = $1 "
+                 "AND u.status IN ('a', 'b') ORDER BY u.id"},
+    [LIST_USERNAME] = {"SELECT 0, u.username_fold FROM hides h JOIN users u ON u.id = h.hidden_id "
+                       "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.username_fold COLLATE \"C\""},
+    [LIST_REAL_NAME] = {"SELECT u.id, u.real_name_fold FROM hides h JOIN users u ON u.id = h.hidden_id "
+                        "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.real_name_fold COLLATE \"C\", u.id",
+                        "SELECT u.id, u.real_name_fold FROM hides h JOIN users u ON u.id = h.hidden_id "
+                        "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.real_name_fold COLLATE \"C\" "
+                        "DESC, u.id"},
+    [LIST_LOCATION] = {"SELECT u.id, u.location_fold FROM hides h JOIN users u ON u.id = h.hidden_id "
+                       "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.location_fold COLLATE \"C\", u.id",
+                       "SELECT u.id, u.location_fold FROM hides h JOIN users u ON u.id = h.hidden_id "
+                       "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.location_fold COLLATE \"C\" DESC, "
+                       "u.id"},
+    [LIST_JOINED] = {"SELECT u.id, lpad(to_hex(u.date_joined_us), 16, '0') FROM hides h JOIN users u ON u.id = "
+                     "h.hidden_id WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.date_joined_us, u.id",
+                     "SELECT u.id, lpad(to_hex(u.date_joined_us), 16, '0') FROM hides h JOIN users u ON u.id = "
+                     "h.hidden_id WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.date_joined_us DESC, "
+                     "u.id"},
+};
+
+static bool hidden_keys(struct store *st, struct arena *a, int kind, bool desc, int64_t viewer, struct list_key **out,
+                        int64_t *n, struct err *e)
 {
     *out = NULL;
     *n = 0;
     if (!viewer)
         return true;
-    PGresult *r = kind == LIST_ID
-                      ? pg_run(st, e,
-                               "SELECT u.id FROM hides h JOIN users u ON u.id = h.hidden_id WHERE h.user_id = $1 "
-                               "AND u.status IN ('a', 'b') ORDER BY u.id",
-                               "i", viewer)
-                      : pg_run(st, e,
-                               "SELECT u.username_fold FROM hides h JOIN users u ON u.id = h.hidden_id "
-                               "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.username_fold COLLATE \"C\"",
-                               "i", viewer);
+    PGresult *r = pg_run(st, e, hidden_sql[kind][kind >= LIST_REAL_NAME && desc], "i", viewer);
     if (!r)
         return false;
     int rows = PQntuples(r);
@@ -261,28 +246,12 @@ static bool hidden_keys(struct store *st, struct arena *a, int kind, int64_t vie
     }
     for (int i = 0; i < rows; i++) {
         struct list_key *k = &(*out)[i];
-        if (kind == LIST_ID)
-            k->id = pg_col_int(r, i, 0);
-        else
-            k->s = pg_col_text(a, r, i, 0);
+        k->id = pg_col_int(r, i, 0);
+        k->s = kind == LIST_ID ? NULL : pg_col_text(a, r, i, 1);
     }
     *n = rows;
     PQclear(r);
     return true;
-}
-
-/* The number of keys in h[0..n) that are <= x. */
-static int64_t count_upto(int kind, const struct list_key *h, int64_t n, const struct list_key *x)
-{
-    int64_t lo = 0, hi = n;
-    while (lo < hi) {
-        int64_t mid = lo + (hi - lo) / 2;
-        if (key_cmp(kind, &h[mid], x) <= 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 /* Copies the users of r (PG_USER_COLUMNS from column 0) into out, up to limit. */
@@ -291,6 +260,58 @@ static void read_users(struct arena *a, const PGresult *r, int limit, struct use
     int rows = PQntuples(r);
     for (int i = 0; i < rows && out->n < limit; i++)
         pg_user_from_row(a, r, i, 0, &out->items[out->n++]);
+}
+
+/* The pages of the (key, id) orderings, from the page's first user (key
+ * $1, id $2) to its last ($3, $4), $5 the viewer, in three index ranges:
+ * the first key's ids from $2, the keys strictly between (at most the
+ * page and the viewer's hidden users), the last key's ids up to $4. */
+#define ORDER_PAGE(col, key_then, asc, desc)                                                                        \
+    {                                                                                                               \
+        "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND id <= " \
+        "$4 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",                            \
+            "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " asc " $1 AND " col      \
+            " " desc " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " key_then,       \
+    }
+
+struct order_page_sql {
+    const char *same_key; /* $1 = $3: the ids [$2, $4] of one key */
+    const char *between;  /* the keys strictly between $1 and $3 */
+};
+
+static const struct order_page_sql order_page_sql[LIST_KINDS][2] = {
+    [LIST_REAL_NAME] = {ORDER_PAGE("real_name_fold", "real_name_fold, id", ">", "<"),
+                        ORDER_PAGE("real_name_fold", "real_name_fold DESC, id", "<", ">")},
+    [LIST_LOCATION] = {ORDER_PAGE("location_fold", "location_fold, id", ">", "<"),
+                       ORDER_PAGE("location_fold", "location_fold DESC, id", "<", ">")},
+    [LIST_JOINED] = {ORDER_PAGE("date_joined_us", "date_joined_us, id", ">", "<"),
+                     ORDER_PAGE("date_joined_us", "date_joined_us DESC, id", "<", ">")},
+};
+
+/* Appends the rows of one part of an ordering's page to out. */
+static bool order_part(struct store *st, struct arena *a, const char *sql, int kind, const struct list_key *from,
+                       const struct list_key *to, int64_t viewer, int limit, struct user_page *out, struct err *e)
+{
+    PGresult *r = kind == LIST_JOINED ? pg_run(st, e, sql, "iiiii", list_joined_us(from->s), from->id,
+                                               list_joined_us(to->s), to->id, viewer)
+                                      : pg_run(st, e, sql, "sisii", from->s, from->id, to->s, to->id, viewer);
+    if (!r)
+        return false;
+    read_users(a, r, limit, out);
+    PQclear(r);
+    return true;
+}
+
+static bool order_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
+                       const struct list_key *first, const struct list_key *last, struct user_page *out, struct err *e)
+{
+    const struct order_page_sql *sql = &order_page_sql[kind][desc];
+    if (!strcmp(first->s, last->s))
+        return order_part(st, a, sql->same_key, kind, first, last, f->viewer_id, f->limit, out, e);
+    struct list_key first_end = {INT64_MAX, first->s}, last_start = {INT64_MIN, last->s};
+    return order_part(st, a, sql->same_key, kind, first, &first_end, f->viewer_id, f->limit, out, e) &&
+           order_part(st, a, sql->between, kind, first, last, f->viewer_id, f->limit, out, e) &&
+           order_part(st, a, sql->same_key, kind, &last_start, last, f->viewer_id, f->limit, out, e);
 }
 
 static bool list_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
@@ -302,7 +323,7 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
         return false;
     struct list_key *hidden = NULL;
     int64_t nh = 0;
-    if (!hidden_keys(st, a, kind, f->viewer_id, &hidden, &nh, e))
+    if (!hidden_keys(st, a, kind, desc, f->viewer_id, &hidden, &nh, e))
         return false;
     out->count = total - nh;
     out->n = 0;
@@ -311,21 +332,23 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
         free(hidden);
         return true;
     }
-    /* the position among the unhidden users in ascending order */
-    int64_t t = desc ? out->count - 1 - f->offset : f->offset, j = 0;
-    struct list_key x;
-    for (;;) {
-        int found = seek(st, a, kind, t + j, &x, e);
-        if (found <= 0) { /* 0: counts behind the rows: an empty page, which `hearth check` reports */
-            free(hidden);
-            return found == 0;
-        }
-        int64_t c = count_upto(kind, hidden, nh, &x);
-        if (c == j)
-            break;
-        j = c;
+    struct seek_ctx c = {st, a, kind, desc};
+    struct list_key x, last;
+    int found;
+    if (kind >= LIST_REAL_NAME) { /* seeks in the list's order, to the page's first and last users */
+        int64_t end = f->offset + f->limit <= out->count ? f->offset + f->limit - 1 : out->count - 1;
+        found = list_seek_unhidden(seek, &c, kind, desc, hidden, nh, f->offset, &x, e);
+        if (found > 0)
+            found = list_seek_unhidden(seek, &c, kind, desc, hidden, nh, end, &last, e);
+        free(hidden);
+        /* 0: counts behind the rows: an empty page, which `hearth check` reports */
+        return found == 0 || (found > 0 && order_page(st, a, f, kind, desc, &x, &last, out, e));
     }
+    /* id and username: the position among the unhidden users in ascending order */
+    found = list_seek_unhidden(seek, &c, kind, false, hidden, nh, desc ? out->count - 1 - f->offset : f->offset, &x, e);
     free(hidden);
+    if (found <= 0)
+        return found == 0;
 
     PGresult *r;
     if (kind == LIST_ID)
@@ -360,7 +383,7 @@ bool pg_user_list_seek(struct store *st, struct arena *a, const struct user_filt
 {
     int kind;
     bool desc;
-    *handled = plain_list(f, &kind, &desc);
+    *handled = list_plan(f, &kind, &desc);
     if (!*handled)
         return true;
     bool own = false;
@@ -616,12 +639,41 @@ int64_t pg_list_counts_check(struct store *st, store_counter_fn *fn, void *ctx, 
             fn(ctx, "user", pg_col_int(r, i, 0), edge_names[list], pg_col_int(r, i, 2), pg_col_int(r, i, 3));
     }
     PQclear(r);
+
+    /* the orderings real_name, location, date_joined (migration 007), reported at the range's first id */
+    r = pg_run(st, e,
+               "SELECT kind, level, block, coalesce(s.n, 0), coalesce(a.n, 0) FROM list_order_counts s "
+               "FULL JOIN (SELECT kind, level, prefix, block, count(*) AS n FROM list_order_ranges "
+               "GROUP BY kind, level, prefix, block) a USING (kind, level, prefix, block) "
+               "WHERE coalesce(s.n, 0) <> coalesce(a.n, 0) ORDER BY kind, level, prefix, block",
+               "");
+    if (!r)
+        return -1;
+    static const char *const order_names[] = {"list_order_counts (real_name)", "list_order_counts (location)",
+                                              "list_order_counts (date_joined)"};
+    rows = PQntuples(r);
+    for (int i = 0; i < rows; i++) {
+        differences++;
+        int64_t kind = pg_col_int(r, i, 0), level = pg_col_int(r, i, 1), block = pg_col_int(r, i, 2);
+        if (fn && kind >= LIST_REAL_NAME && kind <= LIST_JOINED)
+            fn(ctx, "user",
+               level == LIST_LEVEL_IDS16  ? block << 16
+               : level == LIST_LEVEL_IDS8 ? block << 8
+                                          : 0,
+               order_names[kind - LIST_REAL_NAME], pg_col_int(r, i, 3), pg_col_int(r, i, 4));
+    }
+    PQclear(r);
     return differences;
 }
 
 bool pg_list_counts_rebuild(struct store *st, struct err *e)
 {
-    return pg_exec(st, e, "DELETE FROM list_counts", "") &&
+    return pg_exec(st, e, "DELETE FROM list_order_counts", "") &&
+           pg_exec(st, e,
+                   "INSERT INTO list_order_counts (kind, level, prefix, block, n) SELECT kind, level, prefix, block, "
+                   "count(*) FROM list_order_ranges GROUP BY kind, level, prefix, block",
+                   "") &&
+           pg_exec(st, e, "DELETE FROM list_counts", "") &&
            pg_exec(st, e, "INSERT INTO list_counts (kind, level, key, prefix, n) " LIST_COUNTS_ACTUAL, "") &&
            pg_exec(st, e, "DELETE FROM list_edge_counts", "") &&
            pg_exec(st, e,

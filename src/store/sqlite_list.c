@@ -1,13 +1,16 @@
 /* sqlite_list.c - user list pages at any offset without walking the rows
  * before them.
  *
- * Migration 007 keeps list_counts: the number of visible users (status a
+ * Migration 008 keeps list_counts: the number of visible users (status a
  * or b) per key range of each ordering, in levels of finer ranges (id:
  * 65536 then 256 ids; username: its first 1..6 bytes). The k-th user of
  * an ordering is found by descending the levels (at each, the ranges of
  * the chosen parent in key order, summing counts until the one holding k),
  * then an index range scan of the last range from its start: a few dozen
  * small rows plus at most one range's users, whatever the offset.
+ * Migration 016 keeps list_order_counts the same way for the orderings
+ * real_name, location and date_joined, descended by list_plan.c (which
+ * also decides which lists seek, for both engines).
  *
  * The caller's hidden users (at most 10,000) are read in key order and
  * subtracted: the page starts at the first unhidden user u with
@@ -31,46 +34,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/list_plan.h"
 #include "store/sqlite_internal.h"
 #include "store/store.h"
 
-enum list_kind { LIST_ID = 0, LIST_USERNAME = 1 };
-
 enum { USERNAME_LEVELS = 6 };
-
-struct list_key {
-    int64_t id;    /* LIST_ID */
-    const char *s; /* LIST_USERNAME: username_fold */
-};
-
-static int key_cmp(int kind, const struct list_key *x, const struct list_key *y)
-{
-    if (kind == LIST_ID)
-        return x->id < y->id ? -1 : x->id > y->id;
-    return strcmp(x->s, y->s); /* bytewise, as SQLite's BINARY collation */
-}
-
-/* The ordering of f when it is a plain list this file can page. */
-static bool plain_list(const struct user_filter *f, int *kind, bool *desc)
-{
-    if (f->search || f->username || f->real_name || f->location || f->description || f->gender || f->exclude_id)
-        return false;
-    *desc = false;
-    if (f->norder == 0) {
-        *kind = LIST_ID;
-        return true;
-    }
-    if (f->norder != 1)
-        return false;
-    *desc = f->order[0].desc;
-    if (!strcmp(f->order[0].field, "id"))
-        *kind = LIST_ID;
-    else if (!strcmp(f->order[0].field, "username"))
-        *kind = LIST_USERNAME;
-    else
-        return false;
-    return true;
-}
 
 /* Steps q's (key, n) rows, keeping those for which `child` holds, until
  * the one holding position *k: *k becomes the position inside it and the
@@ -183,30 +151,106 @@ static int seek_username(struct store *st, struct arena *a, int64_t k, const cha
     return sqlite_get_row(st, q, read_text, a, out, e);
 }
 
-static int seek(struct store *st, struct arena *a, int kind, int64_t k, struct list_key *out, struct err *e)
+/* ---- list_plan's engine: list_order_counts and the orderings' rows ---- */
+
+static void bind_args(sqlite3_stmt *q, const struct list_arg *args, int nargs)
 {
-    memset(out, 0, sizeof *out);
-    return kind == LIST_ID ? seek_id(st, k, &out->id, e) : seek_username(st, a, k, &out->s, e);
+    for (int i = 0; i < nargs; i++)
+        if (args[i].s)
+            sqlite3_bind_text(q, i + 1, args[i].s, -1, SQLITE_TRANSIENT);
+        else
+            sqlite3_bind_int64(q, i + 1, args[i].i);
 }
 
-/* The viewer's hidden visible users' keys in key order (malloc'd). */
-static bool hidden_keys(struct store *st, struct arena *a, int kind, int64_t viewer, struct list_key **out, int64_t *n,
-                        struct err *e)
+static int engine_pick(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs, int64_t *k,
+                       const char **prefix, int64_t *block, struct err *e)
+{
+    struct store *st = ctx;
+    sqlite3_stmt *q = sqlite_stmt(st, sql, e);
+    if (!q)
+        return -1;
+    bind_args(q, args, nargs);
+    int rc = pick(q, k, NULL, 0);
+    if (rc > 0) {
+        *prefix = sqlite_col_text(a, q, 0);
+        *block = sqlite3_column_int64(q, 2);
+    }
+    sqlite3_reset(q);
+    if (rc < 0)
+        sqlite_fail(st, e, "list counts");
+    return rc;
+}
+
+static int engine_get_int(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out,
+                          struct err *e)
+{
+    struct store *st = ctx;
+    sqlite3_stmt *q = sqlite_stmt(st, sql, e);
+    if (!q)
+        return -1;
+    bind_args(q, args, nargs);
+    return sqlite_get_int(st, q, out, e);
+}
+
+static const char *const order_row_sql[LIST_KINDS] = {
+    [LIST_REAL_NAME] = "SELECT id FROM users WHERE status IN ('a', 'b') AND real_name_fold = $1 AND id >= $2 "
+                       "AND id < $3 ORDER BY id LIMIT 1 OFFSET $4",
+    [LIST_LOCATION] = "SELECT id FROM users WHERE status IN ('a', 'b') AND fold(location) = $1 AND id >= $2 "
+                      "AND id < $3 ORDER BY id LIMIT 1 OFFSET $4",
+    [LIST_JOINED] = "SELECT id FROM users WHERE status IN ('a', 'b') AND date_joined_us = $1 AND id >= $2 "
+                    "AND id < $3 ORDER BY id LIMIT 1 OFFSET $4",
+};
+
+struct seek_ctx {
+    struct store *st;
+    struct arena *a;
+    int kind;
+    bool desc;
+};
+
+static int seek(void *ctx, int64_t k, struct list_key *out, struct err *e)
+{
+    struct seek_ctx *c = ctx;
+    memset(out, 0, sizeof *out);
+    if (c->kind == LIST_ID)
+        return seek_id(c->st, k, &out->id, e);
+    if (c->kind == LIST_USERNAME)
+        return seek_username(c->st, c->a, k, &out->s, e);
+    struct list_engine en = {
+        .ctx = c->st, .a = c->a, .pick = engine_pick, .get_int = engine_get_int, .row_sql = order_row_sql};
+    return list_order_seek(&en, c->kind, c->desc, k, out, e);
+}
+
+/* The viewer's hidden visible users' keys in the list's order (ascending
+ * for id and username), malloc'd. */
+static const char *const hidden_sql[LIST_KINDS][2] = {
+    [LIST_ID] = {"SELECT u.id, NULL FROM hides h JOIN users u ON u.id = h.hidden_id WHERE h.user_id = $1 "
+                 "AND u.status IN ('a', 'b') ORDER BY u.id"},
+    [LIST_USERNAME] = {"SELECT 0, u.username_fold FROM hides h JOIN users u ON u.id = h.hidden_id "
+                       "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.username_fold"},
+    [LIST_REAL_NAME] = {"SELECT u.id, u.real_name_fold FROM hides h JOIN users u ON u.id = h.hidden_id "
+                        "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.real_name_fold, u.id",
+                        "SELECT u.id, u.real_name_fold FROM hides h JOIN users u ON u.id = h.hidden_id "
+                        "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.real_name_fold DESC, u.id"},
+    [LIST_LOCATION] = {"SELECT u.id, fold(u.location) FROM hides h JOIN users u ON u.id = h.hidden_id "
+                       "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY 2, u.id",
+                       "SELECT u.id, fold(u.location) FROM hides h JOIN users u ON u.id = h.hidden_id "
+                       "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY 2 DESC, u.id"},
+    [LIST_JOINED] = {"SELECT u.id, printf('%016x', u.date_joined_us) FROM hides h JOIN users u ON u.id = "
+                     "h.hidden_id WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.date_joined_us, u.id",
+                     "SELECT u.id, printf('%016x', u.date_joined_us) FROM hides h JOIN users u ON u.id = "
+                     "h.hidden_id WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.date_joined_us DESC, "
+                     "u.id"},
+};
+
+static bool hidden_keys(struct store *st, struct arena *a, int kind, bool desc, int64_t viewer, struct list_key **out,
+                        int64_t *n, struct err *e)
 {
     *out = NULL;
     *n = 0;
     if (!viewer)
         return true;
-    sqlite3_stmt *q =
-        kind == LIST_ID
-            ? sqlite_stmt(st,
-                          "SELECT u.id FROM hides h JOIN users u ON u.id = h.hidden_id WHERE h.user_id = $1 "
-                          "AND u.status IN ('a', 'b') ORDER BY u.id",
-                          e)
-            : sqlite_stmt(st,
-                          "SELECT u.username_fold FROM hides h JOIN users u ON u.id = h.hidden_id "
-                          "WHERE h.user_id = $1 AND u.status IN ('a', 'b') ORDER BY u.username_fold",
-                          e);
+    sqlite3_stmt *q = sqlite_stmt(st, hidden_sql[kind][kind >= LIST_REAL_NAME && desc], e);
     if (!q)
         return false;
     sqlite3_bind_int64(q, 1, viewer);
@@ -223,28 +267,11 @@ static bool hidden_keys(struct store *st, struct arena *a, int kind, int64_t vie
             *out = grown;
         }
         struct list_key *k = &(*out)[(*n)++];
-        memset(k, 0, sizeof *k);
-        if (kind == LIST_ID)
-            k->id = sqlite3_column_int64(q, 0);
-        else
-            k->s = sqlite_col_text(a, q, 0);
+        k->id = sqlite3_column_int64(q, 0);
+        k->s = kind == LIST_ID ? NULL : sqlite_col_text(a, q, 1);
     }
     sqlite3_reset(q);
     return rc == SQLITE_DONE || sqlite_fail(st, e, "hidden users");
-}
-
-/* The number of keys in h[0..n) that are <= x. */
-static int64_t count_upto(int kind, const struct list_key *h, int64_t n, const struct list_key *x)
-{
-    int64_t lo = 0, hi = n;
-    while (lo < hi) {
-        int64_t mid = lo + (hi - lo) / 2;
-        if (key_cmp(kind, &h[mid], x) <= 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
 }
 
 static const char *const page_sql[2][2] = {
@@ -262,6 +289,71 @@ static const char *const page_sql[2][2] = {
     },
 };
 
+/* The pages of the (key, id) orderings, from the page's first user (key
+ * $1, id $2) to its last ($3, $4), $5 the viewer, in three index ranges:
+ * the first key's ids from $2, the keys strictly between (at most the
+ * page and the viewer's hidden users), the last key's ids up to $4. */
+#define ORDER_PAGE(col, key_then, asc, desc)                                                                         \
+    {                                                                                                                \
+        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND id <= $4 "  \
+        "AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",                                \
+            "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " asc " $1 AND " col " " desc \
+            " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " key_then,                 \
+    }
+
+struct order_page_sql {
+    const char *same_key; /* $1 = $3: the ids [$2, $4] of one key */
+    const char *between;  /* the keys strictly between $1 and $3 */
+};
+
+static const struct order_page_sql order_page_sql[LIST_KINDS][2] = {
+    [LIST_REAL_NAME] = {ORDER_PAGE("real_name_fold", "real_name_fold, id", ">", "<"),
+                        ORDER_PAGE("real_name_fold", "real_name_fold DESC, id", "<", ">")},
+    [LIST_LOCATION] = {ORDER_PAGE("fold(location)", "fold(location), id", ">", "<"),
+                       ORDER_PAGE("fold(location)", "fold(location) DESC, id", "<", ">")},
+    [LIST_JOINED] = {ORDER_PAGE("date_joined_us", "date_joined_us, id", ">", "<"),
+                     ORDER_PAGE("date_joined_us", "date_joined_us DESC, id", "<", ">")},
+};
+
+static void bind_key(sqlite3_stmt *q, int i, int kind, const char *key)
+{
+    if (kind == LIST_JOINED)
+        sqlite3_bind_int64(q, i, list_joined_us(key));
+    else
+        sqlite3_bind_text(q, i, key, -1, SQLITE_TRANSIENT);
+}
+
+/* Appends the rows of one part of an ordering's page to out. */
+static bool order_part(struct store *st, struct arena *a, const char *sql, int kind, const struct list_key *from,
+                       const struct list_key *to, int64_t viewer, int limit, struct user_page *out, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, sql, e);
+    if (!q)
+        return false;
+    bind_key(q, 1, kind, from->s);
+    sqlite3_bind_int64(q, 2, from->id);
+    bind_key(q, 3, kind, to->s);
+    sqlite3_bind_int64(q, 4, to->id);
+    sqlite3_bind_int64(q, 5, viewer);
+    int rc = SQLITE_DONE;
+    while (out->n < limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+    sqlite3_reset(q);
+    return out->n >= limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
+}
+
+static bool order_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
+                       const struct list_key *first, const struct list_key *last, struct user_page *out, struct err *e)
+{
+    const struct order_page_sql *sql = &order_page_sql[kind][desc];
+    if (!strcmp(first->s, last->s))
+        return order_part(st, a, sql->same_key, kind, first, last, f->viewer_id, f->limit, out, e);
+    struct list_key first_end = {INT64_MAX, first->s}, last_start = {INT64_MIN, last->s};
+    return order_part(st, a, sql->same_key, kind, first, &first_end, f->viewer_id, f->limit, out, e) &&
+           order_part(st, a, sql->between, kind, first, last, f->viewer_id, f->limit, out, e) &&
+           order_part(st, a, sql->same_key, kind, &last_start, last, f->viewer_id, f->limit, out, e);
+}
+
 static bool list_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
                       struct user_page *out, struct err *e)
 {
@@ -271,8 +363,8 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
         return false;
     struct list_key *hidden = NULL;
     int64_t nh = 0;
-    if (!hidden_keys(st, a, kind, f->viewer_id, &hidden, &nh, e))
-        goto fail;
+    if (!hidden_keys(st, a, kind, desc, f->viewer_id, &hidden, &nh, e))
+        return false;
     out->count = total - nh;
     out->n = 0;
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
@@ -280,24 +372,24 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
         free(hidden);
         return true;
     }
-    /* the position among the unhidden users in ascending order */
-    int64_t t = desc ? out->count - 1 - f->offset : f->offset, j = 0;
-    struct list_key x;
-    for (;;) {
-        int found = seek(st, a, kind, t + j, &x, e);
-        if (found < 0)
-            goto fail;
-        if (!found) { /* counts behind the rows: an empty page, which `hearth check` reports */
-            free(hidden);
-            return true;
-        }
-        int64_t c = count_upto(kind, hidden, nh, &x);
-        if (c == j)
-            break;
-        j = c;
+    struct seek_ctx c = {st, a, kind, desc};
+    struct list_key x, last;
+    int found;
+    bool ok = true;
+    if (kind >= LIST_REAL_NAME) { /* seeks in the list's order, to the page's first and last users */
+        int64_t end = f->offset + f->limit <= out->count ? f->offset + f->limit - 1 : out->count - 1;
+        found = list_seek_unhidden(seek, &c, kind, desc, hidden, nh, f->offset, &x, e);
+        if (found > 0)
+            found = list_seek_unhidden(seek, &c, kind, desc, hidden, nh, end, &last, e);
+        free(hidden);
+        /* 0: counts behind the rows: an empty page, which `hearth check` reports */
+        return found == 0 || (found > 0 && order_page(st, a, f, kind, desc, &x, &last, out, e));
     }
+    /* id and username: the position among the unhidden users in ascending order */
+    found = list_seek_unhidden(seek, &c, kind, false, hidden, nh, desc ? out->count - 1 - f->offset : f->offset, &x, e);
     free(hidden);
-    hidden = NULL;
+    if (found <= 0)
+        return found == 0;
 
     q = sqlite_stmt(st, page_sql[kind][desc], e);
     if (!q)
@@ -313,13 +405,10 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
         sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
     if (out->n < f->limit && rc != SQLITE_DONE) {
         sqlite3_reset(q);
-        return sqlite_fail(st, e, "list page");
+        ok = sqlite_fail(st, e, "list page");
     }
     sqlite3_reset(q);
-    return true;
-fail:
-    free(hidden);
-    return false;
+    return ok;
 }
 
 bool sqlite_user_list_seek(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
@@ -327,7 +416,7 @@ bool sqlite_user_list_seek(struct store *st, struct arena *a, const struct user_
 {
     int kind;
     bool desc;
-    *handled = plain_list(f, &kind, &desc);
+    *handled = list_plan(f, &kind, &desc);
     if (!*handled)
         return true;
     bool own = false;
@@ -614,6 +703,32 @@ int64_t sqlite_list_counts_check(struct store *st, store_counter_fn *fn, void *c
         if (fn && list >= 0 && list < 3)
             fn(ctx, "user", sqlite3_column_int64(q, 0), edge_names[list], sqlite3_column_int64(q, 2),
                sqlite3_column_int64(q, 3));
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        sqlite_fail(st, e, "check list counts");
+        return -1;
+    }
+    /* the orderings real_name, location, date_joined (migration 016), reported at the range's first id */
+    sql = "SELECT kind, level, block, sum(s), sum(a) FROM (SELECT kind, level, prefix, block, n AS s, 0 AS a "
+          "FROM list_order_counts UNION ALL SELECT kind, level, prefix, block, 0, 1 FROM list_order_ranges) "
+          "GROUP BY kind, level, prefix, block HAVING sum(s) <> sum(a) ORDER BY kind, level, prefix, block";
+    if (sqlite_prepare(st, sql, false, &q) != SQLITE_OK) {
+        sqlite_fail(st, e, "prepare list check");
+        return -1;
+    }
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        differences++;
+        static const char *const order_names[] = {"list_order_counts (real_name)", "list_order_counts (location)",
+                                                  "list_order_counts (date_joined)"};
+        int kind = sqlite3_column_int(q, 0), level = sqlite3_column_int(q, 1);
+        int64_t block = sqlite3_column_int64(q, 2);
+        if (fn && kind >= LIST_REAL_NAME && kind <= LIST_JOINED)
+            fn(ctx, "user",
+               level == LIST_LEVEL_IDS16  ? block << 16
+               : level == LIST_LEVEL_IDS8 ? block << 8
+                                          : 0,
+               order_names[kind - LIST_REAL_NAME], sqlite3_column_int64(q, 3), sqlite3_column_int64(q, 4));
     }
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE) {

@@ -6,7 +6,9 @@
  * followings and connections pages (follows and connections added and
  * removed at times from ties to years apart) from store_graph_user_list,
  * compared with naive queries; the maintained counts compared with the
- * tables after every round (sqlite_list_counts_check).
+ * tables after every round (sqlite_list_counts_check). The orderings
+ * real_name, location and date_joined (migration 016) with keys from small
+ * sets, so that many users tie (ordered by id then) and share prefixes.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -86,6 +88,26 @@ static void random_name(struct fixture *f, char *out, size_t size)
         memcpy(out + len, num, strlen(num) + 1);
 }
 
+/* A real name or location (folded already: the naive queries order by the
+ * column): few values, many ties, shared prefixes, empty and short ones;
+ * the first 15 are ASCII (locations: fold() would change the others). */
+static const char *random_text(struct fixture *f, bool ascii)
+{
+    static const char *const texts[] = {"",        "",     "a",    "ab",        "abcdefgh",   "abcdefgi",
+                                        "abcdef",  "rome", "rome", "rome",      "paris",      "z",
+                                        "zzzzzzz", "ma",   "a b",  "e\xcc\x81", "m\xc3\xa9x", "\xc3\xa9"};
+    return texts[below(f, ascii ? 15 : (int)(sizeof texts / sizeof texts[0]))];
+}
+
+/* A date_joined_us: ties, nearby and years apart. */
+static long long random_joined(struct fixture *f)
+{
+    int r = below(f, 4);
+    return r == 0   ? 0
+           : r == 1 ? 1600000000000000LL + below(f, 3)
+                    : 1500000000000000LL + (long long)(next(f) % (1ULL << 48));
+}
+
 /* Runs a write through the store's connection (its SQL functions feed the
  * search triggers); a taken username (UNIQUE) is skipped. */
 static void exec(struct fixture *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -136,10 +158,11 @@ static void random_write(struct fixture *f)
     long long when = below(f, 4) == 0 ? 1000000 : (long long)(next(f) % (1ULL << 44));
     static const char *const edges[] = {"follows (follower_id, followed_id", "follows (followed_id, follower_id",
                                         "connections (user_id, other_id"};
-    switch (below(f, 14)) {
+    switch (below(f, 15)) {
     case 10:
     case 11:
     case 12:
+    case 14:
         exec(f, "INSERT OR IGNORE INTO %s, created_us) VALUES (%lld, %lld, %lld)", edges[below(f, 3)], (long long)owner,
              (long long)id, when);
         break;
@@ -158,9 +181,24 @@ static void random_write(struct fixture *f)
     case 2: /* a signup, its id anywhere in 0..300000 (many ranges of 256 and 65536 ids) */
         random_name(f, name, sizeof name);
         exec(f,
-             "INSERT INTO users (id, username, username_fold, date_joined_us, status) "
-             "VALUES (%d, '%s', '%s', 0, '%s')",
-             1 + below(f, 300000), name, name, below(f, 5) ? "a" : "b");
+             "INSERT INTO users (id, username, username_fold, date_joined_us, status, real_name, real_name_fold, "
+             "location) VALUES (%d, '%s', '%s', %lld, '%s', '%s', fold('%s'), '%s')",
+             1 + below(f, 300000), name, name, random_joined(f), below(f, 5) ? "a" : "b", random_text(f, false),
+             random_text(f, false), random_text(f, true));
+        break;
+    case 7: /* a profile change: one of the orderings' keys */
+        switch (below(f, 3)) {
+        case 0: {
+            const char *t = random_text(f, false);
+            exec(f, "UPDATE users SET real_name = '%s', real_name_fold = fold('%s') WHERE id = %lld", t, t,
+                 (long long)id);
+            break;
+        }
+        case 1: exec(f, "UPDATE users SET location = '%s' WHERE id = %lld", random_text(f, true), (long long)id); break;
+        default:
+            exec(f, "UPDATE users SET date_joined_us = %lld WHERE id = %lld", random_joined(f), (long long)id);
+            break;
+        }
         break;
     case 3:
     case 4: exec(f, "UPDATE users SET status = '%s' WHERE id = %lld", statuses[below(f, 6)], (long long)id); break;
@@ -184,7 +222,7 @@ static void random_write(struct fixture *f)
 }
 
 /* The naive page: every visible row counted and walked. */
-static void naive(struct fixture *f, const char *order, bool desc, int64_t viewer, int limit, int offset,
+static void naive(struct fixture *f, const char *order, bool desc, bool id_desc, int64_t viewer, int limit, int offset,
                   int64_t *count, int64_t *ids, int *n)
 {
     char sql[512];
@@ -198,7 +236,7 @@ static void naive(struct fixture *f, const char *order, bool desc, int64_t viewe
     *count = sqlite3_column_int64(q, 0);
     sqlite3_finalize(q);
     snprintf(sql, sizeof sql, "SELECT id %s ORDER BY %s %s, id %s LIMIT ?2 OFFSET ?3", where, order,
-             desc ? "DESC" : "ASC", desc ? "DESC" : "ASC");
+             desc ? "DESC" : "ASC", id_desc ? "DESC" : "ASC");
     assert_int_equal(sqlite3_prepare_v2(f->db, sql, -1, &q, NULL), SQLITE_OK);
     sqlite3_bind_int64(q, 1, viewer);
     sqlite3_bind_int(q, 2, limit);
@@ -289,9 +327,23 @@ static void compare_pages(struct fixture *f, int pages)
     assert_int_equal(sqlite_list_counts_check(f->st, NULL, NULL, &e), 0);
     for (int p = 0; p < pages; p++) {
         struct user_filter uf = {0};
-        int o = below(f, 5);
-        static const char *const fields[] = {NULL, "id", "id", "username", "username"};
-        bool desc = o == 2 || o == 4;
+        int o = below(f, 11);
+        /* the composed query's order: the field, then id ascending (descending for -id) */
+        static const char *const fields[] = {NULL,       "id",          "id",         "username",
+                                             "username", "real_name",   "real_name",  "location",
+                                             "location", "date_joined", "date_joined"};
+        static const char *const columns[] = {"id",
+                                              "id",
+                                              "id",
+                                              "username_fold",
+                                              "username_fold",
+                                              "real_name_fold",
+                                              "real_name_fold",
+                                              "location",
+                                              "location",
+                                              "date_joined_us",
+                                              "date_joined_us"};
+        bool desc = o % 2 == 0 && o > 0;
         if (fields[o]) {
             uf.order[0] = (struct user_order){fields[o], desc};
             uf.norder = 1;
@@ -300,11 +352,10 @@ static void compare_pages(struct fixture *f, int pages)
         uf.limit = 1 + below(f, 25);
         int64_t expect_count, ids[32];
         int n;
-        naive(f, fields[o] && !strcmp(fields[o], "username") ? "username_fold" : "id", desc, uf.viewer_id, 1, 0,
-              &expect_count, ids, &n);
+        bool id_desc = desc && o <= 4;
+        naive(f, columns[o], desc, id_desc, uf.viewer_id, 1, 0, &expect_count, ids, &n);
         uf.offset = below(f, (int)expect_count + 3);
-        naive(f, fields[o] && !strcmp(fields[o], "username") ? "username_fold" : "id", desc, uf.viewer_id, uf.limit,
-              uf.offset, &expect_count, ids, &n);
+        naive(f, columns[o], desc, id_desc, uf.viewer_id, uf.limit, uf.offset, &expect_count, ids, &n);
         struct user_page page;
         if (!store_user_list(f->st, f->arena, &uf, &page, &e))
             fail_msg("list failed");
@@ -376,6 +427,14 @@ static void test_check_reports_drift(void **state)
     exec(f, "UPDATE list_counts SET n = n + 1 WHERE kind = 0 AND level = 2");
     assert_int_equal(sqlite_list_counts_check(f->st, NULL, NULL, &e), 1);
     assert_int_equal(store_user_counters_check(f->st, NULL, NULL, &e), 1);
+    /* the orderings' counts: a range off by one, one missing, one that should not be there */
+    exec(f, "UPDATE list_order_counts SET n = n + 1 WHERE kind = 3 AND level = 7");
+    assert_int_equal(sqlite_list_counts_check(f->st, NULL, NULL, &e), 2);
+    exec(f, "DELETE FROM list_order_counts WHERE kind = 2 AND level = 2");
+    assert_int_equal(sqlite_list_counts_check(f->st, NULL, NULL, &e), 3);
+    exec(f, "INSERT INTO list_order_counts (kind, level, prefix, block, n) VALUES (4, 1, 'fffff', 0, 1)");
+    assert_int_equal(sqlite_list_counts_check(f->st, NULL, NULL, &e), 4);
+    assert_int_equal(store_user_counters_check(f->st, NULL, NULL, &e), 4);
 }
 
 int main(void)

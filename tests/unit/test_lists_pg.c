@@ -6,7 +6,9 @@
  * follows and connections from ties to years apart); the followers,
  * followings and connections pages of the long lists (pg_edge_list_seek);
  * the maintained counts compared with the tables after every round
- * (pg_list_counts_check). Runs when HEARTH_TEST_PG names a server (a base
+ * (pg_list_counts_check). The orderings real_name, location and
+ * date_joined seek too (migration 007_list_orders): keys from small sets,
+ * so that many users tie (ordered by id then) and share prefixes. Runs when HEARTH_TEST_PG names a server (a base
  * URL, e.g. scripts/pg-cluster.sh's): each test gets a fresh database.
  */
 #include <stdarg.h>
@@ -123,6 +125,25 @@ static void random_name(struct fixture *f, char *out, size_t size)
         memcpy(out + len, num, strlen(num) + 1);
 }
 
+/* A real name or location (its fold): few values, many ties, shared
+ * prefixes, empty, short and multi-byte ones. */
+static const char *random_text(struct fixture *f)
+{
+    static const char *const texts[] = {"",        "",     "a",    "ab",        "abcdefgh",   "abcdefgi",
+                                        "abcdef",  "rome", "rome", "rome",      "paris",      "z",
+                                        "zzzzzzz", "ma",   "a b",  "e\xcc\x81", "m\xc3\xa9x", "\xc3\xa9"};
+    return texts[below(f, (int)(sizeof texts / sizeof texts[0]))];
+}
+
+/* A date_joined_us: ties, nearby and years apart. */
+static long long random_joined(struct fixture *f)
+{
+    int r = below(f, 4);
+    return r == 0   ? 0
+           : r == 1 ? 1600000000000000LL + below(f, 3)
+                    : 1500000000000000LL + (long long)(next(f) % (1ULL << 48));
+}
+
 /* Runs a write through the second connection; a taken username (unique
  * violation) is skipped. */
 static void exec(struct fixture *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -184,10 +205,11 @@ static void random_write(struct fixture *f)
     long long when = below(f, 4) == 0 ? 1000000 : (long long)(next(f) % (1ULL << 44));
     static const char *const edges[] = {"follows (follower_id, followed_id", "follows (followed_id, follower_id",
                                         "connections (user_id, other_id"};
-    switch (below(f, 14)) {
+    switch (below(f, 15)) {
     case 10:
     case 11:
     case 12:
+    case 14:
         exec(f, "INSERT INTO %s, created_us) VALUES (%lld, %lld, %lld) ON CONFLICT DO NOTHING", edges[below(f, 3)],
              (long long)owner, (long long)id, when);
         break;
@@ -206,9 +228,27 @@ static void random_write(struct fixture *f)
     case 2: /* a signup, its id anywhere in 0..300000 (many ranges of 256 and 65536 ids) */
         random_name(f, name, sizeof name);
         exec(f,
-             "INSERT INTO users (id, username, username_fold, date_joined_us, status) "
-             "VALUES (%d, '%s', '%s', 0, '%s')",
-             1 + below(f, 300000), name, name, below(f, 5) ? "a" : "b");
+             "INSERT INTO users (id, username, username_fold, date_joined_us, status, real_name, real_name_fold, "
+             "location, location_fold) VALUES (%d, '%s', '%s', %lld, '%s', '%s', '%s', '%s', '%s')",
+             1 + below(f, 300000), name, name, random_joined(f), below(f, 5) ? "a" : "b", random_text(f),
+             random_text(f), random_text(f), random_text(f));
+        break;
+    case 7: /* a profile change: one of the orderings' keys */
+        switch (below(f, 3)) {
+        case 0: {
+            const char *t = random_text(f);
+            exec(f, "UPDATE users SET real_name = '%s', real_name_fold = '%s' WHERE id = %lld", t, t, (long long)id);
+            break;
+        }
+        case 1: {
+            const char *t = random_text(f);
+            exec(f, "UPDATE users SET location = '%s', location_fold = '%s' WHERE id = %lld", t, t, (long long)id);
+            break;
+        }
+        default:
+            exec(f, "UPDATE users SET date_joined_us = %lld WHERE id = %lld", random_joined(f), (long long)id);
+            break;
+        }
         break;
     case 3:
     case 4: exec(f, "UPDATE users SET status = '%s' WHERE id = %lld", statuses[below(f, 6)], (long long)id); break;
@@ -515,8 +555,15 @@ static void test_check_reports_drift(void **state)
     assert_int_equal(pg_list_counts_check(f->st, NULL, NULL, &e), 3);
     exec(f, "DELETE FROM list_edge_counts WHERE owner = 70000 AND level = 1");
     assert_int_equal(pg_list_counts_check(f->st, NULL, NULL, &e), 4);
+    /* the orderings' counts: a range off by one, one missing, one that should not be there */
+    exec(f, "UPDATE list_order_counts SET n = n + 1 WHERE kind = 3 AND level = 7");
+    assert_int_equal(pg_list_counts_check(f->st, NULL, NULL, &e), 5);
+    exec(f, "DELETE FROM list_order_counts WHERE kind = 2 AND level = 2");
+    assert_int_equal(pg_list_counts_check(f->st, NULL, NULL, &e), 6);
+    exec(f, "INSERT INTO list_order_counts (kind, level, prefix, block, n) VALUES (4, 1, 'fffff', 0, 1)");
+    assert_int_equal(pg_list_counts_check(f->st, NULL, NULL, &e), 7);
     /* and `hearth check` reports them with the users' counters */
-    assert_int_equal(store_user_counters_check(f->st, NULL, NULL, &e), 4 + 1); /* + followers_counter 1000 */
+    assert_int_equal(store_user_counters_check(f->st, NULL, NULL, &e), 7 + 1); /* + followers_counter 1000 */
 }
 
 int main(void)

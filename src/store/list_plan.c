@@ -1,0 +1,229 @@
+/* list_plan.c - the engine-neutral half of seeking list pages (see
+ * list_plan.h).
+ *
+ * list_order_counts, for the orderings real_name, location and date_joined
+ * (kind 2, 3, 4), counts the visible users per range of their sort key
+ * (key, id):
+ *   levels 1..6 (date_joined: 1..5): the users whose text key starts with
+ *     `prefix`, the first 1..6 characters of the key (date_joined: 5, 7,
+ *     9, 11, 13 of its 16 hex digits; a shorter key is whole: the range
+ *     holds that key only);
+ *   level 7: the users with the whole key `prefix` and id >> 16 = block;
+ *   level 8: the same with id >> 8 = block.
+ * Ranges of one level sort as (prefix, block) with the text bytewise, so
+ * the users before a range are the sum of the ranges before it in the
+ * list's direction; ties of one key (many users share a location, or none)
+ * are split by id like the id ordering. A seek descends the levels, each
+ * inside the range chosen above it, then walks at most 256 ids of one key.
+ */
+#include "store/list_plan.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/text.h"
+
+bool list_plan(const struct user_filter *f, int *kind, bool *desc)
+{
+    if (f->search || f->username || f->real_name || f->location || f->description || f->gender || f->exclude_id)
+        return false;
+    *desc = false;
+    if (f->norder == 0) {
+        *kind = LIST_ID;
+        return true;
+    }
+    if (f->norder != 1)
+        return false;
+    static const char *const fields[LIST_KINDS] = {"id", "username", "real_name", "location", "date_joined"};
+    *desc = f->order[0].desc;
+    for (int k = 0; k < LIST_KINDS; k++)
+        if (!strcmp(f->order[0].field, fields[k])) {
+            *kind = k;
+            return true;
+        }
+    return false;
+}
+
+int list_key_cmp(int kind, bool desc, const struct list_key *x, const struct list_key *y)
+{
+    if (kind == LIST_ID)
+        return x->id < y->id ? -1 : x->id > y->id;
+    int c = strcmp(x->s, y->s); /* bytewise, as SQLite's BINARY and PostgreSQL's "C" */
+    if (kind == LIST_USERNAME)
+        return c;
+    if (c)
+        return desc ? -c : c;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int list_seek_unhidden(list_seek_fn *seek, void *ctx, int kind, bool desc, const struct list_key *hidden, int64_t nh,
+                       int64_t pos, struct list_key *out, struct err *e)
+{
+    int64_t j = 0;
+    for (;;) {
+        int found = seek(ctx, pos + j, out, e);
+        if (found <= 0)
+            return found;
+        int64_t lo = 0, hi = nh; /* hidden[0..lo) are at or before out */
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (list_key_cmp(kind, desc, &hidden[mid], out) <= 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == j)
+            return 1;
+        j = lo;
+    }
+}
+
+/* The code point of the UTF-8 character at s (len bytes). */
+static uint32_t utf8_decode(const unsigned char *s, size_t len)
+{
+    if (len == 1)
+        return s[0];
+    uint32_t cp = s[0] & (0x7F >> len);
+    for (size_t i = 1; i < len; i++)
+        cp = (cp << 6) | (s[i] & 0x3F);
+    return cp;
+}
+
+/* Writes cp as UTF-8 at out; returns its length. */
+static size_t utf8_encode(uint32_t cp, char *out)
+{
+    unsigned char *o = (unsigned char *)out;
+    if (cp < 0x80) {
+        o[0] = (unsigned char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (unsigned char)(0xC0 | (cp >> 6));
+        o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (unsigned char)(0xE0 | (cp >> 12));
+        o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (unsigned char)(0xF0 | (cp >> 18));
+    o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* UTF-8 orders bytewise as code points, so the texts starting with p are
+ * exactly those in [p, out). */
+bool list_prefix_successor(const char *p, char *out, size_t cap)
+{
+    size_t len = strlen(p);
+    if (len + 5 > cap)
+        return false;
+    memcpy(out, p, len + 1);
+    while (len > 0) {
+        size_t start = len - 1;
+        while (start > 0 && ((unsigned char)out[start] & 0xC0) == 0x80)
+            start--;
+        uint32_t cp = utf8_decode((const unsigned char *)out + start, len - start) + 1;
+        if (cp == 0xD800)
+            cp = 0xE000; /* no surrogates in UTF-8 */
+        if (cp <= 0x10FFFF) {
+            len = start + utf8_encode(cp, out + start);
+            out[len] = '\0';
+            return true;
+        }
+        len = start;
+        out[len] = '\0';
+    }
+    return false;
+}
+
+void list_joined_key(int64_t us, char out[LIST_JOINED_KEY])
+{
+    snprintf(out, LIST_JOINED_KEY, "%016" PRIx64, (uint64_t)us);
+}
+
+int64_t list_joined_us(const char *key) { return (int64_t)strtoull(key, NULL, 16); }
+
+/* the prefix lengths (characters) of levels 1.. of each ordering */
+static const int text_lengths[] = {1, 2, 3, 4, 5, 6};
+static const int joined_lengths[] = {5, 7, 9, 11, 13};
+
+/* the ranges of one level, in the list's order (the first half ascending, the second descending) */
+static const char *const level_sql[2][4] = {
+    {
+        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 ORDER BY prefix",
+        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix >= $3 "
+        "AND prefix < $4 ORDER BY prefix, block",
+        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix >= $3 "
+        "ORDER BY prefix, block",
+        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix = $3 "
+        "AND block >= $4 AND block < $5 ORDER BY block",
+    },
+    {
+        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 ORDER BY prefix DESC",
+        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix >= $3 "
+        "AND prefix < $4 ORDER BY prefix DESC, block",
+        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix >= $3 "
+        "ORDER BY prefix DESC, block",
+        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix = $3 "
+        "AND block >= $4 AND block < $5 ORDER BY block",
+    },
+};
+
+int list_order_seek(const struct list_engine *en, int kind, bool desc, int64_t k, struct list_key *out, struct err *e)
+{
+    const int *lengths = kind == LIST_JOINED ? joined_lengths : text_lengths;
+    int nlevels = kind == LIST_JOINED ? (int)(sizeof joined_lengths / sizeof *joined_lengths)
+                                      : (int)(sizeof text_lengths / sizeof *text_lengths);
+    const char *const *sql = level_sql[desc];
+    const char *prefix = NULL;
+    int64_t block = 0;
+    bool whole = false; /* prefix is a whole key */
+    for (int level = 1; level <= nlevels; level++) {
+        struct list_arg args[4] = {{.i = kind}, {.i = level}, {.s = prefix}, {0}};
+        char hi[256];
+        int found;
+        if (level == 1)
+            found = en->pick(en->ctx, en->a, sql[0], args, 2, &k, &prefix, &block, e);
+        else if (list_prefix_successor(prefix, hi, sizeof hi)) {
+            args[3].s = hi;
+            found = en->pick(en->ctx, en->a, sql[1], args, 4, &k, &prefix, &block, e);
+        } else
+            found = en->pick(en->ctx, en->a, sql[2], args, 3, &k, &prefix, &block, e);
+        if (found <= 0)
+            return found;
+        if (text_chars(prefix) < lengths[level - 1]) {
+            whole = true; /* shorter than the level: the range is that key alone */
+            break;
+        }
+    }
+    /* the (key, id >> 16) ranges inside the last range */
+    struct list_arg args[5] = {{.i = kind}, {.i = LIST_LEVEL_IDS16}, {.s = prefix}, {0}, {0}};
+    char hi[256];
+    int found;
+    if (whole)
+        args[3].i = INT64_MIN, args[4].i = INT64_MAX,
+        found = en->pick(en->ctx, en->a, sql[3], args, 5, &k, &prefix, &block, e);
+    else if (list_prefix_successor(prefix, hi, sizeof hi))
+        args[3].s = hi, found = en->pick(en->ctx, en->a, sql[1], args, 4, &k, &prefix, &block, e);
+    else
+        found = en->pick(en->ctx, en->a, sql[2], args, 3, &k, &prefix, &block, e);
+    if (found <= 0)
+        return found;
+    /* the (key, id >> 8) ranges inside it */
+    struct list_arg fine[5] = {
+        {.i = kind}, {.i = LIST_LEVEL_IDS8}, {.s = prefix}, {.i = block * 256}, {.i = (block + 1) * 256}};
+    if ((found = en->pick(en->ctx, en->a, sql[3], fine, 5, &k, &prefix, &block, e)) <= 0)
+        return found;
+    struct list_arg row[4] = {{.s = prefix}, {.i = block * 256}, {.i = (block + 1) * 256}, {.i = k}};
+    if (kind == LIST_JOINED)
+        row[0] = (struct list_arg){.i = list_joined_us(prefix)};
+    out->s = prefix;
+    return en->get_int(en->ctx, en->row_sql[kind], row, 4, &out->id, e);
+}
