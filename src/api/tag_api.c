@@ -20,44 +20,29 @@ json_t *tag_json(const struct tag *t)
                      t->visible, "created_at", created, "deleted", t->deleted);
 }
 
-/* A string member's value; one that is not UTF-8 (only a hand-edited
- * database holds such) is written as "". */
-static void put_str(struct buf *b, const char *s)
-{
-    if (!json_write_string(b, s ? s : "", s ? strlen(s) : 0))
-        buf_append(b, "\"\"", 2);
-}
-
-static void put_bool(struct buf *b, bool v) { buf_append(b, v ? "true" : "false", v ? 4 : 5); }
-
-#define PUT_LITERAL(b, s) buf_append((b), (s), sizeof(s) - 1)
-
 void tag_write(struct buf *b, const struct tag *t)
 {
     char created[CLOCK_RFC3339_LEN];
     clock_format(t->created_us, created);
-    PUT_LITERAL(b, "{\"id\":");
+    JSON_PUT_LITERAL(b, "{\"id\":");
     json_write_int(b, t->id);
-    PUT_LITERAL(b, ",\"active\":");
-    put_bool(b, t->active);
-    PUT_LITERAL(b, ",\"name\":");
-    put_str(b, t->name);
-    PUT_LITERAL(b, ",\"type\":");
-    put_str(b, t->type);
-    PUT_LITERAL(b, ",\"description\":");
-    if (t->description)
-        put_str(b, t->description);
-    else
-        PUT_LITERAL(b, "null");
-    PUT_LITERAL(b, ",\"color\":");
-    put_str(b, t->color);
-    PUT_LITERAL(b, ",\"visible\":");
-    put_bool(b, t->visible);
-    PUT_LITERAL(b, ",\"created_at\":");
-    put_str(b, created);
-    PUT_LITERAL(b, ",\"deleted\":");
-    put_bool(b, t->deleted);
-    PUT_LITERAL(b, "}");
+    JSON_PUT_LITERAL(b, ",\"active\":");
+    json_put_bool(b, t->active);
+    JSON_PUT_LITERAL(b, ",\"name\":");
+    json_put_str(b, t->name);
+    JSON_PUT_LITERAL(b, ",\"type\":");
+    json_put_str(b, t->type);
+    JSON_PUT_LITERAL(b, ",\"description\":");
+    json_put_str_or_null(b, t->description);
+    JSON_PUT_LITERAL(b, ",\"color\":");
+    json_put_str(b, t->color);
+    JSON_PUT_LITERAL(b, ",\"visible\":");
+    json_put_bool(b, t->visible);
+    JSON_PUT_LITERAL(b, ",\"created_at\":");
+    json_put_str(b, created);
+    JSON_PUT_LITERAL(b, ",\"deleted\":");
+    json_put_bool(b, t->deleted);
+    JSON_PUT_LITERAL(b, "}");
 }
 
 /* A boolean query filter: -1 when absent or not a boolean. */

@@ -92,40 +92,6 @@ static void put_page_tag(struct buf *b, struct request *req, const struct user_v
 
 /* ---- writing ---- */
 
-/* Appends n bytes; inlined, so a literal's copy is a few moves when the
- * buffer has room (it grows in buf_append otherwise). */
-static inline void put_bytes(struct buf *b, const char *s, size_t n)
-{
-    if (b->data && b->cap - b->len > n) {
-        memcpy(b->data + b->len, s, n);
-        b->len += n;
-        b->data[b->len] = '\0';
-    } else {
-        buf_append(b, s, n);
-    }
-}
-
-/* A literal of known length: no strlen per key. */
-#define PUT_LITERAL(b, s) put_bytes((b), (s), sizeof(s) - 1)
-
-/* A string value; one that is not UTF-8 (only a hand-edited database holds
- * such) is written as "", so the document stays valid. */
-static void put_str(struct buf *b, const char *s)
-{
-    if (!json_write_string(b, s ? s : "", s ? strlen(s) : 0))
-        put_bytes(b, "\"\"", 2);
-}
-
-static void put_str_or_null(struct buf *b, const char *s)
-{
-    if (s)
-        put_str(b, s);
-    else
-        put_bytes(b, "null", 4);
-}
-
-static void put_bool(struct buf *b, bool v) { put_bytes(b, v ? "true" : "false", v ? 4 : 5); }
-
 static char *media_url(struct request *req, const char *file)
 {
     return file && *file ? arena_printf(req->arena, "%s/media/%s", req->base, file) : NULL;
@@ -134,7 +100,7 @@ static char *media_url(struct request *req, const char *file)
 static void put_latlng(struct buf *b, bool has, double lat, double lng)
 {
     if (!has) {
-        put_bytes(b, "null", 4);
+        json_put_bytes(b, "null", 4);
         return;
     }
     char s[2 * GEO_FORMAT_LEN + 4] = "\""; /* ASCII */
@@ -142,7 +108,7 @@ static void put_latlng(struct buf *b, bool has, double lat, double lng)
     s[n++] = ',';
     n += geo_format(lng, s + n);
     s[n++] = '"';
-    put_bytes(b, s, (size_t)n);
+    json_put_bytes(b, s, (size_t)n);
 }
 
 /* The Tag objects of u the caller may see (contract §5): visible and
@@ -159,20 +125,20 @@ static void put_tags(struct buf *b, struct request *req, const struct user_view 
             n = 0;
         tags = own;
     }
-    put_bytes(b, "[", 1);
+    json_put_bytes(b, "[", 1);
     bool first = true;
     for (int i = 0; i < n; i++) {
         if (tags[i].user_id != u->id || !tag_visible_to(&tags[i].tag, &req->who, u->id))
             continue;
         if (!first)
-            put_bytes(b, ",", 1);
+            json_put_bytes(b, ",", 1);
         first = false;
         if (v->tags_loaded)
             put_page_tag(b, req, v, i);
         else
             tag_write(b, &tags[i].tag);
     }
-    put_bytes(b, "]", 1);
+    json_put_bytes(b, "]", 1);
 }
 
 void user_write_members(struct buf *b, struct request *req, const struct user_view *v, const struct user *u)
@@ -180,97 +146,97 @@ void user_write_members(struct buf *b, struct request *req, const struct user_vi
     char joined[CLOCK_RFC3339_LEN];
     clock_format(u->date_joined_us, joined);
     bool private_ok = req->who.user_id && (req->who.user_id == u->id || principal_is_admin(&req->who));
-    PUT_LITERAL(b, "\"id\":");
+    JSON_PUT_LITERAL(b, "\"id\":");
     json_write_int(b, u->id);
-    PUT_LITERAL(b, ",\"username\":");
-    put_str(b, u->username);
-    PUT_LITERAL(b, ",\"real_name\":");
-    put_str(b, u->real_name);
+    JSON_PUT_LITERAL(b, ",\"username\":");
+    json_put_str(b, u->username);
+    JSON_PUT_LITERAL(b, ",\"real_name\":");
+    json_put_str(b, u->real_name);
     if (private_ok) {
-        PUT_LITERAL(b, ",\"email\":");
-        put_str_or_null(b, u->email);
-        PUT_LITERAL(b, ",\"email_isvalid\":");
-        put_bool(b, u->email_isvalid);
+        JSON_PUT_LITERAL(b, ",\"email\":");
+        json_put_str_or_null(b, u->email);
+        JSON_PUT_LITERAL(b, ",\"email_isvalid\":");
+        json_put_bool(b, u->email_isvalid);
     }
-    PUT_LITERAL(b, ",\"date_joined\":");
-    put_str(b, joined);
-    PUT_LITERAL(b, ",\"bio\":");
-    put_str(b, u->bio);
-    PUT_LITERAL(b, ",\"location\":");
-    put_str(b, u->location);
-    PUT_LITERAL(b, ",\"location_lat_lng\":");
+    JSON_PUT_LITERAL(b, ",\"date_joined\":");
+    json_put_str(b, joined);
+    JSON_PUT_LITERAL(b, ",\"bio\":");
+    json_put_str(b, u->bio);
+    JSON_PUT_LITERAL(b, ",\"location\":");
+    json_put_str(b, u->location);
+    JSON_PUT_LITERAL(b, ",\"location_lat_lng\":");
     put_latlng(b, u->has_location_ll, u->location_lat, u->location_lng);
     if (private_ok) {
-        PUT_LITERAL(b, ",\"position_lat_lng\":");
+        JSON_PUT_LITERAL(b, ",\"position_lat_lng\":");
         put_latlng(b, u->has_position_ll, u->position_lat, u->position_lng);
     }
-    PUT_LITERAL(b, ",\"date_of_birth\":");
-    put_str_or_null(b, u->date_of_birth);
-    PUT_LITERAL(b, ",\"description\":");
-    put_str(b, u->description);
-    PUT_LITERAL(b, ",\"gender\":");
-    put_str(b, u->gender);
+    JSON_PUT_LITERAL(b, ",\"date_of_birth\":");
+    json_put_str_or_null(b, u->date_of_birth);
+    JSON_PUT_LITERAL(b, ",\"description\":");
+    json_put_str(b, u->description);
+    JSON_PUT_LITERAL(b, ",\"gender\":");
+    json_put_str(b, u->gender);
     const char status[2] = {(char)u->status, '\0'}; /* the letter the contract shows */
-    PUT_LITERAL(b, ",\"status\":");
-    put_str(b, status);
-    PUT_LITERAL(b, ",\"website\":");
-    put_str(b, u->website);
-    PUT_LITERAL(b, ",\"avatar\":");
-    put_str_or_null(b, media_url(req, u->avatar));
-    PUT_LITERAL(b, ",\"cover\":");
-    put_str_or_null(b, media_url(req, u->cover));
-    PUT_LITERAL(b, ",\"ext_id\":");
+    JSON_PUT_LITERAL(b, ",\"status\":");
+    json_put_str(b, status);
+    JSON_PUT_LITERAL(b, ",\"website\":");
+    json_put_str(b, u->website);
+    JSON_PUT_LITERAL(b, ",\"avatar\":");
+    json_put_str_or_null(b, media_url(req, u->avatar));
+    JSON_PUT_LITERAL(b, ",\"cover\":");
+    json_put_str_or_null(b, media_url(req, u->cover));
+    JSON_PUT_LITERAL(b, ",\"ext_id\":");
     if (u->has_ext_id)
         json_write_int(b, u->ext_id);
     else
-        put_bytes(b, "null", 4);
-    PUT_LITERAL(b, ",\"tags\":");
+        json_put_bytes(b, "null", 4);
+    JSON_PUT_LITERAL(b, ",\"tags\":");
     put_tags(b, req, v, u);
-    PUT_LITERAL(b, ",\"reputation\":");
+    JSON_PUT_LITERAL(b, ",\"reputation\":");
     json_write_int(b, u->reputation);
-    PUT_LITERAL(b, ",\"community_badge\":");
-    put_bool(b, u->role != NULL);
-    PUT_LITERAL(b, ",\"deleted\":");
-    put_bool(b, u->status == USER_DELETED);
-    PUT_LITERAL(b, ",\"connection_status\":");
-    put_str_or_null(b, connection_status_name(req, v, u));
+    JSON_PUT_LITERAL(b, ",\"community_badge\":");
+    json_put_bool(b, u->role != NULL);
+    JSON_PUT_LITERAL(b, ",\"deleted\":");
+    json_put_bool(b, u->status == USER_DELETED);
+    JSON_PUT_LITERAL(b, ",\"connection_status\":");
+    json_put_str_or_null(b, connection_status_name(req, v, u));
     if (v->follow_mode) {
-        PUT_LITERAL(b, ",\"followers_counter\":");
+        JSON_PUT_LITERAL(b, ",\"followers_counter\":");
         json_write_int(b, u->followers_counter);
-        PUT_LITERAL(b, ",\"followings_counter\":");
+        JSON_PUT_LITERAL(b, ",\"followings_counter\":");
         json_write_int(b, u->followings_counter);
     } else {
-        PUT_LITERAL(b, ",\"connections_counter\":");
+        JSON_PUT_LITERAL(b, ",\"connections_counter\":");
         json_write_int(b, u->connections_counter);
-        PUT_LITERAL(b, ",\"connection_requests_sent_counter\":");
+        JSON_PUT_LITERAL(b, ",\"connection_requests_sent_counter\":");
         json_write_int(b, u->connection_requests_sent_counter);
-        PUT_LITERAL(b, ",\"connection_requests_received_counter\":");
+        JSON_PUT_LITERAL(b, ",\"connection_requests_received_counter\":");
         json_write_int(b, u->connection_requests_received_counter);
     }
-    PUT_LITERAL(b, ",\"posts_counter\":");
+    JSON_PUT_LITERAL(b, ",\"posts_counter\":");
     json_write_int(b, u->posts_counter);
-    PUT_LITERAL(b, ",\"discussions_counter\":");
+    JSON_PUT_LITERAL(b, ",\"discussions_counter\":");
     json_write_int(b, u->discussions_counter);
-    PUT_LITERAL(b, ",\"categories_counter\":");
+    JSON_PUT_LITERAL(b, ",\"categories_counter\":");
     json_write_int(b, u->categories_counter);
 }
 
 void user_write(struct buf *b, struct request *req, const struct user_view *v, const struct user *u)
 {
-    put_bytes(b, "{", 1);
+    json_put_bytes(b, "{", 1);
     user_write_members(b, req, v, u);
-    put_bytes(b, "}", 1);
+    json_put_bytes(b, "}", 1);
 }
 
 void user_write_array(struct buf *b, struct request *req, const struct user_view *v, const struct user *users, int n)
 {
-    put_bytes(b, "[", 1);
+    json_put_bytes(b, "[", 1);
     for (int i = 0; i < n; i++) {
         if (i)
-            put_bytes(b, ",", 1);
+            json_put_bytes(b, ",", 1);
         user_write(b, req, v, &users[i]);
     }
-    put_bytes(b, "]", 1);
+    json_put_bytes(b, "]", 1);
 }
 
 void user_page_respond(struct request *req, struct response *resp, struct user_view *v, const struct user *users, int n,

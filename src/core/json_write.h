@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "core/buf.h"
 
@@ -25,5 +26,39 @@ bool json_write(struct buf *out, const json_t *v);
  * an integer. */
 bool json_write_string(struct buf *out, const char *s, size_t n);
 void json_write_int(struct buf *out, json_int_t v);
+
+/* Appends n bytes; inlined, so a literal's copy is a few moves when the
+ * buffer has room (it grows in buf_append otherwise). */
+static inline void json_put_bytes(struct buf *b, const char *s, size_t n)
+{
+    if (b->data && b->cap - b->len > n) {
+        memcpy(b->data + b->len, s, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+    } else {
+        buf_append(b, s, n);
+    }
+}
+
+/* A literal of known length: no strlen per key. */
+#define JSON_PUT_LITERAL(b, s) json_put_bytes((b), (s), sizeof(s) - 1)
+
+/* A string value; one that is not UTF-8 (only a hand-edited database holds
+ * such) is written as "", so the document stays valid. */
+static inline void json_put_str(struct buf *b, const char *s)
+{
+    if (!json_write_string(b, s ? s : "", s ? strlen(s) : 0))
+        json_put_bytes(b, "\"\"", 2);
+}
+
+static inline void json_put_str_or_null(struct buf *b, const char *s)
+{
+    if (s)
+        json_put_str(b, s);
+    else
+        json_put_bytes(b, "null", 4);
+}
+
+static inline void json_put_bool(struct buf *b, bool v) { json_put_bytes(b, v ? "true" : "false", v ? 4 : 5); }
 
 #endif
