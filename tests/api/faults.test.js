@@ -7,9 +7,10 @@
 // Two ways to fill the disk: the test-only switch (HEARTH_TEST_FAULT_FILE:
 // SQLite's writes fail with SQLITE_FULL / SQLITE_IOERR through a VFS, on
 // PostgreSQL every writing statement as SQLSTATE 53100 / 58030 would, media
-// writes with ENOSPC / EIO), which runs on both; and a real 4 MiB tmpfs
-// filled to the last byte, which needs root (`mount -t tmpfs`) and is
-// skipped where mounting is not permitted.
+// writes with ENOSPC / EIO), which runs on both; and a real tmpfs filled to
+// the last byte under the database (SQLite's file; on PostgreSQL a
+// tablespace holding the test database), which needs root (`mount -t
+// tmpfs`) and is skipped where mounting is not permitted.
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { execFileSync } = require('node:child_process');
@@ -144,9 +145,9 @@ describe('storage faults through the test switch', () => {
 });
 
 // A real full file system: a 4 MiB tmpfs holding the data directory.
-function tryMount(dir) {
+function tryMount(dir, size) {
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', dir], { stdio: 'ignore' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
     return true;
   } catch (_) {
     return false;
@@ -171,18 +172,64 @@ function fill(dir) {
   return filler;
 }
 
-describe('a full tmpfs', { skip: h.sqliteOnly('the database file is on the full tmpfs') }, () => {
+// A full file system under the media directory and the database (SQLite's
+// file, or a PostgreSQL tablespace that holds the whole database): writes
+// answer 507 while full, reads work, nothing is half-written, writes work
+// once space returns. `mnt` is HEARTH_DATA_DIR.
+async function fullDisk(s, mnt) {
+  const alice = await s.createUser({ username: 'alice', password: 'Al1ce!pass-long' });
+  const bob = await s.createUser({ username: 'bob', password: 'B0b!pass-long' });
+  const token = await s.token(alice.id);
+  const filler = fill(mnt);
+  // rows that need new pages: sooner or later the database or its WAL must
+  // grow, and cannot
+  let failed = null;
+  const created = [];
+  for (let i = 0; i < 400 && !failed; i++) {
+    const r = await signup(s, `filler_user_${i}_${'x'.repeat(100)}`.slice(0, 120));
+    if (r.status === 201) created.push(r.body.id);
+    else failed = { r, i };
+  }
+  assert.ok(failed, 'no write failed on a full file system');
+  expectStorageError(failed.r, 507, 'storage_full');
+  const upload = await s.api('PATCH', `/api/v2/user/${alice.id}/`, { token, multipart: { avatar: new File([Buffer.concat([GIF, Buffer.alloc(256 * 1024)])], 'a.gif') } });
+  expectStorageError(upload, 507, 'storage_full');
+  assert.deepEqual(mediaFiles(mnt).filter((f) => f.startsWith('.tmp-')), [], 'no temporary file left behind');
+
+  // reads
+  const me = await s.api('GET', `/api/v2/user/${alice.id}/`, { token });
+  expectStatus(me, 200);
+  assert.equal(me.body.avatar, null);
+  expectStatus(await s.api('GET', '/api/v2/user/?limit=5', { token }), 200);
+
+  // nothing half-written: the failed user does not exist, the others do
+  const failedName = `filler_user_${failed.i}_${'x'.repeat(100)}`.slice(0, 120);
+  assert.equal(s.sql(`SELECT count(*) FROM users WHERE username = '${failedName}'`), '0');
+  assert.equal(s.sql(`SELECT count(*) FROM users WHERE username LIKE 'filler_user_%'`), String(created.length));
+  await checkClean(s);
+
+  // space returns
+  fs.rmSync(filler);
+  expectStatus(await signup(s, failedName), 201);
+  const r = await s.api('PATCH', `/api/v2/user/${alice.id}/`, { token, body: { real_name: 'Alice Roomy' } });
+  expectStatus(r, 200);
+  expectStatus(await s.api('POST', `/api/v2/user/${bob.id}/follow/`, { token }), 204);
+  const up = await s.api('PATCH', `/api/v2/user/${alice.id}/`, { token, multipart: { avatar: new File([GIF], 'a.gif') } });
+  expectStatus(up, 200);
+  expectStatus(await fetch(up.body.avatar), 200);
+  const bobNow = await s.api('GET', `/api/v2/user/${bob.id}/`, { token });
+  assert.equal(bobNow.body.followers_counter, 1);
+  await checkClean(s);
+}
+
+describe('a full tmpfs', { skip: h.sqliteOnly('the database file is on the full tmpfs (PostgreSQL: the full tablespace below)') }, () => {
   const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-tmpfs-'));
-  const mounted = !h.pg && tryMount(mnt);
+  const mounted = !h.pg && tryMount(mnt, '4m');
   let s;
-  let alice;
-  let bob;
 
   before(async () => {
     if (!mounted) return;
     s = await h.startServer({ env: { HEARTH_DATA_DIR: mnt, HEARTH_DB: path.join(mnt, 'hearth.db') } });
-    alice = await s.createUser({ username: 'alice', password: 'Al1ce!pass-long' });
-    bob = await s.createUser({ username: 'bob', password: 'B0b!pass-long' });
   });
   after(async () => {
     try { if (s) await s.stop(); } finally {
@@ -192,46 +239,47 @@ describe('a full tmpfs', { skip: h.sqliteOnly('the database file is on the full 
   });
 
   it('writes answer 507 while full, reads work, nothing is half-written, writes work once space returns', { skip: !mounted && 'mounting a tmpfs is not permitted here' }, async () => {
-    const token = await s.token(alice.id);
-    const filler = fill(mnt);
-    // rows that need new pages: sooner or later the database or its WAL must
-    // grow, and cannot
-    let failed = null;
-    const created = [];
-    for (let i = 0; i < 400 && !failed; i++) {
-      const r = await signup(s, `filler_user_${i}_${'x'.repeat(100)}`.slice(0, 120));
-      if (r.status === 201) created.push(r.body.id);
-      else failed = { r, i };
+    await fullDisk(s, mnt);
+  });
+});
+
+// PostgreSQL: the test database lives in a tablespace on a tmpfs (its WAL
+// stays in the cluster's own directory, as a separate WAL disk would), so a
+// write that needs a new page fails with SQLSTATE 53100.
+describe('a full tablespace', { skip: !h.pg && 'PostgreSQL only: a tablespace on a full tmpfs (SQLite: the full tmpfs above)' }, () => {
+  const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-tmpfs-'));
+  const space = `hearth_full_${process.pid}`;
+  let mounted = false;
+  let spaceMade = false;
+  let db = null;
+  let s;
+
+  before(async () => {
+    if (!h.pg || !tryMount(mnt, '48m')) return;
+    mounted = true;
+    const dir = path.join(mnt, 'pgspace');
+    fs.mkdirSync(dir);
+    // the cluster's server runs as `postgres` (scripts/pg-cluster.sh)
+    const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }));
+    fs.chownSync(dir, uid, Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
+    await h.psql(`CREATE TABLESPACE "${space}" LOCATION '${dir}'`);
+    spaceMade = true;
+    db = await h.createDatabase({ tablespace: space });
+    s = await h.startServer({ env: { HEARTH_DATA_DIR: mnt, HEARTH_DB: db.url } });
+  });
+  after(async () => {
+    try {
+      if (s) await s.stop();
+      if (db) await h.dropDatabase(db.name);
+      if (spaceMade) await h.psql(`DROP TABLESPACE "${space}"`);
+    } finally {
+      if (mounted) execFileSync('umount', ['-l', mnt], { stdio: 'ignore' });
+      fs.rmSync(mnt, { recursive: true, force: true });
     }
-    assert.ok(failed, 'no write failed on a full file system');
-    expectStorageError(failed.r, 507, 'storage_full');
-    const upload = await s.api('PATCH', `/api/v2/user/${alice.id}/`, { token, multipart: { avatar: new File([Buffer.concat([GIF, Buffer.alloc(256 * 1024)])], 'a.gif') } });
-    expectStorageError(upload, 507, 'storage_full');
-    assert.deepEqual(mediaFiles(mnt).filter((f) => f.startsWith('.tmp-')), [], 'no temporary file left behind');
+  });
 
-    // reads
-    const me = await s.api('GET', `/api/v2/user/${alice.id}/`, { token });
-    expectStatus(me, 200);
-    assert.equal(me.body.avatar, null);
-    expectStatus(await s.api('GET', '/api/v2/user/?limit=5', { token }), 200);
-
-    // nothing half-written: the failed user does not exist, the others do
-    const failedName = `filler_user_${failed.i}_${'x'.repeat(100)}`.slice(0, 120);
-    assert.equal(s.sql(`SELECT count(*) FROM users WHERE username = '${failedName}'`), '0');
-    assert.equal(s.sql(`SELECT count(*) FROM users WHERE username LIKE 'filler_user_%'`), String(created.length));
-    await checkClean(s);
-
-    // space returns
-    fs.rmSync(filler);
-    expectStatus(await signup(s, failedName), 201);
-    const r = await s.api('PATCH', `/api/v2/user/${alice.id}/`, { token, body: { real_name: 'Alice Roomy' } });
-    expectStatus(r, 200);
-    expectStatus(await s.api('POST', `/api/v2/user/${bob.id}/follow/`, { token }), 204);
-    const up = await s.api('PATCH', `/api/v2/user/${alice.id}/`, { token, multipart: { avatar: new File([GIF], 'a.gif') } });
-    expectStatus(up, 200);
-    expectStatus(await fetch(up.body.avatar), 200);
-    const bobNow = await s.api('GET', `/api/v2/user/${bob.id}/`, { token });
-    assert.equal(bobNow.body.followers_counter, 1);
-    await checkClean(s);
+  it('writes answer 507 while full, reads work, nothing is half-written, writes work once space returns', async (t) => {
+    if (!mounted) return t.skip('mounting a tmpfs is not permitted here');
+    await fullDisk(s, mnt);
   });
 });

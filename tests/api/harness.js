@@ -87,15 +87,15 @@ async function psql(sql) {
 }
 
 /**
- * PostgreSQL only: creates a fresh, empty database and returns
- * {name, url}; dropDatabase(name) removes it (the harness drops whatever is
+ * PostgreSQL only: creates a fresh, empty database (in `tablespace` if
+ * given) and returns {name, url}; dropDatabase(name) removes it (the harness drops whatever is
  * left when the process exits).
  */
-async function createDatabase() {
+async function createDatabase({ tablespace } = {}) {
   if (!pg) throw new Error('createDatabase: HEARTH_TEST_PG is not set');
   pgSeq += 1;
   const name = `hearth_t${process.pid}_${pgSeq}_${crypto.randomBytes(3).toString('hex')}`;
-  await psql(`CREATE DATABASE "${name}"`);
+  await psql(`CREATE DATABASE "${name}"${tablespace ? ` TABLESPACE "${tablespace}"` : ''}`);
   pgLive.add(name);
   return { name, url: pgUrl(name) };
 }
