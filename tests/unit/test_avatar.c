@@ -21,10 +21,12 @@
 #include "domain/avatar.h"
 #include "domain/media.h"
 #include "store/store.h"
+#include "temp_store.h"
 
 static const unsigned char GIF[] = "GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!";
 
 struct fixture {
+    struct temp_store db; /* its directory holds the media directory */
     struct store *st;
     struct arena *a;
     char dir[64];
@@ -44,12 +46,11 @@ static int64_t add_user(struct store *st, const char *name)
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    struct err e = {0};
-    f->st = store_open(":memory:", &e);
     f->a = arena_new();
-    snprintf(f->dir, sizeof f->dir, "/tmp/hearth-avatar-XXXXXX");
-    if (!f->st || !f->a || !store_migrate(f->st, &e) || !mkdtemp(f->dir))
+    if (!f->a || !temp_store_open(&f->db))
         return -1;
+    f->st = f->db.st;
+    snprintf(f->dir, sizeof f->dir, "%s", f->db.dir);
     snprintf(f->media, sizeof f->media, "%s/media", f->dir);
     f->alice = (struct principal){.user_id = add_user(f->st, "alice"), .status = USER_ACTIVE};
     f->bob = (struct principal){.user_id = add_user(f->st, "bob"), .status = USER_ACTIVE};
@@ -60,11 +61,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
-    store_close(f->st);
+    temp_store_close(&f->db);
     arena_free(f->a);
     free(f);
     return 0;

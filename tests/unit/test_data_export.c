@@ -23,6 +23,7 @@
 #include "domain/data_export.h"
 #include "store/export.h"
 #include "store/store.h"
+#include "temp_store.h"
 
 enum { US = 1000000 };
 
@@ -78,6 +79,7 @@ static void test_names(void **state)
 /* ---- a temporary directory ---- */
 
 struct fixture {
+    struct temp_store db; /* its directory is the data directory */
     char dir[64];
     char exports[128];
     struct config cfg;
@@ -88,18 +90,15 @@ struct fixture {
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    snprintf(f->dir, sizeof f->dir, "/tmp/hearth-export-XXXXXX");
-    if (!mkdtemp(f->dir))
+    log_set_quiet(1);
+    if (!temp_store_open(&f->db))
         return -1;
+    f->st = f->db.st;
+    snprintf(f->dir, sizeof f->dir, "%s", f->db.dir);
     snprintf(f->exports, sizeof f->exports, "%s/exports", f->dir);
     snprintf(f->cfg.data_dir, sizeof f->cfg.data_dir, "%s", f->dir);
     snprintf(f->cfg.media_dir, sizeof f->cfg.media_dir, "%s/media", f->dir); /* as config_load's default */
-    snprintf(f->cfg.db_path, sizeof f->cfg.db_path, "%s/hearth.db", f->dir);
-    log_set_quiet(1);
-    struct err e = {0};
-    f->st = store_open(f->cfg.db_path, &e);
-    if (!f->st || !store_migrate(f->st, &e))
-        return -1;
+    snprintf(f->cfg.db_path, sizeof f->cfg.db_path, "%s", f->db.path);
     f->a = arena_new();
     *state = f;
     return 0;
@@ -108,12 +107,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    store_close(f->st);
+    temp_store_close(&f->db);
     arena_free(f->a);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
-    if (system(cmd) != 0)
-        return -1;
     free(f);
     return 0;
 }
