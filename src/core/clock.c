@@ -51,10 +51,10 @@ static void civil_from_days(int64_t days, int *year, int *month, int *day)
 {
     int64_t z = days + 719468; /* days since 0000-03-01 */
     int64_t era = z / 146097;
-    int64_t doe = z - era * 146097;                                     /* [0, 146096] */
+    int64_t doe = z - era * 146097;                                      /* [0, 146096] */
     int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);              /* [0, 365] */
-    int64_t mp = (5 * doy + 2) / 153;                                   /* [0, 11], March = 0 */
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
+    int64_t mp = (5 * doy + 2) / 153;                                    /* [0, 11], March = 0 */
     *day = (int)(doy - (153 * mp + 2) / 5 + 1);
     *month = (int)(mp < 10 ? mp + 3 : mp - 9);
     *year = (int)(yoe + era * 400 + (*month <= 2));
