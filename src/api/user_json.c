@@ -245,9 +245,11 @@ void user_page_respond(struct request *req, struct response *resp, struct user_v
     user_view_relations(req, v, users, n); /* connection_status: one query for the page */
     struct err ignored = {0};              /* without them, each user's tags are read alone */
     (void)user_view_load_tags(req, v, users, n, &ignored);
-    struct buf results = BUF_INIT;
-    user_write_array(&results, req, v, users, n);
-    http_page_text(req, resp, count, limit, offset, &results);
+    struct buf b = BUF_INIT;
+    buf_reserve(&b, 1024 + 1024 * (size_t)(n > 0 ? n : 0)); /* a User object is under 1 KiB */
+    http_page_begin(req, &b, count, limit, offset);
+    user_write_array(&b, req, v, users, n);
+    http_page_end(resp, &b);
 }
 
 /* ---- as jansson values, for objects that embed a user ---- */

@@ -48,6 +48,15 @@ static size_t escape(unsigned char c, char out[6])
     }
 }
 
+/* Nonzero when one of the 8 bytes in x is below 0x20, '"', '\\' or not
+ * ASCII (the "has less than" and "has zero byte" tests: exact for whether
+ * any byte matches, which is all that is asked). */
+static inline uint64_t needs_care(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    return ((x - 0x20 * ones) | ((x ^ ('"' * ones)) - ones) | ((x ^ ('\\' * ones)) - ones) | x) & high;
+}
+
 static bool put_string(struct buf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
@@ -56,15 +65,27 @@ static bool put_string(struct buf *b, const char *s, size_t n)
     char *w = buf_reserve(b, 6 * n + 2);
     *w++ = '"';
     while (p < end) {
-        const unsigned char *run = p;
-        while (p < end && *p >= 0x20 && *p != '"' && *p != '\\') {
-            ascii &= *p < 0x80;
-            p++;
+        /* plain ASCII, 8 bytes at a time */
+        while (end - p >= 8) {
+            uint64_t x;
+            memcpy(&x, p, 8);
+            if (needs_care(x))
+                break;
+            memcpy(w, p, 8);
+            w += 8;
+            p += 8;
         }
-        memcpy(w, run, (size_t)(p - run));
-        w += p - run;
-        if (p < end)
-            w += escape(*p++, w);
+        /* the word that holds something else (or the tail), byte by byte */
+        const unsigned char *stop = end - p > 8 ? p + 8 : end;
+        while (p < stop) {
+            unsigned char c = *p++;
+            if (c >= 0x20 && c != '"' && c != '\\') {
+                ascii &= c < 0x80;
+                *w++ = (char)c;
+            } else {
+                w += escape(c, w);
+            }
+        }
     }
     *w++ = '"';
     if (!ascii && !text_utf8_valid(s, n)) {

@@ -166,23 +166,33 @@ void http_json_text(struct response *resp, int status, struct buf *text)
     resp->content_type = "application/json; charset=utf-8";
 }
 
+void http_page_begin(const struct request *req, struct buf *b, int64_t count, int limit, int offset)
+{
+    buf_puts(b, "{\"count\":");
+    json_write_int(b, count);
+    buf_puts(b, ",\"next\":");
+    json_t *link = (int64_t)offset + limit < count ? page_url(req, limit, offset + limit) : json_null();
+    json_write(b, link);
+    json_decref(link);
+    buf_puts(b, ",\"previous\":");
+    link = offset > 0 ? page_url(req, limit, offset - limit > 0 ? offset - limit : 0) : json_null();
+    json_write(b, link);
+    json_decref(link);
+    buf_puts(b, ",\"results\":");
+}
+
+void http_page_end(struct response *resp, struct buf *b)
+{
+    buf_append(b, "}", 1);
+    http_json_text(resp, 200, b);
+}
+
 void http_page_text(const struct request *req, struct response *resp, int64_t count, int limit, int offset,
                     struct buf *results)
 {
     struct buf b = BUF_INIT;
-    buf_puts(&b, "{\"count\":");
-    json_write_int(&b, count);
-    buf_puts(&b, ",\"next\":");
-    json_t *link = (int64_t)offset + limit < count ? page_url(req, limit, offset + limit) : json_null();
-    json_write(&b, link);
-    json_decref(link);
-    buf_puts(&b, ",\"previous\":");
-    link = offset > 0 ? page_url(req, limit, offset - limit > 0 ? offset - limit : 0) : json_null();
-    json_write(&b, link);
-    json_decref(link);
-    buf_puts(&b, ",\"results\":");
+    http_page_begin(req, &b, count, limit, offset);
     buf_append(&b, buf_str(results), results->len);
-    buf_append(&b, "}", 1);
     buf_free(results);
-    http_json_text(resp, 200, &b);
+    http_page_end(resp, &b);
 }

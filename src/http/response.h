@@ -71,4 +71,11 @@ void http_json_text(struct response *resp, int status, struct buf *text);
 void http_page_text(const struct request *req, struct response *resp, int64_t count, int limit, int offset,
                     struct buf *results);
 
+/* The same envelope written in one buffer, without copying the results:
+ * http_page_begin appends everything before the results' array to b, the
+ * caller appends the array, http_page_end closes the envelope and answers
+ * 200 with b's bytes (b is left empty). */
+void http_page_begin(const struct request *req, struct buf *b, int64_t count, int limit, int offset);
+void http_page_end(struct response *resp, struct buf *b);
+
 #endif

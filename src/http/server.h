@@ -37,10 +37,12 @@ enum {
     HTTP_CONNECTION_TIMEOUT_S = 30,     /* idle keep-alive connections, and bodies in progress */
     HTTP_CONNECTION_LIMIT = 10000,      /* concurrent connections (lowered to fit RLIMIT_NOFILE) */
     HTTP_FD_RESERVE = 256,              /* descriptors kept for the database, media and logs */
-    HTTP_CONNECTION_MEMORY = 32 * 1024, /* libmicrohttpd's per-connection pool: the largest head
+    HTTP_CONNECTION_MEMORY = 24 * 1024, /* libmicrohttpd's per-connection pool: the largest head
                                               within the limits above (an 8 KiB target and 8 KiB of
-                                              headers, about 17 KiB) fits; libmicrohttpd zeroes the
-                                              whole pool between requests, so it is no larger */
+                                              headers in 100 lines, about 17 KiB, plus the pool's
+                                              record of each header) fits, 22 KiB does not
+                                              (tests/api/limits_http.test.js); libmicrohttpd zeroes
+                                              the whole pool between requests, so it is no larger */
     HTTP_DRAIN_MS = 10 * 1000,          /* at shutdown, in-flight requests get this long to finish */
 };
 

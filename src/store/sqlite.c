@@ -189,6 +189,7 @@ void sqlite_close(struct store *st)
         free(st->lite->text_cache[i].sql);
     }
     sqlite_pref_cache_free(st);
+    sqlite_tag_cache_free(st);
     sqlite3_close(st->lite->db);
     free(st->lite);
     free(st);

@@ -64,7 +64,15 @@ struct sqlite_conn {
     int nprefs;
     int64_t prefs_version; /* of the cached rows; -1: none cached */
     bool prefs_checked;    /* validated in the transaction now open */
+    /* tags read for users' pages, valid while the database file's data
+     * version is tags_version (sqlite_tag.c) */
+    struct cached_tag *tags;
+    int ntags;
+    unsigned tags_version;
 };
+
+/* Frees the tag cache (store_close). */
+void sqlite_tag_cache_free(struct store *st);
 
 /* Frees the preference cache (store_close). */
 void sqlite_pref_cache_free(struct store *st);

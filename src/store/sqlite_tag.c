@@ -2,6 +2,7 @@
 #include "store/store.h"
 
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -175,6 +176,188 @@ static void id_list(struct buf *b, const int64_t *ids, int n)
     buf_append(b, "]", 1);
 }
 
+/* ---- the tags of users' pages, from a per-connection cache ----
+ *
+ * A page of users reads each user's tag ids (an index-only walk of
+ * user_tags) and takes the tags themselves from a cache of the rows read
+ * before, kept while the database file's data version stays the same: it
+ * moves with every commit, by this connection or any other process, so a
+ * cached row is never older than the read snapshot. Only read transactions
+ * use it (a write transaction's own changes do not move the version before
+ * they commit). */
+
+enum { TAG_CACHE_MAX = 64 }; /* rows kept; the tags past it are read each time */
+
+struct cached_tag {
+    struct tag tag; /* strings in text */
+    char *text;
+};
+
+void sqlite_tag_cache_free(struct store *st)
+{
+    for (int i = 0; i < st->lite->ntags; i++)
+        free(st->lite->tags[i].text);
+    free(st->lite->tags);
+    st->lite->tags = NULL;
+    st->lite->ntags = 0;
+}
+
+/* Empties the cache unless it was filled at the open read transaction's
+ * data version; false when the version cannot be read (no cache then). */
+static bool tag_cache_fresh(struct sqlite_conn *c)
+{
+    unsigned version = 0;
+    if (sqlite3_txn_state(c->db, "main") != SQLITE_TXN_READ ||
+        sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
+        return false;
+    if (version != c->tags_version) {
+        for (int i = 0; i < c->ntags; i++)
+            free(c->tags[i].text);
+        c->ntags = 0;
+        c->tags_version = version;
+    }
+    return true;
+}
+
+static char *copy_into(char **p, const unsigned char *s, int n)
+{
+    if (!s)
+        return NULL;
+    char *at = *p;
+    memcpy(at, s, (size_t)n);
+    at[n] = '\0';
+    *p += n + 1;
+    return at;
+}
+
+/* Adds the row of a tag statement (TAG_COLUMNS at column 0) to the cache,
+ * when there is room. */
+static void tag_cache_add(struct sqlite_conn *c, sqlite3_stmt *q)
+{
+    if (c->ntags >= TAG_CACHE_MAX)
+        return;
+    if (!c->tags && !(c->tags = malloc(sizeof *c->tags * TAG_CACHE_MAX)))
+        return;
+    size_t total = 0;
+    for (int i = 1; i <= 4; i++)
+        total += (size_t)sqlite3_column_bytes(q, i) + 1;
+    char *text = malloc(total), *p = text;
+    if (!text)
+        return;
+    struct tag *t = &c->tags[c->ntags].tag;
+    for (int i = 1; i <= 4; i++) { /* column_text before column_bytes: the length of the text form */
+        const unsigned char *s = sqlite3_column_text(q, i);
+        const char *copy = copy_into(&p, s, sqlite3_column_bytes(q, i));
+        if (i == 1)
+            t->type = copy;
+        else if (i == 2)
+            t->name = copy;
+        else if (i == 3)
+            t->description = copy;
+        else
+            t->color = copy;
+    }
+    t->id = sqlite3_column_int64(q, 0);
+    t->visible = sqlite3_column_int(q, 5) != 0;
+    t->active = sqlite3_column_int(q, 6) != 0;
+    t->deleted = sqlite3_column_int(q, 7) != 0;
+    t->created_us = sqlite3_column_int64(q, 8);
+    c->tags[c->ntags++].text = text;
+}
+
+/* Tag `id` into *out (strings in a): from the cache when `cached`, else
+ * (and into the cache) by its primary key. 1 found, 0 absent, -1 error. */
+static int tag_by_id(struct store *st, struct arena *a, bool cached, int64_t id, struct tag *out, struct err *e)
+{
+    struct sqlite_conn *c = st->lite;
+    for (int i = 0; cached && i < c->ntags; i++) {
+        if (c->tags[i].tag.id == id) {
+            const struct tag *t = &c->tags[i].tag;
+            *out = *t;
+            out->type = arena_strdup(a, t->type);
+            out->name = arena_strdup(a, t->name);
+            out->description = t->description ? arena_strdup(a, t->description) : NULL;
+            out->color = arena_strdup(a, t->color);
+            return 1;
+        }
+    }
+    sqlite3_stmt *q = sqlite_stmt(st, "SELECT " TAG_COLUMNS " FROM tags t WHERE t.id = $1", e);
+    if (!q)
+        return -1;
+    sqlite3_bind_int64(q, 1, id);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        tag_from_row(a, q, 0, out);
+        if (cached)
+            tag_cache_add(c, q);
+    }
+    sqlite3_reset(q);
+    if (rc == SQLITE_ROW)
+        return 1;
+    return rc == SQLITE_DONE ? 0 : (sqlite_fail(st, e, "tag"), -1);
+}
+
+/* Appends ut to *v (cap doubling in a). */
+static void push_user_tag(struct arena *a, struct user_tag **v, size_t *cap, int *n, const struct user_tag *ut)
+{
+    if ((size_t)*n == *cap) {
+        struct user_tag *bigger = arena_alloc(a, 2 * *cap * sizeof *bigger);
+        memcpy(bigger, *v, *cap * sizeof **v);
+        *v = bigger;
+        *cap *= 2;
+    }
+    (*v)[(*n)++] = *ut;
+}
+
+/* The users' (user, tag) pairs walked in user_tags' primary key, each tag
+ * taken from the cache. */
+static bool tag_of_users_cached(struct store *st, struct arena *a, const char *ids, const int64_t *users, int n,
+                                struct user_tag **out, int *nout, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st,
+                                  n == 1 ? "SELECT ut.user_id, ut.tag_id FROM user_tags ut WHERE ut.user_id = $1"
+                                         : "SELECT ut.user_id, ut.tag_id FROM json_each($1) j CROSS JOIN user_tags ut "
+                                           "ON ut.user_id = j.value",
+                                  e);
+    if (!q)
+        return false;
+    if (n == 1)
+        sqlite3_bind_int64(q, 1, users[0]);
+    else
+        sqlite3_bind_text(q, 1, ids, -1, SQLITE_STATIC);
+    size_t cap = 16;
+    struct user_tag *v = arena_alloc(a, cap * sizeof *v);
+    bool cached = false, first = true, ok = true;
+    int rc;
+    while (ok && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (first) /* the statement holds the read transaction now */
+            cached = tag_cache_fresh(st->lite);
+        first = false;
+        struct user_tag ut = {.user_id = sqlite3_column_int64(q, 0)};
+        int64_t id = sqlite3_column_int64(q, 1);
+        /* a page shares a few tags: a tag read before is not copied again */
+        int seen = 0;
+        while (seen < *nout && v[seen].tag.id != id)
+            seen++;
+        if (seen < *nout) {
+            ut.tag = v[seen].tag;
+        } else {
+            int found = tag_by_id(st, a, cached, id, &ut.tag, e);
+            if (found < 0)
+                ok = false;
+            if (found <= 0)
+                continue;
+        }
+        if (!ut.tag.deleted)
+            push_user_tag(a, &v, &cap, nout, &ut);
+    }
+    sqlite3_reset(q);
+    *out = v;
+    if (!ok)
+        return false;
+    return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "tags of users");
+}
+
 bool sqlite_tag_of_users(struct store *st, struct arena *a, const int64_t *users, int n, struct user_tag **out,
                          int *nout, struct err *e)
 {
@@ -182,9 +365,18 @@ bool sqlite_tag_of_users(struct store *st, struct arena *a, const int64_t *users
     *nout = 0;
     if (n <= 0)
         return true;
-    /* one statement for a page: the users in the order given (json_each
-     * walks the array in order), each user's tags in tag order (the
-     * primary key's); a lone user is one primary-key probe */
+    struct buf list = BUF_INIT;
+    if (n > 1)
+        id_list(&list, users, n);
+    bool ok;
+    if (sqlite3_txn_state(st->lite->db, "main") != SQLITE_TXN_WRITE) {
+        ok = tag_of_users_cached(st, a, buf_str(&list), users, n, out, nout, e);
+        buf_free(&list);
+        return ok;
+    }
+    /* in a write transaction: one statement for a page, the users in the
+     * order given (json_each walks the array in order), each user's tags in
+     * tag order (the primary key's); a lone user is one primary-key probe */
     sqlite3_stmt *q = sqlite_stmt(st,
                                   n == 1 ? "SELECT ut.user_id, " TAG_COLUMNS " FROM user_tags ut CROSS JOIN tags t ON "
                                            "t.id = ut.tag_id WHERE ut.user_id = $1 AND t.deleted = 0"
@@ -192,36 +384,28 @@ bool sqlite_tag_of_users(struct store *st, struct arena *a, const int64_t *users
                                            "user_tags ut ON ut.user_id = j.value CROSS JOIN tags t ON t.id = "
                                            "ut.tag_id WHERE t.deleted = 0",
                                   e);
-    if (!q)
+    if (!q) {
+        buf_free(&list);
         return false;
-    struct buf list = BUF_INIT;
-    if (n == 1) {
-        sqlite3_bind_int64(q, 1, users[0]);
-    } else {
-        id_list(&list, users, n);
-        sqlite3_bind_text(q, 1, buf_str(&list), (int)list.len, SQLITE_STATIC);
     }
+    if (n == 1)
+        sqlite3_bind_int64(q, 1, users[0]);
+    else
+        sqlite3_bind_text(q, 1, buf_str(&list), (int)list.len, SQLITE_STATIC);
     size_t cap = 16;
     struct user_tag *v = arena_alloc(a, cap * sizeof *v);
     int rc;
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if ((size_t)*nout == cap) {
-            struct user_tag *bigger = arena_alloc(a, 2 * cap * sizeof *bigger);
-            memcpy(bigger, v, cap * sizeof *v);
-            v = bigger;
-            cap *= 2;
-        }
-        v[*nout].user_id = sqlite3_column_int64(q, 0);
-        /* a page shares a few tags: a tag read before is not copied again */
+        struct user_tag ut = {.user_id = sqlite3_column_int64(q, 0)};
         int64_t id = sqlite3_column_int64(q, 1);
         int seen = 0;
         while (seen < *nout && v[seen].tag.id != id)
             seen++;
         if (seen < *nout)
-            v[*nout].tag = v[seen].tag;
+            ut.tag = v[seen].tag;
         else
-            tag_from_row(a, q, 1, &v[*nout].tag);
-        (*nout)++;
+            tag_from_row(a, q, 1, &ut.tag);
+        push_user_tag(a, &v, &cap, nout, &ut);
     }
     sqlite3_reset(q);
     buf_free(&list);

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "core/clock.h"
@@ -49,11 +50,50 @@ static void test_sweep_matches_snprintf(void **state)
     }
 }
 
+/* Every day from 1970 to 9999 (every leap day, every century rule), each at
+ * a different time of day, and the first and last microsecond of each. */
+static void test_every_day_matches_gmtime(void **state)
+{
+    (void)state;
+    char got[CLOCK_RFC3339_LEN], want[CLOCK_RFC3339_LEN];
+    const int64_t day_us = INT64_C(86400000000);
+    for (int64_t d = 0; d < 2932897; d++) { /* 1970-01-01 .. 9999-12-31 */
+        int64_t at[3] = {d * day_us, d * day_us + (d * INT64_C(7919000003)) % day_us, (d + 1) * day_us - 1};
+        for (int k = 0; k < 3; k++) {
+            clock_format(at[k], got);
+            reference(at[k], want);
+            if (strcmp(got, want) != 0)
+                fail_msg("day %lld: %s, gmtime_r says %s", (long long)d, got, want);
+        }
+    }
+    clock_format(951868799999999, got); /* 2000 is a leap year, 1900 and 2100 are not */
+    assert_string_equal(got, "2000-02-29T23:59:59.999999Z");
+    clock_format(4107542400000000, got);
+    assert_string_equal(got, "2100-03-01T00:00:00.000000Z");
+}
+
+/* Outside 1970..9999 the plain formatting answers, as before. */
+static void test_outside_the_fast_range(void **state)
+{
+    (void)state;
+    char got[CLOCK_RFC3339_LEN], want[CLOCK_RFC3339_LEN];
+    const int64_t cases[] = {-1000000, -86400000000, -2208988800000000, 253402300800000000, 253402387200123456};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        clock_format(cases[i], got);
+        reference(cases[i], want);
+        assert_string_equal(got, want);
+    }
+    clock_format(253402300800000000, got);
+    assert_string_equal(got, "10000-01-01T00:00:00.000000Z");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixed_instants),
         cmocka_unit_test(test_sweep_matches_snprintf),
+        cmocka_unit_test(test_every_day_matches_gmtime),
+        cmocka_unit_test(test_outside_the_fast_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -52,6 +52,45 @@ static void test_strings_and_escapes(void **state)
     expect_text(json_stringn("a\0b", 3), "\"a\\u0000b\"");
 }
 
+/* Strings of every length up to 40 with one byte of interest (each byte
+ * that is escaped, a quote, a backslash, a 2-byte and a 4-byte UTF-8
+ * character, a lone continuation byte) at every position, so the word-wide
+ * scan meets it at each offset of a word and in the tail: the text is
+ * jansson's, or nothing is written when the string is not UTF-8. */
+static void test_strings_at_every_offset(void **state)
+{
+    (void)state;
+    const char *specials[] = {"\x01", "\x1f", "\n", "\"", "\\", "\xc3\xa9", "\xf0\x9f\x98\x80", "\x80", "\x7f", " "};
+    for (size_t k = 0; k < sizeof specials / sizeof specials[0]; k++) {
+        size_t sl = strlen(specials[k]);
+        for (size_t len = 0; len <= 40; len++) {
+            for (size_t at = 0; at <= len; at++) {
+                char s[64];
+                for (size_t i = 0; i < len; i++)
+                    s[i] = (char)('a' + i % 26);
+                memcpy(s + at, specials[k], sl);
+                size_t n = len > at + sl ? len : at + sl;
+                struct buf b = BUF_INIT;
+                buf_append(&b, "x", 1);
+                json_t *v = json_stringn(s, n);
+                bool ok = json_write_string(&b, s, n);
+                assert_int_equal(ok, v != NULL);
+                if (v) {
+                    char *theirs = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+                    assert_string_equal(b.data + 1, theirs);
+                    assert_int_equal(b.len, 1 + strlen(theirs));
+                    free(theirs);
+                    json_decref(v);
+                } else {
+                    assert_string_equal(buf_str(&b), "x");
+                    assert_int_equal(b.len, 1);
+                }
+                buf_free(&b);
+            }
+        }
+    }
+}
+
 static void test_containers_keep_insertion_order(void **state)
 {
     (void)state;
@@ -83,6 +122,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scalars),
         cmocka_unit_test(test_strings_and_escapes),
+        cmocka_unit_test(test_strings_at_every_offset),
         cmocka_unit_test(test_containers_keep_insertion_order),
         cmocka_unit_test(test_refusals),
     };
