@@ -167,10 +167,17 @@ void pg_search_where(struct pg_search_sql *s)
     }
     if (q->staff != SEARCH_STAFF_ANY)
         buf_puts(&b->sql, q->staff == SEARCH_STAFF_ONLY ? " AND u.role IS NOT NULL" : " AND u.role IS NULL");
-    if (q->tag_id)
+    if (q->tag_id && s->members)
+        buf_printf(&b->sql, " AND u.id = ANY(ARRAY(SELECT t.user_id FROM user_tags t WHERE t.tag_id = $%d))",
+                   sql_int(b, q->tag_id));
+    else if (q->tag_id)
         buf_printf(&b->sql, " AND EXISTS (SELECT 1 FROM user_tags t WHERE t.user_id = u.id AND t.tag_id = $%d)",
                    sql_int(b, q->tag_id));
-    if (q->category_id)
+    if (q->category_id && s->members)
+        buf_printf(&b->sql,
+                   " AND u.id = ANY(ARRAY(SELECT c.user_id FROM category_follows c WHERE c.category_id = $%d))",
+                   sql_int(b, q->category_id));
+    else if (q->category_id)
         buf_printf(&b->sql,
                    " AND EXISTS (SELECT 1 FROM category_follows c WHERE c.user_id = u.id AND c.category_id = $%d)",
                    sql_int(b, q->category_id));
@@ -200,13 +207,15 @@ void pg_search_where(struct pg_search_sql *s)
         buf_printf(&b->sql, " AND u.id <> $%d", sql_int(b, q->exclude_id));
 }
 
-static void begin(struct pg_search_sql *s, struct arena *a, const struct search_query *q, bool naive, bool skipped)
+static void begin(struct pg_search_sql *s, struct arena *a, const struct search_query *q, bool naive, bool skipped,
+                  bool members)
 {
     memset(s, 0, sizeof *s);
     s->a = a;
     s->q = q;
     s->naive = naive;
     s->skipped = skipped;
+    s->members = members;
     if (q->has_origin) {
         s->lat_bind = sql_int(&s->w, geo_e7(q->lat));
         s->lng_bind = sql_int(&s->w, geo_e7(q->lng));
@@ -216,7 +225,7 @@ static void begin(struct pg_search_sql *s, struct arena *a, const struct search_
 
 void pg_search_begin(struct pg_search_sql *s, struct arena *a, const struct search_query *q, bool naive)
 {
-    begin(s, a, q, naive, false);
+    begin(s, a, q, naive, false, false);
 }
 
 void pg_search_order(struct pg_search_sql *s, struct buf *out)
@@ -278,7 +287,7 @@ static bool search_count(struct store *st, struct arena *a, const struct search_
         return pg_query_count_where(st, &s->w, out, e);
     if (q->viewer_id || q->exclude_id) {
         struct pg_search_sql k;
-        begin(&k, a, q, false, true);
+        begin(&k, a, q, false, true, false);
         int64_t skipped = 0;
         bool ok = pg_query_count_where(st, &k.w, &skipped, e);
         buf_free(&k.w.sql);
@@ -361,7 +370,7 @@ static bool ids_where(struct store *st, struct arena *a, const struct search_que
                       int64_t offset, int64_t *ids, int *n, struct err *e)
 {
     struct pg_search_sql s;
-    begin(&s, a, q, false, false);
+    begin(&s, a, q, false, false, false);
     int t = sql_text(&s.w, q->term ? q->term : "");
     struct buf sql = BUF_INIT;
     buf_puts(&sql, "SELECT u.id");
@@ -443,7 +452,7 @@ static struct near *near_rows(struct store *st, struct arena *a, const struct se
                               int *rows, struct err *e)
 {
     struct pg_search_sql s;
-    begin(&s, a, q, false, false);
+    begin(&s, a, q, false, false, false);
     struct buf sql = BUF_INIT;
     buf_printf(&sql, "SELECT u.id, search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ") AS km", s.lat_bind, s.lng_bind);
     buf_puts(&sql, buf_str(&s.w.sql));
@@ -500,6 +509,20 @@ static bool nearest_page(struct store *st, struct arena *a, const struct search_
     return page_rows(st, a, q, ids, rows - from, out, e);
 }
 
+/* Whether q's page (a tag or category, no text or distance) reads its
+ * members first: reading them costs their number L, walking the order's
+ * index costs about need * active / count rows, so the members are read
+ * first when L * count <= need * active. */
+static bool members_first(struct store *st, const struct search_query *q, int64_t count, bool *members,
+                          struct err *e)
+{
+    int64_t active = 0, size = pg_search_link_size(st, q, &active, e);
+    if (size < 0)
+        return false;
+    *members = (double)size * (double)count <= (double)((int64_t)q->offset + q->limit) * (double)active;
+    return true;
+}
+
 static bool search_page(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
                         struct err *e)
 {
@@ -523,7 +546,27 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
         ok = nearest_page(st, a, q, out, e);
         goto done;
     }
-    if (out->count <= pg_search_collect_max) {
+    bool members = false;
+    if ((q->tag_id || q->category_id) && !q->term && !q->username && !q->real_name && !q->location &&
+        !q->description && !q->has_origin && !members_first(st, q, out->count, &members, e))
+        goto done;
+    if (members) {
+        /* few members: their ids read from the link table's index first,
+         * then their rows by primary key, then sorted (the planner, left
+         * to itself, may read every user to join them) */
+        buf_free(&s.w.sql);
+        begin(&s, a, q, false, false, true);
+        buf_puts(&sql, "SELECT " PG_USER_COLUMNS ", dist FROM (SELECT u.*");
+        pg_search_dist_column(&s, &sql);
+        buf_puts(&sql, buf_str(&s.w.sql));
+        buf_puts(&sql, " OFFSET 0) u");
+    } else if ((q->tag_id || q->category_id) && !q->term && !q->has_origin) {
+        /* many members: the order's index walked, each row's membership
+         * probed, stopping once the page is full */
+        buf_puts(&sql, "SELECT " PG_USER_COLUMNS);
+        pg_search_dist_column(&s, &sql);
+        buf_puts(&sql, buf_str(&s.w.sql));
+    } else if (out->count <= pg_search_collect_max) {
         /* few matches: read them all through the filters' indexes, then
          * sort (the fence keeps the planner from walking an ordering
          * index that would pass over every other user to find them) */
@@ -568,7 +611,16 @@ bool pg_search_users(struct store *st, struct arena *a, const struct search_quer
     bool own;
     if (!pg_snapshot_begin(st, &own, e))
         return false;
-    bool ok = search_page(st, a, q, out, e);
+    /* Plans for the values given: a statement's text is the same for every
+     * tag or term, and a generic plan (chosen after five runs of a cached
+     * statement) walks an order for a rare tag as for a common one. No
+     * parallel workers: a parallel walk under a LIMIT reads far past the
+     * rows it returns, and the requests already fill the cores. No JIT:
+     * compiling a count's expressions costs more than running them. */
+    bool ok = !own || pg_exec_simple(st, e,
+                                     "SET LOCAL plan_cache_mode = force_custom_plan; "
+                                     "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off");
+    ok = ok && search_page(st, a, q, out, e);
     pg_snapshot_end(st, own);
     if (!ok)
         memset(out, 0, sizeof *out);
