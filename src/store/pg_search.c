@@ -513,8 +513,7 @@ static bool nearest_page(struct store *st, struct arena *a, const struct search_
  * members first: reading them costs their number L, walking the order's
  * index costs about need * active / count rows, so the members are read
  * first when L * count <= need * active. */
-static bool members_first(struct store *st, const struct search_query *q, int64_t count, bool *members,
-                          struct err *e)
+static bool members_first(struct store *st, const struct search_query *q, int64_t count, bool *members, struct err *e)
 {
     int64_t active = 0, size = pg_search_link_size(st, q, &active, e);
     if (size < 0)
@@ -547,8 +546,8 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
         goto done;
     }
     bool members = false;
-    if ((q->tag_id || q->category_id) && !q->term && !q->username && !q->real_name && !q->location &&
-        !q->description && !q->has_origin && !members_first(st, q, out->count, &members, e))
+    if ((q->tag_id || q->category_id) && !q->term && !q->username && !q->real_name && !q->location && !q->description &&
+        !q->has_origin && !members_first(st, q, out->count, &members, e))
         goto done;
     if (members) {
         /* few members: their ids read from the link table's index first,
