@@ -110,6 +110,22 @@ static void text_condition(struct pg_search_sql *s, int fields, const char *term
 
 #define SEARCH_PI 3.14159265358979323846
 
+/* search_km(lat, lng, LAT_E7, LNG_E7) (006_search.sql) written out, the
+ * same operations in the same order, so it gives the same double: the
+ * planner runs an expression in line, while the function, whose body
+ * reads its arguments through a subquery, is called once per row. */
+static void km_expr(struct buf *out, int lat, int lng)
+{
+    char p1[64], dl[sizeof LNG_E7 + 96];
+    snprintf(p1, sizeof p1, "$%d::double precision / 10000000 * (pi() / 180)", lat);
+    snprintf(dl, sizeof dl, "((" LNG_E7 " - $%d)::double precision / 10000000 * (pi() / 180))", lng);
+    const char *p2 = LAT_E7 "::double precision / 10000000 * (pi() / 180)";
+    buf_puts(out, "(floor(2 * 6371.0088::double precision * asin(sqrt(least(1::double precision, ");
+    for (int i = 0; i < 2; i++)
+        buf_printf(out, "%ssin((%s - %s) / 2)", i ? " * " : "", p2, p1);
+    buf_printf(out, " + cos(%s) * cos(%s) * sin(%s / 2) * sin(%s / 2)))) * 1000 + 0.5) / 1000)", p1, p2, dl, dl);
+}
+
 /* The point the GiST indexes (008_search_counts.sql). */
 #define POINT "search_point(" LAT_E7 ", " LNG_E7 ")"
 
@@ -188,8 +204,9 @@ void pg_search_where(struct pg_search_sql *s)
              * the radius's chord; the exact distance then decides */
             buf_printf(&b->sql, " AND " POINT " <@ cube_enlarge($%d::cube, $%d, 3)", sql_text(b, origin_cube(s->a, q)),
                        sql_real(b, chord_of(q->radius_km)));
-            buf_printf(&b->sql, " AND search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ") <= $%d", s->lat_bind, s->lng_bind,
-                       sql_real(b, q->radius_km));
+            buf_puts(&b->sql, " AND ");
+            km_expr(&b->sql, s->lat_bind, s->lng_bind);
+            buf_printf(&b->sql, " <= $%d", sql_real(b, q->radius_km));
         }
     }
     if (s->skipped) {
@@ -266,7 +283,7 @@ void pg_search_order(struct pg_search_sql *s, struct buf *out)
 void pg_search_dist_column(const struct pg_search_sql *s, struct buf *out)
 {
     if (s->q->has_origin)
-        buf_printf(out, ", search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ") AS dist", s->lat_bind, s->lng_bind);
+        buf_puts(out, ", "), km_expr(out, s->lat_bind, s->lng_bind), buf_puts(out, " AS dist");
     else
         buf_puts(out, ", NULL::double precision AS dist");
 }
@@ -454,7 +471,9 @@ static struct near *near_rows(struct store *st, struct arena *a, const struct se
     struct pg_search_sql s;
     begin(&s, a, q, false, false, false);
     struct buf sql = BUF_INIT;
-    buf_printf(&sql, "SELECT u.id, search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ") AS km", s.lat_bind, s.lng_bind);
+    buf_puts(&sql, "SELECT u.id, ");
+    km_expr(&sql, s.lat_bind, s.lng_bind);
+    buf_puts(&sql, " AS km");
     buf_puts(&sql, buf_str(&s.w.sql));
     if (knn)
         buf_printf(&sql, " ORDER BY " POINT " <-> $%d::cube", sql_text(&s.w, origin_cube(a, q)));
