@@ -11,12 +11,17 @@
  *     (GIN; exact, since hearth computed them with utf8proc);
  *   - age: the birth date's btree; tag and category: their link tables;
  *   - a radius: the GiST of the search point on the unit sphere (a cube
- *     around the origin), then search_km, the same haversine as C, rounded
- *     to the metre, compared with the radius.
+ *     around the origin), then the haversine of search_km (the same as
+ *     C's, rounded to the metre) written out in line, compared with the
+ *     radius.
  * The page: with few matches, all read and sorted; with many, relevance
  * and distance pages walk indexes in order and stop after offset + limit
- * rows. The order is the one contract §3 states and
- * store_search_users_naive writes: the keys given, else relevance (exact
+ * rows. A tag or category page (no text, no distance) reads the members
+ * from the link table's index and sorts them when they are few, else
+ * walks the order's index and probes each row's membership, whichever
+ * reads fewer rows. Every statement of a search is planned for its values
+ * (no generic plans), without parallel workers or JIT. The order is the
+ * one contract §3 states and store_search_users_naive writes: the keys given, else relevance (exact
  * username, username prefix, other) with a term, else the fallback; then
  * id ascending. */
 #include "store/store.h"
