@@ -21,9 +21,9 @@
  * walks the order's index and probes each row's membership, whichever
  * reads fewer rows. Every statement of a search is planned for its values
  * (no generic plans), without parallel workers or JIT. The order is the
- * one contract §3 states and store_search_users_naive writes: the keys given, else relevance (exact
- * username, username prefix, other) with a term, else the fallback; then
- * id ascending. */
+ * one contract §3 states and store_search_users_naive writes: the keys
+ * given, else relevance (exact username, username prefix, other) with a
+ * term, else the fallback; then id ascending. */
 #include "store/store.h"
 
 #include <math.h>
