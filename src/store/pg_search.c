@@ -533,16 +533,111 @@ static bool nearest_page(struct store *st, struct arena *a, const struct search_
     return page_rows(st, a, q, ids, rows - from, out, e);
 }
 
-/* Whether q's page (a tag or category, no text or distance) reads its
- * members first: reading them costs their number L, walking the order's
- * index costs about need * active / count rows, so the members are read
- * first when L * count <= need * active. */
-static bool members_first(struct store *st, const struct search_query *q, int64_t count, bool *members, struct err *e)
+/* ---- a tag or category page in username order, many members ---- */
+
+enum { WALK_BATCH_MIN = 500, WALK_BATCH_MAX = 10000 };
+
+static int id_cmp(const void *x, const void *y)
 {
-    int64_t active = 0, size = pg_search_link_size(st, q, &active, e);
-    if (size < 0)
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Whether q is a lone tag or category in the fallback username order. */
+static bool member_walk_fits(const struct search_query *q)
+{
+    return !q->tag_id != !q->category_id && !q->term && !q->username && !q->real_name && !q->location &&
+           !q->description && !q->gender && !q->has_age && q->staff == SEARCH_STAFF_ANY && !q->has_origin &&
+           !q->norder && q->fallback == SEARCH_KEY_USERNAME;
+}
+
+/* The ids of a statement's first column, sorted; NULL on error. */
+static int64_t *id_list(struct store *st, struct arena *a, const char *sql, int64_t value, int *n, struct err *e)
+{
+    PGresult *r = pg_run(st, e, sql, "i", value);
+    if (!r)
+        return NULL;
+    *n = PQntuples(r);
+    int64_t *v = arena_alloc(a, sizeof *v * (size_t)(*n ? *n : 1));
+    for (int i = 0; i < *n; i++)
+        v[i] = pg_col_int(r, i, 0);
+    PQclear(r);
+    qsort(v, (size_t)*n, sizeof *v, id_cmp);
+    return v;
+}
+
+/* The members' ids read first (the link table's index), then the active
+ * users walked in username order from users_search_by_username (the index
+ * alone) in batches, the members kept, until the page is full: the walk
+ * reads about (offset + limit) * active / members entries, each tested in
+ * memory, not probed in the link table. */
+static bool member_walk(struct store *st, struct arena *a, const struct search_query *q, int64_t active,
+                        int64_t members, struct search_page *out, struct err *e)
+{
+    int nm = 0, nh = 0;
+    int64_t *m = q->tag_id ? id_list(st, a, "SELECT user_id FROM user_tags WHERE tag_id = $1", q->tag_id, &nm, e)
+                           : id_list(st, a, "SELECT user_id FROM category_follows WHERE category_id = $1",
+                                     q->category_id, &nm, e);
+    int64_t *hidden = m ? id_list(st, a, "SELECT hidden_id FROM hides WHERE user_id = $1", q->viewer_id, &nh, e) : NULL;
+    if (!hidden)
         return false;
-    *members = (double)size * (double)count <= (double)((int64_t)q->offset + q->limit) * (double)active;
+    int64_t need = (int64_t)q->offset + q->limit, batch = need * active / (members ? members : 1) * 3 / 2;
+    batch = batch < WALK_BATCH_MIN ? WALK_BATCH_MIN : batch > WALK_BATCH_MAX ? WALK_BATCH_MAX : batch;
+    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(q->limit > 0 ? q->limit : 1));
+    int64_t seen = 0, last_id = 0;
+    int n = 0;
+    const char *last_name = NULL;
+    for (;;) {
+        PGresult *r = last_name ? pg_run(st, e,
+                                         "SELECT id, username_fold FROM users WHERE status IN ('a', 'b') AND "
+                                         "(username_fold, id) > ($1, $2) ORDER BY username_fold, id LIMIT $3",
+                                         "sii", last_name, last_id, batch)
+                                : pg_run(st, e,
+                                         "SELECT id, username_fold FROM users WHERE status IN ('a', 'b') "
+                                         "ORDER BY username_fold, id LIMIT $1",
+                                         "i", batch);
+        if (!r)
+            return false;
+        int rows = PQntuples(r);
+        for (int i = 0; i < rows && seen < need; i++) {
+            int64_t id = pg_col_int(r, i, 0);
+            if (!bsearch(&id, m, (size_t)nm, sizeof *m, id_cmp) ||
+                bsearch(&id, hidden, (size_t)nh, sizeof *hidden, id_cmp) || id == q->exclude_id)
+                continue;
+            if (seen++ >= q->offset)
+                ids[n++] = id;
+        }
+        if (rows) {
+            last_id = pg_col_int(r, rows - 1, 0);
+            last_name = arena_strndup(a, PQgetvalue(r, rows - 1, 1), (size_t)PQgetlength(r, rows - 1, 1));
+        }
+        PQclear(r);
+        if (seen >= need || rows < batch)
+            break;
+        batch = batch * 2 > WALK_BATCH_MAX ? WALK_BATCH_MAX : batch * 2;
+    }
+    return page_rows(st, a, q, ids, n, out, e);
+}
+
+/* How a tag or category page (no text, no distance) reads its rows, by
+ * the rows each way visits, a table row counted as LINK_ROW_COST index
+ * entries (a random page each): its L members' rows, then sorted; the
+ * order's index walked, each row's membership probed (a table row per
+ * step), about need * active / count steps; or, for a lone tag or
+ * category in username order, the L member ids read, then that walk on
+ * the index alone, each membership tested in memory. */
+enum link_way { LINK_MEMBERS, LINK_WALK, LINK_MEMBER_WALK };
+enum { LINK_ROW_COST = 25 };
+
+static bool link_way(struct store *st, const struct search_query *q, int64_t count, enum link_way *way, int64_t *active,
+                     int64_t *size, struct err *e)
+{
+    if ((*size = pg_search_link_size(st, q, active, e)) < 0)
+        return false;
+    double need = (double)q->offset + q->limit, steps = need * (double)*active / (double)(count ? count : 1);
+    double members = LINK_ROW_COST * (double)*size, walk = LINK_ROW_COST * steps;
+    double member_walk = member_walk_fits(q) ? (double)*size + steps : walk + 1;
+    *way = members <= walk && members <= member_walk ? LINK_MEMBERS : member_walk < walk ? LINK_MEMBER_WALK : LINK_WALK;
     return true;
 }
 
@@ -569,11 +664,17 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
         ok = nearest_page(st, a, q, out, e);
         goto done;
     }
-    bool members = false;
-    if ((q->tag_id || q->category_id) && !q->term && !q->username && !q->real_name && !q->location && !q->description &&
-        !q->has_origin && !members_first(st, q, out->count, &members, e))
+    bool link = (q->tag_id || q->category_id) && !q->term && !q->username && !q->real_name && !q->location &&
+                !q->description && !q->has_origin;
+    enum link_way way = LINK_WALK;
+    int64_t active = 0, size = 0;
+    if (link && !link_way(st, q, out->count, &way, &active, &size, e))
         goto done;
-    if (members) {
+    if (link && way == LINK_MEMBER_WALK) {
+        ok = member_walk(st, a, q, active, size, out, e);
+        goto done;
+    }
+    if (link && way == LINK_MEMBERS) {
         /* few members: their ids read from the link table's index first,
          * then their rows by primary key, then sorted (the planner, left
          * to itself, may read every user to join them) */
@@ -583,7 +684,7 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
         pg_search_dist_column(&s, &sql);
         buf_puts(&sql, buf_str(&s.w.sql));
         buf_puts(&sql, " OFFSET 0) u");
-    } else if ((q->tag_id || q->category_id) && !q->term && !q->has_origin) {
+    } else if (link) {
         /* many members: the order's index walked, each row's membership
          * probed, stopping once the page is full */
         buf_puts(&sql, "SELECT " PG_USER_COLUMNS);
