@@ -11,14 +11,19 @@
  *     (GIN; exact, since hearth computed them with utf8proc);
  *   - age: the birth date's btree; tag and category: their link tables;
  *   - a radius: the GiST of the search point on the unit sphere (a cube
- *     around the origin), then search_km, the same haversine as C, rounded
- *     to the metre, compared with the radius.
+ *     around the origin), then the haversine of search_km (the same as
+ *     C's, rounded to the metre) written out in line, compared with the
+ *     radius.
  * The page: with few matches, all read and sorted; with many, relevance
  * and distance pages walk indexes in order and stop after offset + limit
- * rows. The order is the one contract §3 states and
- * store_search_users_naive writes: the keys given, else relevance (exact
- * username, username prefix, other) with a term, else the fallback; then
- * id ascending. */
+ * rows. A tag or category page (no text, no distance) reads the members
+ * from the link table's index and sorts them when they are few, else
+ * walks the order's index and probes each row's membership, whichever
+ * reads fewer rows. Every statement of a search is planned for its values
+ * (no generic plans), without parallel workers or JIT. The order is the
+ * one contract §3 states and store_search_users_naive writes: the keys
+ * given, else relevance (exact username, username prefix, other) with a
+ * term, else the fallback; then id ascending. */
 #include "store/store.h"
 
 #include <math.h>
@@ -110,6 +115,22 @@ static void text_condition(struct pg_search_sql *s, int fields, const char *term
 
 #define SEARCH_PI 3.14159265358979323846
 
+/* search_km(lat, lng, LAT_E7, LNG_E7) (006_search.sql) written out, the
+ * same operations in the same order, so it gives the same double: the
+ * planner runs an expression in line, while the function, whose body
+ * reads its arguments through a subquery, is called once per row. */
+static void km_expr(struct buf *out, int lat, int lng)
+{
+    char p1[64], dl[sizeof LNG_E7 + 96];
+    snprintf(p1, sizeof p1, "$%d::double precision / 10000000 * (pi() / 180)", lat);
+    snprintf(dl, sizeof dl, "((" LNG_E7 " - $%d)::double precision / 10000000 * (pi() / 180))", lng);
+    const char *p2 = LAT_E7 "::double precision / 10000000 * (pi() / 180)";
+    buf_puts(out, "(floor(2 * 6371.0088::double precision * asin(sqrt(least(1::double precision, ");
+    for (int i = 0; i < 2; i++)
+        buf_printf(out, "%ssin((%s - %s) / 2)", i ? " * " : "", p2, p1);
+    buf_printf(out, " + cos(%s) * cos(%s) * sin(%s / 2) * sin(%s / 2)))) * 1000 + 0.5) / 1000)", p1, p2, dl, dl);
+}
+
 /* The point the GiST indexes (008_search_counts.sql). */
 #define POINT "search_point(" LAT_E7 ", " LNG_E7 ")"
 
@@ -167,10 +188,17 @@ void pg_search_where(struct pg_search_sql *s)
     }
     if (q->staff != SEARCH_STAFF_ANY)
         buf_puts(&b->sql, q->staff == SEARCH_STAFF_ONLY ? " AND u.role IS NOT NULL" : " AND u.role IS NULL");
-    if (q->tag_id)
+    if (q->tag_id && s->members)
+        buf_printf(&b->sql, " AND u.id = ANY(ARRAY(SELECT t.user_id FROM user_tags t WHERE t.tag_id = $%d))",
+                   sql_int(b, q->tag_id));
+    else if (q->tag_id)
         buf_printf(&b->sql, " AND EXISTS (SELECT 1 FROM user_tags t WHERE t.user_id = u.id AND t.tag_id = $%d)",
                    sql_int(b, q->tag_id));
-    if (q->category_id)
+    if (q->category_id && s->members)
+        buf_printf(&b->sql,
+                   " AND u.id = ANY(ARRAY(SELECT c.user_id FROM category_follows c WHERE c.category_id = $%d))",
+                   sql_int(b, q->category_id));
+    else if (q->category_id)
         buf_printf(&b->sql,
                    " AND EXISTS (SELECT 1 FROM category_follows c WHERE c.user_id = u.id AND c.category_id = $%d)",
                    sql_int(b, q->category_id));
@@ -181,8 +209,9 @@ void pg_search_where(struct pg_search_sql *s)
              * the radius's chord; the exact distance then decides */
             buf_printf(&b->sql, " AND " POINT " <@ cube_enlarge($%d::cube, $%d, 3)", sql_text(b, origin_cube(s->a, q)),
                        sql_real(b, chord_of(q->radius_km)));
-            buf_printf(&b->sql, " AND search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ") <= $%d", s->lat_bind, s->lng_bind,
-                       sql_real(b, q->radius_km));
+            buf_puts(&b->sql, " AND ");
+            km_expr(&b->sql, s->lat_bind, s->lng_bind);
+            buf_printf(&b->sql, " <= $%d", sql_real(b, q->radius_km));
         }
     }
     if (s->skipped) {
@@ -200,13 +229,15 @@ void pg_search_where(struct pg_search_sql *s)
         buf_printf(&b->sql, " AND u.id <> $%d", sql_int(b, q->exclude_id));
 }
 
-static void begin(struct pg_search_sql *s, struct arena *a, const struct search_query *q, bool naive, bool skipped)
+static void begin(struct pg_search_sql *s, struct arena *a, const struct search_query *q, bool naive, bool skipped,
+                  bool members)
 {
     memset(s, 0, sizeof *s);
     s->a = a;
     s->q = q;
     s->naive = naive;
     s->skipped = skipped;
+    s->members = members;
     if (q->has_origin) {
         s->lat_bind = sql_int(&s->w, geo_e7(q->lat));
         s->lng_bind = sql_int(&s->w, geo_e7(q->lng));
@@ -216,7 +247,7 @@ static void begin(struct pg_search_sql *s, struct arena *a, const struct search_
 
 void pg_search_begin(struct pg_search_sql *s, struct arena *a, const struct search_query *q, bool naive)
 {
-    begin(s, a, q, naive, false);
+    begin(s, a, q, naive, false, false);
 }
 
 void pg_search_order(struct pg_search_sql *s, struct buf *out)
@@ -257,7 +288,7 @@ void pg_search_order(struct pg_search_sql *s, struct buf *out)
 void pg_search_dist_column(const struct pg_search_sql *s, struct buf *out)
 {
     if (s->q->has_origin)
-        buf_printf(out, ", search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ") AS dist", s->lat_bind, s->lng_bind);
+        buf_puts(out, ", "), km_expr(out, s->lat_bind, s->lng_bind), buf_puts(out, " AS dist");
     else
         buf_puts(out, ", NULL::double precision AS dist");
 }
@@ -278,7 +309,7 @@ static bool search_count(struct store *st, struct arena *a, const struct search_
         return pg_query_count_where(st, &s->w, out, e);
     if (q->viewer_id || q->exclude_id) {
         struct pg_search_sql k;
-        begin(&k, a, q, false, true);
+        begin(&k, a, q, false, true, false);
         int64_t skipped = 0;
         bool ok = pg_query_count_where(st, &k.w, &skipped, e);
         buf_free(&k.w.sql);
@@ -361,7 +392,7 @@ static bool ids_where(struct store *st, struct arena *a, const struct search_que
                       int64_t offset, int64_t *ids, int *n, struct err *e)
 {
     struct pg_search_sql s;
-    begin(&s, a, q, false, false);
+    begin(&s, a, q, false, false, false);
     int t = sql_text(&s.w, q->term ? q->term : "");
     struct buf sql = BUF_INIT;
     buf_puts(&sql, "SELECT u.id");
@@ -443,9 +474,11 @@ static struct near *near_rows(struct store *st, struct arena *a, const struct se
                               int *rows, struct err *e)
 {
     struct pg_search_sql s;
-    begin(&s, a, q, false, false);
+    begin(&s, a, q, false, false, false);
     struct buf sql = BUF_INIT;
-    buf_printf(&sql, "SELECT u.id, search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ") AS km", s.lat_bind, s.lng_bind);
+    buf_puts(&sql, "SELECT u.id, ");
+    km_expr(&sql, s.lat_bind, s.lng_bind);
+    buf_puts(&sql, " AS km");
     buf_puts(&sql, buf_str(&s.w.sql));
     if (knn)
         buf_printf(&sql, " ORDER BY " POINT " <-> $%d::cube", sql_text(&s.w, origin_cube(a, q)));
@@ -500,6 +533,114 @@ static bool nearest_page(struct store *st, struct arena *a, const struct search_
     return page_rows(st, a, q, ids, rows - from, out, e);
 }
 
+/* ---- a tag or category page in username order, many members ---- */
+
+enum { WALK_BATCH_MIN = 500, WALK_BATCH_MAX = 10000 };
+
+static int id_cmp(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Whether q is a lone tag or category in the fallback username order. */
+static bool member_walk_fits(const struct search_query *q)
+{
+    return !q->tag_id != !q->category_id && !q->term && !q->username && !q->real_name && !q->location &&
+           !q->description && !q->gender && !q->has_age && q->staff == SEARCH_STAFF_ANY && !q->has_origin &&
+           !q->norder && q->fallback == SEARCH_KEY_USERNAME;
+}
+
+/* The ids of a statement's first column, sorted; NULL on error. */
+static int64_t *id_list(struct store *st, struct arena *a, const char *sql, int64_t value, int *n, struct err *e)
+{
+    PGresult *r = pg_run(st, e, sql, "i", value);
+    if (!r)
+        return NULL;
+    *n = PQntuples(r);
+    int64_t *v = arena_alloc(a, sizeof *v * (size_t)(*n ? *n : 1));
+    for (int i = 0; i < *n; i++)
+        v[i] = pg_col_int(r, i, 0);
+    PQclear(r);
+    qsort(v, (size_t)*n, sizeof *v, id_cmp);
+    return v;
+}
+
+/* The members' ids read first (the link table's index), then the active
+ * users walked in username order from users_search_by_username (the index
+ * alone) in batches, the members kept, until the page is full: the walk
+ * reads about (offset + limit) * active / members entries, each tested in
+ * memory, not probed in the link table. */
+static bool member_walk(struct store *st, struct arena *a, const struct search_query *q, int64_t active,
+                        int64_t members, struct search_page *out, struct err *e)
+{
+    int nm = 0, nh = 0;
+    int64_t *m = q->tag_id ? id_list(st, a, "SELECT user_id FROM user_tags WHERE tag_id = $1", q->tag_id, &nm, e)
+                           : id_list(st, a, "SELECT user_id FROM category_follows WHERE category_id = $1",
+                                     q->category_id, &nm, e);
+    int64_t *hidden = m ? id_list(st, a, "SELECT hidden_id FROM hides WHERE user_id = $1", q->viewer_id, &nh, e) : NULL;
+    if (!hidden)
+        return false;
+    int64_t need = (int64_t)q->offset + q->limit, batch = need * active / (members ? members : 1) * 3 / 2;
+    batch = batch < WALK_BATCH_MIN ? WALK_BATCH_MIN : batch > WALK_BATCH_MAX ? WALK_BATCH_MAX : batch;
+    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(q->limit > 0 ? q->limit : 1));
+    int64_t seen = 0, last_id = 0;
+    int n = 0;
+    const char *last_name = NULL;
+    for (;;) {
+        PGresult *r = last_name ? pg_run(st, e,
+                                         "SELECT id, username_fold FROM users WHERE status IN ('a', 'b') AND "
+                                         "(username_fold, id) > ($1, $2) ORDER BY username_fold, id LIMIT $3",
+                                         "sii", last_name, last_id, batch)
+                                : pg_run(st, e,
+                                         "SELECT id, username_fold FROM users WHERE status IN ('a', 'b') "
+                                         "ORDER BY username_fold, id LIMIT $1",
+                                         "i", batch);
+        if (!r)
+            return false;
+        int rows = PQntuples(r);
+        for (int i = 0; i < rows && seen < need; i++) {
+            int64_t id = pg_col_int(r, i, 0);
+            if (!bsearch(&id, m, (size_t)nm, sizeof *m, id_cmp) ||
+                bsearch(&id, hidden, (size_t)nh, sizeof *hidden, id_cmp) || id == q->exclude_id)
+                continue;
+            if (seen++ >= q->offset)
+                ids[n++] = id;
+        }
+        if (rows) {
+            last_id = pg_col_int(r, rows - 1, 0);
+            last_name = arena_strndup(a, PQgetvalue(r, rows - 1, 1), (size_t)PQgetlength(r, rows - 1, 1));
+        }
+        PQclear(r);
+        if (seen >= need || rows < batch)
+            break;
+        batch = batch * 2 > WALK_BATCH_MAX ? WALK_BATCH_MAX : batch * 2;
+    }
+    return page_rows(st, a, q, ids, n, out, e);
+}
+
+/* How a tag or category page (no text, no distance) reads its rows, by
+ * the rows each way visits, a table row counted as LINK_ROW_COST index
+ * entries (a random page each): its L members' rows, then sorted; the
+ * order's index walked, each row's membership probed (a table row per
+ * step), about need * active / count steps; or, for a lone tag or
+ * category in username order, the L member ids read, then that walk on
+ * the index alone, each membership tested in memory. */
+enum link_way { LINK_MEMBERS, LINK_WALK, LINK_MEMBER_WALK };
+enum { LINK_ROW_COST = 25 };
+
+static bool link_way(struct store *st, const struct search_query *q, int64_t count, enum link_way *way, int64_t *active,
+                     int64_t *size, struct err *e)
+{
+    if ((*size = pg_search_link_size(st, q, active, e)) < 0)
+        return false;
+    double need = (double)q->offset + q->limit, steps = need * (double)*active / (double)(count ? count : 1);
+    double members = LINK_ROW_COST * (double)*size, walk = LINK_ROW_COST * steps;
+    double member_walk = member_walk_fits(q) ? (double)*size + steps : walk + 1;
+    *way = members <= walk && members <= member_walk ? LINK_MEMBERS : member_walk < walk ? LINK_MEMBER_WALK : LINK_WALK;
+    return true;
+}
+
 static bool search_page(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
                         struct err *e)
 {
@@ -523,7 +664,33 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
         ok = nearest_page(st, a, q, out, e);
         goto done;
     }
-    if (out->count <= pg_search_collect_max) {
+    bool link = (q->tag_id || q->category_id) && !q->term && !q->username && !q->real_name && !q->location &&
+                !q->description && !q->has_origin;
+    enum link_way way = LINK_WALK;
+    int64_t active = 0, size = 0;
+    if (link && !link_way(st, q, out->count, &way, &active, &size, e))
+        goto done;
+    if (link && way == LINK_MEMBER_WALK) {
+        ok = member_walk(st, a, q, active, size, out, e);
+        goto done;
+    }
+    if (link && way == LINK_MEMBERS) {
+        /* few members: their ids read from the link table's index first,
+         * then their rows by primary key, then sorted (the planner, left
+         * to itself, may read every user to join them) */
+        buf_free(&s.w.sql);
+        begin(&s, a, q, false, false, true);
+        buf_puts(&sql, "SELECT " PG_USER_COLUMNS ", dist FROM (SELECT u.*");
+        pg_search_dist_column(&s, &sql);
+        buf_puts(&sql, buf_str(&s.w.sql));
+        buf_puts(&sql, " OFFSET 0) u");
+    } else if (link) {
+        /* many members: the order's index walked, each row's membership
+         * probed, stopping once the page is full */
+        buf_puts(&sql, "SELECT " PG_USER_COLUMNS);
+        pg_search_dist_column(&s, &sql);
+        buf_puts(&sql, buf_str(&s.w.sql));
+    } else if (out->count <= pg_search_collect_max) {
         /* few matches: read them all through the filters' indexes, then
          * sort (the fence keeps the planner from walking an ordering
          * index that would pass over every other user to find them) */
@@ -568,7 +735,16 @@ bool pg_search_users(struct store *st, struct arena *a, const struct search_quer
     bool own;
     if (!pg_snapshot_begin(st, &own, e))
         return false;
-    bool ok = search_page(st, a, q, out, e);
+    /* Plans for the values given: a statement's text is the same for every
+     * tag or term, and a generic plan (chosen after five runs of a cached
+     * statement) walks an order for a rare tag as for a common one. No
+     * parallel workers: a parallel walk under a LIMIT reads far past the
+     * rows it returns, and the requests already fill the cores. No JIT:
+     * compiling a count's expressions costs more than running them. */
+    bool ok = !own || pg_exec_simple(st, e,
+                                     "SET LOCAL plan_cache_mode = force_custom_plan; "
+                                     "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off");
+    ok = ok && search_page(st, a, q, out, e);
     pg_snapshot_end(st, own);
     if (!ok)
         memset(out, 0, sizeof *out);

@@ -366,6 +366,27 @@ static int64_t key_range(struct store *st, const char *lo, bool lo_open, const c
 
 static int64_t key_count(struct store *st, const char *key, struct err *e) { return key_range(st, key, false, key, e); }
 
+int64_t pg_search_link_size(struct store *st, const struct search_query *q, int64_t *active, struct err *e)
+{
+    char key[48];
+    int64_t n = -1;
+    if (q->tag_id) {
+        snprintf(key, sizeof key, "m1:%lld", (long long)q->tag_id);
+        if ((n = key_count(st, key, e)) < 0)
+            return -1;
+    }
+    if (q->category_id) {
+        snprintf(key, sizeof key, "m2:%lld", (long long)q->category_id);
+        int64_t c = key_count(st, key, e);
+        if (c < 0)
+            return -1;
+        n = n < 0 || c < n ? c : n;
+    }
+    if ((*active = key_count(st, "a", e)) < 0)
+        return -1;
+    return n;
+}
+
 int64_t pg_search_keyed_count(struct store *st, const struct search_query *q, struct err *e)
 {
     const char *texts[] = {q->term, q->username, q->real_name, q->location, q->description};

@@ -25,6 +25,7 @@ struct pg_search_sql {
     const struct search_query *q;
     bool naive;
     bool skipped; /* only the users the viewer hides and the excluded one */
+    bool members; /* tag and category as lists of ids read first (few members) */
     struct sql_query w;
     int lat_bind, lng_bind; /* the origin in 1e-7 degree; 0 without one */
     const char *short_terms[PG_SEARCH_MAX_SHORT];
@@ -70,5 +71,9 @@ int64_t pg_search_counts_check(struct store *st, struct err *e);
  * characters, a tag, a category) or a mix of gender, age, staff and "has
  * coordinates"; -2 when no key answers, -1 on error. */
 int64_t pg_search_keyed_count(struct store *st, const struct search_query *q, struct err *e);
+
+/* The active members of q's tag or category (the smaller, with both),
+ * and in *active all active users; -1 on error. */
+int64_t pg_search_link_size(struct store *st, const struct search_query *q, int64_t *active, struct err *e);
 
 #endif
