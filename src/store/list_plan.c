@@ -176,7 +176,23 @@ static const char *const level_sql[2][4] = {
     },
 };
 
-int list_order_seek(const struct list_engine *en, int kind, bool desc, int64_t k, struct list_key *out, struct err *e)
+/* the id of the k-th visible user by id among those with one key ($1; an
+ * integer for LIST_JOINED) and id in [$2, $3): per kind (the location's
+ * key per engine) */
+#define ROW_SQL(key)                                                                                                 \
+    "SELECT id FROM users WHERE status IN ('a', 'b') AND " key " = $1 AND id >= $2 AND id < $3 ORDER BY id LIMIT 1 " \
+    "OFFSET $4"
+static const char *const row_sql[LIST_KINDS] = {
+    [LIST_REAL_NAME] = ROW_SQL("real_name_fold"),
+    [LIST_LOCATION] = ROW_SQL("fold(location)"),
+    [LIST_JOINED] = ROW_SQL("date_joined_us"),
+};
+static const char *const location_column_row_sql = ROW_SQL("location_fold");
+
+/* The k-th (from 0) visible user of ordering kind (LIST_REAL_NAME..) in
+ * direction desc, hidden users included: its key (text in en->a) and id.
+ * Returns lookup (0: the counts end before k). */
+static int order_seek(const struct list_engine *en, int kind, bool desc, int64_t k, struct list_key *out, struct err *e)
 {
     const int *lengths = kind == LIST_JOINED ? joined_lengths : text_lengths;
     int nlevels = kind == LIST_JOINED ? (int)(sizeof joined_lengths / sizeof *joined_lengths)
@@ -225,5 +241,17 @@ int list_order_seek(const struct list_engine *en, int kind, bool desc, int64_t k
     if (kind == LIST_JOINED)
         row[0] = (struct list_arg){.i = list_joined_us(prefix)};
     out->s = prefix;
-    return en->get_int(en->ctx, en->row_sql[kind], row, 4, &out->id, e);
+    return en->get_int(en->ctx, kind == LIST_LOCATION && en->location_column ? location_column_row_sql : row_sql[kind],
+                       row, 4, &out->id, e);
+}
+
+int list_seek(void *seeker, int64_t k, struct list_key *out, struct err *e)
+{
+    const struct list_seeker *s = seeker;
+    memset(out, 0, sizeof *out);
+    if (s->kind == LIST_ID)
+        return s->en->seek_id(s->en->ctx, k, &out->id, e);
+    if (s->kind == LIST_USERNAME)
+        return s->en->seek_username(s->en->ctx, s->en->a, k, &out->s, e);
+    return order_seek(s->en, s->kind, s->desc, k, out, e);
 }
