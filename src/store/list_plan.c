@@ -154,25 +154,34 @@ int64_t list_joined_us(const char *key) { return (int64_t)strtoull(key, NULL, 16
 static const int text_lengths[] = {1, 2, 3, 4, 5, 6};
 static const int joined_lengths[] = {5, 7, 9, 11, 13};
 
-/* the ranges of one level, in the list's order (the first half ascending, the second descending) */
-static const char *const level_sql[2][4] = {
+/* the ranges of one level, in the list's order (the first half ascending,
+ * the second descending): a prefix level's ranges (whole level, inside
+ * [$3, $4), from $3 on), the whole key's id blocks (prefix $3, block in
+ * [$4, $5)), the ranges of the level LIST_LEVEL_IDS16 (inside [$3, $4),
+ * from $3 on). A prefix level's block is always 0, so its descending
+ * statements order by the prefix alone, as the primary key read backwards:
+ * ordering by "prefix DESC, block" there makes SQLite sort every prefix's
+ * rows apart (a sorter per range), which cost the descending orderings
+ * several times the ascending ones. */
+enum { LEVEL_TOP, LEVEL_RANGE, LEVEL_FROM, LEVEL_BLOCKS, LEVEL_KEYS_RANGE, LEVEL_KEYS_FROM, LEVEL_SQLS };
+
+#define LEVEL_SELECT "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 "
+static const char *const level_sql[2][LEVEL_SQLS] = {
     {
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 ORDER BY prefix",
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix >= $3 "
-        "AND prefix < $4 ORDER BY prefix, block",
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix >= $3 "
-        "ORDER BY prefix, block",
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix = $3 "
-        "AND block >= $4 AND block < $5 ORDER BY block",
+        [LEVEL_TOP] = LEVEL_SELECT "ORDER BY prefix",
+        [LEVEL_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix",
+        [LEVEL_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix",
+        [LEVEL_BLOCKS] = LEVEL_SELECT "AND prefix = $3 AND block >= $4 AND block < $5 ORDER BY block",
+        [LEVEL_KEYS_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix, block",
+        [LEVEL_KEYS_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix, block",
     },
     {
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 ORDER BY prefix DESC",
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix >= $3 "
-        "AND prefix < $4 ORDER BY prefix DESC, block",
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix >= $3 "
-        "ORDER BY prefix DESC, block",
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix = $3 "
-        "AND block >= $4 AND block < $5 ORDER BY block",
+        [LEVEL_TOP] = LEVEL_SELECT "ORDER BY prefix DESC",
+        [LEVEL_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix DESC",
+        [LEVEL_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix DESC",
+        [LEVEL_BLOCKS] = LEVEL_SELECT "AND prefix = $3 AND block >= $4 AND block < $5 ORDER BY block",
+        [LEVEL_KEYS_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix DESC, block",
+        [LEVEL_KEYS_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix DESC, block",
     },
 };
 
@@ -206,12 +215,12 @@ static int order_seek(const struct list_engine *en, int kind, bool desc, int64_t
         char hi[256];
         int found;
         if (level == 1)
-            found = en->pick(en->ctx, en->a, sql[0], args, 2, &k, &prefix, &block, e);
+            found = en->pick(en->ctx, en->a, sql[LEVEL_TOP], args, 2, &k, &prefix, &block, e);
         else if (list_prefix_successor(prefix, hi, sizeof hi)) {
             args[3].s = hi;
-            found = en->pick(en->ctx, en->a, sql[1], args, 4, &k, &prefix, &block, e);
+            found = en->pick(en->ctx, en->a, sql[LEVEL_RANGE], args, 4, &k, &prefix, &block, e);
         } else
-            found = en->pick(en->ctx, en->a, sql[2], args, 3, &k, &prefix, &block, e);
+            found = en->pick(en->ctx, en->a, sql[LEVEL_FROM], args, 3, &k, &prefix, &block, e);
         if (found <= 0)
             return found;
         if (text_chars(prefix) < lengths[level - 1]) {
@@ -225,17 +234,17 @@ static int order_seek(const struct list_engine *en, int kind, bool desc, int64_t
     int found;
     if (whole)
         args[3].i = INT64_MIN, args[4].i = INT64_MAX,
-        found = en->pick(en->ctx, en->a, sql[3], args, 5, &k, &prefix, &block, e);
+        found = en->pick(en->ctx, en->a, sql[LEVEL_BLOCKS], args, 5, &k, &prefix, &block, e);
     else if (list_prefix_successor(prefix, hi, sizeof hi))
-        args[3].s = hi, found = en->pick(en->ctx, en->a, sql[1], args, 4, &k, &prefix, &block, e);
+        args[3].s = hi, found = en->pick(en->ctx, en->a, sql[LEVEL_KEYS_RANGE], args, 4, &k, &prefix, &block, e);
     else
-        found = en->pick(en->ctx, en->a, sql[2], args, 3, &k, &prefix, &block, e);
+        found = en->pick(en->ctx, en->a, sql[LEVEL_KEYS_FROM], args, 3, &k, &prefix, &block, e);
     if (found <= 0)
         return found;
     /* the (key, id >> 8) ranges inside it */
     struct list_arg fine[5] = {
         {.i = kind}, {.i = LIST_LEVEL_IDS8}, {.s = prefix}, {.i = block * 256}, {.i = (block + 1) * 256}};
-    if ((found = en->pick(en->ctx, en->a, sql[3], fine, 5, &k, &prefix, &block, e)) <= 0)
+    if ((found = en->pick(en->ctx, en->a, sql[LEVEL_BLOCKS], fine, 5, &k, &prefix, &block, e)) <= 0)
         return found;
     struct list_arg row[4] = {{.s = prefix}, {.i = block * 256}, {.i = (block + 1) * 256}, {.i = k}};
     if (kind == LIST_JOINED)
