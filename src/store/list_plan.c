@@ -4,10 +4,12 @@
  * list_order_counts, for the orderings real_name, location and date_joined
  * (kind 2, 3, 4), counts the visible users per range of their sort key
  * (key, id):
- *   levels 1..6 (date_joined: 1..5): the users whose text key starts with
- *     `prefix`, the first 1..6 characters of the key (date_joined: 5, 7,
- *     9, 11, 13 of its 16 hex digits; a shorter key is whole: the range
- *     holds that key only);
+ *   levels 1, 2, 4, 6 (date_joined: 1, 2, 3): the users whose text key
+ *     starts with `prefix`, the first 1, 2, 4, 6 characters of the key
+ *     (date_joined: 5, 7, 9 of its 16 hex digits; a shorter key is whole:
+ *     the range holds that key only; migration 017_list_levels, postgres
+ *     010_list_levels, dropped 016's levels 3 and 5, and 4 and 5, to make
+ *     writes cheaper);
  *   level 7: the users with the whole key `prefix` and id >> 16 = block;
  *   level 8: the same with id >> 8 = block.
  * Ranges of one level sort as (prefix, block) with the text bytewise, so
@@ -150,9 +152,13 @@ void list_joined_key(int64_t us, char out[LIST_JOINED_KEY])
 
 int64_t list_joined_us(const char *key) { return (int64_t)strtoull(key, NULL, 16); }
 
-/* the prefix lengths (characters) of levels 1.. of each ordering */
-static const int text_lengths[] = {1, 2, 3, 4, 5, 6};
-static const int joined_lengths[] = {5, 7, 9, 11, 13};
+/* the prefix levels of each ordering, coarsest first: level number and
+ * prefix length (characters) */
+struct prefix_level {
+    int level, len;
+};
+static const struct prefix_level text_levels[] = {{1, 1}, {2, 2}, {4, 4}, {6, 6}};
+static const struct prefix_level joined_levels[] = {{1, 5}, {2, 7}, {3, 9}};
 
 /* the ranges of one level, in the list's order (the first half ascending,
  * the second descending): a prefix level's ranges (whole level, inside
@@ -203,18 +209,18 @@ static const char *const location_column_row_sql = ROW_SQL("location_fold");
  * Returns lookup (0: the counts end before k). */
 static int order_seek(const struct list_engine *en, int kind, bool desc, int64_t k, struct list_key *out, struct err *e)
 {
-    const int *lengths = kind == LIST_JOINED ? joined_lengths : text_lengths;
-    int nlevels = kind == LIST_JOINED ? (int)(sizeof joined_lengths / sizeof *joined_lengths)
-                                      : (int)(sizeof text_lengths / sizeof *text_lengths);
+    const struct prefix_level *levels = kind == LIST_JOINED ? joined_levels : text_levels;
+    int nlevels = kind == LIST_JOINED ? (int)(sizeof joined_levels / sizeof *joined_levels)
+                                      : (int)(sizeof text_levels / sizeof *text_levels);
     const char *const *sql = level_sql[desc];
     const char *prefix = NULL;
     int64_t block = 0;
     bool whole = false; /* prefix is a whole key */
-    for (int level = 1; level <= nlevels; level++) {
-        struct list_arg args[4] = {{.i = kind}, {.i = level}, {.s = prefix}, {0}};
+    for (int i = 0; i < nlevels; i++) {
+        struct list_arg args[4] = {{.i = kind}, {.i = levels[i].level}, {.s = prefix}, {0}};
         char hi[256];
         int found;
-        if (level == 1)
+        if (i == 0)
             found = en->pick(en->ctx, en->a, sql[LEVEL_TOP], args, 2, &k, &prefix, &block, e);
         else if (list_prefix_successor(prefix, hi, sizeof hi)) {
             args[3].s = hi;
@@ -223,7 +229,7 @@ static int order_seek(const struct list_engine *en, int kind, bool desc, int64_t
             found = en->pick(en->ctx, en->a, sql[LEVEL_FROM], args, 3, &k, &prefix, &block, e);
         if (found <= 0)
             return found;
-        if (text_chars(prefix) < lengths[level - 1]) {
+        if (text_chars(prefix) < levels[i].len) {
             whole = true; /* shorter than the level: the range is that key alone */
             break;
         }
