@@ -10,7 +10,9 @@
  * small rows plus at most one range's users, whatever the offset.
  * Migration 016 keeps list_order_counts the same way for the orderings
  * real_name, location and date_joined, descended by list_plan.c (which
- * also decides which lists seek, for both engines).
+ * also decides which lists seek, for both engines; migration 017 has
+ * fewer of its levels, and the index list_by_username that makes the
+ * username walk read the index alone).
  *
  * The caller's hidden users (at most 10,000) are read in key order and
  * subtracted: the page starts at the first unhidden user u with
