@@ -4,10 +4,12 @@
  * list_order_counts, for the orderings real_name, location and date_joined
  * (kind 2, 3, 4), counts the visible users per range of their sort key
  * (key, id):
- *   levels 1..6 (date_joined: 1..5): the users whose text key starts with
- *     `prefix`, the first 1..6 characters of the key (date_joined: 5, 7,
- *     9, 11, 13 of its 16 hex digits; a shorter key is whole: the range
- *     holds that key only);
+ *   levels 1, 2, 4, 6 (date_joined: 1, 2, 3): the users whose text key
+ *     starts with `prefix`, the first 1, 2, 4, 6 characters of the key
+ *     (date_joined: 5, 7, 9 of its 16 hex digits; a shorter key is whole:
+ *     the range holds that key only; migration 017_list_levels, postgres
+ *     010_list_levels, dropped 016's levels 3 and 5, and 4 and 5, to make
+ *     writes cheaper);
  *   level 7: the users with the whole key `prefix` and id >> 16 = block;
  *   level 8: the same with id >> 8 = block.
  * Ranges of one level sort as (prefix, block) with the text bytewise, so
@@ -150,55 +152,84 @@ void list_joined_key(int64_t us, char out[LIST_JOINED_KEY])
 
 int64_t list_joined_us(const char *key) { return (int64_t)strtoull(key, NULL, 16); }
 
-/* the prefix lengths (characters) of levels 1.. of each ordering */
-static const int text_lengths[] = {1, 2, 3, 4, 5, 6};
-static const int joined_lengths[] = {5, 7, 9, 11, 13};
+/* the prefix levels of each ordering, coarsest first: level number and
+ * prefix length (characters) */
+struct prefix_level {
+    int level, len;
+};
+static const struct prefix_level text_levels[] = {{1, 1}, {2, 2}, {4, 4}, {6, 6}};
+static const struct prefix_level joined_levels[] = {{1, 5}, {2, 7}, {3, 9}};
 
-/* the ranges of one level, in the list's order (the first half ascending, the second descending) */
-static const char *const level_sql[2][4] = {
+/* the ranges of one level, in the list's order (the first half ascending,
+ * the second descending): a prefix level's ranges (whole level, inside
+ * [$3, $4), from $3 on), the whole key's id blocks (prefix $3, block in
+ * [$4, $5)), the ranges of the level LIST_LEVEL_IDS16 (inside [$3, $4),
+ * from $3 on). A prefix level's block is always 0, so its descending
+ * statements order by the prefix alone, as the primary key read backwards:
+ * ordering by "prefix DESC, block" there makes SQLite sort every prefix's
+ * rows apart (a sorter per range), which cost the descending orderings
+ * several times the ascending ones. */
+enum { LEVEL_TOP, LEVEL_RANGE, LEVEL_FROM, LEVEL_BLOCKS, LEVEL_KEYS_RANGE, LEVEL_KEYS_FROM, LEVEL_SQLS };
+
+#define LEVEL_SELECT "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 "
+static const char *const level_sql[2][LEVEL_SQLS] = {
     {
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 ORDER BY prefix",
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix >= $3 "
-        "AND prefix < $4 ORDER BY prefix, block",
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix >= $3 "
-        "ORDER BY prefix, block",
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix = $3 "
-        "AND block >= $4 AND block < $5 ORDER BY block",
+        [LEVEL_TOP] = LEVEL_SELECT "ORDER BY prefix",
+        [LEVEL_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix",
+        [LEVEL_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix",
+        [LEVEL_BLOCKS] = LEVEL_SELECT "AND prefix = $3 AND block >= $4 AND block < $5 ORDER BY block",
+        [LEVEL_KEYS_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix, block",
+        [LEVEL_KEYS_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix, block",
     },
     {
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 ORDER BY prefix DESC",
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix >= $3 "
-        "AND prefix < $4 ORDER BY prefix DESC, block",
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix >= $3 "
-        "ORDER BY prefix DESC, block",
-        "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 AND prefix = $3 "
-        "AND block >= $4 AND block < $5 ORDER BY block",
+        [LEVEL_TOP] = LEVEL_SELECT "ORDER BY prefix DESC",
+        [LEVEL_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix DESC",
+        [LEVEL_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix DESC",
+        [LEVEL_BLOCKS] = LEVEL_SELECT "AND prefix = $3 AND block >= $4 AND block < $5 ORDER BY block",
+        [LEVEL_KEYS_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix DESC, block",
+        [LEVEL_KEYS_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix DESC, block",
     },
 };
 
-int list_order_seek(const struct list_engine *en, int kind, bool desc, int64_t k, struct list_key *out, struct err *e)
+/* the id of the k-th visible user by id among those with one key ($1; an
+ * integer for LIST_JOINED) and id in [$2, $3): per kind (the location's
+ * key per engine) */
+#define ROW_SQL(key)                                                                                                 \
+    "SELECT id FROM users WHERE status IN ('a', 'b') AND " key " = $1 AND id >= $2 AND id < $3 ORDER BY id LIMIT 1 " \
+    "OFFSET $4"
+static const char *const row_sql[LIST_KINDS] = {
+    [LIST_REAL_NAME] = ROW_SQL("real_name_fold"),
+    [LIST_LOCATION] = ROW_SQL("fold(location)"),
+    [LIST_JOINED] = ROW_SQL("date_joined_us"),
+};
+static const char *const location_column_row_sql = ROW_SQL("location_fold");
+
+/* The k-th (from 0) visible user of ordering kind (LIST_REAL_NAME..) in
+ * direction desc, hidden users included: its key (text in en->a) and id.
+ * Returns lookup (0: the counts end before k). */
+static int order_seek(const struct list_engine *en, int kind, bool desc, int64_t k, struct list_key *out, struct err *e)
 {
-    const int *lengths = kind == LIST_JOINED ? joined_lengths : text_lengths;
-    int nlevels = kind == LIST_JOINED ? (int)(sizeof joined_lengths / sizeof *joined_lengths)
-                                      : (int)(sizeof text_lengths / sizeof *text_lengths);
+    const struct prefix_level *levels = kind == LIST_JOINED ? joined_levels : text_levels;
+    int nlevels = kind == LIST_JOINED ? (int)(sizeof joined_levels / sizeof *joined_levels)
+                                      : (int)(sizeof text_levels / sizeof *text_levels);
     const char *const *sql = level_sql[desc];
     const char *prefix = NULL;
     int64_t block = 0;
     bool whole = false; /* prefix is a whole key */
-    for (int level = 1; level <= nlevels; level++) {
-        struct list_arg args[4] = {{.i = kind}, {.i = level}, {.s = prefix}, {0}};
+    for (int i = 0; i < nlevels; i++) {
+        struct list_arg args[4] = {{.i = kind}, {.i = levels[i].level}, {.s = prefix}, {0}};
         char hi[256];
         int found;
-        if (level == 1)
-            found = en->pick(en->ctx, en->a, sql[0], args, 2, &k, &prefix, &block, e);
+        if (i == 0)
+            found = en->pick(en->ctx, en->a, sql[LEVEL_TOP], args, 2, &k, &prefix, &block, e);
         else if (list_prefix_successor(prefix, hi, sizeof hi)) {
             args[3].s = hi;
-            found = en->pick(en->ctx, en->a, sql[1], args, 4, &k, &prefix, &block, e);
+            found = en->pick(en->ctx, en->a, sql[LEVEL_RANGE], args, 4, &k, &prefix, &block, e);
         } else
-            found = en->pick(en->ctx, en->a, sql[2], args, 3, &k, &prefix, &block, e);
+            found = en->pick(en->ctx, en->a, sql[LEVEL_FROM], args, 3, &k, &prefix, &block, e);
         if (found <= 0)
             return found;
-        if (text_chars(prefix) < lengths[level - 1]) {
+        if (text_chars(prefix) < levels[i].len) {
             whole = true; /* shorter than the level: the range is that key alone */
             break;
         }
@@ -209,21 +240,33 @@ int list_order_seek(const struct list_engine *en, int kind, bool desc, int64_t k
     int found;
     if (whole)
         args[3].i = INT64_MIN, args[4].i = INT64_MAX,
-        found = en->pick(en->ctx, en->a, sql[3], args, 5, &k, &prefix, &block, e);
+        found = en->pick(en->ctx, en->a, sql[LEVEL_BLOCKS], args, 5, &k, &prefix, &block, e);
     else if (list_prefix_successor(prefix, hi, sizeof hi))
-        args[3].s = hi, found = en->pick(en->ctx, en->a, sql[1], args, 4, &k, &prefix, &block, e);
+        args[3].s = hi, found = en->pick(en->ctx, en->a, sql[LEVEL_KEYS_RANGE], args, 4, &k, &prefix, &block, e);
     else
-        found = en->pick(en->ctx, en->a, sql[2], args, 3, &k, &prefix, &block, e);
+        found = en->pick(en->ctx, en->a, sql[LEVEL_KEYS_FROM], args, 3, &k, &prefix, &block, e);
     if (found <= 0)
         return found;
     /* the (key, id >> 8) ranges inside it */
     struct list_arg fine[5] = {
         {.i = kind}, {.i = LIST_LEVEL_IDS8}, {.s = prefix}, {.i = block * 256}, {.i = (block + 1) * 256}};
-    if ((found = en->pick(en->ctx, en->a, sql[3], fine, 5, &k, &prefix, &block, e)) <= 0)
+    if ((found = en->pick(en->ctx, en->a, sql[LEVEL_BLOCKS], fine, 5, &k, &prefix, &block, e)) <= 0)
         return found;
     struct list_arg row[4] = {{.s = prefix}, {.i = block * 256}, {.i = (block + 1) * 256}, {.i = k}};
     if (kind == LIST_JOINED)
         row[0] = (struct list_arg){.i = list_joined_us(prefix)};
     out->s = prefix;
-    return en->get_int(en->ctx, en->row_sql[kind], row, 4, &out->id, e);
+    return en->get_int(en->ctx, kind == LIST_LOCATION && en->location_column ? location_column_row_sql : row_sql[kind],
+                       row, 4, &out->id, e);
+}
+
+int list_seek(void *seeker, int64_t k, struct list_key *out, struct err *e)
+{
+    const struct list_seeker *s = seeker;
+    memset(out, 0, sizeof *out);
+    if (s->kind == LIST_ID)
+        return s->en->seek_id(s->en->ctx, k, &out->id, e);
+    if (s->kind == LIST_USERNAME)
+        return s->en->seek_username(s->en->ctx, s->en->a, k, &out->s, e);
+    return order_seek(s->en, s->kind, s->desc, k, out, e);
 }

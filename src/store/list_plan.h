@@ -68,10 +68,13 @@ struct list_arg {
     const char *s;
 };
 
-/* What list_order_seek needs from an engine. */
+/* What list_seek needs from an engine. */
 struct list_engine {
     void *ctx;
     struct arena *a;
+    /* The key of the location ordering: true the column location_fold
+     * (PostgreSQL), false the expression fold(location) (SQLite). */
+    bool location_column;
     /* Runs sql (rows: prefix text, n integer, block integer) and steps its
      * rows, subtracting n from *k, until the one holding position *k:
      * *prefix (in a) and *block from it. 1 found, 0 rows ended, -1 error. */
@@ -79,14 +82,22 @@ struct list_engine {
                 const char **prefix, int64_t *block, struct err *e);
     /* The first column of the first row: lookup. */
     int (*get_int)(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out, struct err *e);
-    /* Per kind (LIST_REAL_NAME..): the id of the $4-th visible user (by id)
-     * whose key is $1 ($1 an integer for LIST_JOINED) and id in [$2, $3). */
-    const char *const *row_sql;
+    /* Through list_counts: the id of the k-th (from 0) visible user by id,
+     * the username_fold (in a) of the k-th by username. Return lookup. */
+    int (*seek_id)(void *ctx, int64_t k, int64_t *out, struct err *e);
+    int (*seek_username)(void *ctx, struct arena *a, int64_t k, const char **out, struct err *e);
 };
 
-/* The k-th (from 0) visible user of ordering kind (LIST_REAL_NAME..) in
- * direction desc, hidden users included: its key (text in en->a) and id.
- * Returns lookup (0: the counts end before k). */
-int list_order_seek(const struct list_engine *en, int kind, bool desc, int64_t k, struct list_key *out, struct err *e);
+/* One ordering of the user list on one engine, for list_seek. */
+struct list_seeker {
+    const struct list_engine *en;
+    int kind;
+    bool desc;
+};
+
+/* A list_seek_fn (ctx a struct list_seeker): the k-th (from 0) visible
+ * user of the ordering, hidden users included: its id (LIST_ID), its
+ * username_fold (LIST_USERNAME) or its key (text in en->a) and id. */
+int list_seek(void *seeker, int64_t k, struct list_key *out, struct err *e);
 
 #endif

@@ -10,7 +10,9 @@
  * small rows plus at most one range's users, whatever the offset.
  * Migration 016 keeps list_order_counts the same way for the orderings
  * real_name, location and date_joined, descended by list_plan.c (which
- * also decides which lists seek, for both engines).
+ * also decides which lists seek, for both engines; migration 017 has
+ * fewer of its levels, and the index list_by_username that makes the
+ * username walk read the index alone).
  *
  * The caller's hidden users (at most 10,000) are read in key order and
  * subtracted: the page starts at the first unhidden user u with
@@ -75,8 +77,9 @@ static int pick_block(struct store *st, sqlite3_stmt *q, int64_t *k, int64_t *bl
 }
 
 /* The id of the k-th (from 0) visible user by id. Returns lookup. */
-static int seek_id(struct store *st, int64_t k, int64_t *out, struct err *e)
+static int seek_id(void *ctx, int64_t k, int64_t *out, struct err *e)
 {
+    struct store *st = ctx;
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT key, n FROM list_counts WHERE kind = 0 AND level = 1 ORDER BY key", e);
     if (!q)
         return -1;
@@ -112,8 +115,9 @@ static void read_text(struct arena *a, sqlite3_stmt *q, void *out) { *(const cha
 
 /* The username_fold of the k-th (from 0) visible user by username, in a.
  * Returns lookup. */
-static int seek_username(struct store *st, struct arena *a, int64_t k, const char **out, struct err *e)
+static int seek_username(void *ctx, struct arena *a, int64_t k, const char **out, struct err *e)
 {
+    struct store *st = ctx;
     unsigned char prefix[USERNAME_LEVELS];
     int len = 0;
     sqlite3_stmt *q = sqlite_stmt(st,
@@ -190,35 +194,6 @@ static int engine_get_int(void *ctx, const char *sql, const struct list_arg *arg
         return -1;
     bind_args(q, args, nargs);
     return sqlite_get_int(st, q, out, e);
-}
-
-static const char *const order_row_sql[LIST_KINDS] = {
-    [LIST_REAL_NAME] = "SELECT id FROM users WHERE status IN ('a', 'b') AND real_name_fold = $1 AND id >= $2 "
-                       "AND id < $3 ORDER BY id LIMIT 1 OFFSET $4",
-    [LIST_LOCATION] = "SELECT id FROM users WHERE status IN ('a', 'b') AND fold(location) = $1 AND id >= $2 "
-                      "AND id < $3 ORDER BY id LIMIT 1 OFFSET $4",
-    [LIST_JOINED] = "SELECT id FROM users WHERE status IN ('a', 'b') AND date_joined_us = $1 AND id >= $2 "
-                    "AND id < $3 ORDER BY id LIMIT 1 OFFSET $4",
-};
-
-struct seek_ctx {
-    struct store *st;
-    struct arena *a;
-    int kind;
-    bool desc;
-};
-
-static int seek(void *ctx, int64_t k, struct list_key *out, struct err *e)
-{
-    struct seek_ctx *c = ctx;
-    memset(out, 0, sizeof *out);
-    if (c->kind == LIST_ID)
-        return seek_id(c->st, k, &out->id, e);
-    if (c->kind == LIST_USERNAME)
-        return seek_username(c->st, c->a, k, &out->s, e);
-    struct list_engine en = {
-        .ctx = c->st, .a = c->a, .pick = engine_pick, .get_int = engine_get_int, .row_sql = order_row_sql};
-    return list_order_seek(&en, c->kind, c->desc, k, out, e);
 }
 
 /* The viewer's hidden visible users' keys in the list's order (ascending
@@ -372,21 +347,29 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
         free(hidden);
         return true;
     }
-    struct seek_ctx c = {st, a, kind, desc};
+    struct list_engine en = {.ctx = st,
+                             .a = a,
+                             .location_column = false,
+                             .pick = engine_pick,
+                             .get_int = engine_get_int,
+                             .seek_id = seek_id,
+                             .seek_username = seek_username};
+    struct list_seeker c = {&en, kind, desc};
     struct list_key x, last;
     int found;
     bool ok = true;
     if (kind >= LIST_REAL_NAME) { /* seeks in the list's order, to the page's first and last users */
         int64_t end = f->offset + f->limit <= out->count ? f->offset + f->limit - 1 : out->count - 1;
-        found = list_seek_unhidden(seek, &c, kind, desc, hidden, nh, f->offset, &x, e);
+        found = list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, f->offset, &x, e);
         if (found > 0)
-            found = list_seek_unhidden(seek, &c, kind, desc, hidden, nh, end, &last, e);
+            found = list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, end, &last, e);
         free(hidden);
         /* 0: counts behind the rows: an empty page, which `hearth check` reports */
         return found == 0 || (found > 0 && order_page(st, a, f, kind, desc, &x, &last, out, e));
     }
     /* id and username: the position among the unhidden users in ascending order */
-    found = list_seek_unhidden(seek, &c, kind, false, hidden, nh, desc ? out->count - 1 - f->offset : f->offset, &x, e);
+    found = list_seek_unhidden(list_seek, &c, kind, false, hidden, nh, desc ? out->count - 1 - f->offset : f->offset,
+                               &x, e);
     free(hidden);
     if (found <= 0)
         return found == 0;
