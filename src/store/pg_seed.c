@@ -370,7 +370,7 @@ bool pg_seed(struct store *st, const struct seed_options *o, struct seed_stats *
      * until the commit) */
     if (!pg_exec_simple(
             st, e,
-            "SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '1GB'; SET LOCAL work_mem = '256MB'; "
+            "SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '1GB'; SET LOCAL work_mem = '1GB'; "
             "ALTER TABLE users DISABLE TRIGGER USER; "
             "ALTER TABLE user_tags DISABLE TRIGGER USER; ALTER TABLE category_follows DISABLE TRIGGER USER; "
             "ALTER TABLE follows DISABLE TRIGGER USER") ||
