@@ -703,7 +703,10 @@ bool pg_list_counts_rebuild(struct store *st, struct err *e)
                    "count(*) FROM list_order_ranges GROUP BY kind, level, prefix, block",
                    "") &&
            pg_exec(st, e, "INSERT INTO list_counts (kind, level, key, prefix, n) " LIST_COUNTS_ACTUAL, "") &&
-           pg_exec(st, e, edges, "") &&
+           /* the planner takes the long lists for average ones (tens of
+            * edges) and would look each edge's user up by its key: hash joins */
+           pg_exec_simple(st, e, "SET LOCAL enable_nestloop = off") && pg_exec(st, e, edges, "") &&
+           pg_exec_simple(st, e, "RESET enable_nestloop") &&
            pg_exec_simple(st, e,
                           "ALTER TABLE list_order_counts ADD CONSTRAINT list_order_counts_pkey "
                           "PRIMARY KEY (kind, level, prefix, block); "

@@ -405,7 +405,8 @@ bool pg_seed(struct store *st, const struct seed_options *o, struct seed_stats *
         return false;
     }
     seed_progress(o, "seed: analyzing the counts (%.1f s)", seed_now_s() - s.t0);
-    ok = pg_exec_simple(st, e, "ANALYZE tags, categories, list_order_counts, list_counts, list_edge_counts, search_count");
+    ok = pg_exec_simple(st, e,
+                        "ANALYZE tags, categories, list_order_counts, list_counts, list_edge_counts, search_count");
     out->seconds_index = seed_now_s() - t_index;
     out->seconds_total = seed_now_s() - s.t0;
     seed_progress(o, "seed: done (%.1f s)", out->seconds_total);
