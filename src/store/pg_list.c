@@ -647,26 +647,50 @@ int64_t pg_list_counts_check(struct store *st, store_counter_fn *fn, void *ctx, 
     return differences;
 }
 
+/* The seed's one computation of every maintained count, in its
+ * transaction (the triggers off, the tables locked by it): each table is
+ * emptied, filled without its primary key and the key built again once
+ * (one sorted build instead of an index insert per row). The long lists'
+ * ranges are counted from the edges of those lists alone (the owners' index
+ * rows), at the finest level, the coarser levels summed from those rows;
+ * each such list also gets its (level 1, block 0) row. */
 bool pg_list_counts_rebuild(struct store *st, struct err *e)
 {
-    return pg_exec(st, e, "DELETE FROM list_order_counts", "") &&
+    static const char edges[] =
+        "INSERT INTO list_edge_counts (owner, list, level, block, n) "
+        "WITH fine AS MATERIALIZED (SELECT e.followed_id AS owner, 0 AS list, e.created_us >> 24 AS block, "
+        "count(*) AS n FROM users o JOIN follows e ON e.followed_id = o.id JOIN users u ON u.id = e.follower_id "
+        "WHERE o.followers_counter >= 1000 AND u.status IN ('a', 'b') GROUP BY 1, 3 "
+        "UNION ALL SELECT e.follower_id, 1, e.created_us >> 24, count(*) FROM users o JOIN follows e "
+        "ON e.follower_id = o.id JOIN users u ON u.id = e.followed_id WHERE o.followings_counter >= 1000 "
+        "AND u.status IN ('a', 'b') GROUP BY 1, 3 "
+        "UNION ALL SELECT e.user_id, 2, e.created_us >> 24, count(*) FROM users o JOIN connections e "
+        "ON e.user_id = o.id JOIN users u ON u.id = e.other_id WHERE o.connections_counter >= 1000 "
+        "AND u.status IN ('a', 'b') GROUP BY 1, 3), "
+        "level1 AS (SELECT owner, list, block >> 16 AS block, sum(n)::bigint AS n FROM fine GROUP BY 1, 2, 3) "
+        "SELECT owner, list, 1, block, n FROM level1 "
+        "UNION ALL SELECT owner, list, 2, block >> 8, sum(n)::bigint FROM fine GROUP BY 1, 2, 4 "
+        "UNION ALL SELECT owner, list, 3, block, n FROM fine "
+        "UNION ALL SELECT o.id, l.list, 1, 0, 0 FROM users o CROSS JOIN (VALUES (0), (1), (2)) AS l(list) "
+        "WHERE ((l.list = 0 AND o.followers_counter >= 1000) OR (l.list = 1 AND o.followings_counter >= 1000) "
+        "OR (l.list = 2 AND o.connections_counter >= 1000)) AND NOT EXISTS (SELECT 1 FROM level1 x "
+        "WHERE x.owner = o.id AND x.list = l.list AND x.block = 0)";
+    return pg_exec_simple(st, e,
+                          "TRUNCATE list_order_counts, list_counts, list_edge_counts; "
+                          "ALTER TABLE list_order_counts DROP CONSTRAINT list_order_counts_pkey; "
+                          "ALTER TABLE list_edge_counts DROP CONSTRAINT list_edge_counts_pkey") &&
            pg_exec(st, e,
                    "INSERT INTO list_order_counts (kind, level, prefix, block, n) SELECT kind, level, prefix, block, "
                    "count(*) FROM list_order_ranges GROUP BY kind, level, prefix, block",
                    "") &&
-           pg_exec(st, e, "DELETE FROM list_counts", "") &&
            pg_exec(st, e, "INSERT INTO list_counts (kind, level, key, prefix, n) " LIST_COUNTS_ACTUAL, "") &&
-           pg_exec(st, e, "DELETE FROM list_edge_counts", "") &&
-           pg_exec(st, e,
-                   "INSERT INTO list_edge_counts (owner, list, level, block, n) SELECT r.owner, r.list, r.level, "
-                   "r.block, count(*) FROM list_edge_ranges r JOIN users o ON o.id = r.owner WHERE (r.list = 0 AND "
-                   "o.followers_counter >= 1000) OR (r.list = 1 AND o.followings_counter >= 1000) OR (r.list = 2 "
-                   "AND o.connections_counter >= 1000) GROUP BY r.owner, r.list, r.level, r.block",
-                   "") &&
-           pg_exec(st, e,
-                   "INSERT INTO list_edge_counts (owner, list, level, block, n) SELECT o.id, l.list, 1, 0, 0 "
-                   "FROM users o CROSS JOIN (VALUES (0), (1), (2)) AS l(list) WHERE (l.list = 0 AND "
-                   "o.followers_counter >= 1000) OR (l.list = 1 AND o.followings_counter >= 1000) OR (l.list = 2 "
-                   "AND o.connections_counter >= 1000) ON CONFLICT (owner, list, level, block) DO NOTHING",
-                   "");
+           /* the planner takes the long lists for average ones (tens of
+            * edges) and would look each edge's user up by its key: hash joins */
+           pg_exec_simple(st, e, "SET LOCAL enable_nestloop = off") && pg_exec(st, e, edges, "") &&
+           pg_exec_simple(st, e, "RESET enable_nestloop") &&
+           pg_exec_simple(st, e,
+                          "ALTER TABLE list_order_counts ADD CONSTRAINT list_order_counts_pkey "
+                          "PRIMARY KEY (kind, level, prefix, block); "
+                          "ALTER TABLE list_edge_counts ADD CONSTRAINT list_edge_counts_pkey "
+                          "PRIMARY KEY (owner, list, level, block)");
 }

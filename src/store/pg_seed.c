@@ -370,7 +370,7 @@ bool pg_seed(struct store *st, const struct seed_options *o, struct seed_stats *
      * until the commit) */
     if (!pg_exec_simple(
             st, e,
-            "SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '1GB'; SET LOCAL work_mem = '256MB'; "
+            "SET LOCAL statement_timeout = 0; SET LOCAL maintenance_work_mem = '1GB'; SET LOCAL work_mem = '1GB'; "
             "ALTER TABLE users DISABLE TRIGGER USER; "
             "ALTER TABLE user_tags DISABLE TRIGGER USER; ALTER TABLE category_follows DISABLE TRIGGER USER; "
             "ALTER TABLE follows DISABLE TRIGGER USER") ||
@@ -391,6 +391,11 @@ bool pg_seed(struct store *st, const struct seed_options *o, struct seed_stats *
     double t_index = seed_now_s();
     ok = ok && defer_restore(&s) &&
          pg_exec(st, e, "SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT max(id) FROM users))", "");
+    /* the planner's statistics of the loaded tables, for the joins of the
+     * counts below (without them it walks the follows by the wrong index) */
+    if (ok)
+        seed_progress(o, "seed: analyzing the loaded tables (%.1f s)", seed_now_s() - s.t0);
+    ok = ok && pg_exec_simple(st, e, "ANALYZE users, user_tags, category_follows, follows");
     if (ok)
         seed_progress(o, "seed: counts (%.1f s)", seed_now_s() - s.t0);
     ok = ok && rebuild_derived(st, e) && store_commit(st, e);
@@ -399,8 +404,9 @@ bool pg_seed(struct store *st, const struct seed_options *o, struct seed_stats *
         store_rollback(st);
         return false;
     }
-    seed_progress(o, "seed: analyzing the tables (%.1f s)", seed_now_s() - s.t0);
-    ok = pg_exec_simple(st, e, "ANALYZE");
+    seed_progress(o, "seed: analyzing the counts (%.1f s)", seed_now_s() - s.t0);
+    ok = pg_exec_simple(st, e,
+                        "ANALYZE tags, categories, list_order_counts, list_counts, list_edge_counts, search_count");
     out->seconds_index = seed_now_s() - t_index;
     out->seconds_total = seed_now_s() - s.t0;
     seed_progress(o, "seed: done (%.1f s)", out->seconds_total);

@@ -73,4 +73,31 @@ describe('hearth seed on PostgreSQL: indexes and constraints around the load',
       assert.equal(sql('SELECT count(*) FROM users'), users);
       sql('ALTER TABLE follows DROP CONSTRAINT seed_probe');
     });
+
+    it('computes the counts the triggers keep, long lists included, and keeps their tables\' keys', () => {
+      const KEYS = `SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint
+        WHERE conrelid IN ('list_order_counts'::regclass, 'list_counts'::regclass, 'list_edge_counts'::regclass)
+        ORDER BY 1`;
+      const keys = sql(KEYS);
+      assert.match(keys, /list_edge_counts_pkey PRIMARY KEY \(owner, list, level, block\)/);
+      assert.match(keys, /list_order_counts_pkey PRIMARY KEY \(kind, level, prefix, block\)/);
+      // 3,000 users with 10 follows each: a few have 1,000+ followers
+      const r = hearth('seed', '--users', '3000', '--follows-per-user', '10');
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(sql(KEYS), keys);
+      assert.ok(Number(sql('SELECT count(DISTINCT owner) FROM list_edge_counts WHERE list = 0')) >= 1);
+      assert.ok(Number(sql('SELECT count(*) FROM list_edge_counts WHERE list = 0 AND level = 3')) >= 100);
+      assert.ok(Number(sql('SELECT count(*) FROM list_order_counts')) > 3000);
+      const check = hearth('check');
+      assert.equal(check.status, 0, check.stdout + check.stderr);
+      assert.match(check.stdout, /counters: ok/);
+      // and the triggers are back: a follow of a long list's owner is counted
+      const owner = sql('SELECT owner FROM list_edge_counts WHERE list = 0 ORDER BY owner LIMIT 1');
+      const before = sql(`SELECT sum(n) FROM list_edge_counts WHERE owner = ${owner} AND list = 0 AND level = 1`);
+      sql(`INSERT INTO follows (follower_id, followed_id, created_us) SELECT id, ${owner}, 1 FROM users
+        WHERE status = 'a' AND id <> ${owner} AND NOT EXISTS (SELECT 1 FROM follows WHERE follower_id = users.id
+        AND followed_id = ${owner}) ORDER BY id LIMIT 1`);
+      assert.equal(Number(sql(`SELECT sum(n) FROM list_edge_counts WHERE owner = ${owner} AND list = 0 AND level = 1`)),
+        Number(before) + 1);
+    });
   });
