@@ -14,7 +14,7 @@ bool search_walk_key(enum search_key k, const char **expr, const char **index)
     switch (k) {
     case SEARCH_KEY_USERNAME:
         *expr = "u.username_fold";
-        *index = "search_by_username";
+        *index = "list_by_username";
         return true;
     case SEARCH_KEY_REAL_NAME:
         *expr = "u.real_name_fold";
@@ -48,6 +48,33 @@ static double row_distance(const struct run *r, sqlite3_stmt *q, int col)
     return geo_round_km(geo_distance_e7(r->lat0, r->lng0, lat, lng));
 }
 
+/* Whether a walk's conditions are a tag or a category (or both), with
+ * gender, age and staff at most, and no origin: search_member carries all
+ * of them, so each walked index entry is one probe of its primary key
+ * instead of a users row read and a probe of the link table. */
+static bool member_probe_fits(const struct run *r, unsigned conds)
+{
+    return conds == r->conds && (conds & (C_TAG | C_CATEGORY)) && !(conds & ~(C_TAG | C_CATEGORY | C_ATTRS)) &&
+           !r->q->has_origin;
+}
+
+/* The walk's conditions as probes of search_member (member_probe_fits):
+ * gender, age and staff on the first member's row. */
+static void member_probe_conditions(const struct run *r, struct sql_query *b)
+{
+    buf_puts(&b->sql, " u.status IN ('a', 'b')");
+    bool attrs = true;
+    for (int i = 0; i < r->nsrc; i++) {
+        const struct src *s = &r->src[i];
+        if (s->kind != SRC_TAG && s->kind != SRC_CATEGORY)
+            continue;
+        buf_puts(&b->sql, " AND EXISTS (SELECT 1");
+        search_source_rows(r, b, s, attrs);
+        buf_puts(&b->sql, " AND d.user_id = u.id)");
+        attrs = false;
+    }
+}
+
 bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budget)
 {
     const char *expr, *index;
@@ -56,9 +83,11 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
         return err_internal(r->e);
     bool desc = r->order[0].desc;
     struct sql_query b = {0};
-    /* with the membership in a bitmap, the index alone answers (distances
-     * come later, from the page's users rows) */
-    bool covering = conds == 0;
+    /* with the membership in a bitmap, or probed in search_member, the
+     * index alone answers (distances come later, from the page's users
+     * rows) */
+    bool probe = member_probe_fits(r, conds);
+    bool covering = conds == 0 || probe;
     if (covering)
         buf_printf(&b.sql, "SELECT u.id, %s, NULL, NULL, NULL, NULL FROM users u", expr);
     else
@@ -68,12 +97,19 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
     if (index)
         buf_printf(&b.sql, " INDEXED BY %s", index);
     buf_puts(&b.sql, " WHERE");
-    search_row_conditions(r, &b, conds);
+    if (probe)
+        member_probe_conditions(r, &b);
+    else
+        search_row_conditions(r, &b, conds);
     if (k == SEARCH_KEY_ID)
         buf_printf(&b.sql, " ORDER BY u.id %s", desc ? "DESC" : "ASC");
+    else if (k == SEARCH_KEY_USERNAME) /* unique among active users: no ties to order by id */
+        buf_printf(&b.sql, " ORDER BY %s %s", expr, desc ? "DESC" : "ASC");
     else
         buf_printf(&b.sql, " ORDER BY %s %s, u.id %s", expr, desc ? "DESC" : "ASC", desc ? "DESC" : "ASC");
-    sqlite3_stmt *q = sqlite_query_prepare(r->st, &b, r->e);
+    /* a few dozen shapes (values are bound): parsed once per connection */
+    sqlite3_stmt *q = sqlite_query_stmt(r->st, buf_str(&b.sql), &b, r->e);
+    buf_free(&b.sql);
     if (!q)
         return false;
     struct window w = {.r = r};
@@ -84,7 +120,7 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
     int64_t visited = 0;
     while (ok && !search_page_full(r) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (budget && ++visited > sqlite_search_tuning.walk_max) {
-            sqlite3_finalize(q);
+            sqlite3_reset(q);
             r->walk_gave_up = true;
             r->n = 0;
             return true;
@@ -105,7 +141,7 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
         first = false;
         ok = search_window_push(&w, id, row_distance(r, q, 2), same);
     }
-    sqlite3_finalize(q);
+    sqlite3_reset(q);
     if (ok && rc != SQLITE_DONE && rc != SQLITE_ROW)
         return sqlite_fail(r->st, r->e, "search walk");
     /* the last group: complete, as the stream ended or moved past it */
