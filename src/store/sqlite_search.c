@@ -93,9 +93,8 @@ static bool run_search(struct run *r)
      * walk expects cost less than collecting the matches */
     bool prefix_ranked = r->nsrc == 1 && r->src[0].kind == SRC_PREFIX && o->key == SEARCH_KEY_RELEVANCE;
     double expected = lone > 0 ? (double)((int64_t)q->offset + q->limit) * (double)r->active / (double)lone : 0;
-    bool member = r->nsrc == 1 && (r->src[0].kind == SRC_TAG || r->src[0].kind == SRC_CATEGORY) && !q->has_origin;
-    double per_row = member ? SEARCH_PROBE_PER_COLLECT : SEARCH_WALK_PER_COLLECT;
-    bool cheap_walk = lone > 0 && expected < sqlite_search_tuning.walk_max && expected * per_row < (double)lone;
+    bool cheap_walk =
+        lone > 0 && expected < sqlite_search_tuning.walk_max && expected * SEARCH_WALK_PER_COLLECT < (double)lone;
     if (lone >= 0 && (r->nsrc == 0 || lone > sqlite_search_tuning.collect_max || prefix_ranked || cheap_walk)) {
         /* walk: the count is maintained */
         int64_t hidden;

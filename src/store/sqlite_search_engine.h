@@ -42,10 +42,6 @@ extern struct search_tuning sqlite_search_tuning;
  * against a match collected from an index (about 0.7 us). */
 #define SEARCH_WALK_PER_COLLECT (1.0 / 0.7)
 
-/* A walked index entry probed in search_member (about 1 us: a tag or a
- * category alone) against a member read into a bitmap (about 0.07 us). */
-#define SEARCH_PROBE_PER_COLLECT 15.0
-
 enum {
     /* A walked index row (covering, bitmap test) costs about a twelfth of
      * reading one user's sort keys: walk while that is cheaper. */

@@ -48,31 +48,12 @@ static double row_distance(const struct run *r, sqlite3_stmt *q, int col)
     return geo_round_km(geo_distance_e7(r->lat0, r->lng0, lat, lng));
 }
 
-/* Whether a walk's conditions are a tag or a category (or both), with
- * gender, age and staff at most, and no origin: search_member carries all
- * of them, so each walked index entry is one probe of its primary key
- * instead of a users row read and a probe of the link table. */
-static bool member_probe_fits(const struct run *r, unsigned conds)
+/* Whether a walk's conditions are a tag or a category (or both) and no
+ * origin: the order's index carries the status and the id, the link
+ * tables are probed by the id, so the walk reads no users row. */
+static bool member_walk_covering(const struct run *r, unsigned conds)
 {
-    return conds == r->conds && (conds & (C_TAG | C_CATEGORY)) && !(conds & ~(C_TAG | C_CATEGORY | C_ATTRS)) &&
-           !r->q->has_origin;
-}
-
-/* The walk's conditions as probes of search_member (member_probe_fits):
- * gender, age and staff on the first member's row. */
-static void member_probe_conditions(const struct run *r, struct sql_query *b)
-{
-    buf_puts(&b->sql, " u.status IN ('a', 'b')");
-    bool attrs = true;
-    for (int i = 0; i < r->nsrc; i++) {
-        const struct src *s = &r->src[i];
-        if (s->kind != SRC_TAG && s->kind != SRC_CATEGORY)
-            continue;
-        buf_puts(&b->sql, " AND EXISTS (SELECT 1");
-        search_source_rows(r, b, s, attrs);
-        buf_puts(&b->sql, " AND d.user_id = u.id)");
-        attrs = false;
-    }
+    return (conds & (C_TAG | C_CATEGORY)) && !(conds & ~(C_TAG | C_CATEGORY)) && !r->q->has_origin;
 }
 
 bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budget)
@@ -83,11 +64,9 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
         return err_internal(r->e);
     bool desc = r->order[0].desc;
     struct sql_query b = {0};
-    /* with the membership in a bitmap, or probed in search_member, the
-     * index alone answers (distances come later, from the page's users
-     * rows) */
-    bool probe = member_probe_fits(r, conds);
-    bool covering = conds == 0 || probe;
+    /* with the membership in a bitmap or a link table, the index alone
+     * answers (distances come later, from the page's users rows) */
+    bool covering = conds == 0 || member_walk_covering(r, conds);
     if (covering)
         buf_printf(&b.sql, "SELECT u.id, %s, NULL, NULL, NULL, NULL FROM users u", expr);
     else
@@ -97,10 +76,7 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
     if (index)
         buf_printf(&b.sql, " INDEXED BY %s", index);
     buf_puts(&b.sql, " WHERE");
-    if (probe)
-        member_probe_conditions(r, &b);
-    else
-        search_row_conditions(r, &b, conds);
+    search_row_conditions(r, &b, conds);
     if (k == SEARCH_KEY_ID)
         buf_printf(&b.sql, " ORDER BY u.id %s", desc ? "DESC" : "ASC");
     else if (k == SEARCH_KEY_USERNAME) /* unique among active users: no ties to order by id */

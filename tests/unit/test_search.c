@@ -678,10 +678,10 @@ static void compare_one(const struct search_query *q, struct arena *a)
     assert_true(same);
 }
 
-/* The walks that probe search_member (a tag or a category with gender,
- * age or staff at most) and the walks over collected members, in every
- * walkable order, against the full scan; on SQLite the walk indexes carry
- * the status (019), so a walk reads no users row. */
+/* A tag or a category (with gender, age or staff sometimes): the walks
+ * that probe the link tables from the order's index alone and the walks
+ * over collected members, in every walkable order, against the full scan;
+ * on SQLite the walk indexes carry the status (019). */
 static void test_lone_member_walks(void **state)
 {
     (void)state;
