@@ -19,7 +19,8 @@ static bool scan_into(struct run *r, const struct src *s, struct bits *out, stru
     const char *rank = !t1 ? "0" : s->kind == SRC_PREFIX ? "d.rank < 2" : "(d.fields & 16) <> 0";
     buf_printf(&b.sql, "SELECT %s, %s", search_source_id(s), rank);
     search_source_rows(r, &b, s, false);
-    sqlite3_stmt *q = sqlite_query_prepare(r->st, &b, r->e);
+    sqlite3_stmt *q = sqlite_query_stmt(r->st, buf_str(&b.sql), &b, r->e);
+    buf_free(&b.sql);
     if (!q)
         return false;
     search_bits_init(r->a, out, r->max_id);
@@ -32,7 +33,7 @@ static bool scan_into(struct run *r, const struct src *s, struct bits *out, stru
         if (t1 && sqlite3_column_int(q, 1))
             search_bits_set(t1, id);
     }
-    sqlite3_finalize(q);
+    sqlite3_reset(q);
     return rc == SQLITE_DONE ? true : sqlite_fail(r->st, r->e, "search scan");
 }
 
@@ -230,11 +231,13 @@ bool search_collect(struct run *r)
         collect_geo_sql(r, &p, &b);
     else
         collect_index_sql(r, &p, &b);
-    sqlite3_stmt *st = sqlite_query_prepare(r->st, &b, r->e);
+    /* a few dozen shapes (values are bound): parsed once per connection */
+    sqlite3_stmt *st = sqlite_query_stmt(r->st, buf_str(&b.sql), &b, r->e);
+    buf_free(&b.sql);
     if (!st)
         return false;
     bool ok = collect_rows(r, &p, st);
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     if (!ok)
         return false;
     collect_unskip(r);

@@ -496,7 +496,7 @@ bool sqlite_search_plan(struct store *st, struct arena *a, const char *term, con
     const char *page = r.src[0].kind == SRC_PREFIX
                            ? "SELECT user_id FROM search_prefix WHERE pfx = $1 AND (fields & 3) <> 0 "
                              "ORDER BY rank, user_id"
-                           : "SELECT id FROM users INDEXED BY search_by_username WHERE status IN ('a', 'b') "
+                           : "SELECT id FROM users INDEXED BY list_by_username WHERE status IN ('a', 'b') "
                              "AND username_fold > $1 AND username_fold < $1 || 'z'";
     struct sql_query pb = {0};
     sql_text(&pb, term);

@@ -14,7 +14,7 @@ bool search_walk_key(enum search_key k, const char **expr, const char **index)
     switch (k) {
     case SEARCH_KEY_USERNAME:
         *expr = "u.username_fold";
-        *index = "search_by_username";
+        *index = "list_by_username";
         return true;
     case SEARCH_KEY_REAL_NAME:
         *expr = "u.real_name_fold";
@@ -48,6 +48,14 @@ static double row_distance(const struct run *r, sqlite3_stmt *q, int col)
     return geo_round_km(geo_distance_e7(r->lat0, r->lng0, lat, lng));
 }
 
+/* Whether a walk's conditions are a tag or a category (or both) and no
+ * origin: the order's index carries the status and the id, the link
+ * tables are probed by the id, so the walk reads no users row. */
+static bool member_walk_covering(const struct run *r, unsigned conds)
+{
+    return (conds & (C_TAG | C_CATEGORY)) && !(conds & ~(C_TAG | C_CATEGORY)) && !r->q->has_origin;
+}
+
 bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budget)
 {
     const char *expr, *index;
@@ -56,9 +64,9 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
         return err_internal(r->e);
     bool desc = r->order[0].desc;
     struct sql_query b = {0};
-    /* with the membership in a bitmap, the index alone answers (distances
-     * come later, from the page's users rows) */
-    bool covering = conds == 0;
+    /* with the membership in a bitmap or a link table, the index alone
+     * answers (distances come later, from the page's users rows) */
+    bool covering = conds == 0 || member_walk_covering(r, conds);
     if (covering)
         buf_printf(&b.sql, "SELECT u.id, %s, NULL, NULL, NULL, NULL FROM users u", expr);
     else
@@ -71,9 +79,13 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
     search_row_conditions(r, &b, conds);
     if (k == SEARCH_KEY_ID)
         buf_printf(&b.sql, " ORDER BY u.id %s", desc ? "DESC" : "ASC");
+    else if (k == SEARCH_KEY_USERNAME) /* unique among active users: no ties to order by id */
+        buf_printf(&b.sql, " ORDER BY %s %s", expr, desc ? "DESC" : "ASC");
     else
         buf_printf(&b.sql, " ORDER BY %s %s, u.id %s", expr, desc ? "DESC" : "ASC", desc ? "DESC" : "ASC");
-    sqlite3_stmt *q = sqlite_query_prepare(r->st, &b, r->e);
+    /* a few dozen shapes (values are bound): parsed once per connection */
+    sqlite3_stmt *q = sqlite_query_stmt(r->st, buf_str(&b.sql), &b, r->e);
+    buf_free(&b.sql);
     if (!q)
         return false;
     struct window w = {.r = r};
@@ -84,7 +96,7 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
     int64_t visited = 0;
     while (ok && !search_page_full(r) && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         if (budget && ++visited > sqlite_search_tuning.walk_max) {
-            sqlite3_finalize(q);
+            sqlite3_reset(q);
             r->walk_gave_up = true;
             r->n = 0;
             return true;
@@ -105,7 +117,7 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
         first = false;
         ok = search_window_push(&w, id, row_distance(r, q, 2), same);
     }
-    sqlite3_finalize(q);
+    sqlite3_reset(q);
     if (ok && rc != SQLITE_DONE && rc != SQLITE_ROW)
         return sqlite_fail(r->st, r->e, "search walk");
     /* the last group: complete, as the stream ended or moved past it */
