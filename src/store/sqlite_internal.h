@@ -69,6 +69,12 @@ struct sqlite_conn {
     struct cached_tag *tags;
     int ntags;
     unsigned tags_version;
+    /* each user's tag ids, valid at the same data version (sqlite_tag.c) */
+    struct cached_user_tags *user_tags; /* hash slots, live when gen matches */
+    unsigned user_tags_gen, user_tags_used;
+    int64_t *user_tag_ids; /* the slots' tag ids */
+    unsigned user_tag_nids;
+    bool user_tags_full; /* emptied at the next page */
 };
 
 /* Frees the tag cache (store_close). */
