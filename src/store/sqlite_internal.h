@@ -64,6 +64,10 @@ struct sqlite_conn {
     int nprefs;
     int64_t prefs_version; /* of the cached rows; -1: none cached */
     bool prefs_checked;    /* validated in the transaction now open */
+    /* the database file's data version at the last check in a read
+     * transaction: while it holds, prefs_version does too */
+    unsigned prefs_data_version;
+    bool prefs_data_version_valid;
     /* tags read for users' pages, valid while the database file's data
      * version is tags_version (sqlite_tag.c) */
     struct cached_tag *tags;
