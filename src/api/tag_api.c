@@ -2,6 +2,7 @@
  * /user/{id}/tags/ (the user or an admin) and the user tag search. */
 #include "api/tag_api.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "core/clock.h"
@@ -20,7 +21,67 @@ json_t *tag_json(const struct tag *t)
                      t->visible, "created_at", created, "deleted", t->deleted);
 }
 
-void tag_write(struct buf *b, const struct tag *t)
+/* The text of the tags this thread wrote last, reused for a tag whose
+ * every member is equal (the whole tag is the key: never stale). A page
+ * of users shares a few tags, and so do the pages that follow. */
+enum { TAG_TEXT_SLOTS = 16, TAG_TEXT_ROOM = 1536 };
+struct tag_text {
+    int64_t id, created_us;
+    bool used, active, visible, deleted, has_description;
+    size_t text_at, text_len;
+    char data[TAG_TEXT_ROOM]; /* type, name, description, color (each NUL-ended), then the text */
+};
+static _Thread_local struct tag_text tag_texts[TAG_TEXT_SLOTS];
+
+/* The end of the string at p when it equals s, else NULL. */
+static const char *same_string(const char *p, const char *s)
+{
+    size_t n = strlen(s);
+    return memcmp(p, s, n + 1) ? NULL : p + n + 1;
+}
+
+static bool tag_text_matches(const struct tag_text *c, const struct tag *t)
+{
+    if (!c->used || c->id != t->id || c->created_us != t->created_us || c->active != t->active ||
+        c->visible != t->visible || c->deleted != t->deleted || c->has_description != (t->description != NULL))
+        return false;
+    const char *p = same_string(c->data, t->type);
+    p = p ? same_string(p, t->name) : NULL;
+    p = p && t->description ? same_string(p, t->description) : p;
+    p = p ? same_string(p, t->color) : NULL;
+    return p != NULL;
+}
+
+/* Keeps text[0..n) as the text of t, when it fits. */
+static void tag_text_keep(struct tag_text *c, const struct tag *t, const char *text, size_t n)
+{
+    const char *parts[] = {t->type, t->name, t->description ? t->description : "", t->color};
+    size_t len[4], total = n;
+    for (int i = 0; i < 4; i++)
+        total += (len[i] = strlen(parts[i])) + 1;
+    c->used = false;
+    if (total > sizeof c->data)
+        return;
+    char *p = c->data;
+    for (int i = 0; i < 4; i++) {
+        if (i == 2 && !t->description)
+            continue;
+        memcpy(p, parts[i], len[i] + 1);
+        p += len[i] + 1;
+    }
+    memcpy(p, text, n);
+    c->id = t->id;
+    c->created_us = t->created_us;
+    c->active = t->active;
+    c->visible = t->visible;
+    c->deleted = t->deleted;
+    c->has_description = t->description != NULL;
+    c->text_at = (size_t)(p - c->data);
+    c->text_len = n;
+    c->used = true;
+}
+
+static void tag_write_text(struct buf *b, const struct tag *t)
 {
     char created[CLOCK_RFC3339_LEN];
     clock_format(t->created_us, created);
@@ -43,6 +104,18 @@ void tag_write(struct buf *b, const struct tag *t)
     JSON_PUT_LITERAL(b, ",\"deleted\":");
     json_put_bool(b, t->deleted);
     JSON_PUT_LITERAL(b, "}");
+}
+
+void tag_write(struct buf *b, const struct tag *t)
+{
+    struct tag_text *c = &tag_texts[(uint64_t)t->id % TAG_TEXT_SLOTS];
+    if (tag_text_matches(c, t)) {
+        json_put_bytes(b, c->data + c->text_at, c->text_len);
+        return;
+    }
+    size_t at = b->len;
+    tag_write_text(b, t);
+    tag_text_keep(c, t, b->data + at, b->len - at);
 }
 
 /* A boolean query filter: -1 when absent or not a boolean. */

@@ -89,28 +89,34 @@ static void permission_write(struct buf *b, struct request *req, const struct us
     bool active = u->status == USER_ACTIVE;
     bool follow = prefs_follow_enabled(req->store, req->arena);
     bool posts = active && prefs_get_bool(req->store, req->arena, "configurations", "post_type_enabled", true);
+#define MEMBER(name, on)                                \
+    {                                                   \
+        "\"" name "\":", sizeof "\"" name "\":" - 1, on \
+    }
     const struct {
-        const char *name;
+        const char *key; /* "\"name\":" */
+        size_t len;
         bool on;
     } members[] = {
-        {"upload_video", false},
-        {"create_contribute", posts},
-        {"create_poll", false},
-        {"locate_post", false},
-        {"create_post", posts},
-        {"create_post_with_category", posts},
-        {"follow_user", active && follow},
-        {"request_connection", active && !follow},
-        {"accept_connection", active && !follow},
-        {"create_group", false},
-        {"create_event", false},
-        {"create_course", false},
-        {"create_live_stream", false},
+        MEMBER("upload_video", false),
+        MEMBER("create_contribute", posts),
+        MEMBER("create_poll", false),
+        MEMBER("locate_post", false),
+        MEMBER("create_post", posts),
+        MEMBER("create_post_with_category", posts),
+        MEMBER("follow_user", active && follow),
+        MEMBER("request_connection", active && !follow),
+        MEMBER("accept_connection", active && !follow),
+        MEMBER("create_group", false),
+        MEMBER("create_event", false),
+        MEMBER("create_course", false),
+        MEMBER("create_live_stream", false),
     };
+#undef MEMBER
     for (size_t i = 0; i < sizeof members / sizeof members[0]; i++) {
-        buf_append(b, i ? ",\"" : "{\"", 2);
-        buf_puts(b, members[i].name);
-        buf_puts(b, members[i].on ? "\":true" : "\":false");
+        json_put_bytes(b, i ? "," : "{", 1);
+        json_put_bytes(b, members[i].key, members[i].len);
+        json_put_bool(b, members[i].on);
     }
     buf_append(b, "}", 1);
 }

@@ -33,12 +33,14 @@ int64_t clock_now_us(void)
 
 int64_t clock_now(void) { return clock_now_us() / 1000000; }
 
-/* Writes v as exactly n decimal digits; returns the end. */
-static char *put_digits(char *p, long v, int n)
+/* Writes v (0..99) as two digits; returns the end. */
+static char *put_pair(char *p, long v)
 {
-    for (int i = n - 1; i >= 0; i--, v /= 10)
-        p[i] = (char)('0' + v % 10);
-    return p + n;
+    static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    memcpy(p, pairs + 2 * v, 2);
+    return p + 2;
 }
 
 /* 10000-01-01T00:00:00Z in microseconds: the fast path ends here. */
@@ -79,19 +81,23 @@ void clock_format(int64_t us, char out[CLOCK_RFC3339_LEN])
     long sec = (long)(s - days * 86400);
     int year, month, day;
     civil_from_days(days, &year, &month, &day);
-    char *p = put_digits(out, year, 4);
+    long micro = (long)(us % 1000000);
+    char *p = put_pair(out, year / 100);
+    p = put_pair(p, year % 100);
     *p++ = '-';
-    p = put_digits(p, month, 2);
+    p = put_pair(p, month);
     *p++ = '-';
-    p = put_digits(p, day, 2);
+    p = put_pair(p, day);
     *p++ = 'T';
-    p = put_digits(p, sec / 3600, 2);
+    p = put_pair(p, sec / 3600);
     *p++ = ':';
-    p = put_digits(p, sec / 60 % 60, 2);
+    p = put_pair(p, sec / 60 % 60);
     *p++ = ':';
-    p = put_digits(p, sec % 60, 2);
+    p = put_pair(p, sec % 60);
     *p++ = '.';
-    p = put_digits(p, (long)(us % 1000000), 6);
+    p = put_pair(p, micro / 10000);
+    p = put_pair(p, micro / 100 % 100);
+    p = put_pair(p, micro % 100);
     *p++ = 'Z';
     *p = '\0';
 }

@@ -124,24 +124,47 @@ static void url_escape(struct buf *b, const char *s)
     }
 }
 
-static json_t *page_url(const struct request *req, int limit, int offset)
+/* The URL of the page at limit and offset into b: the request's URL with
+ * its other parameters. */
+static void page_url_text(struct buf *b, const struct request *req, int limit, int offset)
 {
-    struct buf b = BUF_INIT;
-    buf_printf(&b, "%s%s?", req->base, req->path);
+    buf_puts(b, req->base);
+    buf_puts(b, req->path);
+    buf_puts(b, "?");
     const char *key;
     json_t *v;
     json_object_foreach(req->query, key, v)
     {
         if (!strcmp(key, "limit") || !strcmp(key, "offset") || !json_is_string(v))
             continue;
-        url_escape(&b, key);
-        buf_puts(&b, "=");
-        url_escape(&b, json_string_value(v));
-        buf_puts(&b, "&");
+        url_escape(b, key);
+        buf_puts(b, "=");
+        url_escape(b, json_string_value(v));
+        buf_puts(b, "&");
     }
-    buf_printf(&b, "limit=%d", limit);
-    if (offset > 0)
-        buf_printf(&b, "&offset=%d", offset);
+    buf_puts(b, "limit=");
+    json_write_int(b, limit);
+    if (offset > 0) {
+        buf_puts(b, "&offset=");
+        json_write_int(b, offset);
+    }
+}
+
+/* page_url's value written into out: a string, or null when the URL is
+ * not UTF-8 (as json_string refuses it). */
+static void page_link_write(struct buf *out, const struct request *req, int limit, int offset)
+{
+    struct buf b = BUF_INIT;
+    page_url_text(&b, req, limit, offset);
+    if (!json_write_string(out, buf_str(&b), b.len))
+        buf_puts(out, "null");
+    buf_free(&b);
+}
+
+static json_t *page_url(const struct request *req, int limit, int offset)
+{
+    struct buf b = BUF_INIT;
+    page_url_text(&b, req, limit, offset);
     json_t *s = json_string(buf_str(&b));
     buf_free(&b);
     return s ? s : json_null();
@@ -171,13 +194,15 @@ void http_page_begin(const struct request *req, struct buf *b, int64_t count, in
     buf_puts(b, "{\"count\":");
     json_write_int(b, count);
     buf_puts(b, ",\"next\":");
-    json_t *link = (int64_t)offset + limit < count ? page_url(req, limit, offset + limit) : json_null();
-    json_write(b, link);
-    json_decref(link);
+    if ((int64_t)offset + limit < count)
+        page_link_write(b, req, limit, offset + limit);
+    else
+        buf_puts(b, "null");
     buf_puts(b, ",\"previous\":");
-    link = offset > 0 ? page_url(req, limit, offset - limit > 0 ? offset - limit : 0) : json_null();
-    json_write(b, link);
-    json_decref(link);
+    if (offset > 0)
+        page_link_write(b, req, limit, offset - limit > 0 ? offset - limit : 0);
+    else
+        buf_puts(b, "null");
     buf_puts(b, ",\"results\":");
 }
 

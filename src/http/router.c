@@ -113,14 +113,23 @@ void router_match(const struct route *routes, size_t n, const char *method, cons
      * ("/api/v2/"): one strncmp passes them when they hold no '{' */
     size_t skip = strnlen(path, 8) == 8 && !memchr(path, '{', 8) ? 8 : 0;
     for (size_t i = 0; i < n; i++) {
-        /* most routes differ from the path before their first {placeholder}:
-         * compare that literal prefix before splitting into segments (a
-         * trailing slash is optional) */
+        /* most routes differ from the path in a literal part: compare the
+         * literals, a whole-segment {placeholder} passing one segment of
+         * the path, before splitting into segments (a trailing slash is
+         * optional); path_matches then checks the placeholders */
         const char *pp = routes[i].pattern, *xp = path;
         if (skip && !strncmp(pp, xp, skip))
             pp += skip, xp += skip;
-        while (*pp && *pp != '{' && *pp == *xp)
-            pp++, xp++;
+        for (;;) {
+            while (*pp && *pp != '{' && *pp == *xp)
+                pp++, xp++;
+            const char *close = *pp == '{' && pp > routes[i].pattern && pp[-1] == '/' ? strchr(pp, '}') : NULL;
+            if (!close || (close[1] && close[1] != '/'))
+                break;
+            pp = close + 1;
+            while (*xp && *xp != '/')
+                xp++;
+        }
         if (*pp != '{' && (*pp || *xp) && strcmp(*pp ? pp : xp, "/"))
             continue;
         struct route_match tmp = {0};

@@ -252,7 +252,11 @@ static const char *request_base(struct conn_state *s)
     const char *host = MHD_lookup_connection_value(s->conn, MHD_HEADER_KIND, "Host");
     if (!host || !*host || strpbrk(host, " /\\\"<>"))
         host = "localhost";
-    return arena_printf(s->arena, "http://%s", host);
+    size_t n = strlen(host); /* every request: no printf */
+    char *base = arena_alloc(s->arena, sizeof "http://" + n);
+    memcpy(base, "http://", sizeof "http://" - 1);
+    memcpy(base + sizeof "http://" - 1, host, n + 1);
+    return base;
 }
 
 /* Runs the matched handler (on an HTTP thread or a password worker). */

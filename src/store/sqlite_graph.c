@@ -315,6 +315,8 @@ struct list_sql {
     const char *viewer_counter;      /* the viewer's counter of the relation mutual means */
     const char *viewer_mutual_count; /* mutual_count, walking the viewer's relations instead */
     const char *viewer_mutual_page;  /* mutual_page, walking the viewer's relations (sorts them) */
+    const char *public_page;         /* page for an anonymous viewer (USER_PUBLIC_COLUMNS) */
+    const char *public_index_page;   /* index_page for an anonymous viewer */
 };
 
 /* The mutual part walked from the viewer's side: `vtable v` holds the
@@ -325,24 +327,30 @@ struct list_sql {
     " CROSS JOIN users ON users.id = v." vother " WHERE v." vself " = $2 AND users.status IN ('a', 'b') AND NOT " \
     "EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $2 AND h.hidden_id = v." vother ")"
 
+/* A page found in the index alone, then joined (after the columns). */
+#define INDEX_PAGE_FROM(table, owner, other)                                                                      \
+    " FROM (SELECT e." other " AS k_id, e.created_us AS k_created FROM " table " e WHERE e." owner                \
+    " = $1" LIST_ORDER(other) ") k CROSS JOIN users ON users.id = k.k_id WHERE users.status IN ('a', 'b') ORDER " \
+                              "BY k.k_created DESC, k.k_id DESC"
+
 /* The mutual part is walked from whichever side is smaller: the list in
  * index order, or the viewer's relations (then sorted); the rest page
  * walks the list and skips the mutual users per row. */
-#define LIST_SQL(table, owner, other, counter_col, rel, vtable, vself, vother, vcounter)                               \
-    {                                                                                                                  \
-        counter_col,                                                                                                   \
-            "SELECT count(*) FROM hides h CROSS JOIN " table " e ON e." other " = h.hidden_id AND e." owner            \
-            " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND users.status IN ('a', 'b')",          \
-            "SELECT " USER_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                                   \
-            "SELECT count(*)" LIST_FROM(table, owner, other) " AND " rel(other),                                       \
-            "SELECT " USER_COLUMNS LIST_FROM(table, owner, other) " AND " rel(other) LIST_ORDER(other),                \
-            "SELECT " USER_COLUMNS LIST_FROM(table, owner, other) " AND NOT " rel(other) LIST_ORDER(other),            \
-            "SELECT count(*) FROM " table " e WHERE e." owner " = $1",                                                 \
-            "SELECT " USER_COLUMNS " FROM (SELECT e." other " AS k_id, e.created_us AS k_created FROM " table " e "    \
-            "WHERE e." owner " = $1" LIST_ORDER(other) ") k CROSS JOIN users ON users.id = k.k_id WHERE users.status " \
-                                                       "IN ('a', 'b') ORDER BY k.k_created DESC, k.k_id DESC",         \
-            vcounter, "SELECT count(*)" VIEWER_FROM(table, owner, other, vtable, vself, vother),                       \
-            "SELECT " USER_COLUMNS VIEWER_FROM(table, owner, other, vtable, vself, vother) LIST_ORDER(other),          \
+#define LIST_SQL(table, owner, other, counter_col, rel, vtable, vself, vother, vcounter)                           \
+    {                                                                                                              \
+        counter_col,                                                                                               \
+            "SELECT count(*) FROM hides h CROSS JOIN " table " e ON e." other " = h.hidden_id AND e." owner        \
+            " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND users.status IN ('a', 'b')",      \
+            "SELECT " USER_PAGE_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                          \
+            "SELECT count(*)" LIST_FROM(table, owner, other) " AND " rel(other),                                   \
+            "SELECT " USER_PAGE_COLUMNS LIST_FROM(table, owner, other) " AND " rel(other) LIST_ORDER(other),       \
+            "SELECT " USER_PAGE_COLUMNS LIST_FROM(table, owner, other) " AND NOT " rel(other) LIST_ORDER(other),   \
+            "SELECT count(*) FROM " table " e WHERE e." owner " = $1",                                             \
+            "SELECT " USER_PAGE_COLUMNS INDEX_PAGE_FROM(table, owner, other), vcounter,                            \
+            "SELECT count(*)" VIEWER_FROM(table, owner, other, vtable, vself, vother),                             \
+            "SELECT " USER_PAGE_COLUMNS VIEWER_FROM(table, owner, other, vtable, vself, vother) LIST_ORDER(other), \
+            "SELECT " USER_PUBLIC_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                        \
+            "SELECT " USER_PUBLIC_COLUMNS INDEX_PAGE_FROM(table, owner, other),                                    \
     }
 
 static const struct list_sql list_sql[] = {
@@ -362,7 +370,7 @@ enum { GRAPH_DEEP_OFFSET = 1000 };
 /* The hidden list: the owner's own hides, so no hide filter and no mutual. */
 static const char hidden_count_sql[] = "SELECT count(*) FROM hides e JOIN users ON users.id = e.hidden_id "
                                        "WHERE e.user_id = $1 AND users.status IN ('a', 'b')";
-static const char hidden_page_sql[] = "SELECT " USER_COLUMNS " FROM hides e CROSS JOIN users ON users.id = "
+static const char hidden_page_sql[] = "SELECT " USER_PAGE_COLUMNS " FROM hides e CROSS JOIN users ON users.id = "
                                       "e.hidden_id WHERE e.user_id = $1 AND users.status IN ('a', 'b')"
                                       " ORDER BY e.created_us DESC, e.hidden_id DESC LIMIT $3 OFFSET $4";
 
@@ -456,9 +464,10 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
             if (edges < 0)
                 return false;
             if (edges == total)
-                return list_fill(st, a, s->index_page, lq, lq->limit, lq->offset, out, e);
+                return list_fill(st, a, lq->viewer_id ? s->index_page : s->public_index_page, lq, lq->limit, lq->offset,
+                                 out, e);
         }
-        return list_fill(st, a, s->page, lq, lq->limit, lq->offset, out, e);
+        return list_fill(st, a, lq->viewer_id ? s->page : s->public_page, lq, lq->limit, lq->offset, out, e);
     }
     /* mutual: the viewer's relations first, then the rest, each newest first */
     int64_t mine = owner_counter(st, s->viewer_counter, lq->viewer_id, e);

@@ -64,11 +64,21 @@ struct sqlite_conn {
     int nprefs;
     int64_t prefs_version; /* of the cached rows; -1: none cached */
     bool prefs_checked;    /* validated in the transaction now open */
+    /* the database file's data version at the last check in a read
+     * transaction: while it holds, prefs_version does too */
+    unsigned prefs_data_version;
+    bool prefs_data_version_valid;
     /* tags read for users' pages, valid while the database file's data
      * version is tags_version (sqlite_tag.c) */
     struct cached_tag *tags;
     int ntags;
     unsigned tags_version;
+    /* each user's tag ids, valid at the same data version (sqlite_tag.c) */
+    struct cached_user_tags *user_tags; /* hash slots, live when gen matches */
+    unsigned user_tags_gen, user_tags_used;
+    int64_t *user_tag_ids; /* the slots' tag ids */
+    unsigned user_tag_nids;
+    bool user_tags_full; /* emptied at the next page */
 };
 
 /* Frees the tag cache (store_close). */
@@ -182,13 +192,24 @@ void sqlite_bind_text_or_null(sqlite3_stmt *q, int i, const char *s);
 /* Binds a string (not copied: it must outlive q's execution) or NULL. */
 void sqlite_bind_text_or_static(sqlite3_stmt *q, int i, const char *s);
 
-/* The users columns, in the order sqlite_user_from_row reads them. */
-#define USER_COLUMNS                                                                                             \
-    "id, username, real_name, email, email_isvalid, date_joined_us, bio, location, location_lat, location_lng, " \
-    "position_lat, position_lng, date_of_birth, description, gender, status, website, avatar, cover, ext_id, "   \
-    "reputation, role, password_hash, tokens_valid_after, followers_counter, followings_counter, "               \
-    "connections_counter, connection_requests_sent_counter, connection_requests_received_counter, "              \
-    "posts_counter, discussions_counter, categories_counter"
+/* The users columns, in the order sqlite_user_from_row reads them, with
+ * the private members (email and email_isvalid, position_lat and
+ * position_lng) and the credentials (password_hash, tokens_valid_after)
+ * given as SQL text: the columns or constants in their place. */
+#define USER_COLUMNS_WITH(email, position, credentials)                                                            \
+    "id, username, real_name, " email ", date_joined_us, bio, location, location_lat, location_lng, " position     \
+    ", date_of_birth, description, gender, status, website, avatar, cover, ext_id, reputation, role, " credentials \
+    ", followers_counter, followings_counter, connections_counter, "                                               \
+    "connection_requests_sent_counter, connection_requests_received_counter, posts_counter, "                      \
+    "discussions_counter, categories_counter"
+#define USER_COLUMNS \
+    USER_COLUMNS_WITH("email, email_isvalid", "position_lat, position_lng", "password_hash, tokens_valid_after")
+/* The columns of a page of users, which no one logs in with: no
+ * credentials (NULL and 0 in their place). */
+#define USER_PAGE_COLUMNS USER_COLUMNS_WITH("email, email_isvalid", "position_lat, position_lng", "NULL, 0")
+/* A page of users for an anonymous caller, who sees no private member:
+ * neither those nor the credentials. */
+#define USER_PUBLIC_COLUMNS USER_COLUMNS_WITH("NULL, 0", "NULL, NULL", "NULL, 0")
 
 /* Fills u from a row selected with USER_COLUMNS (first column at `col`). */
 void sqlite_user_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u);

@@ -117,8 +117,19 @@ static bool pref_cache_load(struct store *st, int64_t version, struct err *e)
  * the next check). */
 static bool pref_cache_fresh(struct store *st, struct err *e)
 {
-    if (st->lite->prefs_checked && st->lite->prefs_version >= 0 && !sqlite3_get_autocommit(st->lite->db))
+    struct sqlite_conn *c = st->lite;
+    if (c->prefs_checked && c->prefs_version >= 0 && !sqlite3_get_autocommit(c->db))
         return true;
+    /* in a read transaction at the data version of the last check, no
+     * commit came in between (by anyone): the version row is as it was */
+    unsigned data_version = 0;
+    bool have_data_version = sqlite3_txn_state(c->db, "main") == SQLITE_TXN_READ &&
+                             sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, &data_version) == SQLITE_OK;
+    if (have_data_version && c->prefs_version >= 0 && c->prefs_data_version_valid &&
+        data_version == c->prefs_data_version) {
+        c->prefs_checked = true;
+        return true;
+    }
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT version FROM pref_version WHERE id = 1", e);
     if (!q)
         return false;
@@ -128,7 +139,10 @@ static bool pref_cache_fresh(struct store *st, struct err *e)
     if (version != st->lite->prefs_version && !pref_cache_load(st, version, e))
         return false;
     /* within one transaction nobody else's change can appear */
-    st->lite->prefs_checked = !sqlite3_get_autocommit(st->lite->db);
+    c->prefs_checked = !sqlite3_get_autocommit(c->db);
+    c->prefs_data_version_valid =
+        sqlite3_txn_state(c->db, "main") == SQLITE_TXN_READ &&
+        sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, &c->prefs_data_version) == SQLITE_OK;
     return true;
 }
 

@@ -178,19 +178,31 @@ static void id_list(struct buf *b, const int64_t *ids, int n)
 
 /* ---- the tags of users' pages, from a per-connection cache ----
  *
- * A page of users reads each user's tag ids (an index-only walk of
- * user_tags) and takes the tags themselves from a cache of the rows read
- * before, kept while the database file's data version stays the same: it
- * moves with every commit, by this connection or any other process, so a
- * cached row is never older than the read snapshot. Only read transactions
- * use it (a write transaction's own changes do not move the version before
- * they commit). */
+ * A page of users takes each user's tag ids, and the tags themselves, from
+ * caches of what was read before, kept while the database file's data
+ * version stays the same: it moves with every commit, by this connection
+ * or any other process, so a cached row is never older than the read
+ * snapshot. The users not cached have their tag ids read by one index-only
+ * walk of user_tags. Only read transactions use the caches (a write
+ * transaction's own changes do not move the version before they commit). */
 
-enum { TAG_CACHE_MAX = 64 }; /* rows kept; the tags past it are read each time */
+enum {
+    TAG_CACHE_MAX = 64,          /* tag rows kept; the tags past it are read each time */
+    USER_TAGS_SLOTS = 8192,      /* hash slots of users' tag ids (a power of 2) */
+    USER_TAGS_MAX = 4096,        /* users kept: past it the cache starts again */
+    USER_TAG_IDS_MAX = 4 * 4096, /* tag ids kept: past it the cache starts again */
+};
 
 struct cached_tag {
     struct tag tag; /* strings in text */
     char *text;
+};
+
+/* One user's tag ids: user_tag_ids[first .. first + n), live while gen is
+ * the connection's user_tags_gen. */
+struct cached_user_tags {
+    int64_t user_id;
+    unsigned gen, first, n;
 };
 
 void sqlite_tag_cache_free(struct store *st)
@@ -200,10 +212,27 @@ void sqlite_tag_cache_free(struct store *st)
     free(st->lite->tags);
     st->lite->tags = NULL;
     st->lite->ntags = 0;
+    free(st->lite->user_tags);
+    free(st->lite->user_tag_ids);
+    st->lite->user_tags = NULL;
+    st->lite->user_tag_ids = NULL;
 }
 
-/* Empties the cache unless it was filled at the open read transaction's
- * data version; false when the version cannot be read (no cache then). */
+/* Forgets every user's tag ids (O(1): the slots of older generations are
+ * dead). */
+static void user_tags_clear(struct sqlite_conn *c)
+{
+    if (++c->user_tags_gen == 0 && c->user_tags) { /* wrapped: old slots could look live */
+        memset(c->user_tags, 0, sizeof *c->user_tags * USER_TAGS_SLOTS);
+        c->user_tags_gen = 1;
+    }
+    c->user_tags_used = 0;
+    c->user_tag_nids = 0;
+}
+
+/* Empties the caches unless they were filled at the open read
+ * transaction's data version; false when the version cannot be read (no
+ * cache then). */
 static bool tag_cache_fresh(struct sqlite_conn *c)
 {
     unsigned version = 0;
@@ -214,9 +243,64 @@ static bool tag_cache_fresh(struct sqlite_conn *c)
         for (int i = 0; i < c->ntags; i++)
             free(c->tags[i].text);
         c->ntags = 0;
+        user_tags_clear(c);
         c->tags_version = version;
     }
     return true;
+}
+
+/* The slot of user_id: its live entry, or the free slot to fill. */
+static struct cached_user_tags *user_tags_slot(struct sqlite_conn *c, int64_t user_id)
+{
+    uint64_t h = (uint64_t)user_id * 0x9E3779B97F4A7C15u;
+    for (unsigned i = (unsigned)(h >> 51);; i = (i + 1) & (USER_TAGS_SLOTS - 1)) {
+        struct cached_user_tags *s = &c->user_tags[i];
+        if (s->gen != c->user_tags_gen || s->user_id == user_id)
+            return s;
+    }
+}
+
+/* The cached tag ids of user_id into *ids, *n: true when cached. */
+static bool user_tags_get(struct sqlite_conn *c, int64_t user_id, const int64_t **ids, int *n)
+{
+    if (!c->user_tags)
+        return false;
+    const struct cached_user_tags *s = user_tags_slot(c, user_id);
+    if (s->gen != c->user_tags_gen)
+        return false;
+    *ids = c->user_tag_ids + s->first;
+    *n = (int)s->n;
+    return true;
+}
+
+/* Keeps the tag ids of user_id (not cached yet), when there is room; a
+ * full cache starts again at the next page (the ids handed out for this
+ * one stay as they are). */
+static void user_tags_put(struct sqlite_conn *c, int64_t user_id, const int64_t *ids, int n)
+{
+    if (!c->user_tags) {
+        c->user_tags = calloc(USER_TAGS_SLOTS, sizeof *c->user_tags);
+        c->user_tag_ids = malloc(sizeof *c->user_tag_ids * USER_TAG_IDS_MAX);
+        if (!c->user_tags || !c->user_tag_ids) {
+            free(c->user_tags);
+            free(c->user_tag_ids);
+            c->user_tags = NULL;
+            c->user_tag_ids = NULL;
+            return;
+        }
+        c->user_tags_gen = 1; /* the zeroed slots are of generation 0: dead */
+    }
+    if (c->user_tags_used >= USER_TAGS_MAX || c->user_tag_nids + (unsigned)n > USER_TAG_IDS_MAX) {
+        c->user_tags_full = true;
+        return;
+    }
+    struct cached_user_tags *s = user_tags_slot(c, user_id);
+    *s = (struct cached_user_tags){
+        .user_id = user_id, .gen = c->user_tags_gen, .first = c->user_tag_nids, .n = (unsigned)n};
+    if (n > 0)
+        memcpy(c->user_tag_ids + c->user_tag_nids, ids, sizeof *ids * (size_t)n);
+    c->user_tag_nids += (unsigned)n;
+    c->user_tags_used++;
 }
 
 static char *copy_into(char **p, const unsigned char *s, int n)
@@ -309,53 +393,118 @@ static void push_user_tag(struct arena *a, struct user_tag **v, size_t *cap, int
     (*v)[(*n)++] = *ut;
 }
 
-/* The users' (user, tag) pairs walked in user_tags' primary key, each tag
- * taken from the cache. */
-static bool tag_of_users_cached(struct store *st, struct arena *a, const char *ids, const int64_t *users, int n,
-                                struct user_tag **out, int *nout, struct err *e)
+/* The (user, tag id) pairs of the users missing[0..n) from user_tags'
+ * primary key (an index-only walk): *pairs in a, 2 * *npairs integers.
+ * *cached tells whether the caches may be used (checked once the statement
+ * holds the read transaction, if it was not open yet). */
+static bool user_tag_pairs(struct store *st, struct arena *a, const int64_t *missing, int n, bool *cached,
+                           int64_t **pairs, int *npairs, struct err *e)
 {
+    struct buf list = BUF_INIT;
+    if (n > 1)
+        id_list(&list, missing, n);
     sqlite3_stmt *q = sqlite_stmt(st,
                                   n == 1 ? "SELECT ut.user_id, ut.tag_id FROM user_tags ut WHERE ut.user_id = $1"
                                          : "SELECT ut.user_id, ut.tag_id FROM json_each($1) j CROSS JOIN user_tags ut "
                                            "ON ut.user_id = j.value",
                                   e);
-    if (!q)
+    if (!q) {
+        buf_free(&list);
         return false;
+    }
     if (n == 1)
-        sqlite3_bind_int64(q, 1, users[0]);
+        sqlite3_bind_int64(q, 1, missing[0]);
     else
-        sqlite3_bind_text(q, 1, ids, -1, SQLITE_STATIC);
-    size_t cap = 16;
-    struct user_tag *v = arena_alloc(a, cap * sizeof *v);
-    bool cached = false, first = true, ok = true;
+        sqlite3_bind_text(q, 1, buf_str(&list), (int)list.len, SQLITE_STATIC);
+    size_t cap = 32;
+    int64_t *v = arena_alloc(a, sizeof *v * 2 * cap);
     int rc;
-    while (ok && (rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (first) /* the statement holds the read transaction now */
-            cached = tag_cache_fresh(st->lite);
+    bool first = true;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (first && !*cached) /* the statement holds the read transaction now */
+            *cached = tag_cache_fresh(st->lite);
         first = false;
-        struct user_tag ut = {.user_id = sqlite3_column_int64(q, 0)};
-        int64_t id = sqlite3_column_int64(q, 1);
-        /* a page shares a few tags: a tag read before is not copied again */
-        int seen = 0;
-        while (seen < *nout && v[seen].tag.id != id)
-            seen++;
-        if (seen < *nout) {
-            ut.tag = v[seen].tag;
-        } else {
-            int found = tag_by_id(st, a, cached, id, &ut.tag, e);
-            if (found < 0)
-                ok = false;
-            if (found <= 0)
-                continue;
+        if ((size_t)*npairs == cap) {
+            int64_t *bigger = arena_alloc(a, sizeof *bigger * 4 * cap);
+            memcpy(bigger, v, sizeof *v * 2 * cap);
+            v = bigger;
+            cap *= 2;
         }
-        if (!ut.tag.deleted)
-            push_user_tag(a, &v, &cap, nout, &ut);
+        v[2 * *npairs] = sqlite3_column_int64(q, 0);
+        v[2 * *npairs + 1] = sqlite3_column_int64(q, 1);
+        (*npairs)++;
     }
     sqlite3_reset(q);
-    *out = v;
-    if (!ok)
-        return false;
+    buf_free(&list);
+    *pairs = v;
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "tags of users");
+}
+
+/* Each user's tag ids from the cache, or read for those not in it (and
+ * then kept), each tag from the tag cache; in the users' order, each
+ * user's tags in tag id order. */
+static bool tag_of_users_cached(struct store *st, struct arena *a, const int64_t *users, int n, struct user_tag **out,
+                                int *nout, struct err *e)
+{
+    struct sqlite_conn *c = st->lite;
+    bool cached = tag_cache_fresh(c);
+    if (c->user_tags_full) {
+        user_tags_clear(c);
+        c->user_tags_full = false;
+    }
+    const int64_t **ids = arena_alloc(a, sizeof *ids * (size_t)n);
+    int *nids = arena_alloc(a, sizeof *nids * (size_t)n);
+    int64_t *missing = arena_alloc(a, sizeof *missing * (size_t)n);
+    int nmissing = 0;
+    for (int i = 0; i < n; i++) {
+        if (!cached || !user_tags_get(c, users[i], &ids[i], &nids[i])) {
+            nids[i] = -1;
+            missing[nmissing++] = users[i];
+        }
+    }
+    if (nmissing > 0) {
+        int64_t *pairs = NULL;
+        int npairs = 0;
+        if (!user_tag_pairs(st, a, missing, nmissing, &cached, &pairs, &npairs, e))
+            return false;
+        for (int i = 0; i < n; i++) {
+            if (nids[i] >= 0)
+                continue;
+            int64_t *mine = arena_alloc(a, sizeof *mine * (size_t)(npairs > 0 ? npairs : 1));
+            nids[i] = 0;
+            for (int k = 0; k < npairs; k++)
+                if (pairs[2 * k] == users[i])
+                    mine[nids[i]++] = pairs[2 * k + 1];
+            ids[i] = mine;
+            if (cached)
+                user_tags_put(c, users[i], mine, nids[i]);
+        }
+    }
+    size_t cap = 16;
+    struct user_tag *v = arena_alloc(a, cap * sizeof *v);
+    for (int i = 0; i < n; i++) {
+        for (int k = 0; k < nids[i]; k++) {
+            struct user_tag ut = {.user_id = users[i]};
+            int64_t id = ids[i][k];
+            /* a page shares a few tags: a tag read before is not copied again */
+            int seen = 0;
+            while (seen < *nout && v[seen].tag.id != id)
+                seen++;
+            if (seen < *nout) {
+                ut.tag = v[seen].tag;
+            } else {
+                int found = tag_by_id(st, a, cached, id, &ut.tag, e);
+                if (found < 0)
+                    return false;
+                if (found == 0)
+                    continue;
+            }
+            if (!ut.tag.deleted)
+                push_user_tag(a, &v, &cap, nout, &ut);
+        }
+    }
+    *out = v;
+    return true;
 }
 
 bool sqlite_tag_of_users(struct store *st, struct arena *a, const int64_t *users, int n, struct user_tag **out,
@@ -365,15 +514,11 @@ bool sqlite_tag_of_users(struct store *st, struct arena *a, const int64_t *users
     *nout = 0;
     if (n <= 0)
         return true;
+    if (sqlite3_txn_state(st->lite->db, "main") != SQLITE_TXN_WRITE)
+        return tag_of_users_cached(st, a, users, n, out, nout, e);
     struct buf list = BUF_INIT;
     if (n > 1)
         id_list(&list, users, n);
-    bool ok;
-    if (sqlite3_txn_state(st->lite->db, "main") != SQLITE_TXN_WRITE) {
-        ok = tag_of_users_cached(st, a, buf_str(&list), users, n, out, nout, e);
-        buf_free(&list);
-        return ok;
-    }
     /* in a write transaction: one statement for a page, the users in the
      * order given (json_each walks the array in order), each user's tags in
      * tag order (the primary key's); a lone user is one primary-key probe */

@@ -408,6 +408,9 @@ struct graph_list_query {
  * descending). count comes from user_id's counters (exact by the
  * invariant) minus the viewer's hidden users in the list, so that no page
  * needs to scan the whole edge list.
+ * The users carry no credentials (password_hash NULL, tokens_valid_after
+ * 0), and for an anonymous viewer may carry no private members either
+ * (email, email_isvalid, position: only the user and admins see them).
  * Tx: snapshot (counters and page agree). Alloc: out->items (room for
  * q->limit) and their strings in a. Returns: bool. */
 bool store_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *q, struct user_page *out,

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
+#include "core/json_write.h"
 #include "http/request.h"
 #include "http/response.h"
 
@@ -91,13 +93,44 @@ static void test_page_links(void **state)
     arena_free(a);
 }
 
+/* The page envelope written as text (http_page_text) is json_write's text
+ * of http_page's object, links included: escaped parameters, first and
+ * last pages, and a URL that is not UTF-8 (null, as json_string gives). */
+static void test_page_text_is_page_object(void **state)
+{
+    struct arena *a = arena_new();
+    const char *bases[] = {"http://h:1", "http://h\xff"};
+    const int64_t counts[] = {0, 45};
+    const int offsets[] = {0, 5, 10, 40};
+    for (size_t bi = 0; bi < 2; bi++) {
+        struct request req = {.arena = a, .base = bases[bi], .path = "/api/v2/user/7/followers/"};
+        req.query = json_pack("{s:s, s:s, s:s}", "mutual", "true", "offset", "10", "search", "zo\xc3\xab x");
+        for (size_t ci = 0; ci < 2; ci++)
+            for (size_t oi = 0; oi < 4; oi++) {
+                struct buf want = BUF_INIT, results = BUF_INIT;
+                json_t *page = http_page(&req, counts[ci], 10, offsets[oi], json_array());
+                assert_true(json_write(&want, page));
+                json_decref(page);
+                buf_puts(&results, "[]");
+                struct response resp = {0};
+                http_page_text(&req, &resp, counts[ci], 10, offsets[oi], &results);
+                assert_int_equal(resp.len, want.len);
+                assert_memory_equal(resp.data, buf_str(&want), want.len);
+                resp.free_data((void *)resp.data);
+                json_decref(resp.json);
+                buf_free(&want);
+            }
+        json_decref(req.query);
+    }
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_error_groups_fields),
-        cmocka_unit_test(test_401_and_429_headers),
-        cmocka_unit_test(test_retry_after_owned_by_response),
-        cmocka_unit_test(test_page_links),
+        cmocka_unit_test(test_error_groups_fields),           cmocka_unit_test(test_401_and_429_headers),
+        cmocka_unit_test(test_retry_after_owned_by_response), cmocka_unit_test(test_page_links),
+        cmocka_unit_test(test_page_text_is_page_object),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,11 +15,17 @@ static bool h_me(struct request *r, struct response *s, struct err *e) { return 
 static bool h_get(struct request *r, struct response *s, struct err *e) { return r || s || e; }
 static bool h_put(struct request *r, struct response *s, struct err *e) { return r || s || e; }
 static bool h_media(struct request *r, struct response *s, struct err *e) { return r || s || e; }
+static bool h_followers(struct request *r, struct response *s, struct err *e) { return r || s || e; }
+static bool h_follow(struct request *r, struct response *s, struct err *e) { return r || s || e; }
 
 static const struct route routes[] = {
-    {"GET", "/api/v2/user/", h_list, 0},     {"GET", "/api/v2/user/me/", h_me, 0},
-    {"GET", "/api/v2/user/{id}/", h_get, 0}, {"PUT", "/api/v2/user/{id}/", h_put, 0},
+    {"GET", "/api/v2/user/", h_list, 0},
+    {"GET", "/api/v2/user/me/", h_me, 0},
+    {"GET", "/api/v2/user/{id}/", h_get, 0},
+    {"PUT", "/api/v2/user/{id}/", h_put, 0},
     {"GET", "/media/{name}", h_media, 0},
+    {"GET", "/api/v2/user/{id}/followers/", h_followers, 0},
+    {"POST", "/api/v2/user/{id}/follow/", h_follow, 0},
 };
 enum { NROUTES = sizeof routes / sizeof routes[0] };
 
@@ -73,6 +79,31 @@ static void test_wrong_method_is_405_with_allow(void **state)
     router_match(routes, NROUTES, "POST", "/api/v2/user/me/", &m);
     assert_null(m.route);
     assert_string_equal(m.allow, "GET, OPTIONS");
+}
+
+/* Literals after a placeholder: the segment that follows an id decides. */
+static void test_literal_after_id(void **state)
+{
+    struct route_match m;
+    router_match(routes, NROUTES, "GET", "/api/v2/user/42/followers/", &m);
+    assert_ptr_equal(m.route->handler, h_followers);
+    assert_int_equal(m.id, 42);
+    router_match(routes, NROUTES, "GET", "/api/v2/user/7/followers", &m);
+    assert_ptr_equal(m.route->handler, h_followers);
+    assert_int_equal(m.id, 7);
+    const char *missing[] = {"/api/v2/user/7/followers/x/", "/api/v2/user/abc/followers/", "/api/v2/user/7/follower/",
+                             "/api/v2/user/7/followersx/", "/api/v2/user/followers/"};
+    for (size_t i = 0; i < sizeof missing / sizeof missing[0]; i++) {
+        router_match(routes, NROUTES, "GET", missing[i], &m);
+        assert_null(m.route);
+        assert_string_equal(m.allow, "");
+    }
+    router_match(routes, NROUTES, "GET", "/api/v2/user/7/follow", &m);
+    assert_null(m.route);
+    assert_string_equal(m.allow, "POST, OPTIONS");
+    router_match(routes, NROUTES, "POST", "/api/v2/user/7/follow/", &m);
+    assert_ptr_equal(m.route->handler, h_follow);
+    assert_int_equal(m.id, 7);
 }
 
 static void test_head_uses_get(void **state)
@@ -129,8 +160,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_literal_before_id), cmocka_unit_test(test_id_and_trailing_slash),
         cmocka_unit_test(test_bad_ids_are_404),   cmocka_unit_test(test_wrong_method_is_405_with_allow),
-        cmocka_unit_test(test_head_uses_get),     cmocka_unit_test(test_names_are_safe),
-        cmocka_unit_test(test_table_order),
+        cmocka_unit_test(test_literal_after_id),  cmocka_unit_test(test_head_uses_get),
+        cmocka_unit_test(test_names_are_safe),    cmocka_unit_test(test_table_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,7 @@
  * out, and every change to a tag seen at the next read, whoever made it:
  * this connection, another connection on the same database (as another
  * server process would), a write transaction reading its own change, and
- * more tags than a connection keeps. */
+ * more tags or users than a connection keeps. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -174,12 +174,64 @@ static void test_many_tags(void **state)
         assert_string_equal(tags_of(f, f->st, page, 2), want);
 }
 
+/* Assignments, by this connection or another, seen at the next read
+ * after the users' tag ids were read (and kept) inside a read transaction. */
+static void test_assignments_are_seen(void **state)
+{
+    struct fixture *f = *state;
+    int64_t page[] = {f->user[0], f->user[1], f->user[2]};
+    struct err e = {0};
+    assert_true(store_read_begin(f->st, &e));
+    assert_string_equal(tags_of(f, f->st, page, 3), "0:alpha,0:beta,1:beta");
+    assert_string_equal(tags_of(f, f->st, page, 3), "0:alpha,0:beta,1:beta");
+    store_read_end(f->st);
+    struct store *other = store_open(f->db.path, &e);
+    assert_non_null(other);
+    assert_true(store_tag_assign(other, f->tag_a, f->user[2], &e));
+    assert_true(store_tag_unassign(other, f->tag_b, f->user[1], &e));
+    assert_true(store_read_begin(f->st, &e));
+    assert_string_equal(tags_of(f, f->st, page, 3), "0:alpha,0:beta,2:alpha");
+    assert_string_equal(tags_of(f, f->st, &f->user[1], 1), "");
+    assert_string_equal(tags_of(f, f->st, &f->user[2], 1), "2:alpha");
+    store_read_end(f->st);
+    store_close(other);
+    assert_true(store_tag_assign(f->st, f->tag_b, f->user[2], &e));
+    assert_true(store_read_begin(f->st, &e));
+    assert_string_equal(tags_of(f, f->st, page, 3), "0:alpha,0:beta,2:alpha,2:beta");
+    store_read_end(f->st);
+}
+
+/* More users than a connection keeps the tag ids of, in one read
+ * transaction: every page still right. */
+static void test_many_users(void **state)
+{
+    struct fixture *f = *state;
+    struct err e = {0};
+    enum { PAGE = 100, PAGES = 60 };
+    int64_t page[PAGE + 1];
+    assert_true(store_read_begin(f->st, &e));
+    for (int round = 0; round < 2; round++) {
+        for (int p = 0; p < PAGES; p++) {
+            for (int i = 0; i < PAGE; i++)
+                page[i] = 1000000 + p * PAGE + i; /* no such users: no tags */
+            page[PAGE] = f->user[p % USERS];
+            const char *want[USERS] = {"0:alpha,0:beta", "1:beta", ""};
+            assert_string_equal(tags_of(f, f->st, page, PAGE + 1), want[p % USERS]);
+        }
+    }
+    int64_t real[] = {f->user[1], f->user[0]};
+    assert_string_equal(tags_of(f, f->st, real, 2), "1:beta,0:alpha,0:beta");
+    store_read_end(f->st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_order_and_lone_user, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changes_are_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_tags, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_assignments_are_seen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_users, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

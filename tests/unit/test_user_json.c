@@ -2,7 +2,8 @@
  * its text is valid JSON that jansson's own compact dump reproduces byte for
  * byte (escapes, numbers, non-ASCII), with the members in the contract's
  * order; private members only for the user themself and admins; the mode's
- * counters; user_json parses to the same object. */
+ * counters; user_json parses to the same object; tag_write's text follows
+ * every member of a tag written before. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -12,8 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/tag_api.h"
 #include "api/user_json.h"
 #include "core/arena.h"
+#include "core/json_write.h"
 #include "domain/graph.h"
 #include "http/request.h"
 
@@ -136,12 +139,71 @@ static void test_not_utf8_is_written_empty(void **state)
     json_decref(o);
 }
 
+/* tag_write's text equals json_write of tag_json, whatever member of a tag
+ * written before changes (the text of a tag is reused only when the whole
+ * tag is equal). */
+static void check_tag(const struct tag *t)
+{
+    struct buf b = BUF_INIT, want = BUF_INIT;
+    tag_write(&b, t);
+    json_t *o = tag_json(t);
+    assert_true(json_write(&want, o));
+    json_decref(o);
+    assert_string_equal(buf_str(&b), buf_str(&want));
+    buf_free(&b);
+    buf_free(&want);
+}
+
+static void test_tag_text_follows_every_member(void **state)
+{
+    (void)state;
+    static char long_text[4000];
+    memset(long_text, 'x', sizeof long_text - 1);
+    struct tag t = {.id = 7,
+                    .type = "user",
+                    .name = "alpha",
+                    .description = "first",
+                    .color = "#3B3B3B",
+                    .visible = true,
+                    .active = true,
+                    .created_us = 1796577819378532};
+    for (int round = 0; round < 2; round++) {
+        check_tag(&t);
+        check_tag(&t);
+        t.name = round ? "alphà" : "alpha2";
+        check_tag(&t);
+        t.description = NULL;
+        check_tag(&t);
+        t.description = "";
+        check_tag(&t);
+        t.description = long_text; /* too long to keep */
+        check_tag(&t);
+        check_tag(&t);
+        t.description = "first";
+        t.color = "#FFFFFF";
+        check_tag(&t);
+        t.type = "category";
+        check_tag(&t);
+        t.visible = !t.visible;
+        check_tag(&t);
+        t.active = !t.active;
+        check_tag(&t);
+        t.deleted = !t.deleted;
+        check_tag(&t);
+        t.created_us += 1000000;
+        check_tag(&t);
+        t.id += 16; /* the same slot */
+        check_tag(&t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_is_jansson_compact),
         cmocka_unit_test(test_private_members_and_modes),
         cmocka_unit_test(test_not_utf8_is_written_empty),
+        cmocka_unit_test(test_tag_text_follows_every_member),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
