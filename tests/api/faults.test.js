@@ -173,7 +173,7 @@ function fill(dir) {
 }
 
 // A full file system under the media directory and the database (SQLite's
-// file, or a PostgreSQL tablespace that holds the whole database): writes
+// file, or a PostgreSQL tablespace that holds hearth's tables): writes
 // answer 507 while full, reads work, nothing is half-written, writes work
 // once space returns. `mnt` is HEARTH_DATA_DIR.
 async function fullDisk(s, mnt) {
@@ -243,9 +243,10 @@ describe('a full tmpfs', { skip: h.sqliteOnly('the database file is on the full 
   });
 });
 
-// PostgreSQL: the test database lives in a tablespace on a tmpfs (its WAL
-// stays in the cluster's own directory, as a separate WAL disk would), so a
-// write that needs a new page fails with SQLSTATE 53100.
+// PostgreSQL: the test database's tables and indexes live in a tablespace on
+// a tmpfs (its WAL and the system catalogs stay in the cluster's own
+// directory, as on a separate disk), so a write that needs a new page fails
+// with SQLSTATE 53100.
 describe('a full tablespace', { skip: !h.pg && 'PostgreSQL only: a tablespace on a full tmpfs (SQLite: the full tmpfs above)' }, () => {
   const mnt = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-tmpfs-'));
   const space = `hearth_full_${process.pid}`;
@@ -264,8 +265,13 @@ describe('a full tablespace', { skip: !h.pg && 'PostgreSQL only: a tablespace on
     fs.chownSync(dir, uid, Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })));
     await h.psql(`CREATE TABLESPACE "${space}" LOCATION '${dir}'`);
     spaceMade = true;
-    db = await h.createDatabase({ tablespace: space });
+    db = await h.createDatabase();
     s = await h.startServer({ env: { HEARTH_DATA_DIR: mnt, HEARTH_DB: db.url } });
+    // hearth's tables and indexes move to the small tablespace; the system
+    // catalogs stay, as does the relation cache's init file that a new
+    // connection may have to write (a full disk there is a FATAL at connect)
+    await h.psql(`ALTER TABLE ALL IN TABLESPACE pg_default SET TABLESPACE "${space}"`, db.url);
+    await h.psql(`ALTER INDEX ALL IN TABLESPACE pg_default SET TABLESPACE "${space}"`, db.url);
   });
   after(async () => {
     try {

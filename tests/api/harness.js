@@ -69,8 +69,8 @@ function pgUrl(name) {
   return u.toString();
 }
 
-function psqlArgs(sql) {
-  return ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', PG_BASE, '-c', sql];
+function psqlArgs(sql, url = PG_BASE) {
+  return ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-c', sql];
 }
 
 function psqlEnv() {
@@ -79,23 +79,24 @@ function psqlEnv() {
   return env;
 }
 
-// Runs one statement on the cluster's `postgres` database with psql.
-async function psql(sql) {
-  const r = await runProcess(PSQL, psqlArgs(sql), psqlEnv());
+// Runs one statement with psql on the cluster's `postgres` database, or on
+// the database at `url`.
+async function psql(sql, url = PG_BASE) {
+  const r = await runProcess(PSQL, psqlArgs(sql, url), psqlEnv());
   if (r.code !== 0) throw new Error(`psql ${JSON.stringify(sql)} exited ${r.code}: ${r.stderr.trim()}`);
   return r.stdout;
 }
 
 /**
- * PostgreSQL only: creates a fresh, empty database (in `tablespace` if
- * given) and returns {name, url}; dropDatabase(name) removes it (the harness drops whatever is
- * left when the process exits).
+ * PostgreSQL only: creates a fresh, empty database and returns {name, url};
+ * dropDatabase(name) removes it (the harness drops whatever is left when the
+ * process exits).
  */
-async function createDatabase({ tablespace } = {}) {
+async function createDatabase() {
   if (!pg) throw new Error('createDatabase: HEARTH_TEST_PG is not set');
   pgSeq += 1;
   const name = `hearth_t${process.pid}_${pgSeq}_${crypto.randomBytes(3).toString('hex')}`;
-  await psql(`CREATE DATABASE "${name}"${tablespace ? ` TABLESPACE "${tablespace}"` : ''}`);
+  await psql(`CREATE DATABASE "${name}"`);
   pgLive.add(name);
   return { name, url: pgUrl(name) };
 }
