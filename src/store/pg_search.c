@@ -724,7 +724,7 @@ done:
  * common one. No parallel workers: a parallel walk under a LIMIT reads far
  * past the rows it returns, and the requests already fill the cores. No
  * JIT: compiling a count's expressions costs more than running them. */
-#define SEARCH_SETTINGS                                                                                   \
+#define SEARCH_SETTINGS                                                                              \
     "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL max_parallel_workers_per_gather = 0; " \
     "SET LOCAL jit = off"
 
