@@ -12,8 +12,8 @@
  *   - age: the birth date's btree; tag and category: their link tables;
  *   - a radius: the GiST of the search point on the unit sphere (a cube
  *     around the origin), then the haversine of search_km (the same as
- *     C's, rounded to the metre) written out in line, compared with the
- *     radius.
+ *     C's, rounded to the metre; the planner writes it in line), compared
+ *     with the radius.
  * The page: with few matches, all read and sorted; with many, relevance
  * and distance pages walk indexes in order and stop after offset + limit
  * rows. A tag or category page (no text, no distance) reads the members
@@ -115,20 +115,12 @@ static void text_condition(struct pg_search_sql *s, int fields, const char *term
 
 #define SEARCH_PI 3.14159265358979323846
 
-/* search_km(lat, lng, LAT_E7, LNG_E7) (006_search.sql) written out, the
- * same operations in the same order, so it gives the same double: the
- * planner runs an expression in line, while the function, whose body
- * reads its arguments through a subquery, is called once per row. */
+/* The distance in km from the origin (binds lat, lng, in 1e-7 degree) to
+ * the user's point: search_km, which the planner writes out in line
+ * (011_search_inline.sql), so a radius costs no function call per row. */
 static void km_expr(struct buf *out, int lat, int lng)
 {
-    char p1[64], dl[sizeof LNG_E7 + 96];
-    snprintf(p1, sizeof p1, "$%d::double precision / 10000000 * (pi() / 180)", lat);
-    snprintf(dl, sizeof dl, "((" LNG_E7 " - $%d)::double precision / 10000000 * (pi() / 180))", lng);
-    const char *p2 = LAT_E7 "::double precision / 10000000 * (pi() / 180)";
-    buf_puts(out, "(floor(2 * 6371.0088::double precision * asin(sqrt(least(1::double precision, ");
-    for (int i = 0; i < 2; i++)
-        buf_printf(out, "%ssin((%s - %s) / 2)", i ? " * " : "", p2, p1);
-    buf_printf(out, " + cos(%s) * cos(%s) * sin(%s / 2) * sin(%s / 2)))) * 1000 + 0.5) / 1000)", p1, p2, dl, dl);
+    buf_printf(out, "search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ")", lat, lng);
 }
 
 /* The point the GiST indexes (008_search_counts.sql). */
@@ -362,7 +354,8 @@ static bool page_rows(struct store *st, struct arena *a, const struct search_que
     buf_puts(&b.sql, "SELECT " PG_USER_COLUMNS);
     if (q->has_origin) {
         int lat = sql_int(&b, geo_e7(q->lat)), lng = sql_int(&b, geo_e7(q->lng));
-        buf_printf(&b.sql, ", search_km($%d, $%d, " LAT_E7 ", " LNG_E7 ")", lat, lng);
+        buf_puts(&b.sql, ", ");
+        km_expr(&b.sql, lat, lng);
     } else {
         buf_puts(&b.sql, ", NULL::double precision");
     }
@@ -725,6 +718,40 @@ done:
     return ok;
 }
 
+/* Every statement of a search is planned for its values: a statement's
+ * text is the same for every tag or term, and a generic plan (chosen after
+ * five runs of a cached statement) walks an order for a rare tag as for a
+ * common one. No parallel workers: a parallel walk under a LIMIT reads far
+ * past the rows it returns, and the requests already fill the cores. No
+ * JIT: compiling a count's expressions costs more than running them. */
+#define SEARCH_SETTINGS                                                                              \
+    "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL max_parallel_workers_per_gather = 0; " \
+    "SET LOCAL jit = off"
+
+/* The search's snapshot with its settings: a snapshot of its own opened
+ * with them in one round trip, or the caller's transaction (a request's
+ * read transaction) given them for the rest of it. */
+static bool search_begin(struct store *st, bool *own, struct err *e)
+{
+    *own = false;
+    if (st->pg->tx != PG_TX_NONE)
+        return pg_exec_simple(st, e, SEARCH_SETTINGS);
+    if (!pg_connection_ok(st, e))
+        return false;
+    PGresult *r = PQexec(st->pg->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; " SEARCH_SETTINGS);
+    bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (!ok) {
+        pg_fail(st, r, e, "begin search snapshot");
+        if (PQtransactionStatus(st->pg->conn) != PQTRANS_IDLE)
+            PQclear(PQexec(st->pg->conn, "ROLLBACK"));
+    }
+    PQclear(r);
+    if (ok)
+        st->pg->tx = PG_TX_SNAPSHOT;
+    *own = ok;
+    return ok;
+}
+
 bool pg_search_users(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
                      struct err *e)
 {
@@ -733,18 +760,9 @@ bool pg_search_users(struct store *st, struct arena *a, const struct search_quer
         return true;
     /* one snapshot: the count and the page see the same data */
     bool own;
-    if (!pg_snapshot_begin(st, &own, e))
+    if (!search_begin(st, &own, e))
         return false;
-    /* Plans for the values given: a statement's text is the same for every
-     * tag or term, and a generic plan (chosen after five runs of a cached
-     * statement) walks an order for a rare tag as for a common one. No
-     * parallel workers: a parallel walk under a LIMIT reads far past the
-     * rows it returns, and the requests already fill the cores. No JIT:
-     * compiling a count's expressions costs more than running them. */
-    bool ok = !own || pg_exec_simple(st, e,
-                                     "SET LOCAL plan_cache_mode = force_custom_plan; "
-                                     "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off");
-    ok = ok && search_page(st, a, q, out, e);
+    bool ok = search_page(st, a, q, out, e);
     pg_snapshot_end(st, own);
     if (!ok)
         memset(out, 0, sizeof *out);
