@@ -172,24 +172,17 @@ static const struct prefix_level joined_levels[] = {{1, 5}, {2, 7}, {3, 9}};
 enum { LEVEL_TOP, LEVEL_RANGE, LEVEL_FROM, LEVEL_BLOCKS, LEVEL_KEYS_RANGE, LEVEL_KEYS_FROM, LEVEL_SQLS };
 
 #define LEVEL_SELECT "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 "
-static const char *const level_sql[2][LEVEL_SQLS] = {
-    {
-        [LEVEL_TOP] = LEVEL_SELECT "ORDER BY prefix",
-        [LEVEL_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix",
-        [LEVEL_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix",
-        [LEVEL_BLOCKS] = LEVEL_SELECT "AND prefix = $3 AND block >= $4 AND block < $5 ORDER BY block",
-        [LEVEL_KEYS_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix, block",
-        [LEVEL_KEYS_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix, block",
-    },
-    {
-        [LEVEL_TOP] = LEVEL_SELECT "ORDER BY prefix DESC",
-        [LEVEL_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix DESC",
-        [LEVEL_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix DESC",
-        [LEVEL_BLOCKS] = LEVEL_SELECT "AND prefix = $3 AND block >= $4 AND block < $5 ORDER BY block",
-        [LEVEL_KEYS_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix DESC, block",
-        [LEVEL_KEYS_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix DESC, block",
-    },
-};
+/* one direction's statements: dir "" or " DESC" */
+#define LEVEL_SQL(dir)                                                                                      \
+    {                                                                                                       \
+        [LEVEL_TOP] = LEVEL_SELECT "ORDER BY prefix" dir,                                                   \
+        [LEVEL_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix" dir,                \
+        [LEVEL_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix" dir,                                 \
+        [LEVEL_BLOCKS] = LEVEL_SELECT "AND prefix = $3 AND block >= $4 AND block < $5 ORDER BY block",      \
+        [LEVEL_KEYS_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix" dir ", block", \
+        [LEVEL_KEYS_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix" dir ", block",                  \
+    }
+static const char *const level_sql[2][LEVEL_SQLS] = {LEVEL_SQL(""), LEVEL_SQL(" DESC")};
 
 /* the id of the k-th visible user by id among those with one key ($1; an
  * integer for LIST_JOINED) and id in [$2, $3): per kind (the location's
@@ -269,4 +262,24 @@ int list_seek(void *seeker, int64_t k, struct list_key *out, struct err *e)
     if (s->kind == LIST_USERNAME)
         return s->en->seek_username(s->en->ctx, s->en->a, k, &out->s, e);
     return order_seek(s->en, s->kind, s->desc, k, out, e);
+}
+
+int list_plan_page(const struct list_engine *en, const struct user_filter *f, int kind, bool desc, int64_t total,
+                   const struct list_key *hidden, int64_t nh, struct user_page *out, struct list_key *first,
+                   struct list_key *last, struct err *e)
+{
+    out->count = total - nh;
+    out->n = 0;
+    out->items = arena_alloc(en->a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
+    if (f->limit <= 0 || f->offset < 0 || f->offset >= out->count)
+        return 0;
+    struct list_seeker c = {en, kind, desc};
+    if (kind >= LIST_REAL_NAME) { /* seeks in the list's order, to the page's first and last users */
+        int64_t end = f->offset + f->limit <= out->count ? f->offset + f->limit - 1 : out->count - 1;
+        int found = list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, f->offset, first, e);
+        return found > 0 ? list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, end, last, e) : found;
+    }
+    /* id and username: the position among the unhidden users in ascending order */
+    return list_seek_unhidden(list_seek, &c, kind, false, hidden, nh, desc ? out->count - 1 - f->offset : f->offset,
+                              first, e);
 }

@@ -100,4 +100,16 @@ struct list_seeker {
  * username_fold (LIST_USERNAME) or its key (text in en->a) and id. */
 int list_seek(void *seeker, int64_t k, struct list_key *out, struct err *e);
 
+/* The start of a seeking page of f (kind and desc from list_plan), total
+ * the visible users and hidden[0..nh) the viewer's hidden ones among them
+ * in the list's order: sets out->count, out->n (0) and out->items (room
+ * for f->limit, in en->a), then finds the page's bounds among the unhidden
+ * users: for LIST_ID and LIST_USERNAME the user at the page's start in
+ * ascending order (*first; the last of the page for a descending one),
+ * for the others the page's first and last users (*first, *last) in the
+ * list's order. 1 found, 0 an empty page (nothing to read), -1 error. */
+int list_plan_page(const struct list_engine *en, const struct user_filter *f, int kind, bool desc, int64_t total,
+                   const struct list_key *hidden, int64_t nh, struct user_page *out, struct list_key *first,
+                   struct list_key *last, struct err *e);
+
 #endif

@@ -340,13 +340,6 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
     int64_t nh = 0;
     if (!hidden_keys(st, a, kind, desc, f->viewer_id, &hidden, &nh, e))
         return false;
-    out->count = total - nh;
-    out->n = 0;
-    out->items = arena_alloc(a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
-    if (f->limit <= 0 || f->offset < 0 || f->offset >= out->count) {
-        free(hidden);
-        return true;
-    }
     struct list_engine en = {.ctx = st,
                              .a = a,
                              .location_column = false,
@@ -354,26 +347,15 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
                              .get_int = engine_get_int,
                              .seek_id = seek_id,
                              .seek_username = seek_username};
-    struct list_seeker c = {&en, kind, desc};
     struct list_key x, last;
-    int found;
-    bool ok = true;
-    if (kind >= LIST_REAL_NAME) { /* seeks in the list's order, to the page's first and last users */
-        int64_t end = f->offset + f->limit <= out->count ? f->offset + f->limit - 1 : out->count - 1;
-        found = list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, f->offset, &x, e);
-        if (found > 0)
-            found = list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, end, &last, e);
-        free(hidden);
-        /* 0: counts behind the rows: an empty page, which `hearth check` reports */
-        return found == 0 || (found > 0 && order_page(st, a, f, kind, desc, &x, &last, out, e));
-    }
-    /* id and username: the position among the unhidden users in ascending order */
-    found = list_seek_unhidden(list_seek, &c, kind, false, hidden, nh, desc ? out->count - 1 - f->offset : f->offset,
-                               &x, e);
+    int found = list_plan_page(&en, f, kind, desc, total, hidden, nh, out, &x, &last, e);
     free(hidden);
     if (found <= 0)
-        return found == 0;
+        return found == 0; /* 0: an empty page (or counts behind the rows, which `hearth check` reports) */
+    if (kind >= LIST_REAL_NAME)
+        return order_page(st, a, f, kind, desc, &x, &last, out, e);
 
+    bool ok = true;
     q = sqlite_stmt(st, page_sql[kind][desc], e);
     if (!q)
         return false;
