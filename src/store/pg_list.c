@@ -160,6 +160,21 @@ static int engine_pick(void *ctx, struct arena *a, const char *sql, const struct
     return row >= 0;
 }
 
+static int engine_get_text(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs,
+                           const char **out, struct err *e)
+{
+    struct sql_query b = {0};
+    query_args(&b, args, nargs);
+    PGresult *r = pg_query(ctx, sql, &b, e);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0);
+    if (found)
+        *out = pg_col_text(a, r, 0, 0);
+    PQclear(r);
+    return found;
+}
+
 static int engine_get_int(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out,
                           struct err *e)
 {
@@ -239,17 +254,20 @@ static void read_users(struct arena *a, const PGresult *r, int limit, struct use
  * $1, id $2) to its last ($3, $4), $5 the viewer, in three index ranges:
  * the first key's ids from $2, the keys strictly between (at most the
  * page and the viewer's hidden users), the last key's ids up to $4. */
-#define ORDER_PAGE(col, key_then, asc, desc)                                                                        \
-    {                                                                                                               \
-        "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND id <= " \
-        "$4 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",                            \
-            "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " asc " $1 AND " col      \
-            " " desc " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " key_then,       \
+#define ORDER_PAGE(col, key_then, asc, desc)                                                                         \
+    {                                                                                                                \
+        "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND id <= "  \
+        "$4 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",                             \
+            "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " asc " $1 AND " col       \
+            " " desc " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " key_then,        \
+            "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " asc " $1 AND id NOT IN " \
+            "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " key_then " LIMIT $3",                       \
     }
 
 struct order_page_sql {
     const char *same_key; /* $1 = $3: the ids [$2, $4] of one key */
     const char *between;  /* the keys strictly between $1 and $3 */
+    const char *after;    /* the keys beyond $1 ($2 the viewer, $3 rows) */
 };
 
 static const struct order_page_sql order_page_sql[LIST_KINDS][2] = {
@@ -287,6 +305,41 @@ static bool order_page(struct store *st, struct arena *a, const struct user_filt
            order_part(st, a, sql->same_key, kind, &last_start, last, f->viewer_id, f->limit, out, e);
 }
 
+/* The page after a cursor's row x: x's key's ids after x, then the keys
+ * beyond. */
+static bool after_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
+                       const struct list_key *x, struct user_page *out, struct err *e)
+{
+    const struct order_page_sql *sql = &order_page_sql[kind][desc];
+    struct list_key from = {x->id + 1, x->s}, to = {INT64_MAX, x->s};
+    if (x->id == INT64_MAX || !order_part(st, a, sql->same_key, kind, &from, &to, f->viewer_id, f->limit, out, e))
+        return x->id == INT64_MAX;
+    if (out->n >= f->limit)
+        return true;
+    int64_t rows = f->limit - out->n;
+    PGresult *r = kind == LIST_JOINED ? pg_run(st, e, sql->after, "iii", list_joined_us(x->s), f->viewer_id, rows)
+                                      : pg_run(st, e, sql->after, "sii", x->s, f->viewer_id, rows);
+    if (!r)
+        return false;
+    read_users(a, r, f->limit, out);
+    PQclear(r);
+    return true;
+}
+
+/* The pages by id and username from $1 (op ">=" or "<="; after it: ">"
+ * or "<"), $2 the viewer, $3 rows. */
+#define PAGE_SQL(col, op, dir)                                                                                      \
+    "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " op " $1 AND id NOT IN (SELECT " \
+    "hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir " LIMIT $3"
+#define USERNAME_KEY "username_fold COLLATE \"C\""
+static const char *const page_sql[2][2][2] = {
+    /* [kind][desc][after] */
+    {{PAGE_SQL("id", ">=", ""), PAGE_SQL("id", ">", "")},
+     {PAGE_SQL("id", "<=", " DESC"), PAGE_SQL("id", "<", " DESC")}},
+    {{PAGE_SQL(USERNAME_KEY, ">=", ""), PAGE_SQL(USERNAME_KEY, ">", "")},
+     {PAGE_SQL(USERNAME_KEY, "<=", " DESC"), PAGE_SQL(USERNAME_KEY, "<", " DESC")}},
+};
+
 static bool list_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
                       struct user_page *out, struct err *e)
 {
@@ -303,6 +356,7 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
                              .location_column = true,
                              .pick = engine_pick,
                              .get_int = engine_get_int,
+                             .get_text = engine_get_text,
                              .seek_id = seek_id,
                              .seek_username = seek_username};
     struct list_key x, last;
@@ -310,35 +364,21 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
     free(hidden);
     if (found <= 0)
         return found == 0; /* 0: an empty page (or counts behind the rows, which `hearth check` reports) */
+    bool ok = true;
     if (kind >= LIST_REAL_NAME)
-        return order_page(st, a, f, kind, desc, &x, &last, out, e);
-
-    PGresult *r;
-    if (kind == LIST_ID)
-        r = desc ? pg_run(st, e,
-                          "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND id <= $1 AND id NOT IN "
-                          "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY id DESC LIMIT $3",
-                          "iii", x.id, f->viewer_id, (int64_t)f->limit)
-                 : pg_run(st, e,
-                          "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND id >= $1 AND id NOT IN "
-                          "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY id LIMIT $3",
-                          "iii", x.id, f->viewer_id, (int64_t)f->limit);
-    else
-        r = desc ? pg_run(st, e,
-                          "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND "
-                          "username_fold COLLATE \"C\" <= $1 AND id NOT IN (SELECT hidden_id FROM hides WHERE "
-                          "user_id = $2) ORDER BY username_fold COLLATE \"C\" DESC LIMIT $3",
-                          "sii", x.s, f->viewer_id, (int64_t)f->limit)
-                 : pg_run(st, e,
-                          "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND "
-                          "username_fold COLLATE \"C\" >= $1 AND id NOT IN (SELECT hidden_id FROM hides WHERE "
-                          "user_id = $2) ORDER BY username_fold COLLATE \"C\" LIMIT $3",
-                          "sii", x.s, f->viewer_id, (int64_t)f->limit);
-    if (!r)
-        return false;
-    read_users(a, r, f->limit, out);
-    PQclear(r);
-    return true;
+        ok = found == 2 ? after_page(st, a, f, kind, desc, &x, out, e)
+                        : order_page(st, a, f, kind, desc, &x, &last, out, e);
+    else {
+        PGresult *r =
+            kind == LIST_ID
+                ? pg_run(st, e, page_sql[kind][desc][found == 2], "iii", x.id, f->viewer_id, (int64_t)f->limit)
+                : pg_run(st, e, page_sql[kind][desc][found == 2], "sii", x.s, f->viewer_id, (int64_t)f->limit);
+        if (!r)
+            return false;
+        read_users(a, r, f->limit, out);
+        PQclear(r);
+    }
+    return ok && list_plan_next_cursor(&en, f, kind, desc, out, e);
 }
 
 bool pg_user_list_seek(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
@@ -378,12 +418,14 @@ bool pg_user_list_seek(struct store *st, struct arena *a, const struct user_filt
                                                                      "(SELECT 1 FROM hides h WHERE h.user_id = $2 "    \
                                                                      "AND h.hidden_id = e." other                      \
                                                                      ")" EDGE_ORDER(other) " LIMIT $5",                \
+            "SELECT created_us FROM " table " WHERE " owner " = $1 AND " other " = $2",                                \
     }
 
 struct edge_sql {
-    const char *walk;   /* ($1 owner) the ($4)-th listed edge with created_us in [$2, $3), newest first */
-    const char *hidden; /* ($1 owner, $2 viewer) the viewer's hidden users in the list, newest edge first */
-    const char *page;   /* ($1 owner, $2 viewer) $5 users from the edge ($3 created_us, $4 other id) on */
+    const char *walk;    /* ($1 owner) the ($4)-th listed edge with created_us in [$2, $3), newest first */
+    const char *hidden;  /* ($1 owner, $2 viewer) the viewer's hidden users in the list, newest edge first */
+    const char *page;    /* ($1 owner, $2 viewer) $5 users from the edge ($3 created_us, $4 other id) on */
+    const char *created; /* ($1 owner) the created_us of the edge to $2 */
 };
 
 static const struct edge_sql edge_sql[] = {
@@ -467,14 +509,16 @@ static bool edge_page(struct store *st, struct arena *a, const struct graph_list
         PQclear(r);
     }
     out->count = total > nh ? total - nh : 0;
-    if (lq->limit <= 0 || lq->offset < 0 || lq->offset >= out->count) {
-        free(hidden);
-        return true;
-    }
-    /* as for the user list: seek offset + j, j the hidden users up to there */
-    int64_t j = 0;
     struct edge_key x;
-    for (;;) {
+    int cursor = list_edge_cursor(a, lq->cursor, (int)lq->kind, lq->user_id, lq->offset, &x.created, &x.other, e);
+    if (cursor < 0 || lq->limit <= 0 || lq->offset < 0 || lq->offset >= out->count) {
+        free(hidden);
+        return cursor >= 0;
+    }
+    if (cursor)
+        x.other--; /* the page starts after the cursor's edge: (created, other - 1) on */
+    /* as for the user list: seek offset + j, j the hidden users up to there */
+    for (int64_t j = 0; !cursor;) {
         int found = seek_edge(st, lq, lq->offset + j, &x, e);
         if (found <= 0) {
             free(hidden);
@@ -500,7 +544,15 @@ static bool edge_page(struct store *st, struct arena *a, const struct graph_list
         return false;
     read_users(a, r, lq->limit, out);
     PQclear(r);
-    return true;
+    /* the next page's cursor: the last row's edge */
+    if (!lq->cursor || out->n < lq->limit || (int64_t)lq->offset + lq->limit >= out->count)
+        return true;
+    int64_t created;
+    int found = pg_int(st, &created, e, edge_sql[lq->kind].created, "ii", lq->user_id, out->items[out->n - 1].id);
+    if (found > 0)
+        out->next_cursor = list_edge_cursor_text(a, (int)lq->kind, lq->user_id, (int64_t)lq->offset + lq->limit,
+                                                 created, out->items[out->n - 1].id);
+    return found >= 0;
 }
 
 bool pg_edge_list_seek(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
@@ -520,6 +572,7 @@ bool pg_edge_list_seek(struct store *st, struct arena *a, const struct graph_lis
         *handled = true;
         out->n = 0;
         out->count = 0;
+        out->next_cursor = NULL;
         out->items = arena_alloc(a, sizeof *out->items * (size_t)(lq->limit > 0 ? lq->limit : 1));
         ok = edge_page(st, a, lq, out, e);
     }

@@ -185,6 +185,17 @@ static int engine_pick(void *ctx, struct arena *a, const char *sql, const struct
     return rc;
 }
 
+static int engine_get_text(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs,
+                           const char **out, struct err *e)
+{
+    struct store *st = ctx;
+    sqlite3_stmt *q = sqlite_stmt(st, sql, e);
+    if (!q)
+        return -1;
+    bind_args(q, args, nargs);
+    return sqlite_get_row(st, q, read_text, a, out, e);
+}
+
 static int engine_get_int(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out,
                           struct err *e)
 {
@@ -249,36 +260,38 @@ static bool hidden_keys(struct store *st, struct arena *a, int kind, bool desc, 
     return rc == SQLITE_DONE || sqlite_fail(st, e, "hidden users");
 }
 
-static const char *const page_sql[2][2] = {
-    {
-        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND id >= $1 AND id NOT IN "
-        "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY id LIMIT $3",
-        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND id <= $1 AND id NOT IN "
-        "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY id DESC LIMIT $3",
-    },
-    {
-        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND username_fold >= $1 AND id NOT IN "
-        "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY username_fold LIMIT $3",
-        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND username_fold <= $1 AND id NOT IN "
-        "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY username_fold DESC LIMIT $3",
-    },
+/* The pages by id and username from $1 (op ">=" or "<="; after it: ">"
+ * or "<"), $2 the viewer, $3 rows. */
+#define PAGE_SQL(col, op, dir)                                                                                   \
+    "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " op " $1 AND id NOT IN (SELECT " \
+    "hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir " LIMIT $3"
+static const char *const page_sql[2][2][2] = {
+    /* [kind][desc][after] */
+    {{PAGE_SQL("id", ">=", ""), PAGE_SQL("id", ">", "")},
+     {PAGE_SQL("id", "<=", " DESC"), PAGE_SQL("id", "<", " DESC")}},
+    {{PAGE_SQL("username_fold", ">=", ""), PAGE_SQL("username_fold", ">", "")},
+     {PAGE_SQL("username_fold", "<=", " DESC"), PAGE_SQL("username_fold", "<", " DESC")}},
 };
 
 /* The pages of the (key, id) orderings, from the page's first user (key
  * $1, id $2) to its last ($3, $4), $5 the viewer, in three index ranges:
  * the first key's ids from $2, the keys strictly between (at most the
- * page and the viewer's hidden users), the last key's ids up to $4. */
+ * page and the viewer's hidden users), the last key's ids up to $4; and
+ * after a cursor's key ($1, $2 the viewer, $3 rows), the keys beyond it. */
 #define ORDER_PAGE(col, key_then, asc, desc)                                                                         \
     {                                                                                                                \
         "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND id <= $4 "  \
         "AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",                                \
             "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " asc " $1 AND " col " " desc \
             " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " key_then,                 \
+            "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " asc " $1 AND id NOT IN "    \
+            "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " key_then " LIMIT $3",                       \
     }
 
 struct order_page_sql {
     const char *same_key; /* $1 = $3: the ids [$2, $4] of one key */
     const char *between;  /* the keys strictly between $1 and $3 */
+    const char *after;    /* the keys beyond $1 */
 };
 
 static const struct order_page_sql order_page_sql[LIST_KINDS][2] = {
@@ -329,6 +342,50 @@ static bool order_page(struct store *st, struct arena *a, const struct user_filt
            order_part(st, a, sql->same_key, kind, &last_start, last, f->viewer_id, f->limit, out, e);
 }
 
+/* The page after a cursor's row x: x's key's ids after x, then the keys
+ * beyond. */
+static bool after_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
+                       const struct list_key *x, struct user_page *out, struct err *e)
+{
+    const struct order_page_sql *sql = &order_page_sql[kind][desc];
+    struct list_key from = {x->id + 1, x->s}, to = {INT64_MAX, x->s};
+    if (x->id == INT64_MAX || !order_part(st, a, sql->same_key, kind, &from, &to, f->viewer_id, f->limit, out, e))
+        return x->id == INT64_MAX;
+    if (out->n >= f->limit)
+        return true;
+    sqlite3_stmt *q = sqlite_stmt(st, sql->after, e);
+    if (!q)
+        return false;
+    bind_key(q, 1, kind, x->s);
+    sqlite3_bind_int64(q, 2, f->viewer_id);
+    sqlite3_bind_int64(q, 3, f->limit - out->n);
+    int rc = SQLITE_DONE;
+    while (out->n < f->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+    sqlite3_reset(q);
+    return out->n >= f->limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
+}
+
+/* The page by id or username from x (after x: from the next one). */
+static bool id_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc, bool after,
+                    const struct list_key *x, struct user_page *out, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, page_sql[kind][desc][after], e);
+    if (!q)
+        return false;
+    if (kind == LIST_ID)
+        sqlite3_bind_int64(q, 1, x->id);
+    else
+        sqlite3_bind_text(q, 1, x->s, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, f->viewer_id);
+    sqlite3_bind_int64(q, 3, f->limit);
+    int rc = SQLITE_DONE;
+    while (out->n < f->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+    sqlite3_reset(q);
+    return out->n >= f->limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
+}
+
 static bool list_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
                       struct user_page *out, struct err *e)
 {
@@ -345,6 +402,7 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
                              .location_column = false,
                              .pick = engine_pick,
                              .get_int = engine_get_int,
+                             .get_text = engine_get_text,
                              .seek_id = seek_id,
                              .seek_username = seek_username};
     struct list_key x, last;
@@ -352,28 +410,13 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
     free(hidden);
     if (found <= 0)
         return found == 0; /* 0: an empty page (or counts behind the rows, which `hearth check` reports) */
+    bool ok;
     if (kind >= LIST_REAL_NAME)
-        return order_page(st, a, f, kind, desc, &x, &last, out, e);
-
-    bool ok = true;
-    q = sqlite_stmt(st, page_sql[kind][desc], e);
-    if (!q)
-        return false;
-    if (kind == LIST_ID)
-        sqlite3_bind_int64(q, 1, x.id);
+        ok = found == 2 ? after_page(st, a, f, kind, desc, &x, out, e)
+                        : order_page(st, a, f, kind, desc, &x, &last, out, e);
     else
-        sqlite3_bind_text(q, 1, x.s, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, f->viewer_id);
-    sqlite3_bind_int64(q, 3, f->limit);
-    int rc = SQLITE_DONE;
-    while (out->n < f->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
-        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
-    if (out->n < f->limit && rc != SQLITE_DONE) {
-        sqlite3_reset(q);
-        ok = sqlite_fail(st, e, "list page");
-    }
-    sqlite3_reset(q);
-    return ok;
+        ok = id_page(st, a, f, kind, desc, found == 2, &x, out, e);
+    return ok && list_plan_next_cursor(&en, f, kind, desc, out, e);
 }
 
 bool sqlite_user_list_seek(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
@@ -413,12 +456,14 @@ bool sqlite_user_list_seek(struct store *st, struct arena *a, const struct user_
                                                                   "FROM hides h WHERE h.user_id = $2 AND "           \
                                                                   "h.hidden_id = e." other                           \
                                                                   ")" EDGE_ORDER(other) " LIMIT $6",                 \
+            "SELECT created_us FROM " table " WHERE " owner " = $1 AND " other " = $2",                              \
     }
 
 struct edge_sql {
-    const char *walk;   /* the ($5)-th listed edge with created_us in [$3, $4), newest first */
-    const char *hidden; /* the viewer's hidden users in the list, newest edge first */
-    const char *page;   /* $6 users from the edge ($3 created_us, $4 other id) on */
+    const char *walk;    /* the ($5)-th listed edge with created_us in [$3, $4), newest first */
+    const char *hidden;  /* the viewer's hidden users in the list, newest edge first */
+    const char *page;    /* $6 users from the edge ($3 created_us, $4 other id) on */
+    const char *created; /* the created_us of the edge to $2 */
 };
 
 static const struct edge_sql edge_sql[] = {
@@ -531,14 +576,16 @@ static bool edge_page(struct store *st, struct arena *a, const struct graph_list
         }
     }
     out->count = total > nh ? total - nh : 0;
-    if (lq->limit <= 0 || lq->offset < 0 || lq->offset >= out->count) {
-        free(hidden);
-        return true;
-    }
-    /* as for the user list: seek offset + j, j the hidden users up to there */
-    int64_t j = 0;
     struct edge_key x;
-    for (;;) {
+    int cursor = list_edge_cursor(a, lq->cursor, (int)lq->kind, lq->user_id, lq->offset, &x.created, &x.other, e);
+    if (cursor < 0 || lq->limit <= 0 || lq->offset < 0 || lq->offset >= out->count) {
+        free(hidden);
+        return cursor >= 0;
+    }
+    if (cursor)
+        x.other--; /* the page starts after the cursor's edge: (created, other - 1) on */
+    /* as for the user list: seek offset + j, j the hidden users up to there */
+    for (int64_t j = 0; !cursor;) {
         int found = seek_edge(st, lq, lq->offset + j, &x, e);
         if (found <= 0) {
             free(hidden);
@@ -569,7 +616,21 @@ static bool edge_page(struct store *st, struct arena *a, const struct graph_list
     while (out->n < lq->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
         sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
     sqlite3_reset(q);
-    return out->n >= lq->limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
+    if (out->n < lq->limit && rc != SQLITE_DONE)
+        return sqlite_fail(st, e, "list page");
+    /* the next page's cursor: the last row's edge */
+    if (!lq->cursor || out->n < lq->limit || (int64_t)lq->offset + lq->limit >= out->count)
+        return true;
+    if (!(q = sqlite_stmt(st, edge_sql[lq->kind].created, e)))
+        return false;
+    sqlite3_bind_int64(q, 1, lq->user_id);
+    sqlite3_bind_int64(q, 2, out->items[out->n - 1].id);
+    int64_t created;
+    int found = sqlite_get_int(st, q, &created, e);
+    if (found > 0)
+        out->next_cursor = list_edge_cursor_text(a, (int)lq->kind, lq->user_id, (int64_t)lq->offset + lq->limit,
+                                                 created, out->items[out->n - 1].id);
+    return found >= 0;
 }
 
 bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
@@ -597,6 +658,7 @@ bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph
         *handled = true;
         out->n = 0;
         out->count = 0;
+        out->next_cursor = NULL;
         out->items = arena_alloc(a, sizeof *out->items * (size_t)(lq->limit > 0 ? lq->limit : 1));
         ok = edge_page(st, a, lq, out, e);
     }

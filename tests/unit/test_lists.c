@@ -39,6 +39,7 @@ struct fixture {
     PGconn *pgc;   /* the writer and the naive reference (PostgreSQL) */
     struct arena *arena;
     uint64_t rng;
+    int cursor_pages; /* pages read through a keyset cursor */
 };
 
 static uint64_t next(struct fixture *f)
@@ -368,9 +369,18 @@ static void compare_edge_pages(struct fixture *f, int pages)
         naive_edges(f, lq.kind, lq.user_id, lq.viewer_id, 1, 0, &expect_count, ids, &n);
         lq.offset = below(f, (int)expect_count + 3);
         naive_edges(f, lq.kind, lq.user_id, lq.viewer_id, lq.limit, lq.offset, &expect_count, ids, &n);
-        struct user_page page;
+        struct user_page page = {0};
+        lq.cursor = below(f, 2) ? "" : NULL; /* the keyset cursor asked for (long lists give one) */
         if (!store_graph_user_list(f->st, f->arena, &lq, &page, &e))
             fail_msg("edge list failed");
+        if (page.next_cursor) { /* the next page through it: the naive one at the next offset */
+            lq.cursor = page.next_cursor;
+            f->cursor_pages++;
+            lq.offset += lq.limit;
+            naive_edges(f, lq.kind, lq.user_id, lq.viewer_id, lq.limit, lq.offset, &expect_count, ids, &n);
+            if (!store_graph_user_list(f->st, f->arena, &lq, &page, &e))
+                fail_msg("edge list failed");
+        }
         if (page.count != expect_count || page.n != n)
             fail_msg("list %d of %lld viewer %lld offset %d limit %d: count %lld rows %d, expected %lld and %d",
                      lq.kind, (long long)lq.user_id, (long long)lq.viewer_id, lq.offset, lq.limit,
@@ -417,9 +427,19 @@ static void compare_pages(struct fixture *f, int pages)
         naive(f, order, uf.viewer_id, 1, 0, &expect_count, ids, &n);
         uf.offset = below(f, (int)expect_count + 3);
         naive(f, order, uf.viewer_id, uf.limit, uf.offset, &expect_count, ids, &n);
-        struct user_page page;
+        struct user_page page = {0};
+        uf.cursor = below(f, 2) ? "" : NULL; /* the keyset cursor asked for */
         if (!store_user_list(f->st, f->arena, &uf, &page, &e))
             fail_msg("list failed");
+        if (page.next_cursor) { /* the next page through it: the naive one at the next offset */
+            uf.cursor = page.next_cursor;
+            f->cursor_pages++;
+            uf.offset += uf.limit;
+            naive(f, order, uf.viewer_id, uf.limit, uf.offset, &expect_count, ids, &n);
+            if (!store_user_list(f->st, f->arena, &uf, &page, &e))
+                fail_msg("list failed");
+        } else if (uf.cursor && page.n == uf.limit && uf.offset + uf.limit < page.count)
+            fail_msg("ordering %d offset %d: a full page without a next cursor", o, uf.offset);
         assert_int_equal(page.count, expect_count);
         if (page.n != n)
             fail_msg("ordering %d viewer %lld offset %d limit %d: %d rows, expected %d", o, (long long)uf.viewer_id,
@@ -482,6 +502,7 @@ static void test_random_writes_and_pages(void **state)
     assert_true(kept(f, 5, GRAPH_LIST_FOLLOWERS));
     compare_pages(f, 200);
     compare_edge_pages(f, 200);
+    assert_true(f->cursor_pages > 200);
 }
 
 /* The text filters and the other filters of the composed list, against
