@@ -270,7 +270,7 @@ static void user_tag(int kind, bool desc, char tag[4]) { snprintf(tag, 4, "U%d%d
 
 int list_plan_page(const struct list_engine *en, const struct user_filter *f, int kind, bool desc, int64_t total,
                    const struct list_key *hidden, int64_t nh, struct user_page *out, struct list_key *first,
-                   struct list_key *last, struct err *e)
+                   struct err *e)
 {
     out->count = total - nh;
     out->n = 0;
@@ -292,11 +292,8 @@ int list_plan_page(const struct list_engine *en, const struct user_filter *f, in
     if (f->limit <= 0 || f->offset < 0 || f->offset >= out->count)
         return 0;
     struct list_seeker c = {en, kind, desc};
-    if (kind >= LIST_REAL_NAME) { /* seeks in the list's order, to the page's first and last users */
-        int64_t end = f->offset + f->limit <= out->count ? f->offset + f->limit - 1 : out->count - 1;
-        int found = list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, f->offset, first, e);
-        return found > 0 ? list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, end, last, e) : found;
-    }
+    if (kind >= LIST_REAL_NAME) /* the page's first user in the list's order */
+        return list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, f->offset, first, e);
     /* id and username: the position among the unhidden users in ascending order */
     return list_seek_unhidden(list_seek, &c, kind, false, hidden, nh, desc ? out->count - 1 - f->offset : f->offset,
                               first, e);

@@ -134,18 +134,17 @@ const char *list_cursor_encode(struct arena *a, const struct list_cursor *c);
 
 /* The start of a seeking page of f (kind and desc from list_plan), total
  * the visible users and hidden[0..nh) the viewer's hidden ones among them
- * in the list's order: sets out->count, out->n (0) and out->items (room
- * for f->limit, in en->a), then finds the page's bounds among the unhidden
- * users: for LIST_ID and LIST_USERNAME the user at the page's start in
- * ascending order (*first; the last of the page for a descending one),
- * for the others the page's first and last users (*first, *last) in the
- * list's order. With f->cursor (a list_cursor's text): a cursor of
- * another list is an error (the field `cursor` invalid, -1); one of this
- * list at f->offset returns 2 with *first its row: the page is the rows
- * after it. 1 found, 0 an empty page (nothing to read), -1 error. */
+ * in the list's order: sets out->count, out->n (0), out->next_cursor
+ * (NULL) and out->items (room for f->limit, in en->a), then finds where
+ * the page starts among the unhidden users: *first, the page's first user
+ * in the list's order (for LIST_ID and LIST_USERNAME descending: its last,
+ * the start in ascending order). With f->cursor (a list_cursor's text): a
+ * cursor of another list is an error (the field `cursor` invalid, -1); one
+ * of this list at f->offset returns 2 with *first its row: the page is the
+ * rows after it. 1 found, 0 an empty page (nothing to read), -1 error. */
 int list_plan_page(const struct list_engine *en, const struct user_filter *f, int kind, bool desc, int64_t total,
                    const struct list_key *hidden, int64_t nh, struct user_page *out, struct list_key *first,
-                   struct list_key *last, struct err *e);
+                   struct err *e);
 
 /* An edge list's cursor (text, NULL or "" none) for the page at offset
  * of the list `list` (enum graph_list_kind) of owner: 1 when it continues

@@ -254,29 +254,36 @@ static void read_users(struct arena *a, const PGresult *r, int limit, struct use
  * $1, id $2) to its last ($3, $4), $5 the viewer, in three index ranges:
  * the first key's ids from $2, the keys strictly between (at most the
  * page and the viewer's hidden users), the last key's ids up to $4. */
-#define ORDER_PAGE(col, key_then, asc, desc)                                                                         \
-    {                                                                                                                \
-        "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND id <= "  \
-        "$4 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",                             \
-            "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " asc " $1 AND " col       \
-            " " desc " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " key_then,        \
-            "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " asc " $1 AND id NOT IN " \
-            "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " key_then " LIMIT $3",                       \
+/* The statements of the (key, id) orderings' pages (order_from); $1 a
+ * key, $5 or $2 the viewer. */
+#define ORDER_PAGE(col, key_text, dir, beyond, before)                                                                 \
+    {                                                                                                                  \
+        "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND id <= $4 " \
+        "AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",                                  \
+            "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND " col      \
+            " " before " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " col dir ", id",  \
+            "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " beyond                     \
+            " $1 AND id NOT IN "                                                                                       \
+            "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir ", id LIMIT $3",                      \
+            "SELECT " key_text " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND id NOT IN "       \
+            "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir " LIMIT 1 OFFSET $3",                 \
     }
 
 struct order_page_sql {
-    const char *same_key; /* $1 = $3: the ids [$2, $4] of one key */
+    const char *same_key; /* the ids [$2, $4] of the key $1 (= $3) */
     const char *between;  /* the keys strictly between $1 and $3 */
-    const char *after;    /* the keys beyond $1 ($2 the viewer, $3 rows) */
+    const char *after;    /* the first $3 users of the keys beyond $1 */
+    const char *bound;    /* the key (text) of the ($3 + 1)-th user of the keys beyond $1 (index order, no sort) */
 };
 
+#define ORDER_PAGES(col, key_text)                                                            \
+    {                                                                                         \
+        ORDER_PAGE(col, key_text, "", ">", "<"), ORDER_PAGE(col, key_text, " DESC", "<", ">") \
+    }
 static const struct order_page_sql order_page_sql[LIST_KINDS][2] = {
-    [LIST_REAL_NAME] = {ORDER_PAGE("real_name_fold", "real_name_fold, id", ">", "<"),
-                        ORDER_PAGE("real_name_fold", "real_name_fold DESC, id", "<", ">")},
-    [LIST_LOCATION] = {ORDER_PAGE("location_fold", "location_fold, id", ">", "<"),
-                       ORDER_PAGE("location_fold", "location_fold DESC, id", "<", ">")},
-    [LIST_JOINED] = {ORDER_PAGE("date_joined_us", "date_joined_us, id", ">", "<"),
-                     ORDER_PAGE("date_joined_us", "date_joined_us DESC, id", "<", ">")},
+    [LIST_REAL_NAME] = ORDER_PAGES("real_name_fold", "real_name_fold"),
+    [LIST_LOCATION] = ORDER_PAGES("location_fold", "location_fold"),
+    [LIST_JOINED] = ORDER_PAGES("date_joined_us", "lpad(to_hex(date_joined_us), 16, '0')"),
 };
 
 /* Appends the rows of one part of an ordering's page to out. */
@@ -293,32 +300,37 @@ static bool order_part(struct store *st, struct arena *a, const char *sql, int k
     return true;
 }
 
-static bool order_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
-                       const struct list_key *first, const struct list_key *last, struct user_page *out, struct err *e)
+/* The page of an ordering from its user x (after: from the one after x):
+ * x's key's ids from x; then, when the page goes on, the key of its last
+ * user (the bound: read off the key's index, without a sort) and the keys
+ * between and the bound's ids; with fewer users left than the page needs,
+ * every key beyond x's. The bound keeps a descending read (ORDER BY key
+ * DESC, id) from sorting a long run of ties beyond the page. */
+static bool order_from(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
+                       const struct list_key *x, bool after, struct user_page *out, struct err *e)
 {
     const struct order_page_sql *sql = &order_page_sql[kind][desc];
-    if (!strcmp(first->s, last->s))
-        return order_part(st, a, sql->same_key, kind, first, last, f->viewer_id, f->limit, out, e);
-    struct list_key first_end = {INT64_MAX, first->s}, last_start = {INT64_MIN, last->s};
-    return order_part(st, a, sql->same_key, kind, first, &first_end, f->viewer_id, f->limit, out, e) &&
-           order_part(st, a, sql->between, kind, first, last, f->viewer_id, f->limit, out, e) &&
-           order_part(st, a, sql->same_key, kind, &last_start, last, f->viewer_id, f->limit, out, e);
-}
-
-/* The page after a cursor's row x: x's key's ids after x, then the keys
- * beyond. */
-static bool after_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
-                       const struct list_key *x, struct user_page *out, struct err *e)
-{
-    const struct order_page_sql *sql = &order_page_sql[kind][desc];
-    struct list_key from = {x->id + 1, x->s}, to = {INT64_MAX, x->s};
-    if (x->id == INT64_MAX || !order_part(st, a, sql->same_key, kind, &from, &to, f->viewer_id, f->limit, out, e))
-        return x->id == INT64_MAX;
+    struct list_key from = {after ? x->id + 1 : x->id, x->s}, end = {INT64_MAX, x->s};
+    if (!(after && x->id == INT64_MAX) &&
+        !order_part(st, a, sql->same_key, kind, &from, &end, f->viewer_id, f->limit, out, e))
+        return false;
     if (out->n >= f->limit)
         return true;
-    int64_t rows = f->limit - out->n;
-    PGresult *r = kind == LIST_JOINED ? pg_run(st, e, sql->after, "iii", list_joined_us(x->s), f->viewer_id, rows)
-                                      : pg_run(st, e, sql->after, "sii", x->s, f->viewer_id, rows);
+    int64_t left = f->limit - out->n;
+    const char *bound = NULL;
+    int found =
+        kind == LIST_JOINED
+            ? pg_row(st, a, read_text, &bound, e, sql->bound, "iii", list_joined_us(x->s), f->viewer_id, left - 1)
+            : pg_row(st, a, read_text, &bound, e, sql->bound, "sii", x->s, f->viewer_id, left - 1);
+    if (found < 0)
+        return false;
+    if (found > 0) {
+        struct list_key last = {INT64_MAX, bound}, start = {INT64_MIN, bound};
+        return order_part(st, a, sql->between, kind, x, &last, f->viewer_id, f->limit, out, e) &&
+               order_part(st, a, sql->same_key, kind, &start, &last, f->viewer_id, f->limit, out, e);
+    }
+    PGresult *r = kind == LIST_JOINED ? pg_run(st, e, sql->after, "iii", list_joined_us(x->s), f->viewer_id, left)
+                                      : pg_run(st, e, sql->after, "sii", x->s, f->viewer_id, left);
     if (!r)
         return false;
     read_users(a, r, f->limit, out);
@@ -359,15 +371,14 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
                              .get_text = engine_get_text,
                              .seek_id = seek_id,
                              .seek_username = seek_username};
-    struct list_key x, last;
-    int found = list_plan_page(&en, f, kind, desc, total, hidden, nh, out, &x, &last, e);
+    struct list_key x;
+    int found = list_plan_page(&en, f, kind, desc, total, hidden, nh, out, &x, e);
     free(hidden);
     if (found <= 0)
         return found == 0; /* 0: an empty page (or counts behind the rows, which `hearth check` reports) */
     bool ok = true;
     if (kind >= LIST_REAL_NAME)
-        ok = found == 2 ? after_page(st, a, f, kind, desc, &x, out, e)
-                        : order_page(st, a, f, kind, desc, &x, &last, out, e);
+        ok = order_from(st, a, f, kind, desc, &x, found == 2, out, e);
     else {
         PGresult *r =
             kind == LIST_ID
