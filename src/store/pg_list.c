@@ -250,10 +250,6 @@ static void read_users(struct arena *a, const PGresult *r, int limit, struct use
         pg_user_from_row(a, r, i, 0, &out->items[out->n++]);
 }
 
-/* The pages of the (key, id) orderings, from the page's first user (key
- * $1, id $2) to its last ($3, $4), $5 the viewer, in three index ranges:
- * the first key's ids from $2, the keys strictly between (at most the
- * page and the viewer's hidden users), the last key's ids up to $4. */
 /* The statements of the (key, id) orderings' pages (order_from); $1 a
  * key, $5 or $2 the viewer. */
 #define ORDER_PAGE(col, key_text, dir, beyond, before)                                                                 \

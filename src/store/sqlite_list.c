@@ -21,6 +21,13 @@
  * longer changes (j only grows and stays below the answer's, so this
  * ends, usually after one or two seeks).
  *
+ * The orderings real_name, location and date_joined seek the page's first
+ * user only; the page then reads up to the key of its last user, read off
+ * the key's index (order_from). A page asked for with a keyset cursor
+ * (list_plan.h) of its list at its offset starts right after the cursor's
+ * row, without seeking; with the cursor asked for, the page also gives the
+ * next page's.
+ *
  * Followers, followings and connections: the same per owner and list,
  * ranges of created_us (newest first), for lists that reached 1000 edges
  * (list_edge_counts); shorter lists keep the plain walk (sqlite_graph.c).
@@ -273,11 +280,6 @@ static const char *const page_sql[2][2][2] = {
      {PAGE_SQL("username_fold", "<=", " DESC"), PAGE_SQL("username_fold", "<", " DESC")}},
 };
 
-/* The pages of the (key, id) orderings, from the page's first user (key
- * $1, id $2) to its last ($3, $4), $5 the viewer, in three index ranges:
- * the first key's ids from $2, the keys strictly between (at most the
- * page and the viewer's hidden users), the last key's ids up to $4; and
- * after a cursor's key ($1, $2 the viewer, $3 rows), the keys beyond it. */
 /* The statements of the (key, id) orderings' pages (order_from); $1 a
  * key, $5 or $2 the viewer. */
 #define ORDER_PAGE(col, key_text, dir, beyond, before)                                                                \
