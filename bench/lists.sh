@@ -113,6 +113,7 @@ both "GET /user/?ordering=-id&offset=random" "$tok" GET "/api/v2/user/?limit=20&
 both "GET /user/?ordering=real_name&offset=random" "$tok" GET "/api/v2/user/?limit=20&ordering=real_name&offset={r}" 0 "$span"
 both "GET /user/?ordering=-location&offset=random" "$tok" GET "/api/v2/user/?limit=20&ordering=-location&offset={r}" 0 "$span"
 both "GET /user/?ordering=-date_joined&offset=random" "$tok" GET "/api/v2/user/?limit=20&ordering=-date_joined&offset={r}" 0 "$span"
+both "GET /user/?ordering=date_joined&offset=random" "$tok" GET "/api/v2/user/?limit=20&ordering=date_joined&offset={r}" 0 "$span"
 both "GET /user/{hub}/followers/?offset=random" "$tok" GET "/api/v2/user/$hub/followers/?limit=20&offset={r}" 0 "$((hubn > 20 ? hubn - 20 : 1))"
 both "POST /user/{id}/follow/ (toggle)" "$tok" POST "/api/v2/user/{r}/follow/" 1 "$maxid"
 both "POST /sso/signup/" "$admintok" POST "/api/v2/sso/signup/" 0 0 '{"username": "b{n}"}'

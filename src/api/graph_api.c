@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "api/list_cursor_api.h"
 #include "api/user_json.h"
 #include "core/clock.h"
 #include "core/text.h"
@@ -39,9 +40,11 @@ static bool list_users(struct request *req, struct response *resp, struct err *e
     struct graph_list_query q = {.kind = kind, .user_id = owner, .viewer_id = req->who.user_id};
     q.mutual = kind != GRAPH_LIST_HIDDEN && query_mutual(req);
     http_pagination(req, GRAPH_PAGE_DEFAULT, GRAPH_PAGE_MAX, &q.limit, &q.offset);
-    struct user_page page;
-    if (!graph_user_list(req->store, req->arena, &q, &page, e))
+    struct user_page page = {0};
+    if (!list_cursor_param(req, (int)kind, owner, &q.cursor, e) ||
+        !graph_user_list(req->store, req->arena, &q, &page, e))
         return false;
+    list_cursor_next(req, q.cursor, page.next_cursor);
     struct user_view v;
     user_view_init(req, &v);
     user_page_respond(req, resp, &v, page.items, page.n, page.count, q.limit, q.offset);

@@ -106,6 +106,9 @@ static const struct {
 } openapi_fields[] = {
     {"limit", "integer", NULL, "Number of results to return per page (default 20, at most 100)."},
     {"offset", "integer", NULL, "The initial index from which to return the results."},
+    {"cursor", "string", NULL,
+     "Keyset cursor (an extension): empty to opt in; then `next` carries the cursor that continues after the "
+     "page's last row. Invalid or another list's: 400."},
     {"search", "string", NULL, "A search term."},
     {"ordering", "string", NULL, "Comma-separated fields, '-' for descending (e.g. -date_joined)."},
     {"username", "string", NULL, "Filter or value: the username."},

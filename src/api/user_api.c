@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/list_cursor_api.h"
 #include "api/user_json.h"
 #include "core/json_write.h"
 #include "core/text.h"
@@ -42,9 +43,11 @@ static bool read_filter(struct request *req, struct user_filter *f, struct err *
 bool user_api_list(struct request *req, struct response *resp, struct err *e)
 {
     struct user_filter f;
-    struct user_page page;
-    if (!read_filter(req, &f, e) || !user_list(req->store, req->arena, &f, &page, e))
+    struct user_page page = {0};
+    if (!read_filter(req, &f, e) || !list_cursor_param(req, -1, 0, &f.cursor, e) ||
+        !user_list(req->store, req->arena, &f, &page, e))
         return false;
+    list_cursor_next(req, f.cursor, page.next_cursor);
     struct user_view v;
     user_view_init(req, &v);
     user_page_respond(req, resp, &v, page.items, page.n, page.count, f.limit, f.offset);

@@ -59,12 +59,14 @@ struct user_filter {
     int64_t viewer_id;  /* excludes users hidden by the viewer, 0 = none */
     int64_t exclude_id; /* autocomplete's `exclude`, 0 = none */
     int limit, offset;
+    const char *cursor; /* the keyset cursor (store/list_plan.h) the client passed, NULL = none */
 };
 
 struct user_page {
     int64_t count;
     struct user *items;
     int n;
+    const char *next_cursor; /* with a cursor asked for: the next page's, when there is one */
 };
 
 #endif

@@ -21,6 +21,7 @@
 #include "store/list_plan.h"
 
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,24 +173,17 @@ static const struct prefix_level joined_levels[] = {{1, 5}, {2, 7}, {3, 9}};
 enum { LEVEL_TOP, LEVEL_RANGE, LEVEL_FROM, LEVEL_BLOCKS, LEVEL_KEYS_RANGE, LEVEL_KEYS_FROM, LEVEL_SQLS };
 
 #define LEVEL_SELECT "SELECT prefix, n, block FROM list_order_counts WHERE kind = $1 AND level = $2 "
-static const char *const level_sql[2][LEVEL_SQLS] = {
-    {
-        [LEVEL_TOP] = LEVEL_SELECT "ORDER BY prefix",
-        [LEVEL_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix",
-        [LEVEL_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix",
-        [LEVEL_BLOCKS] = LEVEL_SELECT "AND prefix = $3 AND block >= $4 AND block < $5 ORDER BY block",
-        [LEVEL_KEYS_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix, block",
-        [LEVEL_KEYS_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix, block",
-    },
-    {
-        [LEVEL_TOP] = LEVEL_SELECT "ORDER BY prefix DESC",
-        [LEVEL_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix DESC",
-        [LEVEL_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix DESC",
-        [LEVEL_BLOCKS] = LEVEL_SELECT "AND prefix = $3 AND block >= $4 AND block < $5 ORDER BY block",
-        [LEVEL_KEYS_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix DESC, block",
-        [LEVEL_KEYS_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix DESC, block",
-    },
-};
+/* one direction's statements: dir "" or " DESC" */
+#define LEVEL_SQL(dir)                                                                                      \
+    {                                                                                                       \
+        [LEVEL_TOP] = LEVEL_SELECT "ORDER BY prefix" dir,                                                   \
+        [LEVEL_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix" dir,                \
+        [LEVEL_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix" dir,                                 \
+        [LEVEL_BLOCKS] = LEVEL_SELECT "AND prefix = $3 AND block >= $4 AND block < $5 ORDER BY block",      \
+        [LEVEL_KEYS_RANGE] = LEVEL_SELECT "AND prefix >= $3 AND prefix < $4 ORDER BY prefix" dir ", block", \
+        [LEVEL_KEYS_FROM] = LEVEL_SELECT "AND prefix >= $3 ORDER BY prefix" dir ", block",                  \
+    }
+static const char *const level_sql[2][LEVEL_SQLS] = {LEVEL_SQL(""), LEVEL_SQL(" DESC")};
 
 /* the id of the k-th visible user by id among those with one key ($1; an
  * integer for LIST_JOINED) and id in [$2, $3): per kind (the location's
@@ -269,4 +263,169 @@ int list_seek(void *seeker, int64_t k, struct list_key *out, struct err *e)
     if (s->kind == LIST_USERNAME)
         return s->en->seek_username(s->en->ctx, s->en->a, k, &out->s, e);
     return order_seek(s->en, s->kind, s->desc, k, out, e);
+}
+
+/* The cursor's tag of the user list ordered by kind, desc. */
+static void user_tag(int kind, bool desc, char tag[4]) { snprintf(tag, 4, "U%d%d", kind, desc ? 1 : 0); }
+
+int list_plan_page(const struct list_engine *en, const struct user_filter *f, int kind, bool desc, int64_t total,
+                   const struct list_key *hidden, int64_t nh, struct user_page *out, struct list_key *first,
+                   struct err *e)
+{
+    out->count = total - nh;
+    out->n = 0;
+    out->items = arena_alloc(en->a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
+    out->next_cursor = NULL;
+    if (f->cursor && *f->cursor) {
+        struct list_cursor c;
+        char tag[4];
+        user_tag(kind, desc, tag);
+        if (!list_cursor_decode(en->a, f->cursor, &c) || strcmp(c.tag, tag) || c.owner) {
+            err_field(e, "cursor", "invalid", LIST_CURSOR_INVALID);
+            return -1;
+        }
+        if (c.offset == f->offset && f->limit > 0 && f->offset < out->count) {
+            *first = c.key;
+            return 2;
+        }
+    }
+    if (f->limit <= 0 || f->offset < 0 || f->offset >= out->count)
+        return 0;
+    struct list_seeker c = {en, kind, desc};
+    if (kind >= LIST_REAL_NAME) /* the page's first user in the list's order */
+        return list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, f->offset, first, e);
+    /* id and username: the position among the unhidden users in ascending order */
+    return list_seek_unhidden(list_seek, &c, kind, false, hidden, nh, desc ? out->count - 1 - f->offset : f->offset,
+                              first, e);
+}
+
+/* the key of one user ($1) per ordering (the location's per engine) */
+static const char *const key_sql[LIST_KINDS] = {
+    [LIST_USERNAME] = "SELECT username_fold FROM users WHERE id = $1",
+    [LIST_REAL_NAME] = "SELECT real_name_fold FROM users WHERE id = $1",
+    [LIST_LOCATION] = "SELECT fold(location) FROM users WHERE id = $1",
+    [LIST_JOINED] = "SELECT date_joined_us FROM users WHERE id = $1",
+};
+
+bool list_plan_next_cursor(const struct list_engine *en, const struct user_filter *f, int kind, bool desc,
+                           struct user_page *out, struct err *e)
+{
+    out->next_cursor = NULL;
+    if (!f->cursor || out->n < f->limit || out->n == 0 || (int64_t)f->offset + f->limit >= out->count)
+        return true;
+    struct list_cursor c = {.offset = (int64_t)f->offset + f->limit, .key.id = out->items[out->n - 1].id};
+    user_tag(kind, desc, c.tag);
+    char joined[LIST_JOINED_KEY];
+    struct list_arg id = {.i = c.key.id};
+    int found = 1;
+    if (kind == LIST_JOINED) {
+        int64_t us = 0;
+        found = en->get_int(en->ctx, key_sql[kind], &id, 1, &us, e);
+        list_joined_key(us, joined);
+        c.key.s = joined;
+    } else if (kind != LIST_ID)
+        found =
+            en->get_text(en->ctx, en->a,
+                         kind == LIST_LOCATION && en->location_column ? "SELECT location_fold FROM users WHERE id = $1"
+                                                                      : key_sql[kind],
+                         &id, 1, &c.key.s, e);
+    if (found < 0)
+        return false;
+    if (found > 0)
+        out->next_cursor = list_cursor_encode(en->a, &c);
+    return true;
+}
+
+/* The record under the base64url: "tag.owner.offset.num.id.key". */
+const char *list_cursor_encode(struct arena *a, const struct list_cursor *c)
+{
+    const char *key = c->key.s ? c->key.s : "";
+    size_t cap = strlen(key) + 128;
+    char *raw = arena_alloc(a, cap);
+    int len = snprintf(raw, cap, "%s.%" PRId64 ".%" PRId64 ".%" PRId64 ".%" PRId64 ".%s", c->tag, c->owner, c->offset,
+                       c->num, c->key.id, key);
+    if (len < 0 || (size_t)len >= cap)
+        return NULL;
+    size_t out_len = sodium_base64_ENCODED_LEN((size_t)len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    if (out_len > LIST_CURSOR_MAX + 1)
+        return NULL; /* a key longer than any the lists have */
+    char *out = arena_alloc(a, out_len);
+    return sodium_bin2base64(out, out_len, (const unsigned char *)raw, (size_t)len,
+                             sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+/* One decimal integer field of a record, ending at `.`. */
+static bool cursor_int(const char **p, int64_t *out)
+{
+    const char *s = *p;
+    const char *dot = strchr(s, '.');
+    if (!dot || dot == s || dot - s > 20)
+        return false;
+    char *end;
+    long long v = strtoll(s, &end, 10);
+    if (end != dot || (s[0] != '-' && (s[0] < '0' || s[0] > '9')))
+        return false;
+    *out = v;
+    *p = dot + 1;
+    return true;
+}
+
+bool list_cursor_decode(struct arena *a, const char *text, struct list_cursor *out)
+{
+    memset(out, 0, sizeof *out);
+    size_t len = strlen(text);
+    if (len == 0 || len > LIST_CURSOR_MAX)
+        return false;
+    unsigned char *raw = arena_alloc(a, len + 1);
+    size_t n = 0;
+    if (sodium_base642bin(raw, len, text, len, NULL, &n, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+        return false;
+    raw[n] = '\0';
+    if (!text_valid_utf8((const char *)raw, n))
+        return false;
+    const char *p = (const char *)raw, *dot = strchr(p, '.');
+    if (!dot || dot - p < 2 || dot - p > 3)
+        return false;
+    memcpy(out->tag, p, (size_t)(dot - p));
+    p = dot + 1;
+    bool user = out->tag[0] == 'U' && dot - (const char *)raw == 3 && out->tag[1] >= '0' &&
+                out->tag[1] < '0' + LIST_KINDS && (out->tag[2] == '0' || out->tag[2] == '1');
+    bool edge = out->tag[0] == 'E' && dot - (const char *)raw == 2 && out->tag[1] >= '0' && out->tag[1] <= '2';
+    if (!(user || edge) || !cursor_int(&p, &out->owner) || !cursor_int(&p, &out->offset) ||
+        !cursor_int(&p, &out->num) || !cursor_int(&p, &out->key.id) || out->offset < 0 || out->owner < 0)
+        return false;
+    out->key.s = p; /* the rest, valid UTF-8 */
+    if (user && out->tag[1] == '0' + LIST_JOINED) {
+        if (strlen(p) != LIST_JOINED_KEY - 1)
+            return false;
+        for (const char *h = p; *h; h++)
+            if (!((*h >= '0' && *h <= '9') || (*h >= 'a' && *h <= 'f')))
+                return false;
+    }
+    return true;
+}
+
+int list_edge_cursor(struct arena *a, const char *text, int list, int64_t owner, int64_t offset, int64_t *created,
+                     int64_t *other, struct err *e)
+{
+    if (!text || !*text)
+        return 0;
+    struct list_cursor c;
+    if (!list_cursor_decode(a, text, &c) || c.tag[0] != 'E' || c.tag[1] != '0' + list || c.owner != owner) {
+        err_field(e, "cursor", "invalid", LIST_CURSOR_INVALID);
+        return -1;
+    }
+    if (c.offset != offset)
+        return 0;
+    *created = c.num;
+    *other = c.key.id;
+    return 1;
+}
+
+const char *list_edge_cursor_text(struct arena *a, int list, int64_t owner, int64_t offset, int64_t created,
+                                  int64_t other)
+{
+    struct list_cursor c = {.owner = owner, .offset = offset, .num = created, .key.id = other};
+    snprintf(c.tag, sizeof c.tag, "E%d", list);
+    return list_cursor_encode(a, &c);
 }

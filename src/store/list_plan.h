@@ -82,6 +82,9 @@ struct list_engine {
                 const char **prefix, int64_t *block, struct err *e);
     /* The first column of the first row: lookup. */
     int (*get_int)(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out, struct err *e);
+    /* The first column of the first row as text (in a): lookup. */
+    int (*get_text)(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs,
+                    const char **out, struct err *e);
     /* Through list_counts: the id of the k-th (from 0) visible user by id,
      * the username_fold (in a) of the k-th by username. Return lookup. */
     int (*seek_id)(void *ctx, int64_t k, int64_t *out, struct err *e);
@@ -99,5 +102,66 @@ struct list_seeker {
  * user of the ordering, hidden users included: its id (LIST_ID), its
  * username_fold (LIST_USERNAME) or its key (text in en->a) and id. */
 int list_seek(void *seeker, int64_t k, struct list_key *out, struct err *e);
+
+/* ---- the keyset cursor ----
+ *
+ * A cursor names the last row of a page: the list it belongs to (`tag`:
+ * "U" with the ordering's kind and direction, or "E" with the edge list
+ * and its owner), the offset of the page after it, and the row's key (the
+ * user list's key and id; an edge's created_us and other user). Its text
+ * is that record in base64url, opaque to clients. A page asked for with
+ * a cursor of its list whose offset is the page's starts right after the
+ * cursor's row, without seeking through the counts: the same rows as the
+ * offset while nothing was written, and no row skipped or repeated when
+ * rows before it came or went. */
+enum { LIST_CURSOR_MAX = 1500 }; /* characters of a cursor's text */
+
+struct list_cursor {
+    char tag[4];    /* "U" kind desc (e.g. "U21"), "E" list ("E0") */
+    int64_t owner;  /* an edge list's owner, 0 for the user list */
+    int64_t offset; /* the page's offset the cursor continues to */
+    int64_t num;    /* an edge's created_us */
+    struct list_key key;
+};
+
+/* Reads a cursor's text (into a): false when it is not one of ours. */
+bool list_cursor_decode(struct arena *a, const char *text, struct list_cursor *out);
+
+/* The text of c (in a), NULL on allocation failure. */
+const char *list_cursor_encode(struct arena *a, const struct list_cursor *c);
+
+#define LIST_CURSOR_INVALID "Invalid cursor: pass the one a page of this list gave, or none."
+
+/* The start of a seeking page of f (kind and desc from list_plan), total
+ * the visible users and hidden[0..nh) the viewer's hidden ones among them
+ * in the list's order: sets out->count, out->n (0), out->next_cursor
+ * (NULL) and out->items (room for f->limit, in en->a), then finds where
+ * the page starts among the unhidden users: *first, the page's first user
+ * in the list's order (for LIST_ID and LIST_USERNAME descending: its last,
+ * the start in ascending order). With f->cursor (a list_cursor's text): a
+ * cursor of another list is an error (the field `cursor` invalid, -1); one
+ * of this list at f->offset returns 2 with *first its row: the page is the
+ * rows after it. 1 found, 0 an empty page (nothing to read), -1 error. */
+int list_plan_page(const struct list_engine *en, const struct user_filter *f, int kind, bool desc, int64_t total,
+                   const struct list_key *hidden, int64_t nh, struct user_page *out, struct list_key *first,
+                   struct err *e);
+
+/* An edge list's cursor (text, NULL or "" none) for the page at offset
+ * of the list `list` (enum graph_list_kind) of owner: 1 when it continues
+ * there (its edge: *created, *other), 0 when there is none or it is for
+ * another offset, -1 when it is not one of this list's (the field
+ * `cursor` invalid). */
+int list_edge_cursor(struct arena *a, const char *text, int list, int64_t owner, int64_t offset, int64_t *created,
+                     int64_t *other, struct err *e);
+
+/* The cursor (in a) of the edge (created, other) for the page at offset. */
+const char *list_edge_cursor_text(struct arena *a, int list, int64_t owner, int64_t offset, int64_t created,
+                                  int64_t other);
+
+/* out->next_cursor after a page of f read (f->cursor set): the cursor of
+ * its last row for the next page, when the page is full and the list goes
+ * on; NULL otherwise. Returns bool. */
+bool list_plan_next_cursor(const struct list_engine *en, const struct user_filter *f, int kind, bool desc,
+                           struct user_page *out, struct err *e);
 
 #endif

@@ -160,6 +160,21 @@ static int engine_pick(void *ctx, struct arena *a, const char *sql, const struct
     return row >= 0;
 }
 
+static int engine_get_text(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs,
+                           const char **out, struct err *e)
+{
+    struct sql_query b = {0};
+    query_args(&b, args, nargs);
+    PGresult *r = pg_query(ctx, sql, &b, e);
+    if (!r)
+        return -1;
+    int found = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0);
+    if (found)
+        *out = pg_col_text(a, r, 0, 0);
+    PQclear(r);
+    return found;
+}
+
 static int engine_get_int(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out,
                           struct err *e)
 {
@@ -235,30 +250,36 @@ static void read_users(struct arena *a, const PGresult *r, int limit, struct use
         pg_user_from_row(a, r, i, 0, &out->items[out->n++]);
 }
 
-/* The pages of the (key, id) orderings, from the page's first user (key
- * $1, id $2) to its last ($3, $4), $5 the viewer, in three index ranges:
- * the first key's ids from $2, the keys strictly between (at most the
- * page and the viewer's hidden users), the last key's ids up to $4. */
-#define ORDER_PAGE(col, key_then, asc, desc)                                                                        \
-    {                                                                                                               \
-        "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND id <= " \
-        "$4 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",                            \
-            "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " asc " $1 AND " col      \
-            " " desc " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " key_then,       \
+/* The statements of the (key, id) orderings' pages (order_from); $1 a
+ * key, $5 or $2 the viewer. */
+#define ORDER_PAGE(col, key_text, dir, beyond, before)                                                                 \
+    {                                                                                                                  \
+        "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND id <= $4 " \
+        "AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",                                  \
+            "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND " col      \
+            " " before " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " col dir ", id",  \
+            "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " beyond                     \
+            " $1 AND id NOT IN "                                                                                       \
+            "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir ", id LIMIT $3",                      \
+            "SELECT " key_text " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND id NOT IN "       \
+            "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir " LIMIT 1 OFFSET $3",                 \
     }
 
 struct order_page_sql {
-    const char *same_key; /* $1 = $3: the ids [$2, $4] of one key */
+    const char *same_key; /* the ids [$2, $4] of the key $1 (= $3) */
     const char *between;  /* the keys strictly between $1 and $3 */
+    const char *after;    /* the first $3 users of the keys beyond $1 */
+    const char *bound;    /* the key (text) of the ($3 + 1)-th user of the keys beyond $1 (index order, no sort) */
 };
 
+#define ORDER_PAGES(col, key_text)                                                            \
+    {                                                                                         \
+        ORDER_PAGE(col, key_text, "", ">", "<"), ORDER_PAGE(col, key_text, " DESC", "<", ">") \
+    }
 static const struct order_page_sql order_page_sql[LIST_KINDS][2] = {
-    [LIST_REAL_NAME] = {ORDER_PAGE("real_name_fold", "real_name_fold, id", ">", "<"),
-                        ORDER_PAGE("real_name_fold", "real_name_fold DESC, id", "<", ">")},
-    [LIST_LOCATION] = {ORDER_PAGE("location_fold", "location_fold, id", ">", "<"),
-                       ORDER_PAGE("location_fold", "location_fold DESC, id", "<", ">")},
-    [LIST_JOINED] = {ORDER_PAGE("date_joined_us", "date_joined_us, id", ">", "<"),
-                     ORDER_PAGE("date_joined_us", "date_joined_us DESC, id", "<", ">")},
+    [LIST_REAL_NAME] = ORDER_PAGES("real_name_fold", "real_name_fold"),
+    [LIST_LOCATION] = ORDER_PAGES("location_fold", "location_fold"),
+    [LIST_JOINED] = ORDER_PAGES("date_joined_us", "lpad(to_hex(date_joined_us), 16, '0')"),
 };
 
 /* Appends the rows of one part of an ordering's page to out. */
@@ -275,17 +296,57 @@ static bool order_part(struct store *st, struct arena *a, const char *sql, int k
     return true;
 }
 
-static bool order_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
-                       const struct list_key *first, const struct list_key *last, struct user_page *out, struct err *e)
+/* The page of an ordering from its user x (after: from the one after x):
+ * x's key's ids from x; then, when the page goes on, the key of its last
+ * user (the bound: read off the key's index, without a sort) and the keys
+ * between and the bound's ids; with fewer users left than the page needs,
+ * every key beyond x's. The bound keeps a descending read (ORDER BY key
+ * DESC, id) from sorting a long run of ties beyond the page. */
+static bool order_from(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
+                       const struct list_key *x, bool after, struct user_page *out, struct err *e)
 {
     const struct order_page_sql *sql = &order_page_sql[kind][desc];
-    if (!strcmp(first->s, last->s))
-        return order_part(st, a, sql->same_key, kind, first, last, f->viewer_id, f->limit, out, e);
-    struct list_key first_end = {INT64_MAX, first->s}, last_start = {INT64_MIN, last->s};
-    return order_part(st, a, sql->same_key, kind, first, &first_end, f->viewer_id, f->limit, out, e) &&
-           order_part(st, a, sql->between, kind, first, last, f->viewer_id, f->limit, out, e) &&
-           order_part(st, a, sql->same_key, kind, &last_start, last, f->viewer_id, f->limit, out, e);
+    struct list_key from = {after ? x->id + 1 : x->id, x->s}, end = {INT64_MAX, x->s};
+    if (!(after && x->id == INT64_MAX) &&
+        !order_part(st, a, sql->same_key, kind, &from, &end, f->viewer_id, f->limit, out, e))
+        return false;
+    if (out->n >= f->limit)
+        return true;
+    int64_t left = f->limit - out->n;
+    const char *bound = NULL;
+    int found =
+        kind == LIST_JOINED
+            ? pg_row(st, a, read_text, &bound, e, sql->bound, "iii", list_joined_us(x->s), f->viewer_id, left - 1)
+            : pg_row(st, a, read_text, &bound, e, sql->bound, "sii", x->s, f->viewer_id, left - 1);
+    if (found < 0)
+        return false;
+    if (found > 0) {
+        struct list_key last = {INT64_MAX, bound}, start = {INT64_MIN, bound};
+        return order_part(st, a, sql->between, kind, x, &last, f->viewer_id, f->limit, out, e) &&
+               order_part(st, a, sql->same_key, kind, &start, &last, f->viewer_id, f->limit, out, e);
+    }
+    PGresult *r = kind == LIST_JOINED ? pg_run(st, e, sql->after, "iii", list_joined_us(x->s), f->viewer_id, left)
+                                      : pg_run(st, e, sql->after, "sii", x->s, f->viewer_id, left);
+    if (!r)
+        return false;
+    read_users(a, r, f->limit, out);
+    PQclear(r);
+    return true;
 }
+
+/* The pages by id and username from $1 (op ">=" or "<="; after it: ">"
+ * or "<"), $2 the viewer, $3 rows. */
+#define PAGE_SQL(col, op, dir)                                                                                      \
+    "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " op " $1 AND id NOT IN (SELECT " \
+    "hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir " LIMIT $3"
+#define USERNAME_KEY "username_fold COLLATE \"C\""
+static const char *const page_sql[2][2][2] = {
+    /* [kind][desc][after] */
+    {{PAGE_SQL("id", ">=", ""), PAGE_SQL("id", ">", "")},
+     {PAGE_SQL("id", "<=", " DESC"), PAGE_SQL("id", "<", " DESC")}},
+    {{PAGE_SQL(USERNAME_KEY, ">=", ""), PAGE_SQL(USERNAME_KEY, ">", "")},
+     {PAGE_SQL(USERNAME_KEY, "<=", " DESC"), PAGE_SQL(USERNAME_KEY, "<", " DESC")}},
+};
 
 static bool list_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
                       struct user_page *out, struct err *e)
@@ -298,65 +359,33 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
     int64_t nh = 0;
     if (!hidden_keys(st, a, kind, desc, f->viewer_id, &hidden, &nh, e))
         return false;
-    out->count = total - nh;
-    out->n = 0;
-    out->items = arena_alloc(a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
-    if (f->limit <= 0 || f->offset < 0 || f->offset >= out->count) {
-        free(hidden);
-        return true;
-    }
     struct list_engine en = {.ctx = st,
                              .a = a,
                              .location_column = true,
                              .pick = engine_pick,
                              .get_int = engine_get_int,
+                             .get_text = engine_get_text,
                              .seek_id = seek_id,
                              .seek_username = seek_username};
-    struct list_seeker c = {&en, kind, desc};
-    struct list_key x, last;
-    int found;
-    if (kind >= LIST_REAL_NAME) { /* seeks in the list's order, to the page's first and last users */
-        int64_t end = f->offset + f->limit <= out->count ? f->offset + f->limit - 1 : out->count - 1;
-        found = list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, f->offset, &x, e);
-        if (found > 0)
-            found = list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, end, &last, e);
-        free(hidden);
-        /* 0: counts behind the rows: an empty page, which `hearth check` reports */
-        return found == 0 || (found > 0 && order_page(st, a, f, kind, desc, &x, &last, out, e));
-    }
-    /* id and username: the position among the unhidden users in ascending order */
-    found = list_seek_unhidden(list_seek, &c, kind, false, hidden, nh, desc ? out->count - 1 - f->offset : f->offset,
-                               &x, e);
+    struct list_key x;
+    int found = list_plan_page(&en, f, kind, desc, total, hidden, nh, out, &x, e);
     free(hidden);
     if (found <= 0)
-        return found == 0;
-
-    PGresult *r;
-    if (kind == LIST_ID)
-        r = desc ? pg_run(st, e,
-                          "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND id <= $1 AND id NOT IN "
-                          "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY id DESC LIMIT $3",
-                          "iii", x.id, f->viewer_id, (int64_t)f->limit)
-                 : pg_run(st, e,
-                          "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND id >= $1 AND id NOT IN "
-                          "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY id LIMIT $3",
-                          "iii", x.id, f->viewer_id, (int64_t)f->limit);
-    else
-        r = desc ? pg_run(st, e,
-                          "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND "
-                          "username_fold COLLATE \"C\" <= $1 AND id NOT IN (SELECT hidden_id FROM hides WHERE "
-                          "user_id = $2) ORDER BY username_fold COLLATE \"C\" DESC LIMIT $3",
-                          "sii", x.s, f->viewer_id, (int64_t)f->limit)
-                 : pg_run(st, e,
-                          "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND "
-                          "username_fold COLLATE \"C\" >= $1 AND id NOT IN (SELECT hidden_id FROM hides WHERE "
-                          "user_id = $2) ORDER BY username_fold COLLATE \"C\" LIMIT $3",
-                          "sii", x.s, f->viewer_id, (int64_t)f->limit);
-    if (!r)
-        return false;
-    read_users(a, r, f->limit, out);
-    PQclear(r);
-    return true;
+        return found == 0; /* 0: an empty page (or counts behind the rows, which `hearth check` reports) */
+    bool ok = true;
+    if (kind >= LIST_REAL_NAME)
+        ok = order_from(st, a, f, kind, desc, &x, found == 2, out, e);
+    else {
+        PGresult *r =
+            kind == LIST_ID
+                ? pg_run(st, e, page_sql[kind][desc][found == 2], "iii", x.id, f->viewer_id, (int64_t)f->limit)
+                : pg_run(st, e, page_sql[kind][desc][found == 2], "sii", x.s, f->viewer_id, (int64_t)f->limit);
+        if (!r)
+            return false;
+        read_users(a, r, f->limit, out);
+        PQclear(r);
+    }
+    return ok && list_plan_next_cursor(&en, f, kind, desc, out, e);
 }
 
 bool pg_user_list_seek(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
@@ -396,12 +425,14 @@ bool pg_user_list_seek(struct store *st, struct arena *a, const struct user_filt
                                                                      "(SELECT 1 FROM hides h WHERE h.user_id = $2 "    \
                                                                      "AND h.hidden_id = e." other                      \
                                                                      ")" EDGE_ORDER(other) " LIMIT $5",                \
+            "SELECT created_us FROM " table " WHERE " owner " = $1 AND " other " = $2",                                \
     }
 
 struct edge_sql {
-    const char *walk;   /* ($1 owner) the ($4)-th listed edge with created_us in [$2, $3), newest first */
-    const char *hidden; /* ($1 owner, $2 viewer) the viewer's hidden users in the list, newest edge first */
-    const char *page;   /* ($1 owner, $2 viewer) $5 users from the edge ($3 created_us, $4 other id) on */
+    const char *walk;    /* ($1 owner) the ($4)-th listed edge with created_us in [$2, $3), newest first */
+    const char *hidden;  /* ($1 owner, $2 viewer) the viewer's hidden users in the list, newest edge first */
+    const char *page;    /* ($1 owner, $2 viewer) $5 users from the edge ($3 created_us, $4 other id) on */
+    const char *created; /* ($1 owner) the created_us of the edge to $2 */
 };
 
 static const struct edge_sql edge_sql[] = {
@@ -485,14 +516,16 @@ static bool edge_page(struct store *st, struct arena *a, const struct graph_list
         PQclear(r);
     }
     out->count = total > nh ? total - nh : 0;
-    if (lq->limit <= 0 || lq->offset < 0 || lq->offset >= out->count) {
-        free(hidden);
-        return true;
-    }
-    /* as for the user list: seek offset + j, j the hidden users up to there */
-    int64_t j = 0;
     struct edge_key x;
-    for (;;) {
+    int cursor = list_edge_cursor(a, lq->cursor, (int)lq->kind, lq->user_id, lq->offset, &x.created, &x.other, e);
+    if (cursor < 0 || lq->limit <= 0 || lq->offset < 0 || lq->offset >= out->count) {
+        free(hidden);
+        return cursor >= 0;
+    }
+    if (cursor)
+        x.other--; /* the page starts after the cursor's edge: (created, other - 1) on */
+    /* as for the user list: seek offset + j, j the hidden users up to there */
+    for (int64_t j = 0; !cursor;) {
         int found = seek_edge(st, lq, lq->offset + j, &x, e);
         if (found <= 0) {
             free(hidden);
@@ -518,7 +551,15 @@ static bool edge_page(struct store *st, struct arena *a, const struct graph_list
         return false;
     read_users(a, r, lq->limit, out);
     PQclear(r);
-    return true;
+    /* the next page's cursor: the last row's edge */
+    if (!lq->cursor || out->n < lq->limit || (int64_t)lq->offset + lq->limit >= out->count)
+        return true;
+    int64_t created;
+    int found = pg_int(st, &created, e, edge_sql[lq->kind].created, "ii", lq->user_id, out->items[out->n - 1].id);
+    if (found > 0)
+        out->next_cursor = list_edge_cursor_text(a, (int)lq->kind, lq->user_id, (int64_t)lq->offset + lq->limit,
+                                                 created, out->items[out->n - 1].id);
+    return found >= 0;
 }
 
 bool pg_edge_list_seek(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
@@ -538,6 +579,7 @@ bool pg_edge_list_seek(struct store *st, struct arena *a, const struct graph_lis
         *handled = true;
         out->n = 0;
         out->count = 0;
+        out->next_cursor = NULL;
         out->items = arena_alloc(a, sizeof *out->items * (size_t)(lq->limit > 0 ? lq->limit : 1));
         ok = edge_page(st, a, lq, out, e);
     }

@@ -21,6 +21,13 @@
  * longer changes (j only grows and stays below the answer's, so this
  * ends, usually after one or two seeks).
  *
+ * The orderings real_name, location and date_joined seek the page's first
+ * user only; the page then reads up to the key of its last user, read off
+ * the key's index (order_from). A page asked for with a keyset cursor
+ * (list_plan.h) of its list at its offset starts right after the cursor's
+ * row, without seeking; with the cursor asked for, the page also gives the
+ * next page's.
+ *
  * Followers, followings and connections: the same per owner and list,
  * ranges of created_us (newest first), for lists that reached 1000 edges
  * (list_edge_counts); shorter lists keep the plain walk (sqlite_graph.c).
@@ -185,6 +192,17 @@ static int engine_pick(void *ctx, struct arena *a, const char *sql, const struct
     return rc;
 }
 
+static int engine_get_text(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs,
+                           const char **out, struct err *e)
+{
+    struct store *st = ctx;
+    sqlite3_stmt *q = sqlite_stmt(st, sql, e);
+    if (!q)
+        return -1;
+    bind_args(q, args, nargs);
+    return sqlite_get_row(st, q, read_text, a, out, e);
+}
+
 static int engine_get_int(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out,
                           struct err *e)
 {
@@ -249,45 +267,48 @@ static bool hidden_keys(struct store *st, struct arena *a, int kind, bool desc, 
     return rc == SQLITE_DONE || sqlite_fail(st, e, "hidden users");
 }
 
-static const char *const page_sql[2][2] = {
-    {
-        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND id >= $1 AND id NOT IN "
-        "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY id LIMIT $3",
-        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND id <= $1 AND id NOT IN "
-        "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY id DESC LIMIT $3",
-    },
-    {
-        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND username_fold >= $1 AND id NOT IN "
-        "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY username_fold LIMIT $3",
-        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND username_fold <= $1 AND id NOT IN "
-        "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY username_fold DESC LIMIT $3",
-    },
+/* The pages by id and username from $1 (op ">=" or "<="; after it: ">"
+ * or "<"), $2 the viewer, $3 rows. */
+#define PAGE_SQL(col, op, dir)                                                                                   \
+    "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " op " $1 AND id NOT IN (SELECT " \
+    "hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir " LIMIT $3"
+static const char *const page_sql[2][2][2] = {
+    /* [kind][desc][after] */
+    {{PAGE_SQL("id", ">=", ""), PAGE_SQL("id", ">", "")},
+     {PAGE_SQL("id", "<=", " DESC"), PAGE_SQL("id", "<", " DESC")}},
+    {{PAGE_SQL("username_fold", ">=", ""), PAGE_SQL("username_fold", ">", "")},
+     {PAGE_SQL("username_fold", "<=", " DESC"), PAGE_SQL("username_fold", "<", " DESC")}},
 };
 
-/* The pages of the (key, id) orderings, from the page's first user (key
- * $1, id $2) to its last ($3, $4), $5 the viewer, in three index ranges:
- * the first key's ids from $2, the keys strictly between (at most the
- * page and the viewer's hidden users), the last key's ids up to $4. */
-#define ORDER_PAGE(col, key_then, asc, desc)                                                                         \
-    {                                                                                                                \
-        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND id <= $4 "  \
-        "AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",                                \
-            "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " asc " $1 AND " col " " desc \
-            " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " key_then,                 \
+/* The statements of the (key, id) orderings' pages (order_from); $1 a
+ * key, $5 or $2 the viewer. */
+#define ORDER_PAGE(col, key_text, dir, beyond, before)                                                                \
+    {                                                                                                                 \
+        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND id <= $4 "   \
+        "AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",                                 \
+            "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND " col        \
+            " " before " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " col dir ", id", \
+            "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND id NOT IN "  \
+            "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir ", id LIMIT $3",                     \
+            "SELECT " key_text " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND id NOT IN "      \
+            "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir " LIMIT 1 OFFSET $3",                \
     }
 
 struct order_page_sql {
-    const char *same_key; /* $1 = $3: the ids [$2, $4] of one key */
+    const char *same_key; /* the ids [$2, $4] of the key $1 (= $3) */
     const char *between;  /* the keys strictly between $1 and $3 */
+    const char *after;    /* the first $3 users of the keys beyond $1 */
+    const char *bound;    /* the key (text) of the ($3 + 1)-th user of the keys beyond $1 (index order, no sort) */
 };
 
+#define ORDER_PAGES(col, key_text)                                                            \
+    {                                                                                         \
+        ORDER_PAGE(col, key_text, "", ">", "<"), ORDER_PAGE(col, key_text, " DESC", "<", ">") \
+    }
 static const struct order_page_sql order_page_sql[LIST_KINDS][2] = {
-    [LIST_REAL_NAME] = {ORDER_PAGE("real_name_fold", "real_name_fold, id", ">", "<"),
-                        ORDER_PAGE("real_name_fold", "real_name_fold DESC, id", "<", ">")},
-    [LIST_LOCATION] = {ORDER_PAGE("fold(location)", "fold(location), id", ">", "<"),
-                       ORDER_PAGE("fold(location)", "fold(location) DESC, id", "<", ">")},
-    [LIST_JOINED] = {ORDER_PAGE("date_joined_us", "date_joined_us, id", ">", "<"),
-                     ORDER_PAGE("date_joined_us", "date_joined_us DESC, id", "<", ">")},
+    [LIST_REAL_NAME] = ORDER_PAGES("real_name_fold", "real_name_fold"),
+    [LIST_LOCATION] = ORDER_PAGES("fold(location)", "fold(location)"),
+    [LIST_JOINED] = ORDER_PAGES("date_joined_us", "printf('%016x', date_joined_us)"),
 };
 
 static void bind_key(sqlite3_stmt *q, int i, int kind, const char *key)
@@ -317,16 +338,68 @@ static bool order_part(struct store *st, struct arena *a, const char *sql, int k
     return out->n >= limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
 }
 
-static bool order_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
-                       const struct list_key *first, const struct list_key *last, struct user_page *out, struct err *e)
+/* The page of an ordering from its user x (after: from the one after x):
+ * x's key's ids from x; then, when the page goes on, the key of its last
+ * user (the bound: read off the key's index, without a sort) and the keys
+ * between and the bound's ids; with fewer users left than the page needs,
+ * every key beyond x's. The bound keeps a descending read (ORDER BY key
+ * DESC, id) from sorting a long run of ties beyond the page. */
+static bool order_from(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
+                       const struct list_key *x, bool after, struct user_page *out, struct err *e)
 {
     const struct order_page_sql *sql = &order_page_sql[kind][desc];
-    if (!strcmp(first->s, last->s))
-        return order_part(st, a, sql->same_key, kind, first, last, f->viewer_id, f->limit, out, e);
-    struct list_key first_end = {INT64_MAX, first->s}, last_start = {INT64_MIN, last->s};
-    return order_part(st, a, sql->same_key, kind, first, &first_end, f->viewer_id, f->limit, out, e) &&
-           order_part(st, a, sql->between, kind, first, last, f->viewer_id, f->limit, out, e) &&
-           order_part(st, a, sql->same_key, kind, &last_start, last, f->viewer_id, f->limit, out, e);
+    struct list_key from = {after ? x->id + 1 : x->id, x->s}, end = {INT64_MAX, x->s};
+    if (!(after && x->id == INT64_MAX) &&
+        !order_part(st, a, sql->same_key, kind, &from, &end, f->viewer_id, f->limit, out, e))
+        return false;
+    if (out->n >= f->limit)
+        return true;
+    int64_t left = f->limit - out->n;
+    sqlite3_stmt *q = sqlite_stmt(st, sql->bound, e);
+    if (!q)
+        return false;
+    bind_key(q, 1, kind, x->s);
+    sqlite3_bind_int64(q, 2, f->viewer_id);
+    sqlite3_bind_int64(q, 3, left - 1);
+    const char *bound = NULL;
+    int found = sqlite_get_row(st, q, read_text, a, &bound, e);
+    if (found < 0)
+        return false;
+    if (found > 0) {
+        struct list_key last = {INT64_MAX, bound}, start = {INT64_MIN, bound};
+        return order_part(st, a, sql->between, kind, x, &last, f->viewer_id, f->limit, out, e) &&
+               order_part(st, a, sql->same_key, kind, &start, &last, f->viewer_id, f->limit, out, e);
+    }
+    if (!(q = sqlite_stmt(st, sql->after, e)))
+        return false;
+    bind_key(q, 1, kind, x->s);
+    sqlite3_bind_int64(q, 2, f->viewer_id);
+    sqlite3_bind_int64(q, 3, left);
+    int rc = SQLITE_DONE;
+    while (out->n < f->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+    sqlite3_reset(q);
+    return out->n >= f->limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
+}
+
+/* The page by id or username from x (after x: from the next one). */
+static bool id_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc, bool after,
+                    const struct list_key *x, struct user_page *out, struct err *e)
+{
+    sqlite3_stmt *q = sqlite_stmt(st, page_sql[kind][desc][after], e);
+    if (!q)
+        return false;
+    if (kind == LIST_ID)
+        sqlite3_bind_int64(q, 1, x->id);
+    else
+        sqlite3_bind_text(q, 1, x->s, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 2, f->viewer_id);
+    sqlite3_bind_int64(q, 3, f->limit);
+    int rc = SQLITE_DONE;
+    while (out->n < f->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+    sqlite3_reset(q);
+    return out->n >= f->limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
 }
 
 static bool list_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
@@ -340,58 +413,25 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
     int64_t nh = 0;
     if (!hidden_keys(st, a, kind, desc, f->viewer_id, &hidden, &nh, e))
         return false;
-    out->count = total - nh;
-    out->n = 0;
-    out->items = arena_alloc(a, sizeof *out->items * (size_t)(f->limit > 0 ? f->limit : 1));
-    if (f->limit <= 0 || f->offset < 0 || f->offset >= out->count) {
-        free(hidden);
-        return true;
-    }
     struct list_engine en = {.ctx = st,
                              .a = a,
                              .location_column = false,
                              .pick = engine_pick,
                              .get_int = engine_get_int,
+                             .get_text = engine_get_text,
                              .seek_id = seek_id,
                              .seek_username = seek_username};
-    struct list_seeker c = {&en, kind, desc};
-    struct list_key x, last;
-    int found;
-    bool ok = true;
-    if (kind >= LIST_REAL_NAME) { /* seeks in the list's order, to the page's first and last users */
-        int64_t end = f->offset + f->limit <= out->count ? f->offset + f->limit - 1 : out->count - 1;
-        found = list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, f->offset, &x, e);
-        if (found > 0)
-            found = list_seek_unhidden(list_seek, &c, kind, desc, hidden, nh, end, &last, e);
-        free(hidden);
-        /* 0: counts behind the rows: an empty page, which `hearth check` reports */
-        return found == 0 || (found > 0 && order_page(st, a, f, kind, desc, &x, &last, out, e));
-    }
-    /* id and username: the position among the unhidden users in ascending order */
-    found = list_seek_unhidden(list_seek, &c, kind, false, hidden, nh, desc ? out->count - 1 - f->offset : f->offset,
-                               &x, e);
+    struct list_key x;
+    int found = list_plan_page(&en, f, kind, desc, total, hidden, nh, out, &x, e);
     free(hidden);
     if (found <= 0)
-        return found == 0;
-
-    q = sqlite_stmt(st, page_sql[kind][desc], e);
-    if (!q)
-        return false;
-    if (kind == LIST_ID)
-        sqlite3_bind_int64(q, 1, x.id);
+        return found == 0; /* 0: an empty page (or counts behind the rows, which `hearth check` reports) */
+    bool ok;
+    if (kind >= LIST_REAL_NAME)
+        ok = order_from(st, a, f, kind, desc, &x, found == 2, out, e);
     else
-        sqlite3_bind_text(q, 1, x.s, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, f->viewer_id);
-    sqlite3_bind_int64(q, 3, f->limit);
-    int rc = SQLITE_DONE;
-    while (out->n < f->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
-        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
-    if (out->n < f->limit && rc != SQLITE_DONE) {
-        sqlite3_reset(q);
-        ok = sqlite_fail(st, e, "list page");
-    }
-    sqlite3_reset(q);
-    return ok;
+        ok = id_page(st, a, f, kind, desc, found == 2, &x, out, e);
+    return ok && list_plan_next_cursor(&en, f, kind, desc, out, e);
 }
 
 bool sqlite_user_list_seek(struct store *st, struct arena *a, const struct user_filter *f, struct user_page *out,
@@ -431,12 +471,14 @@ bool sqlite_user_list_seek(struct store *st, struct arena *a, const struct user_
                                                                   "FROM hides h WHERE h.user_id = $2 AND "           \
                                                                   "h.hidden_id = e." other                           \
                                                                   ")" EDGE_ORDER(other) " LIMIT $6",                 \
+            "SELECT created_us FROM " table " WHERE " owner " = $1 AND " other " = $2",                              \
     }
 
 struct edge_sql {
-    const char *walk;   /* the ($5)-th listed edge with created_us in [$3, $4), newest first */
-    const char *hidden; /* the viewer's hidden users in the list, newest edge first */
-    const char *page;   /* $6 users from the edge ($3 created_us, $4 other id) on */
+    const char *walk;    /* the ($5)-th listed edge with created_us in [$3, $4), newest first */
+    const char *hidden;  /* the viewer's hidden users in the list, newest edge first */
+    const char *page;    /* $6 users from the edge ($3 created_us, $4 other id) on */
+    const char *created; /* the created_us of the edge to $2 */
 };
 
 static const struct edge_sql edge_sql[] = {
@@ -549,14 +591,16 @@ static bool edge_page(struct store *st, struct arena *a, const struct graph_list
         }
     }
     out->count = total > nh ? total - nh : 0;
-    if (lq->limit <= 0 || lq->offset < 0 || lq->offset >= out->count) {
-        free(hidden);
-        return true;
-    }
-    /* as for the user list: seek offset + j, j the hidden users up to there */
-    int64_t j = 0;
     struct edge_key x;
-    for (;;) {
+    int cursor = list_edge_cursor(a, lq->cursor, (int)lq->kind, lq->user_id, lq->offset, &x.created, &x.other, e);
+    if (cursor < 0 || lq->limit <= 0 || lq->offset < 0 || lq->offset >= out->count) {
+        free(hidden);
+        return cursor >= 0;
+    }
+    if (cursor)
+        x.other--; /* the page starts after the cursor's edge: (created, other - 1) on */
+    /* as for the user list: seek offset + j, j the hidden users up to there */
+    for (int64_t j = 0; !cursor;) {
         int found = seek_edge(st, lq, lq->offset + j, &x, e);
         if (found <= 0) {
             free(hidden);
@@ -587,7 +631,21 @@ static bool edge_page(struct store *st, struct arena *a, const struct graph_list
     while (out->n < lq->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
         sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
     sqlite3_reset(q);
-    return out->n >= lq->limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
+    if (out->n < lq->limit && rc != SQLITE_DONE)
+        return sqlite_fail(st, e, "list page");
+    /* the next page's cursor: the last row's edge */
+    if (!lq->cursor || out->n < lq->limit || (int64_t)lq->offset + lq->limit >= out->count)
+        return true;
+    if (!(q = sqlite_stmt(st, edge_sql[lq->kind].created, e)))
+        return false;
+    sqlite3_bind_int64(q, 1, lq->user_id);
+    sqlite3_bind_int64(q, 2, out->items[out->n - 1].id);
+    int64_t created;
+    int found = sqlite_get_int(st, q, &created, e);
+    if (found > 0)
+        out->next_cursor = list_edge_cursor_text(a, (int)lq->kind, lq->user_id, (int64_t)lq->offset + lq->limit,
+                                                 created, out->items[out->n - 1].id);
+    return found >= 0;
 }
 
 bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
@@ -615,6 +673,7 @@ bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph
         *handled = true;
         out->n = 0;
         out->count = 0;
+        out->next_cursor = NULL;
         out->items = arena_alloc(a, sizeof *out->items * (size_t)(lq->limit > 0 ? lq->limit : 1));
         ok = edge_page(st, a, lq, out, e);
     }

@@ -403,6 +403,7 @@ struct graph_list_query {
     int64_t viewer_id; /* leaves out users the viewer hides; 0 = anonymous */
     bool mutual;       /* users the viewer follows (connections: is connected to) first */
     int limit, offset;
+    const char *cursor; /* the keyset cursor (store/list_plan.h) the client passed, NULL = none */
 };
 /* Active users (a, b) of the list, newest edge first (then user id,
  * descending). count comes from user_id's counters (exact by the
