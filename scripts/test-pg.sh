@@ -12,8 +12,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 build=${1:?usage: scripts/test-pg.sh BUILD_DIR}
 
-# The cmocka tests that open their store with temp_store (test_lists uses
-# it too, but reaches into SQLite and skips itself).
+# The cmocka tests that open their store with temp_store, and so run on
+# PostgreSQL when HEARTH_TEST_PG is set.
 PG_UNIT_TESTS='^test_(account|avatar|data_export|graph|lists|mail|search|suggestion|tag_users)$'
 
 if [ "${HEARTH_TEST_PG_INSIDE:-}" != 1 ]; then
