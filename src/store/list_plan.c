@@ -433,7 +433,12 @@ const char *list_edge_cursor_text(struct arena *a, int list, int64_t owner, int6
 /* A key as a statement's argument: date_joined's as its integer. */
 static struct list_arg key_arg(int kind, const char *key)
 {
-    return kind == LIST_JOINED ? (struct list_arg){.i = list_joined_us(key)} : (struct list_arg){.s = key};
+    struct list_arg arg = {0};
+    if (kind == LIST_JOINED)
+        arg.i = list_joined_us(key);
+    else
+        arg.s = key;
+    return arg;
 }
 
 /* Appends the users of one part of an ordering's page: keys and ids from
