@@ -429,3 +429,49 @@ const char *list_edge_cursor_text(struct arena *a, int list, int64_t owner, int6
     snprintf(c.tag, sizeof c.tag, "E%d", list);
     return list_cursor_encode(a, &c);
 }
+
+/* A key as a statement's argument: date_joined's as its integer. */
+static struct list_arg key_arg(int kind, const char *key)
+{
+    struct list_arg arg = {0};
+    if (kind == LIST_JOINED)
+        arg.i = list_joined_us(key);
+    else
+        arg.s = key;
+    return arg;
+}
+
+/* Appends the users of one part of an ordering's page: keys and ids from
+ * `from` to `to`. */
+static bool order_part(const struct list_engine *en, const char *sql, int kind, const struct list_key *from,
+                       const struct list_key *to, int64_t viewer, int limit, struct user_page *out, struct err *e)
+{
+    struct list_arg args[] = {
+        key_arg(kind, from->s), {.i = from->id}, key_arg(kind, to->s), {.i = to->id}, {.i = viewer}};
+    return en->users(en->ctx, en->a, sql, args, 5, limit, out, e);
+}
+
+bool list_order_from(const struct list_engine *en, const struct user_filter *f, int kind, bool desc,
+                     const struct list_key *x, bool after, struct user_page *out, struct err *e)
+{
+    const struct list_order_sql *sql = &en->order_sql[kind][desc];
+    struct list_key from = {after ? x->id + 1 : x->id, x->s}, end = {INT64_MAX, x->s};
+    if (!(after && x->id == INT64_MAX) &&
+        !order_part(en, sql->same_key, kind, &from, &end, f->viewer_id, f->limit, out, e))
+        return false;
+    if (out->n >= f->limit)
+        return true;
+    int64_t left = f->limit - out->n;
+    const char *bound = NULL;
+    struct list_arg bound_args[] = {key_arg(kind, x->s), {.i = f->viewer_id}, {.i = left - 1}};
+    int found = en->get_text(en->ctx, en->a, sql->bound, bound_args, 3, &bound, e);
+    if (found < 0)
+        return false;
+    if (found > 0) {
+        struct list_key last = {INT64_MAX, bound}, start = {INT64_MIN, bound};
+        return order_part(en, sql->between, kind, x, &last, f->viewer_id, f->limit, out, e) &&
+               order_part(en, sql->same_key, kind, &start, &last, f->viewer_id, f->limit, out, e);
+    }
+    struct list_arg after_args[] = {key_arg(kind, x->s), {.i = f->viewer_id}, {.i = left}};
+    return en->users(en->ctx, en->a, sql->after, after_args, 3, f->limit, out, e);
+}

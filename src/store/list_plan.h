@@ -68,6 +68,15 @@ struct list_arg {
     const char *s;
 };
 
+/* The statements of a (key, id) ordering's page from a key (list_order_from),
+ * in the engine's SQL; the viewer's hidden users are left out. */
+struct list_order_sql {
+    const char *same_key; /* the ids [$2, $4] of the key $1 (= $3); $5 the viewer */
+    const char *between;  /* the keys strictly between $1 and $3; $5 the viewer */
+    const char *after;    /* the first $3 users of the keys beyond $1; $2 the viewer */
+    const char *bound;    /* the key (text) of the ($3 + 1)-th user of the keys beyond $1 (index order, no sort) */
+};
+
 /* What list_seek needs from an engine. */
 struct list_engine {
     void *ctx;
@@ -89,6 +98,12 @@ struct list_engine {
      * the username_fold (in a) of the k-th by username. Return lookup. */
     int (*seek_id)(void *ctx, int64_t k, int64_t *out, struct err *e);
     int (*seek_username)(void *ctx, struct arena *a, int64_t k, const char **out, struct err *e);
+    /* Appends the users of sql's rows (the engine's user columns) to out,
+     * up to limit users in all. */
+    bool (*users)(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs, int limit,
+                  struct user_page *out, struct err *e);
+    /* [kind][desc] for real_name, location and date_joined */
+    const struct list_order_sql (*order_sql)[2];
 };
 
 /* One ordering of the user list on one engine, for list_seek. */
@@ -157,6 +172,16 @@ int list_edge_cursor(struct arena *a, const char *text, int list, int64_t owner,
 /* The cursor (in a) of the edge (created, other) for the page at offset. */
 const char *list_edge_cursor_text(struct arena *a, int list, int64_t owner, int64_t offset, int64_t created,
                                   int64_t other);
+
+/* The page of a (key, id) ordering (kind real_name, location or
+ * date_joined) from its user x, or from the one after x (after): x's key's
+ * ids from x; then, when the page goes on, the key of its last user (the
+ * bound: read off the key's index, without a sort) and the keys between
+ * and the bound's ids; with fewer users left than the page needs, every key
+ * beyond x's. The bound keeps a descending read (ORDER BY key DESC, id)
+ * from sorting a long run of ties beyond the page. */
+bool list_order_from(const struct list_engine *en, const struct user_filter *f, int kind, bool desc,
+                     const struct list_key *x, bool after, struct user_page *out, struct err *e);
 
 /* out->next_cursor after a page of f read (f->cursor set): the cursor of
  * its last row for the next page, when the page is full and the list goes

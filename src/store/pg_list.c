@@ -175,6 +175,27 @@ static int engine_get_text(void *ctx, struct arena *a, const char *sql, const st
     return found;
 }
 
+/* Copies the users of r (PG_USER_COLUMNS from column 0) into out, up to limit. */
+static void read_users(struct arena *a, const PGresult *r, int limit, struct user_page *out)
+{
+    int rows = PQntuples(r);
+    for (int i = 0; i < rows && out->n < limit; i++)
+        pg_user_from_row(a, r, i, 0, &out->items[out->n++]);
+}
+
+static bool engine_users(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs, int limit,
+                         struct user_page *out, struct err *e)
+{
+    struct sql_query b = {0};
+    query_args(&b, args, nargs);
+    PGresult *r = pg_query(ctx, sql, &b, e);
+    if (!r)
+        return false;
+    read_users(a, r, limit, out);
+    PQclear(r);
+    return true;
+}
+
 static int engine_get_int(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out,
                           struct err *e)
 {
@@ -242,15 +263,7 @@ static bool hidden_keys(struct store *st, struct arena *a, int kind, bool desc, 
     return true;
 }
 
-/* Copies the users of r (PG_USER_COLUMNS from column 0) into out, up to limit. */
-static void read_users(struct arena *a, const PGresult *r, int limit, struct user_page *out)
-{
-    int rows = PQntuples(r);
-    for (int i = 0; i < rows && out->n < limit; i++)
-        pg_user_from_row(a, r, i, 0, &out->items[out->n++]);
-}
-
-/* The statements of the (key, id) orderings' pages (order_from); $1 a
+/* The statements of the (key, id) orderings' pages (list_order_from); $1 a
  * key, $5 or $2 the viewer. */
 #define ORDER_PAGE(col, key_text, dir, beyond, before)                                                                 \
     {                                                                                                                  \
@@ -265,74 +278,15 @@ static void read_users(struct arena *a, const PGresult *r, int limit, struct use
             "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir " LIMIT 1 OFFSET $3",                 \
     }
 
-struct order_page_sql {
-    const char *same_key; /* the ids [$2, $4] of the key $1 (= $3) */
-    const char *between;  /* the keys strictly between $1 and $3 */
-    const char *after;    /* the first $3 users of the keys beyond $1 */
-    const char *bound;    /* the key (text) of the ($3 + 1)-th user of the keys beyond $1 (index order, no sort) */
-};
-
 #define ORDER_PAGES(col, key_text)                                                            \
     {                                                                                         \
         ORDER_PAGE(col, key_text, "", ">", "<"), ORDER_PAGE(col, key_text, " DESC", "<", ">") \
     }
-static const struct order_page_sql order_page_sql[LIST_KINDS][2] = {
+static const struct list_order_sql order_page_sql[LIST_KINDS][2] = {
     [LIST_REAL_NAME] = ORDER_PAGES("real_name_fold", "real_name_fold"),
     [LIST_LOCATION] = ORDER_PAGES("location_fold", "location_fold"),
     [LIST_JOINED] = ORDER_PAGES("date_joined_us", "lpad(to_hex(date_joined_us), 16, '0')"),
 };
-
-/* Appends the rows of one part of an ordering's page to out. */
-static bool order_part(struct store *st, struct arena *a, const char *sql, int kind, const struct list_key *from,
-                       const struct list_key *to, int64_t viewer, int limit, struct user_page *out, struct err *e)
-{
-    PGresult *r = kind == LIST_JOINED ? pg_run(st, e, sql, "iiiii", list_joined_us(from->s), from->id,
-                                               list_joined_us(to->s), to->id, viewer)
-                                      : pg_run(st, e, sql, "sisii", from->s, from->id, to->s, to->id, viewer);
-    if (!r)
-        return false;
-    read_users(a, r, limit, out);
-    PQclear(r);
-    return true;
-}
-
-/* The page of an ordering from its user x (after: from the one after x):
- * x's key's ids from x; then, when the page goes on, the key of its last
- * user (the bound: read off the key's index, without a sort) and the keys
- * between and the bound's ids; with fewer users left than the page needs,
- * every key beyond x's. The bound keeps a descending read (ORDER BY key
- * DESC, id) from sorting a long run of ties beyond the page. */
-static bool order_from(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
-                       const struct list_key *x, bool after, struct user_page *out, struct err *e)
-{
-    const struct order_page_sql *sql = &order_page_sql[kind][desc];
-    struct list_key from = {after ? x->id + 1 : x->id, x->s}, end = {INT64_MAX, x->s};
-    if (!(after && x->id == INT64_MAX) &&
-        !order_part(st, a, sql->same_key, kind, &from, &end, f->viewer_id, f->limit, out, e))
-        return false;
-    if (out->n >= f->limit)
-        return true;
-    int64_t left = f->limit - out->n;
-    const char *bound = NULL;
-    int found =
-        kind == LIST_JOINED
-            ? pg_row(st, a, read_text, &bound, e, sql->bound, "iii", list_joined_us(x->s), f->viewer_id, left - 1)
-            : pg_row(st, a, read_text, &bound, e, sql->bound, "sii", x->s, f->viewer_id, left - 1);
-    if (found < 0)
-        return false;
-    if (found > 0) {
-        struct list_key last = {INT64_MAX, bound}, start = {INT64_MIN, bound};
-        return order_part(st, a, sql->between, kind, x, &last, f->viewer_id, f->limit, out, e) &&
-               order_part(st, a, sql->same_key, kind, &start, &last, f->viewer_id, f->limit, out, e);
-    }
-    PGresult *r = kind == LIST_JOINED ? pg_run(st, e, sql->after, "iii", list_joined_us(x->s), f->viewer_id, left)
-                                      : pg_run(st, e, sql->after, "sii", x->s, f->viewer_id, left);
-    if (!r)
-        return false;
-    read_users(a, r, f->limit, out);
-    PQclear(r);
-    return true;
-}
 
 /* The pages by id and username from $1 (op ">=" or "<="; after it: ">"
  * or "<"), $2 the viewer, $3 rows. */
@@ -366,7 +320,9 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
                              .get_int = engine_get_int,
                              .get_text = engine_get_text,
                              .seek_id = seek_id,
-                             .seek_username = seek_username};
+                             .seek_username = seek_username,
+                             .users = engine_users,
+                             .order_sql = order_page_sql};
     struct list_key x;
     int found = list_plan_page(&en, f, kind, desc, total, hidden, nh, out, &x, e);
     free(hidden);
@@ -374,7 +330,7 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
         return found == 0; /* 0: an empty page (or counts behind the rows, which `hearth check` reports) */
     bool ok = true;
     if (kind >= LIST_REAL_NAME)
-        ok = order_from(st, a, f, kind, desc, &x, found == 2, out, e);
+        ok = list_order_from(&en, f, kind, desc, &x, found == 2, out, e);
     else {
         PGresult *r =
             kind == LIST_ID

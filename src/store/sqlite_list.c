@@ -23,7 +23,7 @@
  *
  * The orderings real_name, location and date_joined seek the page's first
  * user only; the page then reads up to the key of its last user, read off
- * the key's index (order_from). A page asked for with a keyset cursor
+ * the key's index (list_order_from). A page asked for with a keyset cursor
  * (list_plan.h) of its list at its offset starts right after the cursor's
  * row, without seeking; with the cursor asked for, the page also gives the
  * next page's.
@@ -203,6 +203,21 @@ static int engine_get_text(void *ctx, struct arena *a, const char *sql, const st
     return sqlite_get_row(st, q, read_text, a, out, e);
 }
 
+static bool engine_users(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs, int limit,
+                         struct user_page *out, struct err *e)
+{
+    struct store *st = ctx;
+    sqlite3_stmt *q = sqlite_stmt(st, sql, e);
+    if (!q)
+        return false;
+    bind_args(q, args, nargs);
+    int rc = SQLITE_DONE;
+    while (out->n < limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+    sqlite3_reset(q);
+    return out->n >= limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
+}
+
 static int engine_get_int(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out,
                           struct err *e)
 {
@@ -280,7 +295,7 @@ static const char *const page_sql[2][2][2] = {
      {PAGE_SQL("username_fold", "<=", " DESC"), PAGE_SQL("username_fold", "<", " DESC")}},
 };
 
-/* The statements of the (key, id) orderings' pages (order_from); $1 a
+/* The statements of the (key, id) orderings' pages (list_order_from); $1 a
  * key, $5 or $2 the viewer. */
 #define ORDER_PAGE(col, key_text, dir, beyond, before)                                                                \
     {                                                                                                                 \
@@ -294,93 +309,15 @@ static const char *const page_sql[2][2][2] = {
             "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir " LIMIT 1 OFFSET $3",                \
     }
 
-struct order_page_sql {
-    const char *same_key; /* the ids [$2, $4] of the key $1 (= $3) */
-    const char *between;  /* the keys strictly between $1 and $3 */
-    const char *after;    /* the first $3 users of the keys beyond $1 */
-    const char *bound;    /* the key (text) of the ($3 + 1)-th user of the keys beyond $1 (index order, no sort) */
-};
-
 #define ORDER_PAGES(col, key_text)                                                            \
     {                                                                                         \
         ORDER_PAGE(col, key_text, "", ">", "<"), ORDER_PAGE(col, key_text, " DESC", "<", ">") \
     }
-static const struct order_page_sql order_page_sql[LIST_KINDS][2] = {
+static const struct list_order_sql order_page_sql[LIST_KINDS][2] = {
     [LIST_REAL_NAME] = ORDER_PAGES("real_name_fold", "real_name_fold"),
     [LIST_LOCATION] = ORDER_PAGES("fold(location)", "fold(location)"),
     [LIST_JOINED] = ORDER_PAGES("date_joined_us", "printf('%016x', date_joined_us)"),
 };
-
-static void bind_key(sqlite3_stmt *q, int i, int kind, const char *key)
-{
-    if (kind == LIST_JOINED)
-        sqlite3_bind_int64(q, i, list_joined_us(key));
-    else
-        sqlite3_bind_text(q, i, key, -1, SQLITE_TRANSIENT);
-}
-
-/* Appends the rows of one part of an ordering's page to out. */
-static bool order_part(struct store *st, struct arena *a, const char *sql, int kind, const struct list_key *from,
-                       const struct list_key *to, int64_t viewer, int limit, struct user_page *out, struct err *e)
-{
-    sqlite3_stmt *q = sqlite_stmt(st, sql, e);
-    if (!q)
-        return false;
-    bind_key(q, 1, kind, from->s);
-    sqlite3_bind_int64(q, 2, from->id);
-    bind_key(q, 3, kind, to->s);
-    sqlite3_bind_int64(q, 4, to->id);
-    sqlite3_bind_int64(q, 5, viewer);
-    int rc = SQLITE_DONE;
-    while (out->n < limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
-        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
-    sqlite3_reset(q);
-    return out->n >= limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
-}
-
-/* The page of an ordering from its user x (after: from the one after x):
- * x's key's ids from x; then, when the page goes on, the key of its last
- * user (the bound: read off the key's index, without a sort) and the keys
- * between and the bound's ids; with fewer users left than the page needs,
- * every key beyond x's. The bound keeps a descending read (ORDER BY key
- * DESC, id) from sorting a long run of ties beyond the page. */
-static bool order_from(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc,
-                       const struct list_key *x, bool after, struct user_page *out, struct err *e)
-{
-    const struct order_page_sql *sql = &order_page_sql[kind][desc];
-    struct list_key from = {after ? x->id + 1 : x->id, x->s}, end = {INT64_MAX, x->s};
-    if (!(after && x->id == INT64_MAX) &&
-        !order_part(st, a, sql->same_key, kind, &from, &end, f->viewer_id, f->limit, out, e))
-        return false;
-    if (out->n >= f->limit)
-        return true;
-    int64_t left = f->limit - out->n;
-    sqlite3_stmt *q = sqlite_stmt(st, sql->bound, e);
-    if (!q)
-        return false;
-    bind_key(q, 1, kind, x->s);
-    sqlite3_bind_int64(q, 2, f->viewer_id);
-    sqlite3_bind_int64(q, 3, left - 1);
-    const char *bound = NULL;
-    int found = sqlite_get_row(st, q, read_text, a, &bound, e);
-    if (found < 0)
-        return false;
-    if (found > 0) {
-        struct list_key last = {INT64_MAX, bound}, start = {INT64_MIN, bound};
-        return order_part(st, a, sql->between, kind, x, &last, f->viewer_id, f->limit, out, e) &&
-               order_part(st, a, sql->same_key, kind, &start, &last, f->viewer_id, f->limit, out, e);
-    }
-    if (!(q = sqlite_stmt(st, sql->after, e)))
-        return false;
-    bind_key(q, 1, kind, x->s);
-    sqlite3_bind_int64(q, 2, f->viewer_id);
-    sqlite3_bind_int64(q, 3, left);
-    int rc = SQLITE_DONE;
-    while (out->n < f->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
-        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
-    sqlite3_reset(q);
-    return out->n >= f->limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
-}
 
 /* The page by id or username from x (after x: from the next one). */
 static bool id_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc, bool after,
@@ -420,7 +357,9 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
                              .get_int = engine_get_int,
                              .get_text = engine_get_text,
                              .seek_id = seek_id,
-                             .seek_username = seek_username};
+                             .seek_username = seek_username,
+                             .users = engine_users,
+                             .order_sql = order_page_sql};
     struct list_key x;
     int found = list_plan_page(&en, f, kind, desc, total, hidden, nh, out, &x, e);
     free(hidden);
@@ -428,7 +367,7 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
         return found == 0; /* 0: an empty page (or counts behind the rows, which `hearth check` reports) */
     bool ok;
     if (kind >= LIST_REAL_NAME)
-        ok = order_from(st, a, f, kind, desc, &x, found == 2, out, e);
+        ok = list_order_from(&en, f, kind, desc, &x, found == 2, out, e);
     else
         ok = id_page(st, a, f, kind, desc, found == 2, &x, out, e);
     return ok && list_plan_next_cursor(&en, f, kind, desc, out, e);
