@@ -176,6 +176,13 @@ bool sqlite_snapshot_begin(struct store *st, bool *own, struct err *e);
 /* Ends what sqlite_snapshot_begin opened (nothing unless own). */
 void sqlite_snapshot_end(struct store *st, bool own);
 
+/* The data version (SQLITE_FCNTL_DATA_VERSION) of the open read
+ * transaction into *out: it moves with every commit by any connection or
+ * process, so a cache filled at one version is valid while it holds. False
+ * outside a read transaction (write transactions included) or if it cannot
+ * be read. */
+bool sqlite_read_data_version(sqlite3 *db, unsigned *out);
+
 /* The start of a page of a composed list: opens the read snapshot (as
  * sqlite_snapshot_begin) and counts the rows of w (a FROM and WHERE) into
  * *count, so that the page read next agrees with it. The caller ends the

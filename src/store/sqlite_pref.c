@@ -123,8 +123,7 @@ static bool pref_cache_fresh(struct store *st, struct err *e)
     /* in a read transaction at the data version of the last check, no
      * commit came in between (by anyone): the version row is as it was */
     unsigned data_version = 0;
-    bool have_data_version = sqlite3_txn_state(c->db, "main") == SQLITE_TXN_READ &&
-                             sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, &data_version) == SQLITE_OK;
+    bool have_data_version = sqlite_read_data_version(c->db, &data_version);
     if (have_data_version && c->prefs_version >= 0 && c->prefs_data_version_valid &&
         data_version == c->prefs_data_version) {
         c->prefs_checked = true;
@@ -140,9 +139,10 @@ static bool pref_cache_fresh(struct store *st, struct err *e)
         return false;
     /* within one transaction nobody else's change can appear */
     c->prefs_checked = !sqlite3_get_autocommit(c->db);
-    c->prefs_data_version_valid =
-        sqlite3_txn_state(c->db, "main") == SQLITE_TXN_READ &&
-        sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, &c->prefs_data_version) == SQLITE_OK;
+    /* the statement above opened the read transaction if none was open */
+    if (have_data_version)
+        c->prefs_data_version = data_version;
+    c->prefs_data_version_valid = have_data_version || sqlite_read_data_version(c->db, &c->prefs_data_version);
     return true;
 }
 

@@ -280,6 +280,12 @@ void sqlite_snapshot_end(struct store *st, bool own)
         store_rollback(st);
 }
 
+bool sqlite_read_data_version(sqlite3 *db, unsigned *out)
+{
+    return sqlite3_txn_state(db, "main") == SQLITE_TXN_READ &&
+           sqlite3_file_control(db, "main", SQLITE_FCNTL_DATA_VERSION, out) == SQLITE_OK;
+}
+
 bool sqlite_page_begin(struct store *st, const struct sql_query *w, int64_t *count, bool *own, struct err *e)
 {
     if (!sqlite_snapshot_begin(st, own, e))

@@ -236,8 +236,7 @@ static void user_tags_clear(struct sqlite_conn *c)
 static bool tag_cache_fresh(struct sqlite_conn *c)
 {
     unsigned version = 0;
-    if (sqlite3_txn_state(c->db, "main") != SQLITE_TXN_READ ||
-        sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
+    if (!sqlite_read_data_version(c->db, &version))
         return false;
     if (version != c->tags_version) {
         for (int i = 0; i < c->ntags; i++)
