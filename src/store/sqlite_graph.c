@@ -390,16 +390,19 @@ static sqlite3_stmt *list_stmt(struct store *st, const char *sql, const struct g
     return q;
 }
 
-/* Appends the users of a page statement to out (room for lq->limit). */
+/* Appends the users of a page statement to out (room for lq->limit): its
+ * columns USER_PAGE_COLUMNS, or USER_PUBLIC_COLUMNS for an anonymous viewer. */
 static bool list_fill(struct store *st, struct arena *a, const char *sql, const struct graph_list_query *lq, int limit,
                       int offset, struct user_page *out, struct err *e)
 {
+    bool anonymous = !lq->viewer_id && lq->kind != GRAPH_LIST_HIDDEN; /* as graph_user_list chooses */
+    enum sqlite_user_cols cols = anonymous ? SQLITE_USER_PUBLIC : SQLITE_USER_PAGE;
     sqlite3_stmt *q = list_stmt(st, sql, lq, limit, offset, e);
     if (!q)
         return false;
     int rc = SQLITE_DONE;
     while (out->n < lq->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
-        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+        sqlite_user_page_from_row(a, q, 0, &out->items[out->n++], cols);
     if (out->n >= lq->limit)
         rc = SQLITE_DONE;
     sqlite3_reset(q);

@@ -213,6 +213,14 @@ void sqlite_bind_text_or_static(sqlite3_stmt *q, int i, const char *s);
 
 /* Fills u from a row selected with USER_COLUMNS (first column at `col`). */
 void sqlite_user_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u);
+/* Which columns of a row hold values: all of USER_COLUMNS, those of
+ * USER_PAGE_COLUMNS (no credentials) or of USER_PUBLIC_COLUMNS (no private
+ * members either). */
+enum sqlite_user_cols { SQLITE_USER_ALL, SQLITE_USER_PAGE, SQLITE_USER_PUBLIC };
+/* sqlite_user_from_row for a row of USER_PAGE_COLUMNS or USER_PUBLIC_COLUMNS
+ * (cols says which): the constants in place of the columns left out are not
+ * read, and their members stay zero. */
+void sqlite_user_page_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u, enum sqlite_user_cols cols);
 /* sqlite_user_from_row at column 0, as a reader for sqlite_get_row. */
 sqlite_row_reader sqlite_read_user;
 
