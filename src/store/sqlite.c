@@ -408,11 +408,14 @@ bool sqlite_exec_stmt(struct store *st, sqlite3_stmt *q, struct err *e, const ch
 static const int user_text_columns[] = {1, 2, 6, 7, 12, 13, 14, 16, 17, 18, 21, 3, 22};
 enum { USER_TEXTS = sizeof user_text_columns / sizeof user_text_columns[0], USER_PUBLIC_TEXTS = USER_TEXTS - 2 };
 
-void sqlite_user_page_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u, enum sqlite_user_cols cols)
+void sqlite_user_page_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u, unsigned cols)
 {
     /* the row's strings copied in one allocation: a page reads 20 rows of
      * 13 text columns */
-    int ntext = cols == SQLITE_USER_ALL ? USER_TEXTS : cols == SQLITE_USER_PAGE ? USER_TEXTS - 1 : USER_PUBLIC_TEXTS;
+    unsigned members = cols & (SQLITE_USER_PAGE | SQLITE_USER_PUBLIC);
+    int ntext = members == SQLITE_USER_ALL    ? USER_TEXTS
+                : members == SQLITE_USER_PAGE ? USER_TEXTS - 1
+                                              : USER_PUBLIC_TEXTS;
     const unsigned char *text[USER_TEXTS];
     size_t len[USER_TEXTS], total = 0;
     for (int i = 0; i < ntext; i++) {
@@ -441,7 +444,7 @@ void sqlite_user_page_from_row(struct arena *a, sqlite3_stmt *q, int col, struct
         u->location_lat = sqlite3_column_double(q, col + 8);
         u->location_lng = sqlite3_column_double(q, col + 9);
     }
-    if (cols != SQLITE_USER_PUBLIC) {
+    if (members != SQLITE_USER_PUBLIC) {
         u->email = copy[11];
         u->email_isvalid = sqlite3_column_int(q, col + 4) != 0;
         if (sqlite3_column_type(q, col + 10) != SQLITE_NULL) {
@@ -464,15 +467,17 @@ void sqlite_user_page_from_row(struct arena *a, sqlite3_stmt *q, int col, struct
     }
     u->reputation = sqlite3_column_int64(q, col + 20);
     u->role = copy[10];
-    if (cols == SQLITE_USER_ALL) {
+    if (members == SQLITE_USER_ALL) {
         u->password_hash = copy[12];
         u->tokens_valid_after = sqlite3_column_int64(q, col + 23);
     }
     u->followers_counter = sqlite3_column_int64(q, col + 24);
     u->followings_counter = sqlite3_column_int64(q, col + 25);
-    u->connections_counter = sqlite3_column_int64(q, col + 26);
-    u->connection_requests_sent_counter = sqlite3_column_int64(q, col + 27);
-    u->connection_requests_received_counter = sqlite3_column_int64(q, col + 28);
+    if (!(cols & SQLITE_USER_NO_CONNECTION_COUNTERS)) {
+        u->connections_counter = sqlite3_column_int64(q, col + 26);
+        u->connection_requests_sent_counter = sqlite3_column_int64(q, col + 27);
+        u->connection_requests_received_counter = sqlite3_column_int64(q, col + 28);
+    }
     u->posts_counter = sqlite3_column_int64(q, col + 29);
     u->discussions_counter = sqlite3_column_int64(q, col + 30);
     u->categories_counter = sqlite3_column_int64(q, col + 31);

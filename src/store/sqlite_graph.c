@@ -317,6 +317,9 @@ struct list_sql {
     const char *viewer_mutual_page;  /* mutual_page, walking the viewer's relations (sorts them) */
     const char *public_page;         /* page for an anonymous viewer (USER_PUBLIC_COLUMNS) */
     const char *public_index_page;   /* index_page for an anonymous viewer */
+    /* page, index_page, public_page and public_index_page without the
+     * connection counters (*_FOLLOW_COLUMNS), for a caller in follow mode */
+    const char *follow_page, *follow_index_page, *follow_public_page, *follow_public_index_page;
 };
 
 /* The mutual part walked from the viewer's side: `vtable v` holds the
@@ -351,6 +354,10 @@ struct list_sql {
             "SELECT " USER_PAGE_COLUMNS VIEWER_FROM(table, owner, other, vtable, vself, vother) LIST_ORDER(other), \
             "SELECT " USER_PUBLIC_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                        \
             "SELECT " USER_PUBLIC_COLUMNS INDEX_PAGE_FROM(table, owner, other),                                    \
+            "SELECT " USER_PAGE_FOLLOW_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                   \
+            "SELECT " USER_PAGE_FOLLOW_COLUMNS INDEX_PAGE_FROM(table, owner, other),                               \
+            "SELECT " USER_PUBLIC_FOLLOW_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                 \
+            "SELECT " USER_PUBLIC_FOLLOW_COLUMNS INDEX_PAGE_FROM(table, owner, other),                             \
     }
 
 static const struct list_sql list_sql[] = {
@@ -390,13 +397,11 @@ static sqlite3_stmt *list_stmt(struct store *st, const char *sql, const struct g
     return q;
 }
 
-/* Appends the users of a page statement to out (room for lq->limit): its
- * columns USER_PAGE_COLUMNS, or USER_PUBLIC_COLUMNS for an anonymous viewer. */
-static bool list_fill(struct store *st, struct arena *a, const char *sql, const struct graph_list_query *lq, int limit,
-                      int offset, struct user_page *out, struct err *e)
+/* Appends the users of a page statement to out (room for lq->limit): cols
+ * says which of the page columns (sqlite_internal.h) it selects. */
+static bool list_fill(struct store *st, struct arena *a, const char *sql, unsigned cols,
+                      const struct graph_list_query *lq, int limit, int offset, struct user_page *out, struct err *e)
 {
-    bool anonymous = !lq->viewer_id && lq->kind != GRAPH_LIST_HIDDEN; /* as graph_user_list chooses */
-    enum sqlite_user_cols cols = anonymous ? SQLITE_USER_PUBLIC : SQLITE_USER_PAGE;
     sqlite3_stmt *q = list_stmt(st, sql, lq, limit, offset, e);
     if (!q)
         return false;
@@ -441,6 +446,22 @@ static int64_t owner_counter(struct store *st, const char *column, int64_t user_
     return -1;
 }
 
+/* A plain page's statement (found in the index alone or not): as few
+ * columns as the viewer and the mode let it read. */
+static const char *plain_sql(const struct list_sql *s, const struct graph_list_query *lq, bool index)
+{
+    if (lq->viewer_id)
+        return lq->follow_mode ? (index ? s->follow_index_page : s->follow_page) : (index ? s->index_page : s->page);
+    return lq->follow_mode ? (index ? s->follow_public_index_page : s->follow_public_page)
+                           : (index ? s->public_index_page : s->public_page);
+}
+
+static unsigned plain_cols(const struct graph_list_query *lq)
+{
+    return (lq->viewer_id ? SQLITE_USER_PAGE : SQLITE_USER_PUBLIC) |
+           (lq->follow_mode ? SQLITE_USER_NO_CONNECTION_COUNTERS : 0);
+}
+
 static bool graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
                             struct err *e)
 {
@@ -449,7 +470,8 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(lq->limit > 0 ? lq->limit : 1));
     if (lq->kind == GRAPH_LIST_HIDDEN) {
         out->count = list_count(st, hidden_count_sql, lq, e);
-        return out->count >= 0 && list_fill(st, a, hidden_page_sql, lq, lq->limit, lq->offset, out, e);
+        return out->count >= 0 &&
+               list_fill(st, a, hidden_page_sql, SQLITE_USER_PAGE, lq, lq->limit, lq->offset, out, e);
     }
     const struct list_sql *s = &list_sql[lq->kind];
     int64_t total = owner_counter(st, s->counter, lq->user_id, e);
@@ -467,10 +489,9 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
             if (edges < 0)
                 return false;
             if (edges == total)
-                return list_fill(st, a, lq->viewer_id ? s->index_page : s->public_index_page, lq, lq->limit, lq->offset,
-                                 out, e);
+                return list_fill(st, a, plain_sql(s, lq, true), plain_cols(lq), lq, lq->limit, lq->offset, out, e);
         }
-        return list_fill(st, a, lq->viewer_id ? s->page : s->public_page, lq, lq->limit, lq->offset, out, e);
+        return list_fill(st, a, plain_sql(s, lq, false), plain_cols(lq), lq, lq->limit, lq->offset, out, e);
     }
     /* mutual: the viewer's relations first, then the rest, each newest first */
     int64_t mine = owner_counter(st, s->viewer_counter, lq->viewer_id, e);
@@ -480,12 +501,12 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
     int64_t m = list_count(st, by_viewer ? s->viewer_mutual_count : s->mutual_count, lq, e);
     if (m < 0)
         return false;
-    if (lq->offset < m &&
-        !list_fill(st, a, by_viewer ? s->viewer_mutual_page : s->mutual_page, lq, lq->limit, lq->offset, out, e))
+    if (lq->offset < m && !list_fill(st, a, by_viewer ? s->viewer_mutual_page : s->mutual_page, SQLITE_USER_PAGE, lq,
+                                     lq->limit, lq->offset, out, e))
         return false;
     if (out->n < lq->limit) {
         int64_t rest_offset = lq->offset > m ? lq->offset - m : 0;
-        if (!list_fill(st, a, s->rest_page, lq, lq->limit - out->n, (int)rest_offset, out, e))
+        if (!list_fill(st, a, s->rest_page, SQLITE_USER_PAGE, lq, lq->limit - out->n, (int)rest_offset, out, e))
             return false;
     }
     return true;
