@@ -419,8 +419,11 @@ void sqlite_user_page_from_row(struct arena *a, sqlite3_stmt *q, int col, struct
     const unsigned char *text[USER_TEXTS];
     size_t len[USER_TEXTS], total = 0;
     for (int i = 0; i < ntext; i++) {
+        /* strlen rather than sqlite3_column_bytes (a call into the library
+         * per column): the members are C strings, which end at a NUL either
+         * way */
         text[i] = sqlite3_column_text(q, col + user_text_columns[i]);
-        len[i] = text[i] ? (size_t)sqlite3_column_bytes(q, col + user_text_columns[i]) : 0;
+        len[i] = text[i] ? strlen((const char *)text[i]) : 0;
         total += text[i] ? len[i] + 1 : 0;
     }
     char *p = total ? arena_alloc(a, total) : NULL;
