@@ -190,6 +190,7 @@ void sqlite_close(struct store *st)
     }
     sqlite_pref_cache_free(st);
     sqlite_tag_cache_free(st);
+    sqlite_user_rows_free(st);
     sqlite3_close(st->lite->db);
     free(st->lite);
     free(st);

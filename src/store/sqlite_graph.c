@@ -320,6 +320,8 @@ struct list_sql {
     /* page, index_page, public_page and public_index_page without the
      * connection counters (*_FOLLOW_COLUMNS), for a caller in follow mode */
     const char *follow_page, *follow_index_page, *follow_public_page, *follow_public_index_page;
+    /* page and index_page giving the users' ids only (their rows kept) */
+    const char *ids_page, *ids_index_page;
 };
 
 /* The mutual part walked from the viewer's side: `vtable v` holds the
@@ -358,6 +360,8 @@ struct list_sql {
             "SELECT " USER_PAGE_FOLLOW_COLUMNS INDEX_PAGE_FROM(table, owner, other),                               \
             "SELECT " USER_PUBLIC_FOLLOW_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                 \
             "SELECT " USER_PUBLIC_FOLLOW_COLUMNS INDEX_PAGE_FROM(table, owner, other),                             \
+            "SELECT users.id" LIST_FROM(table, owner, other) LIST_ORDER(other),                                    \
+            "SELECT users.id" INDEX_PAGE_FROM(table, owner, other),                                                \
     }
 
 static const struct list_sql list_sql[] = {
@@ -412,6 +416,50 @@ static bool list_fill(struct store *st, struct arena *a, const char *sql, unsign
         rc = SQLITE_DONE;
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "graph list");
+}
+
+/* A plain page through the kept rows (sqlite_user_rows.c): the page's ids
+ * from ids_sql, each user from its kept row or, when not kept, read by id
+ * and kept. In a write transaction (no row kept), list_fill with sql. */
+static bool list_fill_kept(struct store *st, struct arena *a, const char *ids_sql, const char *sql, unsigned cols,
+                           const struct graph_list_query *lq, int offset, struct user_page *out, struct err *e)
+{
+    struct sqlite_conn *c = st->lite;
+    if (!sqlite_user_rows_fresh(c)) /* the counters read before hold the read transaction */
+        return list_fill(st, a, sql, cols, lq, lq->limit, offset, out, e);
+    sqlite3_stmt *q = list_stmt(st, ids_sql, lq, lq->limit, offset, e);
+    if (!q)
+        return false;
+    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(lq->limit > 0 ? lq->limit : 1));
+    int n = 0, rc = SQLITE_DONE;
+    while (n < lq->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(q, 0);
+    if (n >= lq->limit)
+        rc = SQLITE_DONE;
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return sqlite_fail(st, e, "graph list");
+    for (int i = 0; i < n; i++) {
+        struct user *u = &out->items[out->n];
+        if (sqlite_user_rows_get(c, a, ids[i], u)) {
+            out->n++;
+            continue;
+        }
+        q = sqlite_stmt(st, "SELECT " USER_PAGE_COLUMNS " FROM users WHERE id = $1", e);
+        if (!q)
+            return false;
+        bind_i64(q, 1, ids[i]);
+        rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW) {
+            sqlite_user_page_from_row(a, q, 0, u, SQLITE_USER_PAGE);
+            sqlite_user_rows_put(c, u);
+            out->n++;
+        }
+        sqlite3_reset(q);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) /* DONE: cannot be, in the same snapshot */
+            return sqlite_fail(st, e, "graph list user");
+    }
+    return true;
 }
 
 static int64_t list_count(struct store *st, const char *sql, const struct graph_list_query *lq, struct err *e)
@@ -489,9 +537,10 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
             if (edges < 0)
                 return false;
             if (edges == total)
-                return list_fill(st, a, plain_sql(s, lq, true), plain_cols(lq), lq, lq->limit, lq->offset, out, e);
+                return list_fill_kept(st, a, s->ids_index_page, plain_sql(s, lq, true), plain_cols(lq), lq, lq->offset,
+                                      out, e);
         }
-        return list_fill(st, a, plain_sql(s, lq, false), plain_cols(lq), lq, lq->limit, lq->offset, out, e);
+        return list_fill_kept(st, a, s->ids_page, plain_sql(s, lq, false), plain_cols(lq), lq, lq->offset, out, e);
     }
     /* mutual: the viewer's relations first, then the rest, each newest first */
     int64_t mine = owner_counter(st, s->viewer_counter, lq->viewer_id, e);

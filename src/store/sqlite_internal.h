@@ -79,7 +79,22 @@ struct sqlite_conn {
     int64_t *user_tag_ids; /* the slots' tag ids */
     unsigned user_tag_nids;
     bool user_tags_full; /* emptied at the next page */
+    /* users' rows read for pages, valid at data version user_rows_version
+     * (sqlite_user_rows.c) */
+    struct cached_user_row *user_rows; /* hash slots, live when gen matches */
+    unsigned user_rows_gen, user_rows_used, user_rows_version;
 };
+
+/* The users' rows kept for pages (sqlite_user_rows.c). Fresh: in a read
+ * transaction, the kept rows emptied unless read at its data version;
+ * false (keep and read none) in a write transaction or none. Get: u from
+ * the kept row of id (strings copied into a), false when not kept. Put:
+ * keeps u, a row of USER_PAGE_COLUMNS (call only when fresh). Free: at
+ * store_close. */
+bool sqlite_user_rows_fresh(struct sqlite_conn *c);
+bool sqlite_user_rows_get(struct sqlite_conn *c, struct arena *a, int64_t id, struct user *u);
+void sqlite_user_rows_put(struct sqlite_conn *c, const struct user *u);
+void sqlite_user_rows_free(struct store *st);
 
 /* Frees the tag cache (store_close). */
 void sqlite_tag_cache_free(struct store *st);
