@@ -252,23 +252,32 @@ bool sqlite_graph_relations(struct store *st, struct arena *a, int64_t viewer_id
     /* the ids as one JSON array, read by json_each: one statement serves
      * any number of ids */
     struct buf list = BUF_INIT;
-    buf_puts(&list, "[");
-    for (int i = 0; i < n; i++)
-        buf_printf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
-    buf_puts(&list, "]");
-    sqlite3_stmt *q = sqlite_stmt(
-        st,
-        "SELECT r.uid, r.kind FROM ("
-        "SELECT f.followed_id AS uid, 1 AS kind FROM follows f "
-        "WHERE f.follower_id = $1 AND f.followed_id IN (SELECT value FROM json_each($2)) "
-        "UNION ALL SELECT c.other_id, 2 FROM connections c "
-        "WHERE c.user_id = $1 AND c.other_id IN (SELECT value FROM json_each($2)) "
-        "UNION ALL SELECT s.to_user_id, 3 FROM connection_requests s "
-        "WHERE s.from_user_id = $1 AND s.to_user_id IN (SELECT value FROM json_each($2)) "
-        "UNION ALL SELECT v.from_user_id, 4 FROM connection_requests v "
-        "WHERE v.to_user_id = $1 AND v.rejected_us IS NULL AND v.from_user_id IN (SELECT value FROM json_each($2))"
-        ") r JOIN users u ON u.id = r.uid WHERE u.status IN ('a', 'b')",
-        e);
+    buf_reserve(&list, 24 * (size_t)n + 2);
+    buf_append(&list, "[", 1);
+    for (int i = 0; i < n; i++) { /* without printf (vfprintf per id) */
+        char digits[24], *p = digits + sizeof digits;
+        uint64_t v = ids[i] < 0 ? (uint64_t)0 - (uint64_t)ids[i] : (uint64_t)ids[i];
+        do
+            *--p = (char)('0' + v % 10);
+        while (v /= 10);
+        if (ids[i] < 0)
+            *--p = '-';
+        if (i)
+            *--p = ',';
+        buf_append(&list, p, (size_t)(digits + sizeof digits - p));
+    }
+    buf_append(&list, "]", 1);
+    /* one pass over the ids, four primary-key probes per user (a set of
+     * ids per kind, built for each IN, cost several times more) */
+    sqlite3_stmt *q =
+        sqlite_stmt(st,
+                    "SELECT u.id, EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followed_id = u.id), "
+                    "EXISTS (SELECT 1 FROM connections c WHERE c.user_id = $1 AND c.other_id = u.id), "
+                    "EXISTS (SELECT 1 FROM connection_requests s WHERE s.from_user_id = $1 AND s.to_user_id = u.id), "
+                    "EXISTS (SELECT 1 FROM connection_requests v WHERE v.from_user_id = u.id AND v.to_user_id = $1 "
+                    "AND v.rejected_us IS NULL) "
+                    "FROM json_each($2) j CROSS JOIN users u ON u.id = j.value WHERE u.status IN ('a', 'b')",
+                    e);
     if (!q) {
         buf_free(&list);
         return false;
@@ -278,10 +287,18 @@ bool sqlite_graph_relations(struct store *st, struct arena *a, int64_t viewer_id
     buf_free(&list);
     /* at most four kinds per user */
     *rows = arena_alloc(a, sizeof **rows * (size_t)n * 4);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW && *nrows < n * 4)
-        (*rows)[(*nrows)++] =
-            (struct graph_relation_row){sqlite3_column_int64(q, 0), (enum graph_relation_kind)sqlite3_column_int(q, 1)};
+    static const enum graph_relation_kind kinds[] = {GRAPH_REL_FOLLOWS, GRAPH_REL_CONNECTED, GRAPH_REL_SENT,
+                                                     GRAPH_REL_RECEIVED};
+    int rc, users = 0;
+    while (users < n && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        users++; /* each id at most once a row */
+        int64_t id = sqlite3_column_int64(q, 0);
+        for (int k = 0; k < 4; k++)
+            if (sqlite3_column_int(q, 1 + k))
+                (*rows)[(*nrows)++] = (struct graph_relation_row){id, kinds[k]};
+    }
+    if (users >= n)
+        rc = SQLITE_DONE;
     sqlite3_reset(q);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? true : sqlite_fail(st, e, "graph relations");
 }

@@ -20,7 +20,7 @@
 enum { USER_ROWS_SLOTS = 1024 };
 
 struct cached_user_row {
-    unsigned gen; /* live when equal to the connection's user_rows_gen */
+    unsigned gen;  /* live when equal to the connection's user_rows_gen */
     struct user u; /* strings pointing into text */
     char *text;
     size_t len;
@@ -32,7 +32,7 @@ enum { USER_STRINGS = 13 };
 static void user_strings(struct user *u, const char **m[USER_STRINGS])
 {
     const char **members[USER_STRINGS] = {
-        &u->username, &u->real_name, &u->email,  &u->bio,    &u->location, &u->date_of_birth, &u->description,
+        &u->username, &u->real_name, &u->email,  &u->bio,   &u->location, &u->date_of_birth, &u->description,
         &u->gender,   &u->website,   &u->avatar, &u->cover, &u->role,     &u->password_hash};
     memcpy(m, members, sizeof members);
 }

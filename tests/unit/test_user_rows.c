@@ -81,8 +81,13 @@ static int teardown(void **state)
 static void rename_user(struct store *st, int64_t id, const char *real_name)
 {
     struct err e = {0};
-    struct user u = {.id = id, .real_name = real_name, .bio = "", .location = "", .description = "",
-                     .gender = "Unspecified", .website = ""};
+    struct user u = {.id = id,
+                     .real_name = real_name,
+                     .bio = "",
+                     .location = "",
+                     .description = "",
+                     .gender = "Unspecified",
+                     .website = ""};
     assert_true(store_account_profile_write(st, &u, &e));
 }
 
