@@ -50,8 +50,15 @@ void sqlite_user_rows_free(struct store *st)
 
 static void user_rows_clear(struct sqlite_conn *c)
 {
-    c->user_rows_gen++;
     c->user_rows_used = 0;
+    if (++c->user_rows_gen != 0)
+        return;
+    /* the generation wrapped: a slot left from the last time round would
+     * look live again, so every slot is emptied */
+    for (int i = 0; i < USER_ROWS_SLOTS; i++)
+        free(c->user_rows[i].text);
+    memset(c->user_rows, 0, sizeof *c->user_rows * USER_ROWS_SLOTS);
+    c->user_rows_gen = 1;
 }
 
 bool sqlite_user_rows_fresh(struct sqlite_conn *c)
