@@ -37,7 +37,10 @@ static bool query_mutual(struct request *req)
 static bool list_users(struct request *req, struct response *resp, struct err *e, enum graph_list_kind kind,
                        int64_t owner)
 {
-    struct graph_list_query q = {.kind = kind, .user_id = owner, .viewer_id = req->who.user_id};
+    struct user_view v;
+    user_view_init(req, &v);
+    struct graph_list_query q = {
+        .kind = kind, .user_id = owner, .viewer_id = req->who.user_id, .follow_mode = v.follow_mode};
     q.mutual = kind != GRAPH_LIST_HIDDEN && query_mutual(req);
     http_pagination(req, GRAPH_PAGE_DEFAULT, GRAPH_PAGE_MAX, &q.limit, &q.offset);
     struct user_page page = {0};
@@ -45,8 +48,6 @@ static bool list_users(struct request *req, struct response *resp, struct err *e
         !graph_user_list(req->store, req->arena, &q, &page, e))
         return false;
     list_cursor_next(req, q.cursor, page.next_cursor);
-    struct user_view v;
-    user_view_init(req, &v);
     user_page_respond(req, resp, &v, page.items, page.n, page.count, q.limit, q.offset);
     return true;
 }

@@ -147,7 +147,7 @@ void user_write_members(struct buf *b, struct request *req, const struct user_vi
     clock_format(u->date_joined_us, joined);
     bool private_ok = req->who.user_id && (req->who.user_id == u->id || principal_is_admin(&req->who));
     JSON_PUT_LITERAL(b, "\"id\":");
-    json_write_int(b, u->id);
+    json_put_int(b, u->id);
     JSON_PUT_LITERAL(b, ",\"username\":");
     json_put_str(b, u->username);
     JSON_PUT_LITERAL(b, ",\"real_name\":");
@@ -158,8 +158,9 @@ void user_write_members(struct buf *b, struct request *req, const struct user_vi
         JSON_PUT_LITERAL(b, ",\"email_isvalid\":");
         json_put_bool(b, u->email_isvalid);
     }
-    JSON_PUT_LITERAL(b, ",\"date_joined\":");
-    json_put_str(b, joined);
+    JSON_PUT_LITERAL(b, ",\"date_joined\":\""); /* ASCII digits and punctuation */
+    json_put_bytes(b, joined, strlen(joined));
+    JSON_PUT_LITERAL(b, "\"");
     JSON_PUT_LITERAL(b, ",\"bio\":");
     json_put_str(b, u->bio);
     JSON_PUT_LITERAL(b, ",\"location\":");
@@ -178,7 +179,12 @@ void user_write_members(struct buf *b, struct request *req, const struct user_vi
     json_put_str(b, u->gender);
     const char status[2] = {(char)u->status, '\0'}; /* the letter the contract shows */
     JSON_PUT_LITERAL(b, ",\"status\":");
-    json_put_str(b, status);
+    if (status[0] >= 'a' && status[0] <= 'z') { /* nothing to escape */
+        const char quoted[3] = {'"', status[0], '"'};
+        json_put_bytes(b, quoted, 3);
+    } else {
+        json_put_str(b, status);
+    }
     JSON_PUT_LITERAL(b, ",\"website\":");
     json_put_str(b, u->website);
     JSON_PUT_LITERAL(b, ",\"avatar\":");
@@ -187,13 +193,13 @@ void user_write_members(struct buf *b, struct request *req, const struct user_vi
     json_put_str_or_null(b, media_url(req, u->cover));
     JSON_PUT_LITERAL(b, ",\"ext_id\":");
     if (u->has_ext_id)
-        json_write_int(b, u->ext_id);
+        json_put_int(b, u->ext_id);
     else
         json_put_bytes(b, "null", 4);
     JSON_PUT_LITERAL(b, ",\"tags\":");
     put_tags(b, req, v, u);
     JSON_PUT_LITERAL(b, ",\"reputation\":");
-    json_write_int(b, u->reputation);
+    json_put_int(b, u->reputation);
     JSON_PUT_LITERAL(b, ",\"community_badge\":");
     json_put_bool(b, u->role != NULL);
     JSON_PUT_LITERAL(b, ",\"deleted\":");
@@ -202,23 +208,23 @@ void user_write_members(struct buf *b, struct request *req, const struct user_vi
     json_put_str_or_null(b, connection_status_name(req, v, u));
     if (v->follow_mode) {
         JSON_PUT_LITERAL(b, ",\"followers_counter\":");
-        json_write_int(b, u->followers_counter);
+        json_put_int(b, u->followers_counter);
         JSON_PUT_LITERAL(b, ",\"followings_counter\":");
-        json_write_int(b, u->followings_counter);
+        json_put_int(b, u->followings_counter);
     } else {
         JSON_PUT_LITERAL(b, ",\"connections_counter\":");
-        json_write_int(b, u->connections_counter);
+        json_put_int(b, u->connections_counter);
         JSON_PUT_LITERAL(b, ",\"connection_requests_sent_counter\":");
-        json_write_int(b, u->connection_requests_sent_counter);
+        json_put_int(b, u->connection_requests_sent_counter);
         JSON_PUT_LITERAL(b, ",\"connection_requests_received_counter\":");
-        json_write_int(b, u->connection_requests_received_counter);
+        json_put_int(b, u->connection_requests_received_counter);
     }
     JSON_PUT_LITERAL(b, ",\"posts_counter\":");
-    json_write_int(b, u->posts_counter);
+    json_put_int(b, u->posts_counter);
     JSON_PUT_LITERAL(b, ",\"discussions_counter\":");
-    json_write_int(b, u->discussions_counter);
+    json_put_int(b, u->discussions_counter);
     JSON_PUT_LITERAL(b, ",\"categories_counter\":");
-    json_write_int(b, u->categories_counter);
+    json_put_int(b, u->categories_counter);
 }
 
 void user_write(struct buf *b, struct request *req, const struct user_view *v, const struct user *u)

@@ -13,8 +13,21 @@ static void put(struct buf *b, const char *s, size_t n)
     b->data[b->len] = '\0';
 }
 
+/* Room for n more bytes and the NUL, without a call when there is. */
+static inline char *room(struct buf *b, size_t n)
+{
+    return b->data && b->cap - b->len > n ? b->data + b->len : buf_reserve(b, n);
+}
+
 static void put_int(struct buf *b, json_int_t v)
 {
+    char *w = room(b, 21);  /* "-9223372036854775808" */
+    if (v >= 0 && v < 10) { /* most counters */
+        w[0] = (char)('0' + v);
+        b->len++;
+        b->data[b->len] = '\0';
+        return;
+    }
     char tmp[24];
     char *end = tmp + sizeof tmp, *p = end;
     uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -24,7 +37,10 @@ static void put_int(struct buf *b, json_int_t v)
     } while (u);
     if (v < 0)
         *--p = '-';
-    put(b, p, (size_t)(end - p));
+    size_t n = (size_t)(end - p);
+    memcpy(w, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
 }
 
 /* The escape jansson writes for a byte below 0x20, '"' or '\\'. */
@@ -57,12 +73,24 @@ static inline uint64_t needs_care(uint64_t x)
     return ((x - 0x20 * ones) | ((x ^ ('"' * ones)) - ones) | ((x ^ ('\\' * ones)) - ones) | x) & high;
 }
 
+/* Per byte: 0 copied as it is, 1 escaped (below 0x20, '"', '\\'), 2 not
+ * ASCII (copied; the string is then checked for UTF-8). */
+static const unsigned char byte_class[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+};
+
 static bool put_string(struct buf *b, const char *s, size_t n)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + n;
-    bool ascii = true;
+    unsigned seen = 0; /* the classes of the bytes copied as they are */
     /* the worst case, every byte escaped as \u00XX, bounds the room needed */
-    char *w = buf_reserve(b, 6 * n + 2);
+    char *w = room(b, 6 * n + 2);
     *w++ = '"';
     while (p < end) {
         /* plain ASCII, 8 bytes at a time */
@@ -79,8 +107,9 @@ static bool put_string(struct buf *b, const char *s, size_t n)
         const unsigned char *stop = end - p > 8 ? p + 8 : end;
         while (p < stop) {
             unsigned char c = *p++;
-            if (c >= 0x20 && c != '"' && c != '\\') {
-                ascii &= c < 0x80;
+            unsigned k = byte_class[c];
+            if (k != 1) {
+                seen |= k;
                 *w++ = (char)c;
             } else {
                 w += escape(c, w);
@@ -88,7 +117,7 @@ static bool put_string(struct buf *b, const char *s, size_t n)
         }
     }
     *w++ = '"';
-    if (!ascii && !text_utf8_valid(s, n)) {
+    if (seen && !text_utf8_valid(s, n)) {
         b->data[b->len] = '\0'; /* nothing appended */
         return false;
     }

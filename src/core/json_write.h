@@ -43,6 +43,17 @@ static inline void json_put_bytes(struct buf *b, const char *s, size_t n)
 /* A literal of known length: no strlen per key. */
 #define JSON_PUT_LITERAL(b, s) json_put_bytes((b), (s), sizeof(s) - 1)
 
+/* An integer; one digit without a call when the buffer has room. */
+static inline void json_put_int(struct buf *b, json_int_t v)
+{
+    if (v >= 0 && v < 10 && b->data && b->cap - b->len > 1) {
+        b->data[b->len++] = (char)('0' + v);
+        b->data[b->len] = '\0';
+    } else {
+        json_write_int(b, v);
+    }
+}
+
 /* A string value; one that is not UTF-8 (only a hand-edited database holds
  * such) is written as "", so the document stays valid. */
 static inline void json_put_str(struct buf *b, const char *s)

@@ -190,6 +190,7 @@ void sqlite_close(struct store *st)
     }
     sqlite_pref_cache_free(st);
     sqlite_tag_cache_free(st);
+    sqlite_user_rows_free(st);
     sqlite3_close(st->lite->db);
     free(st->lite);
     free(st);
@@ -403,25 +404,32 @@ bool sqlite_exec_stmt(struct store *st, sqlite3_stmt *q, struct err *e, const ch
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? true : sqlite_fail(st, e, what);
 }
 
-/* The text columns of USER_COLUMNS, in the order of struct user_texts. */
-static const int user_text_columns[] = {1, 2, 3, 6, 7, 12, 13, 14, 16, 17, 18, 21, 22};
-enum { USER_TEXTS = sizeof user_text_columns / sizeof user_text_columns[0] };
+/* The text columns of USER_COLUMNS, in the order the reader keeps them:
+ * the private member (email) and the credential (password_hash) last. */
+static const int user_text_columns[] = {1, 2, 6, 7, 12, 13, 14, 16, 17, 18, 21, 3, 22};
+enum { USER_TEXTS = sizeof user_text_columns / sizeof user_text_columns[0], USER_PUBLIC_TEXTS = USER_TEXTS - 2 };
 
-void sqlite_user_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u)
+void sqlite_user_page_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u, unsigned cols)
 {
     /* the row's strings copied in one allocation: a page reads 20 rows of
      * 13 text columns */
+    unsigned members = cols & (SQLITE_USER_PAGE | SQLITE_USER_PUBLIC);
+    int ntext = members == SQLITE_USER_ALL    ? USER_TEXTS
+                : members == SQLITE_USER_PAGE ? USER_TEXTS - 1
+                                              : USER_PUBLIC_TEXTS;
     const unsigned char *text[USER_TEXTS];
     size_t len[USER_TEXTS], total = 0;
-    for (int i = 0; i < USER_TEXTS; i++) {
+    for (int i = 0; i < ntext; i++) {
+        /* strlen rather than sqlite3_column_bytes (a call into the library
+         * per column): the members are C strings, which end at a NUL either
+         * way */
         text[i] = sqlite3_column_text(q, col + user_text_columns[i]);
-        len[i] = text[i] ? (size_t)sqlite3_column_bytes(q, col + user_text_columns[i]) : 0;
+        len[i] = text[i] ? strlen((const char *)text[i]) : 0;
         total += text[i] ? len[i] + 1 : 0;
     }
     char *p = total ? arena_alloc(a, total) : NULL;
-    const char *copy[USER_TEXTS];
-    for (int i = 0; i < USER_TEXTS; i++) {
-        copy[i] = NULL;
+    const char *copy[USER_TEXTS] = {NULL};
+    for (int i = 0; i < ntext; i++) {
         if (text[i]) {
             memcpy(p, text[i], len[i]); /* arena memory is zeroed: the NUL is there */
             copy[i] = p;
@@ -432,45 +440,56 @@ void sqlite_user_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user
     u->id = sqlite3_column_int64(q, col + 0);
     u->username = copy[0];
     u->real_name = copy[1];
-    u->email = copy[2];
-    u->email_isvalid = sqlite3_column_int(q, col + 4) != 0;
     u->date_joined_us = sqlite3_column_int64(q, col + 5);
-    u->bio = copy[3];
-    u->location = copy[4];
+    u->bio = copy[2];
+    u->location = copy[3];
     if (sqlite3_column_type(q, col + 8) != SQLITE_NULL) {
         u->has_location_ll = true;
         u->location_lat = sqlite3_column_double(q, col + 8);
         u->location_lng = sqlite3_column_double(q, col + 9);
     }
-    if (sqlite3_column_type(q, col + 10) != SQLITE_NULL) {
-        u->has_position_ll = true;
-        u->position_lat = sqlite3_column_double(q, col + 10);
-        u->position_lng = sqlite3_column_double(q, col + 11);
+    if (members != SQLITE_USER_PUBLIC) {
+        u->email = copy[11];
+        u->email_isvalid = sqlite3_column_int(q, col + 4) != 0;
+        if (sqlite3_column_type(q, col + 10) != SQLITE_NULL) {
+            u->has_position_ll = true;
+            u->position_lat = sqlite3_column_double(q, col + 10);
+            u->position_lng = sqlite3_column_double(q, col + 11);
+        }
     }
-    u->date_of_birth = copy[5];
-    u->description = copy[6];
-    u->gender = copy[7];
+    u->date_of_birth = copy[4];
+    u->description = copy[5];
+    u->gender = copy[6];
     const unsigned char *status = sqlite3_column_text(q, col + 15);
     u->status = status ? (enum user_status)status[0] : USER_ACTIVE;
-    u->website = copy[8];
-    u->avatar = copy[9];
-    u->cover = copy[10];
+    u->website = copy[7];
+    u->avatar = copy[8];
+    u->cover = copy[9];
     if (sqlite3_column_type(q, col + 19) != SQLITE_NULL) {
         u->has_ext_id = true;
         u->ext_id = sqlite3_column_int64(q, col + 19);
     }
     u->reputation = sqlite3_column_int64(q, col + 20);
-    u->role = copy[11];
-    u->password_hash = copy[12];
-    u->tokens_valid_after = sqlite3_column_int64(q, col + 23);
+    u->role = copy[10];
+    if (members == SQLITE_USER_ALL) {
+        u->password_hash = copy[12];
+        u->tokens_valid_after = sqlite3_column_int64(q, col + 23);
+    }
     u->followers_counter = sqlite3_column_int64(q, col + 24);
     u->followings_counter = sqlite3_column_int64(q, col + 25);
-    u->connections_counter = sqlite3_column_int64(q, col + 26);
-    u->connection_requests_sent_counter = sqlite3_column_int64(q, col + 27);
-    u->connection_requests_received_counter = sqlite3_column_int64(q, col + 28);
+    if (!(cols & SQLITE_USER_NO_CONNECTION_COUNTERS)) {
+        u->connections_counter = sqlite3_column_int64(q, col + 26);
+        u->connection_requests_sent_counter = sqlite3_column_int64(q, col + 27);
+        u->connection_requests_received_counter = sqlite3_column_int64(q, col + 28);
+    }
     u->posts_counter = sqlite3_column_int64(q, col + 29);
     u->discussions_counter = sqlite3_column_int64(q, col + 30);
     u->categories_counter = sqlite3_column_int64(q, col + 31);
+}
+
+void sqlite_user_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u)
+{
+    sqlite_user_page_from_row(a, q, col, u, SQLITE_USER_ALL);
 }
 
 void sqlite_read_user(struct arena *a, sqlite3_stmt *q, void *out) { sqlite_user_from_row(a, q, 0, out); }

@@ -252,23 +252,32 @@ bool sqlite_graph_relations(struct store *st, struct arena *a, int64_t viewer_id
     /* the ids as one JSON array, read by json_each: one statement serves
      * any number of ids */
     struct buf list = BUF_INIT;
-    buf_puts(&list, "[");
-    for (int i = 0; i < n; i++)
-        buf_printf(&list, "%s%lld", i ? "," : "", (long long)ids[i]);
-    buf_puts(&list, "]");
-    sqlite3_stmt *q = sqlite_stmt(
-        st,
-        "SELECT r.uid, r.kind FROM ("
-        "SELECT f.followed_id AS uid, 1 AS kind FROM follows f "
-        "WHERE f.follower_id = $1 AND f.followed_id IN (SELECT value FROM json_each($2)) "
-        "UNION ALL SELECT c.other_id, 2 FROM connections c "
-        "WHERE c.user_id = $1 AND c.other_id IN (SELECT value FROM json_each($2)) "
-        "UNION ALL SELECT s.to_user_id, 3 FROM connection_requests s "
-        "WHERE s.from_user_id = $1 AND s.to_user_id IN (SELECT value FROM json_each($2)) "
-        "UNION ALL SELECT v.from_user_id, 4 FROM connection_requests v "
-        "WHERE v.to_user_id = $1 AND v.rejected_us IS NULL AND v.from_user_id IN (SELECT value FROM json_each($2))"
-        ") r JOIN users u ON u.id = r.uid WHERE u.status IN ('a', 'b')",
-        e);
+    buf_reserve(&list, 24 * (size_t)n + 2);
+    buf_append(&list, "[", 1);
+    for (int i = 0; i < n; i++) { /* without printf (vfprintf per id) */
+        char digits[24], *p = digits + sizeof digits;
+        uint64_t v = ids[i] < 0 ? (uint64_t)0 - (uint64_t)ids[i] : (uint64_t)ids[i];
+        do
+            *--p = (char)('0' + v % 10);
+        while (v /= 10);
+        if (ids[i] < 0)
+            *--p = '-';
+        if (i)
+            *--p = ',';
+        buf_append(&list, p, (size_t)(digits + sizeof digits - p));
+    }
+    buf_append(&list, "]", 1);
+    /* one pass over the ids, four primary-key probes per user (a set of
+     * ids per kind, built for each IN, cost several times more) */
+    sqlite3_stmt *q =
+        sqlite_stmt(st,
+                    "SELECT u.id, EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followed_id = u.id), "
+                    "EXISTS (SELECT 1 FROM connections c WHERE c.user_id = $1 AND c.other_id = u.id), "
+                    "EXISTS (SELECT 1 FROM connection_requests s WHERE s.from_user_id = $1 AND s.to_user_id = u.id), "
+                    "EXISTS (SELECT 1 FROM connection_requests v WHERE v.from_user_id = u.id AND v.to_user_id = $1 "
+                    "AND v.rejected_us IS NULL) "
+                    "FROM json_each($2) j CROSS JOIN users u ON u.id = j.value WHERE u.status IN ('a', 'b')",
+                    e);
     if (!q) {
         buf_free(&list);
         return false;
@@ -278,10 +287,18 @@ bool sqlite_graph_relations(struct store *st, struct arena *a, int64_t viewer_id
     buf_free(&list);
     /* at most four kinds per user */
     *rows = arena_alloc(a, sizeof **rows * (size_t)n * 4);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW && *nrows < n * 4)
-        (*rows)[(*nrows)++] =
-            (struct graph_relation_row){sqlite3_column_int64(q, 0), (enum graph_relation_kind)sqlite3_column_int(q, 1)};
+    static const enum graph_relation_kind kinds[] = {GRAPH_REL_FOLLOWS, GRAPH_REL_CONNECTED, GRAPH_REL_SENT,
+                                                     GRAPH_REL_RECEIVED};
+    int rc, users = 0;
+    while (users < n && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        users++; /* each id at most once a row */
+        int64_t id = sqlite3_column_int64(q, 0);
+        for (int k = 0; k < 4; k++)
+            if (sqlite3_column_int(q, 1 + k))
+                (*rows)[(*nrows)++] = (struct graph_relation_row){id, kinds[k]};
+    }
+    if (users >= n)
+        rc = SQLITE_DONE;
     sqlite3_reset(q);
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? true : sqlite_fail(st, e, "graph relations");
 }
@@ -317,6 +334,11 @@ struct list_sql {
     const char *viewer_mutual_page;  /* mutual_page, walking the viewer's relations (sorts them) */
     const char *public_page;         /* page for an anonymous viewer (USER_PUBLIC_COLUMNS) */
     const char *public_index_page;   /* index_page for an anonymous viewer */
+    /* page, index_page, public_page and public_index_page without the
+     * connection counters (*_FOLLOW_COLUMNS), for a caller in follow mode */
+    const char *follow_page, *follow_index_page, *follow_public_page, *follow_public_index_page;
+    /* page and index_page giving the users' ids only (their rows kept) */
+    const char *ids_page, *ids_index_page;
 };
 
 /* The mutual part walked from the viewer's side: `vtable v` holds the
@@ -351,6 +373,12 @@ struct list_sql {
             "SELECT " USER_PAGE_COLUMNS VIEWER_FROM(table, owner, other, vtable, vself, vother) LIST_ORDER(other), \
             "SELECT " USER_PUBLIC_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                        \
             "SELECT " USER_PUBLIC_COLUMNS INDEX_PAGE_FROM(table, owner, other),                                    \
+            "SELECT " USER_PAGE_FOLLOW_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                   \
+            "SELECT " USER_PAGE_FOLLOW_COLUMNS INDEX_PAGE_FROM(table, owner, other),                               \
+            "SELECT " USER_PUBLIC_FOLLOW_COLUMNS LIST_FROM(table, owner, other) LIST_ORDER(other),                 \
+            "SELECT " USER_PUBLIC_FOLLOW_COLUMNS INDEX_PAGE_FROM(table, owner, other),                             \
+            "SELECT users.id" LIST_FROM(table, owner, other) LIST_ORDER(other),                                    \
+            "SELECT users.id" INDEX_PAGE_FROM(table, owner, other),                                                \
     }
 
 static const struct list_sql list_sql[] = {
@@ -390,20 +418,65 @@ static sqlite3_stmt *list_stmt(struct store *st, const char *sql, const struct g
     return q;
 }
 
-/* Appends the users of a page statement to out (room for lq->limit). */
-static bool list_fill(struct store *st, struct arena *a, const char *sql, const struct graph_list_query *lq, int limit,
-                      int offset, struct user_page *out, struct err *e)
+/* Appends the users of a page statement to out (room for lq->limit): cols
+ * says which of the page columns (sqlite_internal.h) it selects. */
+static bool list_fill(struct store *st, struct arena *a, const char *sql, unsigned cols,
+                      const struct graph_list_query *lq, int limit, int offset, struct user_page *out, struct err *e)
 {
     sqlite3_stmt *q = list_stmt(st, sql, lq, limit, offset, e);
     if (!q)
         return false;
     int rc = SQLITE_DONE;
     while (out->n < lq->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
-        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+        sqlite_user_page_from_row(a, q, 0, &out->items[out->n++], cols);
     if (out->n >= lq->limit)
         rc = SQLITE_DONE;
     sqlite3_reset(q);
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "graph list");
+}
+
+/* A plain page through the kept rows (sqlite_user_rows.c): the page's ids
+ * from ids_sql, each user from its kept row or, when not kept, read by id
+ * and kept. In a write transaction (no row kept), list_fill with sql. */
+static bool list_fill_kept(struct store *st, struct arena *a, const char *ids_sql, const char *sql, unsigned cols,
+                           const struct graph_list_query *lq, int offset, struct user_page *out, struct err *e)
+{
+    struct sqlite_conn *c = st->lite;
+    if (!sqlite_user_rows_fresh(c)) /* the counters read before hold the read transaction */
+        return list_fill(st, a, sql, cols, lq, lq->limit, offset, out, e);
+    sqlite3_stmt *q = list_stmt(st, ids_sql, lq, lq->limit, offset, e);
+    if (!q)
+        return false;
+    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(lq->limit > 0 ? lq->limit : 1));
+    int n = 0, rc = SQLITE_DONE;
+    while (n < lq->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(q, 0);
+    if (n >= lq->limit)
+        rc = SQLITE_DONE;
+    sqlite3_reset(q);
+    if (rc != SQLITE_DONE)
+        return sqlite_fail(st, e, "graph list");
+    for (int i = 0; i < n; i++) {
+        struct user *u = &out->items[out->n];
+        if (sqlite_user_rows_get(c, a, ids[i], u)) {
+            out->n++;
+            continue;
+        }
+        q = sqlite_stmt(st, "SELECT " USER_PAGE_COLUMNS " FROM users WHERE id = $1", e);
+        if (!q)
+            return false;
+        bind_i64(q, 1, ids[i]);
+        rc = sqlite3_step(q);
+        if (rc == SQLITE_ROW) {
+            sqlite_user_page_from_row(a, q, 0, u, SQLITE_USER_PAGE);
+            sqlite_user_rows_put(c, u);
+            out->n++;
+        }
+        sqlite3_reset(q);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) /* DONE: cannot be, in the same snapshot */
+            return sqlite_fail(st, e, "graph list user");
+    }
+    return true;
 }
 
 static int64_t list_count(struct store *st, const char *sql, const struct graph_list_query *lq, struct err *e)
@@ -438,6 +511,22 @@ static int64_t owner_counter(struct store *st, const char *column, int64_t user_
     return -1;
 }
 
+/* A plain page's statement (found in the index alone or not): as few
+ * columns as the viewer and the mode let it read. */
+static const char *plain_sql(const struct list_sql *s, const struct graph_list_query *lq, bool index)
+{
+    if (lq->viewer_id)
+        return lq->follow_mode ? (index ? s->follow_index_page : s->follow_page) : (index ? s->index_page : s->page);
+    return lq->follow_mode ? (index ? s->follow_public_index_page : s->follow_public_page)
+                           : (index ? s->public_index_page : s->public_page);
+}
+
+static unsigned plain_cols(const struct graph_list_query *lq)
+{
+    return (lq->viewer_id ? SQLITE_USER_PAGE : SQLITE_USER_PUBLIC) |
+           (lq->follow_mode ? SQLITE_USER_NO_CONNECTION_COUNTERS : 0);
+}
+
 static bool graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *lq, struct user_page *out,
                             struct err *e)
 {
@@ -446,7 +535,8 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(lq->limit > 0 ? lq->limit : 1));
     if (lq->kind == GRAPH_LIST_HIDDEN) {
         out->count = list_count(st, hidden_count_sql, lq, e);
-        return out->count >= 0 && list_fill(st, a, hidden_page_sql, lq, lq->limit, lq->offset, out, e);
+        return out->count >= 0 &&
+               list_fill(st, a, hidden_page_sql, SQLITE_USER_PAGE, lq, lq->limit, lq->offset, out, e);
     }
     const struct list_sql *s = &list_sql[lq->kind];
     int64_t total = owner_counter(st, s->counter, lq->user_id, e);
@@ -464,10 +554,10 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
             if (edges < 0)
                 return false;
             if (edges == total)
-                return list_fill(st, a, lq->viewer_id ? s->index_page : s->public_index_page, lq, lq->limit, lq->offset,
-                                 out, e);
+                return list_fill_kept(st, a, s->ids_index_page, plain_sql(s, lq, true), plain_cols(lq), lq, lq->offset,
+                                      out, e);
         }
-        return list_fill(st, a, lq->viewer_id ? s->page : s->public_page, lq, lq->limit, lq->offset, out, e);
+        return list_fill_kept(st, a, s->ids_page, plain_sql(s, lq, false), plain_cols(lq), lq, lq->offset, out, e);
     }
     /* mutual: the viewer's relations first, then the rest, each newest first */
     int64_t mine = owner_counter(st, s->viewer_counter, lq->viewer_id, e);
@@ -477,12 +567,12 @@ static bool graph_user_list(struct store *st, struct arena *a, const struct grap
     int64_t m = list_count(st, by_viewer ? s->viewer_mutual_count : s->mutual_count, lq, e);
     if (m < 0)
         return false;
-    if (lq->offset < m &&
-        !list_fill(st, a, by_viewer ? s->viewer_mutual_page : s->mutual_page, lq, lq->limit, lq->offset, out, e))
+    if (lq->offset < m && !list_fill(st, a, by_viewer ? s->viewer_mutual_page : s->mutual_page, SQLITE_USER_PAGE, lq,
+                                     lq->limit, lq->offset, out, e))
         return false;
     if (out->n < lq->limit) {
         int64_t rest_offset = lq->offset > m ? lq->offset - m : 0;
-        if (!list_fill(st, a, s->rest_page, lq, lq->limit - out->n, (int)rest_offset, out, e))
+        if (!list_fill(st, a, s->rest_page, SQLITE_USER_PAGE, lq, lq->limit - out->n, (int)rest_offset, out, e))
             return false;
     }
     return true;

@@ -79,7 +79,22 @@ struct sqlite_conn {
     int64_t *user_tag_ids; /* the slots' tag ids */
     unsigned user_tag_nids;
     bool user_tags_full; /* emptied at the next page */
+    /* users' rows read for pages, valid at data version user_rows_version
+     * (sqlite_user_rows.c) */
+    struct cached_user_row *user_rows; /* hash slots, live when gen matches */
+    unsigned user_rows_gen, user_rows_used, user_rows_version;
 };
+
+/* The users' rows kept for pages (sqlite_user_rows.c). Fresh: in a read
+ * transaction, the kept rows emptied unless read at its data version;
+ * false (keep and read none) in a write transaction or none. Get: u from
+ * the kept row of id (strings copied into a), false when not kept. Put:
+ * keeps u, a row of USER_PAGE_COLUMNS (call only when fresh). Free: at
+ * store_close. */
+bool sqlite_user_rows_fresh(struct sqlite_conn *c);
+bool sqlite_user_rows_get(struct sqlite_conn *c, struct arena *a, int64_t id, struct user *u);
+void sqlite_user_rows_put(struct sqlite_conn *c, const struct user *u);
+void sqlite_user_rows_free(struct store *st);
 
 /* Frees the tag cache (store_close). */
 void sqlite_tag_cache_free(struct store *st);
@@ -201,14 +216,18 @@ void sqlite_bind_text_or_static(sqlite3_stmt *q, int i, const char *s);
 
 /* The users columns, in the order sqlite_user_from_row reads them, with
  * the private members (email and email_isvalid, position_lat and
- * position_lng) and the credentials (password_hash, tokens_valid_after)
+ * position_lng), the credentials (password_hash, tokens_valid_after) and
+ * the connection counters (connections_counter and the requests' two)
  * given as SQL text: the columns or constants in their place. */
-#define USER_COLUMNS_WITH(email, position, credentials)                                                            \
+#define USER_COLUMNS_OF(email, position, credentials, connection_counters)                                         \
     "id, username, real_name, " email ", date_joined_us, bio, location, location_lat, location_lng, " position     \
     ", date_of_birth, description, gender, status, website, avatar, cover, ext_id, reputation, role, " credentials \
-    ", followers_counter, followings_counter, connections_counter, "                                               \
-    "connection_requests_sent_counter, connection_requests_received_counter, posts_counter, "                      \
-    "discussions_counter, categories_counter"
+    ", followers_counter, followings_counter, " connection_counters                                                \
+    ", posts_counter, discussions_counter, categories_counter"
+#define USER_CONNECTION_COUNTERS \
+    "connections_counter, connection_requests_sent_counter, connection_requests_received_counter"
+#define USER_COLUMNS_WITH(email, position, credentials) \
+    USER_COLUMNS_OF(email, position, credentials, USER_CONNECTION_COUNTERS)
 #define USER_COLUMNS \
     USER_COLUMNS_WITH("email, email_isvalid", "position_lat, position_lng", "password_hash, tokens_valid_after")
 /* The columns of a page of users, which no one logs in with: no
@@ -217,9 +236,28 @@ void sqlite_bind_text_or_static(sqlite3_stmt *q, int i, const char *s);
 /* A page of users for an anonymous caller, who sees no private member:
  * neither those nor the credentials. */
 #define USER_PUBLIC_COLUMNS USER_COLUMNS_WITH("NULL, 0", "NULL, NULL", "NULL, 0")
+/* The same two for a caller in follow mode, who writes no connection
+ * counter (0 in their place). */
+#define USER_PAGE_FOLLOW_COLUMNS \
+    USER_COLUMNS_OF("email, email_isvalid", "position_lat, position_lng", "NULL, 0", "0, 0, 0")
+#define USER_PUBLIC_FOLLOW_COLUMNS USER_COLUMNS_OF("NULL, 0", "NULL, NULL", "NULL, 0", "0, 0, 0")
 
 /* Fills u from a row selected with USER_COLUMNS (first column at `col`). */
 void sqlite_user_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u);
+/* Which columns of a row hold values: all of USER_COLUMNS, those of
+ * USER_PAGE_COLUMNS (no credentials) or of USER_PUBLIC_COLUMNS (no private
+ * members either); SQLITE_USER_NO_CONNECTION_COUNTERS added for the
+ * *_FOLLOW_COLUMNS. */
+enum sqlite_user_cols {
+    SQLITE_USER_ALL = 0,
+    SQLITE_USER_PAGE = 1,
+    SQLITE_USER_PUBLIC = 2,
+    SQLITE_USER_NO_CONNECTION_COUNTERS = 4,
+};
+/* sqlite_user_from_row for a row of the page columns above (cols says
+ * which): the constants in place of the columns left out are not read, and
+ * their members stay zero. */
+void sqlite_user_page_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u, unsigned cols);
 /* sqlite_user_from_row at column 0, as a reader for sqlite_get_row. */
 sqlite_row_reader sqlite_read_user;
 

@@ -402,6 +402,8 @@ struct graph_list_query {
     int64_t user_id;
     int64_t viewer_id; /* leaves out users the viewer hides; 0 = anonymous */
     bool mutual;       /* users the viewer follows (connections: is connected to) first */
+    bool follow_mode;  /* the caller writes followers/followings counters only: the
+                        * connection counters may be left 0 */
     int limit, offset;
     const char *cursor; /* the keyset cursor (store/list_plan.h) the client passed, NULL = none */
 };
