@@ -9,7 +9,9 @@
  * prints whether the counts and the first pages agree, with both times.
  * Exit status 1 on any disagreement. With --time: the engine only, three
  * times per request, and the median and worst of the best times (one
- * thread, no HTTP: the engine's share of a request).
+ * thread, no HTTP: the engine's share of a request). SEARCH_VERIFY_EACH=1
+ * in the environment also prints each request's best time, count and
+ * query to stderr (to find the slowest requests of a kind).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +98,8 @@ int main(int argc, char **argv)
             continue;
         }
         if (timing) {
+            char shown[LINE_MAX_BYTES];
+            snprintf(shown, sizeof shown, "%s", q.term ? q.term : "");
             double best = 1e9;
             for (int k = 0; k < 3; k++) {
                 double t = now();
@@ -105,6 +109,10 @@ int main(int argc, char **argv)
             }
             if (done < (1 << 16))
                 times[done] = best;
+            if (getenv("SEARCH_VERIFY_EACH"))
+                fprintf(stderr, "%.3f ms\tcount %lld\tuser %s\tterm %s tag %lld category %lld radius %g\n",
+                        best * 1000, (long long)got.count, id, shown, (long long)q.tag_id, (long long)q.category_id,
+                        q.has_radius ? q.radius_km : -1.0);
             done++;
             arena_free(a);
             continue;

@@ -269,6 +269,14 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
 /* The expression and index of a walkable first key. */
 bool search_walk_key(enum search_key k, const char **expr, const char **index);
 
+/* ---- sqlite_search_cells.c: the count of a radius from the geo cells ---- */
+
+/* The exact number of active users with coordinates within the radius of
+ * the origin (hidden and excluded ones included), from the maintained geo
+ * cells; -2 where the cells do not apply (a box across the antimeridian,
+ * near a pole or very wide), -1 on a storage error. */
+int64_t search_radius_count(struct run *r);
+
 /* ---- sqlite_search_collect.c: collecting matches into bitmaps ---- */
 
 /* Collects the matches into r->S (and r->T1, r->cands, r->t0). */
