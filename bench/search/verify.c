@@ -121,8 +121,8 @@ int main(int argc, char **argv)
             if (done < (1 << 16))
                 times[done] = best;
             if (getenv("SEARCH_VERIFY_EACH"))
-                fprintf(stderr, "%.3f ms\tcount %lld\tuser %s\tterm %s tag %lld category %lld radius %g\n",
-                        best * 1000, (long long)got.count, id, shown, (long long)q.tag_id, (long long)q.category_id,
+                fprintf(stderr, "%.3f ms\tcount %lld\tuser %s\tterm %s tag %lld category %lld radius %g\n", best * 1000,
+                        (long long)got.count, id, shown, (long long)q.tag_id, (long long)q.category_id,
                         q.has_radius ? q.radius_km : -1.0);
             done++;
             arena_free(a);

@@ -162,11 +162,8 @@ static bool count_cells(struct cell_count *c, int level, const struct cell *cell
 {
     for (int i = 0; i < k; i++) {
         switch (classify(c->r, level, &cells[i])) {
-        case CELL_INSIDE:
-            c->n += cells[i].n;
-            break;
-        case CELL_OUTSIDE:
-            break;
+        case CELL_INSIDE: c->n += cells[i].n; break;
+        case CELL_OUTSIDE: break;
         default:
             if (!count_edge(c, level, &cells[i]))
                 return false;

@@ -565,7 +565,8 @@ int sqlite_search_cell_key(char *out, int level, int64_t row, int64_t col)
                      (long long)(col / scale));
     for (int i = 1; i <= depth; i++) {
         scale /= SEARCH_CELL_SPLIT;
-        out[n++] = (char)('a' + (row / scale % SEARCH_CELL_SPLIT) * SEARCH_CELL_SPLIT + col / scale % SEARCH_CELL_SPLIT);
+        out[n++] =
+            (char)('a' + (row / scale % SEARCH_CELL_SPLIT) * SEARCH_CELL_SPLIT + col / scale % SEARCH_CELL_SPLIT);
     }
     out[n] = '\0';
     return n;

@@ -768,14 +768,15 @@ static void test_radius_from_cells(void **state)
             q.offset = (int)rnd_below(rnd_below(2) ? 40 : 600);
         struct search_page got, want;
         struct err e1 = {0}, e2 = {0};
-        bool ok1 = store_search_users(fx.st, a, &q, &got, &e1), ok2 = store_search_users_naive(fx.st, a, &q, &want, &e2);
+        bool ok1 = store_search_users(fx.st, a, &q, &got, &e1),
+             ok2 = store_search_users_naive(fx.st, a, &q, &want, &e2);
         bool same = ok1 && ok2 && got.count == want.count && got.n == want.n;
         for (int j = 0; same && j < got.n; j++)
             same = got.items[j].id == want.items[j].id && got.distance[j] == want.distance[j];
         if (!same) {
             describe(&q);
-            fprintf(stderr, "engine: ok=%d count=%lld n=%d, naive: ok=%d count=%lld n=%d\n", ok1,
-                    (long long)got.count, got.n, ok2, (long long)want.count, want.n);
+            fprintf(stderr, "engine: ok=%d count=%lld n=%d, naive: ok=%d count=%lld n=%d\n", ok1, (long long)got.count,
+                    got.n, ok2, (long long)want.count, want.n);
         }
         assert_true(same);
         nonempty += want.count > 0;
