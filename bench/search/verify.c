@@ -13,7 +13,9 @@
  * times per request, and the median and worst of the best times (one
  * thread, no HTTP: the engine's share of a request). SEARCH_VERIFY_EACH=1
  * in the environment also prints each request's best time, count and
- * query to stderr (to find the slowest requests of a kind).
+ * query to stderr (to find the slowest requests of a kind);
+ * SEARCH_VERIFY_TUNE=collect_max,sort_max,walk_max,bitmap_ratio sets the
+ * engine's choices (store_search_tune) to compare plans.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +77,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "search_verify: cannot open %s or %s\n", argv[1], argv[2]);
         return 2;
     }
+    const char *tune = getenv("SEARCH_VERIFY_TUNE");
+    struct search_tuning t;
+    if (tune && sscanf(tune, "%d,%d,%d,%d", &t.collect_max, &t.sort_max, &t.walk_max, &t.bitmap_ratio) == 4)
+        store_search_tune(&t);
     bool timing = !strcmp(argv[3], "--time");
     int limit = timing ? 1 << 30 : atoi(argv[3]), done = 0, bad = 0;
     double *times = timing ? calloc(1 << 16, sizeof *times) : NULL;
