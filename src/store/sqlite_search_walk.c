@@ -216,6 +216,9 @@ static int passes(struct run *r, sqlite3_stmt *check, int64_t id)
 
 bool search_page_nearest(struct run *r)
 {
+    int by_points = search_page_nearest_points(r);
+    if (by_points)
+        return by_points > 0;
     const struct search_query *q = r->q;
     size_t need = (size_t)q->offset + (size_t)q->limit;
     /* within a radius, r->count users at most (the count is exact) */

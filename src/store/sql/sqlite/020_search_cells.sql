@@ -14,9 +14,19 @@
 --            (1e-7 degree, from -90 and -180 degrees)
 -- A row of level 0 cells is one range of keys; so are a cell's 16 children,
 -- and all the points under a cell.
+-- search_point lists the same points as search_geo in (lat, lng, id) order:
+-- the users a point many share (a city's centre) are read by id, the first
+-- ones a page needs, where search_geo gives all of them in no order.
 -- Kept by two more triggers on search_geo's maintenance views (005), in
 -- the same statement as search_geo itself; `hearth seed` re-applies this
 -- file after 005.
+
+CREATE TABLE search_point (
+    lat INTEGER NOT NULL,
+    lng INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    PRIMARY KEY (lat, lng, id)
+) WITHOUT ROWID;
 
 CREATE TRIGGER search_geo_cells_add INSTEAD OF INSERT ON search_geo_add
 WHEN search_user_lat_e7(NEW.position_lat, NEW.position_lng, NEW.location_lat, NEW.location_lng) IS NOT NULL
@@ -28,6 +38,9 @@ BEGIN
                  search_user_lng_e7(NEW.position_lat, NEW.position_lng, NEW.location_lat, NEW.location_lng))) j
         WHERE true
         ON CONFLICT (key) DO UPDATE SET n = n + 1;
+    INSERT INTO search_point (lat, lng, id)
+        VALUES (search_user_lat_e7(NEW.position_lat, NEW.position_lng, NEW.location_lat, NEW.location_lng),
+                search_user_lng_e7(NEW.position_lat, NEW.position_lng, NEW.location_lat, NEW.location_lng), NEW.id);
 END;
 
 CREATE TRIGGER search_geo_cells_remove INSTEAD OF INSERT ON search_geo_remove
@@ -39,6 +52,10 @@ BEGIN
         FROM json_each(search_geo_cells(
                  search_user_lat_e7(NEW.position_lat, NEW.position_lng, NEW.location_lat, NEW.location_lng),
                  search_user_lng_e7(NEW.position_lat, NEW.position_lng, NEW.location_lat, NEW.location_lng))) j);
+    DELETE FROM search_point
+    WHERE lat = search_user_lat_e7(NEW.position_lat, NEW.position_lng, NEW.location_lat, NEW.location_lng)
+      AND lng = search_user_lng_e7(NEW.position_lat, NEW.position_lng, NEW.location_lat, NEW.location_lng)
+      AND id = NEW.id;
 END;
 
 INSERT INTO search_count (key, n)
@@ -46,3 +63,5 @@ INSERT INTO search_count (key, n)
     FROM search_geo d, json_each(search_geo_cells(d.lat_min, d.lng_min)) j
     GROUP BY j.value
     ORDER BY j.value;
+
+INSERT INTO search_point (lat, lng, id) SELECT lat_min, lng_min, id FROM search_geo ORDER BY 1, 2, 3;
