@@ -297,7 +297,8 @@ int search_page_nearest_points(struct run *r)
                     c.pts[m++] = c.pts[i];
             c.npts = m;
         }
-        qsort(c.pts, c.npts, sizeof *c.pts, cmp_point);
+        if (c.npts > 1)
+            qsort(c.pts, c.npts, sizeof *c.pts, cmp_point);
         /* the points up to the one that reaches `want` users, and the
          * others at its distance (ties are ordered by id across points) */
         int64_t before = 0;
