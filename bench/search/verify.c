@@ -2,6 +2,8 @@
  *
  *   search_verify DB REQUESTS N        check the first N requests of the file
  *   search_verify DB REQUESTS --time   time the engine alone on every request
+ *   search_verify DB --audit           the search indexes and maintained counts
+ *                                      against the base tables (rows that differ)
  *
  * Runs each request (the lines of bench/search/search.lua: user id, token,
  * raw query) through the real engine (store_search_users) and through the
@@ -9,7 +11,11 @@
  * prints whether the counts and the first pages agree, with both times.
  * Exit status 1 on any disagreement. With --time: the engine only, three
  * times per request, and the median and worst of the best times (one
- * thread, no HTTP: the engine's share of a request).
+ * thread, no HTTP: the engine's share of a request). SEARCH_VERIFY_EACH=1
+ * in the environment also prints each request's best time, count and
+ * query to stderr (to find the slowest requests of a kind);
+ * SEARCH_VERIFY_TUNE=collect_max,sort_max,walk_max,bitmap_ratio sets the
+ * engine's choices (store_search_tune) to compare plans.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +57,15 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[2], "--audit")) {
+        struct err e = {0};
+        struct store *st = store_open(argv[1], &e);
+        int64_t bad = st ? store_search_check(st, &e) : -1;
+        printf("search audit: %lld rows differ%s\n", (long long)bad, bad < 0 ? " (error)" : "");
+        if (st)
+            store_close(st);
+        return bad == 0 ? 0 : 1;
+    }
     if (argc != 4) {
         fprintf(stderr, "usage: search_verify DB REQUESTS N\n");
         return 2;
@@ -62,6 +77,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "search_verify: cannot open %s or %s\n", argv[1], argv[2]);
         return 2;
     }
+    const char *tune = getenv("SEARCH_VERIFY_TUNE");
+    struct search_tuning t;
+    if (tune && sscanf(tune, "%d,%d,%d,%d", &t.collect_max, &t.sort_max, &t.walk_max, &t.bitmap_ratio) == 4)
+        store_search_tune(&t);
     bool timing = !strcmp(argv[3], "--time");
     int limit = timing ? 1 << 30 : atoi(argv[3]), done = 0, bad = 0;
     double *times = timing ? calloc(1 << 16, sizeof *times) : NULL;
@@ -96,6 +115,8 @@ int main(int argc, char **argv)
             continue;
         }
         if (timing) {
+            char shown[LINE_MAX_BYTES];
+            snprintf(shown, sizeof shown, "%s", q.term ? q.term : "");
             double best = 1e9;
             for (int k = 0; k < 3; k++) {
                 double t = now();
@@ -105,6 +126,10 @@ int main(int argc, char **argv)
             }
             if (done < (1 << 16))
                 times[done] = best;
+            if (getenv("SEARCH_VERIFY_EACH"))
+                fprintf(stderr, "%.3f ms\tcount %lld\tuser %s\tterm %s tag %lld category %lld radius %g\n", best * 1000,
+                        (long long)got.count, id, shown, (long long)q.tag_id, (long long)q.category_id,
+                        q.has_radius ? q.radius_km : -1.0);
             done++;
             arena_free(a);
             continue;

@@ -95,7 +95,10 @@ static bool run_search(struct run *r)
     double expected = lone > 0 ? (double)((int64_t)q->offset + q->limit) * (double)r->active / (double)lone : 0;
     bool cheap_walk =
         lone > 0 && expected < sqlite_search_tuning.walk_max && expected * SEARCH_WALK_PER_COLLECT < (double)lone;
-    if (lone >= 0 && (r->nsrc == 0 || lone > sqlite_search_tuning.collect_max || prefix_ranked || cheap_walk)) {
+    /* a radius counted from its cells: the nearest users are the page */
+    bool radius_counted = r->conds == C_GEO && q->has_radius;
+    if (lone >= 0 &&
+        (r->nsrc == 0 || lone > sqlite_search_tuning.collect_max || prefix_ranked || cheap_walk || radius_counted)) {
         /* walk: the count is maintained */
         int64_t hidden;
         if (!search_count_skipped(r, r->conds, &hidden))

@@ -190,6 +190,9 @@ static const char *const audits[] = {
     "search_user_lat_e7(position_lat, position_lng, location_lat, location_lng) AS lat, "
     "search_user_lng_e7(position_lat, position_lng, location_lat, location_lng) AS lng FROM users "
     "WHERE status IN ('a', 'b')) WHERE lat IS NOT NULL)",
+    /* search_point: the points of search_geo (020) */
+    "SELECT count(*) FROM (SELECT lat_min, lng_min, id FROM search_geo EXCEPT SELECT lat, lng, id FROM search_point)",
+    "SELECT count(*) FROM (SELECT lat, lng, id FROM search_point EXCEPT SELECT lat_min, lng_min, id FROM search_geo)",
     /* search_geo's own shape: points (min = max) */
     "SELECT count(*) FROM search_geo WHERE lat_min <> lat_max OR lng_min <> lng_max",
     /* search_count: the non-zero counts against their recomputation */
@@ -200,7 +203,9 @@ static const char *const audits[] = {
     "UNION ALL SELECT 'm' || kind || ':' || key, count(*) FROM search_member GROUP BY kind, key "
     "UNION ALL SELECT search_cube_key(search_gender(gender), role IS NOT NULL, search_user_lat_e7(position_lat, "
     "position_lng, location_lat, location_lng) IS NOT NULL, search_dob(date_of_birth)), count(*) FROM users "
-    "WHERE status IN ('a', 'b') GROUP BY 1), "
+    "WHERE status IN ('a', 'b') GROUP BY 1 "
+    "UNION ALL SELECT j.value, count(*) FROM search_geo d, json_each(search_geo_cells(d.lat_min, d.lng_min)) j "
+    "GROUP BY j.value), "
     "nonzero (key, n) AS (SELECT key, n FROM expected WHERE n <> 0), "
     "stored (key, n) AS (SELECT key, n FROM search_count WHERE n <> 0) "
     "SELECT (SELECT count(*) FROM (SELECT * FROM nonzero EXCEPT SELECT * FROM stored)) + "

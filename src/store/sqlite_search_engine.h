@@ -53,7 +53,7 @@ enum {
 };
 
 /* The first radius (km) and its growth when walking outwards by distance. */
-#define SEARCH_KNN_FIRST_KM 5.0
+#define SEARCH_KNN_FIRST_KM 0.5
 #define SEARCH_KNN_GROWTH 4.0
 
 /* Conditions of a query, as bits. */
@@ -268,6 +268,21 @@ bool search_walk(struct run *r, unsigned conds, const struct bits *in, bool budg
 
 /* The expression and index of a walkable first key. */
 bool search_walk_key(enum search_key k, const char **expr, const char **index);
+
+/* ---- sqlite_search_cells.c: the count of a radius from the geo cells ---- */
+
+/* The exact number of active users with coordinates within the radius of
+ * the origin (hidden and excluded ones included), from the maintained geo
+ * cells; -2 where the cells do not apply (a box across the antimeridian,
+ * near a pole or very wide), -1 on a storage error. */
+int64_t search_radius_count(struct run *r);
+
+/* The page of the nearest users when the origin (and a radius) is the only
+ * condition and the order is distance then id: the distinct points of
+ * growing circles from the cells, then only the users a page needs from
+ * search_point (the first ids of a point many users share). 1 done, 0 not
+ * applicable (search_page_nearest reads the geo index), -1 error. */
+int search_page_nearest_points(struct run *r);
 
 /* ---- sqlite_search_collect.c: collecting matches into bitmaps ---- */
 

@@ -15,6 +15,8 @@
  *       (position, else location) rounded to the metre, NULL without one
  *   search_starts_with(text, prefix)  byte prefix test (rank 1)
  *   search_cube_key(gender_code, staff, has_coordinates, dob)  a search_count key
+ *   search_geo_cells(lat_e7, lng_e7)  ["q0...", ..., "q4...:..."]: the
+ *       search_count keys of the geo cells holding a point, and of the point
  *
  * u, r, l, d are the folded username, real name, location and description.
  * Every function is deterministic: removals regenerate the rows to delete
@@ -540,6 +542,60 @@ static void fn_cube_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_text(ctx, key, n, SQLITE_TRANSIENT);
 }
 
+int64_t sqlite_search_cell_side(int level)
+{
+    int64_t side = SEARCH_CELL_E7_COARSEST;
+    for (int i = 0; i < level && i < SEARCH_CELL_LEVELS - 1; i++)
+        side /= SEARCH_CELL_SPLIT;
+    return side;
+}
+
+int64_t sqlite_search_cell_index(int64_t e7, int64_t half_turn, int level)
+{
+    return (e7 + half_turn) / sqlite_search_cell_side(level);
+}
+
+int sqlite_search_cell_key(char *out, int level, int64_t row, int64_t col)
+{
+    int depth = level < SEARCH_CELL_LEVELS ? level : SEARCH_CELL_LEVELS - 1;
+    int64_t scale = 1;
+    for (int i = 0; i < depth; i++)
+        scale *= SEARCH_CELL_SPLIT;
+    int n = snprintf(out, SEARCH_CELL_KEY_MAX, "q%d%06lld%06lld", level, (long long)(row / scale),
+                     (long long)(col / scale));
+    for (int i = 1; i <= depth; i++) {
+        scale /= SEARCH_CELL_SPLIT;
+        out[n++] =
+            (char)('a' + (row / scale % SEARCH_CELL_SPLIT) * SEARCH_CELL_SPLIT + col / scale % SEARCH_CELL_SPLIT);
+    }
+    out[n] = '\0';
+    return n;
+}
+
+static void fn_geo_cells(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_text(ctx, "[]", 2, SQLITE_STATIC);
+        return;
+    }
+    int64_t lat = sqlite3_value_int64(argv[0]), lng = sqlite3_value_int64(argv[1]);
+    char out[(SEARCH_CELL_LEVELS + 1) * (SEARCH_CELL_KEY_MAX + 3) + 2];
+    size_t n = 0;
+    out[n++] = '[';
+    for (int level = 0; level <= SEARCH_CELL_LEVELS; level++) {
+        char key[SEARCH_CELL_KEY_MAX];
+        sqlite_search_cell_key(key, level, sqlite_search_cell_index(lat, 90LL * GEO_E7, level),
+                               sqlite_search_cell_index(lng, 180LL * GEO_E7, level));
+        n += (size_t)snprintf(out + n, sizeof out - n, "%s\"%s", level ? "," : "", key);
+        if (level == SEARCH_CELL_LEVELS)
+            n += (size_t)snprintf(out + n, sizeof out - n, ":%010lld%010lld", (long long)(lat + 90LL * GEO_E7),
+                                  (long long)(lng + 180LL * GEO_E7));
+        out[n++] = '"';
+    }
+    out[n++] = ']';
+    sqlite3_result_text(ctx, out, (int)n, SQLITE_TRANSIENT);
+}
+
 static void fn_starts_with(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     const char *s = (const char *)sqlite3_value_text(argv[0]), *p = (const char *)sqlite3_value_text(argv[1]);
@@ -565,6 +621,7 @@ bool sqlite_search_register(sqlite3 *db)
         {"search_user_km", 6, fn_user_km},
         {"search_starts_with", 2, fn_starts_with},
         {"search_cube_key", 4, fn_cube_key},
+        {"search_geo_cells", 2, fn_geo_cells},
     };
     for (size_t i = 0; i < sizeof scalars / sizeof *scalars; i++)
         if (sqlite3_create_function(db, scalars[i].name, scalars[i].argc, flags, NULL, scalars[i].fn, NULL, NULL) !=

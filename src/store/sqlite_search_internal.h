@@ -34,7 +34,31 @@ enum {
     /* search_member.kind */
     SEARCH_MEMBER_TAG = 1,
     SEARCH_MEMBER_CATEGORY = 2,
+
+    /* Geo cells of search_count (020_search_cells.sql): levels 0 to 3 of
+     * square cells in 1e-7 degree, each 4 x 4 cells of the next (0.16, 0.04,
+     * 0.01 and 0.0025 degrees), then level 4, the distinct points. */
+    SEARCH_CELL_LEVELS = 4,
+    SEARCH_CELL_E7_COARSEST = 1600000,
+    SEARCH_CELL_SPLIT = 4,
+    SEARCH_CELL_KEY_MAX = 96,
 };
+
+/* The side of a level's cells in 1e-7 degree (level 4: of level 3). */
+int64_t sqlite_search_cell_side(int level);
+
+/* A level's row (of latitude) or column (of longitude) holding a
+ * coordinate in 1e-7 degree; `half_turn` 90 or 180 degrees in 1e-7. */
+int64_t sqlite_search_cell_index(int64_t e7, int64_t half_turn, int level);
+
+/* The search_count key of the cell (row, col) of a level:
+ * "q<level><row:6><col:6>" of its level 0 cell, then one letter a-p per
+ * level below (4 * row + col within the parent), so that a cell's
+ * children, and every point under it, are one range of keys. Level 4
+ * gives the prefix of the points of the level 3 cell (row, col); a point's
+ * key adds ":<lat + 90 deg:10><lng + 180 deg:10>" (1e-7 degree). Returns
+ * the length. */
+int sqlite_search_cell_key(char *out, int level, int64_t row, int64_t col);
 
 /* Registers the search_* SQL functions on a connection (store_open calls
  * it before migrations run, as the 005 triggers need them). */

@@ -436,6 +436,10 @@ int64_t search_lone_count(struct run *r)
     }
     if (c == C_GEO && !r->q->has_radius)
         return search_count_key(r, "g");
+    /* a radius alone in distance order: counted from the geo cells, the
+     * page read by search_page_nearest */
+    if (c == C_GEO && r->order[0].key == SEARCH_KEY_DISTANCE && !r->order[0].desc)
+        return search_radius_count(r);
     if ((c & ~(C_GENDER | C_AGE | C_STAFF | C_GEO)) == 0 && !r->q->has_radius && (c & (C_STAFF | C_GEO)))
         return cube_count(r);
     if (c == C_AGE || c == (C_AGE | C_GENDER)) {

@@ -216,8 +216,14 @@ static int passes(struct run *r, sqlite3_stmt *check, int64_t id)
 
 bool search_page_nearest(struct run *r)
 {
+    int by_points = search_page_nearest_points(r);
+    if (by_points)
+        return by_points > 0;
     const struct search_query *q = r->q;
     size_t need = (size_t)q->offset + (size_t)q->limit;
+    /* within a radius, r->count users at most (the count is exact) */
+    if (q->has_radius && r->count >= 0 && need > (size_t)r->count)
+        need = (size_t)r->count;
     unsigned conds = r->conds & ~C_GEO;
     bool far = r->order[0].desc;
     const int64_t half_turn = 180LL * GEO_E7;
@@ -256,8 +262,9 @@ bool search_page_nearest(struct run *r)
                     lng = sqlite3_column_int64(st, 2);
             if (!all && geo_distance_e7(clat, clng, lat, lng) > km + 0.001)
                 continue; /* outside the circle (with the bounding box's margin) */
-            if (!search_skipped(r, id))
-                search_cand_add(r, id, geo_round_km(geo_distance_e7(r->lat0, r->lng0, lat, lng)));
+            double dist = geo_round_km(geo_distance_e7(r->lat0, r->lng0, lat, lng));
+            if (!search_skipped(r, id) && (!q->has_radius || dist <= q->radius_km))
+                search_cand_add(r, id, dist);
         }
         sqlite3_finalize(st);
         if (rc != SQLITE_DONE) {
