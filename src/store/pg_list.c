@@ -160,8 +160,9 @@ static int engine_pick(void *ctx, struct arena *a, const char *sql, const struct
     return row >= 0;
 }
 
-static int engine_get_text(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs,
-                           const char **out, struct err *e)
+/* The first column of the first row of sql, read by read (into out): lookup. */
+static int engine_get(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs,
+                      pg_row_reader *read, void *out, struct err *e)
 {
     struct sql_query b = {0};
     query_args(&b, args, nargs);
@@ -170,9 +171,27 @@ static int engine_get_text(void *ctx, struct arena *a, const char *sql, const st
         return -1;
     int found = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0);
     if (found)
-        *out = pg_col_text(a, r, 0, 0);
+        read(a, r, 0, out);
     PQclear(r);
     return found;
+}
+
+static int engine_get_text(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs,
+                           const char **out, struct err *e)
+{
+    return engine_get(ctx, a, sql, args, nargs, read_text, out, e);
+}
+
+static void read_int(struct arena *a, const PGresult *r, int row, void *out)
+{
+    (void)a;
+    *(int64_t *)out = pg_col_int(r, row, 0);
+}
+
+static int engine_get_int(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out,
+                          struct err *e)
+{
+    return engine_get(ctx, NULL, sql, args, nargs, read_int, out, e);
 }
 
 /* Copies the users of r (PG_USER_COLUMNS from column 0) into out, up to limit. */
@@ -194,21 +213,6 @@ static bool engine_users(void *ctx, struct arena *a, const char *sql, const stru
     read_users(a, r, limit, out);
     PQclear(r);
     return true;
-}
-
-static int engine_get_int(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out,
-                          struct err *e)
-{
-    struct sql_query b = {0};
-    query_args(&b, args, nargs);
-    PGresult *r = pg_query(ctx, sql, &b, e);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0);
-    if (found)
-        *out = pg_col_int(r, 0, 0);
-    PQclear(r);
-    return found;
 }
 
 /* The viewer's hidden visible users' keys in the list's order (ascending
