@@ -23,6 +23,7 @@
 #   OLD=/tmp/old/hearth [NEW=build/hearth] [USERS=100000] [N=100] [P=10] bash bench/lists_writes.sh
 # DB=path reuses (or keeps) OLD's seeded database; KEEP=dir keeps the three
 # copies (a later run then skips the copies; the writes of a run stay in them).
+# RUNS (old new bare) and KINDS (follow signup patch) choose servers and writes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +33,8 @@ USERS=${USERS:-100000}
 FOLLOWS=${FOLLOWS:-10}
 N=${N:-100}
 P=${P:-10}
+RUNS=${RUNS:-old new bare}
+KINDS=${KINDS:-follow signup patch}
 command -v valgrind >/dev/null || { echo "bench: valgrind is missing"; exit 1; }
 
 dir=${KEEP:-$(mktemp -d)}
@@ -102,7 +105,7 @@ measure() { # name binary: prints "name kind instructions pages" lines
   for _ in $(seq 600); do grep -q listening "$out" 2>/dev/null && break; sleep 0.1; done
   base=$(sed -nE 's/.*listening on (http:[^ ]+).*/\1/p' "$out")
   [ -n "$base" ] || { echo "bench: $1 did not start" >&2; exit 1; }
-  for kind in follow signup patch; do
+  for kind in $KINDS; do
     writes $kind 0 $((N / 5))
     callgrind_control -z "$vg" >/dev/null 2>&1
     writes $kind $((N / 5)) $((N / 5 + N))
@@ -121,12 +124,13 @@ measure() { # name binary: prints "name kind instructions pages" lines
   vg=""
 }
 
-results=$(measure old "$OLD"; measure new "$NEW"; measure bare "$NEW")
+results=$(for r in $RUNS; do if [ "$r" = old ]; then measure old "$OLD"; else measure "$r" "$NEW"; fi; done)
+echo "$results" # server write instructions/write pages/write
 get() { awk -v r="$1" -v k="$2" -v c="$3" '$1 == r && $2 == k {print $c}' <<<"$results"; }
 echo
 echo "| write | old instr. | new | bare | new/bare | new/old | pages old | new | bare |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-for kind in follow signup patch; do
+for kind in $KINDS; do
   o=$(get old $kind 3) n=$(get new $kind 3) b=$(get bare $kind 3)
   echo "| $kind | $o | $n | $b | $(awk -v n="$n" -v b="$b" 'BEGIN {printf "%.3f", n / b}') |" \
     "$(awk -v n="$n" -v o="$o" 'BEGIN {printf "%.3f", n / o}') | $(get old $kind 4) | $(get new $kind 4) |" \

@@ -107,8 +107,8 @@ static int seek_id(void *ctx, int64_t k, int64_t *out, struct err *e)
         return rc;
 
     q = sqlite_stmt(st,
-                    "SELECT id FROM users WHERE id >= $1 AND id < $2 AND status IN ('a', 'b') ORDER BY id "
-                    "LIMIT 1 OFFSET $3",
+                    "SELECT id FROM users INDEXED BY list_by_id WHERE id >= $1 AND id < $2 AND status IN ('a', 'b') "
+                    "ORDER BY id LIMIT 1 OFFSET $3",
                     e);
     if (!q)
         return -1;

@@ -79,7 +79,7 @@ static bool drop_search(struct store *st, struct err *e)
     /* the list counts (008, 016, 017, 021) likewise: rebuilt from users by grouped
      * inserts; 019 redefines indexes of 005 */
     buf_puts(&drops, "DELETE FROM schema_migrations WHERE name IN ('005_search.sql', '008_list_counts.sql', "
-                     "'016_list_orders.sql', '017_list_levels.sql', '019_search_keys.sql', '021_list_writes.sql');");
+                     "'016_list_orders.sql', '017_list_levels.sql', '019_search_keys.sql', '021_list_costs.sql');");
     bool ok = exec(st, buf_str(&drops), e) && store_commit(st, e);
     buf_free(&drops);
     if (!ok)

@@ -1,5 +1,6 @@
--- 021_list_writes: the same maintained list counts (008_list_counts,
--- 016_list_orders, 017_list_levels) for less work per write.
+-- 021_list_costs: the same maintained list counts (008_list_counts,
+-- 016_list_orders, 017_list_levels) for less work per write, and an index
+-- for the id ordering's seek.
 --
 -- 1. A follow or unfollow touches list_edge_counts only for a kept list
 --    (1000 edges or more), which most lists are not. The triggers of 008
@@ -7,6 +8,12 @@
 --    while writing it, so SQLite copied the SELECT's rows into a temporary
 --    table first, for every follow. The test is now each trigger's WHEN
 --    (one trigger per list): most follows run no trigger body at all.
+--
+--    The triggers that start keeping a list when its counter reaches 1000
+--    run (their WHEN) on every counter update, that is on every follow:
+--    SQLite allocates and clears each trigger's frame, sized by its whole
+--    program, before the WHEN. Their bodies read the one list they build
+--    instead of every list of the view list_edge_ranges: smaller programs.
 --
 -- 2. The order counts' triggers joined the user's keys with the view of
 --    levels (both compound SELECTs: SQLite materialized both, per write);
@@ -21,6 +28,12 @@
 --    a longer parent prefix holds a shorter key. An empty real_name or
 --    location (every signup's) now counts at its first level and its two
 --    whole-key levels only: 3 rows instead of 6.
+--
+-- 4. The id ordering's seek ends walking at most 256 ids (list_counts'
+--    level 2) to the one at its offset, and read each one's row for its
+--    status; list_by_id holds the visible ids with their status (the
+--    walk reads the index alone, as list_by_username's of 017; sqlite_list.c
+--    names it).
 --
 -- The counts do not change but for the rows of 3, which go; `hearth check`
 -- compares them with list_order_ranges, redefined with the same rule.
@@ -64,6 +77,47 @@ BEGIN
     ON CONFLICT (owner, list, level, block) DO UPDATE SET n = n - 1;
 END;
 
+DROP TRIGGER list_edge_keep_followers;
+DROP TRIGGER list_edge_keep_followings;
+DROP TRIGGER list_edge_keep_connections;
+
+CREATE TRIGGER list_edge_keep_followers AFTER UPDATE OF followers_counter ON users
+WHEN NEW.followers_counter >= 1000 AND NOT EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.id AND list = 0
+                                                   AND level = 1)
+BEGIN
+    INSERT INTO list_edge_counts (owner, list, level, block, n)
+    SELECT NEW.id, 0, l.level, e.created_us >> l.shift, count(*) FROM follows e CROSS JOIN users u
+    ON u.id = e.follower_id, list_edge_levels l WHERE e.followed_id = NEW.id AND u.status IN ('a', 'b')
+    GROUP BY 3, 4;
+    -- an empty list is kept too
+    INSERT INTO list_edge_counts (owner, list, level, block, n) SELECT NEW.id, 0, 1, 0, 0 WHERE true
+    ON CONFLICT (owner, list, level, block) DO NOTHING;
+END;
+
+CREATE TRIGGER list_edge_keep_followings AFTER UPDATE OF followings_counter ON users
+WHEN NEW.followings_counter >= 1000 AND NOT EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.id AND list = 1
+                                                    AND level = 1)
+BEGIN
+    INSERT INTO list_edge_counts (owner, list, level, block, n)
+    SELECT NEW.id, 1, l.level, e.created_us >> l.shift, count(*) FROM follows e CROSS JOIN users u
+    ON u.id = e.followed_id, list_edge_levels l WHERE e.follower_id = NEW.id AND u.status IN ('a', 'b')
+    GROUP BY 3, 4;
+    INSERT INTO list_edge_counts (owner, list, level, block, n) SELECT NEW.id, 1, 1, 0, 0 WHERE true
+    ON CONFLICT (owner, list, level, block) DO NOTHING;
+END;
+
+CREATE TRIGGER list_edge_keep_connections AFTER UPDATE OF connections_counter ON users
+WHEN NEW.connections_counter >= 1000 AND NOT EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.id AND list = 2
+                                                     AND level = 1)
+BEGIN
+    INSERT INTO list_edge_counts (owner, list, level, block, n)
+    SELECT NEW.id, 2, l.level, e.created_us >> l.shift, count(*) FROM connections e CROSS JOIN users u
+    ON u.id = e.other_id, list_edge_levels l WHERE e.user_id = NEW.id AND u.status IN ('a', 'b')
+    GROUP BY 3, 4;
+    INSERT INTO list_edge_counts (owner, list, level, block, n) SELECT NEW.id, 2, 1, 0, 0 WHERE true
+    ON CONFLICT (owner, list, level, block) DO NOTHING;
+END;
+
 DROP TRIGGER list_orders_insert;
 DROP TRIGGER list_orders_delete;
 DROP TRIGGER list_orders_update;
@@ -101,9 +155,8 @@ WHERE length(k.key) >= l.min_len;
 DELETE FROM list_order_counts
 WHERE kind IN (2, 3) AND level IN (2, 4, 6) AND length(prefix) < CASE level WHEN 2 THEN 1 WHEN 4 THEN 2 ELSE 4 END;
 
--- One user's rows of the three orderings: each ordering reads the levels
--- by its kind (no temporary table). (key, d, id) of one ordering and how
--- it counts: the statements below spell it once per key.
+-- One user's rows of the three orderings: each ordering reads its levels
+-- by their key (no temporary table).
 CREATE TRIGGER list_orders_insert AFTER INSERT ON users WHEN NEW.status IN ('a', 'b')
 BEGIN
     INSERT INTO list_order_counts (kind, level, prefix, block, n)
@@ -182,3 +235,5 @@ BEGIN
     AND (OLD.status NOT IN ('a', 'b') OR OLD.date_joined_us IS NOT NEW.date_joined_us)
     ON CONFLICT (kind, level, prefix, block) DO UPDATE SET n = n + excluded.n;
 END;
+
+CREATE INDEX list_by_id ON users (id, status) WHERE status IN ('a', 'b');
