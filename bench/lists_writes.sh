@@ -7,8 +7,9 @@
 #   old   OLD, a build from before the list counts (e.g. 524c226, the commit
 #         before sqlite/008_list_counts.sql), on the seeded database;
 #   new   NEW (build/hearth) on a copy migrated by it (the counts built);
-#   bare  NEW on a copy of new's with the list triggers and list_by_username
-#         dropped: the same code and data as new, without the maintenance.
+#   bare  NEW on a copy of new's with the list triggers and indexes (list_*)
+#         dropped: the same code and data as new, without the maintenance
+#         (its reads would then walk: it serves only the writes here).
 # old seeds the population (USERS users, FOLLOWS follows each); new/bare
 # isolates the maintenance, old/new is everything since that commit.
 #
@@ -61,7 +62,7 @@ if [ ! -s "$dir/bare/hearth.db" ]; then
   "$NEW" sql --data-dir "$dir/new" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
   cp "$dir/new/hearth.db" "$dir/bare/hearth.db"
   drops=$("$NEW" sql --data-dir "$dir/bare" "SELECT group_concat('DROP ' || type || ' ' || name, '; ') FROM \
-sqlite_master WHERE (type = 'trigger' AND name LIKE 'list\_%' ESCAPE '\') OR name = 'list_by_username'")
+sqlite_master WHERE type IN ('trigger', 'index') AND name LIKE 'list\_%' ESCAPE '\'")
   "$NEW" sql --data-dir "$dir/bare" "$drops" >/dev/null
   "$NEW" sql --data-dir "$dir/bare" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 fi
