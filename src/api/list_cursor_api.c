@@ -3,7 +3,7 @@
 
 #include <jansson.h>
 
-#include "store/list_plan.h"
+#include "store/store.h"
 
 bool list_cursor_param(struct request *req, int list, int64_t owner, const char **out, struct err *e)
 {
@@ -11,12 +11,7 @@ bool list_cursor_param(struct request *req, int list, int64_t owner, const char 
     *out = json_is_string(v) ? json_string_value(v) : NULL;
     if (!*out || !**out)
         return true;
-    if (list >= 0) {
-        int64_t created, other;
-        return list_edge_cursor(req->arena, *out, list, owner, -1, &created, &other, e) >= 0;
-    }
-    struct list_cursor c;
-    return list_cursor_decode(req->arena, *out, &c) || err_field(e, "cursor", "invalid", LIST_CURSOR_INVALID);
+    return store_list_cursor_check(req->arena, *out, list, owner, e);
 }
 
 void list_cursor_next(struct request *req, const char *cursor, const char *next)

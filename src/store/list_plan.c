@@ -422,6 +422,16 @@ int list_edge_cursor(struct arena *a, const char *text, int list, int64_t owner,
     return 1;
 }
 
+bool store_list_cursor_check(struct arena *a, const char *text, int list, int64_t owner, struct err *e)
+{
+    if (list >= 0) {
+        int64_t created, other;
+        return list_edge_cursor(a, text, list, owner, -1, &created, &other, e) >= 0;
+    }
+    struct list_cursor c;
+    return list_cursor_decode(a, text, &c) || err_field(e, "cursor", "invalid", LIST_CURSOR_INVALID);
+}
+
 const char *list_edge_cursor_text(struct arena *a, int list, int64_t owner, int64_t offset, int64_t created,
                                   int64_t other)
 {

@@ -77,6 +77,29 @@ struct list_order_sql {
     const char *bound;    /* the key (text) of the ($3 + 1)-th user of the keys beyond $1 (index order, no sort) */
 };
 
+/* The list_order_sql of one ordering, both directions ([0] ascending, [1]
+ * descending), for an engine: cols its users columns, col the ordering's
+ * key, key_text that key as the cursor's text. */
+#define LIST_ORDER_SQL(cols, col, key_text)                            \
+    {                                                                  \
+        LIST_ORDER_SQL_DIR(cols, col, key_text, "", ">", "<"),         \
+            LIST_ORDER_SQL_DIR(cols, col, key_text, " DESC", "<", ">") \
+    }
+/* one direction: dir "" or " DESC", beyond the comparison of the keys
+ * after $1 in it, before that of the keys before $3 */
+#define LIST_ORDER_SQL_DIR(cols, col, key_text, dir, beyond, before)                                               \
+    {                                                                                                              \
+        .same_key = "SELECT " cols " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND "     \
+                    "id <= $4 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",         \
+        .between =                                                                                                 \
+            "SELECT " cols " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND " col " " before  \
+            " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " col dir ", id",         \
+        .after = "SELECT " cols " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND id NOT IN "  \
+                 "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir ", id LIMIT $3",             \
+        .bound = "SELECT " key_text " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND id "     \
+                 "NOT IN (SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir " LIMIT 1 OFFSET $3", \
+    }
+
 /* What list_seek needs from an engine. */
 struct list_engine {
     void *ctx;

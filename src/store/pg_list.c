@@ -160,8 +160,9 @@ static int engine_pick(void *ctx, struct arena *a, const char *sql, const struct
     return row >= 0;
 }
 
-static int engine_get_text(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs,
-                           const char **out, struct err *e)
+/* The first column of the first row of sql, read by read (into out): lookup. */
+static int engine_get(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs,
+                      pg_row_reader *read, void *out, struct err *e)
 {
     struct sql_query b = {0};
     query_args(&b, args, nargs);
@@ -170,9 +171,27 @@ static int engine_get_text(void *ctx, struct arena *a, const char *sql, const st
         return -1;
     int found = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0);
     if (found)
-        *out = pg_col_text(a, r, 0, 0);
+        read(a, r, 0, out);
     PQclear(r);
     return found;
+}
+
+static int engine_get_text(void *ctx, struct arena *a, const char *sql, const struct list_arg *args, int nargs,
+                           const char **out, struct err *e)
+{
+    return engine_get(ctx, a, sql, args, nargs, read_text, out, e);
+}
+
+static void read_int(struct arena *a, const PGresult *r, int row, void *out)
+{
+    (void)a;
+    *(int64_t *)out = pg_col_int(r, row, 0);
+}
+
+static int engine_get_int(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out,
+                          struct err *e)
+{
+    return engine_get(ctx, NULL, sql, args, nargs, read_int, out, e);
 }
 
 /* Copies the users of r (PG_USER_COLUMNS from column 0) into out, up to limit. */
@@ -194,21 +213,6 @@ static bool engine_users(void *ctx, struct arena *a, const char *sql, const stru
     read_users(a, r, limit, out);
     PQclear(r);
     return true;
-}
-
-static int engine_get_int(void *ctx, const char *sql, const struct list_arg *args, int nargs, int64_t *out,
-                          struct err *e)
-{
-    struct sql_query b = {0};
-    query_args(&b, args, nargs);
-    PGresult *r = pg_query(ctx, sql, &b, e);
-    if (!r)
-        return -1;
-    int found = PQntuples(r) > 0 && !PQgetisnull(r, 0, 0);
-    if (found)
-        *out = pg_col_int(r, 0, 0);
-    PQclear(r);
-    return found;
 }
 
 /* The viewer's hidden visible users' keys in the list's order (ascending
@@ -263,29 +267,11 @@ static bool hidden_keys(struct store *st, struct arena *a, int kind, bool desc, 
     return true;
 }
 
-/* The statements of the (key, id) orderings' pages (list_order_from); $1 a
- * key, $5 or $2 the viewer. */
-#define ORDER_PAGE(col, key_text, dir, beyond, before)                                                                 \
-    {                                                                                                                  \
-        "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND id <= $4 " \
-        "AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",                                  \
-            "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND " col      \
-            " " before " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " col dir ", id",  \
-            "SELECT " PG_USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " beyond                     \
-            " $1 AND id NOT IN "                                                                                       \
-            "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir ", id LIMIT $3",                      \
-            "SELECT " key_text " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND id NOT IN "       \
-            "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir " LIMIT 1 OFFSET $3",                 \
-    }
-
-#define ORDER_PAGES(col, key_text)                                                            \
-    {                                                                                         \
-        ORDER_PAGE(col, key_text, "", ">", "<"), ORDER_PAGE(col, key_text, " DESC", "<", ">") \
-    }
+/* The statements of the (key, id) orderings' pages (list_order_from). */
 static const struct list_order_sql order_page_sql[LIST_KINDS][2] = {
-    [LIST_REAL_NAME] = ORDER_PAGES("real_name_fold", "real_name_fold"),
-    [LIST_LOCATION] = ORDER_PAGES("location_fold", "location_fold"),
-    [LIST_JOINED] = ORDER_PAGES("date_joined_us", "lpad(to_hex(date_joined_us), 16, '0')"),
+    [LIST_REAL_NAME] = LIST_ORDER_SQL(PG_USER_COLUMNS, "real_name_fold", "real_name_fold"),
+    [LIST_LOCATION] = LIST_ORDER_SQL(PG_USER_COLUMNS, "location_fold", "location_fold"),
+    [LIST_JOINED] = LIST_ORDER_SQL(PG_USER_COLUMNS, "date_joined_us", "lpad(to_hex(date_joined_us), 16, '0')"),
 };
 
 /* The pages by id and username from $1 (op ">=" or "<="; after it: ">"

@@ -107,8 +107,8 @@ static int seek_id(void *ctx, int64_t k, int64_t *out, struct err *e)
         return rc;
 
     q = sqlite_stmt(st,
-                    "SELECT id FROM users WHERE id >= $1 AND id < $2 AND status IN ('a', 'b') ORDER BY id "
-                    "LIMIT 1 OFFSET $3",
+                    "SELECT id FROM users INDEXED BY list_by_id WHERE id >= $1 AND id < $2 AND status IN ('a', 'b') "
+                    "ORDER BY id LIMIT 1 OFFSET $3",
                     e);
     if (!q)
         return -1;
@@ -295,28 +295,11 @@ static const char *const page_sql[2][2][2] = {
      {PAGE_SQL("username_fold", "<=", " DESC"), PAGE_SQL("username_fold", "<", " DESC")}},
 };
 
-/* The statements of the (key, id) orderings' pages (list_order_from); $1 a
- * key, $5 or $2 the viewer. */
-#define ORDER_PAGE(col, key_text, dir, beyond, before)                                                                \
-    {                                                                                                                 \
-        "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " = $1 AND id >= $2 AND id <= $4 "   \
-        "AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY id",                                 \
-            "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND " col        \
-            " " before " $3 AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $5) ORDER BY " col dir ", id", \
-            "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND id NOT IN "  \
-            "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir ", id LIMIT $3",                     \
-            "SELECT " key_text " FROM users WHERE status IN ('a', 'b') AND " col " " beyond " $1 AND id NOT IN "      \
-            "(SELECT hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir " LIMIT 1 OFFSET $3",                \
-    }
-
-#define ORDER_PAGES(col, key_text)                                                            \
-    {                                                                                         \
-        ORDER_PAGE(col, key_text, "", ">", "<"), ORDER_PAGE(col, key_text, " DESC", "<", ">") \
-    }
+/* The statements of the (key, id) orderings' pages (list_order_from). */
 static const struct list_order_sql order_page_sql[LIST_KINDS][2] = {
-    [LIST_REAL_NAME] = ORDER_PAGES("real_name_fold", "real_name_fold"),
-    [LIST_LOCATION] = ORDER_PAGES("fold(location)", "fold(location)"),
-    [LIST_JOINED] = ORDER_PAGES("date_joined_us", "printf('%016x', date_joined_us)"),
+    [LIST_REAL_NAME] = LIST_ORDER_SQL(USER_COLUMNS, "real_name_fold", "real_name_fold"),
+    [LIST_LOCATION] = LIST_ORDER_SQL(USER_COLUMNS, "fold(location)", "fold(location)"),
+    [LIST_JOINED] = LIST_ORDER_SQL(USER_COLUMNS, "date_joined_us", "printf('%016x', date_joined_us)"),
 };
 
 /* The page by id or username from x (after x: from the next one). */

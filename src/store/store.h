@@ -419,6 +419,14 @@ struct graph_list_query {
 bool store_graph_user_list(struct store *st, struct arena *a, const struct graph_list_query *q, struct user_page *out,
                            struct err *e);
 
+/* Whether text is a keyset cursor this server made (the `cursor` of
+ * user_filter and graph_list_query): of the user list (list -1; whether
+ * it is of the page's ordering is the list's own check), or of the edge
+ * list `list` (enum graph_list_kind) of owner. Engine-neutral (no
+ * connection). Tx: none. Alloc: in a. Returns: bool (false: the field
+ * `cursor` invalid). */
+bool store_list_cursor_check(struct arena *a, const char *text, int list, int64_t owner, struct err *e);
+
 /* Ids of the active users `user_id` hides, newest first, at most max.
  * Tx: any. Alloc: *ids (room for max) in a. Returns: bool. */
 bool store_graph_hidden_ids(struct store *st, struct arena *a, int64_t user_id, int max, int64_t **ids, int *n,
