@@ -295,7 +295,7 @@ void pg_search_dist_column(const struct pg_search_sql *s, struct buf *out)
 static bool search_count(struct store *st, struct arena *a, const struct search_query *q, struct pg_search_sql *s,
                          int64_t *out, struct err *e)
 {
-    int64_t n = pg_search_keyed_count(st, q, e);
+    int64_t n = pg_search_radius_fits(q) ? pg_search_radius_count(st, a, q, e) : pg_search_keyed_count(st, q, e);
     if (n == -1)
         return false;
     if (n < 0)

@@ -428,6 +428,28 @@ static void random_name_query(struct arena *a, struct search_query *q)
         q->gender = genders[rnd_below(3)];
 }
 
+/* A radius alone (with hides, exclude and any order): on PostgreSQL, the
+ * count from the cells inside the circle and the users on its edge. */
+static void random_radius_query(struct arena *a, struct search_query *q)
+{
+    static const double cities[][2] = {{45.4642, 9.19}, {40.7128, -74.006}, {-23.5505, -46.6333}, {35.6762, 139.6503},
+                                       {0, 179.9},      {89.9, 0},          {-33.0, -70.0}};
+    static const double radii[] = {0, 0.5, 1, 5, 10, 25, 50, 120, 400, 1500, 2500};
+    random_query(a, q);
+    q->term = q->username = q->real_name = q->location = q->description = NULL;
+    q->gender = NULL;
+    q->has_age = false;
+    q->staff = SEARCH_STAFF_ANY;
+    q->tag_id = q->category_id = 0;
+    int k = (int)rnd_below(7);
+    q->has_origin = q->has_radius = true;
+    q->lat = cities[k][0] + (double)rnd_below(20000) / 10000 - 1;
+    q->lng = cities[k][1] + (double)rnd_below(20000) / 10000 - 1;
+    if (q->lng > 180)
+        q->lng -= 360;
+    q->radius_km = radii[rnd_below(11)] + (rnd_below(2) ? (double)rnd_below(1000) / 1000 : 0);
+}
+
 static void describe(const struct search_query *q)
 {
     fprintf(stderr,
@@ -537,9 +559,13 @@ static void test_counts_under_random_writes(void **state)
         pg_fix_words();
         assert_int_equal(pg_counts_drift(), 0);
         assert_int_equal(pg_text_drift(), 0);
+        assert_int_equal(scalar("SELECT count(*) FROM (SELECT key, n FROM search_cell WHERE n <> 0) a "
+                                "FULL JOIN search_cell_recount b USING (key) WHERE a.n IS DISTINCT FROM b.n"),
+                         0);
         pg_search_collect_max = round % 2 ? 2000 : 0; /* every other round: the walks */
         compare_queries(QUERIES / 8);
         compare_queries_of(random_name_query, QUERIES / 16);
+        compare_queries_of(random_radius_query, QUERIES / 16);
     }
     pg_search_collect_max = 2000;
     struct err e = {0};
@@ -561,6 +587,8 @@ static void test_audit_sees_a_broken_count(void **state)
     assert_int_equal(store_search_check(fx.st, &e), 2);
     exec("UPDATE search_text SET gender = 'Other' WHERE id = (SELECT min(id) FROM search_text)");
     assert_int_equal(store_search_check(fx.st, &e), 4); /* the row as it is and as it should be */
+    exec("UPDATE search_cell SET n = n + 1 WHERE key = (SELECT min(key) FROM search_cell)");
+    assert_int_equal(store_search_check(fx.st, &e), 5);
     assert_true(store_search_reindex(fx.st, &e));
     assert_int_equal(store_search_check(fx.st, &e), 0);
 }
@@ -584,6 +612,14 @@ static void test_random_name_queries(void **state)
 {
     (void)state;
     compare_queries_of(random_name_query, QUERIES);
+}
+
+/* A radius alone, near and far from the poles and the antimeridian (on
+ * PostgreSQL, counted from the grid's cells): the full scan's answers. */
+static void test_random_radius_queries(void **state)
+{
+    (void)state;
+    compare_queries_of(random_radius_query, QUERIES);
 }
 
 static void test_random_queries_collecting(void **state)
@@ -780,6 +816,7 @@ int main(void)
         cmocka_unit_test(test_random_queries_walking),
         cmocka_unit_test(test_random_queries_collecting),
         cmocka_unit_test(test_random_name_queries),
+        cmocka_unit_test(test_random_radius_queries),
         cmocka_unit_test(test_counts_under_random_writes),
         cmocka_unit_test(test_audit_sees_a_broken_count),
         cmocka_unit_test(test_lone_member_walks),
