@@ -19,6 +19,7 @@
 #include "store/store.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/geo.h"
@@ -89,6 +90,12 @@ static void classify(struct circle *c, int level, int64_t row, int64_t col)
             classify(c, level - 1, row * 10 + i, col * 10 + j);
 }
 
+static int key_cmp(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
 static int64_t floor_div(int64_t a, int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
 
 bool pg_search_radius_fits(const struct search_query *q)
@@ -115,20 +122,44 @@ int64_t pg_search_radius_count(struct store *st, struct arena *a, const struct s
     for (int64_t row = floor_div(box.lat_min, sides[3]); row <= floor_div(box.lat_max, sides[3]); row++)
         for (int64_t col = floor_div(box.lng_min[0], sides[3]); col <= floor_div(box.lng_max[0], sides[3]); col++)
             classify(&c, 3, row, col);
-    int64_t inside = 0, edge = 0;
-    if (c.inside.n &&
-        !pg_count(st, &inside, e, "SELECT coalesce(sum(n), 0) FROM search_cell WHERE key = ANY($1::bigint[])", "a",
-                  c.inside.v, (size_t)c.inside.n))
+    /* the inside cells' sum, and the edge cells that hold users (their
+     * keys sorted, to tell them apart) */
+    struct cells all = {.a = a};
+    for (int i = 0; i < c.inside.n; i++)
+        push(&all, c.inside.v[i]);
+    for (int i = 0; i < c.edge.n; i++)
+        push(&all, c.edge.v[i]);
+    qsort(c.edge.v, (size_t)c.edge.n, sizeof *c.edge.v, key_cmp);
+    PGresult *r = pg_run(st, e, "SELECT key, n FROM search_cell WHERE key = ANY($1::bigint[]) AND n > 0", "a", all.v,
+                         (size_t)all.n);
+    if (!r)
         return -1;
-    if (c.edge.n &&
+    int64_t inside = 0, edge = 0;
+    struct buf edges = BUF_INIT;
+    buf_puts(&edges, "{");
+    for (int i = 0; i < PQntuples(r); i++) {
+        int64_t key = pg_col_int(r, i, 0);
+        if (c.edge.n && bsearch(&key, c.edge.v, (size_t)c.edge.n, sizeof key, key_cmp))
+            buf_printf(&edges, "%s%lld", edges.len > 1 ? "," : "", (long long)key);
+        else
+            inside += pg_col_int(r, i, 1);
+    }
+    buf_puts(&edges, "}");
+    PQclear(r);
+    /* their users one by one, cell by cell through users_search_cell */
+    if (edges.len > 2 &&
         !pg_count(st, &edge, e,
-                  "SELECT count(*) FROM users u WHERE u.status IN ('a', 'b') AND search_cell(1, "
+                  "SELECT count(*) FROM unnest($1::bigint[]) c(k), LATERAL (SELECT 1 FROM users u "
+                  "WHERE u.status IN ('a', 'b') AND search_cell(1, "
                   "search_lat_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng), "
-                  "search_lng_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng)) = "
-                  "ANY($1::bigint[]) AND search_km($2, $3, search_lat_e7(u.position_lat, u.position_lng, "
+                  "search_lng_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng)) = c.k "
+                  "AND search_km($2, $3, search_lat_e7(u.position_lat, u.position_lng, "
                   "u.location_lat, u.location_lng), search_lng_e7(u.position_lat, u.position_lng, u.location_lat, "
-                  "u.location_lng)) <= $4",
-                  "aiid", c.edge.v, (size_t)c.edge.n, c.lat, c.lng, c.km))
+                  "u.location_lng)) <= $4) x",
+                  "siid", buf_str(&edges), c.lat, c.lng, c.km))
+        edge = -1;
+    buf_free(&edges);
+    if (edge < 0)
         return -1;
     return inside + edge;
 }
