@@ -146,17 +146,20 @@ int64_t pg_search_radius_count(struct store *st, struct arena *a, const struct s
     }
     buf_puts(&edges, "}");
     PQclear(r);
-    /* their users one by one, cell by cell through users_search_cell */
+    /* their users one by one through users_search_cell: the planner,
+     * which sees the cells of the seeded cities' centres in the index's
+     * statistics, would otherwise read the whole table for a few cells */
     if (edges.len > 2 &&
-        !pg_count(st, &edge, e,
-                  "SELECT count(*) FROM unnest($1::bigint[]) c(k), LATERAL (SELECT 1 FROM users u "
-                  "WHERE u.status IN ('a', 'b') AND search_cell(1, "
-                  "search_lat_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng), "
-                  "search_lng_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng)) = c.k "
-                  "AND search_km($2, $3, search_lat_e7(u.position_lat, u.position_lng, "
-                  "u.location_lat, u.location_lng), search_lng_e7(u.position_lat, u.position_lng, u.location_lat, "
-                  "u.location_lng)) <= $4) x",
-                  "siid", buf_str(&edges), c.lat, c.lng, c.km))
+        (!pg_exec_simple(st, e, "SET LOCAL enable_seqscan = off") ||
+         !pg_count(st, &edge, e,
+                   "SELECT count(*) FROM users u WHERE u.status IN ('a', 'b') AND search_cell(1, "
+                   "search_lat_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng), "
+                   "search_lng_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng)) = "
+                   "ANY($1::bigint[]) AND search_km($2, $3, search_lat_e7(u.position_lat, u.position_lng, "
+                   "u.location_lat, u.location_lng), search_lng_e7(u.position_lat, u.position_lng, u.location_lat, "
+                   "u.location_lng)) <= $4",
+                   "siid", buf_str(&edges), c.lat, c.lng, c.km) ||
+         !pg_exec_simple(st, e, "SET LOCAL enable_seqscan = on")))
         edge = -1;
     buf_free(&edges);
     if (edge < 0)
