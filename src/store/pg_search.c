@@ -536,8 +536,7 @@ static bool nearest_page(struct store *st, struct arena *a, const struct search_
 static bool text_fits(const struct search_query *q)
 {
     return q->term && !pg_search_short(q->term) && !strchr(q->term, '\n') && !q->username && !q->real_name &&
-           !q->location && !q->description && !q->tag_id && !q->category_id && !q->has_origin &&
-           relevance_order(q) &&
+           !q->location && !q->description && !q->tag_id && !q->category_id && !q->has_origin && relevance_order(q) &&
            (text_chars(q->term) > 3 || q->gender || q->has_age || q->staff != SEARCH_STAFF_ANY);
 }
 

@@ -328,13 +328,13 @@ bool pg_search_counts_rebuild(struct store *st, struct err *e)
 /* The rows of search_text (012_search_text.sql) that differ from their
  * recomputation from users, missing and extra rows included, and the
  * search_cell counts that differ from a recount. */
-#define SEARCH_TEXT_ROWS                                                                                    \
+#define SEARCH_TEXT_ROWS                                                                              \
     "SELECT id, gender, date_of_birth, role IS NOT NULL, username_fold || E'\\n' || real_name_fold, " \
     "octet_length(username_fold) FROM users WHERE status IN ('a', 'b')"
-#define SEARCH_TEXT_DRIFT                                                                                        \
+#define SEARCH_TEXT_DRIFT                                                                                            \
     "SELECT (SELECT count(*) FROM (" SEARCH_TEXT_ROWS " EXCEPT ALL SELECT id, gender, date_of_birth, staff, names, " \
-    "ulen FROM search_text) x) + (SELECT count(*) FROM (SELECT id, gender, date_of_birth, staff, names, ulen "      \
-    "FROM search_text EXCEPT ALL " SEARCH_TEXT_ROWS ") y) + (SELECT count(*) FROM (SELECT key, n FROM "          \
+    "ulen FROM search_text) x) + (SELECT count(*) FROM (SELECT id, gender, date_of_birth, staff, names, ulen "       \
+    "FROM search_text EXCEPT ALL " SEARCH_TEXT_ROWS ") y) + (SELECT count(*) FROM (SELECT key, n FROM "              \
     "search_cell WHERE n <> 0) a FULL JOIN search_cell_recount b USING (key) WHERE a.n IS DISTINCT FROM b.n)"
 
 int64_t pg_search_counts_check(struct store *st, struct err *e)

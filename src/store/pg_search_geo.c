@@ -57,10 +57,7 @@ struct circle {
     struct cells inside, edge;
 };
 
-static int64_t cell_key(int level, int64_t row, int64_t col)
-{
-    return level * 10000000000LL + row * 100000 + col;
-}
+static int64_t cell_key(int level, int64_t row, int64_t col) { return level * 10000000000LL + row * 100000 + col; }
 
 static void classify(struct circle *c, int level, int64_t row, int64_t col)
 {
@@ -112,11 +109,8 @@ bool pg_search_radius_fits(const struct search_query *q)
 
 int64_t pg_search_radius_count(struct store *st, struct arena *a, const struct search_query *q, struct err *e)
 {
-    struct circle c = {.lat = geo_e7(q->lat),
-                       .lng = geo_e7(q->lng),
-                       .km = q->radius_km,
-                       .inside = {.a = a},
-                       .edge = {.a = a}};
+    struct circle c = {
+        .lat = geo_e7(q->lat), .lng = geo_e7(q->lng), .km = q->radius_km, .inside = {.a = a}, .edge = {.a = a}};
     struct geo_box box;
     geo_bbox_e7(c.lat, c.lng, c.km, &box);
     for (int64_t row = floor_div(box.lat_min, sides[3]); row <= floor_div(box.lat_max, sides[3]); row++)
