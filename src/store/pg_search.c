@@ -28,6 +28,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/geo.h"
@@ -294,7 +295,7 @@ void pg_search_dist_column(const struct pg_search_sql *s, struct buf *out)
 static bool search_count(struct store *st, struct arena *a, const struct search_query *q, struct pg_search_sql *s,
                          int64_t *out, struct err *e)
 {
-    int64_t n = pg_search_keyed_count(st, q, e);
+    int64_t n = pg_search_radius_fits(q) ? pg_search_radius_count(st, a, q, e) : pg_search_keyed_count(st, q, e);
     if (n == -1)
         return false;
     if (n < 0)
@@ -526,6 +527,72 @@ static bool nearest_page(struct store *st, struct arena *a, const struct search_
     return page_rows(st, a, q, ids, rows - from, out, e);
 }
 
+/* ---- a name term with attributes: search_text ---- */
+
+/* Whether search_text (012_search_text.sql) answers q: a term of 3+
+ * characters without a newline on username or real name, with nothing
+ * but gender, age, staff, hides and exclude besides, in relevance order;
+ * a lone 3-character term is left to its count key and the ranked walk. */
+static bool text_fits(const struct search_query *q)
+{
+    return q->term && !pg_search_short(q->term) && !strchr(q->term, '\n') && !q->username && !q->real_name &&
+           !q->location && !q->description && !q->tag_id && !q->category_id && !q->has_origin && relevance_order(q) &&
+           (text_chars(q->term) > 3 || q->gender || q->has_age || q->staff != SEARCH_STAFF_ANY);
+}
+
+/* The count and the page's ids in one statement over search_text: the
+ * term's candidates from its trigram GIN (with gender and age, ANDed with
+ * the (gender, birth date) btree) rechecked on the short rows, then
+ * ranked as pg_search_order ranks them (the username is the first ulen
+ * bytes of names). */
+static bool text_page(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+                      struct err *e)
+{
+    struct sql_query b = {0};
+    int t = sql_text(&b, q->term), like = sql_text(&b, like_contains(a, q->term));
+    buf_printf(&b.sql,
+               "WITH m AS MATERIALIZED (SELECT s.id, CASE WHEN s.ulen < octet_length($%d) OR NOT starts_with(s.names, "
+               "$%d) THEN 2 WHEN s.ulen = octet_length($%d) THEN 0 ELSE 1 END AS r FROM search_text s "
+               "WHERE s.names LIKE $%d",
+               t, t, t, like);
+    if (q->gender)
+        buf_printf(&b.sql, " AND s.gender = $%d", sql_text(&b, q->gender));
+    if (q->has_age) {
+        buf_printf(&b.sql, " AND s.date_of_birth > $%d", sql_text(&b, dob_text(a, q->dob_after)));
+        if (q->dob_upto)
+            buf_printf(&b.sql, " AND s.date_of_birth <= $%d", sql_text(&b, dob_text(a, q->dob_upto)));
+    }
+    if (q->staff != SEARCH_STAFF_ANY)
+        buf_puts(&b.sql, q->staff == SEARCH_STAFF_ONLY ? " AND s.staff" : " AND NOT s.staff");
+    if (q->viewer_id)
+        buf_printf(&b.sql, " AND NOT EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $%d AND h.hidden_id = s.id)",
+                   sql_int(&b, q->viewer_id));
+    if (q->exclude_id)
+        buf_printf(&b.sql, " AND s.id <> $%d", sql_int(&b, q->exclude_id));
+    int lim = sql_int(&b, q->limit > 0 ? q->limit : 0), off = sql_int(&b, q->offset);
+    buf_printf(&b.sql,
+               ") SELECT (SELECT count(*) FROM m), ARRAY(SELECT id FROM m ORDER BY r, id LIMIT $%d OFFSET $%d)::text",
+               lim, off);
+    PGresult *r = pg_query(st, buf_str(&b.sql), &b, e);
+    buf_free(&b.sql);
+    if (!r)
+        return false;
+    out->count = pg_col_int(r, 0, 0);
+    const char *p = PQgetvalue(r, 0, 1);
+    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(q->limit > 0 ? q->limit : 1));
+    int n = 0;
+    while (*p && n < q->limit) {
+        char *end;
+        long long id = strtoll(p + 1, &end, 10); /* past '{' or ',' */
+        if (end == p + 1)
+            break;
+        ids[n++] = id;
+        p = end;
+    }
+    PQclear(r);
+    return page_rows(st, a, q, ids, n, out, e);
+}
+
 /* ---- a tag or category page in username order, many members ---- */
 
 enum { WALK_BATCH_MIN = 500, WALK_BATCH_MAX = 10000 };
@@ -642,6 +709,10 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
     bool ok = false;
     struct buf sql = BUF_INIT;
     PGresult *r = NULL;
+    if (text_fits(q)) {
+        ok = text_page(st, a, q, out, e);
+        goto done;
+    }
     if (!search_count(st, a, q, &s, &out->count, e))
         goto done;
     if (q->offset >= out->count || q->limit <= 0) {

@@ -36,8 +36,9 @@ char *pg_search_words_dup(const char *username_fold, const char *real_name_fold,
  * lower it to try the walks on small data). */
 extern int64_t pg_search_collect_max;
 
-/* Recomputes every search_count row (008_search_counts.sql) from the
- * tables, in the caller's transaction: after a bulk load or a repair. */
+/* Recomputes every search_count row (008_search_counts.sql) and every
+ * search_text row (012_search_text.sql) from the tables, in the caller's
+ * transaction: after a bulk load or a repair. */
 bool pg_search_counts_rebuild(struct store *st, struct err *e);
 
 #endif

@@ -76,4 +76,14 @@ int64_t pg_search_keyed_count(struct store *st, const struct search_query *q, st
  * and in *active all active users; -1 on error. */
 int64_t pg_search_link_size(struct store *st, const struct search_query *q, int64_t *active, struct err *e);
 
+/* ---- pg_search_geo.c: radius counts from search_cell ---- */
+
+/* Whether q is a radius alone (hides and exclude aside) that the cell
+ * counts answer: not near a pole or the antimeridian, not too wide. */
+bool pg_search_radius_fits(const struct search_query *q);
+
+/* The exact count of the active users within q's radius, without its
+ * viewer's hides and exclude; -1 on error. */
+int64_t pg_search_radius_count(struct store *st, struct arena *a, const struct search_query *q, struct err *e);
+
 #endif
