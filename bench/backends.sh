@@ -57,16 +57,16 @@ hub=$(q "SELECT id FROM users WHERE status = 'a' ORDER BY followers_counter DESC
 hubn=$(q "SELECT followers_counter FROM users WHERE id = $hub")
 echo "users $maxid (visible $visible); followers page of user $hub ($hubn followers)"
 
-serve() { # name db
-  "$BIN" serve --db "$2" --data-dir "$dir/$1" --listen 127.0.0.1:0 --threads "$THREADS" --access-log off \
-    >"$dir/$1.out" 2>"$dir/$1.err" &
+serve() { # variable name db: the server's base URL into the variable
+  "$BIN" serve --db "$3" --data-dir "$dir/$2" --listen 127.0.0.1:0 --threads "$THREADS" --access-log off \
+    >"$dir/$2.out" 2>"$dir/$2.err" &
   pids+=($!)
-  for _ in $(seq 100); do grep -q listening "$dir/$1.out" 2>/dev/null && break; sleep 0.1; done
-  sed -nE 's/.*listening on (http:[^ ]+).*/\1/p' "$dir/$1.out"
+  for _ in $(seq 100); do grep -q listening "$dir/$2.out" 2>/dev/null && break; sleep 0.1; done
+  printf -v "$1" '%s' "$(sed -nE 's/.*listening on (http:[^ ]+).*/\1/p' "$dir/$2.out")"
 }
 mkdir -p "$dir/slite" "$dir/spg"
-base_lite=$(serve slite "$LITE")
-base_pg=$(serve spg "$PGDB")
+serve base_lite slite "$LITE"
+serve base_pg spg "$PGDB"
 [ -n "$base_lite" ] && [ -n "$base_pg" ] || { echo "bench: a server did not start"; cat "$dir"/*.err; exit 1; }
 
 oauth() { # base db: an OAuth access token of bench_admin

@@ -67,14 +67,14 @@ hub=$(q "SELECT id FROM users WHERE status = 'a' ORDER BY abs(followers_counter 
 hubn=$(q "SELECT followers_counter FROM users WHERE id = $hub")
 echo "users $maxid (visible $visible); followers page of user $hub ($hubn followers)"
 
-serve() { # name binary
-  "$2" serve --data-dir "$dir/$1" --listen 127.0.0.1:0 --threads "$THREADS" >"$dir/$1.out" 2>/dev/null &
+serve() { # variable name binary: the server's base URL into the variable
+  "$3" serve --data-dir "$dir/$2" --listen 127.0.0.1:0 --threads "$THREADS" >"$dir/$2.out" 2>/dev/null &
   pids+=($!)
-  for _ in $(seq 100); do grep -q listening "$dir/$1.out" 2>/dev/null && break; sleep 0.1; done
-  sed -nE 's/.*listening on (http:[^ ]+).*/\1/p' "$dir/$1.out"
+  for _ in $(seq 100); do grep -q listening "$dir/$2.out" 2>/dev/null && break; sleep 0.1; done
+  printf -v "$1" '%s' "$(sed -nE 's/.*listening on (http:[^ ]+).*/\1/p' "$dir/$2.out")"
 }
-base_before=$(serve before "$BEFORE")
-base_after=$(serve after "$AFTER")
+serve base_before before "$BEFORE"
+serve base_after after "$AFTER"
 [ -n "$base_before" ] && [ -n "$base_after" ] || { echo "bench: a server did not start"; exit 1; }
 tok=$("$BEFORE" token --data-dir "$dir/before" --user "$me" --ttl 7200)
 admintok=$("$BEFORE" token --data-dir "$dir/before" --user "$admin" --ttl 7200)
