@@ -64,8 +64,7 @@ static void user_rows_clear(struct sqlite_conn *c)
 bool sqlite_user_rows_fresh(struct sqlite_conn *c)
 {
     unsigned version = 0;
-    if (sqlite3_txn_state(c->db, "main") != SQLITE_TXN_READ ||
-        sqlite3_file_control(c->db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
+    if (!sqlite_read_data_version(c->db, &version))
         return false;
     if (!c->user_rows) {
         c->user_rows = calloc(USER_ROWS_SLOTS, sizeof *c->user_rows);
