@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/json_write.h"
 #include "store/sqlite_internal.h"
 #include "store/sqlite_list.h"
 
@@ -255,16 +256,9 @@ bool sqlite_graph_relations(struct store *st, struct arena *a, int64_t viewer_id
     buf_reserve(&list, 24 * (size_t)n + 2);
     buf_append(&list, "[", 1);
     for (int i = 0; i < n; i++) { /* without printf (vfprintf per id) */
-        char digits[24], *p = digits + sizeof digits;
-        uint64_t v = ids[i] < 0 ? (uint64_t)0 - (uint64_t)ids[i] : (uint64_t)ids[i];
-        do
-            *--p = (char)('0' + v % 10);
-        while (v /= 10);
-        if (ids[i] < 0)
-            *--p = '-';
         if (i)
-            *--p = ',';
-        buf_append(&list, p, (size_t)(digits + sizeof digits - p));
+            buf_append(&list, ",", 1);
+        json_put_int(&list, ids[i]);
     }
     buf_append(&list, "]", 1);
     /* one pass over the ids, four primary-key probes per user (a set of
