@@ -15,50 +15,119 @@
 --    of level 10; a change between two non-empty keys moves none of them.
 --    list_plan.c derives the empty key's ranges in its descent.
 --
--- 2. The triggers that start keeping an edge list when its counter reaches
---    1000 ran on every counter update (every follow updates both users'
---    counters, and the update names all of them, so all three triggers
---    ran twice a follow; SQLite sets up a trigger's frame before its WHEN).
---    One trigger now, whose WHEN reads only the row (a counter crossing
---    1000 upwards): a follow runs it twice, not six times. A list is kept
---    from the update that takes its counter to 1000 on, as before (the
---    counters move only by updates; `hearth check` reports a long list that
---    is not kept).
+-- 2. The edge lists' triggers ran a frame each (SQLite allocates and
+--    clears a trigger's frame, sized by its whole program, before its
+--    WHEN): the three that start keeping a list when its counter reaches
+--    1000 on every counter update (every follow updates both users'
+--    counters, and the update names all of them: six frames a follow,
+--    65 K instructions of a follow's 94 K of maintenance at 100,000
+--    users), and one per list on every follow and unfollow. Now one
+--    trigger on the counters, whose WHEN reads only the row (a counter
+--    crossing 1000 upwards) and whose body only queues the user
+--    (list_edge_keep_queue, whose trigger builds the lists), and one
+--    trigger per follow and unfollow for both lists, whose body only
+--    queues the change of a kept list (list_edge_delta, whose trigger
+--    applies it): small programs, small frames. The build and the changes
+--    are the same statements as before; the queues stay empty. A list is
+--    kept from the update that takes its counter to 1000 on, as before
+--    (the counters move only by updates; `hearth check` reports a long
+--    list that is not kept).
 
 DROP TRIGGER list_edge_keep_followers;
 DROP TRIGGER list_edge_keep_followings;
 DROP TRIGGER list_edge_keep_connections;
+DROP TRIGGER list_followers_insert;
+DROP TRIGGER list_followings_insert;
+DROP TRIGGER list_followers_delete;
+DROP TRIGGER list_followings_delete;
+
+CREATE TABLE list_edge_keep_queue (owner INTEGER NOT NULL);
 
 CREATE TRIGGER list_edge_keep AFTER UPDATE OF followers_counter, followings_counter, connections_counter ON users
 WHEN (NEW.followers_counter >= 1000 AND OLD.followers_counter < 1000)
     OR (NEW.followings_counter >= 1000 AND OLD.followings_counter < 1000)
     OR (NEW.connections_counter >= 1000 AND OLD.connections_counter < 1000)
 BEGIN
+    INSERT INTO list_edge_keep_queue (owner) VALUES (NEW.id);
+END;
+
+-- a list of 1000 or more not kept yet: its ranges from its edges (once)
+CREATE TRIGGER list_edge_keep_build AFTER INSERT ON list_edge_keep_queue
+BEGIN
     INSERT INTO list_edge_counts (owner, list, level, block, n)
-    SELECT NEW.id, 0, l.level, e.created_us >> l.shift, count(*) FROM follows e CROSS JOIN users u
-    ON u.id = e.follower_id, list_edge_levels l WHERE NEW.followers_counter >= 1000 AND OLD.followers_counter < 1000
-    AND NOT EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.id AND list = 0 AND level = 1)
-    AND e.followed_id = NEW.id AND u.status IN ('a', 'b')
+    SELECT NEW.owner, 0, l.level, e.created_us >> l.shift, count(*) FROM follows e CROSS JOIN users u
+    ON u.id = e.follower_id, list_edge_levels l
+    WHERE (SELECT followers_counter FROM users WHERE id = NEW.owner) >= 1000
+    AND NOT EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.owner AND list = 0 AND level = 1)
+    AND e.followed_id = NEW.owner AND u.status IN ('a', 'b')
     GROUP BY 3, 4;
     INSERT INTO list_edge_counts (owner, list, level, block, n)
-    SELECT NEW.id, 1, l.level, e.created_us >> l.shift, count(*) FROM follows e CROSS JOIN users u
-    ON u.id = e.followed_id, list_edge_levels l WHERE NEW.followings_counter >= 1000 AND OLD.followings_counter < 1000
-    AND NOT EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.id AND list = 1 AND level = 1)
-    AND e.follower_id = NEW.id AND u.status IN ('a', 'b')
+    SELECT NEW.owner, 1, l.level, e.created_us >> l.shift, count(*) FROM follows e CROSS JOIN users u
+    ON u.id = e.followed_id, list_edge_levels l
+    WHERE (SELECT followings_counter FROM users WHERE id = NEW.owner) >= 1000
+    AND NOT EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.owner AND list = 1 AND level = 1)
+    AND e.follower_id = NEW.owner AND u.status IN ('a', 'b')
     GROUP BY 3, 4;
     INSERT INTO list_edge_counts (owner, list, level, block, n)
-    SELECT NEW.id, 2, l.level, e.created_us >> l.shift, count(*) FROM connections e CROSS JOIN users u
-    ON u.id = e.other_id, list_edge_levels l WHERE NEW.connections_counter >= 1000
-    AND OLD.connections_counter < 1000
-    AND NOT EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.id AND list = 2 AND level = 1)
-    AND e.user_id = NEW.id AND u.status IN ('a', 'b')
+    SELECT NEW.owner, 2, l.level, e.created_us >> l.shift, count(*) FROM connections e CROSS JOIN users u
+    ON u.id = e.other_id, list_edge_levels l
+    WHERE (SELECT connections_counter FROM users WHERE id = NEW.owner) >= 1000
+    AND NOT EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.owner AND list = 2 AND level = 1)
+    AND e.user_id = NEW.owner AND u.status IN ('a', 'b')
     GROUP BY 3, 4;
     -- an empty list is kept too
     INSERT INTO list_edge_counts (owner, list, level, block, n)
-    SELECT NEW.id, 0, 1, 0, 0 WHERE NEW.followers_counter >= 1000 AND OLD.followers_counter < 1000
-    UNION ALL SELECT NEW.id, 1, 1, 0, 0 WHERE NEW.followings_counter >= 1000 AND OLD.followings_counter < 1000
-    UNION ALL SELECT NEW.id, 2, 1, 0, 0 WHERE NEW.connections_counter >= 1000 AND OLD.connections_counter < 1000
+    SELECT NEW.owner, l.list, 1, 0, 0 FROM users o CROSS JOIN (SELECT 0 AS list UNION ALL SELECT 1 UNION ALL SELECT 2) l
+    WHERE o.id = NEW.owner AND CASE l.list WHEN 0 THEN o.followers_counter WHEN 1 THEN o.followings_counter
+                                           ELSE o.connections_counter END >= 1000
     ON CONFLICT (owner, list, level, block) DO NOTHING;
+    DELETE FROM list_edge_keep_queue;
+END;
+
+CREATE TABLE list_edge_delta (
+    owner INTEGER NOT NULL,
+    list INTEGER NOT NULL,
+    created_us INTEGER NOT NULL,
+    d INTEGER NOT NULL
+);
+
+-- an edge of a kept list came or went: its ranges
+CREATE TRIGGER list_edge_delta_apply AFTER INSERT ON list_edge_delta
+BEGIN
+    INSERT INTO list_edge_counts (owner, list, level, block, n)
+    SELECT NEW.owner, NEW.list, level, NEW.created_us >> shift, NEW.d FROM list_edge_levels WHERE true
+    ON CONFLICT (owner, list, level, block) DO UPDATE SET n = n + excluded.n;
+    DELETE FROM list_edge_delta;
+END;
+
+-- a follow or unfollow: the followed user's followers and the follower's
+-- followings, when kept (and the user listed is visible)
+CREATE TRIGGER list_follows_insert AFTER INSERT ON follows
+WHEN EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.followed_id AND list = 0 AND level = 1)
+    OR EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.follower_id AND list = 1 AND level = 1)
+BEGIN
+    INSERT INTO list_edge_delta (owner, list, created_us, d)
+    SELECT NEW.followed_id, 0, NEW.created_us, 1
+    WHERE EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.followed_id AND list = 0 AND level = 1)
+    AND (SELECT status FROM users WHERE id = NEW.follower_id) IN ('a', 'b')
+    UNION ALL
+    SELECT NEW.follower_id, 1, NEW.created_us, 1
+    WHERE EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = NEW.follower_id AND list = 1 AND level = 1)
+    AND (SELECT status FROM users WHERE id = NEW.followed_id) IN ('a', 'b');
+END;
+
+CREATE TRIGGER list_follows_delete AFTER DELETE ON follows
+WHEN EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = OLD.followed_id AND list = 0 AND level = 1)
+    OR EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = OLD.follower_id AND list = 1 AND level = 1)
+BEGIN
+    INSERT INTO list_edge_delta (owner, list, created_us, d)
+    SELECT OLD.followed_id, 0, OLD.created_us, -1
+    WHERE EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = OLD.followed_id AND list = 0 AND level = 1)
+    AND (SELECT status FROM users WHERE id = OLD.follower_id) IN ('a', 'b')
+    UNION ALL
+    SELECT OLD.follower_id, 1, OLD.created_us, -1
+    WHERE EXISTS (SELECT 1 FROM list_edge_counts WHERE owner = OLD.follower_id AND list = 1 AND level = 1)
+    AND (SELECT status FROM users WHERE id = OLD.followed_id) IN ('a', 'b');
 END;
 
 DROP TRIGGER list_orders_insert;
