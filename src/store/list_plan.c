@@ -214,9 +214,9 @@ static const char empty_count_sql[] =
 
 /* Their ranges of id >> 16 (level 7's) and id >> 8 (level 8's) with the
  * block in [$2, $3): list_counts' less levels 9 and 10. */
-#define EMPTY_BLOCKS_SQL(counts_level, level)                                                              \
-    "SELECT '' AS prefix, c.n - coalesce((SELECT o.n FROM list_order_counts o WHERE o.kind = $1 AND o.level = " \
-    level " AND o.prefix = '' AND o.block = c.key), 0) AS n, c.key FROM list_counts c WHERE c.kind = 0 AND "   \
+#define EMPTY_BLOCKS_SQL(counts_level, level)                                                                         \
+    "SELECT '' AS prefix, c.n - coalesce((SELECT o.n FROM list_order_counts o WHERE o.kind = $1 AND o.level = " level \
+    " AND o.prefix = '' AND o.block = c.key), 0) AS n, c.key FROM list_counts c WHERE c.kind = 0 AND "                \
     "c.level = " counts_level " AND c.key >= $2 AND c.key < $3 ORDER BY c.key"
 static const char *const empty_blocks_sql[2] = {EMPTY_BLOCKS_SQL("1", "9"), EMPTY_BLOCKS_SQL("2", "10")};
 

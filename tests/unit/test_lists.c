@@ -405,11 +405,11 @@ static const char *const order_fields[] = {NULL,       "id",          "id",     
 static void naive_order(struct fixture *f, int o, char *order, size_t size)
 {
     static const char *const columns[2][11] = {
-        {"id", "id", "id", "username_fold", "username_fold", "real_name_fold", "real_name_fold", "location",
-         "location", "date_joined_us", "date_joined_us"},
-        {"id", "id", "id", "username_fold COLLATE \"C\"", "username_fold COLLATE \"C\"",
-         "real_name_fold COLLATE \"C\"", "real_name_fold COLLATE \"C\"", "location_fold COLLATE \"C\"",
-         "location_fold COLLATE \"C\"", "date_joined_us", "date_joined_us"},
+        {"id", "id", "id", "username_fold", "username_fold", "real_name_fold", "real_name_fold", "location", "location",
+         "date_joined_us", "date_joined_us"},
+        {"id", "id", "id", "username_fold COLLATE \"C\"", "username_fold COLLATE \"C\"", "real_name_fold COLLATE \"C\"",
+         "real_name_fold COLLATE \"C\"", "location_fold COLLATE \"C\"", "location_fold COLLATE \"C\"", "date_joined_us",
+         "date_joined_us"},
     };
     bool desc = o && o % 2 == 0;
     snprintf(order, size, "%s %s, id %s", columns[f->pg][o], desc ? "DESC" : "ASC", o == 2 ? "DESC" : "ASC");
