@@ -83,7 +83,7 @@ measure() { # build: prints "list instructions" lines
   valgrind --tool=callgrind --callgrind-out-file="$dir/cg.$1.%p" "$(bin "$1")" serve --data-dir "$dir/$1" \
     --listen 127.0.0.1:0 --threads 1 >"$out" 2>>"$dir/$1.err" &
   vg=$!
-  for _ in $(seq 600); do grep -q listening "$out" 2>/dev/null && break; sleep 0.1; done
+  for _ in $(seq 3000); do grep -q listening "$out" 2>/dev/null && break; sleep 0.1; done
   base=$(sed -nE 's/.*listening on (http:[^ ]+).*/\1/p' "$out")
   [ -n "$base" ] || { echo "bench: $1 did not start" >&2; exit 1; }
   for list in $LISTS; do

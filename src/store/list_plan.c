@@ -11,7 +11,15 @@
  *     010_list_levels, dropped 016's levels 3 and 5, and 4 and 5, to make
  *     writes cheaper);
  *   level 7: the users with the whole key `prefix` and id >> 16 = block;
- *   level 8: the same with id >> 8 = block.
+ *   level 8: the same with id >> 8 = block;
+ *   levels 9, 10 (real_name, location; prefix ''): the users with a
+ *     non-empty key and id >> 16, id >> 8 = block.
+ * The empty real_name and location (every signup's) have no rows
+ * (sqlite 022_list_writes, postgres 014_list_writes): the users with an
+ * empty key, the first run of the ascending list and the last of the
+ * descending one, are every visible user less the level-1 ranges, and
+ * their id blocks list_counts' (kind 0, levels 1 and 2) less levels 9 and
+ * 10; the descent derives them.
  * Ranges of one level sort as (prefix, block) with the text bytewise, so
  * the users before a range are the sum of the ranges before it in the
  * list's direction; ties of one key (many users share a location, or none)
@@ -198,6 +206,20 @@ static const char *const row_sql[LIST_KINDS] = {
 };
 static const char *const location_column_row_sql = ROW_SQL("location_fold");
 
+/* The users with an empty real_name or location ($1 the kind): every
+ * visible user less those with a non-empty key. */
+static const char empty_count_sql[] =
+    "SELECT CAST((SELECT n FROM list_counts WHERE kind = 0 AND level = 0 AND key = 0) - "
+    "coalesce((SELECT sum(n) FROM list_order_counts WHERE kind = $1 AND level = 1), 0) AS bigint)";
+
+/* Their ranges of id >> 16 (level 7's) and id >> 8 (level 8's) with the
+ * block in [$2, $3): list_counts' less levels 9 and 10. */
+#define EMPTY_BLOCKS_SQL(counts_level, level)                                                                         \
+    "SELECT '' AS prefix, c.n - coalesce((SELECT o.n FROM list_order_counts o WHERE o.kind = $1 AND o.level = " level \
+    " AND o.prefix = '' AND o.block = c.key), 0) AS n, c.key FROM list_counts c WHERE c.kind = 0 AND "                \
+    "c.level = " counts_level " AND c.key >= $2 AND c.key < $3 ORDER BY c.key"
+static const char *const empty_blocks_sql[2] = {EMPTY_BLOCKS_SQL("1", "9"), EMPTY_BLOCKS_SQL("2", "10")};
+
 /* The k-th (from 0) visible user of ordering kind (LIST_REAL_NAME..) in
  * direction desc, hidden users included: its key (text in en->a) and id.
  * Returns lookup (0: the counts end before k). */
@@ -210,13 +232,28 @@ static int order_seek(const struct list_engine *en, int kind, bool desc, int64_t
     const char *prefix = NULL;
     int64_t block = 0;
     bool whole = false; /* prefix is a whole key */
-    for (int i = 0; i < nlevels; i++) {
+    bool empty = false; /* the empty key, derived */
+    int64_t nempty = 0;
+    if (kind != LIST_JOINED) {
+        struct list_arg arg = {.i = kind};
+        if (en->get_int(en->ctx, empty_count_sql, &arg, 1, &nempty, e) < 0)
+            return -1;
+        if (!desc && k < nempty)
+            empty = true; /* the ascending list's first run */
+        else if (!desc)
+            k -= nempty;
+    }
+    for (int i = 0; i < nlevels && !empty; i++) {
         struct list_arg args[4] = {{.i = kind}, {.i = levels[i].level}, {.s = prefix}, {0}};
         char hi[256];
         int found;
-        if (i == 0)
+        if (i == 0) {
             found = en->pick(en->ctx, en->a, sql[LEVEL_TOP], args, 2, &k, &prefix, &block, e);
-        else if (list_prefix_successor(prefix, hi, sizeof hi)) {
+            if (found == 0 && desc && k < nempty) { /* the descending list's last run */
+                empty = true;
+                break;
+            }
+        } else if (list_prefix_successor(prefix, hi, sizeof hi)) {
             args[3].s = hi;
             found = en->pick(en->ctx, en->a, sql[LEVEL_RANGE], args, 4, &k, &prefix, &block, e);
         } else
@@ -232,7 +269,10 @@ static int order_seek(const struct list_engine *en, int kind, bool desc, int64_t
     struct list_arg args[5] = {{.i = kind}, {.i = LIST_LEVEL_IDS16}, {.s = prefix}, {0}, {0}};
     char hi[256];
     int found;
-    if (whole)
+    if (empty) {
+        struct list_arg all[3] = {{.i = kind}, {.i = INT64_MIN}, {.i = INT64_MAX}};
+        found = en->pick(en->ctx, en->a, empty_blocks_sql[0], all, 3, &k, &prefix, &block, e);
+    } else if (whole)
         args[3].i = INT64_MIN, args[4].i = INT64_MAX,
         found = en->pick(en->ctx, en->a, sql[LEVEL_BLOCKS], args, 5, &k, &prefix, &block, e);
     else if (list_prefix_successor(prefix, hi, sizeof hi))
@@ -244,7 +284,12 @@ static int order_seek(const struct list_engine *en, int kind, bool desc, int64_t
     /* the (key, id >> 8) ranges inside it */
     struct list_arg fine[5] = {
         {.i = kind}, {.i = LIST_LEVEL_IDS8}, {.s = prefix}, {.i = block * 256}, {.i = (block + 1) * 256}};
-    if ((found = en->pick(en->ctx, en->a, sql[LEVEL_BLOCKS], fine, 5, &k, &prefix, &block, e)) <= 0)
+    if (empty) {
+        struct list_arg part[3] = {{.i = kind}, {.i = block * 256}, {.i = (block + 1) * 256}};
+        found = en->pick(en->ctx, en->a, empty_blocks_sql[1], part, 3, &k, &prefix, &block, e);
+    } else
+        found = en->pick(en->ctx, en->a, sql[LEVEL_BLOCKS], fine, 5, &k, &prefix, &block, e);
+    if (found <= 0)
         return found;
     struct list_arg row[4] = {{.s = prefix}, {.i = block * 256}, {.i = (block + 1) * 256}, {.i = k}};
     if (kind == LIST_JOINED)

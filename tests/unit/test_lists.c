@@ -393,42 +393,69 @@ static void compare_edge_pages(struct fixture *f, int pages)
     }
 }
 
+/* The orderings of compare_page: none, then each field ascending and
+ * descending. */
+static const char *const order_fields[] = {NULL,       "id",          "id",         "username",
+                                           "username", "real_name",   "real_name",  "location",
+                                           "location", "date_joined", "date_joined"};
+
+/* The naive order of ordering o (order_fields) per engine (text bytewise:
+ * PostgreSQL's "C"); ties by id: descending after -id, ascending otherwise
+ * (usernames are unique). */
+static void naive_order(struct fixture *f, int o, char *order, size_t size)
+{
+    static const char *const columns[2][11] = {
+        {"id", "id", "id", "username_fold", "username_fold", "real_name_fold", "real_name_fold", "location", "location",
+         "date_joined_us", "date_joined_us"},
+        {"id", "id", "id", "username_fold COLLATE \"C\"", "username_fold COLLATE \"C\"", "real_name_fold COLLATE \"C\"",
+         "real_name_fold COLLATE \"C\"", "location_fold COLLATE \"C\"", "location_fold COLLATE \"C\"", "date_joined_us",
+         "date_joined_us"},
+    };
+    bool desc = o && o % 2 == 0;
+    snprintf(order, size, "%s %s, id %s", columns[f->pg][o], desc ? "DESC" : "ASC", o == 2 ? "DESC" : "ASC");
+}
+
+static void compare_page(struct fixture *f, int o, int64_t viewer, int limit, int offset, bool cursor);
+
 static void compare_pages(struct fixture *f, int pages)
 {
-    struct err e = {0};
     assert_int_equal(list_counts_check(f), 0);
     for (int p = 0; p < pages; p++) {
-        struct user_filter uf = {0};
         int o = below(f, 11);
-        static const char *const fields[] = {NULL,       "id",          "id",         "username",
-                                             "username", "real_name",   "real_name",  "location",
-                                             "location", "date_joined", "date_joined"};
-        /* the naive order's column per engine (text bytewise: PostgreSQL's "C") */
-        static const char *const columns[2][11] = {
-            {"id", "id", "id", "username_fold", "username_fold", "real_name_fold", "real_name_fold", "location",
-             "location", "date_joined_us", "date_joined_us"},
-            {"id", "id", "id", "username_fold COLLATE \"C\"", "username_fold COLLATE \"C\"",
-             "real_name_fold COLLATE \"C\"", "real_name_fold COLLATE \"C\"", "location_fold COLLATE \"C\"",
-             "location_fold COLLATE \"C\"", "date_joined_us", "date_joined_us"},
-        };
-        bool desc = o && o % 2 == 0;
-        if (fields[o]) {
-            uf.order[0] = (struct user_order){fields[o], desc};
-            uf.norder = 1;
-        }
-        uf.viewer_id = below(f, 2) ? 1 + below(f, 3) : 0;
-        uf.limit = 1 + below(f, 25);
-        /* ties by id: descending after -id, ascending otherwise (usernames are unique) */
+        int64_t viewer = below(f, 2) ? 1 + below(f, 3) : 0;
+        int limit = 1 + below(f, 25);
         char order[96];
-        snprintf(order, sizeof order, "%s %s, id %s", columns[f->pg][o], desc ? "DESC" : "ASC",
-                 o == 2 ? "DESC" : "ASC");
+        naive_order(f, o, order, sizeof order);
         int64_t expect_count, ids[32];
         int n;
-        naive(f, order, uf.viewer_id, 1, 0, &expect_count, ids, &n);
-        uf.offset = below(f, (int)expect_count + 3);
+        naive(f, order, viewer, 1, 0, &expect_count, ids, &n);
+        int offset = below(f, (int)expect_count + 3);
+        compare_page(f, o, viewer, limit, offset, below(f, 2) == 0);
+    }
+}
+
+/* One page of ordering o against the naive one; with cursor, the keyset
+ * cursor asked for and the next page through it. */
+static void compare_page(struct fixture *f, int o, int64_t viewer, int limit, int offset, bool cursor)
+{
+    struct err e = {0};
+    {
+        struct user_filter uf = {0};
+        bool desc = o && o % 2 == 0;
+        if (order_fields[o]) {
+            uf.order[0] = (struct user_order){order_fields[o], desc};
+            uf.norder = 1;
+        }
+        uf.viewer_id = viewer;
+        uf.limit = limit;
+        uf.offset = offset;
+        char order[96];
+        naive_order(f, o, order, sizeof order);
+        int64_t expect_count, ids[32];
+        int n;
         naive(f, order, uf.viewer_id, uf.limit, uf.offset, &expect_count, ids, &n);
         struct user_page page = {0};
-        uf.cursor = below(f, 2) ? "" : NULL; /* the keyset cursor asked for */
+        uf.cursor = cursor ? "" : NULL; /* the keyset cursor asked for */
         if (!store_user_list(f->st, f->arena, &uf, &page, &e))
             fail_msg("list failed");
         if (page.next_cursor) { /* the next page through it: the naive one at the next offset */
@@ -503,6 +530,46 @@ static void test_random_writes_and_pages(void **state)
     compare_pages(f, 200);
     compare_edge_pages(f, 200);
     assert_true(f->cursor_pages > 200);
+}
+
+/* The empty real_name and location have no rows of their own (their run
+ * is derived from list_counts less the users with a non-empty key): pages
+ * that start just before, at and just after the run's end, in both
+ * directions, with and without a viewer's hides, after random writes (keys
+ * emptied and filled, users hidden, blocked, deleted, ids across many
+ * ranges of 256 and 65536 ids). */
+static void test_empty_key_boundaries(void **state)
+{
+    struct fixture *f = *state;
+    exec(f, "INSERT INTO users (id, username, username_fold, date_joined_us) VALUES (1, 'v1', 'v1', 0), "
+            "(2, 'v2', 'v2', 0), (3, 'v3', 'v3', 0), (4, 'v4', 'v4', 0), (5, 'v5', 'v5', 0)");
+    exec(f, "WITH RECURSIVE c(i) AS (SELECT 6 UNION ALL SELECT i + 1 FROM c WHERE i < 900) "
+            "INSERT INTO users (id, username, username_fold, real_name_fold, location, date_joined_us) "
+            "SELECT i * 331, 'q' || i, 'q' || i, CASE WHEN i %% 5 < 2 THEN '' ELSE 'n' || (i %% 7) END, "
+            "CASE WHEN i %% 3 = 0 THEN 'rome' ELSE '' END, i FROM c");
+    if (f->pg)
+        exec(f, "UPDATE users SET location_fold = location WHERE location_fold <> location");
+    for (int round = 0; round < 8; round++) {
+        for (int i = 0; i < 40; i++)
+            random_write(f);
+        assert_int_equal(list_counts_check(f), 0);
+        for (int o = 5; o <= 8; o++) /* real_name, -real_name, location, -location */
+            for (int64_t viewer = 0; viewer <= 2; viewer += 2) {
+                const char *key = o <= 6 ? "real_name_fold" : f->pg ? "location_fold" : "location";
+                char w[160];
+                snprintf(w, sizeof w, "%s = '' AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = %lld)", key,
+                         (long long)viewer);
+                int64_t empty = query_int(f, "SELECT count(*) FROM users WHERE status IN ('a', 'b') AND %s", w);
+                int64_t all = query_int(f,
+                                        "SELECT count(*) FROM users WHERE status IN ('a', 'b') AND id NOT IN "
+                                        "(SELECT hidden_id FROM hides WHERE user_id = %lld)",
+                                        (long long)viewer);
+                int64_t end = o % 2 ? empty : all - empty; /* where the run ends or starts */
+                for (int64_t at = end - 3; at <= end + 1; at++)
+                    if (at >= 0)
+                        compare_page(f, o, viewer, 1 + below(f, 4), (int)at, below(f, 2) == 0);
+            }
+    }
 }
 
 /* The text filters and the other filters of the composed list, against
@@ -604,20 +671,27 @@ static void test_check_reports_drift(void **state)
     exec(f, "DELETE FROM list_edge_counts WHERE owner = 70000 AND level = 1");
     assert_int_equal(list_counts_check(f), 4);
     /* the orderings' counts: a range off by one, one missing, one that should not be there */
-    exec(f, "UPDATE list_order_counts SET n = n + 1 WHERE kind = 3 AND level = 7");
+    exec(f, "UPDATE list_order_counts SET n = n + 1 WHERE kind = 4 AND level = 7");
     assert_int_equal(list_counts_check(f), 5);
     exec(f, "DELETE FROM list_order_counts WHERE kind = 2 AND level = 2");
     assert_int_equal(list_counts_check(f), 6);
     exec(f, "INSERT INTO list_order_counts (kind, level, prefix, block, n) VALUES (4, 1, 'fffff', 0, 1)");
     assert_int_equal(list_counts_check(f), 7);
+    /* the users with a non-empty key per id block, and a row of the empty
+     * location (it has none: its run is derived) */
+    exec(f, "DELETE FROM list_order_counts WHERE kind = 2 AND level = 9");
+    assert_int_equal(list_counts_check(f), 8);
+    exec(f, "INSERT INTO list_order_counts (kind, level, prefix, block, n) VALUES (3, 1, '', 0, 1)");
+    assert_int_equal(list_counts_check(f), 9);
     /* and `hearth check` reports them with the users' counters */
-    assert_int_equal(store_user_counters_check(f->st, NULL, NULL, &e), 7 + 1); /* + followers_counter 1000 */
+    assert_int_equal(store_user_counters_check(f->st, NULL, NULL, &e), 9 + 1); /* + followers_counter 1000 */
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_random_writes_and_pages, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_key_boundaries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_reports_drift, setup, teardown),
     };
