@@ -892,9 +892,10 @@ static int day_shift(int yyyymmdd, int days)
 {
     struct tm t = {.tm_year = yyyymmdd / 10000 - 1900, .tm_mon = yyyymmdd / 100 % 100 - 1, .tm_mday = yyyymmdd % 100};
     t.tm_mday += days;
-    t.tm_hour = 12;
-    time_t x = timegm(&t);
-    struct tm *g = gmtime(&x);
+    t.tm_hour = 12; /* noon: a daylight saving change never moves the day */
+    t.tm_isdst = -1;
+    time_t x = mktime(&t);
+    struct tm *g = localtime(&x);
     return (g->tm_year + 1900) * 10000 + (g->tm_mon + 1) * 100 + g->tm_mday;
 }
 
@@ -976,8 +977,7 @@ static void test_name_attrs_at_edges(void **state)
                 break;
             case 1:
                 snprintf(sql, sizeof sql, "UPDATE users SET date_of_birth = '%04d-%02d-%02d' WHERE id = %lld",
-                         edge_cut[id % 2] / 10000, edge_cut[id % 2] / 100 % 100, edge_cut[id % 2] % 100,
-                         (long long)id);
+                         edge_cut[id % 2] / 10000, edge_cut[id % 2] / 100 % 100, edge_cut[id % 2] % 100, (long long)id);
                 break;
             case 2:
                 snprintf(sql, sizeof sql, "UPDATE users SET status = '%c' WHERE id = %lld AND status <> 'u'",
