@@ -20,6 +20,12 @@
  *           (offset + limit) * active users / count rows. When that would
  *           be more than collecting, it collects.
  *
+ * A term of the names of 3 to 5 characters is a source read from
+ * search_name (023_search_attrs.sql), whose keys carry gender and birth
+ * date after the term's first characters: with a gender or an age, the
+ * collect reads only the matching users' rows (one range per distinct
+ * head), not every suffix row of the term.
+ *
  * The viewer's hidden users and `exclude` are removed in memory (from the
  * collected bitmap, or from a maintained count by checking them one by
  * one). An origin without a radius that orders by distance reads the geo

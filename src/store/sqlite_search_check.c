@@ -173,6 +173,15 @@ static const char *const audits[] = {
     "search_dob(u.date_of_birth), "
     "u.role IS NOT NULL FROM users u, json_each(search_suffix_rows(u.username_fold, u.real_name_fold, "
     "fold(u.location), fold(u.description))) j WHERE u.status IN ('a', 'b'))",
+    /* search_name (023) */
+    "SELECT count(*) FROM (SELECT * FROM (SELECT substr(j.value, instr(j.value, '|') + 1), search_gender(u.gender), "
+    "coalesce(search_dob(u.date_of_birth), 0), u.id, CAST(j.value AS INTEGER), u.role IS NOT NULL FROM users u, "
+    "json_each(search_name_rows(u.username_fold, u.real_name_fold)) j WHERE u.status IN ('a', 'b')) EXCEPT "
+    "SELECT head, gender, dob, user_id, fields, staff FROM search_name)",
+    "SELECT count(*) FROM (SELECT head, gender, dob, user_id, fields, staff FROM search_name EXCEPT "
+    "SELECT substr(j.value, instr(j.value, '|') + 1), search_gender(u.gender), coalesce(search_dob(u.date_of_birth), "
+    "0), u.id, CAST(j.value AS INTEGER), u.role IS NOT NULL FROM users u, json_each(search_name_rows(u.username_fold, "
+    "u.real_name_fold)) j WHERE u.status IN ('a', 'b'))",
     /* search_member */
     "SELECT count(*) FROM (SELECT * FROM (SELECT m.kind, m.key, u.id, search_gender(u.gender), "
     "search_dob(u.date_of_birth), u.role IS NOT NULL FROM (SELECT 1 AS kind, tag_id AS key, user_id FROM user_tags "

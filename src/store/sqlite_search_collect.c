@@ -40,7 +40,8 @@ static bool scan_into(struct run *r, const struct src *s, struct bits *out, stru
 /* Does the source carry gender, age and staff on its rows? */
 static bool carries_attrs(const struct src *s)
 {
-    return s->kind == SRC_PREFIX || s->kind == SRC_SUFFIX || s->kind == SRC_TAG || s->kind == SRC_CATEGORY;
+    return s->kind == SRC_PREFIX || s->kind == SRC_SUFFIX || s->kind == SRC_TAG || s->kind == SRC_CATEGORY ||
+           s->kind == SRC_NAME;
 }
 
 /* How one collect runs: its driver, the other sources scanned into

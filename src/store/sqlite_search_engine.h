@@ -77,7 +77,9 @@ struct bits {
     size_t nwords;
 };
 
-enum src_kind { SRC_PREFIX, SRC_SUFFIX, SRC_TAG, SRC_CATEGORY, SRC_GEO, SRC_STAFF };
+/* SRC_NAME: a name term of 3 to SEARCH_NAME_CHARS characters, read from
+ * search_name (023), whose keys carry gender and birth date */
+enum src_kind { SRC_PREFIX, SRC_SUFFIX, SRC_TAG, SRC_CATEGORY, SRC_GEO, SRC_STAFF, SRC_NAME };
 
 struct src {
     enum src_kind kind;

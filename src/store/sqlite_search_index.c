@@ -3,6 +3,7 @@
  *
  *   search_prefix_rows(u, r, l, d)   ["<rank * 100 + fields>|<prefix>", ...]
  *   search_suffix_rows(u, r, l, d)   ["<fields>|<suffix>", ...]
+ *   search_name_rows(u, r)           ["<fields>|<head>", ...] (023_search_attrs)
  *   search_count_keys(u, r, l, d, gender_code, staff, dob)   ["a", "p3:ma", ...]
  *   search_count_all(...)            aggregate: [[key, n], ...]
  *   search_word_start(text, term)    1 if term starts a word of text
@@ -154,22 +155,29 @@ static void collect_prefixes(const struct fields4 *f, struct entries *out)
     entries_merge(out);
 }
 
-/* Every suffix of at least three characters, cut to SEARCH_SUFFIX_CHARS. */
-static void collect_suffixes(const struct fields4 *f, struct entries *out)
+/* Every suffix of at least three characters of the first `nfields`
+ * fields, cut to `cut` characters. */
+static void collect_cut_suffixes(const struct fields4 *f, int nfields, size_t cut, struct entries *out)
 {
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < nfields; k++) {
         const char *s = f->text[k];
         if (!s || !*s)
             continue;
         size_t *off, n = cp_offsets(s, &off);
         for (size_t i = 0; i + SEARCH_TRIGRAM_CHARS <= n; i++) {
-            size_t end = i + SEARCH_SUFFIX_CHARS < n ? i + SEARCH_SUFFIX_CHARS : n;
+            size_t end = i + cut < n ? i + cut : n;
             int bits = field_bits[k] | (k == 0 && i == 0 ? SEARCH_FIELD_USERNAME_START : 0);
             entries_add(out, s + off[i], off[end] - off[i], bits);
         }
         free(off);
     }
     entries_merge(out);
+}
+
+/* Every suffix of at least three characters, cut to SEARCH_SUFFIX_CHARS. */
+static void collect_suffixes(const struct fields4 *f, struct entries *out)
+{
+    collect_cut_suffixes(f, 4, SEARCH_SUFFIX_CHARS, out);
 }
 
 /* The distinct trigrams (first three characters of the suffixes). */
@@ -274,6 +282,24 @@ static void fn_suffix_rows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     struct buf b = BUF_INIT;
     read_fields(argv, &f);
     collect_suffixes(&f, &e);
+    buf_puts(&b, "[");
+    for (size_t i = 0; i < e.n; i++)
+        row_str(&b, i > 0, e.v[i].fields, e.v[i].s, e.v[i].len);
+    buf_puts(&b, "]");
+    free(e.v);
+    result_buf(ctx, &b);
+}
+
+/* search_name_rows(u, r): the suffixes of the username and the real name
+ * cut to SEARCH_NAME_CHARS, "<fields>|<head>" (023_search_attrs.sql). */
+static void fn_name_rows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    struct fields4 f = {0};
+    struct entries e = {0};
+    struct buf b = BUF_INIT;
+    for (int k = 0; k < 2; k++)
+        f.text[k] = (const char *)sqlite3_value_text(argv[k]);
+    collect_cut_suffixes(&f, 2, SEARCH_NAME_CHARS, &e);
     buf_puts(&b, "[");
     for (size_t i = 0; i < e.n; i++)
         row_str(&b, i > 0, e.v[i].fields, e.v[i].s, e.v[i].len);
@@ -612,6 +638,7 @@ bool sqlite_search_register(sqlite3 *db)
     } scalars[] = {
         {"search_prefix_rows", 4, fn_prefix_rows},
         {"search_suffix_rows", 4, fn_suffix_rows},
+        {"search_name_rows", 2, fn_name_rows},
         {"search_count_keys", 7, fn_count_keys},
         {"search_word_start", 2, fn_word_start},
         {"search_gender", 1, fn_gender},

@@ -22,6 +22,11 @@ enum {
      * verified on the users row. 12 covers most full names while keeping
      * the index near 20 bytes a row. */
     SEARCH_SUFFIX_CHARS = 12,
+    /* Characters kept of each suffix of the names in search_name (023),
+     * keyed with gender and birth date: a term this short counts its
+     * matches of a gender and an age range from one range of the index
+     * per distinct head, not from every suffix row of the term. */
+    SEARCH_NAME_CHARS = 5,
     SEARCH_PREFIX_CHARS = 2, /* terms this short match word starts (contract §3) */
     SEARCH_TRIGRAM_CHARS = 3,
 

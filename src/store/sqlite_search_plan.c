@@ -55,7 +55,9 @@ static void add_text_source(struct run *r, unsigned cond, const char *text, int 
         s->kind = SRC_PREFIX;
         return;
     }
-    s->kind = SRC_SUFFIX;
+    /* the names' short terms: search_name holds only their matches, with
+     * gender and birth date in its keys */
+    s->kind = chars <= SEARCH_NAME_CHARS && !(mask & ~SEARCH_FIELD_NAMES) ? SRC_NAME : SRC_SUFFIX;
     s->long_term = chars > SEARCH_SUFFIX_CHARS;
     s->lo = s->long_term ? first_chars(r->a, text, SEARCH_SUFFIX_CHARS) : text;
     s->hi = prefix_end(r->a, s->lo);
@@ -275,9 +277,48 @@ static void attr_conditions(const struct run *r, struct sql_query *b, const char
         buf_printf(&b->sql, " AND %s.staff = %d", d, q->staff == SEARCH_STAFF_ONLY);
 }
 
+/* gender, age and staff on a search_name row `d`: with a gender or an age,
+ * the head is walked as its distinct values (a recursive CTE, one seek
+ * each), so that each value's rows of the gender and the birth dates are
+ * one range of the key */
+static void name_rows(const struct run *r, struct sql_query *b, const struct src *s, bool attrs)
+{
+    const struct search_query *q = r->q;
+    int lo = sql_text(b, s->lo), hi = sql_text(b, s->hi);
+    if (!attrs || !(r->conds & (C_GENDER | C_AGE))) {
+        buf_printf(&b->sql, " FROM search_name d WHERE d.head >= $%d AND d.head < $%d", lo, hi);
+        if (attrs && r->conds & C_STAFF)
+            buf_printf(&b->sql, " AND d.staff = %d", q->staff == SEARCH_STAFF_ONLY);
+        return;
+    }
+    buf_printf(&b->sql,
+               " FROM search_name d WHERE d.head IN (WITH RECURSIVE h (x) AS (SELECT min(head) FROM search_name "
+               "WHERE head >= $%d AND head < $%d UNION ALL SELECT (SELECT min(head) FROM search_name "
+               "WHERE head > h.x AND head < $%d) FROM h WHERE h.x IS NOT NULL) SELECT x FROM h WHERE x IS NOT NULL)",
+               lo, hi, hi);
+    if (r->conds & C_GENDER)
+        buf_printf(&b->sql, " AND d.gender = $%d", sql_int(b, r->gender_code));
+    else
+        buf_printf(&b->sql, " AND d.gender IN (%d, %d, %d, %d)", SEARCH_GENDER_UNSPECIFIED, SEARCH_GENDER_MALE,
+                   SEARCH_GENDER_FEMALE, SEARCH_GENDER_OTHER);
+    if (r->conds & C_AGE) {
+        /* dob 0 is "no birth date": never in an age range */
+        buf_printf(&b->sql, " AND d.dob > $%d", sql_int(b, q->dob_after > 0 ? q->dob_after : 0));
+        if (q->dob_upto)
+            buf_printf(&b->sql, " AND d.dob <= $%d", sql_int(b, q->dob_upto));
+    }
+    if (r->conds & C_STAFF)
+        buf_printf(&b->sql, " AND d.staff = %d", q->staff == SEARCH_STAFF_ONLY);
+}
+
 void search_source_rows(const struct run *r, struct sql_query *b, const struct src *s, bool attrs)
 {
     switch (s->kind) {
+    case SRC_NAME:
+        name_rows(r, b, s, attrs);
+        if (s->mask != SEARCH_FIELD_NAMES)
+            buf_printf(&b->sql, " AND (d.fields & %d) <> 0", s->mask);
+        return;
     case SRC_PREFIX: buf_printf(&b->sql, " FROM search_prefix d WHERE d.pfx = $%d", sql_text(b, s->text)); break;
     case SRC_SUFFIX:
         buf_printf(&b->sql, " FROM search_suffix d WHERE d.suffix >= $%d AND d.suffix < $%d", sql_text(b, s->lo),
@@ -319,7 +360,8 @@ bool search_estimate(struct run *r, struct src *s)
         snprintf(key, sizeof key, "p%d:%s", s->mask, s->text);
         s->counted = true;
         break;
-    case SRC_SUFFIX: {
+    case SRC_SUFFIX:
+    case SRC_NAME: {
         /* the count of the first three characters: exact for a 3-character
          * term, an upper bound for a longer one */
         const char *tri = first_chars(r->a, s->text, SEARCH_TRIGRAM_CHARS);

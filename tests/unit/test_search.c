@@ -27,8 +27,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/geo.h"
 #include "core/text.h"
 #include "domain/search.h"
@@ -669,7 +671,9 @@ static void test_plans_use_the_indexes(void **state)
         const char *plan = NULL;
         assert_true(store_search_plan(fx.st, a, terms[i], &plan, &e));
         long chars = text_chars(terms[i]);
-        const char *index = chars <= 2 ? "USING PRIMARY KEY (pfx=" : "USING PRIMARY KEY (suffix>? AND suffix<?)";
+        const char *index = chars <= 2                   ? "USING PRIMARY KEY (pfx="
+                            : chars <= SEARCH_NAME_CHARS ? "USING PRIMARY KEY (head>? AND head<?)"
+                                                         : "USING PRIMARY KEY (suffix>? AND suffix<?)";
         if (!strstr(plan, index) || strstr(plan, "SCAN") || strstr(plan, "TEMP B-TREE"))
             fprintf(stderr, "plan for '%s':\n%s", terms[i], plan);
         assert_non_null(strstr(plan, index));
@@ -876,6 +880,121 @@ static void test_radius_from_cells(void **state)
     assert_true(scalar("SELECT count(*) FROM search_count WHERE key LIKE 'q4%' AND n > 0") > 0);
 }
 
+/* ---- name terms with a gender and an age at the edges ---- */
+
+/* The cuts of the age ranges as the domain makes them (born on or after
+ * today's date N years ago), and the days on either side. */
+static int edge_cut[2];
+static const char *const edge_terms[] = {"mar", "mari", "maria", "riana", "edg", "edge", "a edg", "ana e", "anna"};
+
+/* yyyymmdd moved by `days` (a real calendar day). */
+static int day_shift(int yyyymmdd, int days)
+{
+    struct tm t = {.tm_year = yyyymmdd / 10000 - 1900, .tm_mon = yyyymmdd / 100 % 100 - 1, .tm_mday = yyyymmdd % 100};
+    t.tm_mday += days;
+    t.tm_hour = 12; /* noon: a daylight saving change never moves the day */
+    t.tm_isdst = -1;
+    time_t x = mktime(&t);
+    struct tm *g = localtime(&x);
+    return (g->tm_year + 1900) * 10000 + (g->tm_mon + 1) * 100 + g->tm_mday;
+}
+
+/* Users 20-139 named "Mariana Edge", born on a cut, a day before or after
+ * (birthdays today), or with no birth date, of every gender, some staff. */
+static void edge_population(void)
+{
+    char sql[512];
+    for (int64_t id = 20; id < 140; id++) {
+        int k = (int)(id % 7);
+        char dob[32] = "NULL";
+        if (k < 6) {
+            int v = day_shift(edge_cut[k % 2], k / 2 - 1);
+            snprintf(dob, sizeof dob, "'%04d-%02d-%02d'", v / 10000, v / 100 % 100, v % 100);
+        }
+        snprintf(sql, sizeof sql,
+                 "UPDATE users SET real_name = 'Mariana Edge', real_name_fold = %s, gender = '%s', "
+                 "date_of_birth = %s, role = %s WHERE id = %lld",
+                 fold_sql("Mariana Edge"), genders[id % 3], dob, id % 11 == 0 ? "'moderator'" : "NULL", (long long)id);
+        exec(sql);
+    }
+}
+
+static void edge_query(struct arena *a, struct search_query *q)
+{
+    memset(q, 0, sizeof *q);
+    q->term = edge_terms[rnd_below(sizeof edge_terms / sizeof *edge_terms)];
+    (void)a;
+    if (rnd_below(4))
+        q->gender = genders[rnd_below(3)];
+    int k = (int)rnd_below(5);
+    q->has_age = k > 0;
+    if (k == 1) /* -30 */
+        q->dob_after = edge_cut[0];
+    else if (k == 2) { /* 30-45 */
+        q->dob_after = edge_cut[1];
+        q->dob_upto = edge_cut[0];
+    } else if (k == 3) /* 45+ */
+        q->dob_upto = edge_cut[1];
+    else if (k == 4) /* a single day */
+        q->dob_after = day_shift(q->dob_upto = edge_cut[rnd_below(2)], -1);
+    if (rnd_below(6) == 0)
+        q->staff = rnd_below(2) ? SEARCH_STAFF_ONLY : SEARCH_STAFF_NONE;
+    if (rnd_below(3) == 0)
+        q->viewer_id = fx.hider;
+    if (rnd_below(8) == 0)
+        q->exclude_id = 20 + rnd_below(120);
+    q->fallback = SEARCH_KEY_ID;
+    q->limit = 1 + (int)rnd_below(30);
+    q->offset = rnd_below(2) ? 0 : (int)rnd_below(60);
+}
+
+/* Name terms of 3 to 5 characters (search_name, 023, on SQLite) with a
+ * gender and an age: users born on the cuts of the age ranges and the days
+ * around them, then gender, birth date, role and status changes between
+ * queries; the index equals its recomputation and every answer the full
+ * scan's. */
+static void test_name_attrs_at_edges(void **state)
+{
+    (void)state;
+    int y, m, d;
+    clock_today(&y, &m, &d);
+    edge_cut[0] = (y - 30) * 10000 + m * 100 + d;
+    edge_cut[1] = (y - 45) * 10000 + m * 100 + d;
+    edge_population();
+    struct err e = {0};
+    if (on_pg)
+        pg_fix_words();
+    assert_int_equal(store_search_check(fx.st, &e), 0);
+    compare_queries_of(edge_query, 400);
+    char sql[256];
+    for (int round = 0; round < 6; round++) {
+        for (int i = 0; i < 20; i++) {
+            int64_t id = 20 + rnd_below(120);
+            switch (rnd_below(4)) {
+            case 0:
+                snprintf(sql, sizeof sql, "UPDATE users SET gender = '%s' WHERE id = %lld", genders[rnd_below(3)],
+                         (long long)id);
+                break;
+            case 1:
+                snprintf(sql, sizeof sql, "UPDATE users SET date_of_birth = '%04d-%02d-%02d' WHERE id = %lld",
+                         edge_cut[id % 2] / 10000, edge_cut[id % 2] / 100 % 100, edge_cut[id % 2] % 100, (long long)id);
+                break;
+            case 2:
+                snprintf(sql, sizeof sql, "UPDATE users SET status = '%c' WHERE id = %lld AND status <> 'u'",
+                         "dbaa"[rnd_below(4)], (long long)id);
+                break;
+            default:
+                snprintf(sql, sizeof sql, "UPDATE users SET role = %s WHERE id = %lld",
+                         rnd_below(2) ? "'moderator'" : "NULL", (long long)id);
+                break;
+            }
+            exec(sql);
+        }
+        assert_int_equal(store_search_check(fx.st, &e), 0);
+        compare_queries_of(edge_query, 150);
+    }
+}
+
 int main(void)
 {
     on_pg = temp_store_pg();
@@ -895,6 +1014,7 @@ int main(void)
         cmocka_unit_test(test_audit_sees_a_broken_count),
         cmocka_unit_test(test_lone_member_walks),
         cmocka_unit_test(test_radius_from_cells),
+        cmocka_unit_test(test_name_attrs_at_edges),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
