@@ -500,6 +500,13 @@ static struct near *near_rows(struct store *st, struct arena *a, const struct se
 static bool nearest_page(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
                          struct err *e)
 {
+    if (pg_search_near_fits(q)) {
+        /* a tie at a point many users share is read in id order */
+        int64_t *ids = NULL;
+        int n = 0, got = pg_search_near_ids(st, a, q, &ids, &n, e);
+        if (got)
+            return got > 0 && page_rows(st, a, q, ids, n, out, e);
+    }
     int64_t need = (int64_t)q->offset + q->limit;
     int rows = 0;
     struct near *v = near_rows(st, a, q, true, need + 1, &rows, e);
