@@ -381,12 +381,18 @@ static bool page_rows(struct store *st, struct arena *a, const struct search_que
 }
 
 /* Appends to ids the ids of q's users that also pass `extra` (SQL on u,
- * $T the term), in id order, from `offset`, at most `limit`. */
-static bool ids_where(struct store *st, struct arena *a, const struct search_query *q, const char *extra, int64_t limit,
-                      int64_t offset, int64_t *ids, int *n, struct err *e)
+ * $T the term), in id order, from `offset`, at most `limit`. With
+ * `implied`, `extra` implies q's term, whose own condition is left out
+ * (the planner would combine its trigram bitmaps rather than walk the
+ * username's index in id order). */
+static bool ids_where(struct store *st, struct arena *a, const struct search_query *q, const char *extra, bool implied,
+                      int64_t limit, int64_t offset, int64_t *ids, int *n, struct err *e)
 {
     struct pg_search_sql s;
-    begin(&s, a, q, false, false, false);
+    struct search_query without = *q;
+    if (implied)
+        without.term = NULL;
+    begin(&s, a, &without, false, false, false);
     int t = sql_text(&s.w, q->term ? q->term : "");
     struct buf sql = BUF_INIT;
     buf_puts(&sql, "SELECT u.id");
@@ -427,8 +433,12 @@ static bool ranked_page(struct store *st, struct arena *a, const struct search_q
                              ? arena_printf(a, " AND left(u.username_fold, %ld) = $T AND u.username_fold <> $T", chars)
                              : " AND left(u.username_fold, 3) = left($T, 3) AND starts_with(u.username_fold, $T) "
                                "AND u.username_fold <> $T";
-    if (!ids_where(st, a, q, " AND u.username_fold = $T", 1, 0, ids, &n, e) ||
-        !ids_where(st, a, q, prefix, need - n, 0, ids, &n, e))
+    /* a username equal to or starting with a term of three characters
+     * contains it (a shorter term matches word starts, which a username's
+     * first characters need not be) */
+    bool implied = chars == 3;
+    if (!ids_where(st, a, q, " AND u.username_fold = $T", implied, 1, 0, ids, &n, e) ||
+        !ids_where(st, a, q, prefix, implied, need - n, 0, ids, &n, e))
         return false;
     int first = 0; /* where the page starts in ids */
     if (n < need) {
@@ -439,8 +449,8 @@ static bool ranked_page(struct store *st, struct arena *a, const struct search_q
         } else {
             first = q->offset;
         }
-        if (!ids_where(st, a, q, " AND NOT starts_with(u.username_fold, $T)", need - (skip ? q->offset : have), skip,
-                       ids, &n, e))
+        if (!ids_where(st, a, q, " AND NOT starts_with(u.username_fold, $T)", false, need - (skip ? q->offset : have),
+                       skip, ids, &n, e))
             return false;
     } else {
         first = q->offset;

@@ -3,8 +3,9 @@
  * of them: the 1-degree cells around the circle are split into 0.1-degree
  * cells and those into 0.01-degree cells where they cross its edge; a
  * cell wholly inside adds its count, one wholly outside nothing, and the
- * users of the 0.01-degree cells on the edge are checked one by one with
- * search_km, as the search's filter does.
+ * points of the 0.01-degree cells on the edge (search_geo_point, with
+ * their users) are checked one by one with search_km, as the search's
+ * filter does.
  *
  * A cell is inside when its farthest corner is nearer than the radius by
  * a margin (every point of a latitude/longitude cell away from the poles
@@ -140,18 +141,14 @@ int64_t pg_search_radius_count(struct store *st, struct arena *a, const struct s
     }
     buf_puts(&edges, "}");
     PQclear(r);
-    /* their users one by one through users_search_cell: the planner,
-     * which sees the cells of the seeded cities' centres in the index's
-     * statistics, would otherwise read the whole table for a few cells */
+    /* their points with their users (search_geo_point, 015_search_geo.sql)
+     * through its primary key: the planner cannot tell how few points a
+     * cell holds and would otherwise read them all */
     if (edges.len > 2 &&
         (!pg_exec_simple(st, e, "SET LOCAL enable_seqscan = off") ||
          !pg_count(st, &edge, e,
-                   "SELECT count(*) FROM users u WHERE u.status IN ('a', 'b') AND search_cell(1, "
-                   "search_lat_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng), "
-                   "search_lng_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng)) = "
-                   "ANY($1::bigint[]) AND search_km($2, $3, search_lat_e7(u.position_lat, u.position_lng, "
-                   "u.location_lat, u.location_lng), search_lng_e7(u.position_lat, u.position_lng, u.location_lat, "
-                   "u.location_lng)) <= $4",
+                   "SELECT coalesce(sum(g.n), 0)::bigint FROM search_geo_point g WHERE g.cell = ANY($1::bigint[]) "
+                   "AND g.n > 0 AND search_km($2, $3, g.lat, g.lng) <= $4",
                    "siid", buf_str(&edges), c.lat, c.lng, c.km) ||
          !pg_exec_simple(st, e, "SET LOCAL enable_seqscan = on")))
         edge = -1;
