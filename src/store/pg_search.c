@@ -16,7 +16,10 @@
  *     with the radius.
  * The page: with few matches, all read and sorted; with many, relevance
  * and distance pages walk indexes in order and stop after offset + limit
- * rows. A tag or category page (no text, no distance) reads the members
+ * rows. A distance page with nothing but an origin (a radius, hides and
+ * exclude aside) takes the nearest points of search_geo_point that hold
+ * it and each point's first users in id order (pg_search_geo.c), so a
+ * tie at a point thousands share is not read whole. A tag or category page (no text, no distance) reads the members
  * from the link table's index and sorts them when they are few, else
  * walks the order's index and probes each row's membership, whichever
  * reads fewer rows. Every statement of a search is planned for its values
