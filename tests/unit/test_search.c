@@ -971,9 +971,10 @@ static void test_distance_pages_at_shared_points(void **state)
     free(lat_s);
     free(lng_s);
     exec(sql);
-    assert_int_equal(scalar("SELECT count(*) FROM (SELECT cell, lat, lng, n FROM search_geo_point WHERE n <> 0) a "
-                            "FULL JOIN search_geo_point_recount b USING (cell, lat, lng) WHERE a.n IS DISTINCT FROM b.n"),
-                     0);
+    assert_int_equal(
+        scalar("SELECT count(*) FROM (SELECT cell, lat, lng, n FROM search_geo_point WHERE n <> 0) a "
+               "FULL JOIN search_geo_point_recount b USING (cell, lat, lng) WHERE a.n IS DISTINCT FROM b.n"),
+        0);
     assert_int_equal(store_search_check(fx.st, &e), 0);
     exec("UPDATE search_geo_point SET n = n + 1 WHERE (cell, lat, lng) = (SELECT cell, lat, lng FROM search_geo_point "
          "ORDER BY cell, lat, lng LIMIT 1)");
