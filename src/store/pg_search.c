@@ -19,8 +19,9 @@
  * rows. A distance page with nothing but an origin (a radius, hides and
  * exclude aside) takes the nearest points of search_geo_point that hold
  * it and each point's first users in id order (pg_search_geo.c), so a
- * tie at a point thousands share is not read whole. A tag or category page (no text, no distance) reads the members
- * from the link table's index and sorts them when they are few, else
+ * tie at a point thousands share is not read whole. A tag or category
+ * page (no text, no distance) reads the members from the link table's
+ * index and sorts them when they are few, else
  * walks the order's index and probes each row's membership, whichever
  * reads fewer rows. Every statement of a search is planned for its values
  * (no generic plans), without parallel workers or JIT. The order is the
