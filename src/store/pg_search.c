@@ -16,8 +16,12 @@
  *     with the radius.
  * The page: with few matches, all read and sorted; with many, relevance
  * and distance pages walk indexes in order and stop after offset + limit
- * rows. A tag or category page (no text, no distance) reads the members
- * from the link table's index and sorts them when they are few, else
+ * rows. A distance page with nothing but an origin (a radius, hides and
+ * exclude aside) takes the nearest points of search_geo_point that hold
+ * it and each point's first users in id order (pg_search_geo.c), so a
+ * tie at a point thousands share is not read whole. A tag or category
+ * page (no text, no distance) reads the members from the link table's
+ * index and sorts them when they are few, else
  * walks the order's index and probes each row's membership, whichever
  * reads fewer rows. Every statement of a search is planned for its values
  * (no generic plans), without parallel workers or JIT. The order is the
@@ -381,12 +385,18 @@ static bool page_rows(struct store *st, struct arena *a, const struct search_que
 }
 
 /* Appends to ids the ids of q's users that also pass `extra` (SQL on u,
- * $T the term), in id order, from `offset`, at most `limit`. */
-static bool ids_where(struct store *st, struct arena *a, const struct search_query *q, const char *extra, int64_t limit,
-                      int64_t offset, int64_t *ids, int *n, struct err *e)
+ * $T the term), in id order, from `offset`, at most `limit`. With
+ * `implied`, `extra` implies q's term, whose own condition is left out
+ * (the planner would combine its trigram bitmaps rather than walk the
+ * username's index in id order). */
+static bool ids_where(struct store *st, struct arena *a, const struct search_query *q, const char *extra, bool implied,
+                      int64_t limit, int64_t offset, int64_t *ids, int *n, struct err *e)
 {
     struct pg_search_sql s;
-    begin(&s, a, q, false, false, false);
+    struct search_query without = *q;
+    if (implied)
+        without.term = NULL;
+    begin(&s, a, &without, false, false, false);
     int t = sql_text(&s.w, q->term ? q->term : "");
     struct buf sql = BUF_INIT;
     buf_puts(&sql, "SELECT u.id");
@@ -427,8 +437,12 @@ static bool ranked_page(struct store *st, struct arena *a, const struct search_q
                              ? arena_printf(a, " AND left(u.username_fold, %ld) = $T AND u.username_fold <> $T", chars)
                              : " AND left(u.username_fold, 3) = left($T, 3) AND starts_with(u.username_fold, $T) "
                                "AND u.username_fold <> $T";
-    if (!ids_where(st, a, q, " AND u.username_fold = $T", 1, 0, ids, &n, e) ||
-        !ids_where(st, a, q, prefix, need - n, 0, ids, &n, e))
+    /* a username equal to or starting with a term of three characters
+     * contains it (a shorter term matches word starts, which a username's
+     * first characters need not be) */
+    bool implied = chars == 3;
+    if (!ids_where(st, a, q, " AND u.username_fold = $T", implied, 1, 0, ids, &n, e) ||
+        !ids_where(st, a, q, prefix, implied, need - n, 0, ids, &n, e))
         return false;
     int first = 0; /* where the page starts in ids */
     if (n < need) {
@@ -439,8 +453,8 @@ static bool ranked_page(struct store *st, struct arena *a, const struct search_q
         } else {
             first = q->offset;
         }
-        if (!ids_where(st, a, q, " AND NOT starts_with(u.username_fold, $T)", need - (skip ? q->offset : have), skip,
-                       ids, &n, e))
+        if (!ids_where(st, a, q, " AND NOT starts_with(u.username_fold, $T)", false, need - (skip ? q->offset : have),
+                       skip, ids, &n, e))
             return false;
     } else {
         first = q->offset;
@@ -500,6 +514,13 @@ static struct near *near_rows(struct store *st, struct arena *a, const struct se
 static bool nearest_page(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
                          struct err *e)
 {
+    if (pg_search_near_fits(q)) {
+        /* a tie at a point many users share is read in id order */
+        int64_t *ids = NULL;
+        int n = 0, got = pg_search_near_ids(st, a, q, &ids, &n, e);
+        if (got)
+            return got > 0 && page_rows(st, a, q, ids, n, out, e);
+    }
     int64_t need = (int64_t)q->offset + q->limit;
     int rows = 0;
     struct near *v = near_rows(st, a, q, true, need + 1, &rows, e);

@@ -3,8 +3,9 @@
  * of them: the 1-degree cells around the circle are split into 0.1-degree
  * cells and those into 0.01-degree cells where they cross its edge; a
  * cell wholly inside adds its count, one wholly outside nothing, and the
- * users of the 0.01-degree cells on the edge are checked one by one with
- * search_km, as the search's filter does.
+ * points of the 0.01-degree cells on the edge (search_geo_point, with
+ * their users) are checked one by one with search_km, as the search's
+ * filter does.
  *
  * A cell is inside when its farthest corner is nearer than the radius by
  * a margin (every point of a latitude/longitude cell away from the poles
@@ -140,18 +141,14 @@ int64_t pg_search_radius_count(struct store *st, struct arena *a, const struct s
     }
     buf_puts(&edges, "}");
     PQclear(r);
-    /* their users one by one through users_search_cell: the planner,
-     * which sees the cells of the seeded cities' centres in the index's
-     * statistics, would otherwise read the whole table for a few cells */
+    /* their points with their users (search_geo_point, 015_search_geo.sql)
+     * through its primary key: the planner cannot tell how few points a
+     * cell holds and would otherwise read them all */
     if (edges.len > 2 &&
         (!pg_exec_simple(st, e, "SET LOCAL enable_seqscan = off") ||
          !pg_count(st, &edge, e,
-                   "SELECT count(*) FROM users u WHERE u.status IN ('a', 'b') AND search_cell(1, "
-                   "search_lat_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng), "
-                   "search_lng_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng)) = "
-                   "ANY($1::bigint[]) AND search_km($2, $3, search_lat_e7(u.position_lat, u.position_lng, "
-                   "u.location_lat, u.location_lng), search_lng_e7(u.position_lat, u.position_lng, u.location_lat, "
-                   "u.location_lng)) <= $4",
+                   "SELECT coalesce(sum(g.n), 0)::bigint FROM search_geo_point g WHERE g.cell = ANY($1::bigint[]) "
+                   "AND g.n > 0 AND search_km($2, $3, g.lat, g.lng) <= $4",
                    "siid", buf_str(&edges), c.lat, c.lng, c.km) ||
          !pg_exec_simple(st, e, "SET LOCAL enable_seqscan = on")))
         edge = -1;
@@ -159,4 +156,152 @@ int64_t pg_search_radius_count(struct store *st, struct arena *a, const struct s
     if (edge < 0)
         return -1;
     return inside + edge;
+}
+
+/* ---- distance pages from search_geo_point (015_search_geo.sql) ---- */
+
+enum { RING_FIRST_KM = 1, RING_GROWTH = 4 };
+
+struct point {
+    int64_t lat, lng, n;
+    double km;
+};
+
+static int point_cmp(const void *x, const void *y)
+{
+    const struct point *a = x, *b = y;
+    return (a->km > b->km) - (a->km < b->km);
+}
+
+struct near_user {
+    int64_t id;
+    double km;
+};
+
+static int near_user_cmp(const void *x, const void *y)
+{
+    const struct near_user *a = x, *b = y;
+    if (a->km != b->km)
+        return a->km < b->km ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Whether the circle of `km` around (lat, lng) keeps off the poles and the
+ * antimeridian, where the grid's rows and columns are not its box. */
+static bool circle_fits(int64_t lat, int64_t lng, double km, struct geo_box *box)
+{
+    geo_bbox_e7(lat, lng, km, box);
+    return box->nlng == 1 && box->lat_min > -88LL * GEO_E7 && box->lat_max < 88LL * GEO_E7 &&
+           box->lng_min[0] > -178LL * GEO_E7 && box->lng_max[0] < 178LL * GEO_E7;
+}
+
+bool pg_search_near_fits(const struct search_query *q)
+{
+    return q->has_origin && !q->term && !q->username && !q->real_name && !q->location && !q->description &&
+           !q->gender && !q->has_age && q->staff == SEARCH_STAFF_ANY && !q->tag_id && !q->category_id &&
+           (!q->has_radius || (q->radius_km >= 0 && q->radius_km <= WIDE_KM));
+}
+
+/* The points within `km` of the circle's centre, nearest first: the
+ * 0.01-degree cells of its box, a key range per row of cells. NULL on
+ * error. */
+static struct point *points_within(struct store *st, struct arena *a, int64_t lat, int64_t lng, double km,
+                                   const struct geo_box *box, int *n, struct err *e)
+{
+    struct cells lo = {.a = a}, hi = {.a = a};
+    int64_t col0 = floor_div(box->lng_min[0], sides[1]), col1 = floor_div(box->lng_max[0], sides[1]);
+    for (int64_t row = floor_div(box->lat_min, sides[1]); row <= floor_div(box->lat_max, sides[1]); row++) {
+        push(&lo, cell_key(1, row, col0));
+        push(&hi, cell_key(1, row, col1));
+    }
+    /* the key ranges through the primary key: the planner, which cannot
+     * tell how few points a range holds, would otherwise read them all */
+    if (!pg_exec_simple(st, e, "SET LOCAL enable_seqscan = off"))
+        return NULL;
+    PGresult *r = pg_run(st, e,
+                         "SELECT g.lat, g.lng, g.n, search_km($3, $4, g.lat, g.lng) AS km FROM unnest($1::bigint[], "
+                         "$2::bigint[]) c(lo, hi) JOIN search_geo_point g ON g.cell BETWEEN c.lo AND c.hi "
+                         "WHERE g.n > 0 AND search_km($3, $4, g.lat, g.lng) <= $5",
+                         "aaiid", lo.v, (size_t)lo.n, hi.v, (size_t)hi.n, lat, lng, km);
+    if (!r || !pg_exec_simple(st, e, "SET LOCAL enable_seqscan = on")) {
+        PQclear(r);
+        return NULL;
+    }
+    *n = PQntuples(r);
+    struct point *v = arena_alloc(a, sizeof *v * (size_t)(*n ? *n : 1));
+    for (int i = 0; i < *n; i++)
+        v[i] = (struct point){pg_col_int(r, i, 0), pg_col_int(r, i, 1), pg_col_int(r, i, 2), pg_col_real(r, i, 3)};
+    PQclear(r);
+    qsort(v, (size_t)*n, sizeof *v, point_cmp);
+    return v;
+}
+
+int pg_search_near_ids(struct store *st, struct arena *a, const struct search_query *q, int64_t **ids, int *n,
+                       struct err *e)
+{
+    *n = 0;
+    int64_t lat = geo_e7(q->lat), lng = geo_e7(q->lng), need = (int64_t)q->offset + q->limit;
+    /* users the viewer hides or excludes may be at any point: the points
+     * taken must hold that many users more than the page */
+    int64_t skipped = q->exclude_id ? 1 : 0, hidden = 0;
+    if (q->viewer_id && !pg_count(st, &hidden, e, "SELECT count(*) FROM hides WHERE user_id = $1", "i", q->viewer_id))
+        return -1;
+    int64_t want = need + skipped + hidden;
+    double top = q->has_radius ? q->radius_km : WIDE_KM;
+    struct point *p = NULL;
+    int np = 0, take = 0;
+    for (double km = RING_FIRST_KM;; km *= RING_GROWTH) {
+        bool last = km >= top;
+        if (last)
+            km = top;
+        struct geo_box box;
+        if (!circle_fits(lat, lng, km, &box))
+            return 0;
+        if (!(p = points_within(st, a, lat, lng, km, &box, &np, e)))
+            return -1;
+        /* the nearest points that hold `want` users, and every point
+         * that ties with the last of them */
+        int64_t users = 0;
+        take = 0;
+        while (take < np && users < want)
+            users += p[take++].n;
+        if (users >= want) {
+            while (take < np && p[take].km == p[take - 1].km)
+                take++;
+            break;
+        }
+        if (last) {
+            if (!q->has_radius)
+                return 0; /* farther than the grid goes: the GiST's walk */
+            break;
+        }
+    }
+    /* each point's first users in id order (users_search_at), then all
+     * of them in (distance, id) order */
+    struct cells plat = {.a = a}, plng = {.a = a};
+    for (int i = 0; i < take; i++) {
+        push(&plat, p[i].lat);
+        push(&plng, p[i].lng);
+    }
+    PGresult *r = pg_run(
+        st, e,
+        "SELECT u.id, search_km($3, $4, p.lat, p.lng) FROM unnest($1::bigint[], $2::bigint[]) p(lat, lng) "
+        "CROSS JOIN LATERAL (SELECT u.id FROM users u WHERE u.status IN ('a', 'b') AND "
+        "search_lat_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng) = p.lat AND "
+        "search_lng_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng) = p.lng AND u.id <> $5 AND "
+        "NOT EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $6 AND h.hidden_id = u.id) ORDER BY u.id LIMIT $7) u",
+        "aaiiiii", plat.v, (size_t)plat.n, plng.v, (size_t)plng.n, lat, lng, q->exclude_id, q->viewer_id, need);
+    if (!r)
+        return -1;
+    int rows = PQntuples(r);
+    struct near_user *v = arena_alloc(a, sizeof *v * (size_t)(rows ? rows : 1));
+    for (int i = 0; i < rows; i++)
+        v[i] = (struct near_user){pg_col_int(r, i, 0), pg_col_real(r, i, 1)};
+    PQclear(r);
+    qsort(v, (size_t)rows, sizeof *v, near_user_cmp);
+    int from = (int)(q->offset < rows ? q->offset : rows), to = (int)(need < rows ? need : rows);
+    *ids = arena_alloc(a, sizeof **ids * (size_t)(to - from + 1));
+    for (int i = from; i < to; i++)
+        (*ids)[(*n)++] = v[i].id;
+    return 1;
 }

@@ -86,4 +86,16 @@ bool pg_search_radius_fits(const struct search_query *q);
  * viewer's hides and exclude; -1 on error. */
 int64_t pg_search_radius_count(struct store *st, struct arena *a, const struct search_query *q, struct err *e);
 
+/* Whether a distance page of q can come from search_geo_point
+ * (015_search_geo.sql): an origin, at most a radius, hides and exclude. */
+bool pg_search_near_fits(const struct search_query *q);
+
+/* The ids of q's page in (distance, id) order, from the nearest points
+ * of search_geo_point that hold it and each point's first users in id
+ * order: 1 with ids[0..*n), 0 when the grid does not reach (near a pole
+ * or the antimeridian, or no radius and fewer users than the page within
+ * its widest circle), -1 on error. */
+int pg_search_near_ids(struct store *st, struct arena *a, const struct search_query *q, int64_t **ids, int *n,
+                       struct err *e);
+
 #endif

@@ -995,6 +995,113 @@ static void test_name_attrs_at_edges(void **state)
     }
 }
 
+/* ---- distance pages at a point many users share ---- */
+
+/* The users of the most shared point (a seeded city centre) tie at 0 km
+ * from it and at one distance from a point nearby: the page is their
+ * first ids (on PostgreSQL read point by point, search_geo_point), with
+ * and without a radius, hides among them, one of them excluded, and
+ * offsets into and past the tie, as the full scan says. */
+static void test_distance_pages_at_shared_points(void **state)
+{
+    (void)state;
+    char *lat_s = first_text("SELECT location_lat FROM users WHERE status IN ('a', 'b') AND position_lat IS NULL AND "
+                             "location_lat IS NOT NULL GROUP BY location_lat, location_lng ORDER BY count(*) DESC, "
+                             "location_lat LIMIT 1");
+    assert_non_null(lat_s);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT location_lng FROM users WHERE status IN ('a', 'b') AND position_lat IS NULL AND location_lat = %s "
+             "GROUP BY location_lng ORDER BY count(*) DESC, location_lng LIMIT 1",
+             lat_s);
+    char *lng_s = first_text(sql);
+    assert_non_null(lng_s);
+    double lat = strtod(lat_s, NULL), lng = strtod(lng_s, NULL);
+    snprintf(sql, sizeof sql,
+             "SELECT count(*) FROM users WHERE status IN ('a', 'b') AND position_lat IS NULL AND location_lat = %s "
+             "AND location_lng = %s",
+             lat_s, lng_s);
+    int64_t shared = scalar(sql);
+    print_message("distance pages: %lld users at (%s, %s)\n", (long long)shared, lat_s, lng_s);
+    assert_true(shared > 30);
+    /* the viewer hides three of them, among the first ids */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO hides (user_id, hidden_id, created_us) SELECT %lld, id, 1 FROM users WHERE status IN "
+             "('a', 'b') AND position_lat IS NULL AND location_lat = %s AND location_lng = %s AND id <> %lld "
+             "ORDER BY id LIMIT 3 OFFSET 1 ON CONFLICT DO NOTHING",
+             (long long)fx.hider, lat_s, lng_s, (long long)fx.hider);
+    exec(sql);
+    snprintf(sql, sizeof sql,
+             "SELECT min(id) FROM users WHERE status IN ('a', 'b') AND position_lat IS NULL AND location_lat = %s AND "
+             "location_lng = %s",
+             lat_s, lng_s);
+    int64_t first = scalar(sql);
+    static const double nearby[][2] = {{0, 0}, {0.0001, 0}, {0, 0.003}, {-0.02, 0.01}, {0.3, -0.2}};
+    static const double radii[] = {-1, 0, 0.5, 3, 40, 1500};
+    static const int offsets[] = {0, 5, 19, 20, 0, 60};
+    int checked = 0;
+    for (int p = 0; p < 5; p++)
+        for (int r = 0; r < 6; r++)
+            for (int k = 0; k < 6; k++) {
+                struct arena *a = arena_new();
+                struct search_query q = {.has_origin = true, .norder = 1, .fallback = SEARCH_KEY_ID};
+                q.lat = lat + nearby[p][0];
+                q.lng = lng + nearby[p][1];
+                q.has_radius = radii[r] >= 0;
+                q.radius_km = q.has_radius ? radii[r] : 0;
+                q.order[0] = (struct search_order){SEARCH_KEY_DISTANCE, false};
+                if (k == 5)
+                    q.order[q.norder++] = (struct search_order){SEARCH_KEY_ID, false};
+                q.limit = k == 4 ? 1 : 20;
+                q.offset = offsets[k];
+                q.viewer_id = (k + p) % 2 ? fx.hider : 0;
+                q.exclude_id = (k + r) % 3 == 0 ? first : 0;
+                struct search_page got, want;
+                struct err e1 = {0}, e2 = {0};
+                bool ok1 = store_search_users(fx.st, a, &q, &got, &e1),
+                     ok2 = store_search_users_naive(fx.st, a, &q, &want, &e2);
+                bool same = ok1 && ok2 && got.count == want.count && got.n == want.n;
+                for (int j = 0; same && j < got.n; j++)
+                    same = got.items[j].id == want.items[j].id && got.distance[j] == want.distance[j];
+                if (!same) {
+                    describe(&q);
+                    fprintf(stderr, "engine: ok=%d count=%lld n=%d, naive: ok=%d count=%lld n=%d\n", ok1,
+                            (long long)got.count, got.n, ok2, (long long)want.count, want.n);
+                }
+                assert_true(same);
+                checked += want.n > 0;
+                arena_free(a);
+            }
+    assert_true(checked > 100);
+    if (!on_pg) {
+        free(lat_s);
+        free(lng_s);
+        return;
+    }
+    /* the points' counts follow writes made in plain SQL */
+    struct err e = {0};
+    snprintf(sql, sizeof sql,
+             "UPDATE users SET location_lat = location_lat + 0.5 WHERE id IN (SELECT id FROM users WHERE status IN "
+             "('a', 'b') AND position_lat IS NULL AND location_lat = %s ORDER BY id LIMIT 2); "
+             "UPDATE users SET status = 'd' WHERE id = (SELECT max(id) FROM users WHERE status = 'a' AND "
+             "location_lat IS NOT NULL); DELETE FROM users WHERE id = (SELECT max(id) FROM users WHERE status = 'a' "
+             "AND position_lat IS NOT NULL AND id <> %lld)",
+             lat_s, (long long)fx.hider);
+    free(lat_s);
+    free(lng_s);
+    exec(sql);
+    assert_int_equal(
+        scalar("SELECT count(*) FROM (SELECT cell, lat, lng, n FROM search_geo_point WHERE n <> 0) a "
+               "FULL JOIN search_geo_point_recount b USING (cell, lat, lng) WHERE a.n IS DISTINCT FROM b.n"),
+        0);
+    assert_int_equal(store_search_check(fx.st, &e), 0);
+    exec("UPDATE search_geo_point SET n = n + 1 WHERE (cell, lat, lng) = (SELECT cell, lat, lng FROM search_geo_point "
+         "ORDER BY cell, lat, lng LIMIT 1)");
+    assert_true(store_search_check(fx.st, &e) > 0);
+    assert_true(store_search_reindex(fx.st, &e));
+    assert_int_equal(store_search_check(fx.st, &e), 0);
+}
+
 int main(void)
 {
     on_pg = temp_store_pg();
@@ -1015,6 +1122,7 @@ int main(void)
         cmocka_unit_test(test_lone_member_walks),
         cmocka_unit_test(test_radius_from_cells),
         cmocka_unit_test(test_name_attrs_at_edges),
+        cmocka_unit_test(test_distance_pages_at_shared_points),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
