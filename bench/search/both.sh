@@ -10,11 +10,13 @@
 #                                        wrote, OUT=...: joined, nothing run)
 #
 # The environment is run.sh's: USERS, DATA (where the SQLite database and
-# the population records are), DURATION, SERVER_THREADS, HEARTH_BIN.
+# the population records are), DURATION, SERVER_THREADS, HEARTH_BIN;
+# OUT is where the joined table goes (bench/search/results.md by default:
+# it replaces that file).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 usage="usage: both.sh postgresql://USER:PASS@HOST:PORT/DB | both.sh --join SQLITE.md POSTGRES.md"
-OUT=bench/search/results.md
+OUT=${OUT:-bench/search/results.md}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
