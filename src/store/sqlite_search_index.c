@@ -243,6 +243,30 @@ static void result_buf(sqlite3_context *ctx, struct buf *b)
     sqlite3_result_text(ctx, text, (int)len, free); /* SQLite frees it */
 }
 
+static int rank_of(const char *username, const char *p, size_t len)
+{
+    size_t ulen = username ? strlen(username) : 0;
+    if (ulen < len || memcmp(username, p, len))
+        return 2;
+    return ulen == len ? 0 : 1;
+}
+
+/* The entries as the JSON array of rows "<n>|<text>" (n: their fields,
+ * plus, if ranked, 100 times their rank against the username), as the
+ * function's result; frees the entries. */
+static void rows_result(sqlite3_context *ctx, struct entries *e, bool ranked, const char *username)
+{
+    struct buf b = BUF_INIT;
+    buf_puts(&b, "[");
+    for (size_t i = 0; i < e->n; i++) {
+        int n = e->v[i].fields + (ranked ? 100 * rank_of(username, e->v[i].s, e->v[i].len) : 0);
+        row_str(&b, i > 0, n, e->v[i].s, e->v[i].len);
+    }
+    buf_puts(&b, "]");
+    free(e->v);
+    result_buf(ctx, &b);
+}
+
 static void read_fields(sqlite3_value **argv, struct fields4 *f)
 {
     for (int k = 0; k < 4; k++)
@@ -252,42 +276,22 @@ static void read_fields(sqlite3_value **argv, struct fields4 *f)
 /* ================================================================ */
 /* the SQL functions                                                */
 
-static int rank_of(const char *username, const char *p, size_t len)
-{
-    size_t ulen = username ? strlen(username) : 0;
-    if (ulen < len || memcmp(username, p, len))
-        return 2;
-    return ulen == len ? 0 : 1;
-}
-
 static void fn_prefix_rows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     struct fields4 f;
     struct entries e = {0};
-    struct buf b = BUF_INIT;
     read_fields(argv, &f);
     collect_prefixes(&f, &e);
-    buf_puts(&b, "[");
-    for (size_t i = 0; i < e.n; i++)
-        row_str(&b, i > 0, 100 * rank_of(f.text[0], e.v[i].s, e.v[i].len) + e.v[i].fields, e.v[i].s, e.v[i].len);
-    buf_puts(&b, "]");
-    free(e.v);
-    result_buf(ctx, &b);
+    rows_result(ctx, &e, true, f.text[0]);
 }
 
 static void fn_suffix_rows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     struct fields4 f;
     struct entries e = {0};
-    struct buf b = BUF_INIT;
     read_fields(argv, &f);
     collect_suffixes(&f, &e);
-    buf_puts(&b, "[");
-    for (size_t i = 0; i < e.n; i++)
-        row_str(&b, i > 0, e.v[i].fields, e.v[i].s, e.v[i].len);
-    buf_puts(&b, "]");
-    free(e.v);
-    result_buf(ctx, &b);
+    rows_result(ctx, &e, false, NULL);
 }
 
 /* search_name_rows(u, r): the suffixes of the username and the real name
@@ -296,16 +300,10 @@ static void fn_name_rows(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     struct fields4 f = {0};
     struct entries e = {0};
-    struct buf b = BUF_INIT;
     for (int k = 0; k < 2; k++)
         f.text[k] = (const char *)sqlite3_value_text(argv[k]);
     collect_cut_suffixes(&f, 2, SEARCH_NAME_CHARS, &e);
-    buf_puts(&b, "[");
-    for (size_t i = 0; i < e.n; i++)
-        row_str(&b, i > 0, e.v[i].fields, e.v[i].s, e.v[i].len);
-    buf_puts(&b, "]");
-    free(e.v);
-    result_buf(ctx, &b);
+    rows_result(ctx, &e, false, NULL);
 }
 
 /* Calls fn(key, len) for every count key of one user (see 005_search.sql).

@@ -30,7 +30,8 @@ enum {
     SEARCH_PREFIX_CHARS = 2, /* terms this short match word starts (contract §3) */
     SEARCH_TRIGRAM_CHARS = 3,
 
-    /* gender codes stored in the indexes */
+    /* gender codes stored in the indexes: 0 to SEARCH_GENDER_OTHER, every
+     * one of them (search_name reads them as that range) */
     SEARCH_GENDER_UNSPECIFIED = 0,
     SEARCH_GENDER_MALE = 1,
     SEARCH_GENDER_FEMALE = 2,

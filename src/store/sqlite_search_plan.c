@@ -298,9 +298,12 @@ static void name_rows(const struct run *r, struct sql_query *b, const struct src
                lo, hi, hi);
     if (r->conds & C_GENDER)
         buf_printf(&b->sql, " AND d.gender = $%d", sql_int(b, r->gender_code));
-    else
-        buf_printf(&b->sql, " AND d.gender IN (%d, %d, %d, %d)", SEARCH_GENDER_UNSPECIFIED, SEARCH_GENDER_MALE,
-                   SEARCH_GENDER_FEMALE, SEARCH_GENDER_OTHER);
+    else { /* every code sqlite_search_gender_code gives, each a range of the key */
+        buf_puts(&b->sql, " AND d.gender IN (");
+        for (int g = SEARCH_GENDER_UNSPECIFIED; g <= SEARCH_GENDER_OTHER; g++)
+            buf_printf(&b->sql, "%s%d", g > SEARCH_GENDER_UNSPECIFIED ? ", " : "", g);
+        buf_puts(&b->sql, ")");
+    }
     if (r->conds & C_AGE) {
         /* dob 0 is "no birth date": never in an age range */
         buf_printf(&b->sql, " AND d.dob > $%d", sql_int(b, q->dob_after > 0 ? q->dob_after : 0));
