@@ -231,7 +231,7 @@ bool graph_relations_load(struct store *st, struct arena *a, int64_t viewer_id, 
         return true;
     struct graph_relation_row *rows;
     int nrows;
-    if (!store_graph_relations(st, a, viewer_id, ids, n, &rows, &nrows, e))
+    if (!store_graph_relations(st, a, viewer_id, follow_mode, ids, n, &rows, &nrows, e))
         return false;
     unsigned *kinds = arena_alloc(a, sizeof *kinds * (size_t)n);
     /* n and nrows are at most a page (or a status batch): quadratic is fine */

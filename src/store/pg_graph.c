@@ -170,31 +170,32 @@ int64_t pg_graph_hide_count(struct store *st, int64_t user_id, struct err *e)
 /* ================================================================ */
 /* relations of a viewer to a set of users                          */
 
-bool pg_graph_relations(struct store *st, struct arena *a, int64_t viewer_id, const int64_t *ids, int n,
-                        struct graph_relation_row **rows, int *nrows, struct err *e)
+bool pg_graph_relations(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode, const int64_t *ids,
+                        int n, struct graph_relation_row **rows, int *nrows, struct err *e)
 {
     *rows = NULL;
     *nrows = 0;
     if (n <= 0)
         return true;
-    /* the ids as one bigint[]: one statement serves any number of ids */
+    /* the ids as one bigint[]: one statement serves any number of ids; the
+     * kinds the community's mode shows */
     PGresult *r = pg_run(st, e,
-                         "SELECT r.uid, r.kind FROM ("
-                         "SELECT f.followed_id AS uid, 1 AS kind FROM follows f "
-                         "WHERE f.follower_id = $1 AND f.followed_id = ANY($2) "
-                         "UNION ALL SELECT c.other_id, 2 FROM connections c "
-                         "WHERE c.user_id = $1 AND c.other_id = ANY($2) "
-                         "UNION ALL SELECT s.to_user_id, 3 FROM connection_requests s "
-                         "WHERE s.from_user_id = $1 AND s.to_user_id = ANY($2) "
-                         "UNION ALL SELECT v.from_user_id, 4 FROM connection_requests v "
-                         "WHERE v.to_user_id = $1 AND v.rejected_us IS NULL AND v.from_user_id = ANY($2)"
-                         ") r JOIN users u ON u.id = r.uid WHERE u.status IN ('a', 'b')",
+                         follow_mode ? "SELECT f.followed_id, 1 FROM follows f JOIN users u ON u.id = f.followed_id "
+                                       "WHERE f.follower_id = $1 AND f.followed_id = ANY($2) AND u.status IN ('a', 'b')"
+                                     : "SELECT r.uid, r.kind FROM ("
+                                       "SELECT c.other_id AS uid, 2 AS kind FROM connections c "
+                                       "WHERE c.user_id = $1 AND c.other_id = ANY($2) "
+                                       "UNION ALL SELECT s.to_user_id, 3 FROM connection_requests s "
+                                       "WHERE s.from_user_id = $1 AND s.to_user_id = ANY($2) "
+                                       "UNION ALL SELECT v.from_user_id, 4 FROM connection_requests v "
+                                       "WHERE v.to_user_id = $1 AND v.rejected_us IS NULL AND v.from_user_id = ANY($2)"
+                                       ") r JOIN users u ON u.id = r.uid WHERE u.status IN ('a', 'b')",
                          "ia", viewer_id, ids, (size_t)n);
     if (!r)
         return false;
-    /* at most four kinds per user */
-    *rows = arena_alloc(a, sizeof **rows * (size_t)n * 4);
-    for (int i = 0, nt = PQntuples(r); i < nt && *nrows < n * 4; i++)
+    /* at most three kinds per user */
+    *rows = arena_alloc(a, sizeof **rows * (size_t)n * 3);
+    for (int i = 0, nt = PQntuples(r); i < nt && *nrows < n * 3; i++)
         (*rows)[(*nrows)++] =
             (struct graph_relation_row){pg_col_int(r, i, 0), (enum graph_relation_kind)pg_col_int(r, i, 1)};
     PQclear(r);

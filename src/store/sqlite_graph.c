@@ -243,8 +243,8 @@ int64_t sqlite_graph_hide_count(struct store *st, int64_t user_id, struct err *e
 /* ================================================================ */
 /* relations of a viewer to a set of users                          */
 
-bool sqlite_graph_relations(struct store *st, struct arena *a, int64_t viewer_id, const int64_t *ids, int n,
-                            struct graph_relation_row **rows, int *nrows, struct err *e)
+bool sqlite_graph_relations(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode, const int64_t *ids,
+                            int n, struct graph_relation_row **rows, int *nrows, struct err *e)
 {
     *rows = NULL;
     *nrows = 0;
@@ -261,17 +261,19 @@ bool sqlite_graph_relations(struct store *st, struct arena *a, int64_t viewer_id
         json_put_int(&list, ids[i]);
     }
     buf_append(&list, "]", 1);
-    /* one pass over the ids, four primary-key probes per user (a set of
-     * ids per kind, built for each IN, cost several times more) */
-    sqlite3_stmt *q =
-        sqlite_stmt(st,
-                    "SELECT u.id, EXISTS (SELECT 1 FROM follows f WHERE f.follower_id = $1 AND f.followed_id = u.id), "
-                    "EXISTS (SELECT 1 FROM connections c WHERE c.user_id = $1 AND c.other_id = u.id), "
-                    "EXISTS (SELECT 1 FROM connection_requests s WHERE s.from_user_id = $1 AND s.to_user_id = u.id), "
-                    "EXISTS (SELECT 1 FROM connection_requests v WHERE v.from_user_id = u.id AND v.to_user_id = $1 "
-                    "AND v.rejected_us IS NULL) "
-                    "FROM json_each($2) j CROSS JOIN users u ON u.id = j.value WHERE u.status IN ('a', 'b')",
-                    e);
+    /* one pass over the ids, a primary-key probe per kind and user (a set
+     * of ids per kind, built for each IN, cost several times more); in
+     * follow mode the follow edge first, the user only where there is one */
+    static const char follow_sql[] = "SELECT u.id, 1, 0, 0, 0 FROM json_each($2) j CROSS JOIN follows f ON "
+                                     "f.follower_id = $1 AND f.followed_id = j.value CROSS JOIN users u ON u.id = "
+                                     "f.followed_id WHERE u.status IN ('a', 'b')";
+    static const char connect_sql[] =
+        "SELECT u.id, 0, EXISTS (SELECT 1 FROM connections c WHERE c.user_id = $1 AND c.other_id = u.id), "
+        "EXISTS (SELECT 1 FROM connection_requests s WHERE s.from_user_id = $1 AND s.to_user_id = u.id), "
+        "EXISTS (SELECT 1 FROM connection_requests v WHERE v.from_user_id = u.id AND v.to_user_id = $1 "
+        "AND v.rejected_us IS NULL) FROM json_each($2) j CROSS JOIN users u ON u.id = j.value "
+        "WHERE u.status IN ('a', 'b')";
+    sqlite3_stmt *q = sqlite_stmt(st, follow_mode ? follow_sql : connect_sql, e);
     if (!q) {
         buf_free(&list);
         return false;
@@ -279,8 +281,8 @@ bool sqlite_graph_relations(struct store *st, struct arena *a, int64_t viewer_id
     bind_i64(q, 1, viewer_id);
     sqlite3_bind_text(q, 2, buf_str(&list), -1, SQLITE_TRANSIENT);
     buf_free(&list);
-    /* at most four kinds per user */
-    *rows = arena_alloc(a, sizeof **rows * (size_t)n * 4);
+    /* at most three kinds per user */
+    *rows = arena_alloc(a, sizeof **rows * (size_t)n * 3);
     static const enum graph_relation_kind kinds[] = {GRAPH_REL_FOLLOWS, GRAPH_REL_CONNECTED, GRAPH_REL_SENT,
                                                      GRAPH_REL_RECEIVED};
     int rc, users = 0;

@@ -375,7 +375,9 @@ bool store_graph_hide_delete(struct store *st, int64_t user_id, int64_t hidden_i
 int64_t store_graph_hide_count(struct store *st, int64_t user_id, struct err *e);
 
 /* The viewer's relations to a set of users, as (id, kind) rows; only
- * users with status a or b appear. A user may appear with several kinds. */
+ * users with status a or b appear. A user may appear with several kinds.
+ * follow_mode: only GRAPH_REL_FOLLOWS rows (the one kind that mode shows);
+ * else only the other three (the connection kinds). */
 enum graph_relation_kind {
     GRAPH_REL_FOLLOWS = 1, /* viewer follows them */
     GRAPH_REL_CONNECTED,   /* connected */
@@ -386,9 +388,9 @@ struct graph_relation_row {
     int64_t user_id;
     enum graph_relation_kind kind;
 };
-/* Tx: any. Alloc: *rows (*nrows, at most 4n) in a. Returns: bool. */
-bool store_graph_relations(struct store *st, struct arena *a, int64_t viewer_id, const int64_t *ids, int n,
-                           struct graph_relation_row **rows, int *nrows, struct err *e);
+/* Tx: any. Alloc: *rows (*nrows, at most 3n) in a. Returns: bool. */
+bool store_graph_relations(struct store *st, struct arena *a, int64_t viewer_id, bool follow_mode, const int64_t *ids,
+                           int n, struct graph_relation_row **rows, int *nrows, struct err *e);
 
 /* Lists of users: whose edges, as seen by whom. */
 enum graph_list_kind {

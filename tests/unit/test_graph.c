@@ -215,6 +215,30 @@ static void test_hide_and_relations_batch(void **state)
     /* anonymous: all none */
     assert_true(graph_relations_load(f->st, f->arena, 0, false, ids, 6, &r, &e));
     assert_int_equal(r.status[2], GRAPH_STATUS_NONE);
+
+    /* follow mode: the follows alone (the connection kinds do not show),
+     * and a followed user who is no longer active shows none */
+    ok(f, 0, 1, GRAPH_FOLLOW);
+    ok(f, 0, 3, GRAPH_FOLLOW);
+    ok(f, 0, 4, GRAPH_FOLLOW);
+    assert_true(graph_relations_load(f->st, f->arena, f->id[0], true, ids, 6, &r, &e));
+    assert_int_equal(r.status[0], GRAPH_STATUS_FOLLOWED);
+    assert_int_equal(r.status[1], GRAPH_STATUS_NONE); /* a request from them */
+    assert_int_equal(r.status[2], GRAPH_STATUS_FOLLOWED);
+    assert_int_equal(r.status[3], GRAPH_STATUS_FOLLOWED);
+    assert_int_equal(r.status[4], GRAPH_STATUS_NONE);
+    assert_int_equal(r.status[5], GRAPH_STATUS_NONE);
+    char sql[128];
+    snprintf(sql, sizeof sql, "UPDATE users SET status = 'd' WHERE id = %lld", (long long)f->id[4]);
+    assert_true(store_exec_script(f->st, sql, false, stdout, &e));
+    assert_true(graph_relations_load(f->st, f->arena, f->id[0], true, ids, 6, &r, &e));
+    assert_int_equal(r.status[0], GRAPH_STATUS_FOLLOWED);
+    assert_int_equal(r.status[3], GRAPH_STATUS_NONE);
+    /* and the connection mode does not show the follows */
+    assert_true(graph_relations_load(f->st, f->arena, f->id[0], false, ids, 6, &r, &e));
+    assert_int_equal(r.status[0], GRAPH_STATUS_SENT);
+    assert_int_equal(r.status[2], GRAPH_STATUS_CONNECTED);
+    assert_int_equal(r.status[3], GRAPH_STATUS_NONE);
 }
 
 static void test_lists(void **state)
