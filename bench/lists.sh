@@ -19,7 +19,8 @@
 # the reference of the ratios, always runs), AFTER_ONLY=regex to run the
 # matching ones on AFTER only (e.g. orderings that BEFORE walks row by row:
 # its server would keep working on the abandoned requests into the next
-# endpoints).
+# endpoints), WARMUP=seconds (2) of each endpoint's requests before its
+# measure, not counted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,6 +29,7 @@ AFTER=${AFTER:-build/hearth}
 USERS=${USERS:-100000}
 FOLLOWS=${FOLLOWS:-10}
 DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2} # seconds of each endpoint's requests before its measure (0: none)
 CONNECTIONS=${CONNECTIONS:-8}
 THREADS=${SERVER_THREADS:-4}
 command -v wrk >/dev/null || { echo "bench: wrk is missing (scripts/install-deps.sh)"; exit 1; }
@@ -81,6 +83,10 @@ admintok=$("$BEFORE" token --data-dir "$dir/before" --user "$admin" --ttl 7200)
 
 run() { # base token method pattern lo hi [body]
   local out
+  # WARMUP seconds of the same requests first, not counted: the measure is
+  # the steady state, not the first reads of a cold cache
+  [ "$WARMUP" = 0 ] || wrk -t2 -c"$CONNECTIONS" -d"${WARMUP}s" -H "Authorization: Bearer $2" -s bench/lists.lua "$1" \
+    -- "${@:3}" >/dev/null
   out=$(wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $2" -s bench/lists.lua "$1" \
     -- "${@:3}")
   local rps p50 p99 non2xx
