@@ -71,50 +71,63 @@ static int pick(sqlite3_stmt *q, int64_t *k, const void *parent, int parent_len)
 }
 
 /* Steps a "key, n" count query with pick: *block is the key of the range
- * holding the k-th row (k becomes the offset inside it). 1 found, 0 past the
- * end, -1 on error (e filled). */
-static int pick_block(struct store *st, sqlite3_stmt *q, int64_t *k, int64_t *block, struct err *e)
+ * holding the k-th row (k becomes the offset inside it) and *n its count.
+ * 1 found, 0 past the end, -1 on error (e filled). */
+static int pick_block(struct store *st, sqlite3_stmt *q, int64_t *k, int64_t *block, int64_t *n, struct err *e)
 {
     int rc = pick(q, k, NULL, 0);
     *block = rc > 0 ? sqlite3_column_int64(q, 0) : 0;
+    *n = rc > 0 ? sqlite3_column_int64(q, 1) : 0;
     sqlite3_reset(q);
     if (rc < 0)
         sqlite_fail(st, e, "list counts");
     return rc;
 }
 
-/* The id of the k-th (from 0) visible user by id. Returns lookup. */
+/* The id of the k-th (from 0) visible user by id. Returns lookup. Inside
+ * a range of n users, a k in its second half is found from the range's
+ * end (the n - 1 - k-th backwards): half the steps on average. */
 static int seek_id(void *ctx, int64_t k, int64_t *out, struct err *e)
 {
     struct store *st = ctx;
     sqlite3_stmt *q = sqlite_stmt(st, "SELECT key, n FROM list_counts WHERE kind = 0 AND level = 1 ORDER BY key", e);
     if (!q)
         return -1;
-    int64_t block;
-    int rc = pick_block(st, q, &k, &block, e);
+    int64_t block, n;
+    int rc = pick_block(st, q, &k, &block, &n, e);
     if (rc <= 0)
         return rc;
 
+    bool back = k >= n / 2;
     q = sqlite_stmt(st,
-                    "SELECT key, n FROM list_counts WHERE kind = 0 AND level = 2 AND key >= $1 AND key < $2 "
-                    "ORDER BY key",
+                    back ? "SELECT key, n FROM list_counts WHERE kind = 0 AND level = 2 AND key >= $1 AND key < $2 "
+                           "ORDER BY key DESC"
+                         : "SELECT key, n FROM list_counts WHERE kind = 0 AND level = 2 AND key >= $1 AND key < $2 "
+                           "ORDER BY key",
                     e);
     if (!q)
         return -1;
     sqlite3_bind_int64(q, 1, block << 8);
     sqlite3_bind_int64(q, 2, (block + 1) << 8);
-    if ((rc = pick_block(st, q, &k, &block, e)) <= 0)
+    if (back)
+        k = n - 1 - k;
+    if ((rc = pick_block(st, q, &k, &block, &n, e)) <= 0)
         return rc;
+    if (back)
+        k = n - 1 - k; /* from the block's start again */
 
+    back = k >= n / 2;
     q = sqlite_stmt(st,
-                    "SELECT id FROM users INDEXED BY list_by_id WHERE id >= $1 AND id < $2 AND status IN ('a', 'b') "
-                    "ORDER BY id LIMIT 1 OFFSET $3",
+                    back ? "SELECT id FROM users INDEXED BY list_by_id WHERE id >= $1 AND id < $2 AND status IN "
+                           "('a', 'b') ORDER BY id DESC LIMIT 1 OFFSET $3"
+                         : "SELECT id FROM users INDEXED BY list_by_id WHERE id >= $1 AND id < $2 AND status IN "
+                           "('a', 'b') ORDER BY id LIMIT 1 OFFSET $3",
                     e);
     if (!q)
         return -1;
     sqlite3_bind_int64(q, 1, block << 8);
     sqlite3_bind_int64(q, 2, (block + 1) << 8);
-    sqlite3_bind_int64(q, 3, k);
+    sqlite3_bind_int64(q, 3, back ? n - 1 - k : k);
     return sqlite_get_int(st, q, out, e);
 }
 
