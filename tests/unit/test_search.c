@@ -995,6 +995,83 @@ static void test_name_attrs_at_edges(void **state)
     }
 }
 
+/* ---- a name term seen by a viewer who hides some of its users ---- */
+
+/* The count and the ids of a query's page, from the engine, checked
+ * against the full scan. */
+static int64_t name_count(struct search_query *q)
+{
+    struct arena *a = arena_new();
+    struct search_page got, want;
+    struct err e1 = {0}, e2 = {0};
+    assert_true(store_search_users(fx.st, a, q, &got, &e1));
+    assert_true(store_search_users_naive(fx.st, a, q, &want, &e2));
+    if (got.count != want.count || got.n != want.n)
+        describe(q);
+    assert_int_equal(got.count, want.count);
+    assert_int_equal(got.n, want.n);
+    for (int k = 0; k < got.n; k++)
+        assert_int_equal(got.items[k].id, want.items[k].id);
+    arena_free(a);
+    return got.count;
+}
+
+/* A name term (with and without gender and age, so on PostgreSQL the
+ * name side table's page) asked by a viewer: the users it hides are not
+ * counted or listed, others are, and a viewer who hides nobody sees all;
+ * hides added and removed through plain SQL count at once. */
+static void test_name_hides(void **state)
+{
+    (void)state;
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT real_name_fold FROM users WHERE status IN ('a', 'b') AND length(real_name_fold) >= 6 AND "
+             "real_name_fold NOT LIKE '%%''%%' AND date_of_birth IS NOT NULL AND id <> %lld ORDER BY id LIMIT 1",
+             (long long)fx.hider);
+    char *name = first_text(sql);
+    assert_non_null(name);
+    snprintf(sql, sizeof sql,
+             "SELECT id FROM users WHERE status IN ('a', 'b') AND real_name_fold = '%s' AND date_of_birth IS NOT NULL "
+             "AND id <> %lld ORDER BY id LIMIT 1",
+             name, (long long)fx.hider);
+    int64_t target = scalar(sql);
+    snprintf(sql, sizeof sql, "SELECT gender FROM users WHERE id = %lld", (long long)target);
+    char *gender = first_text(sql);
+    assert_non_null(gender);
+    /* a viewer with no hides: the first active user that hides nobody */
+    int64_t nobody = scalar("SELECT min(id) FROM users u WHERE status IN ('a', 'b') AND NOT EXISTS "
+                            "(SELECT 1 FROM hides h WHERE h.user_id = u.id)");
+    assert_true(nobody > 0);
+    snprintf(sql, sizeof sql, "DELETE FROM hides WHERE user_id = %lld AND hidden_id = %lld", (long long)fx.hider,
+             (long long)target);
+    exec(sql);
+    for (int attrs = 0; attrs < 3; attrs++) {
+        struct search_query q = {.term = name, .limit = 50, .fallback = SEARCH_KEY_USERNAME};
+        if (attrs >= 1)
+            q.gender = gender;
+        if (attrs == 2) {
+            q.has_age = true; /* every birth date */
+            q.dob_after = 0;
+        }
+        int64_t all = name_count(&q);
+        assert_true(all >= 1);
+        q.viewer_id = nobody;
+        assert_int_equal(name_count(&q), all);
+        q.viewer_id = fx.hider;
+        int64_t before = name_count(&q);
+        snprintf(sql, sizeof sql, "INSERT INTO hides (user_id, hidden_id, created_us) VALUES (%lld, %lld, 1)",
+                 (long long)fx.hider, (long long)target);
+        exec(sql);
+        assert_int_equal(name_count(&q), before - 1);
+        snprintf(sql, sizeof sql, "DELETE FROM hides WHERE user_id = %lld AND hidden_id = %lld", (long long)fx.hider,
+                 (long long)target);
+        exec(sql);
+        assert_int_equal(name_count(&q), before);
+    }
+    free(gender);
+    free(name);
+}
+
 /* ---- distance pages at a point many users share ---- */
 
 /* The users of the most shared point (a seeded city centre) tie at 0 km
@@ -1122,6 +1199,7 @@ int main(void)
         cmocka_unit_test(test_lone_member_walks),
         cmocka_unit_test(test_radius_from_cells),
         cmocka_unit_test(test_name_attrs_at_edges),
+        cmocka_unit_test(test_name_hides),
         cmocka_unit_test(test_distance_pages_at_shared_points),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
