@@ -734,6 +734,15 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
         ok = text_page(st, a, q, out, e);
         goto done;
     }
+    if (pg_search_radius_fits(q) && distance_order(q)) {
+        /* a radius in distance order: the count and the rings of points */
+        int64_t *ids = NULL;
+        int n = 0, got = pg_search_radius_page(st, a, q, &out->count, &ids, &n, e);
+        if (got) {
+            ok = got > 0 && page_rows(st, a, q, ids, n, out, e);
+            goto done;
+        }
+    }
     if (!search_count(st, a, q, &s, &out->count, e))
         goto done;
     if (q->offset >= out->count || q->limit <= 0) {
