@@ -700,6 +700,43 @@ static bool member_walk(struct store *st, struct arena *a, const struct search_q
     return page_rows(st, a, q, ids, n, out, e);
 }
 
+/* A lone tag in username order: the count (search_count's key less the
+ * viewer's hidden users and the excluded one among the members) and the
+ * page's ids from search_tag_member (017_search_links.sql) in one
+ * statement, reading offset + limit entries of its index; then the
+ * page's rows. */
+static bool tag_page(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+                     struct err *e)
+{
+    char key[48];
+    snprintf(key, sizeof key, "m1:%lld", (long long)q->tag_id);
+    PGresult *r = pg_run(
+        st, e,
+        "SELECT (SELECT coalesce(sum(n), 0) FROM search_count WHERE key = $1) - (SELECT count(*) FROM "
+        "search_tag_member m WHERE m.user_id = ANY(ARRAY(SELECT h.hidden_id FROM hides h WHERE h.user_id = $3 "
+        "UNION ALL SELECT $4::bigint)) AND m.tag_id = $2), ARRAY(SELECT m.user_id FROM search_tag_member m "
+        "WHERE m.tag_id = $2 AND m.user_id <> $4 AND NOT EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $3 AND "
+        "h.hidden_id = m.user_id) ORDER BY m.username_fold, m.user_id LIMIT $5 OFFSET $6)::text",
+        "siiiii", key, q->tag_id, q->viewer_id, q->exclude_id, (int64_t)(q->limit > 0 ? q->limit : 0),
+        (int64_t)q->offset);
+    if (!r)
+        return false;
+    out->count = pg_col_int(r, 0, 0);
+    const char *p = PQgetvalue(r, 0, 1);
+    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(q->limit > 0 ? q->limit : 1));
+    int n = 0;
+    while (*p && n < q->limit) {
+        char *end;
+        long long id = strtoll(p + 1, &end, 10); /* past '{' or ',' */
+        if (end == p + 1)
+            break;
+        ids[n++] = id;
+        p = end;
+    }
+    PQclear(r);
+    return page_rows(st, a, q, ids, n, out, e);
+}
+
 /* How a tag or category page (no text, no distance) reads its rows, by
  * the rows each way visits, a table row counted as LINK_ROW_COST index
  * entries (a random page each): its L members' rows, then sorted; the
@@ -732,6 +769,10 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
     PGresult *r = NULL;
     if (text_fits(q)) {
         ok = text_page(st, a, q, out, e);
+        goto done;
+    }
+    if (q->tag_id && member_walk_fits(q)) {
+        ok = tag_page(st, a, q, out, e);
         goto done;
     }
     if (pg_search_radius_fits(q) && distance_order(q)) {

@@ -84,3 +84,64 @@ BEGIN
         ORDER BY u.id LIMIT need) u;
 END
 $$;
+
+-- ---- tag members in username order ----
+
+CREATE TABLE search_tag_member (
+    tag_id bigint NOT NULL,
+    username_fold text COLLATE "C" NOT NULL,
+    user_id bigint NOT NULL,
+    PRIMARY KEY (tag_id, username_fold, user_id)
+);
+CREATE INDEX search_tag_member_user ON search_tag_member (user_id, tag_id);
+
+CREATE VIEW search_tag_member_recount (tag_id, username_fold, user_id) AS
+    SELECT t.tag_id, u.username_fold, u.id FROM user_tags t JOIN users u ON u.id = t.user_id
+    WHERE u.status IN ('a', 'b');
+
+CREATE FUNCTION search_tag_member_rebuild() RETURNS void LANGUAGE sql AS $$
+    TRUNCATE search_tag_member;
+    INSERT INTO search_tag_member (tag_id, username_fold, user_id)
+    SELECT * FROM search_tag_member_recount ORDER BY 1, 2, 3;
+$$;
+
+-- A tag given or taken: the user's entry, when the user is active (its
+-- row locked as search_count_member locks it, so a status written at the
+-- same time waits for this transaction or is seen by it).
+CREATE FUNCTION search_tag_member_link() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO search_tag_member (tag_id, username_fold, user_id)
+        SELECT NEW.tag_id, u.username_fold, u.id FROM users u
+        WHERE u.id = NEW.user_id AND u.status IN ('a', 'b') FOR SHARE
+        ON CONFLICT DO NOTHING;
+    ELSE
+        DELETE FROM search_tag_member WHERE user_id = OLD.user_id AND tag_id = OLD.tag_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER search_tag_member_link AFTER INSERT OR DELETE ON user_tags FOR EACH ROW
+    EXECUTE FUNCTION search_tag_member_link();
+
+-- A user's status or username written: its entries again, in tag order.
+CREATE FUNCTION search_tag_member_user() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM search_tag_member WHERE user_id = OLD.id;
+    IF TG_OP = 'UPDATE' AND NEW.status IN ('a', 'b') THEN
+        INSERT INTO search_tag_member (tag_id, username_fold, user_id)
+        SELECT t.tag_id, NEW.username_fold, NEW.id FROM user_tags t WHERE t.user_id = NEW.id ORDER BY t.tag_id;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER search_tag_member_user_update AFTER UPDATE ON users FOR EACH ROW
+    WHEN ((OLD.status IN ('a', 'b')) IS DISTINCT FROM (NEW.status IN ('a', 'b')) OR
+          (NEW.status IN ('a', 'b') AND OLD.username_fold IS DISTINCT FROM NEW.username_fold))
+    EXECUTE FUNCTION search_tag_member_user();
+CREATE TRIGGER search_tag_member_user_delete AFTER DELETE ON users FOR EACH ROW
+    WHEN (OLD.status IN ('a', 'b'))
+    EXECUTE FUNCTION search_tag_member_user();
+
+SELECT search_tag_member_rebuild();
+ANALYZE search_tag_member;
