@@ -19,12 +19,16 @@
  * rows. A distance page with nothing but an origin (a radius, hides and
  * exclude aside) takes the nearest points of search_geo_point that hold
  * it and each point's first users in id order (pg_search_geo.c), so a
- * tie at a point thousands share is not read whole. A tag or category
+ * tie at a point thousands share is not read whole; with a radius the
+ * count comes with it (pg_search_radius_page). A lone tag in username
+ * order reads its page from search_tag_member (017_search_links.sql),
+ * the count and the page's ids in one statement. Any other tag or category
  * page (no text, no distance) reads the members from the link table's
  * index and sorts them when they are few, else
  * walks the order's index and probes each row's membership, whichever
  * reads fewer rows. Every statement of a search is planned for its values
- * (no generic plans), without parallel workers or JIT. The order is the
+ * (no generic plans; the PL/pgSQL steps of distance pages, whose best
+ * plan is the same for any values, keep theirs), without parallel workers or JIT. The order is the
  * one contract §3 states and store_search_users_naive writes: the keys
  * given, else relevance (exact username, username prefix, other) with a
  * term, else the fallback; then id ascending. */
@@ -710,15 +714,15 @@ static bool tag_page(struct store *st, struct arena *a, const struct search_quer
 {
     char key[48];
     snprintf(key, sizeof key, "m1:%lld", (long long)q->tag_id);
-    PGresult *r = pg_run(
-        st, e,
-        "SELECT (SELECT coalesce(sum(n), 0) FROM search_count WHERE key = $1) - (SELECT count(*) FROM "
-        "search_tag_member m WHERE m.user_id = ANY(ARRAY(SELECT h.hidden_id FROM hides h WHERE h.user_id = $3 "
-        "UNION ALL SELECT $4::bigint)) AND m.tag_id = $2), ARRAY(SELECT m.user_id FROM search_tag_member m "
-        "WHERE m.tag_id = $2 AND m.user_id <> $4 AND NOT EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $3 AND "
-        "h.hidden_id = m.user_id) ORDER BY m.username_fold, m.user_id LIMIT $5 OFFSET $6)::text",
-        "siiiii", key, q->tag_id, q->viewer_id, q->exclude_id, (int64_t)(q->limit > 0 ? q->limit : 0),
-        (int64_t)q->offset);
+    PGresult *r =
+        pg_run(st, e,
+               "SELECT (SELECT coalesce(sum(n), 0) FROM search_count WHERE key = $1) - (SELECT count(*) FROM "
+               "search_tag_member m WHERE m.user_id = ANY(ARRAY(SELECT h.hidden_id FROM hides h WHERE h.user_id = $3 "
+               "UNION ALL SELECT $4::bigint)) AND m.tag_id = $2), ARRAY(SELECT m.user_id FROM search_tag_member m "
+               "WHERE m.tag_id = $2 AND m.user_id <> $4 AND NOT EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $3 AND "
+               "h.hidden_id = m.user_id) ORDER BY m.username_fold, m.user_id LIMIT $5 OFFSET $6)::text",
+               "siiiii", key, q->tag_id, q->viewer_id, q->exclude_id, (int64_t)(q->limit > 0 ? q->limit : 0),
+               (int64_t)q->offset);
     if (!r)
         return false;
     out->count = pg_col_int(r, 0, 0);

@@ -7,6 +7,13 @@
  * their users) are checked one by one with search_km, as the search's
  * filter does.
  *
+ * The cells inside go to the database as runs of consecutive keys (the
+ * cells of a row next to each other, at each level), the edge cells the
+ * same, and the count, less the viewer's hidden users and the excluded
+ * one within the circle, is one statement (search_radius_count,
+ * 017_search_links.sql): a few hundred ranges of two primary keys, not
+ * thousands of keys one by one.
+ *
  * A cell is inside when its farthest corner is nearer than the radius by
  * a margin (every point of a latitude/longitude cell away from the poles
  * and the antimeridian is no farther than its farthest corner: along a
@@ -157,7 +164,13 @@ int64_t pg_search_radius_count(struct store *st, struct arena *a, const struct s
     return radius_count(st, a, q, 0, 0, NULL, e);
 }
 
-/* ---- distance pages from search_geo_point (015_search_geo.sql) ---- */
+/* ---- distance pages from search_geo_point (015_search_geo.sql) ----
+ *
+ * Rings of 1, 4, 16... km around the origin, each read beyond the last
+ * one's radius (search_near_points), until the points read hold the page
+ * and the users hidden or excluded; then each point's first users in id
+ * order (search_near_users). A statement per step, each PL/pgSQL with its
+ * own settings and its plan kept for the connection. */
 
 enum { RING_FIRST_KM = 1, RING_GROWTH = 4 };
 
