@@ -347,9 +347,11 @@ static bool distance_order(const struct search_query *q)
            (k + 1 == q->norder || (q->order[k + 1].key == SEARCH_KEY_ID && !q->order[k + 1].desc));
 }
 
-/* Fills the page's rows, in the order of ids[0..n), with their distances. */
-static bool page_rows(struct store *st, struct arena *a, const struct search_query *q, const int64_t *ids, int n,
-                      struct search_page *out, struct err *e)
+/* Fills the page's rows, in the order of ids[0..n), with their distances:
+ * km[0..n) when given (search_km's, from the statement that found them),
+ * else computed with the rows. */
+static bool page_rows_at(struct store *st, struct arena *a, const struct search_query *q, const int64_t *ids,
+                         const double *km, int n, struct search_page *out, struct err *e)
 {
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(n ? n : 1));
     out->distance = q->has_origin ? arena_alloc(a, sizeof *out->distance * (size_t)(n ? n : 1)) : NULL;
@@ -361,7 +363,7 @@ static bool page_rows(struct store *st, struct arena *a, const struct search_que
         buf_printf(&list, "%s%lld", i ? "," : "{", (long long)ids[i]);
     buf_puts(&list, "}");
     buf_puts(&b.sql, "SELECT " PG_USER_COLUMNS);
-    if (q->has_origin) {
+    if (q->has_origin && !km) {
         int lat = sql_int(&b, geo_e7(q->lat)), lng = sql_int(&b, geo_e7(q->lng));
         buf_puts(&b.sql, ", ");
         km_expr(&b.sql, lat, lng);
@@ -380,12 +382,18 @@ static bool page_rows(struct store *st, struct arena *a, const struct search_que
             if (pg_col_int(r, j, 0) == ids[i]) {
                 pg_user_from_row(a, r, j, 0, &out->items[out->n]);
                 if (out->distance)
-                    out->distance[out->n] = pg_col_real(r, j, dcol);
+                    out->distance[out->n] = km ? km[i] : pg_col_real(r, j, dcol);
                 out->n++;
                 break;
             }
     PQclear(r);
     return out->n == n || err_internal(e);
+}
+
+static bool page_rows(struct store *st, struct arena *a, const struct search_query *q, const int64_t *ids, int n,
+                      struct search_page *out, struct err *e)
+{
+    return page_rows_at(st, a, q, ids, NULL, n, out, e);
 }
 
 /* Appends to ids the ids of q's users that also pass `extra` (SQL on u,
@@ -782,9 +790,10 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
     if (pg_search_radius_fits(q) && distance_order(q)) {
         /* a radius in distance order: the count and the rings of points */
         int64_t *ids = NULL;
-        int n = 0, got = pg_search_radius_page(st, a, q, &out->count, &ids, &n, e);
+        double *km = NULL;
+        int n = 0, got = pg_search_radius_page(st, a, q, &out->count, &ids, &km, &n, e);
         if (got) {
-            ok = got > 0 && page_rows(st, a, q, ids, n, out, e);
+            ok = got > 0 && page_rows_at(st, a, q, ids, km, n, out, e);
             goto done;
         }
     }

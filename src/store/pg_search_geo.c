@@ -251,7 +251,7 @@ static bool points_within(struct store *st, struct arena *a, int64_t lat, int64_
 
 /* The page's ids, `hidden` the number of users the viewer hides. */
 static int near_ids(struct store *st, struct arena *a, const struct search_query *q, int64_t hidden, int64_t **ids,
-                    int *n, struct err *e)
+                    double **km, int *n, struct err *e)
 {
     *n = 0;
     int64_t lat = geo_e7(q->lat), lng = geo_e7(q->lng), need = (int64_t)q->offset + q->limit;
@@ -265,16 +265,16 @@ static int near_ids(struct store *st, struct arena *a, const struct search_query
     int np = 0, cap = 0, take = 0;
     int64_t users = 0;
     double beyond = -1;
-    for (double km = RING_FIRST_KM;; km *= RING_GROWTH) {
-        bool last = km >= top;
+    for (double ring = RING_FIRST_KM;; ring *= RING_GROWTH) {
+        bool last = ring >= top;
         if (last)
-            km = top;
+            ring = top;
         struct geo_box box;
-        if (!circle_fits(lat, lng, km, &box))
+        if (!circle_fits(lat, lng, ring, &box))
             return 0;
-        if (!points_within(st, a, lat, lng, km, beyond, &box, &p, &np, &cap, e))
+        if (!points_within(st, a, lat, lng, ring, beyond, &box, &p, &np, &cap, e))
             return -1;
-        beyond = km;
+        beyond = ring;
         /* the nearest points that hold `want` users, and every point
          * that ties with the last of them */
         while (take < np && users < want)
@@ -309,8 +309,13 @@ static int near_ids(struct store *st, struct arena *a, const struct search_query
     qsort(v, (size_t)rows, sizeof *v, near_user_cmp);
     int from = (int)(q->offset < rows ? q->offset : rows), to = (int)(need < rows ? need : rows);
     *ids = arena_alloc(a, sizeof **ids * (size_t)(to - from + 1));
-    for (int i = from; i < to; i++)
+    double *d = arena_alloc(a, sizeof *d * (size_t)(to - from + 1));
+    for (int i = from; i < to; i++) {
+        d[*n] = v[i].km;
         (*ids)[(*n)++] = v[i].id;
+    }
+    if (km)
+        *km = d;
     return 1;
 }
 
@@ -320,11 +325,11 @@ int pg_search_near_ids(struct store *st, struct arena *a, const struct search_qu
     int64_t hidden = 0;
     if (q->viewer_id && !pg_count(st, &hidden, e, "SELECT count(*) FROM hides WHERE user_id = $1", "i", q->viewer_id))
         return -1;
-    return near_ids(st, a, q, hidden, ids, n, e);
+    return near_ids(st, a, q, hidden, ids, NULL, n, e);
 }
 
 int pg_search_radius_page(struct store *st, struct arena *a, const struct search_query *q, int64_t *count,
-                          int64_t **ids, int *n, struct err *e)
+                          int64_t **ids, double **km, int *n, struct err *e)
 {
     *n = 0;
     int64_t hidden = 0;
@@ -332,5 +337,5 @@ int pg_search_radius_page(struct store *st, struct arena *a, const struct search
         return -1;
     if (q->offset >= *count || q->limit <= 0)
         return 1;
-    return near_ids(st, a, q, hidden, ids, n, e);
+    return near_ids(st, a, q, hidden, ids, km, n, e);
 }
