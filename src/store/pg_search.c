@@ -28,8 +28,8 @@
  * walks the order's index and probes each row's membership, whichever
  * reads fewer rows. Every statement of a search is planned for its values
  * (no generic plans; the PL/pgSQL steps of distance pages, whose best
- * plan is the same for any values, keep theirs), without parallel workers or JIT. The order is the
- * one contract §3 states and store_search_users_naive writes: the keys
+ * plan is the same for any values, keep theirs), without parallel
+ * workers or JIT. The order is the one contract §3 states and store_search_users_naive writes: the keys
  * given, else relevance (exact username, username prefix, other) with a
  * term, else the fallback; then id ascending. */
 #include "store/store.h"
