@@ -19,13 +19,17 @@
  * rows. A distance page with nothing but an origin (a radius, hides and
  * exclude aside) takes the nearest points of search_geo_point that hold
  * it and each point's first users in id order (pg_search_geo.c), so a
- * tie at a point thousands share is not read whole. A tag or category
+ * tie at a point thousands share is not read whole; with a radius the
+ * count comes with it (pg_search_radius_page). A lone tag in username
+ * order reads its page from search_tag_member (017_search_links.sql),
+ * the count and the page's ids in one statement. Any other tag or category
  * page (no text, no distance) reads the members from the link table's
  * index and sorts them when they are few, else
  * walks the order's index and probes each row's membership, whichever
  * reads fewer rows. Every statement of a search is planned for its values
- * (no generic plans), without parallel workers or JIT. The order is the
- * one contract §3 states and store_search_users_naive writes: the keys
+ * (no generic plans; the PL/pgSQL steps of distance pages, whose best
+ * plan is the same for any values, keep theirs), without parallel
+ * workers or JIT. The order is the one contract §3 states and store_search_users_naive writes: the keys
  * given, else relevance (exact username, username prefix, other) with a
  * term, else the fallback; then id ascending. */
 #include "store/store.h"
@@ -343,9 +347,11 @@ static bool distance_order(const struct search_query *q)
            (k + 1 == q->norder || (q->order[k + 1].key == SEARCH_KEY_ID && !q->order[k + 1].desc));
 }
 
-/* Fills the page's rows, in the order of ids[0..n), with their distances. */
-static bool page_rows(struct store *st, struct arena *a, const struct search_query *q, const int64_t *ids, int n,
-                      struct search_page *out, struct err *e)
+/* Fills the page's rows, in the order of ids[0..n), with their distances:
+ * km[0..n) when given (search_km's, from the statement that found them),
+ * else computed with the rows. */
+static bool page_rows_at(struct store *st, struct arena *a, const struct search_query *q, const int64_t *ids,
+                         const double *km, int n, struct search_page *out, struct err *e)
 {
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(n ? n : 1));
     out->distance = q->has_origin ? arena_alloc(a, sizeof *out->distance * (size_t)(n ? n : 1)) : NULL;
@@ -357,7 +363,7 @@ static bool page_rows(struct store *st, struct arena *a, const struct search_que
         buf_printf(&list, "%s%lld", i ? "," : "{", (long long)ids[i]);
     buf_puts(&list, "}");
     buf_puts(&b.sql, "SELECT " PG_USER_COLUMNS);
-    if (q->has_origin) {
+    if (q->has_origin && !km) {
         int lat = sql_int(&b, geo_e7(q->lat)), lng = sql_int(&b, geo_e7(q->lng));
         buf_puts(&b.sql, ", ");
         km_expr(&b.sql, lat, lng);
@@ -376,12 +382,18 @@ static bool page_rows(struct store *st, struct arena *a, const struct search_que
             if (pg_col_int(r, j, 0) == ids[i]) {
                 pg_user_from_row(a, r, j, 0, &out->items[out->n]);
                 if (out->distance)
-                    out->distance[out->n] = pg_col_real(r, j, dcol);
+                    out->distance[out->n] = km ? km[i] : pg_col_real(r, j, dcol);
                 out->n++;
                 break;
             }
     PQclear(r);
     return out->n == n || err_internal(e);
+}
+
+static bool page_rows(struct store *st, struct arena *a, const struct search_query *q, const int64_t *ids, int n,
+                      struct search_page *out, struct err *e)
+{
+    return page_rows_at(st, a, q, ids, NULL, n, out, e);
 }
 
 /* Appends to ids the ids of q's users that also pass `extra` (SQL on u,
@@ -700,6 +712,43 @@ static bool member_walk(struct store *st, struct arena *a, const struct search_q
     return page_rows(st, a, q, ids, n, out, e);
 }
 
+/* A lone tag in username order: the count (search_count's key less the
+ * viewer's hidden users and the excluded one among the members) and the
+ * page's ids from search_tag_member (017_search_links.sql) in one
+ * statement, reading offset + limit entries of its index; then the
+ * page's rows. */
+static bool tag_page(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+                     struct err *e)
+{
+    char key[48];
+    snprintf(key, sizeof key, "m1:%lld", (long long)q->tag_id);
+    PGresult *r =
+        pg_run(st, e,
+               "SELECT (SELECT coalesce(sum(n), 0) FROM search_count WHERE key = $1) - (SELECT count(*) FROM "
+               "search_tag_member m WHERE m.user_id = ANY(ARRAY(SELECT h.hidden_id FROM hides h WHERE h.user_id = $3 "
+               "UNION ALL SELECT $4::bigint)) AND m.tag_id = $2), ARRAY(SELECT m.user_id FROM search_tag_member m "
+               "WHERE m.tag_id = $2 AND m.user_id <> $4 AND NOT EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $3 AND "
+               "h.hidden_id = m.user_id) ORDER BY m.username_fold, m.user_id LIMIT $5 OFFSET $6)::text",
+               "siiiii", key, q->tag_id, q->viewer_id, q->exclude_id, (int64_t)(q->limit > 0 ? q->limit : 0),
+               (int64_t)q->offset);
+    if (!r)
+        return false;
+    out->count = pg_col_int(r, 0, 0);
+    const char *p = PQgetvalue(r, 0, 1);
+    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(q->limit > 0 ? q->limit : 1));
+    int n = 0;
+    while (*p && n < q->limit) {
+        char *end;
+        long long id = strtoll(p + 1, &end, 10); /* past '{' or ',' */
+        if (end == p + 1)
+            break;
+        ids[n++] = id;
+        p = end;
+    }
+    PQclear(r);
+    return page_rows(st, a, q, ids, n, out, e);
+}
+
 /* How a tag or category page (no text, no distance) reads its rows, by
  * the rows each way visits, a table row counted as LINK_ROW_COST index
  * entries (a random page each): its L members' rows, then sorted; the
@@ -733,6 +782,20 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
     if (text_fits(q)) {
         ok = text_page(st, a, q, out, e);
         goto done;
+    }
+    if (q->tag_id && member_walk_fits(q)) {
+        ok = tag_page(st, a, q, out, e);
+        goto done;
+    }
+    if (pg_search_radius_fits(q) && distance_order(q)) {
+        /* a radius in distance order: the count and the rings of points */
+        int64_t *ids = NULL;
+        double *km = NULL;
+        int n = 0, got = pg_search_radius_page(st, a, q, &out->count, &ids, &km, &n, e);
+        if (got) {
+            ok = got > 0 && page_rows_at(st, a, q, ids, km, n, out, e);
+            goto done;
+        }
     }
     if (!search_count(st, a, q, &s, &out->count, e))
         goto done;

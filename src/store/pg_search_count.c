@@ -319,7 +319,9 @@ bool pg_search_counts_rebuild(struct store *st, struct err *e)
     if (ok && in_batch)
         ok = write_batch(st, &keys, &ns, e);
     ok = ok && pg_exec(st, e, "SELECT search_text_rebuild()", "") &&
-         pg_exec(st, e, "SELECT search_cell_rebuild()", "") && pg_exec(st, e, "SELECT search_geo_point_rebuild()", "");
+         pg_exec(st, e, "SELECT search_cell_rebuild()", "") &&
+         pg_exec(st, e, "SELECT search_geo_point_rebuild()", "") &&
+         pg_exec(st, e, "SELECT search_tag_member_rebuild()", "");
     buf_free(&keys);
     buf_free(&ns);
     counters_free(&c);
@@ -328,7 +330,8 @@ bool pg_search_counts_rebuild(struct store *st, struct err *e)
 
 /* The rows of search_text (012_search_text.sql) that differ from their
  * recomputation from users, missing and extra rows included, and the
- * search_cell and search_geo_point counts that differ from a recount. */
+ * search_cell and search_geo_point counts and search_tag_member rows
+ * (017_search_links.sql) that differ from a recount. */
 #define SEARCH_TEXT_ROWS                                                                              \
     "SELECT id, gender, date_of_birth, role IS NOT NULL, username_fold || E'\\n' || real_name_fold, " \
     "octet_length(username_fold) FROM users WHERE status IN ('a', 'b')"
@@ -338,7 +341,9 @@ bool pg_search_counts_rebuild(struct store *st, struct err *e)
     "FROM search_text EXCEPT ALL " SEARCH_TEXT_ROWS ") y) + (SELECT count(*) FROM (SELECT key, n FROM "              \
     "search_cell WHERE n <> 0) a FULL JOIN search_cell_recount b USING (key) WHERE a.n IS DISTINCT FROM b.n) + "     \
     "(SELECT count(*) FROM (SELECT cell, lat, lng, n FROM search_geo_point WHERE n <> 0) a FULL JOIN "               \
-    "search_geo_point_recount b USING (cell, lat, lng) WHERE a.n IS DISTINCT FROM b.n)"
+    "search_geo_point_recount b USING (cell, lat, lng) WHERE a.n IS DISTINCT FROM b.n) + (SELECT count(*) FROM "     \
+    "((TABLE search_tag_member EXCEPT ALL TABLE search_tag_member_recount) UNION ALL "                               \
+    "(TABLE search_tag_member_recount EXCEPT ALL TABLE search_tag_member)) t)"
 
 int64_t pg_search_counts_check(struct store *st, struct err *e)
 {

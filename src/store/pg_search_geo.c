@@ -7,6 +7,13 @@
  * their users) are checked one by one with search_km, as the search's
  * filter does.
  *
+ * The cells inside go to the database as runs of consecutive keys (the
+ * cells of a row next to each other, at each level), the edge cells the
+ * same, and the count, less the viewer's hidden users and the excluded
+ * one within the circle, is one statement (search_radius_count,
+ * 017_search_links.sql): a few hundred ranges of two primary keys, not
+ * thousands of keys one by one.
+ *
  * A cell is inside when its farthest corner is nearer than the radius by
  * a margin (every point of a latitude/longitude cell away from the poles
  * and the antimeridian is no farther than its farthest corner: along a
@@ -108,7 +115,27 @@ bool pg_search_radius_fits(const struct search_query *q)
            box.lng_min[0] > -178LL * GEO_E7 && box.lng_max[0] < 178LL * GEO_E7;
 }
 
-int64_t pg_search_radius_count(struct store *st, struct arena *a, const struct search_query *q, struct err *e)
+/* keys (sorted in place) as runs of consecutive keys [lo, hi]: the cells
+ * of a row next to each other are one range of the primary key */
+static void key_runs(struct cells *keys, struct cells *lo, struct cells *hi)
+{
+    qsort(keys->v, (size_t)keys->n, sizeof *keys->v, key_cmp);
+    for (int i = 0; i < keys->n; i++) {
+        if (hi->n && keys->v[i] <= hi->v[hi->n - 1] + 1) {
+            if (keys->v[i] > hi->v[hi->n - 1])
+                hi->v[hi->n - 1] = keys->v[i];
+            continue;
+        }
+        push(lo, keys->v[i]);
+        push(hi, keys->v[i]);
+    }
+}
+
+/* The count of q's radius less the viewer's hides and the excluded user
+ * within it, and in *hidden how many users the viewer hides: one
+ * statement (search_radius_count, 017_search_links.sql). */
+static int64_t radius_count(struct store *st, struct arena *a, const struct search_query *q, int64_t viewer,
+                            int64_t excluded, int64_t *hidden, struct err *e)
 {
     struct circle c = {
         .lat = geo_e7(q->lat), .lng = geo_e7(q->lng), .km = q->radius_km, .inside = {.a = a}, .edge = {.a = a}};
@@ -117,48 +144,33 @@ int64_t pg_search_radius_count(struct store *st, struct arena *a, const struct s
     for (int64_t row = floor_div(box.lat_min, sides[3]); row <= floor_div(box.lat_max, sides[3]); row++)
         for (int64_t col = floor_div(box.lng_min[0], sides[3]); col <= floor_div(box.lng_max[0], sides[3]); col++)
             classify(&c, 3, row, col);
-    /* the inside cells' sum, and the edge cells that hold users (their
-     * keys sorted, to tell them apart) */
-    struct cells all = {.a = a};
-    for (int i = 0; i < c.inside.n; i++)
-        push(&all, c.inside.v[i]);
-    for (int i = 0; i < c.edge.n; i++)
-        push(&all, c.edge.v[i]);
-    qsort(c.edge.v, (size_t)c.edge.n, sizeof *c.edge.v, key_cmp);
-    PGresult *r = pg_run(st, e, "SELECT key, n FROM search_cell WHERE key = ANY($1::bigint[]) AND n > 0", "a", all.v,
-                         (size_t)all.n);
+    struct cells ilo = {.a = a}, ihi = {.a = a}, elo = {.a = a}, ehi = {.a = a};
+    key_runs(&c.inside, &ilo, &ihi);
+    key_runs(&c.edge, &elo, &ehi);
+    PGresult *r = pg_run(st, e, "SELECT n, hidden FROM search_radius_count($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                         "aaaaiidii", ilo.v, (size_t)ilo.n, ihi.v, (size_t)ihi.n, elo.v, (size_t)elo.n, ehi.v,
+                         (size_t)ehi.n, c.lat, c.lng, c.km, viewer, excluded);
     if (!r)
         return -1;
-    int64_t inside = 0, edge = 0;
-    struct buf edges = BUF_INIT;
-    buf_puts(&edges, "{");
-    for (int i = 0; i < PQntuples(r); i++) {
-        int64_t key = pg_col_int(r, i, 0);
-        if (c.edge.n && bsearch(&key, c.edge.v, (size_t)c.edge.n, sizeof key, key_cmp))
-            buf_printf(&edges, "%s%lld", edges.len > 1 ? "," : "", (long long)key);
-        else
-            inside += pg_col_int(r, i, 1);
-    }
-    buf_puts(&edges, "}");
+    int64_t n = pg_col_int(r, 0, 0);
+    if (hidden)
+        *hidden = pg_col_int(r, 0, 1);
     PQclear(r);
-    /* their points with their users (search_geo_point, 015_search_geo.sql)
-     * through its primary key: the planner cannot tell how few points a
-     * cell holds and would otherwise read them all */
-    if (edges.len > 2 &&
-        (!pg_exec_simple(st, e, "SET LOCAL enable_seqscan = off") ||
-         !pg_count(st, &edge, e,
-                   "SELECT coalesce(sum(g.n), 0)::bigint FROM search_geo_point g WHERE g.cell = ANY($1::bigint[]) "
-                   "AND g.n > 0 AND search_km($2, $3, g.lat, g.lng) <= $4",
-                   "siid", buf_str(&edges), c.lat, c.lng, c.km) ||
-         !pg_exec_simple(st, e, "SET LOCAL enable_seqscan = on")))
-        edge = -1;
-    buf_free(&edges);
-    if (edge < 0)
-        return -1;
-    return inside + edge;
+    return n;
 }
 
-/* ---- distance pages from search_geo_point (015_search_geo.sql) ---- */
+int64_t pg_search_radius_count(struct store *st, struct arena *a, const struct search_query *q, struct err *e)
+{
+    return radius_count(st, a, q, 0, 0, NULL, e);
+}
+
+/* ---- distance pages from search_geo_point (015_search_geo.sql) ----
+ *
+ * Rings of 1, 4, 16... km around the origin, each read beyond the last
+ * one's radius (search_near_points), until the points read hold the page
+ * and the users hidden or excluded; then each point's first users in id
+ * order (search_near_users). A statement per step, each PL/pgSQL with its
+ * own settings and its plan kept for the connection. */
 
 enum { RING_FIRST_KM = 1, RING_GROWTH = 4 };
 
@@ -202,11 +214,12 @@ bool pg_search_near_fits(const struct search_query *q)
            (!q->has_radius || (q->radius_km >= 0 && q->radius_km <= WIDE_KM));
 }
 
-/* The points within `km` of the circle's centre, nearest first: the
- * 0.01-degree cells of its box, a key range per row of cells. NULL on
- * error. */
-static struct point *points_within(struct store *st, struct arena *a, int64_t lat, int64_t lng, double km,
-                                   const struct geo_box *box, int *n, struct err *e)
+/* Appends to *p (of *n points) the points farther than `beyond` and
+ * within `km` of the circle's centre, nearest first: the 0.01-degree
+ * cells of its box, a key range per row of cells, in one statement
+ * (search_near_points, 017_search_links.sql). False on error. */
+static bool points_within(struct store *st, struct arena *a, int64_t lat, int64_t lng, double km, double beyond,
+                          const struct geo_box *box, struct point **p, int *n, int *cap, struct err *e)
 {
     struct cells lo = {.a = a}, hi = {.a = a};
     int64_t col0 = floor_div(box->lng_min[0], sides[1]), col1 = floor_div(box->lng_max[0], sides[1]);
@@ -214,55 +227,56 @@ static struct point *points_within(struct store *st, struct arena *a, int64_t la
         push(&lo, cell_key(1, row, col0));
         push(&hi, cell_key(1, row, col1));
     }
-    /* the key ranges through the primary key: the planner, which cannot
-     * tell how few points a range holds, would otherwise read them all */
-    if (!pg_exec_simple(st, e, "SET LOCAL enable_seqscan = off"))
-        return NULL;
-    PGresult *r = pg_run(st, e,
-                         "SELECT g.lat, g.lng, g.n, search_km($3, $4, g.lat, g.lng) AS km FROM unnest($1::bigint[], "
-                         "$2::bigint[]) c(lo, hi) JOIN search_geo_point g ON g.cell BETWEEN c.lo AND c.hi "
-                         "WHERE g.n > 0 AND search_km($3, $4, g.lat, g.lng) <= $5",
-                         "aaiid", lo.v, (size_t)lo.n, hi.v, (size_t)hi.n, lat, lng, km);
-    if (!r || !pg_exec_simple(st, e, "SET LOCAL enable_seqscan = on")) {
-        PQclear(r);
-        return NULL;
+    PGresult *r = pg_run(st, e, "SELECT lat, lng, n, km FROM search_near_points($1, $2, $3, $4, $5, $6)", "aaiidd",
+                         lo.v, (size_t)lo.n, hi.v, (size_t)hi.n, lat, lng, km, beyond);
+    if (!r)
+        return false;
+    int rows = PQntuples(r);
+    if (*n + rows > *cap) {
+        int grown = 2 * (*n + rows) + 16;
+        struct point *v = arena_alloc(a, sizeof *v * (size_t)grown);
+        if (*n)
+            memcpy(v, *p, sizeof *v * (size_t)*n);
+        *p = v;
+        *cap = grown;
     }
-    *n = PQntuples(r);
-    struct point *v = arena_alloc(a, sizeof *v * (size_t)(*n ? *n : 1));
-    for (int i = 0; i < *n; i++)
+    struct point *v = *p + *n;
+    for (int i = 0; i < rows; i++)
         v[i] = (struct point){pg_col_int(r, i, 0), pg_col_int(r, i, 1), pg_col_int(r, i, 2), pg_col_real(r, i, 3)};
     PQclear(r);
-    qsort(v, (size_t)*n, sizeof *v, point_cmp);
-    return v;
+    qsort(v, (size_t)rows, sizeof *v, point_cmp);
+    *n += rows;
+    return true;
 }
 
-int pg_search_near_ids(struct store *st, struct arena *a, const struct search_query *q, int64_t **ids, int *n,
-                       struct err *e)
+/* The page's ids, `hidden` the number of users the viewer hides. */
+static int near_ids(struct store *st, struct arena *a, const struct search_query *q, int64_t hidden, int64_t **ids,
+                    double **km, int *n, struct err *e)
 {
     *n = 0;
     int64_t lat = geo_e7(q->lat), lng = geo_e7(q->lng), need = (int64_t)q->offset + q->limit;
     /* users the viewer hides or excludes may be at any point: the points
      * taken must hold that many users more than the page */
-    int64_t skipped = q->exclude_id ? 1 : 0, hidden = 0;
-    if (q->viewer_id && !pg_count(st, &hidden, e, "SELECT count(*) FROM hides WHERE user_id = $1", "i", q->viewer_id))
-        return -1;
-    int64_t want = need + skipped + hidden;
+    int64_t want = need + (q->exclude_id ? 1 : 0) + hidden;
     double top = q->has_radius ? q->radius_km : WIDE_KM;
+    /* rings around the origin, each read beyond the last one's distance:
+     * every point nearer is already in p, nearest first */
     struct point *p = NULL;
-    int np = 0, take = 0;
-    for (double km = RING_FIRST_KM;; km *= RING_GROWTH) {
-        bool last = km >= top;
+    int np = 0, cap = 0, take = 0;
+    int64_t users = 0;
+    double beyond = -1;
+    for (double ring = RING_FIRST_KM;; ring *= RING_GROWTH) {
+        bool last = ring >= top;
         if (last)
-            km = top;
+            ring = top;
         struct geo_box box;
-        if (!circle_fits(lat, lng, km, &box))
+        if (!circle_fits(lat, lng, ring, &box))
             return 0;
-        if (!(p = points_within(st, a, lat, lng, km, &box, &np, e)))
+        if (!points_within(st, a, lat, lng, ring, beyond, &box, &p, &np, &cap, e))
             return -1;
+        beyond = ring;
         /* the nearest points that hold `want` users, and every point
          * that ties with the last of them */
-        int64_t users = 0;
-        take = 0;
         while (take < np && users < want)
             users += p[take++].n;
         if (users >= want) {
@@ -276,21 +290,15 @@ int pg_search_near_ids(struct store *st, struct arena *a, const struct search_qu
             break;
         }
     }
-    /* each point's first users in id order (users_search_at), then all
+    /* each point's first users in id order (search_near_users), then all
      * of them in (distance, id) order */
     struct cells plat = {.a = a}, plng = {.a = a};
     for (int i = 0; i < take; i++) {
         push(&plat, p[i].lat);
         push(&plng, p[i].lng);
     }
-    PGresult *r = pg_run(
-        st, e,
-        "SELECT u.id, search_km($3, $4, p.lat, p.lng) FROM unnest($1::bigint[], $2::bigint[]) p(lat, lng) "
-        "CROSS JOIN LATERAL (SELECT u.id FROM users u WHERE u.status IN ('a', 'b') AND "
-        "search_lat_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng) = p.lat AND "
-        "search_lng_e7(u.position_lat, u.position_lng, u.location_lat, u.location_lng) = p.lng AND u.id <> $5 AND "
-        "NOT EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $6 AND h.hidden_id = u.id) ORDER BY u.id LIMIT $7) u",
-        "aaiiiii", plat.v, (size_t)plat.n, plng.v, (size_t)plng.n, lat, lng, q->exclude_id, q->viewer_id, need);
+    PGresult *r = pg_run(st, e, "SELECT id, km FROM search_near_users($1, $2, $3, $4, $5, $6, $7)", "aaiiiii", plat.v,
+                         (size_t)plat.n, plng.v, (size_t)plng.n, lat, lng, q->exclude_id, q->viewer_id, need);
     if (!r)
         return -1;
     int rows = PQntuples(r);
@@ -301,7 +309,33 @@ int pg_search_near_ids(struct store *st, struct arena *a, const struct search_qu
     qsort(v, (size_t)rows, sizeof *v, near_user_cmp);
     int from = (int)(q->offset < rows ? q->offset : rows), to = (int)(need < rows ? need : rows);
     *ids = arena_alloc(a, sizeof **ids * (size_t)(to - from + 1));
-    for (int i = from; i < to; i++)
+    double *d = arena_alloc(a, sizeof *d * (size_t)(to - from + 1));
+    for (int i = from; i < to; i++) {
+        d[*n] = v[i].km;
         (*ids)[(*n)++] = v[i].id;
+    }
+    if (km)
+        *km = d;
     return 1;
+}
+
+int pg_search_near_ids(struct store *st, struct arena *a, const struct search_query *q, int64_t **ids, int *n,
+                       struct err *e)
+{
+    int64_t hidden = 0;
+    if (q->viewer_id && !pg_count(st, &hidden, e, "SELECT count(*) FROM hides WHERE user_id = $1", "i", q->viewer_id))
+        return -1;
+    return near_ids(st, a, q, hidden, ids, NULL, n, e);
+}
+
+int pg_search_radius_page(struct store *st, struct arena *a, const struct search_query *q, int64_t *count,
+                          int64_t **ids, double **km, int *n, struct err *e)
+{
+    *n = 0;
+    int64_t hidden = 0;
+    if ((*count = radius_count(st, a, q, q->viewer_id, q->exclude_id, &hidden, e)) < 0)
+        return -1;
+    if (q->offset >= *count || q->limit <= 0)
+        return 1;
+    return near_ids(st, a, q, hidden, ids, km, n, e);
 }

@@ -98,4 +98,13 @@ bool pg_search_near_fits(const struct search_query *q);
 int pg_search_near_ids(struct store *st, struct arena *a, const struct search_query *q, int64_t **ids, int *n,
                        struct err *e);
 
+/* A distance page of q with a radius that pg_search_radius_fits: its
+ * count (less the viewer's hides and the excluded user) and its page's
+ * ids in (distance, id) order with their distances, in a statement for
+ * the count and one per ring of points: 1 with *count, ids[0..*n) and
+ * km[0..*n), 0 when the grid does not
+ * reach, -1 on error. */
+int pg_search_radius_page(struct store *st, struct arena *a, const struct search_query *q, int64_t *count,
+                          int64_t **ids, double **km, int *n, struct err *e);
+
 #endif
