@@ -309,6 +309,10 @@ int search_page_nearest_points(struct run *r)
             continue; /* too few in this circle */
         if (end < c.npts && !last && c.pts[end].dist >= km - 0.002)
             continue; /* nearer users may lie outside the circle's margin */
+        /* the tie starts at the first point of that distance (the sort
+         * leaves equal distances in any order) */
+        while (end > 0 && end < c.npts && c.pts[end - 1].dist == c.pts[end].dist)
+            before -= c.pts[--end].n;
         r->ncands = 0;
         for (size_t i = 0; i < end; i++)
             if (!point_users(r, &c.pts[i], c.pts[i].n))
