@@ -650,6 +650,52 @@ static void test_filters(void **state)
     assert_int_equal(page.items[1].id, 5);
 }
 
+/* The username ordering's levels are prefixes of 1, 2, 4 and 6 bytes
+ * (SQLite) or characters (PostgreSQL) since sqlite 024 and postgres 016:
+ * names of every length from 1 to 9 that share prefixes, ending right at,
+ * between and past the levels (3 and 5 among them), multi-byte characters
+ * across a level's end, every offset of both directions, with and without
+ * a viewer's hides, before and after random writes. */
+static void test_username_levels(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const stems[] = {"a",     "ab",     "abc",     "abcd",     "abcde",      "abcdef",
+                                        "abcdefg", "abcdefgh", "abcdefghi", "abd",     "abdz",      "abcz",
+                                        "abcdz", "abcdez", "b",       "\xc3\xa9", "a\xc3\xa9", "ab\xc3\xa9",
+                                        "abc\xc3\xa9x", "abcde\xc3\xa9", "abcd\xc3\xa9"};
+    exec(f, "INSERT INTO users (id, username, username_fold, date_joined_us) VALUES (1, 'v1', 'v1', 0), "
+            "(2, 'v2', 'v2', 0), (3, 'v3', 'v3', 0), (4, 'v4', 'v4', 0), (5, 'v5', 'v5', 0)");
+    int id = 1;
+    for (size_t i = 0; i < sizeof stems / sizeof *stems; i++)
+        for (int j = 0; j < 4; j++) {
+            char name[40];
+            if (j == 0)
+                snprintf(name, sizeof name, "%s", stems[i]); /* the stem alone */
+            else
+                snprintf(name, sizeof name, "%s%c%d", stems[i], "_az"[j - 1], j);
+            exec(f, "INSERT INTO users (id, username, username_fold, date_joined_us) VALUES (%d, '%s', '%s', 0) "
+                    "ON CONFLICT DO NOTHING",
+                 id * 97, name, name);
+            id++;
+        }
+    exec(f, "INSERT INTO hides (user_id, hidden_id, created_us) SELECT 97, id, 0 FROM users WHERE id %% 3 = 0 "
+            "ON CONFLICT DO NOTHING");
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(list_counts_check(f), 0);
+        char order[96];
+        naive_order(f, 3, order, sizeof order);
+        int64_t total, ids[32];
+        int n;
+        naive(f, order, 0, 1, 0, &total, ids, &n);
+        for (int o = 3; o <= 4; o++) /* username, -username */
+            for (int64_t viewer = 0; viewer <= 97; viewer += 97)
+                for (int offset = 0; offset <= total + 1; offset++)
+                    compare_page(f, o, viewer, offset % 2 ? 3 : 1, offset, false);
+        for (int i = 0; i < 40; i++)
+            random_write(f);
+    }
+}
+
 /* A drifted count is reported by the check (and so by `hearth check`). */
 static void test_check_reports_drift(void **state)
 {
@@ -693,6 +739,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_random_writes_and_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_key_boundaries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_username_levels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_reports_drift, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
