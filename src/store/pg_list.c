@@ -89,7 +89,7 @@ static void read_text(struct arena *a, const PGresult *r, int row, void *out)
 static int seek_username(void *ctx, struct arena *a, int64_t k, const char **out, struct err *e)
 {
     struct store *st = ctx;
-    /* the levels of list_counts' kind 1: level = prefix characters (016_list_username dropped 3 and 5) */
+    /* the levels of list_counts' kind 1: level = prefix characters (016_list_signup dropped 3 and 5) */
     static const int levels[] = {1, 2, 4, 6};
     char prefix[PREFIX_BYTES] = "";
     for (size_t i = 0; i < sizeof levels / sizeof *levels; i++) {

@@ -49,7 +49,7 @@
 
 enum { USERNAME_LEVELS = 6 };
 /* the username ordering's levels in list_counts (kind 1): level = prefix
- * bytes (024_list_username dropped 008's 3 and 5) */
+ * bytes (024_list_signup dropped 008's 3 and 5) */
 static const int username_levels[] = {1, 2, 4, 6};
 
 /* Steps q's (key, n) rows, keeping those for which `child` holds, until

@@ -82,7 +82,7 @@ static bool drop_search(struct store *st, struct err *e)
     buf_puts(&drops, "DELETE FROM schema_migrations WHERE name IN ('005_search.sql', '008_list_counts.sql', "
                      "'016_list_orders.sql', '017_list_levels.sql', '019_search_keys.sql', "
                      "'020_search_cells.sql', '021_list_costs.sql', '022_list_writes.sql', "
-                     "'023_search_attrs.sql', '024_list_username.sql');");
+                     "'023_search_attrs.sql', '024_list_signup.sql');");
     bool ok = exec(st, buf_str(&drops), e) && store_commit(st, e);
     buf_free(&drops);
     if (!ok)
