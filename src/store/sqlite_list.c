@@ -612,7 +612,7 @@ bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph
     "UNION ALL SELECT 0, 1, id >> 16, count(*) FROM users WHERE status IN ('a', 'b') GROUP BY id >> 16 "      \
     "UNION ALL SELECT 0, 2, id >> 8, count(*) FROM users WHERE status IN ('a', 'b') GROUP BY id >> 8 "        \
     "UNION ALL SELECT 1, l.level, substr(CAST(u.username_fold AS BLOB), 1, l.level), count(*) FROM users u, " \
-    "(SELECT 1 AS level UNION ALL SELECT 2 UNION ALL SELECT 4 UNION ALL SELECT 6) l "                       \
+    "(SELECT 1 AS level UNION ALL SELECT 2 UNION ALL SELECT 4 UNION ALL SELECT 6) l "                         \
     "WHERE u.status IN ('a', 'b') GROUP BY 2, 3"
 
 int64_t sqlite_list_counts_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)

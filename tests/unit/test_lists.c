@@ -659,10 +659,10 @@ static void test_filters(void **state)
 static void test_username_levels(void **state)
 {
     struct fixture *f = *state;
-    static const char *const stems[] = {"a",     "ab",     "abc",     "abcd",     "abcde",      "abcdef",
-                                        "abcdefg", "abcdefgh", "abcdefghi", "abd",     "abdz",      "abcz",
-                                        "abcdz", "abcdez", "b",       "\xc3\xa9", "a\xc3\xa9", "ab\xc3\xa9",
-                                        "abc\xc3\xa9x", "abcde\xc3\xa9", "abcd\xc3\xa9"};
+    static const char *const stems[] = {
+        "a",        "ab",        "abc",       "abcd",       "abcde",        "abcdef",        "abcdefg",
+        "abcdefgh", "abcdefghi", "abd",       "abdz",       "abcz",         "abcdz",         "abcdez",
+        "b",        "\xc3\xa9",  "a\xc3\xa9", "ab\xc3\xa9", "abc\xc3\xa9x", "abcde\xc3\xa9", "abcd\xc3\xa9"};
     exec(f, "INSERT INTO users (id, username, username_fold, date_joined_us) VALUES (1, 'v1', 'v1', 0), "
             "(2, 'v2', 'v2', 0), (3, 'v3', 'v3', 0), (4, 'v4', 'v4', 0), (5, 'v5', 'v5', 0)");
     int id = 1;
@@ -673,8 +673,9 @@ static void test_username_levels(void **state)
                 snprintf(name, sizeof name, "%s", stems[i]); /* the stem alone */
             else
                 snprintf(name, sizeof name, "%s%c%d", stems[i], "_az"[j - 1], j);
-            exec(f, "INSERT INTO users (id, username, username_fold, date_joined_us) VALUES (%d, '%s', '%s', 0) "
-                    "ON CONFLICT DO NOTHING",
+            exec(f,
+                 "INSERT INTO users (id, username, username_fold, date_joined_us) VALUES (%d, '%s', '%s', 0) "
+                 "ON CONFLICT DO NOTHING",
                  id * 97, name, name);
             id++;
         }
