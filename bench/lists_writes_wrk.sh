@@ -3,8 +3,12 @@
 # writes in throughput: one build on two copies of one database, `kept`
 # (migrated: every list_* trigger and index) and `bare` (the same with
 # every list_* trigger and index dropped: no maintenance), side by side in
-# one run. For each write (the follow toggle of a random user, POST
-# /sso/signup/, PATCH real_name of one user) wrk (-t1, CONNECTIONS
+# one run. For each write (follow: the follow toggle of a random caller
+# of CALLERS users, none with a kept list, and a random target: the common
+# case; follow_big: the follow toggle of a random target by one user, who
+# soon follows thousands, so that its followings list is kept (1000 or
+# more) from the first seconds: the big account's case; POST /sso/signup/;
+# PATCH real_name of one user) wrk (-t1, CONNECTIONS
 # connections, DURATION seconds, bench/lists.lua) drives kept and bare in
 # turns, ROUNDS pairs in the order kept bare bare kept ... (so that drift
 # of the machine's load falls on both alike); the ratio is kept's total
@@ -16,7 +20,8 @@
 # (signups without a password) are the stricter measure.
 #
 #   [NEW=build/hearth] [USERS=100000] [DB=seed.db] [KEEP=dir] [COST=min] \
-#     [DURATION=5] [ROUNDS=3] [CONNECTIONS=4] [SERVER_THREADS=2] [KINDS='follow signup patch'] \
+#     [DURATION=5] [ROUNDS=3] [CONNECTIONS=4] [SERVER_THREADS=2] [CALLERS=300] \
+#     [KINDS='follow follow_big signup patch'] \
 #     bash bench/lists_writes_wrk.sh
 # DB=path reuses (or keeps) the seeded database; KEEP=dir keeps the two
 # copies (a later run skips the copies; the writes of a run stay in them).
@@ -30,7 +35,8 @@ DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-4}
 THREADS=${SERVER_THREADS:-2}
-KINDS=${KINDS:-follow signup patch}
+CALLERS=${CALLERS:-300}
+KINDS=${KINDS:-follow follow_big signup patch}
 command -v wrk >/dev/null || { echo "bench: wrk is missing (scripts/install-deps.sh)"; exit 1; }
 
 dir=${KEEP:-$(mktemp -d)}
@@ -68,6 +74,15 @@ me=$(q "SELECT id FROM users WHERE status = 'a' AND role IS NULL ORDER BY id LIM
 maxid=$(q "SELECT max(id) FROM users")
 tok=$("$NEW" token --data-dir "$dir/kept" --user "$me" --ttl 7200)
 admintok=$("$NEW" token --data-dir "$dir/kept" --user "$admin" --ttl 7200)
+# the many callers of kind follow: visible users without a kept list, far
+# from 1000 followings (a run adds a few hundred follows each at most)
+# and not me; the same ids (and tokens) on both copies
+if [[ " $KINDS " == *" follow "* ]]; then
+  q "SELECT id FROM users u WHERE status = 'a' AND role IS NULL AND id <> $me AND followings_counter < 100 \
+AND NOT EXISTS (SELECT 1 FROM list_edge_counts c WHERE c.owner = u.id AND c.level = 1) \
+ORDER BY (id * 2654435761) % 1000003 LIMIT $CALLERS" |
+    while read -r id; do "$NEW" token --data-dir "$dir/kept" --user "$id" --ttl 7200; done >"$dir/tokens"
+fi
 
 serve() { # variable name: the server's base URL into the variable
   "$NEW" serve --data-dir "$dir/$2" --listen 127.0.0.1:0 --threads "$THREADS" >"$dir/$2.out" 2>/dev/null &
@@ -82,7 +97,8 @@ serve base_bare bare
 run() { # base kind run: "requests p50 p99 non2xx" of one wrk run (run: unique to the run, for usernames)
   local args out
   case $2 in
-  follow) args=(-H "Authorization: Bearer $tok" -- POST "/api/v2/user/{r}/follow/" 1 "$maxid") ;;
+  follow) args=(-- POST "/api/v2/user/{r}/follow/" 1 "$maxid" "" "$dir/tokens") ;;
+  follow_big) args=(-H "Authorization: Bearer $tok" -- POST "/api/v2/user/{r}/follow/" 1 "$maxid") ;;
   signup) args=(-H "Authorization: Bearer $admintok" -- POST "/api/v2/sso/signup/" 0 0 "{\"username\": \"s$3{n}\", \"password\": \"Wr1tes!bench-pass\"}") ;;
   patch) args=(-H "Authorization: Bearer $tok" -- PATCH "/api/v2/user/$me/" 0 1000000 '{"real_name": "Bench {r}"}') ;;
   esac
@@ -91,9 +107,9 @@ run() { # base kind run: "requests p50 p99 non2xx" of one wrk run (run: unique t
     "$(awk '$1=="99%" {print $2}' <<<"$out") $(awk '/Non-2xx/ {print $NF}' <<<"$out" | grep . || echo 0)"
 }
 
-echo "users $maxid; writes by user $me; cost ${HEARTH_PASSWORD_COST:-default}; wrk -t1 -c$CONNECTIONS" \
+echo "users $maxid; writes by user $me (follow: $(wc -l <"$dir/tokens" 2>/dev/null || echo 0) callers); cost ${HEARTH_PASSWORD_COST:-default}; wrk -t1 -c$CONNECTIONS" \
   "${DURATION}s x $ROUNDS pairs; $THREADS server threads; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-8s %-5s %-5s %9s %8s %8s %6s\n' write round side "req/s" p50 p99 non2xx
+printf '%-10s %-5s %-5s %9s %8s %8s %6s\n' write round side "req/s" p50 p99 non2xx
 rows=()
 for kind in $KINDS; do
   declare -A total=([kept]=0 [bare]=0)
@@ -103,7 +119,7 @@ for kind in $KINDS; do
       base=base_$side
       read -r n p50 p99 bad <<<"$(run "${!base}" "$kind" "$$${RANDOM}r$r$side")"
       total[$side]=$((total[$side] + n))
-      printf '%-8s %-5s %-5s %9.1f %8s %8s %6s\n' "$kind" "$r" "$side" "$(echo "$n / $DURATION" | bc -l)" \
+      printf '%-10s %-5s %-5s %9.1f %8s %8s %6s\n' "$kind" "$r" "$side" "$(echo "$n / $DURATION" | bc -l)" \
         "$p50" "$p99" "$bad"
     done
   done

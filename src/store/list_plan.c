@@ -10,7 +10,10 @@
  *     the range holds that key only; migration 017_list_levels, postgres
  *     010_list_levels, dropped 016's levels 3 and 5, and 4 and 5, to make
  *     writes cheaper);
- *   level 7: the users with the whole key `prefix` and id >> 16 = block;
+ *   level 7: the users with the whole key `prefix` and id >> 16 = block
+ *     (not date_joined's since sqlite 024_list_signup, postgres
+ *     016_list_signup: its level-3 ranges hold few keys, and its seek reads
+ *     level 8 inside them);
  *   level 8: the same with id >> 8 = block;
  *   levels 9, 10 (real_name, location; prefix ''): the users with a
  *     non-empty key and id >> 16, id >> 8 = block.
@@ -265,8 +268,10 @@ static int order_seek(const struct list_engine *en, int kind, bool desc, int64_t
             break;
         }
     }
-    /* the (key, id >> 16) ranges inside the last range */
-    struct list_arg args[5] = {{.i = kind}, {.i = LIST_LEVEL_IDS16}, {.s = prefix}, {0}, {0}};
+    /* the (key, id >> 16) ranges inside the last range; date_joined's
+     * (key, id >> 8) ones (it has no level 7 since sqlite 024, postgres 016) */
+    struct list_arg args[5] = {
+        {.i = kind}, {.i = kind == LIST_JOINED ? LIST_LEVEL_IDS8 : LIST_LEVEL_IDS16}, {.s = prefix}, {0}, {0}};
     char hi[256];
     int found;
     if (empty) {
@@ -287,7 +292,7 @@ static int order_seek(const struct list_engine *en, int kind, bool desc, int64_t
     if (empty) {
         struct list_arg part[3] = {{.i = kind}, {.i = block * 256}, {.i = (block + 1) * 256}};
         found = en->pick(en->ctx, en->a, empty_blocks_sql[1], part, 3, &k, &prefix, &block, e);
-    } else
+    } else if (kind != LIST_JOINED) /* date_joined: its id >> 8 range is picked */
         found = en->pick(en->ctx, en->a, sql[LEVEL_BLOCKS], fine, 5, &k, &prefix, &block, e);
     if (found <= 0)
         return found;

@@ -3,7 +3,7 @@
  *
  * Migration 008 keeps list_counts: the number of visible users (status a
  * or b) per key range of each ordering, in levels of finer ranges (id:
- * 65536 then 256 ids; username: its first 1..6 bytes). The k-th user of
+ * 65536 then 256 ids; username: its first 1, 2, 4, 6 bytes, since 024). The k-th user of
  * an ordering is found by descending the levels (at each, the ranges of
  * the chosen parent in key order, summing counts until the one holding k),
  * then an index range scan of the last range from its start: a few dozen
@@ -48,6 +48,9 @@
 #include "store/store.h"
 
 enum { USERNAME_LEVELS = 6 };
+/* the username ordering's levels in list_counts (kind 1): level = prefix
+ * bytes (024_list_signup dropped 008's 3 and 5) */
+static const int username_levels[] = {1, 2, 4, 6};
 
 /* Steps q's (key, n) rows, keeping those for which `child` holds, until
  * the one holding position *k: *k becomes the position inside it and the
@@ -146,8 +149,8 @@ static int seek_username(void *ctx, struct arena *a, int64_t k, const char **out
                                   e);
     if (!q)
         return -1;
-    for (int level = 1; level <= USERNAME_LEVELS; level++) {
-        sqlite3_bind_int(q, 1, level);
+    for (size_t i = 0; i < sizeof username_levels / sizeof *username_levels; i++) {
+        sqlite3_bind_int(q, 1, username_levels[i]);
         if (len)
             sqlite3_bind_blob(q, 2, prefix, len, SQLITE_TRANSIENT);
         else
@@ -616,14 +619,14 @@ bool sqlite_edge_list_seek(struct store *st, struct arena *a, const struct graph
     return ok;
 }
 
-/* list_counts as migration 008 computes it from users */
+/* list_counts as migration 008 computes it from users (with 024's levels) */
 #define LIST_COUNTS_ACTUAL                                                                                    \
     "SELECT 0 AS kind, 0 AS level, 0 AS key, count(*) AS n FROM users WHERE status IN ('a', 'b') "            \
     "UNION ALL SELECT 0, 1, id >> 16, count(*) FROM users WHERE status IN ('a', 'b') GROUP BY id >> 16 "      \
     "UNION ALL SELECT 0, 2, id >> 8, count(*) FROM users WHERE status IN ('a', 'b') GROUP BY id >> 8 "        \
     "UNION ALL SELECT 1, l.level, substr(CAST(u.username_fold AS BLOB), 1, l.level), count(*) FROM users u, " \
-    "(SELECT 1 AS level UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 "         \
-    "UNION ALL SELECT 6) l WHERE u.status IN ('a', 'b') GROUP BY 2, 3"
+    "(SELECT 1 AS level UNION ALL SELECT 2 UNION ALL SELECT 4 UNION ALL SELECT 6) l "                         \
+    "WHERE u.status IN ('a', 'b') GROUP BY 2, 3"
 
 int64_t sqlite_list_counts_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
 {

@@ -650,6 +650,86 @@ static void test_filters(void **state)
     assert_int_equal(page.items[1].id, 5);
 }
 
+/* The username ordering's levels are prefixes of 1, 2, 4 and 6 bytes
+ * (SQLite) or characters (PostgreSQL) since sqlite 024 and postgres 016:
+ * names of every length from 1 to 9 that share prefixes, ending right at,
+ * between and past the levels (3 and 5 among them), multi-byte characters
+ * across a level's end, every offset of both directions, with and without
+ * a viewer's hides, before and after random writes. */
+static void test_username_levels(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const stems[] = {
+        "a",        "ab",        "abc",       "abcd",       "abcde",        "abcdef",        "abcdefg",
+        "abcdefgh", "abcdefghi", "abd",       "abdz",       "abcz",         "abcdz",         "abcdez",
+        "b",        "\xc3\xa9",  "a\xc3\xa9", "ab\xc3\xa9", "abc\xc3\xa9x", "abcde\xc3\xa9", "abcd\xc3\xa9"};
+    exec(f, "INSERT INTO users (id, username, username_fold, date_joined_us) VALUES (1, 'v1', 'v1', 0), "
+            "(2, 'v2', 'v2', 0), (3, 'v3', 'v3', 0), (4, 'v4', 'v4', 0), (5, 'v5', 'v5', 0)");
+    int id = 1;
+    for (size_t i = 0; i < sizeof stems / sizeof *stems; i++)
+        for (int j = 0; j < 4; j++) {
+            char name[40];
+            if (j == 0)
+                snprintf(name, sizeof name, "%s", stems[i]); /* the stem alone */
+            else
+                snprintf(name, sizeof name, "%s%c%d", stems[i], "_az"[j - 1], j);
+            exec(f,
+                 "INSERT INTO users (id, username, username_fold, date_joined_us) VALUES (%d, '%s', '%s', 0) "
+                 "ON CONFLICT DO NOTHING",
+                 id * 97, name, name);
+            id++;
+        }
+    exec(f, "INSERT INTO hides (user_id, hidden_id, created_us) SELECT 97, id, 0 FROM users WHERE id %% 3 = 0 "
+            "ON CONFLICT DO NOTHING");
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(list_counts_check(f), 0);
+        char order[96];
+        naive_order(f, 3, order, sizeof order);
+        int64_t total, ids[32];
+        int n;
+        naive(f, order, 0, 1, 0, &total, ids, &n);
+        for (int o = 3; o <= 4; o++) /* username, -username */
+            for (int64_t viewer = 0; viewer <= 97; viewer += 97)
+                for (int offset = 0; offset <= total + 1; offset++)
+                    compare_page(f, o, viewer, offset % 2 ? 3 : 1, offset, false);
+        for (int i = 0; i < 40; i++)
+            random_write(f);
+    }
+}
+
+/* The date_joined ordering has no level 7 since sqlite 024 and postgres
+ * 016: its seek picks level 8 (the whole key by id >> 8) inside a level-3
+ * range (9 hex digits). Keys shared by hundreds of users spread over many
+ * blocks of 256 ids, several keys in one level-3 range and in neighbouring
+ * ones: every offset of both directions, with and without hides, before
+ * and after random writes. */
+static void test_joined_levels(void **state)
+{
+    struct fixture *f = *state;
+    exec(f, "INSERT INTO users (id, username, username_fold, date_joined_us) VALUES (1, 'v1', 'v1', 0), "
+            "(2, 'v2', 'v2', 0), (3, 'v3', 'v3', 0), (4, 'v4', 'v4', 0), (5, 'v5', 'v5', 0)");
+    exec(f, "WITH RECURSIVE c(i) AS (SELECT 6 UNION ALL SELECT i + 1 FROM c WHERE i < 600) "
+            "INSERT INTO users (id, username, username_fold, date_joined_us) "
+            "SELECT i * 131, 'j' || i, 'j' || i, (i %% 3) * 1000 + CASE WHEN i %% 4 = 0 THEN 268435456 ELSE 0 END "
+            "+ CASE WHEN i %% 50 = 0 THEN i ELSE 0 END FROM c");
+    exec(f, "INSERT INTO hides (user_id, hidden_id, created_us) SELECT 2, id, 0 FROM users WHERE id %% 7 < 3 "
+            "ON CONFLICT DO NOTHING");
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(list_counts_check(f), 0);
+        char order[96];
+        naive_order(f, 9, order, sizeof order);
+        int64_t total, ids[32];
+        int n;
+        naive(f, order, 0, 1, 0, &total, ids, &n);
+        for (int o = 9; o <= 10; o++) /* date_joined, -date_joined */
+            for (int64_t viewer = 0; viewer <= 2; viewer += 2)
+                for (int offset = 0; offset <= total + 1; offset++)
+                    compare_page(f, o, viewer, offset % 2 ? 3 : 1, offset, false);
+        for (int i = 0; i < 40; i++)
+            random_write(f);
+    }
+}
+
 /* A drifted count is reported by the check (and so by `hearth check`). */
 static void test_check_reports_drift(void **state)
 {
@@ -661,7 +741,7 @@ static void test_check_reports_drift(void **state)
     assert_int_equal(list_counts_check(f), 0);
     exec(f, "UPDATE list_counts SET n = n + 1 WHERE kind = 0 AND level = 2");
     assert_int_equal(list_counts_check(f), 1);
-    exec(f, "DELETE FROM list_counts WHERE kind = 1 AND level = 3");
+    exec(f, "DELETE FROM list_counts WHERE kind = 1 AND level = 4"); /* levels 1, 2, 4, 6 since sqlite 024, pg 016 */
     assert_int_equal(list_counts_check(f), 2);
     /* the edge lists: a kept (empty) list, a range it does not have, then no longer kept */
     exec(f, "UPDATE users SET followers_counter = 1000 WHERE id = 70000");
@@ -671,7 +751,7 @@ static void test_check_reports_drift(void **state)
     exec(f, "DELETE FROM list_edge_counts WHERE owner = 70000 AND level = 1");
     assert_int_equal(list_counts_check(f), 4);
     /* the orderings' counts: a range off by one, one missing, one that should not be there */
-    exec(f, "UPDATE list_order_counts SET n = n + 1 WHERE kind = 4 AND level = 7");
+    exec(f, "UPDATE list_order_counts SET n = n + 1 WHERE kind = 4 AND level = 8"); /* no level 7 since 024, 016 */
     assert_int_equal(list_counts_check(f), 5);
     exec(f, "DELETE FROM list_order_counts WHERE kind = 2 AND level = 2");
     assert_int_equal(list_counts_check(f), 6);
@@ -683,8 +763,16 @@ static void test_check_reports_drift(void **state)
     assert_int_equal(list_counts_check(f), 8);
     exec(f, "INSERT INTO list_order_counts (kind, level, prefix, block, n) VALUES (3, 1, '', 0, 1)");
     assert_int_equal(list_counts_check(f), 9);
+    /* rows of the levels that sqlite 024 and postgres 016 dropped */
+    exec(f, "INSERT INTO list_order_counts (kind, level, prefix, block, n) VALUES (4, 7, '0000000000000000', 1, 1)");
+    assert_int_equal(list_counts_check(f), 10);
+    if (f->pg)
+        exec(f, "INSERT INTO list_counts (kind, level, key, prefix, n) VALUES (1, 3, 0, 'x', 1)");
+    else
+        exec(f, "INSERT INTO list_counts (kind, level, key, n) VALUES (1, 3, CAST('x' AS BLOB), 1)");
+    assert_int_equal(list_counts_check(f), 11);
     /* and `hearth check` reports them with the users' counters */
-    assert_int_equal(store_user_counters_check(f->st, NULL, NULL, &e), 9 + 1); /* + followers_counter 1000 */
+    assert_int_equal(store_user_counters_check(f->st, NULL, NULL, &e), 11 + 1); /* + followers_counter 1000 */
 }
 
 int main(void)
@@ -693,6 +781,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_random_writes_and_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_key_boundaries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_username_levels, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_joined_levels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_reports_drift, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
