@@ -245,7 +245,9 @@ static void result_buf(sqlite3_context *ctx, struct buf *b)
 
 static int rank_of(const char *username, const char *p, size_t len)
 {
-    size_t ulen = username ? strlen(username) : 0;
+    if (!username)
+        return 2;
+    size_t ulen = strlen(username);
     if (ulen < len || memcmp(username, p, len))
         return 2;
     return ulen == len ? 0 : 1;
