@@ -396,6 +396,27 @@ static bool page_rows(struct store *st, struct arena *a, const struct search_que
     return page_rows_at(st, a, q, ids, NULL, n, out, e);
 }
 
+/* The page of a statement that answers one row (count, ARRAY(ids)::text):
+ * its count, then its users' rows. Clears r. */
+static bool count_and_ids_page(struct store *st, struct arena *a, const struct search_query *q, PGresult *r,
+                               struct search_page *out, struct err *e)
+{
+    out->count = pg_col_int(r, 0, 0);
+    const char *p = PQgetvalue(r, 0, 1);
+    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(q->limit > 0 ? q->limit : 1));
+    int n = 0;
+    while (*p && n < q->limit) {
+        char *end;
+        long long id = strtoll(p + 1, &end, 10); /* past '{' or ',' */
+        if (end == p + 1)
+            break;
+        ids[n++] = id;
+        p = end;
+    }
+    PQclear(r);
+    return page_rows(st, a, q, ids, n, out, e);
+}
+
 /* Appends to ids the ids of q's users that also pass `extra` (SQL on u,
  * $T the term), in id order, from `offset`, at most `limit`. With
  * `implied`, `extra` implies q's term, whose own condition is left out
@@ -610,20 +631,7 @@ static bool text_page(struct store *st, struct arena *a, const struct search_que
     buf_free(&b.sql);
     if (!r)
         return false;
-    out->count = pg_col_int(r, 0, 0);
-    const char *p = PQgetvalue(r, 0, 1);
-    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(q->limit > 0 ? q->limit : 1));
-    int n = 0;
-    while (*p && n < q->limit) {
-        char *end;
-        long long id = strtoll(p + 1, &end, 10); /* past '{' or ',' */
-        if (end == p + 1)
-            break;
-        ids[n++] = id;
-        p = end;
-    }
-    PQclear(r);
-    return page_rows(st, a, q, ids, n, out, e);
+    return count_and_ids_page(st, a, q, r, out, e);
 }
 
 /* ---- a tag or category page in username order, many members ---- */
@@ -733,20 +741,7 @@ static bool tag_page(struct store *st, struct arena *a, const struct search_quer
                (int64_t)q->offset);
     if (!r)
         return false;
-    out->count = pg_col_int(r, 0, 0);
-    const char *p = PQgetvalue(r, 0, 1);
-    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(q->limit > 0 ? q->limit : 1));
-    int n = 0;
-    while (*p && n < q->limit) {
-        char *end;
-        long long id = strtoll(p + 1, &end, 10); /* past '{' or ',' */
-        if (end == p + 1)
-            break;
-        ids[n++] = id;
-        p = end;
-    }
-    PQclear(r);
-    return page_rows(st, a, q, ids, n, out, e);
+    return count_and_ids_page(st, a, q, r, out, e);
 }
 
 /* How a tag or category page (no text, no distance) reads its rows, by

@@ -650,6 +650,27 @@ static void test_filters(void **state)
     assert_int_equal(page.items[1].id, 5);
 }
 
+/* Rounds of: the check, then every offset of the ordering `order` and its
+ * descending twin (order + 1), anonymous and as `hider`, compared with the
+ * naive query; then 40 random writes. */
+static void every_offset(struct fixture *f, int order, int64_t hider, int rounds)
+{
+    for (int round = 0; round < rounds; round++) {
+        assert_int_equal(list_counts_check(f), 0);
+        char sql[96];
+        naive_order(f, order, sql, sizeof sql);
+        int64_t total, ids[32];
+        int n;
+        naive(f, sql, 0, 1, 0, &total, ids, &n);
+        for (int o = order; o <= order + 1; o++)
+            for (int64_t viewer = 0; viewer <= hider; viewer += hider)
+                for (int offset = 0; offset <= total + 1; offset++)
+                    compare_page(f, o, viewer, offset % 2 ? 3 : 1, offset, false);
+        for (int i = 0; i < 40; i++)
+            random_write(f);
+    }
+}
+
 /* The username ordering's levels are prefixes of 1, 2, 4 and 6 bytes
  * (SQLite) or characters (PostgreSQL) since sqlite 024 and postgres 016:
  * names of every length from 1 to 9 that share prefixes, ending right at,
@@ -681,20 +702,7 @@ static void test_username_levels(void **state)
         }
     exec(f, "INSERT INTO hides (user_id, hidden_id, created_us) SELECT 97, id, 0 FROM users WHERE id %% 3 = 0 "
             "ON CONFLICT DO NOTHING");
-    for (int round = 0; round < 3; round++) {
-        assert_int_equal(list_counts_check(f), 0);
-        char order[96];
-        naive_order(f, 3, order, sizeof order);
-        int64_t total, ids[32];
-        int n;
-        naive(f, order, 0, 1, 0, &total, ids, &n);
-        for (int o = 3; o <= 4; o++) /* username, -username */
-            for (int64_t viewer = 0; viewer <= 97; viewer += 97)
-                for (int offset = 0; offset <= total + 1; offset++)
-                    compare_page(f, o, viewer, offset % 2 ? 3 : 1, offset, false);
-        for (int i = 0; i < 40; i++)
-            random_write(f);
-    }
+    every_offset(f, 3, 97, 3); /* username, -username */
 }
 
 /* The date_joined ordering has no level 7 since sqlite 024 and postgres
@@ -714,20 +722,7 @@ static void test_joined_levels(void **state)
             "+ CASE WHEN i %% 50 = 0 THEN i ELSE 0 END FROM c");
     exec(f, "INSERT INTO hides (user_id, hidden_id, created_us) SELECT 2, id, 0 FROM users WHERE id %% 7 < 3 "
             "ON CONFLICT DO NOTHING");
-    for (int round = 0; round < 2; round++) {
-        assert_int_equal(list_counts_check(f), 0);
-        char order[96];
-        naive_order(f, 9, order, sizeof order);
-        int64_t total, ids[32];
-        int n;
-        naive(f, order, 0, 1, 0, &total, ids, &n);
-        for (int o = 9; o <= 10; o++) /* date_joined, -date_joined */
-            for (int64_t viewer = 0; viewer <= 2; viewer += 2)
-                for (int offset = 0; offset <= total + 1; offset++)
-                    compare_page(f, o, viewer, offset % 2 ? 3 : 1, offset, false);
-        for (int i = 0; i < 40; i++)
-            random_write(f);
-    }
+    every_offset(f, 9, 2, 2); /* date_joined, -date_joined */
 }
 
 /* A drifted count is reported by the check (and so by `hearth check`). */
