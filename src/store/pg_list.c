@@ -92,6 +92,8 @@ static int seek_username(void *ctx, struct arena *a, int64_t k, const char **out
     /* the levels of list_counts' kind 1: level = prefix characters (016_list_signup dropped 3 and 5) */
     static const int levels[] = {1, 2, 4, 6};
     char prefix[PREFIX_BYTES] = "";
+    int64_t n = 0; /* the names in the last range */
+    bool whole = false;
     for (size_t i = 0; i < sizeof levels / sizeof *levels; i++) {
         int level = levels[i];
         char hi[PREFIX_BYTES];
@@ -122,13 +124,22 @@ static int seek_username(void *ctx, struct arena *a, int64_t k, const char **out
                 return 0;
             }
             memcpy(prefix, key, len + 1);
+            n = pg_col_int(r, row, 1);
         }
         PQclear(r);
         if (row < 0)
             return 0; /* counts behind the rows */
-        if (text_chars(prefix) < level)
+        if ((whole = text_chars(prefix) < level))
             break; /* a whole name, shorter than the level: the range is that one user */
     }
+    /* a k in the second half of the last range (the names in [prefix, hi))
+     * is found from its end: half the index entries on average */
+    char hi[PREFIX_BYTES];
+    if (!whole && k >= n / 2 && list_prefix_successor(prefix, hi, sizeof hi))
+        return pg_row(st, a, read_text, out, e,
+                      "SELECT username_fold FROM users WHERE status IN ('a', 'b') AND username_fold COLLATE \"C\" < $1 "
+                      "ORDER BY username_fold COLLATE \"C\" DESC LIMIT 1 OFFSET $2",
+                      "si", hi, n - 1 - k);
     return pg_row(st, a, read_text, out, e,
                   "SELECT username_fold FROM users WHERE status IN ('a', 'b') AND username_fold COLLATE \"C\" >= $1 "
                   "ORDER BY username_fold COLLATE \"C\" LIMIT 1 OFFSET $2",

@@ -137,12 +137,16 @@ static int seek_id(void *ctx, int64_t k, int64_t *out, struct err *e)
 static void read_text(struct arena *a, sqlite3_stmt *q, void *out) { *(const char **)out = sqlite_col_text(a, q, 0); }
 
 /* The username_fold of the k-th (from 0) visible user by username, in a.
- * Returns lookup. */
+ * Returns lookup. Inside the last level's range of n names (a prefix of
+ * USERNAME_LEVELS bytes: the names in [prefix, prefix with its last byte
+ * + 1)), a k in its second half is found from the range's end: half the
+ * index entries on average (a range of a common prefix holds thousands). */
 static int seek_username(void *ctx, struct arena *a, int64_t k, const char **out, struct err *e)
 {
     struct store *st = ctx;
     unsigned char prefix[USERNAME_LEVELS];
     int len = 0;
+    int64_t n = 0;
     sqlite3_stmt *q = sqlite_stmt(st,
                                   "SELECT key, n FROM list_counts WHERE kind = 1 AND level = $1 AND key >= $2 "
                                   "ORDER BY key",
@@ -157,24 +161,31 @@ static int seek_username(void *ctx, struct arena *a, int64_t k, const char **out
             sqlite3_bind_zeroblob(q, 2, 0);
         int rc = pick(q, &k, prefix, len);
         if (rc > 0) {
-            int n = sqlite3_column_bytes(q, 0);
-            if (n > USERNAME_LEVELS)
-                n = USERNAME_LEVELS;
-            memcpy(prefix, sqlite3_column_blob(q, 0), (size_t)n);
-            len = n;
+            int bytes = sqlite3_column_bytes(q, 0);
+            if (bytes > USERNAME_LEVELS)
+                bytes = USERNAME_LEVELS;
+            memcpy(prefix, sqlite3_column_blob(q, 0), (size_t)bytes);
+            len = bytes;
         }
+        n = rc > 0 ? sqlite3_column_int64(q, 1) : 0;
         sqlite3_reset(q);
         if (rc <= 0)
             return rc < 0 ? (sqlite_fail(st, e, "list counts"), -1) : 0;
     }
+    /* UTF-8 has no 0xFF byte: the last one has a successor */
+    bool back = len == USERNAME_LEVELS && k >= n / 2 && prefix[len - 1] < 0xFF;
     q = sqlite_stmt(st,
-                    "SELECT username_fold FROM users WHERE status IN ('a', 'b') AND username_fold >= $1 "
-                    "ORDER BY username_fold LIMIT 1 OFFSET $2",
+                    back ? "SELECT username_fold FROM users WHERE status IN ('a', 'b') AND username_fold < $1 "
+                           "ORDER BY username_fold DESC LIMIT 1 OFFSET $2"
+                         : "SELECT username_fold FROM users WHERE status IN ('a', 'b') AND username_fold >= $1 "
+                           "ORDER BY username_fold LIMIT 1 OFFSET $2",
                     e);
     if (!q)
         return -1;
+    if (back)
+        prefix[len - 1]++;
     sqlite3_bind_text(q, 1, (const char *)prefix, len, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(q, 2, k);
+    sqlite3_bind_int64(q, 2, back ? n - 1 - k : k);
     return sqlite_get_row(st, q, read_text, a, out, e);
 }
 
