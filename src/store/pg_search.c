@@ -165,7 +165,17 @@ void pg_search_where(struct pg_search_sql *s)
 {
     const struct search_query *q = s->q;
     struct sql_query *b = &s->w;
-    buf_puts(&b->sql, " FROM users u WHERE u.status IN ('a', 'b')");
+    if (s->skipped)
+        /* the few users the viewer hides and the excluded one, read first
+         * by primary key: the conditions below only filter them, so the
+         * planner weighs no index for them (planning is most of this
+         * statement's cost) */
+        buf_printf(&b->sql,
+                   " FROM (SELECT * FROM users WHERE id = ANY(ARRAY(SELECT h.hidden_id FROM hides h WHERE h.user_id = "
+                   "$%d UNION ALL SELECT $%d::bigint)) OFFSET 0) u WHERE u.status IN ('a', 'b')",
+                   sql_int(b, q->viewer_id), sql_int(b, q->exclude_id));
+    else
+        buf_puts(&b->sql, " FROM users u WHERE u.status IN ('a', 'b')");
     if (q->term)
         text_condition(s, 1 | 2, q->term);
     const char *terms[PG_SEARCH_FIELDS] = {q->username, q->real_name, q->location, q->description};
@@ -215,14 +225,8 @@ void pg_search_where(struct pg_search_sql *s)
             buf_printf(&b->sql, " <= $%d", sql_real(b, q->radius_km));
         }
     }
-    if (s->skipped) {
-        /* an array computed first: the few users are read by primary key */
-        buf_printf(&b->sql,
-                   " AND u.id = ANY(ARRAY(SELECT h.hidden_id FROM hides h WHERE h.user_id = $%d UNION ALL "
-                   "SELECT $%d::bigint))",
-                   sql_int(b, q->viewer_id), sql_int(b, q->exclude_id));
+    if (s->skipped)
         return;
-    }
     if (q->viewer_id)
         buf_printf(&b->sql, " AND NOT EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $%d AND h.hidden_id = u.id)",
                    sql_int(b, q->viewer_id));
@@ -913,6 +917,10 @@ bool pg_search_users(struct store *st, struct arena *a, const struct search_quer
     if (!search_begin(st, &own, e))
         return false;
     bool ok = search_page(st, a, q, out, e);
+    /* the request's later statements (relations, tags) keep their generic
+     * plans: planning them for their values cost more than running them */
+    if (ok && !own)
+        ok = pg_exec_simple(st, e, "RESET plan_cache_mode");
     pg_snapshot_end(st, own);
     if (!ok)
         memset(out, 0, sizeof *out);
