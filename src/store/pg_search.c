@@ -493,12 +493,12 @@ static bool ranked_page(struct store *st, struct arena *a, const struct search_q
     if (lone && chars <= 3) {
         /* a lone term: both walks in one statement with kept plans
          * (search_ranked_head, 018_ranked_walk.sql) */
-        PGresult *r = chars == 3 ? pg_run(st, e, "SELECT * FROM search_ranked_head($1, NULL, 3, $2, $3, $4)", "siii",
-                                          q->term, q->viewer_id, q->exclude_id, need)
-                                 : pg_run(st, e, "SELECT * FROM search_ranked_head($1, ARRAY[$2, $3], $4::int, $5, $6, $7)",
-                                          "sssiiii", q->term, arena_printf(a, "1%s", q->term),
-                                          arena_printf(a, "2%s", q->term), (int64_t)chars, q->viewer_id,
-                                          q->exclude_id, need);
+        PGresult *r = chars == 3
+                          ? pg_run(st, e, "SELECT * FROM search_ranked_head($1, NULL, 3, $2, $3, $4)", "siii", q->term,
+                                   q->viewer_id, q->exclude_id, need)
+                          : pg_run(st, e, "SELECT * FROM search_ranked_head($1, ARRAY[$2, $3], $4::int, $5, $6, $7)",
+                                   "sssiiii", q->term, arena_printf(a, "1%s", q->term), arena_printf(a, "2%s", q->term),
+                                   (int64_t)chars, q->viewer_id, q->exclude_id, need);
         if (!r)
             return false;
         for (int i = 0; i < PQntuples(r) && n < need; i++)
