@@ -26,10 +26,13 @@
  * page (no text, no distance) reads the members from the link table's
  * index and sorts them when they are few, else
  * walks the order's index and probes each row's membership, whichever
- * reads fewer rows. Every statement of a search is planned for its values
- * (no generic plans; the PL/pgSQL steps of distance pages, whose best
- * plan is the same for any values, keep theirs), without parallel
- * workers or JIT. The order is the one contract §3 states and store_search_users_naive writes: the keys
+ * reads fewer rows. A statement whose best plan depends on its values is
+ * planned for them at every run (unnamed, pg_query_custom); one whose
+ * best plan is the same for any values keeps its plan (a page's rows by
+ * id, the hidden users' count, the maintained counts, and the PL/pgSQL
+ * steps of distance pages and of a lone term's relevance walks), all
+ * without parallel workers or JIT. The order is the one contract §3
+ * states and store_search_users_naive writes: the keys
  * given, else relevance (exact username, username prefix, other) with a
  * term, else the fallback; then id ascending. */
 #include "store/store.h"
