@@ -558,7 +558,7 @@ static void random_lone_query(struct arena *a, struct search_query *q)
     random_query(a, q);
     do
         q->term = random_term(a);
-    while (text_chars(q->term) > 3);
+    while (!q->term || text_chars(q->term) > 3);
     q->username = q->real_name = q->location = q->description = NULL;
     q->gender = NULL;
     q->has_age = false;
