@@ -1362,9 +1362,12 @@ static void test_distance_pages_at_ring_edges(void **state)
                      lat0 + dlat[p], lng0 + (k == 3 ? 0.0001 : 0), (long long)id);
             exec(sql);
             if (k == 1 && id != fx.hider) {
+                /* (an id the random writes deleted outright moves no one
+                 * and is hidden by no one) */
                 snprintf(sql, sizeof sql,
-                         "INSERT %s INTO hides (user_id, hidden_id, created_us) VALUES (%lld, %lld, 1) %s",
-                         on_pg ? "" : "OR IGNORE", (long long)fx.hider, (long long)id,
+                         "INSERT %s INTO hides (user_id, hidden_id, created_us) SELECT %lld, %lld, 1 WHERE EXISTS "
+                         "(SELECT 1 FROM users WHERE id = %lld) %s",
+                         on_pg ? "" : "OR IGNORE", (long long)fx.hider, (long long)id, (long long)id,
                          on_pg ? "ON CONFLICT DO NOTHING" : "");
                 exec(sql);
             }
