@@ -180,6 +180,11 @@ bool pg_texts(struct store *st, struct arena *a, const char ***out, size_t *n, s
  * Returns the result (caller PQclears), or NULL with e filled. */
 PGresult *pg_query(struct store *st, const char *sql, const struct sql_query *b, struct err *e);
 
+/* pg_query, but unnamed (parsed at every run, not cached): planned for
+ * b's values every time unless plan_cache_mode forces generic plans. For
+ * a statement whose best plan depends on its values. */
+PGresult *pg_query_custom(struct store *st, const char *sql, const struct sql_query *b, struct err *e);
+
 /* "SELECT count(*)" followed by w->sql (a FROM and WHERE) with w's values. */
 bool pg_query_count_where(struct store *st, const struct sql_query *w, int64_t *out, struct err *e);
 

@@ -26,10 +26,13 @@
  * page (no text, no distance) reads the members from the link table's
  * index and sorts them when they are few, else
  * walks the order's index and probes each row's membership, whichever
- * reads fewer rows. Every statement of a search is planned for its values
- * (no generic plans; the PL/pgSQL steps of distance pages, whose best
- * plan is the same for any values, keep theirs), without parallel
- * workers or JIT. The order is the one contract §3 states and store_search_users_naive writes: the keys
+ * reads fewer rows. A statement whose best plan depends on its values is
+ * planned for them at every run (unnamed, pg_query_custom); one whose
+ * best plan is the same for any values keeps its plan (a page's rows by
+ * id, the hidden users' count, the maintained counts, and the PL/pgSQL
+ * steps of distance pages and of a lone term's relevance walks), all
+ * without parallel workers or JIT. The order is the one contract §3
+ * states and store_search_users_naive writes: the keys
  * given, else relevance (exact username, username prefix, other) with a
  * term, else the fallback; then id ascending. */
 #include "store/store.h"
@@ -165,7 +168,17 @@ void pg_search_where(struct pg_search_sql *s)
 {
     const struct search_query *q = s->q;
     struct sql_query *b = &s->w;
-    buf_puts(&b->sql, " FROM users u WHERE u.status IN ('a', 'b')");
+    if (s->skipped)
+        /* the few users the viewer hides and the excluded one, read first
+         * by primary key: the conditions below only filter them, so the
+         * planner weighs no index for them (planning is most of this
+         * statement's cost) */
+        buf_printf(&b->sql,
+                   " FROM (SELECT * FROM users WHERE id = ANY(ARRAY(SELECT h.hidden_id FROM hides h WHERE h.user_id = "
+                   "$%d UNION ALL SELECT $%d::bigint)) OFFSET 0) u WHERE u.status IN ('a', 'b')",
+                   sql_int(b, q->viewer_id), sql_int(b, q->exclude_id));
+    else
+        buf_puts(&b->sql, " FROM users u WHERE u.status IN ('a', 'b')");
     if (q->term)
         text_condition(s, 1 | 2, q->term);
     const char *terms[PG_SEARCH_FIELDS] = {q->username, q->real_name, q->location, q->description};
@@ -215,14 +228,8 @@ void pg_search_where(struct pg_search_sql *s)
             buf_printf(&b->sql, " <= $%d", sql_real(b, q->radius_km));
         }
     }
-    if (s->skipped) {
-        /* an array computed first: the few users are read by primary key */
-        buf_printf(&b->sql,
-                   " AND u.id = ANY(ARRAY(SELECT h.hidden_id FROM hides h WHERE h.user_id = $%d UNION ALL "
-                   "SELECT $%d::bigint))",
-                   sql_int(b, q->viewer_id), sql_int(b, q->exclude_id));
+    if (s->skipped)
         return;
-    }
     if (q->viewer_id)
         buf_printf(&b->sql, " AND NOT EXISTS (SELECT 1 FROM hides h WHERE h.user_id = $%d AND h.hidden_id = u.id)",
                    sql_int(b, q->viewer_id));
@@ -306,8 +313,18 @@ static bool search_count(struct store *st, struct arena *a, const struct search_
     int64_t n = pg_search_radius_fits(q) ? pg_search_radius_count(st, a, q, e) : pg_search_keyed_count(st, q, e);
     if (n == -1)
         return false;
-    if (n < 0)
-        return pg_query_count_where(st, &s->w, out, e);
+    if (n < 0) {
+        struct buf sql = BUF_INIT;
+        buf_puts(&sql, "SELECT count(*)");
+        buf_puts(&sql, buf_str(&s->w.sql));
+        PGresult *r = pg_query_custom(st, buf_str(&sql), &s->w, e);
+        buf_free(&sql);
+        if (!r)
+            return false;
+        *out = pg_col_int(r, 0, 0);
+        PQclear(r);
+        return true;
+    }
     if (q->viewer_id || q->exclude_id) {
         struct pg_search_sql k;
         begin(&k, a, q, false, true, false);
@@ -444,7 +461,7 @@ static bool ids_where(struct store *st, struct arena *a, const struct search_que
     }
     int lim = sql_int(&s.w, limit), off = sql_int(&s.w, offset);
     buf_printf(&sql, " ORDER BY u.id LIMIT $%d OFFSET $%d", lim, off);
-    PGresult *r = pg_query(st, buf_str(&sql), &s.w, e);
+    PGresult *r = pg_query_custom(st, buf_str(&sql), &s.w, e);
     buf_free(&sql);
     buf_free(&s.w.sql);
     if (!r)
@@ -474,9 +491,26 @@ static bool ranked_page(struct store *st, struct arena *a, const struct search_q
      * contains it (a shorter term matches word starts, which a username's
      * first characters need not be) */
     bool implied = chars == 3;
-    if (!ids_where(st, a, q, " AND u.username_fold = $T", implied, 1, 0, ids, &n, e) ||
-        !ids_where(st, a, q, prefix, implied, need - n, 0, ids, &n, e))
+    bool lone = !q->username && !q->real_name && !q->location && !q->description && !q->gender && !q->has_age &&
+                q->staff == SEARCH_STAFF_ANY && !q->tag_id && !q->category_id && !q->has_origin;
+    if (lone && chars <= 3) {
+        /* a lone term: both walks in one statement with kept plans
+         * (search_ranked_head, 018_ranked_walk.sql) */
+        PGresult *r = chars == 3
+                          ? pg_run(st, e, "SELECT * FROM search_ranked_head($1, NULL, 3, $2, $3, $4)", "siii", q->term,
+                                   q->viewer_id, q->exclude_id, need)
+                          : pg_run(st, e, "SELECT * FROM search_ranked_head($1, ARRAY[$2, $3], $4::int, $5, $6, $7)",
+                                   "sssiiii", q->term, arena_printf(a, "1%s", q->term), arena_printf(a, "2%s", q->term),
+                                   (int64_t)chars, q->viewer_id, q->exclude_id, need);
+        if (!r)
+            return false;
+        for (int i = 0; i < PQntuples(r) && n < need; i++)
+            ids[n++] = pg_col_int(r, i, 0);
+        PQclear(r);
+    } else if (!ids_where(st, a, q, " AND u.username_fold = $T", implied, 1, 0, ids, &n, e) ||
+               !ids_where(st, a, q, prefix, implied, need - n, 0, ids, &n, e)) {
         return false;
+    }
     int first = 0; /* where the page starts in ids */
     if (n < need) {
         /* the others: all of the first two parts are in ids */
@@ -526,7 +560,7 @@ static struct near *near_rows(struct store *st, struct arena *a, const struct se
     else
         buf_puts(&sql, " ORDER BY km, u.id");
     buf_printf(&sql, " LIMIT $%d", sql_int(&s.w, limit));
-    PGresult *r = pg_query(st, buf_str(&sql), &s.w, e);
+    PGresult *r = pg_query_custom(st, buf_str(&sql), &s.w, e);
     buf_free(&sql);
     buf_free(&s.w.sql);
     if (!r)
@@ -627,7 +661,7 @@ static bool text_page(struct store *st, struct arena *a, const struct search_que
     buf_printf(&b.sql,
                ") SELECT (SELECT count(*) FROM m), ARRAY(SELECT id FROM m ORDER BY r, id LIMIT $%d OFFSET $%d)::text",
                lim, off);
-    PGresult *r = pg_query(st, buf_str(&b.sql), &b, e);
+    PGresult *r = pg_query_custom(st, buf_str(&b.sql), &b, e);
     buf_free(&b.sql);
     if (!r)
         return false;
@@ -849,7 +883,7 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
     pg_search_order(&s, &sql);
     int lim = sql_int(&s.w, q->limit), off = sql_int(&s.w, q->offset);
     buf_printf(&sql, " LIMIT $%d OFFSET $%d", lim, off);
-    if (!(r = pg_query(st, buf_str(&sql), &s.w, e)))
+    if (!(r = pg_query_custom(st, buf_str(&sql), &s.w, e)))
         goto done;
     int rows = PQntuples(r), dcol = PQnfields(r) - 1;
     out->items = arena_alloc(a, sizeof *out->items * (size_t)(rows ? rows : 1));
@@ -868,15 +902,18 @@ done:
     return ok;
 }
 
-/* Every statement of a search is planned for its values: a statement's
- * text is the same for every tag or term, and a generic plan (chosen after
- * five runs of a cached statement) walks an order for a rare tag as for a
- * common one. No parallel workers: a parallel walk under a LIMIT reads far
- * past the rows it returns, and the requests already fill the cores. No
- * JIT: compiling a count's expressions costs more than running them. */
-#define SEARCH_SETTINGS                                                                              \
-    "SET LOCAL plan_cache_mode = force_custom_plan; SET LOCAL max_parallel_workers_per_gather = 0; " \
-    "SET LOCAL jit = off"
+/* A statement whose best plan depends on its values runs unnamed
+ * (pg_query_custom), planned for them at every run: a statement's text is
+ * the same for every tag or term, and a generic plan (chosen after five
+ * runs of a cached statement) walks an order for a rare tag as for a
+ * common one. The others (a page's rows by id, the hidden users' count,
+ * the maintained counts) are cached with their plans (a lone term's exact
+ * and prefix walks: search_ranked_head, 018_ranked_walk.sql), as the request's later statements (relations, tags)
+ * are: planning them cost more than running them. No parallel workers: a
+ * parallel walk under a LIMIT reads far past the rows it returns, and the
+ * requests already fill the cores. No JIT: compiling a count's
+ * expressions costs more than running them. */
+#define SEARCH_SETTINGS "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off"
 
 /* The search's snapshot with its settings: a snapshot of its own opened
  * with them in one round trip, or the caller's transaction (a request's

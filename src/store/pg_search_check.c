@@ -61,7 +61,7 @@ bool pg_search_users_naive(struct store *st, struct arena *a, const struct searc
     PGresult *r = NULL;
     if (!pg_snapshot_begin(st, &own, e))
         goto done;
-    if (!(r = pg_query(st, buf_str(&sql), &s.w, e)))
+    if (!(r = pg_query_custom(st, buf_str(&sql), &s.w, e)))
         goto end;
     size_t room = (size_t)(q->limit > 0 ? q->limit : 1);
     out->items = arena_alloc(a, sizeof *out->items * room);

@@ -15,7 +15,7 @@ static bool explain(struct store *st, const char *sql, const struct sql_query *b
 {
     struct buf text = BUF_INIT;
     buf_printf(&text, "EXPLAIN %s", sql);
-    PGresult *r = pg_query(st, buf_str(&text), b, e);
+    PGresult *r = pg_query_custom(st, buf_str(&text), b, e);
     buf_free(&text);
     if (!r)
         return false;

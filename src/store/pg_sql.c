@@ -242,28 +242,31 @@ static bool fault_refuses(const char *sql, struct err *e)
     return true;
 }
 
-static PGresult *run_once(struct store *st, const char *sql, bool literal, const struct params *p, struct err *e);
+static PGresult *run_once(struct store *st, const char *sql, int kind, const struct params *p, struct err *e);
+
+enum { RUN_TEXT, RUN_LITERAL, RUN_UNNAMED };
 
 /* Runs sql with p. A connection found lost outside a transaction (the
  * server restarted since the last request) is made again and the
  * statement run once more: nothing of the request was on the old one. */
-static PGresult *run(struct store *st, const char *sql, bool literal, const struct params *p, struct err *e)
+static PGresult *run(struct store *st, const char *sql, int kind, const struct params *p, struct err *e)
 {
     bool idle = st->pg->tx == PG_TX_NONE;
-    PGresult *r = run_once(st, sql, literal, p, e);
+    PGresult *r = run_once(st, sql, kind, p, e);
     if (r || !idle || PQstatus(st->pg->conn) == CONNECTION_OK)
         return r;
     *e = (struct err){0};
-    return run_once(st, sql, literal, p, e);
+    return run_once(st, sql, kind, p, e);
 }
 
 /* Runs sql with p: through the named statement, or unnamed (name 0). */
-static PGresult *run_once(struct store *st, const char *sql, bool literal, const struct params *p, struct err *e)
+static PGresult *run_once(struct store *st, const char *sql, int kind, const struct params *p, struct err *e)
 {
     if (!pg_connection_ok(st, e) || fault_refuses(sql, e))
         return NULL;
-    unsigned name;
-    if (!(literal ? literal_name(st, sql, p, &name, e) : text_name(st, sql, p, &name, e)))
+    unsigned name = 0;
+    if (kind != RUN_UNNAMED &&
+        !(kind == RUN_LITERAL ? literal_name(st, sql, p, &name, e) : text_name(st, sql, p, &name, e)))
         return NULL;
     if (name)
         return run_prepared(st, name, p, e);
@@ -366,7 +369,7 @@ PGresult *pg_runv(struct store *st, struct err *e, const char *sql, const char *
         err_internal(e);
         return NULL;
     }
-    PGresult *r = run(st, sql, true, &p, e);
+    PGresult *r = run(st, sql, RUN_LITERAL, &p, e);
     params_free(&p);
     return r;
 }
@@ -535,7 +538,14 @@ PGresult *pg_query(struct store *st, const char *sql, const struct sql_query *b,
 {
     struct params p;
     params_of_query(&p, b);
-    return run(st, sql, false, &p, e);
+    return run(st, sql, RUN_TEXT, &p, e);
+}
+
+PGresult *pg_query_custom(struct store *st, const char *sql, const struct sql_query *b, struct err *e)
+{
+    struct params p;
+    params_of_query(&p, b);
+    return run(st, sql, RUN_UNNAMED, &p, e);
 }
 
 bool pg_query_count_where(struct store *st, const struct sql_query *w, int64_t *out, struct err *e)
