@@ -211,7 +211,7 @@ bool pg_col_null(const PGresult *r, int row, int c);
     "position_lat, position_lng, date_of_birth, description, gender, status, website, avatar, cover, ext_id, "   \
     "reputation, role, password_hash, tokens_valid_after, followers_counter, followings_counter, "               \
     "connections_counter, connection_requests_sent_counter, connection_requests_received_counter, "              \
-    "posts_counter, discussions_counter, categories_counter"
+    "posts_counter, discussions_counter, categories_counter, tag_ids"
 
 /* Fills u from row `row` selected with PG_USER_COLUMNS from column col. */
 void pg_user_from_row(struct arena *a, const PGresult *r, int row, int col, struct user *u);

@@ -164,6 +164,30 @@ bool pg_tag_of_users(struct store *st, struct arena *a, const int64_t *users, in
     return true;
 }
 
+bool pg_tag_by_ids(struct store *st, struct arena *a, const int64_t *ids, int n, struct tag **out, int *nout,
+                   struct err *e)
+{
+    *out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+    *nout = 0;
+    if (n <= 0)
+        return true;
+    /* one statement for the page's few distinct tags; their order is
+     * the caller's, restored below */
+    PGresult *r = pg_run(st, e, "SELECT " TAG_COLUMNS " FROM tags t WHERE t.id = ANY($1::bigint[])", "a", ids,
+                         (size_t)n);
+    if (!r)
+        return false;
+    int rows = PQntuples(r);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < rows; j++)
+            if (pg_col_int(r, j, 0) == ids[i]) {
+                tag_from_row(a, r, j, 0, &(*out)[(*nout)++]);
+                break;
+            }
+    PQclear(r);
+    return true;
+}
+
 bool pg_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int max, struct tag **out, int *n,
                         struct err *e)
 {

@@ -557,6 +557,49 @@ bool sqlite_tag_of_users(struct store *st, struct arena *a, const int64_t *users
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "tags of users");
 }
 
+/* The tags of ids[0..n) for the pages whose users' rows carry their tag
+ * ids: from the tag cache when a read transaction is open or can be held
+ * (by a statement on tags left stepping, whose snapshot the cache is
+ * checked against), else each by its primary key. */
+bool sqlite_tag_by_ids(struct store *st, struct arena *a, const int64_t *ids, int n, struct tag **out, int *nout,
+                       struct err *e)
+{
+    *out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+    *nout = 0;
+    if (n <= 0)
+        return true;
+    struct sqlite_conn *c = st->lite;
+    int txn = sqlite3_txn_state(c->db, "main");
+    sqlite3_stmt *hold = NULL;
+    if (txn == SQLITE_TXN_NONE) {
+        /* a statement that has returned a row holds the read transaction
+         * until it is reset: the tags read below share its snapshot */
+        if (!(hold = sqlite_stmt(st, "SELECT 1 FROM tags", e)))
+            return false;
+        int rc = sqlite3_step(hold);
+        if (rc != SQLITE_ROW) {
+            sqlite3_reset(hold);
+            if (rc != SQLITE_DONE)
+                return sqlite_fail(st, e, "tags");
+            return true; /* no tag at all */
+        }
+        txn = SQLITE_TXN_READ;
+    }
+    bool cached = txn == SQLITE_TXN_READ && tag_cache_fresh(c);
+    bool ok = true;
+    for (int i = 0; i < n; i++) {
+        int found = tag_by_id(st, a, cached, ids[i], &(*out)[*nout], e);
+        if (found < 0) {
+            ok = false;
+            break;
+        }
+        *nout += found;
+    }
+    if (hold)
+        sqlite3_reset(hold);
+    return ok;
+}
+
 bool sqlite_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int max, struct tag **out, int *n,
                             struct err *e)
 {
