@@ -209,3 +209,32 @@ bool pg_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int 
     *out = v;
     return true;
 }
+
+/* The number of ids in a stored tag_ids list. */
+static int64_t ids_in(const char *s)
+{
+    int64_t n = s && *s ? 1 : 0;
+    for (; s && *s; s++)
+        n += *s == ',';
+    return n;
+}
+
+int64_t pg_tag_ids_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
+{
+    /* the rows grouped once (a hash join), only the differing users back */
+    PGresult *r = pg_run(st, e,
+                         "SELECT u.id, u.tag_ids, g.ids FROM users u LEFT JOIN (SELECT user_id, "
+                         "string_agg(tag_id::text, ',' ORDER BY tag_id) AS ids FROM user_tags GROUP BY user_id) g "
+                         "ON g.user_id = u.id WHERE u.tag_ids IS DISTINCT FROM g.ids ORDER BY u.id",
+                         "");
+    if (!r)
+        return -1;
+    int64_t differences = PQntuples(r);
+    for (int row = 0; fn && row < PQntuples(r); row++) {
+        const char *stored = PQgetisnull(r, row, 1) ? NULL : PQgetvalue(r, row, 1);
+        const char *actual = PQgetisnull(r, row, 2) ? NULL : PQgetvalue(r, row, 2);
+        fn(ctx, "user", pg_col_int(r, row, 0), "tag_ids", ids_in(stored), ids_in(actual));
+    }
+    PQclear(r);
+    return differences;
+}

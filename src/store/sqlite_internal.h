@@ -269,4 +269,12 @@ sqlite_row_reader sqlite_read_user;
  * number of differences, -1 on error. Read-only, one statement. */
 int64_t sqlite_category_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e);
 
+/* ---- tags ---- */
+
+/* Calls fn (subject "user", name "tag_ids", the numbers of ids stored and
+ * of user_tags rows) for every user whose users.tag_ids (migration 025)
+ * differs from its user_tags rows; returns the number of differences, -1
+ * on error. Read-only, one statement. */
+int64_t sqlite_tag_ids_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e);
+
 #endif

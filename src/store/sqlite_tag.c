@@ -627,3 +627,38 @@ bool sqlite_tag_addressable(struct store *st, struct arena *a, int64_t user_id, 
     *out = v;
     return true;
 }
+
+/* The number of ids in a stored tag_ids list. */
+static int64_t ids_in(const char *s)
+{
+    int64_t n = s && *s ? 1 : 0;
+    for (; s && *s; s++)
+        n += *s == ',';
+    return n;
+}
+
+int64_t sqlite_tag_ids_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *q = NULL;
+    const char *sql = "SELECT u.id, u.tag_ids, g.ids FROM users u LEFT JOIN (SELECT user_id, group_concat(tag_id, ',') "
+                      "AS ids FROM (SELECT user_id, tag_id FROM user_tags ORDER BY user_id, tag_id) GROUP BY user_id) "
+                      "g ON g.user_id = u.id WHERE u.tag_ids IS NOT g.ids ORDER BY u.id";
+    if (sqlite_prepare(st, sql, false, &q) != SQLITE_OK) {
+        sqlite_fail(st, e, "prepare check tag ids");
+        return -1;
+    }
+    int64_t differences = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        differences++;
+        if (fn)
+            fn(ctx, "user", sqlite3_column_int64(q, 0), "tag_ids", ids_in((const char *)sqlite3_column_text(q, 1)),
+               ids_in((const char *)sqlite3_column_text(q, 2)));
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        sqlite_fail(st, e, "check tag ids");
+        return -1;
+    }
+    return differences;
+}
