@@ -173,8 +173,8 @@ bool pg_tag_by_ids(struct store *st, struct arena *a, const int64_t *ids, int n,
         return true;
     /* one statement for the page's few distinct tags; their order is
      * the caller's, restored below */
-    PGresult *r = pg_run(st, e, "SELECT " TAG_COLUMNS " FROM tags t WHERE t.id = ANY($1::bigint[])", "a", ids,
-                         (size_t)n);
+    PGresult *r =
+        pg_run(st, e, "SELECT " TAG_COLUMNS " FROM tags t WHERE t.id = ANY($1::bigint[])", "a", ids, (size_t)n);
     if (!r)
         return false;
     int rows = PQntuples(r);

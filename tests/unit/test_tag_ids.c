@@ -117,11 +117,8 @@ static int64_t new_tag(void)
     char name[32];
     snprintf(name, sizeof name, "t%d", serial++);
     /* some invisible or inactive: tag_ids keeps them all */
-    struct tag t = {.type = "user",
-                    .name = name,
-                    .color = "#3B3B3B",
-                    .visible = below(4) != 0,
-                    .active = below(5) != 0};
+    struct tag t = {
+        .type = "user", .name = name, .color = "#3B3B3B", .visible = below(4) != 0, .active = below(5) != 0};
     struct err e = {0};
     int64_t id = 0;
     assert_true(store_tag_insert(st, &t, &id, &e));
@@ -135,12 +132,8 @@ static void change(void)
     int u = below(USERS), t = below(TAGS), t2 = below(TAGS);
     switch (below(14)) {
     case 0:
-    case 1:
-        assert_true(store_tag_assign(st, tag[t], user[u], &e));
-        break;
-    case 2:
-        assert_true(store_tag_unassign(st, tag[t], user[u], &e));
-        break;
+    case 1: assert_true(store_tag_assign(st, tag[t], user[u], &e)); break;
+    case 2: assert_true(store_tag_unassign(st, tag[t], user[u], &e)); break;
     case 3: /* plain SQL, one row */
         execf("INSERT INTO user_tags (user_id, tag_id) SELECT %lld, %lld WHERE NOT EXISTS "
               "(SELECT 1 FROM user_tags WHERE user_id = %lld AND tag_id = %lld)",
@@ -225,8 +218,7 @@ static int64_t wrong_rows(void)
 
 static int found_tag_ids;
 
-static void on_difference(void *ctx, const char *subject, int64_t id, const char *name, int64_t stored,
-                          int64_t actual)
+static void on_difference(void *ctx, const char *subject, int64_t id, const char *name, int64_t stored, int64_t actual)
 {
     (void)ctx, (void)subject, (void)id, (void)stored, (void)actual;
     if (strcmp(name, "tag_ids") == 0)
