@@ -17,6 +17,9 @@
 -- index, so the update can be a HOT one. hearth check compares it with
 -- user_tags. The seed (pg_seed.c) writes it in its COPY of users.
 
+-- the backfill below rewrites every tagged user's row: no statement bound
+SET LOCAL statement_timeout = 0;
+
 ALTER TABLE users ADD COLUMN tag_ids text;
 
 CREATE FUNCTION user_tag_ids_of(uid bigint) RETURNS text LANGUAGE sql STABLE AS $$
