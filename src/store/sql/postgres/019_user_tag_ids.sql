@@ -41,6 +41,36 @@ $$;
 CREATE TRIGGER user_tag_ids_keep AFTER INSERT OR DELETE OR UPDATE ON user_tags FOR EACH ROW
     EXECUTE FUNCTION user_tag_ids_keep();
 
+-- The search triggers on users UPDATE that name no column (008, 012,
+-- 015, 017) have their WHEN compared at every update of a user, the
+-- search words' tsvector among them (read out of TOAST): a tag given or
+-- taken, which writes tag_ids alone, would pay for it. Each is made again
+-- as it stands (pg_get_triggerdef: the same function, WHEN and name, so the
+-- same firing order) with the columns its WHEN compares as UPDATE OF's
+-- list: no BEFORE UPDATE trigger on users rewrites a column, so an update
+-- that sets none of them could not have made its WHEN true.
+DO $$
+DECLARE
+    r record;
+    d text;
+BEGIN
+    FOR r IN SELECT * FROM (VALUES
+        ('search_count_user_update', 'status, search_words, username_fold, real_name_fold, location_fold, description_fold, gender, date_of_birth, role, position_lat, position_lng, location_lat, location_lng'),
+        ('search_text_user_update', 'status, username_fold, real_name_fold, gender, date_of_birth, role'),
+        ('search_cell_user_update', 'status, position_lat, position_lng, location_lat, location_lng'),
+        ('search_geo_point_user_update', 'status, position_lat, position_lng, location_lat, location_lng'),
+        ('search_tag_member_user_update', 'status, username_fold')) AS v (name, cols)
+    LOOP
+        SELECT pg_get_triggerdef(t.oid) INTO d FROM pg_trigger t
+        WHERE t.tgrelid = 'users'::regclass AND t.tgname = r.name;
+        IF d IS NOT NULL AND position(' AFTER UPDATE ON ' IN d) > 0 THEN
+            EXECUTE format('DROP TRIGGER %I ON users', r.name);
+            EXECUTE replace(d, ' AFTER UPDATE ON ', ' AFTER UPDATE OF ' || r.cols || ' ON ');
+        END IF;
+    END LOOP;
+END
+$$;
+
 -- the users who have tags, in one grouped pass over user_tags
 UPDATE users u SET tag_ids = g.ids
 FROM (SELECT user_id, string_agg(tag_id::text, ',' ORDER BY tag_id) AS ids FROM user_tags GROUP BY user_id) g
