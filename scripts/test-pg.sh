@@ -14,7 +14,7 @@ build=${1:?usage: scripts/test-pg.sh BUILD_DIR}
 
 # The cmocka tests that open their store with temp_store, and so run on
 # PostgreSQL when HEARTH_TEST_PG is set.
-PG_UNIT_TESTS='^test_(account|avatar|data_export|graph|lists|mail|search|suggestion|tag_users|user_rows)$'
+PG_UNIT_TESTS='^test_(account|avatar|data_export|graph|lists|mail|search|suggestion|tag_ids|tag_users|user_rows)$'
 
 if [ "${HEARTH_TEST_PG_INSIDE:-}" != 1 ]; then
     dir=$(mktemp -d /tmp/hearth-pg.XXXXXX) || exit 1

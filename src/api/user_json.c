@@ -53,13 +53,100 @@ static const char *connection_status_name(struct request *req, const struct user
     return graph_status_name(s);
 }
 
-bool user_view_load_tags(struct request *req, struct user_view *v, const struct user *users, int n, struct err *e)
+/* The ids of a stored tag_ids list ("3,17") into ids (room for all of
+ * them: a list of k ids has k - 1 commas); their number. */
+static int parse_tag_ids(const char *s, int64_t *ids)
 {
+    int n = 0;
+    while (s && *s) {
+        int64_t v = 0;
+        while (*s >= '0' && *s <= '9')
+            v = v * 10 + (*s++ - '0');
+        ids[n++] = v;
+        if (*s == ',')
+            s++;
+        else
+            break;
+    }
+    return n;
+}
+
+static int count_tag_ids(const char *s)
+{
+    int n = s && *s ? 1 : 0;
+    for (; s && *s; s++)
+        n += *s == ',';
+    return n;
+}
+
+/* The tags (not deleted) of users[0..n) from their rows' tag ids, as
+ * store_tag_of_users gives them (the users' order, each user's tags by
+ * tag id), the tags themselves read by id once each: 1 done, 0 when a row
+ * was read without its tag ids (the caller asks store_tag_of_users), -1 on
+ * error. */
+static int tags_from_rows(struct request *req, const struct user *users, int n, struct user_tag **out, int *nout,
+                          struct err *e)
+{
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+        if (!users[i].has_tag_ids)
+            return 0;
+        total += count_tag_ids(users[i].tag_ids);
+    }
+    struct arena *a = req->arena;
+    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(total > 0 ? total : 1));
+    int *first = arena_alloc(a, sizeof *first * (size_t)(n + 1));
+    int64_t *distinct = arena_alloc(a, sizeof *distinct * (size_t)(total > 0 ? total : 1));
+    int ndistinct = 0, at = 0;
+    for (int i = 0; i < n; i++) {
+        first[i] = at;
+        at += parse_tag_ids(users[i].tag_ids, ids + at);
+    }
+    first[n] = at;
+    for (int k = 0; k < at; k++) {
+        int d = 0;
+        while (d < ndistinct && distinct[d] != ids[k])
+            d++;
+        if (d == ndistinct)
+            distinct[ndistinct++] = ids[k];
+    }
+    struct tag *tags = NULL;
+    int ntags = 0;
+    if (ndistinct > 0 && !store_tag_by_ids(req->store, a, distinct, ndistinct, &tags, &ntags, e))
+        return -1;
+    struct user_tag *v = arena_alloc(a, sizeof *v * (size_t)(at > 0 ? at : 1));
+    int m = 0;
+    for (int i = 0; i < n; i++)
+        for (int k = first[i]; k < first[i + 1]; k++)
+            for (int t = 0; t < ntags; t++)
+                if (tags[t].id == ids[k]) {
+                    if (!tags[t].deleted)
+                        v[m++] = (struct user_tag){.user_id = users[i].id, .tag = tags[t]};
+                    break;
+                }
+    *out = v;
+    *nout = m;
+    return 1;
+}
+
+/* The tags of users[0..n): from their rows' tag ids when they carry them,
+ * else through user_tags. */
+static bool tags_of_users(struct request *req, const struct user *users, int n, struct user_tag **out, int *nout,
+                          struct err *e)
+{
+    int done = tags_from_rows(req, users, n, out, nout, e);
+    if (done != 0)
+        return done > 0;
     int64_t *ids = arena_alloc(req->arena, sizeof *ids * (size_t)(n > 0 ? n : 1));
     for (int i = 0; i < n; i++)
         ids[i] = users[i].id;
+    return store_tag_of_users(req->store, req->arena, ids, n, out, nout, e);
+}
+
+bool user_view_load_tags(struct request *req, struct user_view *v, const struct user *users, int n, struct err *e)
+{
     struct user_tag *tags;
-    if (!store_tag_of_users(req->store, req->arena, ids, n, &tags, &v->ntags, e))
+    if (!tags_of_users(req, users, n, &tags, &v->ntags, e))
         return false;
     size_t slots = (size_t)(v->ntags > 0 ? v->ntags : 1);
     v->tag_text = arena_alloc(req->arena, sizeof *v->tag_text * slots);
@@ -121,7 +208,7 @@ static void put_tags(struct buf *b, struct request *req, const struct user_view 
     struct err e = {0};
     if (!v->tags_loaded) {
         /* a lone user: an error only loses the tags, never the reply */
-        if (!store_tag_of_users(req->store, req->arena, &u->id, 1, &own, &n, &e))
+        if (!tags_of_users(req, u, 1, &own, &n, &e))
             n = 0;
         tags = own;
     }

@@ -565,6 +565,8 @@ void pg_user_from_row(struct arena *a, const PGresult *r, int row, int col, stru
     u->posts_counter = pg_col_int(r, row, col + 29);
     u->discussions_counter = pg_col_int(r, row, col + 30);
     u->categories_counter = pg_col_int(r, row, col + 31);
+    u->has_tag_ids = true;
+    u->tag_ids = pg_col_text(a, r, row, col + 32);
 }
 
 void pg_read_user(struct arena *a, const PGresult *r, int row, void *out) { pg_user_from_row(a, r, row, 0, out); }

@@ -216,10 +216,15 @@ bool pg_col_null(const PGresult *r, int row, int c);
     "position_lat, position_lng, date_of_birth, description, gender, status, website, avatar, cover, ext_id, "   \
     "reputation, role, password_hash, tokens_valid_after, followers_counter, followings_counter, "               \
     "connections_counter, connection_requests_sent_counter, connection_requests_received_counter, "              \
-    "posts_counter, discussions_counter, categories_counter"
+    "posts_counter, discussions_counter, categories_counter, tag_ids"
 
 /* Fills u from row `row` selected with PG_USER_COLUMNS from column col. */
 void pg_user_from_row(struct arena *a, const PGresult *r, int row, int col, struct user *u);
+/* Calls fn (subject "user", name "tag_ids", the numbers of ids stored and
+ * of user_tags rows) for every user whose users.tag_ids (migration 019)
+ * differs from its user_tags rows; returns the number of differences, -1
+ * on error. Read-only, one statement. */
+int64_t pg_tag_ids_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e);
 /* pg_user_from_row at column 0, as a reader for pg_row. */
 pg_row_reader pg_read_user;
 

@@ -167,6 +167,29 @@ static bool vocabulary(struct seed_run *s)
     return true;
 }
 
+/* The user's tag ids as users.tag_ids holds them (019_user_tag_ids.sql:
+ * ascending, joined by ',', NULL for none), the user_tags trigger being
+ * off for the load. */
+static void copy_tag_ids(struct copy *c, const int64_t *tag_ids, const struct seed_user_row *row)
+{
+    int64_t ids[N(seed_tags)];
+    int n = 0;
+    for (int t = 0; t < row->ntags; t++) { /* insertion: a few tags */
+        int64_t id = tag_ids[row->tags[t]];
+        int at = n++;
+        while (at > 0 && ids[at - 1] > id) {
+            ids[at] = ids[at - 1];
+            at--;
+        }
+        ids[at] = id;
+    }
+    char text[N(seed_tags) * 21 + 1];
+    size_t len = 0;
+    for (int t = 0; t < n; t++)
+        len += (size_t)snprintf(text + len, sizeof text - len, "%s%" PRId64, t ? "," : "", ids[t]);
+    copy_text(c, n ? text : NULL);
+}
+
 /* Users, then their tags and categories (three COPYs over the same rows). */
 static bool seed_users(struct seed_run *s)
 {
@@ -176,7 +199,7 @@ static bool seed_users(struct seed_run *s)
                     "COPY users (id, username, username_fold, email, email_fold, real_name, real_name_fold, "
                     "location, location_fold, location_lat, location_lng, position_lat, position_lng, "
                     "date_of_birth, description, description_fold, gender, status, role, date_joined_us, "
-                    "followers_counter, followings_counter, categories_counter, search_words) FROM STDIN",
+                    "followers_counter, followings_counter, categories_counter, search_words, tag_ids) FROM STDIN",
                     s->e))
         return false;
     /* the joining times, for the categories' rows */
@@ -220,6 +243,7 @@ static bool seed_users(struct seed_run *s)
         char *words = pg_search_words_dup(row.username_fold, row.real_name_fold, location_fold, description_fold);
         copy_text(&c, words);
         free(words);
+        copy_tag_ids(&c, s->tag_ids, &row);
         free(location_fold);
         free(description_fold);
         copy_row_end(&c);

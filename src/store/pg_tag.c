@@ -164,6 +164,30 @@ bool pg_tag_of_users(struct store *st, struct arena *a, const int64_t *users, in
     return true;
 }
 
+bool pg_tag_by_ids(struct store *st, struct arena *a, const int64_t *ids, int n, struct tag **out, int *nout,
+                   struct err *e)
+{
+    *out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+    *nout = 0;
+    if (n <= 0)
+        return true;
+    /* one statement for the page's few distinct tags; their order is
+     * the caller's, restored below */
+    PGresult *r =
+        pg_run(st, e, "SELECT " TAG_COLUMNS " FROM tags t WHERE t.id = ANY($1::bigint[])", "a", ids, (size_t)n);
+    if (!r)
+        return false;
+    int rows = PQntuples(r);
+    for (int i = 0; i < n; i++)
+        for (int j = 0; j < rows; j++)
+            if (pg_col_int(r, j, 0) == ids[i]) {
+                tag_from_row(a, r, j, 0, &(*out)[(*nout)++]);
+                break;
+            }
+    PQclear(r);
+    return true;
+}
+
 bool pg_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int max, struct tag **out, int *n,
                         struct err *e)
 {
@@ -184,4 +208,33 @@ bool pg_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int 
     PQclear(r);
     *out = v;
     return true;
+}
+
+/* The number of ids in a stored tag_ids list. */
+static int64_t ids_in(const char *s)
+{
+    int64_t n = s && *s ? 1 : 0;
+    for (; s && *s; s++)
+        n += *s == ',';
+    return n;
+}
+
+int64_t pg_tag_ids_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
+{
+    /* the rows grouped once (a hash join), only the differing users back */
+    PGresult *r = pg_run(st, e,
+                         "SELECT u.id, u.tag_ids, g.ids FROM users u LEFT JOIN (SELECT user_id, "
+                         "string_agg(tag_id::text, ',' ORDER BY tag_id) AS ids FROM user_tags GROUP BY user_id) g "
+                         "ON g.user_id = u.id WHERE u.tag_ids IS DISTINCT FROM g.ids ORDER BY u.id",
+                         "");
+    if (!r)
+        return -1;
+    int64_t differences = PQntuples(r);
+    for (int row = 0; fn && row < PQntuples(r); row++) {
+        const char *stored = PQgetisnull(r, row, 1) ? NULL : PQgetvalue(r, row, 1);
+        const char *actual = PQgetisnull(r, row, 2) ? NULL : PQgetvalue(r, row, 2);
+        fn(ctx, "user", pg_col_int(r, row, 0), "tag_ids", ids_in(stored), ids_in(actual));
+    }
+    PQclear(r);
+    return differences;
 }

@@ -355,6 +355,7 @@ int64_t pg_user_counters_check(struct store *st, store_counter_fn *fn, void *ctx
         return -1;
     }
     int64_t categories = category_counters_check(st, fn, ctx, e);
+    int64_t tag_ids = categories < 0 ? -1 : pg_tag_ids_check(st, fn, ctx, e); /* users.tag_ids (019) */
     pg_snapshot_end(st, own);
-    return categories < 0 ? -1 : differences + lists + categories;
+    return tag_ids < 0 ? -1 : differences + lists + categories + tag_ids;
 }

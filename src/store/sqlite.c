@@ -404,15 +404,16 @@ bool sqlite_exec_stmt(struct store *st, sqlite3_stmt *q, struct err *e, const ch
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? true : sqlite_fail(st, e, what);
 }
 
-/* The text columns of USER_COLUMNS, in the order the reader keeps them:
- * the private member (email) and the credential (password_hash) last. */
-static const int user_text_columns[] = {1, 2, 6, 7, 12, 13, 14, 16, 17, 18, 21, 3, 22};
+/* The text columns of USER_COLUMNS, in the order the reader keeps them
+ * (the tag ids, column 32, last of the public ones): the private member
+ * (email) and the credential (password_hash) last. */
+static const int user_text_columns[] = {1, 2, 6, 7, 12, 13, 14, 16, 17, 18, 21, 32, 3, 22};
 enum { USER_TEXTS = sizeof user_text_columns / sizeof user_text_columns[0], USER_PUBLIC_TEXTS = USER_TEXTS - 2 };
 
 void sqlite_user_page_from_row(struct arena *a, sqlite3_stmt *q, int col, struct user *u, unsigned cols)
 {
     /* the row's strings copied in one allocation: a page reads 20 rows of
-     * 13 text columns */
+     * 14 text columns */
     unsigned members = cols & (SQLITE_USER_PAGE | SQLITE_USER_PUBLIC);
     int ntext = members == SQLITE_USER_ALL    ? USER_TEXTS
                 : members == SQLITE_USER_PAGE ? USER_TEXTS - 1
@@ -449,7 +450,7 @@ void sqlite_user_page_from_row(struct arena *a, sqlite3_stmt *q, int col, struct
         u->location_lng = sqlite3_column_double(q, col + 9);
     }
     if (members != SQLITE_USER_PUBLIC) {
-        u->email = copy[11];
+        u->email = copy[12];
         u->email_isvalid = sqlite3_column_int(q, col + 4) != 0;
         if (sqlite3_column_type(q, col + 10) != SQLITE_NULL) {
             u->has_position_ll = true;
@@ -471,8 +472,10 @@ void sqlite_user_page_from_row(struct arena *a, sqlite3_stmt *q, int col, struct
     }
     u->reputation = sqlite3_column_int64(q, col + 20);
     u->role = copy[10];
+    u->has_tag_ids = true;
+    u->tag_ids = copy[11];
     if (members == SQLITE_USER_ALL) {
-        u->password_hash = copy[12];
+        u->password_hash = copy[13];
         u->tokens_valid_after = sqlite3_column_int64(q, col + 23);
     }
     u->followers_counter = sqlite3_column_int64(q, col + 24);

@@ -214,7 +214,8 @@ void sqlite_bind_text_or_null(sqlite3_stmt *q, int i, const char *s);
 /* Binds a string (not copied: it must outlive q's execution) or NULL. */
 void sqlite_bind_text_or_static(sqlite3_stmt *q, int i, const char *s);
 
-/* The users columns, in the order sqlite_user_from_row reads them, with
+/* The users columns, in the order sqlite_user_from_row reads them (the
+ * tag ids last, column 32), with
  * the private members (email and email_isvalid, position_lat and
  * position_lng), the credentials (password_hash, tokens_valid_after) and
  * the connection counters (connections_counter and the requests' two)
@@ -223,7 +224,7 @@ void sqlite_bind_text_or_static(sqlite3_stmt *q, int i, const char *s);
     "id, username, real_name, " email ", date_joined_us, bio, location, location_lat, location_lng, " position     \
     ", date_of_birth, description, gender, status, website, avatar, cover, ext_id, reputation, role, " credentials \
     ", followers_counter, followings_counter, " connection_counters                                                \
-    ", posts_counter, discussions_counter, categories_counter"
+    ", posts_counter, discussions_counter, categories_counter, tag_ids"
 #define USER_CONNECTION_COUNTERS \
     "connections_counter, connection_requests_sent_counter, connection_requests_received_counter"
 #define USER_COLUMNS_WITH(email, position, credentials) \
@@ -267,5 +268,13 @@ sqlite_row_reader sqlite_read_user;
  * followers_counter differs from its follows by active users; returns the
  * number of differences, -1 on error. Read-only, one statement. */
 int64_t sqlite_category_counters_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e);
+
+/* ---- tags ---- */
+
+/* Calls fn (subject "user", name "tag_ids", the numbers of ids stored and
+ * of user_tags rows) for every user whose users.tag_ids (migration 025)
+ * differs from its user_tags rows; returns the number of differences, -1
+ * on error. Read-only, one statement. */
+int64_t sqlite_tag_ids_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e);
 
 #endif

@@ -557,6 +557,49 @@ bool sqlite_tag_of_users(struct store *st, struct arena *a, const int64_t *users
     return rc == SQLITE_DONE ? true : sqlite_fail(st, e, "tags of users");
 }
 
+/* The tags of ids[0..n) for the pages whose users' rows carry their tag
+ * ids: from the tag cache when a read transaction is open or can be held
+ * (by a statement on tags left stepping, whose snapshot the cache is
+ * checked against), else each by its primary key. */
+bool sqlite_tag_by_ids(struct store *st, struct arena *a, const int64_t *ids, int n, struct tag **out, int *nout,
+                       struct err *e)
+{
+    *out = arena_alloc(a, sizeof **out * (size_t)(n > 0 ? n : 1));
+    *nout = 0;
+    if (n <= 0)
+        return true;
+    struct sqlite_conn *c = st->lite;
+    int txn = sqlite3_txn_state(c->db, "main");
+    sqlite3_stmt *hold = NULL;
+    if (txn == SQLITE_TXN_NONE) {
+        /* a statement that has returned a row holds the read transaction
+         * until it is reset: the tags read below share its snapshot */
+        if (!(hold = sqlite_stmt(st, "SELECT 1 FROM tags", e)))
+            return false;
+        int rc = sqlite3_step(hold);
+        if (rc != SQLITE_ROW) {
+            sqlite3_reset(hold);
+            if (rc != SQLITE_DONE)
+                return sqlite_fail(st, e, "tags");
+            return true; /* no tag at all */
+        }
+        txn = SQLITE_TXN_READ;
+    }
+    bool cached = txn == SQLITE_TXN_READ && tag_cache_fresh(c);
+    bool ok = true;
+    for (int i = 0; i < n; i++) {
+        int found = tag_by_id(st, a, cached, ids[i], &(*out)[*nout], e);
+        if (found < 0) {
+            ok = false;
+            break;
+        }
+        *nout += found;
+    }
+    if (hold)
+        sqlite3_reset(hold);
+    return ok;
+}
+
 bool sqlite_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int max, struct tag **out, int *n,
                             struct err *e)
 {
@@ -583,4 +626,39 @@ bool sqlite_tag_addressable(struct store *st, struct arena *a, int64_t user_id, 
         return sqlite_fail(st, e, "addressable tags");
     *out = v;
     return true;
+}
+
+/* The number of ids in a stored tag_ids list. */
+static int64_t ids_in(const char *s)
+{
+    int64_t n = s && *s ? 1 : 0;
+    for (; s && *s; s++)
+        n += *s == ',';
+    return n;
+}
+
+int64_t sqlite_tag_ids_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
+{
+    sqlite3_stmt *q = NULL;
+    const char *sql = "SELECT u.id, u.tag_ids, g.ids FROM users u LEFT JOIN (SELECT user_id, group_concat(tag_id, ',') "
+                      "AS ids FROM (SELECT user_id, tag_id FROM user_tags ORDER BY user_id, tag_id) GROUP BY user_id) "
+                      "g ON g.user_id = u.id WHERE u.tag_ids IS NOT g.ids ORDER BY u.id";
+    if (sqlite_prepare(st, sql, false, &q) != SQLITE_OK) {
+        sqlite_fail(st, e, "prepare check tag ids");
+        return -1;
+    }
+    int64_t differences = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        differences++;
+        if (fn)
+            fn(ctx, "user", sqlite3_column_int64(q, 0), "tag_ids", ids_in((const char *)sqlite3_column_text(q, 1)),
+               ids_in((const char *)sqlite3_column_text(q, 2)));
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        sqlite_fail(st, e, "check tag ids");
+        return -1;
+    }
+    return differences;
 }

@@ -277,5 +277,6 @@ int64_t sqlite_user_counters_check(struct store *st, store_counter_fn *fn, void 
     if (lists < 0)
         return -1;
     int64_t categories = sqlite_category_counters_check(st, fn, ctx, e);
-    return categories < 0 ? -1 : differences + lists + categories;
+    int64_t tag_ids = categories < 0 ? -1 : sqlite_tag_ids_check(st, fn, ctx, e); /* users.tag_ids (025) */
+    return tag_ids < 0 ? -1 : differences + lists + categories + tag_ids;
 }

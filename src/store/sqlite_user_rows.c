@@ -26,14 +26,14 @@ struct cached_user_row {
     size_t len;
 };
 
-enum { USER_STRINGS = 13 };
+enum { USER_STRINGS = 14 };
 
 /* The addresses of u's string members. */
 static void user_strings(struct user *u, const char **m[USER_STRINGS])
 {
     const char **members[USER_STRINGS] = {
         &u->username, &u->real_name, &u->email,  &u->bio,   &u->location, &u->date_of_birth, &u->description,
-        &u->gender,   &u->website,   &u->avatar, &u->cover, &u->role,     &u->password_hash};
+        &u->gender,   &u->website,   &u->avatar, &u->cover, &u->role,     &u->password_hash, &u->tag_ids};
     memcpy(m, members, sizeof members);
 }
 

@@ -483,6 +483,14 @@ bool store_tag_unassign(struct store *st, int64_t tag_id, int64_t user_id, struc
  * *out and its strings in a. Returns: bool. */
 bool store_tag_of_users(struct store *st, struct arena *a, const int64_t *users, int n, struct user_tag **out,
                         int *nout, struct err *e);
+/* The tags whose ids are ids[0..n) (distinct), deleted ones included, in
+ * the order of ids; an id without a tag is left out. *out is an arena
+ * array of *nout entries. The pages of users whose rows carry their tag ids
+ * (struct user's tag_ids) decorate them with these, instead of
+ * store_tag_of_users.
+ * Tx: any. Alloc: *out and its strings in a. Returns: bool. */
+bool store_tag_by_ids(struct store *st, struct arena *a, const int64_t *ids, int n, struct tag **out, int *nout,
+                      struct err *e);
 
 /* Searches users (model/search.h): exact count and one page, read in one
  * transaction from the 005_search indexes.
