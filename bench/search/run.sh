@@ -18,7 +18,9 @@
 # DATA (bench/search/data) is where the SQLite database and the population
 # records live, OUT where the table goes, KINDS which query kinds run (all),
 # ENGINE=0 and VERIFY=0 skip the engine's timing and its check (slow where
-# a request takes seconds);
+# a request takes seconds), WARMUP=seconds (2) of each kind's requests
+# before its measure, not counted (the steady state, not a cold cache or a
+# just-started database's first plans);
 # both.sh runs both backends and puts their tables side by side.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,6 +36,7 @@ USERS=${USERS:-1000000}
 FOLLOWS=${FOLLOWS:-10}
 SEED=${SEED:-42}
 DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
 CONNECTIONS=8
 WRK_THREADS=2
 SERVER_THREADS=${SERVER_THREADS:-4}
@@ -196,6 +199,7 @@ ms() { # wrk latency ("850.00us", "12.31ms", "1.02s") -> milliseconds
 rows=()
 load_before=$(uptime)
 for kind in "${kinds[@]}"; do
+  [ "$WARMUP" = 0 ] || wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s bench/search/search.lua "$base" -- "$tmp/$kind.txt" >/dev/null
   out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/search/search.lua "$base" -- "$tmp/$kind.txt")
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(ms "$(awk '$1=="50%" {print $2}' <<<"$out")")
@@ -214,7 +218,7 @@ load_after=$(uptime)
   echo
   echo "$(date -u +%Y-%m-%d) · hearth $(git rev-parse --short HEAD 2>/dev/null || echo '?') · $(nproc) cores ($(uname -m)) shared with other work ·" \
     "$USERS users (\`hearth seed --users $USERS --follows-per-user $FOLLOWS --seed $SEED\`, $(if [ -n "$PG_URL" ]; then echo "PostgreSQL, $(sample "SELECT pg_size_pretty(pg_database_size(current_database()))")"; else du -h "$DB" | cut -f1; fi) database) ·" \
-    "server: $SERVER_THREADS threads · wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s per kind"
+    "server: $SERVER_THREADS threads · wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s per kind, after ${WARMUP}s of its requests"
   echo
   echo "| query kind | distinct requests | req/s | p50 ms | p99 ms | non-2xx | timeouts (2 s) |"
   echo "|---|---:|---:|---:|---:|---:|---:|"
