@@ -72,6 +72,7 @@ static void exec(const char *sql)
     assert_int_equal(rc, SQLITE_OK);
 }
 
+static void execf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void execf(const char *fmt, ...)
 {
     char sql[1024];
