@@ -53,32 +53,6 @@ static const char *connection_status_name(struct request *req, const struct user
     return graph_status_name(s);
 }
 
-/* The ids of a stored tag_ids list ("3,17") into ids (room for all of
- * them: a list of k ids has k - 1 commas); their number. */
-static int parse_tag_ids(const char *s, int64_t *ids)
-{
-    int n = 0;
-    while (s && *s) {
-        int64_t v = 0;
-        while (*s >= '0' && *s <= '9')
-            v = v * 10 + (*s++ - '0');
-        ids[n++] = v;
-        if (*s == ',')
-            s++;
-        else
-            break;
-    }
-    return n;
-}
-
-static int count_tag_ids(const char *s)
-{
-    int n = s && *s ? 1 : 0;
-    for (; s && *s; s++)
-        n += *s == ',';
-    return n;
-}
-
 /* The tags (not deleted) of users[0..n) from their rows' tag ids, as
  * store_tag_of_users gives them (the users' order, each user's tags by
  * tag id), the tags themselves read by id once each: 1 done, 0 when a row
@@ -91,35 +65,29 @@ static int tags_from_rows(struct request *req, const struct user *users, int n, 
     for (int i = 0; i < n; i++) {
         if (!users[i].has_tag_ids)
             return 0;
-        total += count_tag_ids(users[i].tag_ids);
+        total += users[i].ntag_ids;
     }
     struct arena *a = req->arena;
-    int64_t *ids = arena_alloc(a, sizeof *ids * (size_t)(total > 0 ? total : 1));
-    int *first = arena_alloc(a, sizeof *first * (size_t)(n + 1));
     int64_t *distinct = arena_alloc(a, sizeof *distinct * (size_t)(total > 0 ? total : 1));
-    int ndistinct = 0, at = 0;
-    for (int i = 0; i < n; i++) {
-        first[i] = at;
-        at += parse_tag_ids(users[i].tag_ids, ids + at);
-    }
-    first[n] = at;
-    for (int k = 0; k < at; k++) {
-        int d = 0;
-        while (d < ndistinct && distinct[d] != ids[k])
-            d++;
-        if (d == ndistinct)
-            distinct[ndistinct++] = ids[k];
-    }
+    int ndistinct = 0;
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < users[i].ntag_ids; k++) {
+            int d = 0;
+            while (d < ndistinct && distinct[d] != users[i].tag_ids[k])
+                d++;
+            if (d == ndistinct)
+                distinct[ndistinct++] = users[i].tag_ids[k];
+        }
     struct tag *tags = NULL;
     int ntags = 0;
     if (ndistinct > 0 && !store_tag_by_ids(req->store, a, distinct, ndistinct, &tags, &ntags, e))
         return -1;
-    struct user_tag *v = arena_alloc(a, sizeof *v * (size_t)(at > 0 ? at : 1));
+    struct user_tag *v = arena_alloc(a, sizeof *v * (size_t)(total > 0 ? total : 1));
     int m = 0;
     for (int i = 0; i < n; i++)
-        for (int k = first[i]; k < first[i + 1]; k++)
+        for (int k = 0; k < users[i].ntag_ids; k++)
             for (int t = 0; t < ntags; t++)
-                if (tags[t].id == ids[k]) {
+                if (tags[t].id == users[i].tag_ids[k]) {
                     if (!tags[t].deleted)
                         v[m++] = (struct user_tag){.user_id = users[i].id, .tag = tags[t]};
                     break;

@@ -40,12 +40,13 @@ struct user {
     int64_t followers_counter, followings_counter, connections_counter;
     int64_t connection_requests_sent_counter, connection_requests_received_counter;
     int64_t posts_counter, discussions_counter, categories_counter;
-    /* The user's tag ids as stored on the row (users.tag_ids): ascending,
-     * joined by ',', NULL for none; meaningful only when has_tag_ids (the
-     * row was read with the column). Deleted tags included: the readers
-     * drop them with the tag objects. */
+    /* The user's tag ids as stored on the row (users.tag_ids), ascending:
+     * ntag_ids of them; meaningful only when has_tag_ids (the row was read
+     * with the column). Deleted tags included: the readers drop them with
+     * the tag objects. */
     bool has_tag_ids;
-    const char *tag_ids;
+    int ntag_ids;
+    const int64_t *tag_ids;
 };
 
 /* One ordering key of a list: a column name allowed by the endpoint. */

@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "core/stats.h"
 #include "store/migrate.h"
+#include "store/tag_ids.h"
 
 /* The advisory lock key every hearth holds while it migrates: "hearth.m"
  * as a big-endian integer (the first admin is made under "hearth.b",
@@ -566,7 +567,7 @@ void pg_user_from_row(struct arena *a, const PGresult *r, int row, int col, stru
     u->discussions_counter = pg_col_int(r, row, col + 30);
     u->categories_counter = pg_col_int(r, row, col + 31);
     u->has_tag_ids = true;
-    u->tag_ids = pg_col_text(a, r, row, col + 32);
+    u->ntag_ids = tag_ids_parse(a, PQgetisnull(r, row, col + 32) ? NULL : PQgetvalue(r, row, col + 32), &u->tag_ids);
 }
 
 void pg_read_user(struct arena *a, const PGresult *r, int row, void *out) { pg_user_from_row(a, r, row, 0, out); }

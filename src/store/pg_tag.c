@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "model/tag.h"
 #include "store/pg_internal.h"
+#include "store/tag_ids.h"
 
 #define TAG_COLUMNS "t.id, t.type, t.name, t.description, t.color, t.visible, t.active, t.deleted, t.created_us"
 
@@ -210,15 +211,6 @@ bool pg_tag_addressable(struct store *st, struct arena *a, int64_t user_id, int 
     return true;
 }
 
-/* The number of ids in a stored tag_ids list. */
-static int64_t ids_in(const char *s)
-{
-    int64_t n = s && *s ? 1 : 0;
-    for (; s && *s; s++)
-        n += *s == ',';
-    return n;
-}
-
 int64_t pg_tag_ids_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
 {
     /* the rows grouped once (a hash join), only the differing users back */
@@ -233,7 +225,7 @@ int64_t pg_tag_ids_check(struct store *st, store_counter_fn *fn, void *ctx, stru
     for (int row = 0; fn && row < PQntuples(r); row++) {
         const char *stored = PQgetisnull(r, row, 1) ? NULL : PQgetvalue(r, row, 1);
         const char *actual = PQgetisnull(r, row, 2) ? NULL : PQgetvalue(r, row, 2);
-        fn(ctx, "user", pg_col_int(r, row, 0), "tag_ids", ids_in(stored), ids_in(actual));
+        fn(ctx, "user", pg_col_int(r, row, 0), "tag_ids", tag_ids_count(stored), tag_ids_count(actual));
     }
     PQclear(r);
     return differences;

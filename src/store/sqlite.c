@@ -22,6 +22,7 @@
 #include "store/sqlite_fault.h"
 #include "store/sqlite_internal.h"
 #include "store/sqlite_search_internal.h"
+#include "store/tag_ids.h"
 
 /* ================================================================ */
 /* connection, errors and SQL functions                             */
@@ -473,7 +474,7 @@ void sqlite_user_page_from_row(struct arena *a, sqlite3_stmt *q, int col, struct
     u->reputation = sqlite3_column_int64(q, col + 20);
     u->role = copy[10];
     u->has_tag_ids = true;
-    u->tag_ids = copy[11];
+    u->ntag_ids = tag_ids_parse(a, copy[11], &u->tag_ids);
     if (members == SQLITE_USER_ALL) {
         u->password_hash = copy[13];
         u->tokens_valid_after = sqlite3_column_int64(q, col + 23);

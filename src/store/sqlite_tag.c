@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "model/tag.h"
 #include "store/sqlite_internal.h"
+#include "store/tag_ids.h"
 
 #define TAG_COLUMNS "t.id, t.type, t.name, t.description, t.color, t.visible, t.active, t.deleted, t.created_us"
 
@@ -628,15 +629,6 @@ bool sqlite_tag_addressable(struct store *st, struct arena *a, int64_t user_id, 
     return true;
 }
 
-/* The number of ids in a stored tag_ids list. */
-static int64_t ids_in(const char *s)
-{
-    int64_t n = s && *s ? 1 : 0;
-    for (; s && *s; s++)
-        n += *s == ',';
-    return n;
-}
-
 int64_t sqlite_tag_ids_check(struct store *st, store_counter_fn *fn, void *ctx, struct err *e)
 {
     sqlite3_stmt *q = NULL;
@@ -652,8 +644,9 @@ int64_t sqlite_tag_ids_check(struct store *st, store_counter_fn *fn, void *ctx, 
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         differences++;
         if (fn)
-            fn(ctx, "user", sqlite3_column_int64(q, 0), "tag_ids", ids_in((const char *)sqlite3_column_text(q, 1)),
-               ids_in((const char *)sqlite3_column_text(q, 2)));
+            fn(ctx, "user", sqlite3_column_int64(q, 0), "tag_ids",
+               tag_ids_count((const char *)sqlite3_column_text(q, 1)),
+               tag_ids_count((const char *)sqlite3_column_text(q, 2)));
     }
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE) {

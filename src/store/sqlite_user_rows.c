@@ -21,19 +21,19 @@ enum { USER_ROWS_SLOTS = 1024 };
 
 struct cached_user_row {
     unsigned gen;  /* live when equal to the connection's user_rows_gen */
-    struct user u; /* strings pointing into text */
-    char *text;
+    struct user u; /* tag ids and strings pointing into text */
+    char *text;    /* the tag ids, then the strings (malloc: aligned for the ids) */
     size_t len;
 };
 
-enum { USER_STRINGS = 14 };
+enum { USER_STRINGS = 13 };
 
 /* The addresses of u's string members. */
 static void user_strings(struct user *u, const char **m[USER_STRINGS])
 {
     const char **members[USER_STRINGS] = {
         &u->username, &u->real_name, &u->email,  &u->bio,   &u->location, &u->date_of_birth, &u->description,
-        &u->gender,   &u->website,   &u->avatar, &u->cover, &u->role,     &u->password_hash, &u->tag_ids};
+        &u->gender,   &u->website,   &u->avatar, &u->cover, &u->role,     &u->password_hash};
     memcpy(m, members, sizeof members);
 }
 
@@ -97,9 +97,11 @@ bool sqlite_user_rows_get(struct sqlite_conn *c, struct arena *a, int64_t id, st
     if (s->gen != c->user_rows_gen)
         return false;
     *out = s->u;
-    if (s->len) { /* the strings, in one block, as the row reader copies them */
+    if (s->len) { /* the tag ids and strings, in one block (arena memory is aligned for the ids) */
         char *p = arena_alloc(a, s->len);
         memcpy(p, s->text, s->len);
+        if (out->ntag_ids)
+            out->tag_ids = (const int64_t *)(void *)p;
         const char **m[USER_STRINGS];
         user_strings(out, m);
         for (int i = 0; i < USER_STRINGS; i++)
@@ -119,13 +121,17 @@ void sqlite_user_rows_put(struct sqlite_conn *c, const struct user *u)
     struct user copy = *u;
     const char **m[USER_STRINGS];
     user_strings(&copy, m);
-    size_t len = 0;
+    size_t ids = sizeof *u->tag_ids * (size_t)u->ntag_ids, len = ids;
     for (int i = 0; i < USER_STRINGS; i++)
         len += *m[i] ? strlen(*m[i]) + 1 : 0;
     char *text = len ? malloc(len) : NULL;
     if (len && !text)
         return;
-    char *w = text;
+    if (ids) {
+        memcpy(text, u->tag_ids, ids);
+        copy.tag_ids = (const int64_t *)(void *)text;
+    }
+    char *w = text + ids;
     for (int i = 0; i < USER_STRINGS; i++) {
         if (!*m[i])
             continue;

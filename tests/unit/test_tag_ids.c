@@ -268,6 +268,7 @@ static void same_page(struct arena *a, struct user *users, int n, bool in_read)
         user_write(&alone, &req, &lone, &users[i]);
         struct user without = users[i];
         without.has_tag_ids = false;
+        without.ntag_ids = 0;
         without.tag_ids = NULL;
         user_write(&before, &req, &lone, &without);
         assert_string_equal(buf_str(&page), buf_str(&before));
