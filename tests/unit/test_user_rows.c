@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "model/tag.h"
 #include "model/user.h"
 #include "store/store.h"
 #include "temp_store.h"
@@ -203,12 +204,74 @@ static void test_many_users(void **state)
     }
 }
 
+/* The owner's followers' tag ids on the page, "id:tags;..." ("2,5"). */
+static const char *tag_ids_of_page(struct fixture *f, struct store *st)
+{
+    static char text[4096];
+    struct err e = {0};
+    struct graph_list_query q = {.kind = GRAPH_LIST_FOLLOWERS, .user_id = f->owner, .follow_mode = true, .limit = 10};
+    struct user_page page = {0};
+    assert_true(store_graph_user_list(st, f->arena, &q, &page, &e));
+    text[0] = '\0';
+    for (int i = 0; i < page.n; i++) {
+        assert_true(page.items[i].has_tag_ids);
+        size_t at = strlen(text);
+        snprintf(text + at, sizeof text - at, "%s%lld:", i ? ";" : "", (long long)(page.items[i].id - f->owner));
+        for (int k = 0; k < page.items[i].ntag_ids; k++) {
+            at = strlen(text);
+            snprintf(text + at, sizeof text - at, "%s%lld", k ? "," : "", (long long)page.items[i].tag_ids[k]);
+        }
+    }
+    return text;
+}
+
+static int64_t new_tag(struct store *st, const char *name)
+{
+    struct err e = {0};
+    struct tag t = {.name = name, .type = "user", .color = "#000000", .visible = true, .active = true};
+    int64_t id = 0;
+    assert_true(store_tag_insert(st, &t, &id, &e));
+    return id;
+}
+
+/* A kept row's tag ids: the same when read again (each read in a fresh
+ * arena, so a kept row must hand out its own copy), and a tag assigned by
+ * another connection is seen at the next page. */
+static void test_tag_ids_kept(void **state)
+{
+    struct fixture *f = *state;
+    struct err e = {0};
+    int64_t t1 = new_tag(f->st, "alpha"), t2 = new_tag(f->st, "beta");
+    assert_true(store_tag_assign(f->st, t2, f->follower[0], &e));
+    assert_true(store_tag_assign(f->st, t1, f->follower[0], &e));
+    assert_true(store_tag_assign(f->st, t2, f->follower[2], &e));
+    char want[256];
+    snprintf(want, sizeof want, "3:%lld;2:;1:%lld,%lld", (long long)t2, (long long)t1, (long long)t2);
+    for (int round = 0; round < 3; round++) {
+        arena_free(f->arena);
+        f->arena = arena_new();
+        assert_string_equal(tag_ids_of_page(f, f->st), want);
+    }
+    struct store *other = store_open(f->db.path, &e);
+    assert_non_null(other);
+    assert_true(store_tag_unassign(other, t2, f->follower[2], &e));
+    assert_true(store_tag_assign(other, t1, f->follower[1], &e));
+    store_close(other);
+    snprintf(want, sizeof want, "3:;2:%lld;1:%lld,%lld", (long long)t1, (long long)t1, (long long)t2);
+    for (int round = 0; round < 2; round++) {
+        arena_free(f->arena);
+        f->arena = arena_new();
+        assert_string_equal(tag_ids_of_page(f, f->st), want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_read_again, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changes_are_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_users, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tag_ids_kept, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
