@@ -401,6 +401,78 @@ static void test_deep_pages(void **state)
     assert_int_equal(page.n, 0);
 }
 
+/* Relations of a batch against each user's alone (a batch of one probes
+ * each kind, the oracle), for viewers with 0 to 120 edges of each kind
+ * around the batch path's limit of 64 (sqlite_graph.c's own edges), after
+ * random edges written in plain SQL, with some users not active. */
+static void test_relations_batch_random(void **state)
+{
+    struct fixture *f = *state;
+    enum { MORE = 150 };
+    struct err e = {0};
+    int64_t id[MORE];
+    for (int i = 0; i < MORE; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "r%03d", i);
+        struct user u = {.username = name};
+        assert_true(store_user_insert(f->st, &u, &id[i], &e));
+    }
+    srand(7);
+    static const int sizes[] = {0, 3, 64, 65, 120};
+    char sql[256];
+    for (int round = 0; round < 12; round++) {
+        assert_true(store_exec_script(
+            f->st, "DELETE FROM follows; DELETE FROM connections; DELETE FROM connection_requests", false, stdout, &e));
+        snprintf(sql, sizeof sql, "UPDATE users SET status = 'a' WHERE id >= %lld", (long long)id[0]);
+        assert_true(store_exec_script(f->st, sql, false, stdout, &e));
+        int64_t viewer = id[0];
+        for (int kind = 0; kind < 4; kind++) {
+            int want = sizes[(round + kind * 2) % 5];
+            for (int i = 1; i <= want && i < MORE; i++) {
+                int64_t other = id[1 + (i * 7 + kind * 31 + round) % (MORE - 1)];
+                if (kind == 0)
+                    snprintf(sql, sizeof sql,
+                             "INSERT INTO follows (follower_id, followed_id, created_us) VALUES (%lld, %lld, %d) "
+                             "ON CONFLICT DO NOTHING",
+                             (long long)viewer, (long long)other, i);
+                else if (kind == 1)
+                    snprintf(sql, sizeof sql,
+                             "INSERT INTO connections (user_id, other_id, created_us) VALUES (%lld, %lld, %d) "
+                             "ON CONFLICT DO NOTHING",
+                             (long long)viewer, (long long)other, i);
+                else /* requests sent (2) and received (3), a third rejected */
+                    snprintf(sql, sizeof sql,
+                             "INSERT INTO connection_requests (from_user_id, to_user_id, created_us, rejected_us) "
+                             "VALUES (%lld, %lld, %d, %s) ON CONFLICT DO NOTHING",
+                             (long long)(kind == 2 ? viewer : other), (long long)(kind == 2 ? other : viewer), i,
+                             i % 3 ? "NULL" : "5");
+                assert_true(store_exec_script(f->st, sql, false, stdout, &e));
+            }
+        }
+        for (int i = 1; i < MORE; i += 9 + round % 4) {
+            snprintf(sql, sizeof sql, "UPDATE users SET status = 'd' WHERE id = %lld", (long long)id[i]);
+            assert_true(store_exec_script(f->st, sql, false, stdout, &e));
+        }
+        for (int batch = 0; batch < 20; batch++) {
+            int64_t ids[25];
+            int n = 1 + rand() % 25;
+            for (int i = 0; i < n; i++)
+                ids[i] = rand() % 40 ? id[rand() % MORE] : 999999; /* an unknown id now and then */
+            for (int mode = 0; mode < 2; mode++) {
+                struct graph_relations r;
+                assert_true(graph_relations_load(f->st, f->arena, viewer, mode, ids, n, &r, &e));
+                for (int i = 0; i < n; i++) {
+                    struct graph_relations one;
+                    assert_true(graph_relations_load(f->st, f->arena, viewer, mode, &ids[i], 1, &one, &e));
+                    if (r.status[i] != one.status[0])
+                        fail_msg("round %d batch %d mode %d: user %lld %d in the batch, %d alone", round, batch, mode,
+                                 (long long)ids[i], r.status[i], one.status[0]);
+                }
+            }
+        }
+    }
+}
+
 int main(void)
 {
     log_set_quiet(1);
@@ -413,6 +485,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deep_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_blocked_and_deleted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_relations_batch_random, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
