@@ -310,12 +310,18 @@ static bool hidden_keys(struct store *st, struct arena *a, int kind, bool desc, 
 }
 
 /* The pages by id and username from $1 (op ">=" or "<="; after it: ">"
- * or "<"), $2 the viewer, $3 rows. */
-#define PAGE_SQL(col, op, dir)                                                                                   \
-    "SELECT " USER_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " op " $1 AND id NOT IN (SELECT " \
-    "hidden_id FROM hides WHERE user_id = $2) ORDER BY " col dir " LIMIT $3"
-static const char *const page_sql[2][2][2] = {
-    /* [kind][desc][after] */
+ * or "<"), then $2 the viewer and $3 rows, or, for a viewer who hides no
+ * listed user, $2 rows. The users' rows without credentials. */
+#define PAGE_SQL_OF(col, op, dir, hides, limit)                                                      \
+    "SELECT " USER_PAGE_COLUMNS " FROM users WHERE status IN ('a', 'b') AND " col " " op " $1" hides \
+    " ORDER BY " col dir " LIMIT " limit
+#define PAGE_SQL(col, op, dir)                                                                              \
+    {                                                                                                       \
+        PAGE_SQL_OF(col, op, dir, " AND id NOT IN (SELECT hidden_id FROM hides WHERE user_id = $2)", "$3"), \
+            PAGE_SQL_OF(col, op, dir, "", "$2")                                                             \
+    }
+static const char *const page_sql[2][2][2][2] = {
+    /* [kind][desc][after][the viewer hides none of the list] */
     {{PAGE_SQL("id", ">=", ""), PAGE_SQL("id", ">", "")},
      {PAGE_SQL("id", "<=", " DESC"), PAGE_SQL("id", "<", " DESC")}},
     {{PAGE_SQL("username_fold", ">=", ""), PAGE_SQL("username_fold", ">", "")},
@@ -329,22 +335,24 @@ static const struct list_order_sql order_page_sql[LIST_KINDS][2] = {
     [LIST_JOINED] = LIST_ORDER_SQL(USER_COLUMNS, "date_joined_us", "printf('%016x', date_joined_us)"),
 };
 
-/* The page by id or username from x (after x: from the next one). */
+/* The page by id or username from x (after x: from the next one);
+ * hides: the viewer hides a listed user. */
 static bool id_page(struct store *st, struct arena *a, const struct user_filter *f, int kind, bool desc, bool after,
-                    const struct list_key *x, struct user_page *out, struct err *e)
+                    bool hides, const struct list_key *x, struct user_page *out, struct err *e)
 {
-    sqlite3_stmt *q = sqlite_stmt(st, page_sql[kind][desc][after], e);
+    sqlite3_stmt *q = sqlite_stmt(st, page_sql[kind][desc][after][!hides], e);
     if (!q)
         return false;
     if (kind == LIST_ID)
         sqlite3_bind_int64(q, 1, x->id);
     else
         sqlite3_bind_text(q, 1, x->s, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 2, f->viewer_id);
-    sqlite3_bind_int64(q, 3, f->limit);
+    if (hides)
+        sqlite3_bind_int64(q, 2, f->viewer_id);
+    sqlite3_bind_int64(q, hides ? 3 : 2, f->limit);
     int rc = SQLITE_DONE;
     while (out->n < f->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
-        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+        sqlite_user_page_from_row(a, q, 0, &out->items[out->n++], SQLITE_USER_PAGE);
     sqlite3_reset(q);
     return out->n >= f->limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
 }
@@ -379,7 +387,7 @@ static bool list_page(struct store *st, struct arena *a, const struct user_filte
     if (kind >= LIST_REAL_NAME)
         ok = list_order_from(&en, f, kind, desc, &x, found == 2, out, e);
     else
-        ok = id_page(st, a, f, kind, desc, found == 2, &x, out, e);
+        ok = id_page(st, a, f, kind, desc, found == 2, nh > 0, &x, out, e);
     return ok && list_plan_next_cursor(&en, f, kind, desc, out, e);
 }
 
