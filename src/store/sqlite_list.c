@@ -240,7 +240,7 @@ static bool engine_users(void *ctx, struct arena *a, const char *sql, const stru
     bind_args(q, args, nargs);
     int rc = SQLITE_DONE;
     while (out->n < limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
-        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+        sqlite_user_page_from_row(a, q, 0, &out->items[out->n++], SQLITE_USER_PAGE);
     sqlite3_reset(q);
     return out->n >= limit || rc == SQLITE_DONE || sqlite_fail(st, e, "list page");
 }
@@ -330,9 +330,9 @@ static const char *const page_sql[2][2][2][2] = {
 
 /* The statements of the (key, id) orderings' pages (list_order_from). */
 static const struct list_order_sql order_page_sql[LIST_KINDS][2] = {
-    [LIST_REAL_NAME] = LIST_ORDER_SQL(USER_COLUMNS, "real_name_fold", "real_name_fold"),
-    [LIST_LOCATION] = LIST_ORDER_SQL(USER_COLUMNS, "fold(location)", "fold(location)"),
-    [LIST_JOINED] = LIST_ORDER_SQL(USER_COLUMNS, "date_joined_us", "printf('%016x', date_joined_us)"),
+    [LIST_REAL_NAME] = LIST_ORDER_SQL(USER_PAGE_COLUMNS, "real_name_fold", "real_name_fold"),
+    [LIST_LOCATION] = LIST_ORDER_SQL(USER_PAGE_COLUMNS, "fold(location)", "fold(location)"),
+    [LIST_JOINED] = LIST_ORDER_SQL(USER_PAGE_COLUMNS, "date_joined_us", "printf('%016x', date_joined_us)"),
 };
 
 /* The page by id or username from x (after x: from the next one);
@@ -423,11 +423,11 @@ bool sqlite_user_list_seek(struct store *st, struct arena *a, const struct user_
             "SELECT e.created_us, e." other " FROM hides h CROSS JOIN " table " e ON e." other                       \
             " = h.hidden_id AND e." owner " = $1 JOIN users ON users.id = h.hidden_id WHERE h.user_id = $2 AND "     \
             "users.status IN ('a', 'b')" EDGE_ORDER(other),                                                          \
-            "SELECT " USER_COLUMNS EDGE_FROM(table, owner, other) " AND e.created_us <= $3 AND (e.created_us < $3 "  \
-                                                                  "OR e." other " <= $4) AND NOT EXISTS (SELECT 1 "  \
-                                                                  "FROM hides h WHERE h.user_id = $2 AND "           \
-                                                                  "h.hidden_id = e." other                           \
-                                                                  ")" EDGE_ORDER(other) " LIMIT $6",                 \
+            "SELECT " USER_PAGE_COLUMNS EDGE_FROM(table, owner,                                                      \
+                                                  other) " AND e.created_us <= $3 AND (e.created_us < $3 "           \
+                                                         "OR e." other " <= $4) AND NOT EXISTS (SELECT 1 "           \
+                                                         "FROM hides h WHERE h.user_id = $2 AND "                    \
+                                                         "h.hidden_id = e." other ")" EDGE_ORDER(other) " LIMIT $6", \
             "SELECT created_us FROM " table " WHERE " owner " = $1 AND " other " = $2",                              \
     }
 
@@ -586,7 +586,7 @@ static bool edge_page(struct store *st, struct arena *a, const struct graph_list
     sqlite3_bind_int64(q, 6, lq->limit);
     rc = SQLITE_DONE;
     while (out->n < lq->limit && (rc = sqlite3_step(q)) == SQLITE_ROW)
-        sqlite_user_from_row(a, q, 0, &out->items[out->n++]);
+        sqlite_user_page_from_row(a, q, 0, &out->items[out->n++], SQLITE_USER_PAGE);
     sqlite3_reset(q);
     if (out->n < lq->limit && rc != SQLITE_DONE)
         return sqlite_fail(st, e, "list page");
