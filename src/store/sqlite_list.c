@@ -137,29 +137,43 @@ static int seek_id(void *ctx, int64_t k, int64_t *out, struct err *e)
 static void read_text(struct arena *a, sqlite3_stmt *q, void *out) { *(const char **)out = sqlite_col_text(a, q, 0); }
 
 /* The username_fold of the k-th (from 0) visible user by username, in a.
- * Returns lookup. Inside the last level's range of n names (a prefix of
- * USERNAME_LEVELS bytes: the names in [prefix, prefix with its last byte
- * + 1)), a k in its second half is found from the range's end: half the
- * index entries on average (a range of a common prefix holds thousands). */
+ * Returns lookup. Each level below the first is read inside its parent's
+ * range of n names (for a parent key of its level's length, the names in
+ * [prefix, prefix with its last byte + 1):
+ * UTF-8 has no 0xFF byte, so the last one has a successor), and a k in
+ * the range's second half is found from its end: half the rows on
+ * average. So is the last level's range in the username index (a range of
+ * a common prefix of USERNAME_LEVELS bytes holds thousands of names). */
 static int seek_username(void *ctx, struct arena *a, int64_t k, const char **out, struct err *e)
 {
     struct store *st = ctx;
-    unsigned char prefix[USERNAME_LEVELS];
+    unsigned char prefix[USERNAME_LEVELS], end[USERNAME_LEVELS];
     int len = 0;
     int64_t n = 0;
-    sqlite3_stmt *q = sqlite_stmt(st,
-                                  "SELECT key, n FROM list_counts WHERE kind = 1 AND level = $1 AND key >= $2 "
-                                  "ORDER BY key",
-                                  e);
-    if (!q)
-        return -1;
     for (size_t i = 0; i < sizeof username_levels / sizeof *username_levels; i++) {
+        /* a parent key shorter than its level is a whole name: its range is that name alone */
+        bool back = i > 0 && len == username_levels[i - 1] && k >= n / 2;
+        sqlite3_stmt *q = sqlite_stmt(st,
+                                      back ? "SELECT key, n FROM list_counts WHERE kind = 1 AND level = $1 AND key >= "
+                                             "$2 AND key < $3 ORDER BY key DESC"
+                                           : "SELECT key, n FROM list_counts WHERE kind = 1 AND level = $1 AND key >= "
+                                             "$2 ORDER BY key",
+                                      e);
+        if (!q)
+            return -1;
         sqlite3_bind_int(q, 1, username_levels[i]);
         if (len)
             sqlite3_bind_blob(q, 2, prefix, len, SQLITE_TRANSIENT);
         else
             sqlite3_bind_zeroblob(q, 2, 0);
-        int rc = pick(q, &k, prefix, len);
+        int64_t at = k;
+        if (back) {
+            memcpy(end, prefix, (size_t)len);
+            end[len - 1]++;
+            sqlite3_bind_blob(q, 3, end, len, SQLITE_TRANSIENT);
+            at = n - 1 - k;
+        }
+        int rc = back ? pick(q, &at, NULL, 0) : pick(q, &at, prefix, len);
         if (rc > 0) {
             int bytes = sqlite3_column_bytes(q, 0);
             if (bytes > USERNAME_LEVELS)
@@ -168,13 +182,14 @@ static int seek_username(void *ctx, struct arena *a, int64_t k, const char **out
             len = bytes;
         }
         n = rc > 0 ? sqlite3_column_int64(q, 1) : 0;
+        k = back ? n - 1 - at : at;
         sqlite3_reset(q);
         if (rc <= 0)
             return rc < 0 ? (sqlite_fail(st, e, "list counts"), -1) : 0;
     }
-    /* UTF-8 has no 0xFF byte: the last one has a successor */
-    bool back = len == USERNAME_LEVELS && k >= n / 2 && prefix[len - 1] < 0xFF;
-    q = sqlite_stmt(st,
+    bool back = len == USERNAME_LEVELS && k >= n / 2;
+    sqlite3_stmt *q =
+        sqlite_stmt(st,
                     back ? "SELECT username_fold FROM users WHERE status IN ('a', 'b') AND username_fold < $1 "
                            "ORDER BY username_fold DESC LIMIT 1 OFFSET $2"
                          : "SELECT username_fold FROM users WHERE status IN ('a', 'b') AND username_fold >= $1 "
