@@ -76,13 +76,13 @@ static bool drop_search(struct store *st, struct err *e)
         buf_printf(&drops, "DROP %s IF EXISTS \"%s\";", (const char *)sqlite3_column_text(q, 0),
                    (const char *)sqlite3_column_text(q, 1));
     sqlite3_finalize(q);
-    /* the list counts (008, 016, 017, 021, 022, 024) likewise: rebuilt from users by
+    /* the list counts (008, 016, 017, 021, 022, 024, 026) likewise: rebuilt from users by
      * grouped inserts; 019 redefines indexes of 005, 020 adds to its counts,
      * 023 to its triggers */
     buf_puts(&drops, "DELETE FROM schema_migrations WHERE name IN ('005_search.sql', '008_list_counts.sql', "
                      "'016_list_orders.sql', '017_list_levels.sql', '019_search_keys.sql', "
                      "'020_search_cells.sql', '021_list_costs.sql', '022_list_writes.sql', "
-                     "'023_search_attrs.sql', '024_list_signup.sql');");
+                     "'023_search_attrs.sql', '024_list_signup.sql', '026_list_edge_delta.sql');");
     bool ok = exec(st, buf_str(&drops), e) && store_commit(st, e);
     buf_free(&drops);
     if (!ok)
