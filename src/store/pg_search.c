@@ -20,7 +20,12 @@
  * exclude aside) takes the nearest points of search_geo_point that hold
  * it and each point's first users in id order (pg_search_geo.c), so a
  * tie at a point thousands share is not read whole; with a radius the
- * count comes with it (pg_search_radius_page). A lone tag in username
+ * count comes with it (pg_search_radius_page). A name term with nothing
+ * but gender, age, staff, hides and exclude (or alone, of 4-5
+ * characters) counts and pages in one statement: of 3 to 5 characters
+ * from search_name's index alone (020_search_name.sql: the term's heads,
+ * each one key range of gender and birth dates), longer ones from
+ * search_text's trigrams (012_search_text.sql). A lone tag in username
  * order reads its page from search_tag_member (017_search_links.sql),
  * the count and the page's ids in one statement. Any other tag or category
  * page (no text, no distance) reads the members from the link table's
@@ -620,7 +625,8 @@ static bool nearest_page(struct store *st, struct arena *a, const struct search_
 /* Whether search_text (012_search_text.sql) answers q: a term of 3+
  * characters without a newline on username or real name, with nothing
  * but gender, age, staff, hides and exclude besides, in relevance order;
- * a lone 3-character term is left to its count key and the ranked walk. */
+ * a lone 3-character term is left to its count key and the ranked walk.
+ * search_name (name_fits) takes the terms of 3 to 5 characters first. */
 static bool text_fits(const struct search_query *q)
 {
     return q->term && !pg_search_short(q->term) && !strchr(q->term, '\n') && !q->username && !q->real_name &&
@@ -681,8 +687,8 @@ enum { NAME_HEAD_CHARS = 5 }; /* search_name's heads (020_search_name.sql) */
 static bool name_fits(const struct search_query *q)
 {
     if (!q->term || pg_search_short(q->term) || text_chars(q->term) > NAME_HEAD_CHARS || strchr(q->term, '\n') ||
-        q->username || q->real_name || q->location || q->description || q->tag_id || q->category_id ||
-        q->has_origin || !relevance_order(q))
+        q->username || q->real_name || q->location || q->description || q->tag_id || q->category_id || q->has_origin ||
+        !relevance_order(q))
         return false;
     return text_chars(q->term) > 3 || q->gender || q->has_age || q->staff != SEARCH_STAFF_ANY;
 }
@@ -702,8 +708,9 @@ static bool name_page(struct store *st, struct arena *a, const struct search_que
     int t = sql_text(&b, q->term);
     bool one_head = text_chars(q->term) == NAME_HEAD_CHARS, pairs = !one_head && !q->gender && q->has_age;
     if (one_head)
-        buf_printf(&b.sql, "WITH m AS MATERIALIZED (SELECT n.user_id AS id, CASE WHEN n.fields & 32 <> 0 THEN 0 "
-                           "WHEN n.fields & 16 <> 0 THEN 1 ELSE 2 END AS r FROM search_name n WHERE n.head = $%d",
+        buf_printf(&b.sql,
+                   "WITH m AS MATERIALIZED (SELECT n.user_id AS id, CASE WHEN n.fields & 32 <> 0 THEN 0 "
+                   "WHEN n.fields & 16 <> 0 THEN 1 ELSE 2 END AS r FROM search_name n WHERE n.head = $%d",
                    t);
     else if (pairs)
         /* the distinct (head, gender) pairs, so that each reads one range

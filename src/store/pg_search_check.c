@@ -190,7 +190,8 @@ bool pg_search_reindex(struct store *st, struct err *e)
     if (!store_begin(st, e))
         return false;
     /* writers wait: the counts are recomputed from one state of the tables */
-    if (!pg_exec_simple(st, e, "SET LOCAL synchronous_commit = on; LOCK TABLE users, user_tags, category_follows IN SHARE MODE") ||
+    if (!pg_exec_simple(
+            st, e, "SET LOCAL synchronous_commit = on; LOCK TABLE users, user_tags, category_follows IN SHARE MODE") ||
         walk_users(st, true, e) < 0 || !pg_search_counts_rebuild(st, e) || !store_commit(st, e)) {
         store_rollback(st);
         return false;

@@ -318,8 +318,8 @@ bool pg_search_counts_rebuild(struct store *st, struct err *e)
     }
     if (ok && in_batch)
         ok = write_batch(st, &keys, &ns, e);
-    ok = ok && pg_exec(st, e, "SELECT search_text_rebuild()", "") && pg_exec(st, e, "SELECT search_name_rebuild()", "") &&
-         pg_exec(st, e, "SELECT search_cell_rebuild()", "") &&
+    ok = ok && pg_exec(st, e, "SELECT search_text_rebuild()", "") &&
+         pg_exec(st, e, "SELECT search_name_rebuild()", "") && pg_exec(st, e, "SELECT search_cell_rebuild()", "") &&
          pg_exec(st, e, "SELECT search_geo_point_rebuild()", "") &&
          pg_exec(st, e, "SELECT search_tag_member_rebuild()", "");
     buf_free(&keys);
@@ -344,7 +344,7 @@ bool pg_search_counts_rebuild(struct store *st, struct err *e)
     "(SELECT count(*) FROM (SELECT cell, lat, lng, n FROM search_geo_point WHERE n <> 0) a FULL JOIN "               \
     "search_geo_point_recount b USING (cell, lat, lng) WHERE a.n IS DISTINCT FROM b.n) + (SELECT count(*) FROM "     \
     "((TABLE search_tag_member EXCEPT ALL TABLE search_tag_member_recount) UNION ALL "                               \
-    "(TABLE search_tag_member_recount EXCEPT ALL TABLE search_tag_member)) t) + (SELECT count(*) FROM "            \
+    "(TABLE search_tag_member_recount EXCEPT ALL TABLE search_tag_member)) t) + (SELECT count(*) FROM "              \
     "((TABLE search_name EXCEPT ALL TABLE search_name_recount) UNION ALL "                                           \
     "(TABLE search_name_recount EXCEPT ALL TABLE search_name)) n)"
 
