@@ -20,7 +20,12 @@
  * exclude aside) takes the nearest points of search_geo_point that hold
  * it and each point's first users in id order (pg_search_geo.c), so a
  * tie at a point thousands share is not read whole; with a radius the
- * count comes with it (pg_search_radius_page). A lone tag in username
+ * count comes with it (pg_search_radius_page). A name term with nothing
+ * but gender, age, staff, hides and exclude (or alone, of 4-5
+ * characters) counts and pages in one statement: of 3 to 5 characters
+ * from search_name's index alone (020_search_name.sql: the term's heads,
+ * each one key range of gender and birth dates), longer ones from
+ * search_text's trigrams (012_search_text.sql). A lone tag in username
  * order reads its page from search_tag_member (017_search_links.sql),
  * the count and the page's ids in one statement. Any other tag or category
  * page (no text, no distance) reads the members from the link table's
@@ -620,7 +625,8 @@ static bool nearest_page(struct store *st, struct arena *a, const struct search_
 /* Whether search_text (012_search_text.sql) answers q: a term of 3+
  * characters without a newline on username or real name, with nothing
  * but gender, age, staff, hides and exclude besides, in relevance order;
- * a lone 3-character term is left to its count key and the ranked walk. */
+ * a lone 3-character term is left to its count key and the ranked walk.
+ * search_name (name_fits) takes the terms of 3 to 5 characters first. */
 static bool text_fits(const struct search_query *q)
 {
     return q->term && !pg_search_short(q->term) && !strchr(q->term, '\n') && !q->username && !q->real_name &&
@@ -662,6 +668,91 @@ static bool text_page(struct store *st, struct arena *a, const struct search_que
                ") SELECT (SELECT count(*) FROM m), ARRAY(SELECT id FROM m ORDER BY r, id LIMIT $%d OFFSET $%d)::text",
                lim, off);
     PGresult *r = pg_query_custom(st, buf_str(&b.sql), &b, e);
+    buf_free(&b.sql);
+    if (!r)
+        return false;
+    return count_and_ids_page(st, a, q, r, out, e);
+}
+
+/* ---- a short name term with attributes: search_name ---- */
+
+enum { NAME_HEAD_CHARS = 5 }; /* search_name's heads (020_search_name.sql) */
+
+/* Whether search_name answers q: a term of 3 to 5 characters without a
+ * newline on username or real name, with nothing but gender, age, staff,
+ * hides and exclude besides, in relevance order; a lone 3-character term
+ * is left to its count key and the ranked walk. (A longer term would read
+ * its first five characters' head and recheck the names on search_text's
+ * rows: no faster than the trigrams there, measured at 1M.) */
+static bool name_fits(const struct search_query *q)
+{
+    if (!q->term || pg_search_short(q->term) || text_chars(q->term) > NAME_HEAD_CHARS || strchr(q->term, '\n') ||
+        q->username || q->real_name || q->location || q->description || q->tag_id || q->category_id || q->has_origin ||
+        !relevance_order(q))
+        return false;
+    return text_chars(q->term) > 3 || q->gender || q->has_age || q->staff != SEARCH_STAFF_ANY;
+}
+
+/* The count and the page's ids in one statement over search_name's index
+ * alone: the term's rows are those whose head starts with it, so the
+ * distinct heads that do are walked (one seek each; a term of five
+ * characters is its one head), and for each, the range of the gender (or,
+ * with an age and no gender, of each gender the head has) and birth dates.
+ * A user may match under several heads of a shorter term: its rows are
+ * grouped, its rank the best of them (rank 0: the head is its whole
+ * username and equals the term; 1: the head starts its username). */
+static bool name_page(struct store *st, struct arena *a, const struct search_query *q, struct search_page *out,
+                      struct err *e)
+{
+    struct sql_query b = {0};
+    int t = sql_text(&b, q->term);
+    bool one_head = text_chars(q->term) == NAME_HEAD_CHARS, pairs = !one_head && !q->gender && q->has_age;
+    if (one_head)
+        buf_printf(&b.sql,
+                   "WITH m AS MATERIALIZED (SELECT n.user_id AS id, CASE WHEN n.fields & 32 <> 0 THEN 0 "
+                   "WHEN n.fields & 16 <> 0 THEN 1 ELSE 2 END AS r FROM search_name n WHERE n.head = $%d",
+                   t);
+    else if (pairs)
+        /* the distinct (head, gender) pairs, so that each reads one range
+         * of birth dates */
+        buf_printf(&b.sql,
+                   "WITH RECURSIVE h(head, gender) AS ((SELECT n.head, n.gender FROM search_name n WHERE n.head >= $%d "
+                   "ORDER BY n.head, n.gender LIMIT 1) UNION ALL SELECT x.head, x.gender FROM h, LATERAL (SELECT "
+                   "n.head, n.gender FROM search_name n WHERE (n.head, n.gender) > (h.head, h.gender) ORDER BY n.head, "
+                   "n.gender LIMIT 1) x WHERE starts_with(h.head, $%d)), m AS MATERIALIZED (SELECT n.user_id AS id, "
+                   "min(CASE WHEN n.fields & 32 <> 0 AND n.head = $%d THEN 0 WHEN n.fields & 16 <> 0 THEN 1 ELSE 2 "
+                   "END) AS r FROM h JOIN search_name n ON n.head = h.head AND n.gender = h.gender WHERE "
+                   "starts_with(h.head, $%d)",
+                   t, t, t, t);
+    else
+        buf_printf(&b.sql,
+                   "WITH RECURSIVE h(head) AS (SELECT min(n.head) FROM search_name n WHERE n.head >= $%d UNION ALL "
+                   "SELECT (SELECT min(n.head) FROM search_name n WHERE n.head > h.head) FROM h WHERE "
+                   "starts_with(h.head, $%d)), m AS MATERIALIZED (SELECT n.user_id AS id, min(CASE WHEN n.fields & 32 "
+                   "<> 0 AND n.head = $%d THEN 0 WHEN n.fields & 16 <> 0 THEN 1 ELSE 2 END) AS r FROM h JOIN "
+                   "search_name n ON n.head = h.head WHERE starts_with(h.head, $%d)",
+                   t, t, t, t);
+    if (q->gender)
+        buf_printf(&b.sql, " AND n.gender = $%d", sql_text(&b, q->gender));
+    if (q->has_age) {
+        buf_printf(&b.sql, " AND n.dob > $%d", sql_int(&b, q->dob_after));
+        if (q->dob_upto)
+            buf_printf(&b.sql, " AND n.dob <= $%d", sql_int(&b, q->dob_upto));
+    }
+    if (q->staff != SEARCH_STAFF_ANY)
+        buf_puts(&b.sql, q->staff == SEARCH_STAFF_ONLY ? " AND n.staff" : " AND NOT n.staff");
+    if (q->viewer_id)
+        buf_printf(&b.sql, " AND n.user_id <> ALL(ARRAY(SELECT d.hidden_id FROM hides d WHERE d.user_id = $%d))",
+                   sql_int(&b, q->viewer_id));
+    if (q->exclude_id)
+        buf_printf(&b.sql, " AND n.user_id <> $%d", sql_int(&b, q->exclude_id));
+    if (!one_head)
+        buf_puts(&b.sql, " GROUP BY n.user_id");
+    int lim = sql_int(&b, q->limit > 0 ? q->limit : 0), off = sql_int(&b, q->offset);
+    buf_printf(&b.sql,
+               ") SELECT (SELECT count(*) FROM m), ARRAY(SELECT id FROM m ORDER BY r, id LIMIT $%d OFFSET $%d)::text",
+               lim, off);
+    PGresult *r = pg_query(st, buf_str(&b.sql), &b, e);
     buf_free(&b.sql);
     if (!r)
         return false;
@@ -808,6 +899,10 @@ static bool search_page(struct store *st, struct arena *a, const struct search_q
     bool ok = false;
     struct buf sql = BUF_INIT;
     PGresult *r = NULL;
+    if (name_fits(q)) {
+        ok = name_page(st, a, q, out, e);
+        goto done;
+    }
     if (text_fits(q)) {
         ok = text_page(st, a, q, out, e);
         goto done;

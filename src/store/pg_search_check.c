@@ -190,13 +190,19 @@ bool pg_search_reindex(struct store *st, struct err *e)
     if (!store_begin(st, e))
         return false;
     /* writers wait: the counts are recomputed from one state of the tables */
-    if (!pg_exec_simple(st, e, "LOCK TABLE users, user_tags, category_follows IN SHARE MODE") ||
+    if (!pg_exec_simple(
+            st, e, "SET LOCAL synchronous_commit = on; LOCK TABLE users, user_tags, category_follows IN SHARE MODE") ||
         walk_users(st, true, e) < 0 || !pg_search_counts_rebuild(st, e) || !store_commit(st, e)) {
         store_rollback(st);
         return false;
     }
-    /* the GIN and btree indexes rebuilt from the rows, and fresh statistics */
-    return pg_exec_simple(st, e,
+    /* search_name's rows marked visible to all, for index-only scans, first
+     * (VACUUM runs outside any transaction and marks a page once the commit
+     * that wrote it is flushed, synchronous_commit above: before any commit
+     * that does not wait), then the GIN and btree indexes rebuilt from the
+     * rows, and fresh statistics */
+    return pg_exec_simple(st, e, "VACUUM search_name") &&
+           pg_exec_simple(st, e,
                           "REINDEX INDEX users_search_words; REINDEX INDEX users_search_username_trgm; "
                           "REINDEX INDEX users_search_real_name_trgm; REINDEX INDEX users_search_location_trgm; "
                           "REINDEX INDEX users_search_description_trgm; REINDEX INDEX users_search_point; "

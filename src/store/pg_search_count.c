@@ -319,7 +319,7 @@ bool pg_search_counts_rebuild(struct store *st, struct err *e)
     if (ok && in_batch)
         ok = write_batch(st, &keys, &ns, e);
     ok = ok && pg_exec(st, e, "SELECT search_text_rebuild()", "") &&
-         pg_exec(st, e, "SELECT search_cell_rebuild()", "") &&
+         pg_exec(st, e, "SELECT search_name_rebuild()", "") && pg_exec(st, e, "SELECT search_cell_rebuild()", "") &&
          pg_exec(st, e, "SELECT search_geo_point_rebuild()", "") &&
          pg_exec(st, e, "SELECT search_tag_member_rebuild()", "");
     buf_free(&keys);
@@ -330,8 +330,9 @@ bool pg_search_counts_rebuild(struct store *st, struct err *e)
 
 /* The rows of search_text (012_search_text.sql) that differ from their
  * recomputation from users, missing and extra rows included, and the
- * search_cell and search_geo_point counts and search_tag_member rows
- * (017_search_links.sql) that differ from a recount. */
+ * search_cell and search_geo_point counts, search_tag_member rows
+ * (017_search_links.sql) and search_name rows (020_search_name.sql) that
+ * differ from a recount. */
 #define SEARCH_TEXT_ROWS                                                                              \
     "SELECT id, gender, date_of_birth, role IS NOT NULL, username_fold || E'\\n' || real_name_fold, " \
     "octet_length(username_fold) FROM users WHERE status IN ('a', 'b')"
@@ -343,7 +344,9 @@ bool pg_search_counts_rebuild(struct store *st, struct err *e)
     "(SELECT count(*) FROM (SELECT cell, lat, lng, n FROM search_geo_point WHERE n <> 0) a FULL JOIN "               \
     "search_geo_point_recount b USING (cell, lat, lng) WHERE a.n IS DISTINCT FROM b.n) + (SELECT count(*) FROM "     \
     "((TABLE search_tag_member EXCEPT ALL TABLE search_tag_member_recount) UNION ALL "                               \
-    "(TABLE search_tag_member_recount EXCEPT ALL TABLE search_tag_member)) t)"
+    "(TABLE search_tag_member_recount EXCEPT ALL TABLE search_tag_member)) t) + (SELECT count(*) FROM "              \
+    "((TABLE search_name EXCEPT ALL TABLE search_name_recount) UNION ALL "                                           \
+    "(TABLE search_name_recount EXCEPT ALL TABLE search_name)) n)"
 
 int64_t pg_search_counts_check(struct store *st, struct err *e)
 {
