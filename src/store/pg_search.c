@@ -1004,23 +1004,19 @@ done:
  * common one. The others (a page's rows by id, the hidden users' count,
  * the maintained counts) are cached with their plans (a lone term's exact
  * and prefix walks: search_ranked_head, 018_ranked_walk.sql), as the request's later statements (relations, tags)
- * are: planning them cost more than running them. No parallel workers: a
- * parallel walk under a LIMIT reads far past the rows it returns, and the
- * requests already fill the cores. No JIT: compiling a count's
- * expressions costs more than running them. */
-#define SEARCH_SETTINGS "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off"
+ * are: planning them cost more than running them. Every connection runs
+ * without parallel workers and without JIT (pg.c, connect_url). */
 
-/* The search's snapshot with its settings: a snapshot of its own opened
- * with them in one round trip, or the caller's transaction (a request's
- * read transaction) given them for the rest of it. */
+/* The search's snapshot: one of its own, or the caller's transaction (a
+ * request's read transaction). */
 static bool search_begin(struct store *st, bool *own, struct err *e)
 {
     *own = false;
     if (st->pg->tx != PG_TX_NONE)
-        return pg_exec_simple(st, e, SEARCH_SETTINGS);
+        return true;
     if (!pg_connection_ok(st, e))
         return false;
-    PGresult *r = PQexec(st->pg->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; " SEARCH_SETTINGS);
+    PGresult *r = PQexec(st->pg->conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok) {
         pg_fail(st, r, e, "begin search snapshot");
